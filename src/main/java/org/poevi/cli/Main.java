@@ -1,0 +1,89 @@
+package org.poevi.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code poevi} command line: {@code sample} draws from a saved model. Exit status 0 on
+ * success, 2 with a one-line reason on bad input (arguments, files, models), 1 on an internal
+ * error (with its stack trace, which is a bug to report).
+ */
+@Command(name = "poevi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Variational inference with a product of multivariate-t experts.",
+    subcommands = {SampleCommand.class})
+public final class Main implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_INTERNAL = 1;
+  public static final int EXIT_USAGE = 2;
+
+  /**
+   * netlib announces its BLAS choice at INFO through java.util.logging; keep the console for
+   * results (benchmarks report the implementation explicitly). Held in a field because
+   * java.util.logging keeps loggers only weakly, and a collected logger forgets its level.
+   */
+  private static final java.util.logging.Logger NETLIB_LOG =
+      java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+
+  public static void main(String[] args) {
+    NETLIB_LOG.setLevel(java.util.logging.Level.WARNING);
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit status (for tests). */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine cmd = ex.getCommandLine();
+      PrintWriter err = cmd.getErr();
+      err.println("error: " + firstLine(ex.getMessage()) + " (see '"
+          + cmd.getCommandSpec().qualifiedName() + " --help')");
+      err.flush();
+      return EXIT_USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      PrintWriter err = cmd.getErr();
+      if (ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException) {
+        err.println("error: " + firstLine(ex.getMessage()));
+        err.flush();
+        return EXIT_USAGE;
+      }
+      err.println("internal error (please report it): " + ex);
+      ex.printStackTrace(err);
+      err.flush();
+      return EXIT_INTERNAL;
+    });
+    return cl;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    return message.lines().findFirst().orElse(message);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: sample");
+  }
+
+  /** Reads the version from the jar manifest, or says "development". */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"poevi " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package org.poevi.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.poevi.InvalidInputException;
+import org.poevi.family.FeynmanSampler;
+import org.poevi.family.ModelJson;
+import org.poevi.family.NormalizerValidation;
+import org.poevi.family.PoeModel;
+import org.poevi.family.SampleOptions;
+import org.poevi.family.SampleResult;
+import org.poevi.family.SamplingMode;
+import org.poevi.family.ZSpaceNormalizer;
+import org.poevi.math.ColumnSummary;
+import org.poevi.math.RandomStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code poevi sample}: unweighted draws from a saved model, its validated log-normaliser and a
+ * per-parameter summary. Writes {@code draws.csv}, then {@code summary.json}, each atomically.
+ */
+@Command(name = "sample", mixinStandardHelpOptions = true,
+    description = "Draw from a saved model (model.json) and estimate its log-normaliser.")
+final class SampleCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "FILE", description = "model.json")
+  Path model;
+
+  @Option(names = "--draws", defaultValue = "10000", paramLabel = "N",
+      description = "unweighted draws to write (default: ${DEFAULT-VALUE})")
+  int draws;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+      description = "master seed; it fixes every random choice (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
+  Path out;
+
+  @Option(names = "--threads", paramLabel = "T",
+      description = "worker threads (default: all cores); never changes the output")
+  Integer threads;
+
+  @Option(names = "--mode", defaultValue = "auto", paramLabel = "MODE",
+      description = "auto, exact (rejection) or sir (default: ${DEFAULT-VALUE})")
+  String mode;
+
+  @Option(names = "--normalizer-draws", paramLabel = "M",
+      description = "Dirichlet draws for the log-normaliser (default: max(N, 100000))")
+  Long normalizerDraws;
+
+  @Option(names = "--min-acceptance", paramLabel = "A",
+      defaultValue = "" + SampleOptions.DEFAULT_MIN_ACCEPTANCE,
+      description = "use exact rejection sampling when its acceptance rate is at least A"
+          + " (default: ${DEFAULT-VALUE})")
+  double minAcceptance;
+
+  @Option(names = "--max-proposals", paramLabel = "P",
+      description = "cap on Dirichlet proposals (default: max(50 N, 10^7))")
+  Long maxProposals;
+
+  @Override
+  public Integer call() {
+    long start = System.nanoTime();
+    SampleOptions options = options();
+    PoeModel poe = ModelJson.read(model);
+    prepareOutputDirectory(out);
+
+    FeynmanSampler sampler = FeynmanSampler.of(poe.family());
+    SampleResult result = sampler.sample(options);
+    NormalizerValidation check = NormalizerValidation.decide(result.normalizer(),
+        ZSpaceNormalizer.estimate(poe.family(), result.draws(), RandomStreams.of(seed), 0,
+            (int) Math.min(options.normalizerDraws(), Integer.MAX_VALUE), options.threads()));
+    List<String> warnings = new ArrayList<>(result.warnings());
+    warnings.addAll(check.warnings());
+
+    DrawsCsv.write(out.resolve("draws.csv"), poe.parameters(), result.draws(), poe.dim());
+    double seconds = (System.nanoTime() - start) * 1e-9;
+    JsonOutput.write(summary(poe, options, result, check, warnings, seconds),
+        out.resolve("summary.json"));
+    report(spec.commandLine().getOut(), result, check, warnings, seconds);
+    return Main.EXIT_OK;
+  }
+
+  private SampleOptions options() {
+    if (draws < 1) {
+      throw new InvalidInputException("--draws must be >= 1, got " + draws);
+    }
+    if (threads != null && threads < 1) {
+      throw new InvalidInputException("--threads must be >= 1, got " + threads);
+    }
+    SampleOptions.Mode m = switch (mode) {
+      case "auto" -> SampleOptions.Mode.AUTO;
+      case "exact" -> SampleOptions.Mode.EXACT;
+      case "sir" -> SampleOptions.Mode.SIR;
+      default -> throw new InvalidInputException("--mode must be auto, exact or sir, got '" + mode
+          + "'");
+    };
+    SampleOptions.Builder b = SampleOptions.builder().draws(draws).seed(seed).mode(m)
+        .minAcceptance(minAcceptance);
+    if (threads != null) {
+      b.threads(threads);
+    }
+    if (normalizerDraws != null) {
+      b.normalizerDraws(normalizerDraws);
+    }
+    if (maxProposals != null) {
+      b.maxProposals(maxProposals);
+    }
+    try {
+      return b.build();
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("bad option: " + e.getMessage(), e);
+    }
+  }
+
+  /** Fails before any work when the output directory cannot be used. */
+  static void prepareOutputDirectory(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new InvalidInputException("--out " + dir + " exists and is not a directory");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create output directory " + dir + ": " + e, e);
+    }
+    if (!Files.isWritable(dir)) {
+      throw new InvalidInputException("output directory " + dir + " is not writable");
+    }
+  }
+
+  private ObjectNode summary(PoeModel poe, SampleOptions options, SampleResult result,
+      NormalizerValidation check, List<String> warnings, double seconds) {
+    ObjectNode root = JsonOutput.object();
+    root.put("command", "sample");
+    root.put("model", model.toString());
+    root.put("seed", seed);
+    root.put("draws", options.draws());
+    root.put("threads", options.threads());
+    root.put("dimension", poe.dim());
+    root.put("experts", poe.family().numExperts());
+    root.put("activeExperts", poe.family().numActive());
+    JsonOutput.putNumber(root, "dof", poe.family().dof());
+
+    ObjectNode sampling = root.putObject("sampling");
+    sampling.put("mode", result.mode().label());
+    sampling.put("proposals", result.proposals());
+    boolean exact = result.mode() == SamplingMode.EXACT;
+    JsonOutput.putNumber(sampling, "acceptanceRate", result.acceptanceRate());
+    // Exact draws are independent: their effective sample size is their number.
+    JsonOutput.putNumber(sampling, "ess", exact ? result.numDraws() : result.ess());
+    JsonOutput.putNumber(sampling, "essFraction",
+        exact ? Double.NaN : result.ess() / result.proposals());
+    sampling.put("degenerateDraws", result.degenerateDraws());
+
+    ObjectNode normalizer = root.putObject("logNormalizer");
+    var chosen = check.chosenEstimate();
+    JsonOutput.putNumber(normalizer, "estimate", chosen.estimate());
+    JsonOutput.putNumber(normalizer, "standardError", chosen.standardError());
+    normalizer.put("draws", chosen.draws());
+    normalizer.put("method", check.chosen().label());
+    JsonOutput.putNumber(normalizer, "khat", chosen.khat());
+
+    ObjectNode validation = root.putObject("logNormalizerCheck");
+    validation.set("dirichlet", JsonOutput.estimate(check.dirichlet()));
+    validation.set("zImportance", JsonOutput.estimate(check.zSpace()));
+    validation.put("agree", check.agree());
+    validation.put("agreementZ", NormalizerValidation.AGREEMENT_Z);
+
+    ObjectNode parameters = root.putObject("parameters");
+    ColumnSummary[] columns = ColumnSummary.of(result.draws(), poe.dim());
+    for (int d = 0; d < poe.dim(); d++) {
+      ObjectNode p = parameters.putObject(poe.parameters().get(d));
+      JsonOutput.putNumber(p, "mean", columns[d].mean());
+      JsonOutput.putNumber(p, "sd", columns[d].sd());
+      JsonOutput.putNumber(p, "q05", columns[d].q05());
+      JsonOutput.putNumber(p, "q50", columns[d].q50());
+      JsonOutput.putNumber(p, "q95", columns[d].q95());
+    }
+    ArrayNode w = root.putArray("warnings");
+    warnings.forEach(w::add);
+    root.put("wallTimeSeconds", seconds);
+    return root;
+  }
+
+  private void report(PrintWriter stdout, SampleResult result, NormalizerValidation check,
+      List<String> warnings, double seconds) {
+    var chosen = check.chosenEstimate();
+    String how = result.mode() == SamplingMode.EXACT
+        ? String.format("exact rejection, acceptance rate %.3g", result.acceptanceRate())
+        : String.format("SIR, ESS %.0f of %d proposals", result.ess(), result.proposals());
+    stdout.printf("poevi sample: %d draws (%s) in %.1f s%n", result.numDraws(), how, seconds);
+    stdout.printf("log-normaliser %.4f ± %.4f (%s, k-hat %.2f; check %s)%n", chosen.estimate(),
+        chosen.standardError(), check.chosen().label(), chosen.khat(),
+        check.agree() ? "agrees" : "DISAGREES");
+    for (String warning : warnings) {
+      stdout.println("warning: " + warning);
+    }
+    stdout.println("wrote " + out.resolve("draws.csv") + " and " + out.resolve("summary.json"));
+    stdout.flush();
+  }
+}

@@ -1,0 +1,504 @@
+package org.poevi.family;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.numbers.gamma.LogGamma;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+import org.poevi.InvalidInputException;
+import org.poevi.math.BlockParallel;
+import org.poevi.math.Cholesky;
+import org.poevi.math.LogChiSquareSampler;
+import org.poevi.math.LogDirichletSampler;
+import org.poevi.math.LogMeanEstimate;
+import org.poevi.math.LogSpace;
+import org.poevi.math.RandomStreams;
+
+/**
+ * Draws from q_α through the Feynman identity (SPEC §2).
+ *
+ * <p>For α₀ = Σα_k and w on the simplex, Π_k A_k^(−α_k) = E_{w ~ Dir(α)}[(Σ_k w_k A_k)^(−α₀)], and
+ * completing the square, with Λ(w) = Σ w_k Λ_k, μ(w) = Λ(w)⁻¹ Σ w_k Λ_k μ_k,
+ * σ²(w) = Σ w_k (μ_k − μ(w))ᵀ Λ_k (μ_k − μ(w)) and ν = 2α₀ − D, makes q_α a continuous mixture:
+ *
+ * <pre>
+ *   z | w ~ t_ν(μ(w), Ω(w)⁻¹),   Ω(w) = ν Λ(w) / (1 + σ²(w)),     q(w) ∝ Dir(w | α) · C(w),
+ *   log C(w) = (D/2) log π + lnΓ(ν/2) − lnΓ((ν+D)/2) − ½ log|Λ(w)| − (ν/2) log(1 + σ²(w)),
+ *   C_α = E_{w ~ Dir(α)}[C(w)].
+ * </pre>
+ *
+ * z is drawn as μ(w) + L⁻ᵀ y √((1 + σ²)/u) with Λ(w) = L Lᵀ, y ~ N(0, I), u ~ χ²_ν.
+ *
+ * <p><b>Two ways to unweighted draws.</b> When every active Λ_k is positive definite, log-det
+ * concavity gives log|Λ(w)| ≥ min_k log|Λ_k| and σ² ≥ 0, so C(w) ≤ sup C := e^{(D/2) log π +
+ * lnΓ(ν/2) − lnΓ((ν+D)/2)} · max_k |Λ_k|^(−1/2); accepting w ~ Dir(α) with probability C(w)/sup C
+ * gives exact draws, at acceptance rate C_α / sup C. Otherwise (or when that rate is impractical)
+ * the C(w)-weighted Dirichlet draws are resampled (SIR) and z | w is drawn afresh for each copy.
+ *
+ * <p><b>Blocks and streams.</b> Proposals come in blocks of {@value #BLOCK_SIZE}; block b of a
+ * stage draws w from stream (DIRICHLET, stage, b) and z from (CONDITIONAL_T, stage, b). A block is
+ * formed with one {@code dgemm} ({@link ExpertStack}) and then one Cholesky per draw, about
+ * K·D² + D³/3 flops. Output depends only on the seed, never on the number of threads. The first
+ * pass keeps only log C(w) per proposal; the second regenerates the blocks that hold selected
+ * draws, so memory stays at a few bytes per proposal.
+ */
+public final class FeynmanSampler {
+  /** Proposals per block: fixed, because block boundaries define the random streams. */
+  public static final int BLOCK_SIZE = 256;
+
+  private final ProductOfExperts family;
+  private final ExpertStack stack;
+  private final LogDirichletSampler dirichlet;
+  private final int dim;
+  private final int count;
+  private final double dof;
+  /** (D/2) log π + lnΓ(ν/2) − lnΓ((ν+D)/2). */
+  private final double logConstant;
+  /** log sup C(w), or NaN when some active Λ_k is singular (no exact mode). */
+  private final double logBound;
+
+  private FeynmanSampler(ProductOfExperts family) {
+    this.family = family;
+    this.stack = ExpertStack.of(family);
+    this.dirichlet = LogDirichletSampler.of(stack.alpha);
+    this.dim = family.dim;
+    this.count = stack.count;
+    this.dof = family.dof();
+    this.logConstant = 0.5 * dim * Math.log(Math.PI) + LogGamma.value(dof / 2)
+        - LogGamma.value((dof + dim) / 2);
+    double minLogDet = Double.POSITIVE_INFINITY;
+    for (int k : family.active) {
+      minLogDet = Math.min(minLogDet, family.experts[k].logDeterminant);
+    }
+    this.logBound = family.isEveryActiveFullRank() ? logConstant - 0.5 * minLogDet : Double.NaN;
+  }
+
+  public static FeynmanSampler of(ProductOfExperts family) {
+    return new FeynmanSampler(family);
+  }
+
+  public ProductOfExperts family() {
+    return family;
+  }
+
+  /** True when exact rejection sampling is possible (every active Λ_k positive definite). */
+  public boolean hasExactMode() {
+    return !Double.isNaN(logBound);
+  }
+
+  /** log sup_w C(w), or NaN without an exact mode. */
+  public double logBound() {
+    return logBound;
+  }
+
+  // ---------------------------------------------------------------- the conditional given w
+
+  /** The t distribution of z given w: location, scale matrix Ω(w)⁻¹ and log C(w). */
+  public record Conditional(double[] location, double[] scale, double dof, double logC) {}
+
+  /**
+   * z | w for one w (weights of the active experts, in index order, summing to 1). For tests and
+   * diagnostics; the samplers below work on whole blocks.
+   */
+  public Conditional conditional(double[] w) {
+    if (w.length != count) {
+      throw new IllegalArgumentException("w must have one entry per active expert (" + count + ")");
+    }
+    double[] formed = new double[stack.rows];
+    stack.combine(w, 1, formed);
+    double logC = conditionalInPlace(formed, 0);
+    if (Double.isNaN(logC)) {
+      throw new ArithmeticException("Lambda(w) is numerically singular");
+    }
+    double[] location = new double[dim];
+    for (int d = 0; d < dim; d++) {
+      location[d] = formed[stack.packed + d] + stack.center[d];
+    }
+    // Ω⁻¹ = (1 + σ²)/ν · Λ(w)⁻¹ = (1 + σ²)/ν · L⁻ᵀ L⁻¹, column by column.
+    double factor = (1 + formed[stack.packed + dim]) / dof;
+    double[] scale = new double[dim * dim];
+    double[] e = new double[dim];
+    for (int j = 0; j < dim; j++) {
+      Arrays.fill(e, 0);
+      e[j] = 1;
+      Cholesky.solveLower(formed, 0, dim, e, 0);
+      Cholesky.solveLowerTransposed(formed, 0, dim, e, 0);
+      for (int i = 0; i < dim; i++) {
+        scale[i * dim + j] = factor * e[i];
+      }
+    }
+    return new Conditional(location, scale, dof, logC);
+  }
+
+  /** log C(w) for one w over the active experts. */
+  public double logC(double[] w) {
+    return conditional(w).logC();
+  }
+
+  /** n draws of z | w with one generator, n×D row-major. */
+  public double[] drawConditional(double[] w, UniformRandomProvider rng, int n) {
+    double[] formed = new double[stack.rows];
+    stack.combine(w, 1, formed);
+    if (Double.isNaN(conditionalInPlace(formed, 0))) {
+      throw new ArithmeticException("Lambda(w) is numerically singular");
+    }
+    ZSampler zs = new ZSampler(rng);
+    double[] out = new double[n * dim];
+    for (int i = 0; i < n; i++) {
+      drawZ(formed, 0, zs, out, i * dim);
+    }
+    return out;
+  }
+
+  /**
+   * Turns column {@code col} of a block formed by {@link ExpertStack#combine} into the conditional:
+   * the packed Λ(w) becomes its Cholesky factor L, b(w) becomes μ(w) − centre, and c(w) becomes
+   * σ²(w). Returns log C(w), or NaN when Λ(w) is not numerically positive definite.
+   */
+  private double conditionalInPlace(double[] formed, int col) {
+    int base = col * stack.rows;
+    if (!Cholesky.factor(formed, base, dim)) {
+      return Double.NaN;
+    }
+    int b = base + stack.packed;
+    Cholesky.solveLower(formed, base, dim, formed, b);
+    double bLb = 0;
+    for (int d = 0; d < dim; d++) {
+      bLb += formed[b + d] * formed[b + d];
+    }
+    // σ² = c − bᵀΛ⁻¹b ≥ 0 exactly; rounding of the difference can push it slightly below.
+    double sigma2 = Math.max(formed[b + dim] - bLb, 0);
+    formed[b + dim] = sigma2;
+    Cholesky.solveLowerTransposed(formed, base, dim, formed, b);
+    return logConstant - 0.5 * Cholesky.logDeterminant(formed, base, dim)
+        - 0.5 * dof * Math.log1p(sigma2);
+  }
+
+  /** Draws z | w from a column prepared by {@link #conditionalInPlace} into out[off, off + D). */
+  private void drawZ(double[] formed, int col, ZSampler zs, double[] out, int off) {
+    int base = col * stack.rows;
+    int b = base + stack.packed;
+    for (int d = 0; d < dim; d++) {
+      out[off + d] = zs.normal.sample();
+    }
+    Cholesky.solveLowerTransposed(formed, base, dim, out, off);
+    double scale = Math.exp(0.5 * (Math.log1p(formed[b + dim]) - zs.chiSquare.sampleLog()));
+    for (int d = 0; d < dim; d++) {
+      out[off + d] = stack.center[d] + formed[b + d] + scale * out[off + d];
+    }
+  }
+
+  /** Normal and chi-square samplers bound to one z stream. */
+  private final class ZSampler {
+    final ContinuousSampler normal;
+    final LogChiSquareSampler chiSquare;
+
+    ZSampler(UniformRandomProvider rng) {
+      this.normal = ZigguratSampler.NormalizedGaussian.of(rng);
+      this.chiSquare = LogChiSquareSampler.of(rng, dof);
+    }
+  }
+
+  /** Per-thread buffers for one block, allocated once. */
+  private final class Scratch {
+    final double[] logW = new double[count * BLOCK_SIZE];
+    final double[] w = new double[count * BLOCK_SIZE];
+    final double[] formed = new double[stack.rows * BLOCK_SIZE];
+    final double[] logU = new double[BLOCK_SIZE];
+  }
+
+  /**
+   * First half of every block: nb Dirichlet draws from the block's w stream (each followed by one
+   * log-uniform for the accept step, drawn whatever the mode so the stream layout never changes),
+   * then Λ(w), b(w), c(w) for the whole block with one matrix product.
+   */
+  private void drawAndForm(UniformRandomProvider rng, int nb, Scratch s) {
+    LogDirichletSampler.Bound dir = dirichlet.bind(rng);
+    for (int i = 0; i < nb; i++) {
+      dir.sample(s.logW, i * count, s.w, i * count);
+      s.logU[i] = Math.log(RandomStreams.openClosedUniform(rng));
+    }
+    stack.combine(s.w, nb, s.formed);
+  }
+
+  private static int blockLength(long total, int block) {
+    return (int) Math.min(BLOCK_SIZE, total - (long) block * BLOCK_SIZE);
+  }
+
+  // ---------------------------------------------------------------- weighted draws
+
+  /**
+   * Weighted draws (z_b, log C(w_b)): the paper's sampler. Self-normalised weights exp(logWeight)
+   * make z_b ~ q_α; a degenerate proposal has weight −∞.
+   *
+   * @param z n×D row-major
+   * @param logWeights log C(w_b)
+   */
+  public record WeightedDraws(double[] z, double[] logWeights, int dim) {
+    public int size() {
+      return logWeights.length;
+    }
+  }
+
+  /** n weighted draws from the streams of {@code stage}. */
+  public WeightedDraws weighted(RandomStreams streams, long stage, int n, int threads) {
+    double[] z = new double[n * dim];
+    double[] logWeights = new double[n];
+    int numBlocks = (n + BLOCK_SIZE - 1) / BLOCK_SIZE;
+    BlockParallel.forEach(numBlocks, threads, Scratch::new, (block, s) -> {
+      int nb = blockLength(n, block);
+      drawAndForm(streams.stream(RandomStreams.DIRICHLET, stage, block), nb, s);
+      ZSampler zs = new ZSampler(streams.stream(RandomStreams.CONDITIONAL_T, stage, block));
+      for (int i = 0; i < nb; i++) {
+        int m = block * BLOCK_SIZE + i;
+        double logC = conditionalInPlace(s.formed, i);
+        if (Double.isNaN(logC)) {
+          logWeights[m] = Double.NEGATIVE_INFINITY;
+          Arrays.fill(z, m * dim, (m + 1) * dim, Double.NaN);
+        } else {
+          logWeights[m] = logC;
+          drawZ(s.formed, i, zs, z, m * dim);
+        }
+      }
+    });
+    return new WeightedDraws(z, logWeights, dim);
+  }
+
+  // ---------------------------------------------------------------- unweighted draws
+
+  /** log C(w) of every proposal so far, and whether its accept uniform fell under C(w)/sup C. */
+  private final class Pool {
+    double[] logC = new double[0];
+    boolean[] accepted = new boolean[0];
+    long size;
+    long degenerate;
+
+    int numBlocks() {
+      return (int) ((size + BLOCK_SIZE - 1) / BLOCK_SIZE);
+    }
+
+    /** Grows the pool to {@code newSize} proposals (rounded up to whole blocks). */
+    void extend(long newSize, RandomStreams streams, long stage, int threads) {
+      int oldBlocks = numBlocks();
+      int newBlocks = (int) ((newSize + BLOCK_SIZE - 1) / BLOCK_SIZE);
+      if (newBlocks <= oldBlocks) {
+        return;
+      }
+      long total = (long) newBlocks * BLOCK_SIZE;
+      logC = Arrays.copyOf(logC, (int) total);
+      accepted = Arrays.copyOf(accepted, (int) total);
+      long[] degenerateByBlock = new long[newBlocks - oldBlocks];
+      double[] lc = logC;
+      boolean[] acc = accepted;
+      BlockParallel.forEach(newBlocks - oldBlocks, threads, Scratch::new, (j, s) -> {
+        int block = oldBlocks + j;
+        drawAndForm(streams.stream(RandomStreams.DIRICHLET, stage, block), BLOCK_SIZE, s);
+        for (int i = 0; i < BLOCK_SIZE; i++) {
+          int m = block * BLOCK_SIZE + i;
+          double v = conditionalInPlace(s.formed, i);
+          if (Double.isNaN(v)) {
+            degenerateByBlock[j]++;
+            v = Double.NEGATIVE_INFINITY;
+          }
+          lc[m] = v;
+          acc[m] = s.logU[i] < v - logBound;
+        }
+      });
+      for (long d : degenerateByBlock) {
+        degenerate += d;
+      }
+      size = total;
+    }
+
+    long countAccepted() {
+      long n = 0;
+      for (int m = 0; m < size; m++) {
+        if (accepted[m]) {
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+
+  /** Unweighted draws of q_α, with the normaliser estimate and the diagnostics of how. */
+  public SampleResult sample(SampleOptions options) {
+    RandomStreams streams = RandomStreams.of(options.seed());
+    long stage = 0;
+    int threads = options.threads();
+    int draws = options.draws();
+    List<String> warnings = new ArrayList<>();
+    Pool pool = new Pool();
+    pool.extend(options.normalizerDraws(), streams, stage, threads);
+    LogMeanEstimate pilot = LogMeanEstimate.of(pool.logC, 0, (int) pool.size);
+    if (pilot.ess() == 0) {
+      throw new InvalidInputException("every Dirichlet proposal gave a numerically singular"
+          + " Lambda(w): the experts' alpha are too small for their singular lambdas");
+    }
+    double estimatedAcceptance = hasExactMode() ? Math.exp(pilot.estimate() - logBound) : 0;
+    SamplingMode mode = switch (options.mode()) {
+      case EXACT -> {
+        if (!hasExactMode()) {
+          throw new InvalidInputException("exact sampling needs every active expert's lambda to be"
+              + " positive definite; this model has a singular one (use mode sir or auto)");
+        }
+        yield SamplingMode.EXACT;
+      }
+      case SIR -> SamplingMode.SIR;
+      case AUTO -> hasExactMode() && estimatedAcceptance >= options.minAcceptance()
+          && draws / estimatedAcceptance <= options.maxProposals()
+          ? SamplingMode.EXACT : SamplingMode.SIR;
+    };
+
+    int[] counts = null;
+    if (mode == SamplingMode.EXACT) {
+      counts = selectExact(pool, options, streams, stage);
+      if (counts == null) {
+        String message = "exact sampling accepted fewer than " + draws + " draws within "
+            + options.maxProposals() + " proposals (acceptance rate "
+            + (double) pool.countAccepted() / pool.size + ")";
+        if (options.mode() == SampleOptions.Mode.EXACT) {
+          throw new InvalidInputException(message + "; raise the proposal cap or use mode sir");
+        }
+        warnings.add(message + "; fell back to SIR");
+        mode = SamplingMode.SIR;
+      }
+    }
+    double ess = Double.NaN;
+    double acceptanceRate = Double.NaN;
+    if (mode == SamplingMode.SIR) {
+      ess = LogSpace.effectiveSampleSize(pool.logC, 0, (int) pool.size);
+      if (ess < options.targetEss() && pool.size < options.maxProposals()) {
+        // The ESS fraction is roughly stable in the pool size, so one step reaches the target.
+        long wanted = (long) Math.ceil(pool.size * options.targetEss() / ess * 1.05);
+        pool.extend(Math.min(wanted, options.maxProposals()), streams, stage, threads);
+        ess = LogSpace.effectiveSampleSize(pool.logC, 0, (int) pool.size);
+      }
+      counts = resample(pool, draws, streams.stream(RandomStreams.RESAMPLE, stage));
+      if (ess < Math.min(options.targetEss(), draws) / 10) {
+        warnings.add(String.format("SIR effective sample size is %.0f from %d proposals"
+            + " (%.2g%%): the draws repeat few distinct w and may be unreliable", ess, pool.size,
+            100 * ess / pool.size));
+      }
+    } else {
+      acceptanceRate = (double) pool.countAccepted() / pool.size;
+    }
+    if (pool.degenerate > 0) {
+      warnings.add(pool.degenerate + " of " + pool.size + " proposals had a numerically singular"
+          + " Lambda(w) and were given zero weight");
+    }
+    LogMeanEstimate normalizer = LogMeanEstimate.of(pool.logC, 0, (int) pool.size);
+    double[] out = materialise(pool, counts, draws, streams, stage, threads);
+    if (mode == SamplingMode.SIR) {
+      shuffleRows(out, draws, streams.stream(RandomStreams.SHUFFLE, stage));
+    }
+    return new SampleResult(out, dim, draws, mode, pool.size, acceptanceRate, ess, normalizer,
+        pool.degenerate, List.copyOf(warnings));
+  }
+
+  /** Marks the first {@code draws} accepted proposals, growing the pool as needed; null if capped. */
+  private int[] selectExact(Pool pool, SampleOptions options, RandomStreams streams, long stage) {
+    long draws = options.draws();
+    long accepted = pool.countAccepted();
+    while (accepted < draws && pool.size < options.maxProposals()) {
+      double rate = Math.max((double) accepted / pool.size, 1.0 / pool.size);
+      long wanted = pool.size + (long) Math.ceil((draws - accepted) / rate * 1.1) + BLOCK_SIZE;
+      pool.extend(Math.min(wanted, options.maxProposals()), streams, stage, options.threads());
+      accepted = pool.countAccepted();
+    }
+    if (accepted < draws) {
+      return null;
+    }
+    int[] counts = new int[(int) pool.size];
+    long taken = 0;
+    for (int m = 0; m < pool.size && taken < draws; m++) {
+      if (pool.accepted[m]) {
+        counts[m] = 1;
+        taken++;
+      }
+    }
+    return counts;
+  }
+
+  /** Systematic resampling of {@code draws} indices with probabilities ∝ exp(logC). */
+  private static int[] resample(Pool pool, int draws, UniformRandomProvider rng) {
+    int n = (int) pool.size;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int m = 0; m < n; m++) {
+      max = Math.max(max, pool.logC[m]);
+    }
+    double total = 0;
+    for (int m = 0; m < n; m++) {
+      total += Math.exp(pool.logC[m] - max);
+    }
+    int[] counts = new int[n];
+    double step = total / draws;
+    double next = rng.nextDouble() * step;
+    double cumulative = 0;
+    int taken = 0;
+    for (int m = 0; m < n && taken < draws; m++) {
+      cumulative += Math.exp(pool.logC[m] - max);
+      while (taken < draws && next < cumulative) {
+        counts[m]++;
+        taken++;
+        next += step;
+      }
+    }
+    // Rounding in the running sum can leave the last ticket just past the total.
+    for (int m = n - 1; taken < draws; m--) {
+      if (pool.logC[m] > Double.NEGATIVE_INFINITY) {
+        counts[m]++;
+        taken++;
+      }
+    }
+    return counts;
+  }
+
+  /** Second pass: regenerates each block holding selected proposals and draws z | w per copy. */
+  private double[] materialise(Pool pool, int[] counts, int draws, RandomStreams streams,
+      long stage, int threads) {
+    int numBlocks = pool.numBlocks();
+    int[] offsets = new int[numBlocks + 1];
+    for (int block = 0; block < numBlocks; block++) {
+      int sum = 0;
+      for (int i = 0; i < BLOCK_SIZE; i++) {
+        sum += counts[block * BLOCK_SIZE + i];
+      }
+      offsets[block + 1] = offsets[block] + sum;
+    }
+    double[] out = new double[draws * dim];
+    BlockParallel.forEach(numBlocks, threads, Scratch::new, (block, s) -> {
+      if (offsets[block + 1] == offsets[block]) {
+        return;
+      }
+      drawAndForm(streams.stream(RandomStreams.DIRICHLET, stage, block), BLOCK_SIZE, s);
+      ZSampler zs = new ZSampler(streams.stream(RandomStreams.CONDITIONAL_T, stage, block));
+      int row = offsets[block];
+      for (int i = 0; i < BLOCK_SIZE; i++) {
+        int copies = counts[block * BLOCK_SIZE + i];
+        if (copies == 0) {
+          continue;
+        }
+        conditionalInPlace(s.formed, i);
+        for (int c = 0; c < copies; c++) {
+          drawZ(s.formed, i, zs, out, row * dim);
+          row++;
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Fisher–Yates over rows, so that copies of one resampled w are not adjacent. */
+  private void shuffleRows(double[] rows, int n, UniformRandomProvider rng) {
+    double[] tmp = new double[dim];
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      System.arraycopy(rows, i * dim, tmp, 0, dim);
+      System.arraycopy(rows, j * dim, rows, i * dim, dim);
+      System.arraycopy(tmp, 0, rows, j * dim, dim);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package org.poevi.family;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.poevi.math.LogMeanEstimate;
+
+/**
+ * The log-normaliser log C_α from two independent estimators, and which one to believe.
+ *
+ * <p>The Dirichlet estimate (mean of C(w) over w ~ Dir(α)) is unbiased but, when C(w) is
+ * heavy-tailed, it is typically far too low while its standard error looks small. The z-space
+ * estimate ({@link ZSpaceNormalizer}) fails differently. Rules:
+ * <ul>
+ *   <li>They agree when |a − b| ≤ {@value #AGREEMENT_Z} · √(se_a² + se_b²).
+ *   <li>The Dirichlet estimate is used when it is reliable (Pareto k̂ ≤ 0.7) and they agree.
+ *   <li>Otherwise the reliable one is used; if both are reliable yet disagree, the larger one,
+ *       because importance sampling that misses mass errs low, never high (a rare huge weight,
+ *       the way it errs high, is what k̂ flags); if neither is reliable, the one with smaller k̂.
+ * </ul>
+ * Every case other than the first adds a warning that says what happened.
+ */
+public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zSpace,
+    boolean agree, Source chosen, List<String> warnings) {
+
+  /** Standard errors apart at which two estimates are said to disagree. */
+  public static final double AGREEMENT_Z = 4;
+
+  /** Which estimator the reported value comes from. */
+  public enum Source {
+    DIRICHLET("dirichlet"),
+    Z_SPACE("z-importance");
+
+    private final String label;
+
+    Source(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  /** The estimate that is reported as the log-normaliser. */
+  public LogMeanEstimate chosenEstimate() {
+    return chosen == Source.DIRICHLET ? dirichlet : zSpace;
+  }
+
+  public static NormalizerValidation decide(LogMeanEstimate dirichlet, LogMeanEstimate zSpace) {
+    double gap = Math.abs(dirichlet.estimate() - zSpace.estimate());
+    double se = Math.hypot(dirichlet.standardError(), zSpace.standardError());
+    boolean agree = gap <= AGREEMENT_Z * se;
+    boolean dirichletOk = dirichlet.isReliable();
+    boolean zOk = zSpace.isReliable();
+    List<String> warnings = new ArrayList<>();
+    Source chosen;
+    if (dirichletOk && agree) {
+      chosen = Source.DIRICHLET;
+    } else if (dirichletOk != zOk) {
+      chosen = dirichletOk ? Source.DIRICHLET : Source.Z_SPACE;
+    } else if (dirichletOk) {
+      chosen = dirichlet.estimate() >= zSpace.estimate() ? Source.DIRICHLET : Source.Z_SPACE;
+    } else {
+      chosen = khatOrder(dirichlet) <= khatOrder(zSpace) ? Source.DIRICHLET : Source.Z_SPACE;
+      warnings.add("neither log-normaliser estimate is reliable (Pareto k-hat above 0.7):"
+          + " treat log densities of this model with caution");
+    }
+    if (!agree || chosen != Source.DIRICHLET || !dirichletOk) {
+      warnings.add(String.format("log-normaliser: the Dirichlet estimate %s and the z-space"
+          + " importance estimate %s %s; using the %s estimate", describe(dirichlet),
+          describe(zSpace), agree ? "agree" : "disagree", chosen.label()));
+    }
+    return new NormalizerValidation(dirichlet, zSpace, agree, chosen, List.copyOf(warnings));
+  }
+
+  private static double khatOrder(LogMeanEstimate e) {
+    return Double.isNaN(e.khat()) ? Double.POSITIVE_INFINITY : e.khat();
+  }
+
+  private static String describe(LogMeanEstimate e) {
+    return String.format("%.4f ± %.4f (k-hat %.2f)", e.estimate(), e.standardError(), e.khat());
+  }
+}

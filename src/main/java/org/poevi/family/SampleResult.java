@@ -1,0 +1,28 @@
+package org.poevi.family;
+
+import java.util.List;
+import org.poevi.math.LogMeanEstimate;
+
+/**
+ * Unweighted draws of q_α and how they were made.
+ *
+ * @param draws numDraws×D row-major
+ * @param mode exact rejection or SIR
+ * @param proposals Dirichlet proposals drawn in all
+ * @param acceptanceRate accepted/proposals (exact mode), NaN in SIR mode
+ * @param ess Kish effective sample size of the C(w)-weighted pool (SIR mode), NaN in exact mode
+ * @param normalizer the Dirichlet estimate of log C_α over every proposal, with its SE and k̂
+ * @param degenerateDraws proposals whose Λ(w) was numerically singular (given zero weight)
+ * @param warnings what a user should know, one sentence each
+ */
+public record SampleResult(double[] draws, int dim, int numDraws, SamplingMode mode,
+    long proposals, double acceptanceRate, double ess, LogMeanEstimate normalizer,
+    long degenerateDraws, List<String> warnings) {
+
+  /** Draw i as a new array. */
+  public double[] draw(int i) {
+    double[] out = new double[dim];
+    System.arraycopy(draws, i * dim, out, 0, dim);
+    return out;
+  }
+}

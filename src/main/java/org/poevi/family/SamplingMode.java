@@ -1,0 +1,19 @@
+package org.poevi.family;
+
+/** How unweighted draws of q_α were produced. */
+public enum SamplingMode {
+  /** Rejection on w with the bound C(w) ≤ sup C: exact, independent draws. */
+  EXACT("exact"),
+  /** Sampling-importance-resampling of the C(w)-weighted Dirichlet draws, then z | w afresh. */
+  SIR("sir");
+
+  private final String label;
+
+  SamplingMode(String label) {
+    this.label = label;
+  }
+
+  public String label() {
+    return label;
+  }
+}

@@ -1,0 +1,91 @@
+package org.poevi.family;
+
+import org.apache.commons.rng.UniformRandomProvider;
+import org.poevi.math.BlockParallel;
+import org.poevi.math.LogMeanEstimate;
+import org.poevi.math.MultivariateT;
+import org.poevi.math.RandomStreams;
+
+/**
+ * An estimate of log C_α that does not use the Feynman weights: importance sampling in z,
+ *
+ * <pre>  C_α = E_{z ~ r}[ Π_k A_k(z)^(−α_k) / r(z) ],</pre>
+ *
+ * with r a multivariate t fitted to draws of q. Its tails must be at least as heavy as q's in
+ * every direction, or the weights have infinite variance: q's marginal along its heaviest
+ * direction is t-like with ν_min = {@link ProductOfExperts#minTailDof()} degrees of freedom, so r
+ * takes ν_r = min(ν_min, 4). Location and scatter come from the robust EM fit of a t to q's draws,
+ * widened by {@value #INFLATION}; a first round of importance sampling then refits them to the
+ * weighted draws (adaptive importance sampling), and the second round gives the estimate.
+ */
+public final class ZSpaceNormalizer {
+  /** Scatter widening: an over-dispersed proposal keeps the weights bounded in the bulk. */
+  static final double INFLATION = 1.25;
+  /** Heavier proposal tails than needed cost little; ν above this gains nothing in practice. */
+  static final double MAX_PROPOSAL_DOF = 4;
+  private static final int EM_ITERATIONS = 50;
+  /** The EM fit uses at most this many of q's draws: more change the fit by less than its noise. */
+  private static final int MAX_FIT_POINTS = 20_000;
+  private static final int BLOCK = FeynmanSampler.BLOCK_SIZE;
+
+  private ZSpaceNormalizer() {}
+
+  /**
+   * @param draws unweighted draws of q (n×D row-major), used only to place the proposal
+   * @param numDraws importance draws in the final round (the first round uses a quarter)
+   */
+  public static LogMeanEstimate estimate(ProductOfExperts family, double[] draws,
+      RandomStreams streams, long stage, int numDraws, int threads) {
+    int dim = family.dim;
+    double dof = Math.min(family.minTailDof(), MAX_PROPOSAL_DOF);
+    int fitRows = Math.min(draws.length / dim, MAX_FIT_POINTS);
+    double[] fitPoints = java.util.Arrays.copyOf(draws, fitRows * dim);
+    MultivariateT proposal = MultivariateT.fit(fitPoints, null, dim, dof, EM_ITERATIONS,
+        INFLATION);
+    ExpertStack stack = ExpertStack.of(family);
+
+    int pilotDraws = Math.max(numDraws / 4, 16 * BLOCK);
+    double[] pilotZ = new double[pilotDraws * dim];
+    double[] pilotLogW = new double[pilotDraws];
+    importanceRound(stack, proposal, streams, stage, 0, pilotZ, pilotLogW, threads);
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : pilotLogW) {
+      max = Math.max(max, v);
+    }
+    double[] weights = new double[pilotDraws];
+    for (int i = 0; i < pilotDraws; i++) {
+      weights[i] = Math.exp(pilotLogW[i] - max);
+    }
+    proposal = MultivariateT.fit(pilotZ, weights, dim, dof, EM_ITERATIONS, INFLATION);
+
+    double[] z = new double[numDraws * dim];
+    double[] logW = new double[numDraws];
+    importanceRound(stack, proposal, streams, stage, 1, z, logW, threads);
+    return LogMeanEstimate.of(logW);
+  }
+
+  /** Fills z with draws of r and logW with log q̃(z) − log r(z), block by block. */
+  private static void importanceRound(ExpertStack stack, MultivariateT proposal,
+      RandomStreams streams, long stage, long round, double[] z, double[] logW, int threads) {
+    int n = logW.length;
+    int dim = stack.dim;
+    int numBlocks = (n + BLOCK - 1) / BLOCK;
+    BlockParallel.forEach(numBlocks, threads,
+        () -> new double[][] {new double[stack.rows * BLOCK], new double[stack.count * BLOCK],
+            new double[dim]},
+        (block, scratch) -> {
+          int from = block * BLOCK;
+          int nb = Math.min(BLOCK, n - from);
+          UniformRandomProvider rng = streams.stream(RandomStreams.Z_IMPORTANCE, stage, round,
+              block);
+          MultivariateT.Sampler sampler = proposal.sampler(rng);
+          for (int i = 0; i < nb; i++) {
+            sampler.sample(z, (from + i) * dim);
+          }
+          stack.logDensity(z, from * dim, nb, scratch[0], scratch[1], logW, from);
+          for (int i = 0; i < nb; i++) {
+            logW[from + i] -= proposal.logDensity(z, (from + i) * dim, scratch[2]);
+          }
+        });
+  }
+}

@@ -1,0 +1,109 @@
+package org.poevi.math;
+
+/**
+ * Cholesky factorisation A = L·Lᵀ and the solves that go with it, on symmetric matrices stored as
+ * a packed lower triangle, row by row: entry (i, j) with j ≤ i lives at {@code off + i(i+1)/2 + j}.
+ * That layout holds n(n+1)/2 numbers, so a block of such matrices can be formed with one matrix
+ * product (see {@code FeynmanSampler}).
+ *
+ * <p>Everything works in place on caller-owned arrays and allocates nothing: these routines run
+ * once per draw in the sampler's hot loop. Determinants are only ever handled as
+ * log|A| = 2 Σ log L_ii; no inverse is ever formed.
+ */
+public final class Cholesky {
+  private Cholesky() {}
+
+  /** Number of entries in a packed triangle of order n. */
+  public static int packedSize(int n) {
+    return n * (n + 1) / 2;
+  }
+
+  /** Index of (i, j), j ≤ i, inside a packed lower triangle. */
+  public static int packedIndex(int i, int j) {
+    return i * (i + 1) / 2 + j;
+  }
+
+  /**
+   * Overwrites the packed lower triangle of A with its Cholesky factor L.
+   *
+   * @return false, leaving the array partly overwritten, when A is not numerically positive
+   *     definite (a pivot is not strictly positive or is not finite)
+   */
+  public static boolean factor(double[] a, int off, int n) {
+    for (int i = 0; i < n; i++) {
+      int rowI = off + i * (i + 1) / 2;
+      for (int j = 0; j <= i; j++) {
+        int rowJ = off + j * (j + 1) / 2;
+        double s = a[rowI + j];
+        for (int k = 0; k < j; k++) {
+          s -= a[rowI + k] * a[rowJ + k];
+        }
+        if (i == j) {
+          // s <= 0 means A is not positive definite; !(s > 0) also rejects NaN.
+          if (!(s > 0) || s == Double.POSITIVE_INFINITY) {
+            return false;
+          }
+          a[rowI + i] = Math.sqrt(s);
+        } else {
+          a[rowI + j] = s / a[rowJ + j];
+        }
+      }
+    }
+    return true;
+  }
+
+  /** log|A| = 2 Σ log L_ii from a packed factor. */
+  public static double logDeterminant(double[] l, int off, int n) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += Math.log(l[off + i * (i + 3) / 2]);
+    }
+    return 2 * sum;
+  }
+
+  /** Solves L·x = b in place (b ← x), b of length n at {@code boff}. */
+  public static void solveLower(double[] l, int off, int n, double[] b, int boff) {
+    for (int i = 0; i < n; i++) {
+      int row = off + i * (i + 1) / 2;
+      double s = b[boff + i];
+      for (int k = 0; k < i; k++) {
+        s -= l[row + k] * b[boff + k];
+      }
+      b[boff + i] = s / l[row + i];
+    }
+  }
+
+  /** Solves Lᵀ·x = b in place (b ← x), reading L by rows so that access stays contiguous. */
+  public static void solveLowerTransposed(double[] l, int off, int n, double[] b, int boff) {
+    for (int i = n - 1; i >= 0; i--) {
+      int row = off + i * (i + 1) / 2;
+      double xi = b[boff + i] / l[row + i];
+      b[boff + i] = xi;
+      for (int k = 0; k < i; k++) {
+        b[boff + k] -= l[row + k] * xi;
+      }
+    }
+  }
+
+  /** Packs the lower triangle of a dense row-major n×n matrix. */
+  public static double[] pack(double[] dense, int n) {
+    double[] packed = new double[packedSize(n)];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(dense, i * n, packed, packedIndex(i, 0), i + 1);
+    }
+    return packed;
+  }
+
+  /** Expands a packed lower triangle into a dense symmetric row-major n×n matrix. */
+  public static double[] unpackSymmetric(double[] packed, int n) {
+    double[] dense = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        double v = packed[packedIndex(i, j)];
+        dense[i * n + j] = v;
+        dense[j * n + i] = v;
+      }
+    }
+    return dense;
+  }
+}

@@ -1,0 +1,215 @@
+package org.poevi.math;
+
+import org.apache.commons.numbers.gamma.LogGamma;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+
+/**
+ * The multivariate t distribution t_ν(μ, Σ) on R^D:
+ *
+ * <pre>
+ *   log p(z) = lnΓ((ν+D)/2) − lnΓ(ν/2) − (D/2) log(νπ) − ½ log|Σ| − ((ν+D)/2) log(1 + δ/ν),
+ *   δ = (z − μ)ᵀ Σ⁻¹ (z − μ),
+ * </pre>
+ *
+ * drawn as z = μ + L y √(ν/u) with Σ = L Lᵀ, y ~ N(0, I), u ~ χ²_ν. Immutable; works on the
+ * Cholesky factor of Σ, never its inverse.
+ */
+public final class MultivariateT {
+  private final int dim;
+  private final double[] location;
+  /** Packed lower Cholesky factor of Σ. */
+  private final double[] factor;
+  private final double dof;
+  private final double logNormalizer;
+
+  private MultivariateT(double[] location, double[] factor, double dof) {
+    this.dim = location.length;
+    this.location = location;
+    this.factor = factor;
+    this.dof = dof;
+    this.logNormalizer = LogGamma.value((dof + dim) / 2) - LogGamma.value(dof / 2)
+        - 0.5 * dim * Math.log(dof * Math.PI) - 0.5 * Cholesky.logDeterminant(factor, 0, dim);
+  }
+
+  /**
+   * @param location μ (copied)
+   * @param scatter Σ, dense row-major D×D, symmetric positive definite
+   * @param dof ν &gt; 0
+   */
+  public static MultivariateT of(double[] location, double[] scatter, double dof) {
+    int dim = location.length;
+    if (scatter.length != dim * dim) {
+      throw new IllegalArgumentException("scatter must be " + dim + "x" + dim);
+    }
+    if (!(dof > 0)) {
+      throw new IllegalArgumentException("degrees of freedom must be > 0, got " + dof);
+    }
+    double[] factor = Cholesky.pack(scatter, dim);
+    if (!Cholesky.factor(factor, 0, dim)) {
+      throw new IllegalArgumentException("scatter matrix is not positive definite");
+    }
+    return new MultivariateT(location.clone(), factor, dof);
+  }
+
+  public int dim() {
+    return dim;
+  }
+
+  public double dof() {
+    return dof;
+  }
+
+  public double[] location() {
+    return location.clone();
+  }
+
+  /** log p(z) for z at {@code z[off, off + D)}; {@code scratch} has length ≥ D. */
+  public double logDensity(double[] z, int off, double[] scratch) {
+    for (int d = 0; d < dim; d++) {
+      scratch[d] = z[off + d] - location[d];
+    }
+    Cholesky.solveLower(factor, 0, dim, scratch, 0);
+    double delta = 0;
+    for (int d = 0; d < dim; d++) {
+      delta += scratch[d] * scratch[d];
+    }
+    return logNormalizer - 0.5 * (dof + dim) * Math.log1p(delta / dof);
+  }
+
+  /** A sampler bound to one generator; not thread-safe. */
+  public Sampler sampler(UniformRandomProvider rng) {
+    return new Sampler(rng);
+  }
+
+  /** Draws from this distribution with one generator. */
+  public final class Sampler {
+    private final ContinuousSampler normal;
+    private final LogChiSquareSampler chiSquare;
+
+    private Sampler(UniformRandomProvider rng) {
+      this.normal = ZigguratSampler.NormalizedGaussian.of(rng);
+      this.chiSquare = LogChiSquareSampler.of(rng, dof);
+    }
+
+    /** Writes one draw into {@code out[off, off + D)}. */
+    public void sample(double[] out, int off) {
+      double scale = Math.exp(0.5 * (Math.log(dof) - chiSquare.sampleLog()));
+      for (int d = 0; d < dim; d++) {
+        out[off + d] = normal.sample();
+      }
+      // z = μ + L y: multiply by the packed lower factor from the bottom row up, in place.
+      for (int i = dim - 1; i >= 0; i--) {
+        int row = i * (i + 1) / 2;
+        double s = 0;
+        for (int k = 0; k <= i; k++) {
+          s += factor[row + k] * out[off + k];
+        }
+        out[off + i] = location[i] + scale * s;
+      }
+    }
+  }
+
+  /**
+   * Maximum-likelihood location and scatter of a t with fixed ν for weighted points, by the EM
+   * algorithm (Liu and Rubin 1995): with u_i = (ν + D)/(ν + δ_i),
+   * μ ← Σ w_i u_i z_i / Σ w_i u_i and Σ ← Σ w_i u_i (z_i − μ)(z_i − μ)ᵀ / Σ w_i. It needs no
+   * moments of the data, so it is robust to heavy tails.
+   *
+   * @param points n×D row-major
+   * @param weights n non-negative weights, or null for equal weights
+   * @param dof ν of the fitted t
+   * @param iterations EM iterations
+   * @param inflation factor applied to the fitted scatter (≥ 1 widens it)
+   */
+  public static MultivariateT fit(double[] points, double[] weights, int dim, double dof,
+      int iterations, double inflation) {
+    int n = points.length / dim;
+    double[] w = new double[n];
+    double weightSum = 0;
+    for (int i = 0; i < n; i++) {
+      w[i] = weights == null ? 1 : weights[i];
+      weightSum += w[i];
+    }
+    double[] mu = new double[dim];
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dim; d++) {
+        mu[d] += w[i] * points[i * dim + d] / weightSum;
+      }
+    }
+    double[] u = new double[n];
+    java.util.Arrays.fill(u, 1);
+    double[] scatter = weightedScatter(points, w, u, mu, dim, weightSum);
+    double[] factor = new double[Cholesky.packedSize(dim)];
+    double[] diff = new double[dim];
+    for (int it = 0; it < iterations; it++) {
+      System.arraycopy(Cholesky.pack(scatter, dim), 0, factor, 0, factor.length);
+      if (!Cholesky.factor(factor, 0, dim)) {
+        break;
+      }
+      double uwSum = 0;
+      double[] newMu = new double[dim];
+      for (int i = 0; i < n; i++) {
+        for (int d = 0; d < dim; d++) {
+          diff[d] = points[i * dim + d] - mu[d];
+        }
+        Cholesky.solveLower(factor, 0, dim, diff, 0);
+        double delta = 0;
+        for (int d = 0; d < dim; d++) {
+          delta += diff[d] * diff[d];
+        }
+        u[i] = (dof + dim) / (dof + delta);
+        uwSum += w[i] * u[i];
+        for (int d = 0; d < dim; d++) {
+          newMu[d] += w[i] * u[i] * points[i * dim + d];
+        }
+      }
+      for (int d = 0; d < dim; d++) {
+        mu[d] = newMu[d] / uwSum;
+      }
+      scatter = weightedScatter(points, w, u, mu, dim, weightSum);
+    }
+    for (int i = 0; i < scatter.length; i++) {
+      scatter[i] *= inflation;
+    }
+    return of(mu, scatter, dof);
+  }
+
+  /**
+   * Σ w_i u_i (z_i − μ)(z_i − μ)ᵀ / Σ w_i, plus a ridge of 1e-10 · (trace/D) on the diagonal so a
+   * degenerate cloud (a handful of distinct points) still gives a positive definite matrix.
+   */
+  private static double[] weightedScatter(double[] points, double[] w, double[] u, double[] mu,
+      int dim, double weightSum) {
+    int n = w.length;
+    double[] s = new double[dim * dim];
+    double[] diff = new double[dim];
+    for (int i = 0; i < n; i++) {
+      double c = w[i] * u[i] / weightSum;
+      if (c == 0) {
+        continue;
+      }
+      for (int d = 0; d < dim; d++) {
+        diff[d] = points[i * dim + d] - mu[d];
+      }
+      for (int a = 0; a < dim; a++) {
+        for (int b = 0; b <= a; b++) {
+          s[a * dim + b] += c * diff[a] * diff[b];
+        }
+      }
+    }
+    double trace = 0;
+    for (int a = 0; a < dim; a++) {
+      for (int b = 0; b < a; b++) {
+        s[b * dim + a] = s[a * dim + b];
+      }
+      trace += s[a * dim + a];
+    }
+    double ridge = Math.max(1e-10 * trace / dim, Double.MIN_NORMAL);
+    for (int a = 0; a < dim; a++) {
+      s[a * dim + a] += ridge;
+    }
+    return s;
+  }
+}
