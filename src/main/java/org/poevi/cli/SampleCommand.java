@@ -102,6 +102,16 @@ final class SampleCommand implements Callable<Integer> {
     if (threads != null && threads < 1) {
       throw new InvalidInputException("--threads must be >= 1, got " + threads);
     }
+    if (normalizerDraws != null && normalizerDraws < 1000) {
+      throw new InvalidInputException("--normalizer-draws must be >= 1000 (the Pareto k-hat of"
+          + " the weights needs a tail to fit), got " + normalizerDraws);
+    }
+    if (!(minAcceptance > 0 && minAcceptance <= 1)) {
+      throw new InvalidInputException("--min-acceptance must be in (0, 1], got " + minAcceptance);
+    }
+    if (maxProposals != null && maxProposals < 1) {
+      throw new InvalidInputException("--max-proposals must be >= 1, got " + maxProposals);
+    }
     SampleOptions.Mode m = switch (mode) {
       case "auto" -> SampleOptions.Mode.AUTO;
       case "exact" -> SampleOptions.Mode.EXACT;
@@ -158,6 +168,7 @@ final class SampleCommand implements Callable<Integer> {
     ObjectNode sampling = root.putObject("sampling");
     sampling.put("mode", result.mode().label());
     sampling.put("proposals", result.proposals());
+    sampling.put("proposal", result.proposal());
     boolean exact = result.mode() == SamplingMode.EXACT;
     JsonOutput.putNumber(sampling, "acceptanceRate", result.acceptanceRate());
     // Exact draws are independent: their effective sample size is their number.

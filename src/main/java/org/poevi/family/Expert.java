@@ -79,8 +79,8 @@ public final class Expert {
         double a = lambda[i * dim + j];
         double b = lambda[j * dim + i];
         if (Math.abs(a - b) > SYMMETRY_TOLERANCE * maxAbs) {
-          throw new InvalidInputException("lambda is not symmetric: lambda[" + i + "][" + j + "] = "
-              + a + " but lambda[" + j + "][" + i + "] = " + b);
+          throw new InvalidInputException("lambda[" + i + "][" + j + "] = " + a + " differs from"
+              + " lambda[" + j + "][" + i + "] = " + b + ": lambda must be symmetric");
         }
         sym[i * dim + j] = i == j ? a : 0.5 * (a + b);
       }

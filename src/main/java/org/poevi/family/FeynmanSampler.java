@@ -11,7 +11,6 @@ import org.poevi.InvalidInputException;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
 import org.poevi.math.LogChiSquareSampler;
-import org.poevi.math.LogDirichletSampler;
 import org.poevi.math.LogMeanEstimate;
 import org.poevi.math.LogSpace;
 import org.poevi.math.RandomStreams;
@@ -37,8 +36,14 @@ import org.poevi.math.RandomStreams;
  * gives exact draws, at acceptance rate C_α / sup C. Otherwise (or when that rate is impractical)
  * the C(w)-weighted Dirichlet draws are resampled (SIR) and z | w is drawn afresh for each copy.
  *
+ * <p><b>Better proposals for w.</b> In SIR mode, when the C(w) weights of Dir(α) proposals keep
+ * few effective draws, a Dirichlet fitted to the weighted draws, in a defensive mixture with
+ * Dir(α) ({@link WeightProposal}), replaces Dir(α) if a trial shows it keeps a larger effective
+ * fraction; the weights become C(w)·Dir(w | α)/r(w), and C_α is still their mean.
+ *
  * <p><b>Blocks and streams.</b> Proposals come in blocks of {@value #BLOCK_SIZE}; block b of a
- * stage draws w from stream (DIRICHLET, stage, b) and z from (CONDITIONAL_T, stage, b). A block is
+ * stage and proposal round draws w from stream (DIRICHLET, stage, round, b) and z from
+ * (CONDITIONAL_T, stage, round, b). A block is
  * formed with one {@code dgemm} ({@link ExpertStack}) and then one Cholesky per draw, about
  * K·D² + D³/3 flops. Output depends only on the seed, never on the number of threads. The first
  * pass keeps only log C(w) per proposal; the second regenerates the blocks that hold selected
@@ -50,7 +55,7 @@ public final class FeynmanSampler {
 
   private final ProductOfExperts family;
   private final ExpertStack stack;
-  private final LogDirichletSampler dirichlet;
+  private final WeightProposal prior;
   private final int dim;
   private final int count;
   private final double dof;
@@ -62,7 +67,7 @@ public final class FeynmanSampler {
   private FeynmanSampler(ProductOfExperts family) {
     this.family = family;
     this.stack = ExpertStack.of(family);
-    this.dirichlet = LogDirichletSampler.of(stack.alpha);
+    this.prior = WeightProposal.prior(stack.alpha);
     this.dim = family.dim;
     this.count = stack.count;
     this.dof = family.dof();
@@ -207,18 +212,20 @@ public final class FeynmanSampler {
     final double[] w = new double[count * BLOCK_SIZE];
     final double[] formed = new double[stack.rows * BLOCK_SIZE];
     final double[] logU = new double[BLOCK_SIZE];
+    /** log(Dir(w | α)/r(w)) per draw: 0 under the prior proposal. */
+    final double[] logCorrection = new double[BLOCK_SIZE];
   }
 
   /**
-   * First half of every block: nb Dirichlet draws from the block's w stream (each followed by one
+   * First half of every block: nb proposals of w from the block's stream (each followed by one
    * log-uniform for the accept step, drawn whatever the mode so the stream layout never changes),
    * then Λ(w), b(w), c(w) for the whole block with one matrix product.
    */
-  private void drawAndForm(UniformRandomProvider rng, int nb, Scratch s) {
-    LogDirichletSampler.Bound dir = dirichlet.bind(rng);
+  private void drawAndForm(WeightProposal proposal, UniformRandomProvider rng, int nb, Scratch s) {
+    WeightProposal.Bound dir = proposal.bind(rng);
     for (int i = 0; i < nb; i++) {
-      dir.sample(s.logW, i * count, s.w, i * count);
-      s.logU[i] = Math.log(RandomStreams.openClosedUniform(rng));
+      s.logCorrection[i] = dir.sample(s.logW, i * count, s.w, i * count);
+      s.logU[i] = WeightProposal.logUniform(rng);
     }
     stack.combine(s.w, nb, s.formed);
   }
@@ -242,15 +249,15 @@ public final class FeynmanSampler {
     }
   }
 
-  /** n weighted draws from the streams of {@code stage}. */
+  /** n weighted draws from the streams of {@code stage}, with w ~ Dir(α). */
   public WeightedDraws weighted(RandomStreams streams, long stage, int n, int threads) {
     double[] z = new double[n * dim];
     double[] logWeights = new double[n];
     int numBlocks = (n + BLOCK_SIZE - 1) / BLOCK_SIZE;
     BlockParallel.forEach(numBlocks, threads, Scratch::new, (block, s) -> {
       int nb = blockLength(n, block);
-      drawAndForm(streams.stream(RandomStreams.DIRICHLET, stage, block), nb, s);
-      ZSampler zs = new ZSampler(streams.stream(RandomStreams.CONDITIONAL_T, stage, block));
+      drawAndForm(prior, streams.stream(RandomStreams.DIRICHLET, stage, 0, block), nb, s);
+      ZSampler zs = new ZSampler(streams.stream(RandomStreams.CONDITIONAL_T, stage, 0, block));
       for (int i = 0; i < nb; i++) {
         int m = block * BLOCK_SIZE + i;
         double logC = conditionalInPlace(s.formed, i);
@@ -268,15 +275,38 @@ public final class FeynmanSampler {
 
   // ---------------------------------------------------------------- unweighted draws
 
-  /** log C(w) of every proposal so far, and whether its accept uniform fell under C(w)/sup C. */
+  /**
+   * The proposals of one round: per proposal its log importance weight
+   * log C(w) + log(Dir(w | α)/r(w)) and, for the prior proposal, whether its accept uniform fell
+   * under C(w)/sup C. Optionally the weighted moments of w that adapt the next proposal.
+   */
   private final class Pool {
-    double[] logC = new double[0];
+    final WeightProposal proposal;
+    final long round;
+    final boolean collectMoments;
+    double[] logWeight = new double[0];
     boolean[] accepted = new boolean[0];
     long size;
     long degenerate;
+    /** Per block: its max log weight, then Σ e^{lw − max}·(1, w_k, w_k², log w_k). */
+    final List<double[]> blockMoments = new ArrayList<>();
+
+    Pool(WeightProposal proposal, long round, boolean collectMoments) {
+      this.proposal = proposal;
+      this.round = round;
+      this.collectMoments = collectMoments;
+    }
 
     int numBlocks() {
       return (int) ((size + BLOCK_SIZE - 1) / BLOCK_SIZE);
+    }
+
+    UniformRandomProvider wStream(RandomStreams streams, long stage, int block) {
+      return streams.stream(RandomStreams.DIRICHLET, stage, round, block);
+    }
+
+    UniformRandomProvider zStream(RandomStreams streams, long stage, int block) {
+      return streams.stream(RandomStreams.CONDITIONAL_T, stage, round, block);
     }
 
     /** Grows the pool to {@code newSize} proposals (rounded up to whole blocks). */
@@ -287,27 +317,34 @@ public final class FeynmanSampler {
         return;
       }
       long total = (long) newBlocks * BLOCK_SIZE;
-      logC = Arrays.copyOf(logC, (int) total);
+      logWeight = Arrays.copyOf(logWeight, (int) total);
       accepted = Arrays.copyOf(accepted, (int) total);
       long[] degenerateByBlock = new long[newBlocks - oldBlocks];
-      double[] lc = logC;
+      double[][] moments = new double[newBlocks - oldBlocks][];
+      double[] lw = logWeight;
       boolean[] acc = accepted;
       BlockParallel.forEach(newBlocks - oldBlocks, threads, Scratch::new, (j, s) -> {
         int block = oldBlocks + j;
-        drawAndForm(streams.stream(RandomStreams.DIRICHLET, stage, block), BLOCK_SIZE, s);
+        drawAndForm(proposal, wStream(streams, stage, block), BLOCK_SIZE, s);
+        int base = block * BLOCK_SIZE;
         for (int i = 0; i < BLOCK_SIZE; i++) {
-          int m = block * BLOCK_SIZE + i;
           double v = conditionalInPlace(s.formed, i);
           if (Double.isNaN(v)) {
             degenerateByBlock[j]++;
             v = Double.NEGATIVE_INFINITY;
           }
-          lc[m] = v;
-          acc[m] = s.logU[i] < v - logBound;
+          acc[base + i] = s.logU[i] < v - logBound;
+          lw[base + i] = v + s.logCorrection[i];
+        }
+        if (collectMoments) {
+          moments[j] = momentsOf(lw, base, s);
         }
       });
       for (long d : degenerateByBlock) {
         degenerate += d;
+      }
+      if (collectMoments) {
+        blockMoments.addAll(Arrays.asList(moments));
       }
       size = total;
     }
@@ -321,6 +358,64 @@ public final class FeynmanSampler {
       }
       return n;
     }
+
+    double ess() {
+      return LogSpace.effectiveSampleSize(logWeight, 0, (int) size);
+    }
+
+    /** Dir(β) fitted to the pool's weighted w draws, or null when no fit exists. */
+    double[] fitBeta() {
+      double max = Double.NEGATIVE_INFINITY;
+      for (double[] m : blockMoments) {
+        max = Math.max(max, m[0]);
+      }
+      double[] total = new double[1 + 3 * count];
+      for (double[] m : blockMoments) {
+        if (m[0] == Double.NEGATIVE_INFINITY) {
+          continue;
+        }
+        double scale = Math.exp(m[0] - max);
+        for (int i = 1; i < m.length; i++) {
+          total[i - 1] += scale * m[i];
+        }
+      }
+      double[] meanW = new double[count];
+      double[] meanW2 = new double[count];
+      double[] meanLogW = new double[count];
+      for (int k = 0; k < count; k++) {
+        meanW[k] = total[1 + k] / total[0];
+        meanW2[k] = total[1 + count + k] / total[0];
+        meanLogW[k] = total[1 + 2 * count + k] / total[0];
+      }
+      return WeightProposal.fit(meanW, meanW2, meanLogW);
+    }
+  }
+
+  /** A block's weighted sums of w, w² and log w, shifted by the block's largest log weight. */
+  private double[] momentsOf(double[] lw, int base, Scratch s) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < BLOCK_SIZE; i++) {
+      max = Math.max(max, lw[base + i]);
+    }
+    double[] m = new double[2 + 3 * count];
+    m[0] = max;
+    if (max == Double.NEGATIVE_INFINITY) {
+      return m;
+    }
+    for (int i = 0; i < BLOCK_SIZE; i++) {
+      double weight = Math.exp(lw[base + i] - max);
+      if (weight == 0) {
+        continue;
+      }
+      m[1] += weight;
+      for (int k = 0; k < count; k++) {
+        double w = s.w[i * count + k];
+        m[2 + k] += weight * w;
+        m[2 + count + k] += weight * w * w;
+        m[2 + 2 * count + k] += weight * s.logW[i * count + k];
+      }
+    }
+    return m;
   }
 
   /** Unweighted draws of q_α, with the normaliser estimate and the diagnostics of how. */
@@ -330,9 +425,9 @@ public final class FeynmanSampler {
     int threads = options.threads();
     int draws = options.draws();
     List<String> warnings = new ArrayList<>();
-    Pool pool = new Pool();
+    Pool pool = new Pool(prior, 0, true);
     pool.extend(options.normalizerDraws(), streams, stage, threads);
-    LogMeanEstimate pilot = LogMeanEstimate.of(pool.logC, 0, (int) pool.size);
+    LogMeanEstimate pilot = LogMeanEstimate.of(pool.logWeight, 0, (int) pool.size);
     if (pilot.ess() == 0) {
       throw new InvalidInputException("every Dirichlet proposal gave a numerically singular"
           + " Lambda(w): the experts' alpha are too small for their singular lambdas");
@@ -369,12 +464,13 @@ public final class FeynmanSampler {
     double ess = Double.NaN;
     double acceptanceRate = Double.NaN;
     if (mode == SamplingMode.SIR) {
-      ess = LogSpace.effectiveSampleSize(pool.logC, 0, (int) pool.size);
+      pool = adaptedPool(pool, options, streams, stage);
+      ess = pool.ess();
       if (ess < options.targetEss() && pool.size < options.maxProposals()) {
         // The ESS fraction is roughly stable in the pool size, so one step reaches the target.
         long wanted = (long) Math.ceil(pool.size * options.targetEss() / ess * 1.05);
         pool.extend(Math.min(wanted, options.maxProposals()), streams, stage, threads);
-        ess = LogSpace.effectiveSampleSize(pool.logC, 0, (int) pool.size);
+        ess = pool.ess();
       }
       counts = resample(pool, draws, streams.stream(RandomStreams.RESAMPLE, stage));
       if (ess < Math.min(options.targetEss(), draws) / 10) {
@@ -389,14 +485,41 @@ public final class FeynmanSampler {
       warnings.add(pool.degenerate + " of " + pool.size + " proposals had a numerically singular"
           + " Lambda(w) and were given zero weight");
     }
-    LogMeanEstimate normalizer = LogMeanEstimate.of(pool.logC, 0, (int) pool.size);
+    LogMeanEstimate normalizer = LogMeanEstimate.of(pool.logWeight, 0, (int) pool.size);
     double[] out = materialise(pool, counts, draws, streams, stage, threads);
     if (mode == SamplingMode.SIR) {
       shuffleRows(out, draws, streams.stream(RandomStreams.SHUFFLE, stage));
     }
     return new SampleResult(out, dim, draws, mode, pool.size, acceptanceRate, ess, normalizer,
-        pool.degenerate, List.copyOf(warnings));
+        pool.degenerate, pool.proposal.isPrior() ? "dirichlet" : "adapted-dirichlet",
+        List.copyOf(warnings));
   }
+
+  /**
+   * When the prior pool keeps less than {@value #ADAPT_BELOW} of its draws effective, tries the
+   * adapted mixture on a trial of a quarter of the pool's size and keeps whichever proposal has the
+   * larger ESS fraction. The chosen pool is returned; the other one is dropped.
+   */
+  private Pool adaptedPool(Pool pilot, SampleOptions options, RandomStreams streams, long stage) {
+    double pilotFraction = pilot.ess() / pilot.size;
+    if (pilotFraction >= ADAPT_BELOW || count == 1) {
+      return pilot;
+    }
+    double[] beta = pilot.fitBeta();
+    if (beta == null) {
+      return pilot;
+    }
+    Pool trial = new Pool(WeightProposal.adapted(stack.alpha, beta), 1, false);
+    trial.extend(Math.max(pilot.size / 4, 16L * BLOCK_SIZE), streams, stage, options.threads());
+    if (trial.ess() / trial.size <= pilotFraction) {
+      return pilot;
+    }
+    trial.extend(pilot.size, streams, stage, options.threads());
+    return trial;
+  }
+
+  /** Below this ESS fraction the prior proposal is worth adapting. */
+  static final double ADAPT_BELOW = 0.3;
 
   /** Marks the first {@code draws} accepted proposals, growing the pool as needed; null if capped. */
   private int[] selectExact(Pool pool, SampleOptions options, RandomStreams streams, long stage) {
@@ -422,16 +545,17 @@ public final class FeynmanSampler {
     return counts;
   }
 
-  /** Systematic resampling of {@code draws} indices with probabilities ∝ exp(logC). */
+  /** Systematic resampling of {@code draws} indices with probabilities ∝ exp(logWeight). */
   private static int[] resample(Pool pool, int draws, UniformRandomProvider rng) {
     int n = (int) pool.size;
+    double[] lw = pool.logWeight;
     double max = Double.NEGATIVE_INFINITY;
     for (int m = 0; m < n; m++) {
-      max = Math.max(max, pool.logC[m]);
+      max = Math.max(max, lw[m]);
     }
     double total = 0;
     for (int m = 0; m < n; m++) {
-      total += Math.exp(pool.logC[m] - max);
+      total += Math.exp(lw[m] - max);
     }
     int[] counts = new int[n];
     double step = total / draws;
@@ -439,7 +563,7 @@ public final class FeynmanSampler {
     double cumulative = 0;
     int taken = 0;
     for (int m = 0; m < n && taken < draws; m++) {
-      cumulative += Math.exp(pool.logC[m] - max);
+      cumulative += Math.exp(lw[m] - max);
       while (taken < draws && next < cumulative) {
         counts[m]++;
         taken++;
@@ -448,7 +572,7 @@ public final class FeynmanSampler {
     }
     // Rounding in the running sum can leave the last ticket just past the total.
     for (int m = n - 1; taken < draws; m--) {
-      if (pool.logC[m] > Double.NEGATIVE_INFINITY) {
+      if (lw[m] > Double.NEGATIVE_INFINITY) {
         counts[m]++;
         taken++;
       }
@@ -473,8 +597,8 @@ public final class FeynmanSampler {
       if (offsets[block + 1] == offsets[block]) {
         return;
       }
-      drawAndForm(streams.stream(RandomStreams.DIRICHLET, stage, block), BLOCK_SIZE, s);
-      ZSampler zs = new ZSampler(streams.stream(RandomStreams.CONDITIONAL_T, stage, block));
+      drawAndForm(pool.proposal, pool.wStream(streams, stage, block), BLOCK_SIZE, s);
+      ZSampler zs = new ZSampler(pool.zStream(streams, stage, block));
       int row = offsets[block];
       for (int i = 0; i < BLOCK_SIZE; i++) {
         int copies = counts[block * BLOCK_SIZE + i];

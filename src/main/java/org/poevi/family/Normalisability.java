@@ -20,9 +20,12 @@ import org.poevi.math.SymmetricEigen;
  * own (e.g. a rank-one expert with a large α does not rescue a full-rank one with a small α along
  * the rank-one expert's null direction). A subspace outside the lattice is never binding: the
  * experts that see it are those that see the smallest lattice element containing it, which has at
- * least its dimension. Marginally along V the density decays like |v|^−(2 s_V), a t-like tail with
- * ν_V = 2 s_V − dim V "degrees of freedom"; {@link #analyse} returns the smallest ν_V, which tells
- * an importance proposal how heavy its tails must be.
+ * least its dimension.
+ *
+ * <p>Tails: near V (within O(1) of a translate of it) the density decays like |v|^−(2 s_V), so
+ * the marginal along V is t-like with ν_V = 2 s_V − dim V degrees of freedom, and an elliptical
+ * t proposal in R^D, whose density decays like |z|^−(ν + D), has bounded importance weights only if
+ * ν + D ≤ 2 s_V for every V. {@link #analyse} returns both minima.
  */
 final class Normalisability {
   /** More distinct intersections than this cannot occur with sane pools; refuse rather than hang. */
@@ -34,10 +37,19 @@ final class Normalisability {
   private record Subspace(double[] basis, int m) {}
 
   /**
-   * @return the smallest tail exponent ν_V = 2 s_V − dim V over the lattice (positive)
+   * The tails of a normalisable product.
+   *
+   * @param minMarginalDof min over the lattice of ν_V = 2 s_V − dim V (positive)
+   * @param minDecayExponent min over the lattice of 2 s_V: the density decays no faster than
+   *     |z|^−minDecayExponent along some ridge
+   */
+  record Tails(double minMarginalDof, double minDecayExponent) {}
+
+  /**
+   * @return the tail exponents over the lattice
    * @throws InvalidInputException naming the failing condition when the family is not normalisable
    */
-  static double analyse(Expert[] experts, double[] alpha, int dim) {
+  static Tails analyse(Expert[] experts, double[] alpha, int dim) {
     List<Subspace> lattice = new ArrayList<>();
     double[] identity = new double[dim * dim];
     for (int i = 0; i < dim; i++) {
@@ -63,6 +75,7 @@ final class Normalisability {
       }
     }
     double minTail = Double.POSITIVE_INFINITY;
+    double minDecay = Double.POSITIVE_INFINITY;
     for (Subspace sub : lattice) {
       double s = 0;
       StringJoiner blind = new StringJoiner(", ", "[", "]");
@@ -86,8 +99,9 @@ final class Normalisability {
                 + ", and 2 * that sum must exceed " + sub.m);
       }
       minTail = Math.min(minTail, tail);
+      minDecay = Math.min(minDecay, 2 * s);
     }
-    return minTail;
+    return new Tails(minTail, minDecay);
   }
 
   /** V ∩ null(Λ_k) as an orthonormal basis, or null when the intersection is {0}. */

@@ -29,17 +29,17 @@ public final class ProductOfExperts {
   /** Indices k with α_k &gt; 0, ascending. */
   final int[] active;
   final double alphaSum;
-  /** Smallest tail exponent over the null-space lattice (= ν when every Λ_k is full rank). */
-  final double minTailDof;
+  /** Tail exponents over the null-space lattice (ν and 2α₀ when every Λ_k is full rank). */
+  final Normalisability.Tails tails;
 
   private ProductOfExperts(Expert[] experts, double[] alpha, int[] active, double alphaSum,
-      double minTailDof) {
+      Normalisability.Tails tails) {
     this.dim = experts[0].dim;
     this.experts = experts;
     this.alpha = alpha;
     this.active = active;
     this.alphaSum = alphaSum;
-    this.minTailDof = minTailDof;
+    this.tails = tails;
   }
 
   /**
@@ -85,8 +85,8 @@ public final class ProductOfExperts {
       }
     }
     double[] alphaCopy = alpha.clone();
-    double minTail = Normalisability.analyse(array, alphaCopy, dim);
-    return new ProductOfExperts(array, alphaCopy, active, sum, minTail);
+    Normalisability.Tails tails = Normalisability.analyse(array, alphaCopy, dim);
+    return new ProductOfExperts(array, alphaCopy, active, sum, tails);
   }
 
   /** The same experts with other exponents (validated again). */
@@ -143,7 +143,16 @@ public final class ProductOfExperts {
    * {@link #dof()} when every active Λ_k is positive definite.
    */
   public double minTailDof() {
-    return minTailDof;
+    return tails.minMarginalDof();
+  }
+
+  /**
+   * The slowest decay of the density itself: q(z) falls no faster than |z|^(−e) along some ridge,
+   * e = min_V 2 s_V ({@link Normalisability}); 2α₀ when every active Λ_k is positive definite. An
+   * elliptical t importance proposal in R^D needs ν ≤ e − D for bounded weights.
+   */
+  public double minDecayExponent() {
+    return tails.minDecayExponent();
   }
 
   /** True when every active expert's Λ_k is positive definite (the exact sampler needs this). */

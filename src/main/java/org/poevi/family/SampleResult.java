@@ -13,11 +13,12 @@ import org.poevi.math.LogMeanEstimate;
  * @param ess Kish effective sample size of the C(w)-weighted pool (SIR mode), NaN in exact mode
  * @param normalizer the Dirichlet estimate of log C_α over every proposal, with its SE and k̂
  * @param degenerateDraws proposals whose Λ(w) was numerically singular (given zero weight)
+ * @param proposal "dirichlet" (the paper's Dir(α)) or "adapted-dirichlet" (the defensive mixture)
  * @param warnings what a user should know, one sentence each
  */
 public record SampleResult(double[] draws, int dim, int numDraws, SamplingMode mode,
     long proposals, double acceptanceRate, double ess, LogMeanEstimate normalizer,
-    long degenerateDraws, List<String> warnings) {
+    long degenerateDraws, String proposal, List<String> warnings) {
 
   /** Draw i as a new array. */
   public double[] draw(int i) {

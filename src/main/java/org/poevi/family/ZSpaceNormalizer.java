@@ -11,10 +11,12 @@ import org.poevi.math.RandomStreams;
  *
  * <pre>  C_α = E_{z ~ r}[ Π_k A_k(z)^(−α_k) / r(z) ],</pre>
  *
- * with r a multivariate t fitted to draws of q. Its tails must be at least as heavy as q's in
- * every direction, or the weights have infinite variance: q's marginal along its heaviest
- * direction is t-like with ν_min = {@link ProductOfExperts#minTailDof()} degrees of freedom, so r
- * takes ν_r = min(ν_min, 4). Location and scatter come from the robust EM fit of a t to q's draws,
+ * with r a multivariate t fitted to draws of q. Its density must decay no faster than q's along
+ * any ray, or the weights are unbounded: q falls like |z|^(−e) along its slowest ridge,
+ * e = {@link ProductOfExperts#minDecayExponent()}, and a t_ν in R^D like |z|^(−(ν+D)), so r takes
+ * ν_r = min(e − D, 4), floored at {@value #MIN_PROPOSAL_DOF} (below that floor, only reached with
+ * singular experts whose null spaces are barely constrained, the weights may be heavy-tailed and
+ * k̂ says so). Location and scatter come from the robust EM fit of a t to q's draws,
  * widened by {@value #INFLATION}; a first round of importance sampling then refits them to the
  * weighted draws (adaptive importance sampling), and the second round gives the estimate.
  */
@@ -23,6 +25,8 @@ public final class ZSpaceNormalizer {
   static final double INFLATION = 1.25;
   /** Heavier proposal tails than needed cost little; ν above this gains nothing in practice. */
   static final double MAX_PROPOSAL_DOF = 4;
+  /** Lighter than this the proposal wastes almost every draw in its tails. */
+  static final double MIN_PROPOSAL_DOF = 0.25;
   private static final int EM_ITERATIONS = 50;
   /** The EM fit uses at most this many of q's draws: more change the fit by less than its noise. */
   private static final int MAX_FIT_POINTS = 20_000;
@@ -37,7 +41,8 @@ public final class ZSpaceNormalizer {
   public static LogMeanEstimate estimate(ProductOfExperts family, double[] draws,
       RandomStreams streams, long stage, int numDraws, int threads) {
     int dim = family.dim;
-    double dof = Math.min(family.minTailDof(), MAX_PROPOSAL_DOF);
+    double dof = Math.max(Math.min(family.minDecayExponent() - dim, MAX_PROPOSAL_DOF),
+        MIN_PROPOSAL_DOF);
     int fitRows = Math.min(draws.length / dim, MAX_FIT_POINTS);
     double[] fitPoints = java.util.Arrays.copyOf(draws, fitRows * dim);
     MultivariateT proposal = MultivariateT.fit(fitPoints, null, dim, dof, EM_ITERATIONS,

@@ -1,0 +1,179 @@
+package org.poevi.family;
+
+import org.apache.commons.numbers.gamma.Digamma;
+import org.apache.commons.numbers.gamma.LogGamma;
+import org.apache.commons.numbers.gamma.Trigamma;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.poevi.math.LogDirichletSampler;
+import org.poevi.math.LogSpace;
+import org.poevi.math.RandomStreams;
+
+/**
+ * The proposal for the Dirichlet weights w of the Feynman sampler: the paper's Dir(α), or an
+ * adapted defensive mixture r(w) = λ·Dir(w | α) + (1 − λ)·Dir(w | β).
+ *
+ * <p>The marginal q(w) ∝ Dir(w | α)·C(w) can sit far from Dir(α) (e.g. near the simplex's corners
+ * when the experts disagree), and then the C(w) weights collapse to a few effective draws. β is
+ * fitted to weighted draws of q(w) by maximum likelihood (Minka's fixed point
+ * ψ(β_k) = ψ(Σβ) + E[log w_k]), and each draw carries the importance factor Dir(w | α)/r(w), so
+ * E_r[C(w)·Dir(w | α)/r(w)] = C_α still holds. The defensive component (λ = {@value #DEFENSIVE})
+ * bounds that factor by 1/λ, so the weights are never heavier-tailed than under Dir(α) by more
+ * than that constant.
+ */
+final class WeightProposal {
+  static final double DEFENSIVE = 0.3;
+  private static final double LOG_DEFENSIVE = Math.log(DEFENSIVE);
+  private static final double LOG_ADAPTED = Math.log1p(-DEFENSIVE);
+
+  private final double[] alpha;
+  private final double[] beta;
+  private final LogDirichletSampler alphaSampler;
+  private final LogDirichletSampler betaSampler;
+  private final double logNormAlpha;
+  private final double logNormBeta;
+
+  private WeightProposal(double[] alpha, double[] beta) {
+    this.alpha = alpha;
+    this.beta = beta;
+    this.alphaSampler = LogDirichletSampler.of(alpha);
+    this.betaSampler = beta == null ? null : LogDirichletSampler.of(beta);
+    this.logNormAlpha = logDirichletNormalizer(alpha);
+    this.logNormBeta = beta == null ? 0 : logDirichletNormalizer(beta);
+  }
+
+  /** The paper's proposal Dir(α): importance factor 1. */
+  static WeightProposal prior(double[] alpha) {
+    return new WeightProposal(alpha.clone(), null);
+  }
+
+  /** The defensive mixture with an adapted Dir(β). */
+  static WeightProposal adapted(double[] alpha, double[] beta) {
+    return new WeightProposal(alpha.clone(), beta.clone());
+  }
+
+  boolean isPrior() {
+    return beta == null;
+  }
+
+  double[] beta() {
+    return beta == null ? null : beta.clone();
+  }
+
+  /** A sampler bound to one stream; not thread-safe. */
+  Bound bind(UniformRandomProvider rng) {
+    return new Bound(rng);
+  }
+
+  final class Bound {
+    private final UniformRandomProvider rng;
+    private final LogDirichletSampler.Bound fromAlpha;
+    private final LogDirichletSampler.Bound fromBeta;
+
+    private Bound(UniformRandomProvider rng) {
+      this.rng = rng;
+      this.fromAlpha = alphaSampler.bind(rng);
+      this.fromBeta = betaSampler == null ? null : betaSampler.bind(rng);
+    }
+
+    /**
+     * Draws w (and log w) and returns log(Dir(w | α)/r(w)): 0 for the prior proposal. The mixture
+     * draws one uniform to pick its component, then the Dirichlet draw.
+     */
+    double sample(double[] logW, int logOff, double[] w, int wOff) {
+      if (fromBeta == null) {
+        fromAlpha.sample(logW, logOff, w, wOff);
+        return 0;
+      }
+      if (rng.nextDouble() < DEFENSIVE) {
+        fromAlpha.sample(logW, logOff, w, wOff);
+      } else {
+        fromBeta.sample(logW, logOff, w, wOff);
+      }
+      double logA = logDirichlet(alpha, logNormAlpha, logW, logOff);
+      double logB = logDirichlet(beta, logNormBeta, logW, logOff);
+      return logA - LogSpace.logAddExp(LOG_DEFENSIVE + logA, LOG_ADAPTED + logB);
+    }
+  }
+
+  private static double logDirichletNormalizer(double[] a) {
+    double sum = 0;
+    double logGammas = 0;
+    for (double v : a) {
+      sum += v;
+      logGammas += LogGamma.value(v);
+    }
+    return LogGamma.value(sum) - logGammas;
+  }
+
+  private static double logDirichlet(double[] a, double logNorm, double[] logW, int off) {
+    double s = logNorm;
+    for (int k = 0; k < a.length; k++) {
+      s += (a[k] - 1) * logW[off + k];
+    }
+    return s;
+  }
+
+  /**
+   * Fits Dir(β) to weighted draws summarised by their weighted means of w_k, w_k² and log w_k:
+   * moment matching for a start, then Minka's fixed point for the maximum-likelihood β.
+   *
+   * @return β, or null when the statistics are degenerate (no spread) and no fit exists
+   */
+  static double[] fit(double[] meanW, double[] meanW2, double[] meanLogW) {
+    int k = meanW.length;
+    // Moment start: Var(w_k) = m_k(1 − m_k)/(β₀ + 1), averaged over components.
+    double precision = 0;
+    int used = 0;
+    for (int i = 0; i < k; i++) {
+      double var = meanW2[i] - meanW[i] * meanW[i];
+      if (var > 0 && meanW[i] > 0 && meanW[i] < 1) {
+        precision += meanW[i] * (1 - meanW[i]) / var - 1;
+        used++;
+      }
+    }
+    if (used == 0 || !(precision > 0)) {
+      return null;
+    }
+    precision /= used;
+    double[] beta = new double[k];
+    for (int i = 0; i < k; i++) {
+      beta[i] = Math.max(meanW[i] * precision, 1e-3);
+    }
+    for (int it = 0; it < 1000; it++) {
+      double sum = 0;
+      for (double b : beta) {
+        sum += b;
+      }
+      double psiSum = Digamma.value(sum);
+      double change = 0;
+      for (int i = 0; i < k; i++) {
+        double next = inverseDigamma(psiSum + meanLogW[i]);
+        change = Math.max(change, Math.abs(next - beta[i]) / beta[i]);
+        beta[i] = next;
+      }
+      if (change < 1e-10) {
+        break;
+      }
+    }
+    for (double b : beta) {
+      if (!(b > 0) || Double.isInfinite(b)) {
+        return null;
+      }
+    }
+    return beta;
+  }
+
+  /** ψ⁻¹(x) by Newton's method from Minka's starting point. */
+  static double inverseDigamma(double x) {
+    double y = x >= -2.22 ? Math.exp(x) + 0.5 : -1 / (x + 0.5772156649015329);
+    for (int i = 0; i < 6; i++) {
+      y -= (Digamma.value(y) - x) / Trigamma.value(y);
+    }
+    return y;
+  }
+
+  /** Draws one uniform; kept here so every proposal's stream layout is documented in one place. */
+  static double logUniform(UniformRandomProvider rng) {
+    return Math.log(RandomStreams.openClosedUniform(rng));
+  }
+}
