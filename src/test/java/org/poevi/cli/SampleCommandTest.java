@@ -236,7 +236,7 @@ class SampleCommandTest {
     Path out = dir.resolve("out");
     Run r = run("sample", "--model", model.toString(), "--out", out.toString(),
         "--normalizer-draws", "10");
-    assertUserError(out, r, "normalizer draws", "10");
+    assertUserError(out, r, "--normalizer-draws", "10");
   }
 
   @Test
