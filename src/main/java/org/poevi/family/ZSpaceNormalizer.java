@@ -3,6 +3,7 @@ package org.poevi.family;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.LogMeanEstimate;
+import org.poevi.math.LogSpace;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 
@@ -19,6 +20,12 @@ import org.poevi.math.RandomStreams;
  * k̂ says so). Location and scatter come from the robust EM fit of a t to q's draws,
  * widened by {@value #INFLATION}; a first round of importance sampling then refits them to the
  * weighted draws (adaptive importance sampling), and the second round gives the estimate.
+ *
+ * <p>The proposal is a defensive mixture: with probability {@value #WIDE_WEIGHT} the same t with
+ * its scatter multiplied by {@value #WIDE_SCALE}. A single fitted t can be thin exactly where q's
+ * tail has not yet reached its asymptotic slope (e.g. between a narrow expert's and a broad
+ * expert's scale), and there the weights q/r are large but rarely drawn: the estimate then comes out
+ * low with a standard error that looks fine. The wide component caps those weights.
  */
 public final class ZSpaceNormalizer {
   /** Scatter widening: an over-dispersed proposal keeps the weights bounded in the bulk. */
@@ -27,6 +34,10 @@ public final class ZSpaceNormalizer {
   static final double MAX_PROPOSAL_DOF = 4;
   /** Lighter than this the proposal wastes almost every draw in its tails. */
   static final double MIN_PROPOSAL_DOF = 0.25;
+  /** Probability of the wide component of the proposal. */
+  static final double WIDE_WEIGHT = 0.2;
+  /** Scatter factor of the wide component (its scale is 4 times the fitted one). */
+  static final double WIDE_SCALE = 16;
   private static final int EM_ITERATIONS = 50;
   /** The EM fit uses at most this many of q's draws: more change the fit by less than its noise. */
   private static final int MAX_FIT_POINTS = 20_000;
@@ -69,11 +80,17 @@ public final class ZSpaceNormalizer {
     return LogMeanEstimate.of(logW);
   }
 
-  /** Fills z with draws of r and logW with log q̃(z) − log r(z), block by block. */
+  /**
+   * Fills z with draws of r = (1 − ω)·t + ω·t_wide and logW with log q̃(z) − log r(z), block by
+   * block (each draw: one uniform picks the component, then the t draw).
+   */
   private static void importanceRound(ExpertStack stack, MultivariateT proposal,
       RandomStreams streams, long stage, long round, double[] z, double[] logW, int threads) {
     int n = logW.length;
     int dim = stack.dim;
+    MultivariateT wide = proposal.withScatterScaled(WIDE_SCALE);
+    double logNarrowWeight = Math.log1p(-WIDE_WEIGHT);
+    double logWideWeight = Math.log(WIDE_WEIGHT);
     int numBlocks = (n + BLOCK - 1) / BLOCK;
     BlockParallel.forEach(numBlocks, threads,
         () -> new double[][] {new double[stack.rows * BLOCK], new double[stack.count * BLOCK],
@@ -83,13 +100,21 @@ public final class ZSpaceNormalizer {
           int nb = Math.min(BLOCK, n - from);
           UniformRandomProvider rng = streams.stream(RandomStreams.Z_IMPORTANCE, stage, round,
               block);
-          MultivariateT.Sampler sampler = proposal.sampler(rng);
+          MultivariateT.Sampler narrowSampler = proposal.sampler(rng);
+          MultivariateT.Sampler wideSampler = wide.sampler(rng);
           for (int i = 0; i < nb; i++) {
-            sampler.sample(z, (from + i) * dim);
+            if (rng.nextDouble() < WIDE_WEIGHT) {
+              wideSampler.sample(z, (from + i) * dim);
+            } else {
+              narrowSampler.sample(z, (from + i) * dim);
+            }
           }
           stack.logDensity(z, from * dim, nb, scratch[0], scratch[1], logW, from);
           for (int i = 0; i < nb; i++) {
-            logW[from + i] -= proposal.logDensity(z, (from + i) * dim, scratch[2]);
+            int off = (from + i) * dim;
+            logW[from + i] -= LogSpace.logAddExp(
+                logNarrowWeight + proposal.logDensity(z, off, scratch[2]),
+                logWideWeight + wide.logDensity(z, off, scratch[2]));
           }
         });
   }

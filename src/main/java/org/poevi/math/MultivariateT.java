@@ -57,6 +57,16 @@ public final class MultivariateT {
     return dim;
   }
 
+  /** The same location and ν with scatter c·Σ (c &gt; 0). */
+  public MultivariateT withScatterScaled(double c) {
+    double[] scaled = factor.clone();
+    double root = Math.sqrt(c);
+    for (int i = 0; i < scaled.length; i++) {
+      scaled[i] *= root;
+    }
+    return new MultivariateT(location, scaled, dof);
+  }
+
   public double dof() {
     return dof;
   }
