@@ -78,12 +78,17 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: sample");
   }
 
-  /** Reads the version from the jar manifest, or says "development". */
+  /** Reads the version that Maven wrote into {@code org/poevi/version.properties}. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"poevi " + (v == null ? "(development build)" : v)};
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties p = new java.util.Properties();
+      try (var in = Main.class.getResourceAsStream("/org/poevi/version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"poevi " + p.getProperty("version", "(unknown version)")};
     }
   }
 }
