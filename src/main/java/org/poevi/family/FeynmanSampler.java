@@ -487,6 +487,13 @@ public final class FeynmanSampler {
     }
     LogMeanEstimate normalizer = LogMeanEstimate.of(pool.logWeight, 0, (int) pool.size);
     double[] out = materialise(pool, counts, draws, streams, stage, threads);
+    for (int i = 0; i < out.length; i++) {
+      if (!Double.isFinite(out[i])) {
+        throw new InvalidInputException("draw " + i / dim + " overflowed to " + out[i]
+            + ": the tails of this model (dof " + dof + ") are too heavy to represent its draws"
+            + " in double precision");
+      }
+    }
     if (mode == SamplingMode.SIR) {
       shuffleRows(out, draws, streams.stream(RandomStreams.SHUFFLE, stage));
     }
