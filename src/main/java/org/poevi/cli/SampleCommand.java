@@ -77,6 +77,7 @@ final class SampleCommand implements Callable<Integer> {
     long start = System.nanoTime();
     SampleOptions options = options();
     PoeModel poe = ModelJson.read(model);
+    checkMemory(options, poe.dim());
     prepareOutputDirectory(out);
 
     FeynmanSampler sampler = FeynmanSampler.of(poe.family());
@@ -134,6 +135,21 @@ final class SampleCommand implements Callable<Integer> {
       return b.build();
     } catch (InvalidInputException e) {
       throw new InvalidInputException("bad option: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Fails before any work when the draws (N·D doubles, held twice while the CSV is written) and the
+   * proposal pool (a double and a flag per proposal) cannot fit in the heap.
+   */
+  static void checkMemory(SampleOptions options, int dim) {
+    double need = 16.0 * options.draws() * dim + 9.0 * options.maxProposals();
+    double have = Runtime.getRuntime().maxMemory();
+    if (need > 0.8 * have) {
+      throw new InvalidInputException(String.format("--draws %d in dimension %d with up to %d"
+          + " proposals needs about %.1f GB of heap but the JVM has %.1f GB; lower --draws or"
+          + " --max-proposals, or raise the heap (JAVA_OPTS=-Xmx...)", options.draws(), dim,
+          options.maxProposals(), need / 1e9, have / 1e9));
     }
   }
 

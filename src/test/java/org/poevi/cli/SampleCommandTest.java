@@ -240,6 +240,14 @@ class SampleCommandTest {
   }
 
   @Test
+  void drawsThatCannotFitInTheHeap() {
+    Path out = dir.resolve("out");
+    Run r = run("sample", "--model", model.toString(), "--out", out.toString(),
+        "--draws", "2000000000");
+    assertUserError(out, r, "--draws", "heap");
+  }
+
+  @Test
   void outIsARegularFile() throws IOException {
     Path file = dir.resolve("taken");
     Files.writeString(file, "not a directory");
