@@ -84,7 +84,7 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
       return this;
     }
 
-    /** Default: max(50 · draws, 10 000 000, normalizer draws). */
+    /** Default: max(50 · draws, 10 000 000, normalizer draws), at most 200 000 000. */
     public Builder maxProposals(long v) {
       maxProposals = v;
       return this;
@@ -119,7 +119,9 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
             + minAcceptance);
       }
       long cap = maxProposals < 0
-          ? Math.max(Math.max(50L * draws, DEFAULT_MIN_MAX_PROPOSALS), nDraws) : maxProposals;
+          ? Math.min(Math.max(Math.max(50L * draws, DEFAULT_MIN_MAX_PROPOSALS), nDraws),
+              HARD_MAX_PROPOSALS)
+          : maxProposals;
       if (cap < nDraws) {
         throw new InvalidInputException("max proposals (" + cap
             + ") must be at least the normalizer draws (" + nDraws + ")");
