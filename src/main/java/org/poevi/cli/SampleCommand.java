@@ -59,7 +59,7 @@ final class SampleCommand implements Callable<Integer> {
   String mode;
 
   @Option(names = "--normalizer-draws", paramLabel = "M",
-      description = "Dirichlet draws for the log-normaliser (default: max(N, 100000))")
+      description = "Dirichlet draws for the log-normaliser (default: max(N, 100000), at most 2·10^7)")
   Long normalizerDraws;
 
   @Option(names = "--min-acceptance", paramLabel = "A",

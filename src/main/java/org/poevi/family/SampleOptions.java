@@ -25,6 +25,8 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
   public enum Mode { AUTO, EXACT, SIR }
 
   public static final long DEFAULT_MIN_NORMALIZER_DRAWS = 100_000;
+  /** More first-pass draws than this add time, not information the mode choice needs. */
+  public static final long DEFAULT_MAX_NORMALIZER_DRAWS = 20_000_000;
   public static final double DEFAULT_MIN_ACCEPTANCE = 0.01;
   public static final long DEFAULT_MIN_MAX_PROPOSALS = 10_000_000;
   /** Beyond this many proposals the per-proposal arrays would take gigabytes. */
@@ -73,7 +75,7 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
       return this;
     }
 
-    /** Default: max(draws, 100 000). */
+    /** Default: max(draws, 100 000), at most 20 000 000. */
     public Builder normalizerDraws(long v) {
       normalizerDraws = v;
       return this;
@@ -108,7 +110,8 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
       if (threads < 1) {
         throw new InvalidInputException("threads must be >= 1, got " + threads);
       }
-      long nDraws = normalizerDraws < 0 ? Math.max(draws, DEFAULT_MIN_NORMALIZER_DRAWS)
+      long nDraws = normalizerDraws < 0
+          ? Math.min(Math.max(draws, DEFAULT_MIN_NORMALIZER_DRAWS), DEFAULT_MAX_NORMALIZER_DRAWS)
           : normalizerDraws;
       if (nDraws < 1000) {
         throw new InvalidInputException("normalizer draws must be >= 1000 (the Pareto k-hat of"
