@@ -52,6 +52,8 @@ import org.poevi.math.RandomStreams;
 public final class FeynmanSampler {
   /** Proposals per block: fixed, because block boundaries define the random streams. */
   public static final int BLOCK_SIZE = 256;
+  /** From this dimension on, native LAPACK factors Λ(w) faster than the Java loop. */
+  static final int NATIVE_CHOLESKY_DIM = 20;
 
   private final ProductOfExperts family;
   private final ExpertStack stack;
@@ -113,7 +115,7 @@ public final class FeynmanSampler {
     }
     double[] formed = new double[stack.rows];
     stack.combine(w, 1, formed);
-    double logC = conditionalInPlace(formed, 0);
+    double logC = conditionalInPlace(formed, 0, new double[dim], new double[dim * dim]);
     if (Double.isNaN(logC)) {
       throw new ArithmeticException("Lambda(w) is numerically singular");
     }
@@ -146,7 +148,7 @@ public final class FeynmanSampler {
   public double[] drawConditional(double[] w, UniformRandomProvider rng, int n) {
     double[] formed = new double[stack.rows];
     stack.combine(w, 1, formed);
-    if (Double.isNaN(conditionalInPlace(formed, 0))) {
+    if (Double.isNaN(conditionalInPlace(formed, 0, new double[dim], new double[dim * dim]))) {
       throw new ArithmeticException("Lambda(w) is numerically singular");
     }
     ZSampler zs = new ZSampler(rng);
@@ -162,9 +164,12 @@ public final class FeynmanSampler {
    * the packed Λ(w) becomes its Cholesky factor L, b(w) becomes μ(w) − centre, and c(w) becomes
    * σ²(w). Returns log C(w), or NaN when Λ(w) is not numerically positive definite.
    */
-  private double conditionalInPlace(double[] formed, int col) {
+  private double conditionalInPlace(double[] formed, int col, double[] inverseDiagonal,
+      double[] full) {
     int base = col * stack.rows;
-    if (!Cholesky.factor(formed, base, dim)) {
+    boolean ok = dim >= NATIVE_CHOLESKY_DIM ? Cholesky.factorNative(formed, base, dim, full)
+        : Cholesky.factor(formed, base, dim, inverseDiagonal);
+    if (!ok) {
       return Double.NaN;
     }
     int b = base + stack.packed;
@@ -214,17 +219,26 @@ public final class FeynmanSampler {
     final double[] logU = new double[BLOCK_SIZE];
     /** log(Dir(w | α)/r(w)) per draw: 0 under the prior proposal. */
     final double[] logCorrection = new double[BLOCK_SIZE];
+    final double[] inverseDiagonal = new double[dim];
+    final double[] full = new double[dim >= NATIVE_CHOLESKY_DIM ? dim * dim : 0];
+
+    double conditional(int col) {
+      return conditionalInPlace(formed, col, inverseDiagonal, full);
+    }
   }
 
   /**
    * First half of every block: nb proposals of w from the block's stream (each followed by one
    * log-uniform for the accept step, drawn whatever the mode so the stream layout never changes),
-   * then Λ(w), b(w), c(w) for the whole block with one matrix product.
+   * then Λ(w), b(w), c(w) for the whole block with one matrix product. log w goes to s.logW only
+   * when asked (the adapted mixture always needs it).
    */
-  private void drawAndForm(WeightProposal proposal, UniformRandomProvider rng, int nb, Scratch s) {
+  private void drawAndForm(WeightProposal proposal, UniformRandomProvider rng, int nb, Scratch s,
+      boolean withLogW) {
     WeightProposal.Bound dir = proposal.bind(rng);
+    double[] logW = withLogW || !proposal.isPrior() ? s.logW : null;
     for (int i = 0; i < nb; i++) {
-      s.logCorrection[i] = dir.sample(s.logW, i * count, s.w, i * count);
+      s.logCorrection[i] = dir.sample(s.w, i * count, logW, i * count);
       s.logU[i] = WeightProposal.logUniform(rng);
     }
     stack.combine(s.w, nb, s.formed);
@@ -256,11 +270,11 @@ public final class FeynmanSampler {
     int numBlocks = (n + BLOCK_SIZE - 1) / BLOCK_SIZE;
     BlockParallel.forEach(numBlocks, threads, Scratch::new, (block, s) -> {
       int nb = blockLength(n, block);
-      drawAndForm(prior, streams.stream(RandomStreams.DIRICHLET, stage, 0, block), nb, s);
+      drawAndForm(prior, streams.stream(RandomStreams.DIRICHLET, stage, 0, block), nb, s, false);
       ZSampler zs = new ZSampler(streams.stream(RandomStreams.CONDITIONAL_T, stage, 0, block));
       for (int i = 0; i < nb; i++) {
         int m = block * BLOCK_SIZE + i;
-        double logC = conditionalInPlace(s.formed, i);
+        double logC = s.conditional(i);
         if (Double.isNaN(logC)) {
           logWeights[m] = Double.NEGATIVE_INFINITY;
           Arrays.fill(z, m * dim, (m + 1) * dim, Double.NaN);
@@ -325,10 +339,10 @@ public final class FeynmanSampler {
       boolean[] acc = accepted;
       BlockParallel.forEach(newBlocks - oldBlocks, threads, Scratch::new, (j, s) -> {
         int block = oldBlocks + j;
-        drawAndForm(proposal, wStream(streams, stage, block), BLOCK_SIZE, s);
+        drawAndForm(proposal, wStream(streams, stage, block), BLOCK_SIZE, s, collectMoments);
         int base = block * BLOCK_SIZE;
         for (int i = 0; i < BLOCK_SIZE; i++) {
-          double v = conditionalInPlace(s.formed, i);
+          double v = s.conditional(i);
           if (Double.isNaN(v)) {
             degenerateByBlock[j]++;
             v = Double.NEGATIVE_INFINITY;
@@ -604,7 +618,7 @@ public final class FeynmanSampler {
       if (offsets[block + 1] == offsets[block]) {
         return;
       }
-      drawAndForm(pool.proposal, pool.wStream(streams, stage, block), BLOCK_SIZE, s);
+      drawAndForm(pool.proposal, pool.wStream(streams, stage, block), BLOCK_SIZE, s, false);
       ZSampler zs = new ZSampler(pool.zStream(streams, stage, block));
       int row = offsets[block];
       for (int i = 0; i < BLOCK_SIZE; i++) {
@@ -612,7 +626,7 @@ public final class FeynmanSampler {
         if (copies == 0) {
           continue;
         }
-        conditionalInPlace(s.formed, i);
+        s.conditional(i);
         for (int c = 0; c < copies; c++) {
           drawZ(s.formed, i, zs, out, row * dim);
           row++;

@@ -76,18 +76,19 @@ final class WeightProposal {
     }
 
     /**
-     * Draws w (and log w) and returns log(Dir(w | α)/r(w)): 0 for the prior proposal. The mixture
-     * draws one uniform to pick its component, then the Dirichlet draw.
+     * Draws w, and log w into {@code logW} unless it is null (the mixture always needs and writes
+     * it), and returns log(Dir(w | α)/r(w)): 0 for the prior proposal. The mixture draws one
+     * uniform to pick its component, then the Dirichlet draw.
      */
-    double sample(double[] logW, int logOff, double[] w, int wOff) {
+    double sample(double[] w, int wOff, double[] logW, int logOff) {
       if (fromBeta == null) {
-        fromAlpha.sample(logW, logOff, w, wOff);
+        fromAlpha.sample(w, wOff, logW, logOff);
         return 0;
       }
       if (rng.nextDouble() < DEFENSIVE) {
-        fromAlpha.sample(logW, logOff, w, wOff);
+        fromAlpha.sample(w, wOff, logW, logOff);
       } else {
-        fromBeta.sample(logW, logOff, w, wOff);
+        fromBeta.sample(w, wOff, logW, logOff);
       }
       double logA = logDirichlet(alpha, logNormAlpha, logW, logOff);
       double logB = logDirichlet(beta, logNormBeta, logW, logOff);

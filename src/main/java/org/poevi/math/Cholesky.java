@@ -1,5 +1,8 @@
 package org.poevi.math;
 
+import dev.ludovic.netlib.lapack.LAPACK;
+import org.netlib.util.intW;
+
 /**
  * Cholesky factorisation A = L·Lᵀ and the solves that go with it, on symmetric matrices stored as
  * a packed lower triangle, row by row: entry (i, j) with j ≤ i lives at {@code off + i(i+1)/2 + j}.
@@ -30,6 +33,14 @@ public final class Cholesky {
    *     definite (a pivot is not strictly positive or is not finite)
    */
   public static boolean factor(double[] a, int off, int n) {
+    return factor(a, off, n, new double[n]);
+  }
+
+  /**
+   * As {@link #factor(double[], int, int)}, allocation-free: {@code inverseDiagonal} (length ≥ n)
+   * receives 1/L_ii, so each off-diagonal entry costs a multiplication instead of a division.
+   */
+  public static boolean factor(double[] a, int off, int n, double[] inverseDiagonal) {
     for (int i = 0; i < n; i++) {
       int rowI = off + i * (i + 1) / 2;
       for (int j = 0; j <= i; j++) {
@@ -43,10 +54,38 @@ public final class Cholesky {
           if (!(s > 0) || s == Double.POSITIVE_INFINITY) {
             return false;
           }
-          a[rowI + i] = Math.sqrt(s);
+          double l = Math.sqrt(s);
+          a[rowI + i] = l;
+          inverseDiagonal[i] = 1 / l;
         } else {
-          a[rowI + j] = s / a[rowJ + j];
+          a[rowI + j] = s * inverseDiagonal[j];
         }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The same factorisation with LAPACK {@code dpotrf} (native OpenBLAS when installed), which wins
+   * from about D = 20 (docs/benchmarks.md). Row i of the packed L is column i of U = Lᵀ in
+   * column-major storage, so copying in and out is one {@code arraycopy} per row.
+   *
+   * @param full scratch of length ≥ n²
+   */
+  public static boolean factorNative(double[] a, int off, int n, double[] full) {
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(a, off + i * (i + 1) / 2, full, i * n, i + 1);
+    }
+    intW info = new intW(0);
+    LAPACK.getInstance().dpotrf("U", n, full, n, info);
+    if (info.val != 0) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(full, i * n, a, off + i * (i + 1) / 2, i + 1);
+      double d = a[off + i * (i + 3) / 2];
+      if (!(d > 0) || d == Double.POSITIVE_INFINITY) {
+        return false;
       }
     }
     return true;

@@ -3,24 +3,39 @@ package org.poevi.math;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.AhrensDieterMarsagliaTsangGammaSampler;
 import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 
 /**
- * Dirichlet(α) draws returned both as w and as log w, robust for small α.
+ * Dirichlet(α) draws, robust for small α, with log w on request.
  *
  * <p>w = G / ΣG with independent G_k ~ Gamma(α_k, 1). For α_k &lt; 1 a gamma draw is often so small
- * that it underflows, and the normalised vector can become 0/0. As Stan does, the draw is made in log
- * space: log G_k = log Gamma(α_k + 1) + log(U)/α_k with U ~ Uniform(0, 1] (a Gamma(α+1) draw times
- * U^{1/α} is Gamma(α)), and log w = log G − logΣexp(log G). The largest w_k is at least 1/K, so
- * the vector never underflows to zero; individual w_k may still round to 0 while log w_k stays
- * exact, and callers that need precision (densities of w) use log w.
+ * that it underflows, and the normalised vector can become 0/0. As Stan does, such a draw is made
+ * in log space: Gamma(α) = Gamma(α + 1) · U^{1/α}, and log U^{1/α} = −E/α with E ~ Exp(1). The
+ * factors e^{−E_k/α_k} are shifted by their largest exponent when every α_k is below 1, so the
+ * largest term is of order one and the sum never underflows; when some α_k ≥ 1 its Gamma(α_k) term
+ * already is of order one and nothing is shifted. Individual w_k may round to 0, but log w_k, when
+ * asked for, is computed from the exponent and stays exact.
  *
- * <p>Gamma draws come from Commons RNG's Marsaglia–Tsang sampler, whose shape here is always ≥ 1.
+ * <p>Cost per draw: K gamma draws (Commons RNG's Marsaglia–Tsang, shape always ≥ 1), one exponential
+ * and one exp per small-α component, no logarithm unless log w is requested.
  */
 public final class LogDirichletSampler {
   private final double[] alpha;
+  private final double[] inverseAlpha;
+  private final boolean[] small;
+  private final boolean anyLarge;
 
   private LogDirichletSampler(double[] alpha) {
     this.alpha = alpha;
+    this.inverseAlpha = new double[alpha.length];
+    this.small = new boolean[alpha.length];
+    boolean large = false;
+    for (int k = 0; k < alpha.length; k++) {
+      inverseAlpha[k] = 1 / alpha[k];
+      small[k] = alpha[k] < 1;
+      large |= !small[k];
+    }
+    this.anyLarge = large;
   }
 
   /** @param alpha concentrations, each finite and strictly positive; copied */
@@ -48,47 +63,72 @@ public final class LogDirichletSampler {
 
   /** A sampler bound to one generator, holding one gamma sampler per component. */
   public final class Bound {
-    private final UniformRandomProvider rng;
     private final ContinuousSampler[] gamma;
+    private final ContinuousSampler exponential;
 
     private Bound(UniformRandomProvider rng) {
-      this.rng = rng;
       this.gamma = new ContinuousSampler[alpha.length];
       for (int k = 0; k < alpha.length; k++) {
-        double shape = alpha[k] < 1 ? alpha[k] + 1 : alpha[k];
-        gamma[k] = AhrensDieterMarsagliaTsangGammaSampler.of(rng, shape, 1);
+        gamma[k] = AhrensDieterMarsagliaTsangGammaSampler.of(rng, small[k] ? alpha[k] + 1
+            : alpha[k], 1);
       }
+      this.exponential = ZigguratSampler.Exponential.of(rng);
     }
 
     /**
-     * Writes one draw: log w into {@code logW[logOff ..]} and w into {@code w[wOff ..]}, K entries
-     * each.
+     * Writes one draw: w into {@code w[wOff ..]} and, when {@code logW} is not null, log w into
+     * {@code logW[logOff ..]}, K entries each. Per draw the stream yields the exponentials of the
+     * small-α components first, then the K gamma draws, whatever is requested.
      */
-    public void sample(double[] logW, int logOff, double[] w, int wOff) {
+    public void sample(double[] w, int wOff, double[] logW, int logOff) {
       int numComponents = alpha.length;
       if (numComponents == 1) {
-        logW[logOff] = 0;
         w[wOff] = 1;
+        if (logW != null) {
+          logW[logOff] = 0;
+        }
         return;
       }
-      double max = Double.NEGATIVE_INFINITY;
+      // Exponents −E_k/α_k of the small components, parked in w; shift by their maximum only when
+      // no component has α ≥ 1 (those contribute terms of order one themselves).
+      double shift = anyLarge ? 0 : Double.NEGATIVE_INFINITY;
       for (int k = 0; k < numComponents; k++) {
-        double logG = Math.log(gamma[k].sample());
-        if (alpha[k] < 1) {
-          logG += Math.log(RandomStreams.openClosedUniform(rng)) / alpha[k];
+        if (small[k]) {
+          double e = -exponential.sample() * inverseAlpha[k];
+          w[wOff + k] = e;
+          if (!anyLarge) {
+            shift = Math.max(shift, e);
+          }
         }
-        logW[logOff + k] = logG;
-        max = Math.max(max, logG);
       }
       double sum = 0;
       for (int k = 0; k < numComponents; k++) {
-        sum += Math.exp(logW[logOff + k] - max);
+        double g = gamma[k].sample();
+        double v;
+        if (small[k]) {
+          double exponent = w[wOff + k] - shift;
+          v = g * Math.exp(exponent);
+          if (logW != null) {
+            logW[logOff + k] = Math.log(g) + exponent;
+          }
+        } else {
+          v = g;
+          if (logW != null) {
+            logW[logOff + k] = Math.log(g);
+          }
+        }
+        w[wOff + k] = v;
+        sum += v;
       }
-      double logNorm = max + Math.log(sum);
+      double inverse = 1 / sum;
       for (int k = 0; k < numComponents; k++) {
-        double lw = logW[logOff + k] - logNorm;
-        logW[logOff + k] = lw;
-        w[wOff + k] = Math.exp(lw);
+        w[wOff + k] *= inverse;
+      }
+      if (logW != null) {
+        double logSum = Math.log(sum);
+        for (int k = 0; k < numComponents; k++) {
+          logW[logOff + k] -= logSum;
+        }
       }
     }
   }

@@ -148,7 +148,7 @@ public class SamplerPartsBenchmark {
     UniformRandomProvider r = streams.stream(RandomStreams.DIRICHLET, 0, block++);
     LogDirichletSampler.Bound dir = dirichlet.bind(r);
     for (int i = 0; i < BLOCK; i++) {
-      dir.sample(logW, i * experts, w, i * experts);
+      dir.sample(w, i * experts, null, i * experts);
       logU[i] = Math.log(RandomStreams.openClosedUniform(r));
     }
     return w;

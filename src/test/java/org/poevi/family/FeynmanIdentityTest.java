@@ -76,7 +76,7 @@ class FeynmanIdentityTest {
         double sum = 0;
         double sumSq = 0;
         for (int i = 0; i < n; i++) {
-          dir.sample(logW, 0, w, 0);
+          dir.sample(w, 0, null, 0);
           double v = Math.pow(w[0] * a[0] + w[1] * a[1] + w[2] * a[2], -a0);
           sum += v;
           sumSq += v * v;
