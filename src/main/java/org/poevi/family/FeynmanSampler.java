@@ -115,7 +115,8 @@ public final class FeynmanSampler {
     }
     double[] formed = new double[stack.rows];
     stack.combine(w, 1, formed);
-    double logC = conditionalInPlace(formed, 0, new double[dim], new double[dim * dim]);
+    double logC = conditionalInPlace(formed, 0, new double[dim],
+        new Cholesky.NativeWorkspace(dim));
     if (Double.isNaN(logC)) {
       throw new ArithmeticException("Lambda(w) is numerically singular");
     }
@@ -148,7 +149,8 @@ public final class FeynmanSampler {
   public double[] drawConditional(double[] w, UniformRandomProvider rng, int n) {
     double[] formed = new double[stack.rows];
     stack.combine(w, 1, formed);
-    if (Double.isNaN(conditionalInPlace(formed, 0, new double[dim], new double[dim * dim]))) {
+    if (Double.isNaN(conditionalInPlace(formed, 0, new double[dim],
+        new Cholesky.NativeWorkspace(dim)))) {
       throw new ArithmeticException("Lambda(w) is numerically singular");
     }
     ZSampler zs = new ZSampler(rng);
@@ -165,9 +167,9 @@ public final class FeynmanSampler {
    * σ²(w). Returns log C(w), or NaN when Λ(w) is not numerically positive definite.
    */
   private double conditionalInPlace(double[] formed, int col, double[] inverseDiagonal,
-      double[] full) {
+      Cholesky.NativeWorkspace workspace) {
     int base = col * stack.rows;
-    boolean ok = dim >= NATIVE_CHOLESKY_DIM ? Cholesky.factorNative(formed, base, dim, full)
+    boolean ok = dim >= NATIVE_CHOLESKY_DIM ? Cholesky.factorNative(formed, base, dim, workspace)
         : Cholesky.factor(formed, base, dim, inverseDiagonal);
     if (!ok) {
       return Double.NaN;
@@ -220,10 +222,11 @@ public final class FeynmanSampler {
     /** log(Dir(w | α)/r(w)) per draw: 0 under the prior proposal. */
     final double[] logCorrection = new double[BLOCK_SIZE];
     final double[] inverseDiagonal = new double[dim];
-    final double[] full = new double[dim >= NATIVE_CHOLESKY_DIM ? dim * dim : 0];
+    final Cholesky.NativeWorkspace workspace =
+        new Cholesky.NativeWorkspace(dim >= NATIVE_CHOLESKY_DIM ? dim : 0);
 
     double conditional(int col) {
-      return conditionalInPlace(formed, col, inverseDiagonal, full);
+      return conditionalInPlace(formed, col, inverseDiagonal, workspace);
     }
   }
 

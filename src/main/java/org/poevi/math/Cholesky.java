@@ -65,20 +65,28 @@ public final class Cholesky {
     return true;
   }
 
+  /** Caller-owned buffers for {@link #factorNative}: an n×n matrix and LAPACK's status word. */
+  public static final class NativeWorkspace {
+    final double[] full;
+    final intW info = new intW(0);
+
+    public NativeWorkspace(int n) {
+      this.full = new double[n * n];
+    }
+  }
+
   /**
    * The same factorisation with LAPACK {@code dpotrf} (native OpenBLAS when installed), which wins
    * from about D = 20 (docs/benchmarks.md). Row i of the packed L is column i of U = Lᵀ in
    * column-major storage, so copying in and out is one {@code arraycopy} per row.
-   *
-   * @param full scratch of length ≥ n²
    */
-  public static boolean factorNative(double[] a, int off, int n, double[] full) {
+  public static boolean factorNative(double[] a, int off, int n, NativeWorkspace ws) {
+    double[] full = ws.full;
     for (int i = 0; i < n; i++) {
       System.arraycopy(a, off + i * (i + 1) / 2, full, i * n, i + 1);
     }
-    intW info = new intW(0);
-    LAPACK.getInstance().dpotrf("U", n, full, n, info);
-    if (info.val != 0) {
+    LAPACK.getInstance().dpotrf("U", n, full, n, ws.info);
+    if (ws.info.val != 0) {
       return false;
     }
     for (int i = 0; i < n; i++) {

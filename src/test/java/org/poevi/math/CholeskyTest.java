@@ -62,6 +62,36 @@ class CholeskyTest {
     }
   }
 
+  /** LAPACK's dpotrf through the packed layout gives the Java loop's factor to rounding. */
+  @Test
+  void nativeFactorMatchesJava() {
+    UniformRandomProvider rng = RandomStreams.of(2).stream(1);
+    int n = 30;
+    double[] b = new double[n * n];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = rng.nextDouble() - 0.5;
+    }
+    double[] a = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = i == j ? 0.5 : 0;
+        for (int k = 0; k < n; k++) {
+          s += b[k * n + i] * b[k * n + j];
+        }
+        a[i * n + j] = s;
+      }
+    }
+    double[] java = Cholesky.pack(a, n);
+    double[] lapack = java.clone();
+    assertTrue(Cholesky.factor(java, 0, n));
+    assertTrue(Cholesky.factorNative(lapack, 0, n, new Cholesky.NativeWorkspace(n)));
+    for (int i = 0; i < java.length; i++) {
+      assertEquals(java[i], lapack[i], 1e-12);
+    }
+    assertFalse(Cholesky.factorNative(Cholesky.pack(new double[] {1, 2, 2, 1}, 2), 0, 2,
+        new Cholesky.NativeWorkspace(2)));
+  }
+
   @Test
   void rejectsIndefiniteAndNaN() {
     assertFalse(Cholesky.factor(Cholesky.pack(new double[] {1, 2, 2, 1}, 2), 0, 2));
