@@ -13,20 +13,7 @@ class CholeskyTest {
   void factorsSolvesAndLogDeterminant() {
     UniformRandomProvider rng = RandomStreams.of(1).stream(1);
     for (int n : new int[] {1, 2, 5, 20}) {
-      double[] b = new double[n * n];
-      for (int i = 0; i < b.length; i++) {
-        b[i] = rng.nextDouble() - 0.5;
-      }
-      double[] a = new double[n * n];
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-          double s = i == j ? 0.1 : 0;
-          for (int k = 0; k < n; k++) {
-            s += b[k * n + i] * b[k * n + j];
-          }
-          a[i * n + j] = s;
-        }
-      }
+      double[] a = randomSpd(n, 0.1, rng);
       double[] l = Cholesky.pack(a, n);
       assertTrue(Cholesky.factor(l, 0, n));
       // L·Lᵀ = A.
@@ -67,20 +54,7 @@ class CholeskyTest {
   void nativeFactorMatchesJava() {
     UniformRandomProvider rng = RandomStreams.of(2).stream(1);
     int n = 30;
-    double[] b = new double[n * n];
-    for (int i = 0; i < b.length; i++) {
-      b[i] = rng.nextDouble() - 0.5;
-    }
-    double[] a = new double[n * n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        double s = i == j ? 0.5 : 0;
-        for (int k = 0; k < n; k++) {
-          s += b[k * n + i] * b[k * n + j];
-        }
-        a[i * n + j] = s;
-      }
-    }
+    double[] a = randomSpd(n, 0.5, rng);
     double[] java = Cholesky.pack(a, n);
     double[] lapack = java.clone();
     assertTrue(Cholesky.factor(java, 0, n));
@@ -97,5 +71,24 @@ class CholeskyTest {
     assertFalse(Cholesky.factor(Cholesky.pack(new double[] {1, 2, 2, 1}, 2), 0, 2));
     assertFalse(Cholesky.factor(new double[] {Double.NaN}, 0, 1));
     assertFalse(Cholesky.factor(new double[] {0}, 0, 1));
+  }
+
+  /** BᵀB + ridge·I with B uniform on (−½, ½): symmetric positive definite, row-major n×n. */
+  private static double[] randomSpd(int n, double ridge, UniformRandomProvider rng) {
+    double[] b = new double[n * n];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = rng.nextDouble() - 0.5;
+    }
+    double[] a = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = i == j ? ridge : 0;
+        for (int k = 0; k < n; k++) {
+          s += b[k * n + i] * b[k * n + j];
+        }
+        a[i * n + j] = s;
+      }
+    }
+    return a;
   }
 }
