@@ -300,7 +300,8 @@ public final class FeynmanSampler {
   private final class Pool {
     final WeightProposal proposal;
     final long round;
-    final boolean collectMoments;
+    /** True while the pool is a pilot whose weighted moments may adapt the next proposal. */
+    boolean collectMoments;
     double[] logWeight = new double[0];
     boolean[] accepted = new boolean[0];
     long size;
@@ -445,6 +446,8 @@ public final class FeynmanSampler {
     Pool pool = new Pool(prior, 0, true);
     pool.extend(options.normalizerDraws(), streams, stage, threads);
     LogMeanEstimate pilot = LogMeanEstimate.of(pool.logWeight, 0, (int) pool.size);
+    // The pilot's moments are all the adaptation uses; later blocks need not pay for log w.
+    pool.collectMoments = false;
     if (pilot.ess() == 0) {
       throw new InvalidInputException("every Dirichlet proposal gave a numerically singular"
           + " Lambda(w): the experts' alpha are too small for their singular lambdas");
