@@ -19,6 +19,10 @@ public final class RandomStreams {
   public static final long RESAMPLE = 3;
   public static final long Z_IMPORTANCE = 4;
   public static final long SHUFFLE = 5;
+  public static final long MODE_STARTS = 6;
+  public static final long GAUSSIAN = 7;
+  public static final long POOL = 8;
+  public static final long BATCH = 9;
 
   private final long seed;
 

@@ -1,0 +1,176 @@
+package org.poevi.fit;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.statistics.distribution.NormalDistribution;
+import org.poevi.family.Expert;
+import org.poevi.math.BlockParallel;
+import org.poevi.math.Cholesky;
+import org.poevi.math.RandomStreams;
+import org.poevi.math.SymmetricEigen;
+import org.poevi.target.Target;
+
+/**
+ * The candidate experts (SPEC §4), deliberately more than the QP will keep:
+ *
+ * <ul>
+ *   <li><b>mode</b> experts: at each local maximum of log p̃, Λ = H/(2·a·s) for each width s;
+ *   <li><b>bulk</b> experts: at L quasi-random points of the preliminary Gaussian N(m, S)
+ *       (a randomly shifted Halton sequence mapped through Φ⁻¹ and the Cholesky factor of S), with
+ *       Λ = H(x)/(2·a·s) from the local negative Hessian H(x), for each width s;
+ *   <li><b>broad</b> experts: at m, Λ = S⁻¹/(2·a·c) for each c in the broad factors.
+ * </ul>
+ *
+ * An expert with exponent α has curvature 2αΛ at its centre, so Λ = H/(2a) matches the target's
+ * curvature H at the planned exponent a; s &gt; 1 widens it. Local Hessians are floored at
+ * floor·λ_min(S⁻¹), so that where the target is flat or not log-concave an expert is wide rather
+ * than invalid. The prototype found bulk coverage to matter as much as the weights (a mode-only pool
+ * could not beat the best Gaussian on banana even with exact draws).
+ *
+ * @param experts the pool, in the order mode, bulk, broad
+ * @param kinds "mode", "bulk" or "broad" for each expert
+ */
+record ExpertPool(List<Expert> experts, List<String> kinds) {
+
+  /** Settings of the pool. */
+  record Settings(int locations, double plannedAlpha, double[] widths, double[] broadFactors,
+      double floor) {}
+
+  static ExpertPool build(Target target, List<ModeFinder.Mode> modes, GaussianFit gaussian,
+      Settings settings, RandomStreams streams, int threads, long[] evaluations) {
+    int dim = target.dim();
+    double[] precision = inverse(gaussian.covariance(), dim);
+    double floor = settings.floor() * SymmetricEigen.of(precision, dim).minValue();
+    List<Expert> experts = new ArrayList<>();
+    List<String> kinds = new ArrayList<>();
+    for (ModeFinder.Mode mode : modes) {
+      addWidths(experts, kinds, "mode", mode.location(),
+          Hessians.floored(mode.negativeHessian(), dim, floor), settings);
+    }
+    double[][] locations = bulkLocations(gaussian, settings.locations(), dim,
+        streams.stream(RandomStreams.POOL, 0));
+    double[][] hessians = new double[locations.length][];
+    long[] counts = new long[locations.length];
+    BlockParallel.forEach(locations.length, threads, () -> null, (i, unused) -> {
+      long[] used = new long[1];
+      hessians[i] = Hessians.floored(Hessians.negativeHessian(target, locations[i], used), dim,
+          floor);
+      counts[i] = used[0];
+    });
+    for (long c : counts) {
+      evaluations[0] += c;
+    }
+    for (int i = 0; i < locations.length; i++) {
+      addWidths(experts, kinds, "bulk", locations[i], hessians[i], settings);
+    }
+    for (double c : settings.broadFactors()) {
+      experts.add(Expert.of(gaussian.mean(), GaussianFit.scaled(precision,
+          1 / (2 * settings.plannedAlpha() * c))));
+      kinds.add("broad");
+    }
+    return new ExpertPool(List.copyOf(experts), List.copyOf(kinds));
+  }
+
+  private static void addWidths(List<Expert> experts, List<String> kinds, String kind,
+      double[] location, double[] curvature, Settings settings) {
+    for (double s : settings.widths()) {
+      experts.add(Expert.of(location, GaussianFit.scaled(curvature,
+          1 / (2 * settings.plannedAlpha() * s))));
+      kinds.add(kind);
+    }
+  }
+
+  /**
+   * n points of N(m, S): a Halton sequence in bases 2, 3, 5, … with a uniform random shift modulo
+   * 1 (Cranley–Patterson), through Φ⁻¹ and the Cholesky factor of S.
+   */
+  static double[][] bulkLocations(GaussianFit g, int n, int dim, UniformRandomProvider rng) {
+    int[] primes = firstPrimes(dim);
+    double[] shift = new double[dim];
+    for (int d = 0; d < dim; d++) {
+      shift[d] = rng.nextDouble();
+    }
+    double[] factor = Cholesky.pack(g.covariance(), dim);
+    if (!Cholesky.factor(factor, 0, dim)) {
+      throw new IllegalStateException("preliminary covariance is not positive definite");
+    }
+    NormalDistribution normal = NormalDistribution.of(0, 1);
+    double[][] out = new double[n][];
+    double[] y = new double[dim];
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dim; d++) {
+        double u = radicalInverse(i + 1, primes[d]) + shift[d];
+        u -= Math.floor(u);
+        // Keep u inside (0, 1): Φ⁻¹ of 0 is −∞.
+        u = Math.min(Math.max(u, 1e-12), 1 - 1e-12);
+        y[d] = normal.inverseCumulativeProbability(u);
+      }
+      double[] z = g.mean().clone();
+      for (int a = 0; a < dim; a++) {
+        for (int b = 0; b <= a; b++) {
+          z[a] += factor[Cholesky.packedIndex(a, b)] * y[b];
+        }
+      }
+      out[i] = z;
+    }
+    return out;
+  }
+
+  static double radicalInverse(long index, int base) {
+    double result = 0;
+    double f = 1.0 / base;
+    long i = index;
+    while (i > 0) {
+      result += f * (i % base);
+      i /= base;
+      f /= base;
+    }
+    return result;
+  }
+
+  static int[] firstPrimes(int n) {
+    int[] primes = new int[n];
+    int count = 0;
+    for (int candidate = 2; count < n; candidate++) {
+      boolean prime = true;
+      for (int i = 0; i < count && primes[i] * primes[i] <= candidate; i++) {
+        if (candidate % primes[i] == 0) {
+          prime = false;
+          break;
+        }
+      }
+      if (prime) {
+        primes[count++] = candidate;
+      }
+    }
+    return primes;
+  }
+
+  /** Inverse of a symmetric positive definite matrix through its Cholesky factor (small D). */
+  static double[] inverse(double[] spd, int dim) {
+    double[] packed = Cholesky.pack(spd, dim);
+    if (!Cholesky.factor(packed, 0, dim)) {
+      throw new IllegalStateException("matrix is not positive definite");
+    }
+    double[] out = new double[dim * dim];
+    double[] e = new double[dim];
+    for (int j = 0; j < dim; j++) {
+      java.util.Arrays.fill(e, 0);
+      e[j] = 1;
+      Cholesky.solveLower(packed, 0, dim, e, 0);
+      Cholesky.solveLowerTransposed(packed, 0, dim, e, 0);
+      for (int i = 0; i < dim; i++) {
+        out[i * dim + j] = e[i];
+      }
+    }
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < i; j++) {
+        double avg = 0.5 * (out[i * dim + j] + out[j * dim + i]);
+        out[i * dim + j] = avg;
+        out[j * dim + i] = avg;
+      }
+    }
+    return out;
+  }
+}

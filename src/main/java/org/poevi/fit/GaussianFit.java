@@ -1,0 +1,120 @@
+package org.poevi.fit;
+
+import org.apache.commons.rng.UniformRandomProvider;
+import org.poevi.math.BlockParallel;
+import org.poevi.math.LogMeanEstimate;
+import org.poevi.math.MultivariateT;
+import org.poevi.math.RandomStreams;
+
+/**
+ * A preliminary Gaussian (m, S) for p, by adaptive importance sampling (moment matching): starting
+ * from a Laplace approximation, each round draws from a t₄(m, 2S), weights the draws by p̃/r, and
+ * sets m and S to the weighted mean and covariance. It needs log p only, and unlike the Laplace
+ * approximation or BaM it does not collapse onto the mode of a skewed or curved target
+ * (prototype-findings.md, recipe R).
+ *
+ * <p>When a round's weights keep fewer than {@value #MIN_ESS} effective draws, the new covariance is
+ * blended half-and-half with the old one, so a degenerate round cannot collapse S.
+ *
+ * @param mean m
+ * @param covariance S, row-major D×D, positive definite
+ * @param ess effective sample size of the last round's weights
+ * @param logNormalizer the last round's importance estimate of log ∫p̃ (a by-product)
+ */
+record GaussianFit(double[] mean, double[] covariance, double ess, LogMeanEstimate logNormalizer) {
+  static final int MIN_ESS = 50;
+  static final double PROPOSAL_DOF = 4;
+  static final double PROPOSAL_INFLATION = 2;
+  private static final int BLOCK = 256;
+
+  static GaussianFit of(ScoreEvaluator evaluator, int dim, double[] mean, double[] covariance,
+      int rounds, int draws, RandomStreams streams, int threads) {
+    double[] m = mean.clone();
+    double[] s = covariance.clone();
+    double ess = Double.NaN;
+    LogMeanEstimate estimate = null;
+    double[] z = new double[draws * dim];
+    double[] logP = new double[draws];
+    double[] scores = new double[draws * dim];
+    double[] logW = new double[draws];
+    for (int round = 0; round < rounds; round++) {
+      MultivariateT proposal = MultivariateT.of(m, scaled(s, PROPOSAL_INFLATION), PROPOSAL_DOF);
+      int r = round;
+      int numBlocks = (draws + BLOCK - 1) / BLOCK;
+      BlockParallel.forEach(numBlocks, threads, () -> null, (block, unused) -> {
+        UniformRandomProvider rng = streams.stream(RandomStreams.GAUSSIAN, r, block);
+        MultivariateT.Sampler sampler = proposal.sampler(rng);
+        for (int i = block * BLOCK; i < Math.min(draws, (block + 1) * BLOCK); i++) {
+          sampler.sample(z, i * dim);
+        }
+      });
+      evaluator.evaluate(z, draws, logP, scores);
+      double[] scratch = new double[dim];
+      for (int i = 0; i < draws; i++) {
+        logW[i] = logP[i] - proposal.logDensity(z, i * dim, scratch);
+      }
+      estimate = LogMeanEstimate.of(logW);
+      ess = estimate.ess();
+      double max = Double.NEGATIVE_INFINITY;
+      for (double v : logW) {
+        max = Math.max(max, v);
+      }
+      if (max == Double.NEGATIVE_INFINITY) {
+        break;
+      }
+      double total = 0;
+      double[] newMean = new double[dim];
+      for (int i = 0; i < draws; i++) {
+        double w = Math.exp(logW[i] - max);
+        total += w;
+        for (int d = 0; d < dim; d++) {
+          newMean[d] += w * z[i * dim + d];
+        }
+      }
+      for (int d = 0; d < dim; d++) {
+        newMean[d] /= total;
+      }
+      double[] newCov = new double[dim * dim];
+      for (int i = 0; i < draws; i++) {
+        double w = Math.exp(logW[i] - max) / total;
+        if (w == 0) {
+          continue;
+        }
+        for (int a = 0; a < dim; a++) {
+          double da = z[i * dim + a] - newMean[a];
+          for (int b = 0; b <= a; b++) {
+            newCov[a * dim + b] += w * da * (z[i * dim + b] - newMean[b]);
+          }
+        }
+      }
+      for (int a = 0; a < dim; a++) {
+        for (int b = 0; b < a; b++) {
+          newCov[b * dim + a] = newCov[a * dim + b];
+        }
+      }
+      if (ess < MIN_ESS) {
+        for (int i = 0; i < newCov.length; i++) {
+          newCov[i] = 0.5 * (newCov[i] + s[i]);
+        }
+      }
+      double trace = 0;
+      for (int a = 0; a < dim; a++) {
+        trace += newCov[a * dim + a];
+      }
+      for (int a = 0; a < dim; a++) {
+        newCov[a * dim + a] += 1e-10 * trace / dim;
+      }
+      m = newMean;
+      s = newCov;
+    }
+    return new GaussianFit(m, s, ess, estimate);
+  }
+
+  static double[] scaled(double[] matrix, double factor) {
+    double[] out = matrix.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i] *= factor;
+    }
+    return out;
+  }
+}

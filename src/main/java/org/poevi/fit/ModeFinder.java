@@ -1,0 +1,110 @@
+package org.poevi.fit;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+import org.poevi.InvalidInputException;
+import org.poevi.math.BlockParallel;
+import org.poevi.math.Cholesky;
+import org.poevi.math.RandomStreams;
+import org.poevi.target.Target;
+
+/**
+ * Local maxima of log p̃ by L-BFGS from many starts (SPEC §4, step 1).
+ *
+ * <p>Starts are drawn from N(0, startScale²·I) with a stream keyed by the start's index, so the
+ * result does not depend on threads. Two maxima are the same mode when they are within one unit
+ * of each other in the metric of the better one's negative Hessian (one posterior sd), or within
+ * 1e-6 relative when that Hessian is not positive definite.
+ */
+final class ModeFinder {
+  /** A local maximum of log p̃ with the negative Hessian there. */
+  record Mode(double[] location, double logDensity, double[] negativeHessian) {}
+
+  private ModeFinder() {}
+
+  static List<Mode> find(Target target, int starts, double startScale, RandomStreams streams,
+      int threads, long[] evaluations) {
+    int dim = target.dim();
+    Lbfgs lbfgs = Lbfgs.of(1000, 10, 1e-8, 1e-12);
+    Lbfgs.Result[] results = new Lbfgs.Result[starts];
+    long[] counts = new long[starts];
+    BlockParallel.forEach(starts, threads, () -> null, (i, unused) -> {
+      UniformRandomProvider rng = streams.stream(RandomStreams.MODE_STARTS, i);
+      var normal = ZigguratSampler.NormalizedGaussian.of(rng);
+      double[] start = new double[dim];
+      if (i > 0) {
+        for (int d = 0; d < dim; d++) {
+          start[d] = startScale * normal.sample();
+        }
+      }
+      long[] used = new long[1];
+      results[i] = lbfgs.minimize((x, g) -> {
+        used[0]++;
+        double v = target.logDensity(x, g);
+        for (int d = 0; d < dim; d++) {
+          g[d] = -g[d];
+        }
+        return Double.isNaN(v) ? Double.POSITIVE_INFINITY : -v;
+      }, start);
+      counts[i] = used[0];
+    });
+    for (long c : counts) {
+      evaluations[0] += c;
+    }
+    List<Lbfgs.Result> finite = new ArrayList<>();
+    for (Lbfgs.Result r : results) {
+      if (Double.isFinite(r.value()) && r.stop() != Lbfgs.Stop.NON_FINITE_START) {
+        finite.add(r);
+      }
+    }
+    if (finite.isEmpty()) {
+      throw new InvalidInputException("mode search failed: log density of target "
+          + target.name() + " is not finite at any of " + starts + " starts"
+          + " (raise experts.start-scale or check the target)");
+    }
+    finite.sort(Comparator.comparingDouble(Lbfgs.Result::value));
+    List<Mode> modes = new ArrayList<>();
+    for (Lbfgs.Result r : finite) {
+      if (isDuplicate(modes, r.x(), dim)) {
+        continue;
+      }
+      double[] h = Hessians.negativeHessian(target, r.x(), evaluations);
+      modes.add(new Mode(r.x(), -r.value(), h));
+    }
+    return modes;
+  }
+
+  private static boolean isDuplicate(List<Mode> modes, double[] x, int dim) {
+    for (Mode m : modes) {
+      double[] diff = new double[dim];
+      double norm = 0;
+      double scale = 0;
+      for (int d = 0; d < dim; d++) {
+        diff[d] = x[d] - m.location()[d];
+        norm += diff[d] * diff[d];
+        scale += m.location()[d] * m.location()[d];
+      }
+      double[] packed = Cholesky.pack(m.negativeHessian(), dim);
+      if (Cholesky.factor(packed, 0, dim)) {
+        // ‖Lᵀ diff‖² = diffᵀ H diff.
+        double q = 0;
+        for (int i = 0; i < dim; i++) {
+          double s = 0;
+          for (int j = i; j < dim; j++) {
+            s += packed[Cholesky.packedIndex(j, i)] * diff[j];
+          }
+          q += s * s;
+        }
+        if (q <= 1) {
+          return true;
+        }
+      } else if (norm <= 1e-12 * Math.max(1, scale)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

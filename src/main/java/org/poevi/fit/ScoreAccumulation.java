@@ -1,0 +1,47 @@
+package org.poevi.fit;
+
+import java.util.List;
+import org.poevi.family.Expert;
+import org.poevi.family.QMatrixBlock;
+import org.poevi.math.BlockParallel;
+
+/**
+ * Folds a batch of weighted points into {@link ScoreSums}: blocks of points in parallel, each
+ * block's Q stacked and reduced with BLAS-3 (dsyrk for QᵀQ), and the per-block sums merged in
+ * block order, so the result is bit-identical for any number of threads.
+ */
+final class ScoreAccumulation {
+  /** Q blocks are capped at about 2²⁰ numbers (8 MB) per thread. */
+  private static final int MAX_BLOCK_ENTRIES = 1 << 20;
+
+  private ScoreAccumulation() {}
+
+  static int blockSize(int dim, int numExperts) {
+    return Math.max(8, Math.min(256, MAX_BLOCK_ENTRIES / (dim * numExperts)));
+  }
+
+  static ScoreSums accumulate(List<Expert> experts, double[] z, double[] scores,
+      double[] logWeights, int n, int dim, int threads) {
+    int k = experts.size();
+    int block = blockSize(dim, k);
+    int numBlocks = (n + block - 1) / block;
+    ScoreSums[] parts = new ScoreSums[numBlocks];
+    BlockParallel.forEach(numBlocks, threads, () -> new Object[] {
+        new QMatrixBlock(experts, block), new double[block * dim * k], new double[block * dim]},
+        (b, scratch) -> {
+          QMatrixBlock q = (QMatrixBlock) scratch[0];
+          double[] stacked = (double[]) scratch[1];
+          int from = b * block;
+          int nb = Math.min(block, n - from);
+          q.compute(z, from * dim, nb, stacked);
+          ScoreSums sums = ScoreSums.empty(k);
+          sums.addBlock(stacked, nb, dim, scores, logWeights, from, (double[]) scratch[2]);
+          parts[b] = sums;
+        });
+    ScoreSums total = ScoreSums.empty(k);
+    for (ScoreSums part : parts) {
+      total.merge(part);
+    }
+    return total;
+  }
+}

@@ -1,0 +1,22 @@
+package org.poevi.fit;
+
+/**
+ * Evaluates the target's log density and score at a batch of points: the expensive step of every
+ * iteration (SPEC §3, step 2). {@link LocalScoreEvaluator} runs it on threads of one JVM; the
+ * Spark evaluators distribute it.
+ *
+ * <p>Contract: the results depend only on the points, never on how the work was split. A target
+ * that throws or returns a non-finite gradient at a finite point fails the whole call with a
+ * {@link org.poevi.target.TargetEvaluationException} naming the point and the target.
+ */
+public interface ScoreEvaluator {
+  /**
+   * @param points n×D row-major
+   * @param logDensity receives log p̃ at each point (n)
+   * @param scores receives ∇log p̃ at each point (n×D row-major)
+   */
+  void evaluate(double[] points, int n, double[] logDensity, double[] scores);
+
+  /** Number of (log density, score) evaluations made so far. */
+  long evaluations();
+}

@@ -1,0 +1,29 @@
+package org.poevi.fit;
+
+/**
+ * One iteration's diagnostics (SPEC §3).
+ *
+ * @param iteration 1-based
+ * @param fisher the batch's weighted Fisher divergence at the new α
+ * @param deltaAlpha ‖α⁽ᵗ⁺¹⁾ − α⁽ᵗ⁾‖
+ * @param activeExperts experts with α_k &gt; 0
+ * @param alphaSum Σα (ν = 2Σα − D)
+ * @param ess Kish effective sample size of the batch's weights
+ * @param essFraction ess / batch size
+ * @param tempering the exponent τ applied to the importance weights (1 = none)
+ * @param logNormalizer Dirichlet estimate of log C_α at the new α (a cheap running check)
+ * @param qpStatus the QP's status
+ * @param qpMillis QP solve time
+ * @param eta the proximal step size used
+ * @param scoreEvaluations target score evaluations so far, in the whole fit
+ * @param seconds wall time since the fit started
+ */
+public record TraceRow(int iteration, double fisher, double deltaAlpha, int activeExperts,
+    double alphaSum, double ess, double essFraction, double tempering, double logNormalizer,
+    String qpStatus, double qpMillis, double eta, long scoreEvaluations, double seconds) {
+
+  /** Column names of trace.csv, in record order. */
+  public static final String[] COLUMNS = {"iteration", "fisher", "delta_alpha",
+      "active_experts", "alpha_sum", "ess", "ess_fraction", "tempering", "log_normalizer",
+      "qp_status", "qp_ms", "eta", "score_evaluations", "seconds"};
+}
