@@ -12,8 +12,13 @@ final class DrawsCsv {
   private DrawsCsv() {}
 
   static void write(Path path, List<String> names, double[] rows, int dim) {
+    AtomicFiles.write(path, content(names, rows, dim));
+  }
+
+  /** The CSV as content for {@link AtomicFiles}. */
+  static AtomicFiles.Content content(List<String> names, double[] rows, int dim) {
     int n = rows.length / dim;
-    AtomicFiles.write(path, out -> {
+    return out -> {
       StringBuilder line = new StringBuilder(32 * dim);
       for (int d = 0; d < dim; d++) {
         if (d > 0) {
@@ -34,7 +39,7 @@ final class DrawsCsv {
         line.append('\n');
         out.write(line.toString());
       }
-    });
+    };
   }
 
   /** RFC 4180 quoting, only when the name needs it. */

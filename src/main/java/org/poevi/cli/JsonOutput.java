@@ -41,9 +41,14 @@ final class JsonOutput {
   }
 
   static void write(ObjectNode node, Path path) {
-    AtomicFiles.write(path, out -> {
+    AtomicFiles.write(path, content(node));
+  }
+
+  /** Pretty-printed JSON as content for {@link AtomicFiles}. */
+  static AtomicFiles.Content content(ObjectNode node) {
+    return out -> {
       MAPPER.writeValue(out, node);
       out.write(System.lineSeparator());
-    });
+    };
   }
 }

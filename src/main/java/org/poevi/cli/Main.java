@@ -2,6 +2,7 @@ package org.poevi.cli;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import org.poevi.InvalidInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +34,16 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     NETLIB_LOG.setLevel(java.util.logging.Level.WARNING);
-    System.exit(run(args));
+    int status;
+    try {
+      status = run(args);
+    } catch (OutOfMemoryError e) {
+      // Not catchable as a user error inside picocli; the heap is a setting the user controls.
+      System.err.println("error: out of memory (" + e.getMessage() + "): lower --draws,"
+          + " --normalizer-draws or --max-proposals, or raise the heap with JAVA_OPTS=-Xmx...");
+      status = EXIT_USAGE;
+    }
+    System.exit(status);
   }
 
   /** Runs the command line and returns the exit status (for tests). */
@@ -53,7 +63,7 @@ public final class Main implements Runnable {
     });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
-      if (ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException) {
+      if (ex instanceof InvalidInputException || ex instanceof UncheckedIOException) {
         err.println("error: " + firstLine(ex.getMessage()));
         err.flush();
         return EXIT_USAGE;

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.poevi.InvalidInputException;
 import org.poevi.family.FeynmanSampler;
@@ -19,6 +21,7 @@ import org.poevi.family.SampleOptions;
 import org.poevi.family.SampleResult;
 import org.poevi.family.SamplingMode;
 import org.poevi.family.ZSpaceNormalizer;
+import org.poevi.io.AtomicFiles;
 import org.poevi.math.ColumnSummary;
 import org.poevi.math.RandomStreams;
 import picocli.CommandLine.Command;
@@ -83,15 +86,19 @@ final class SampleCommand implements Callable<Integer> {
     FeynmanSampler sampler = FeynmanSampler.of(poe.family());
     SampleResult result = sampler.sample(options);
     NormalizerValidation check = NormalizerValidation.decide(result.normalizer(),
-        ZSpaceNormalizer.estimate(poe.family(), result.draws(), RandomStreams.of(seed), 0,
-            (int) Math.min(options.normalizerDraws(), Integer.MAX_VALUE), options.threads()));
+        ZSpaceNormalizer.estimate(poe.family(), RandomStreams.of(seed), 0,
+            (int) Math.min(options.normalizerDraws(), ZSpaceNormalizer.MAX_DRAWS),
+            options.threads()));
     List<String> warnings = new ArrayList<>(result.warnings());
     warnings.addAll(check.warnings());
 
-    DrawsCsv.write(out.resolve("draws.csv"), poe.parameters(), result.draws(), poe.dim());
     double seconds = (System.nanoTime() - start) * 1e-9;
-    JsonOutput.write(summary(poe, options, result, check, warnings, seconds),
-        out.resolve("summary.json"));
+    Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+    files.put(out.resolve("draws.csv"), DrawsCsv.content(poe.parameters(), result.draws(),
+        poe.dim()));
+    files.put(out.resolve("summary.json"),
+        JsonOutput.content(summary(poe, options, result, check, warnings, seconds)));
+    AtomicFiles.writeAll(files);
     report(spec.commandLine().getOut(), result, check, warnings, seconds);
     return Main.EXIT_OK;
   }
@@ -110,8 +117,16 @@ final class SampleCommand implements Callable<Integer> {
     if (!(minAcceptance > 0 && minAcceptance <= 1)) {
       throw new InvalidInputException("--min-acceptance must be in (0, 1], got " + minAcceptance);
     }
-    if (maxProposals != null && maxProposals < 1) {
-      throw new InvalidInputException("--max-proposals must be >= 1, got " + maxProposals);
+    long effectiveNormalizerDraws = normalizerDraws != null ? normalizerDraws
+        : SampleOptions.defaultNormalizerDraws(draws);
+    if (maxProposals != null && maxProposals < effectiveNormalizerDraws) {
+      throw new InvalidInputException("--max-proposals (" + maxProposals + ") must be at least"
+          + " --normalizer-draws (" + effectiveNormalizerDraws
+          + (normalizerDraws == null ? ", its default" : "") + ")");
+    }
+    if (maxProposals != null && maxProposals > SampleOptions.HARD_MAX_PROPOSALS) {
+      throw new InvalidInputException("--max-proposals must be <= "
+          + SampleOptions.HARD_MAX_PROPOSALS + ", got " + maxProposals);
     }
     SampleOptions.Mode m = switch (mode) {
       case "auto" -> SampleOptions.Mode.AUTO;
@@ -143,7 +158,11 @@ final class SampleCommand implements Callable<Integer> {
    * proposal pool (a double and a flag per proposal) cannot fit in the heap.
    */
   static void checkMemory(SampleOptions options, int dim) {
-    double need = 16.0 * options.draws() * dim + 9.0 * options.maxProposals();
+    // Draws: the array and the CSV being written. Proposals: a double, a flag and a resampling
+    // count each, twice while the pool grows or a trial pool stands beside it. The z-space check:
+    // its fit sample, pilot draws and final log weights.
+    double zSpace = 8.0 * (20_000 + 50_000) * (dim + 1) + 8.0 * ZSpaceNormalizer.MAX_DRAWS;
+    double need = 16.0 * options.draws() * dim + 2 * 13.0 * options.maxProposals() + zSpace;
     double have = Runtime.getRuntime().maxMemory();
     if (need > 0.8 * have) {
       throw new InvalidInputException(String.format("--draws %d in dimension %d with up to %d"

@@ -95,7 +95,16 @@ public final class Expert {
       sym = eigen.clampedToPsd();
       eigen = SymmetricEigen.of(sym, dim);
     }
-    return new Expert(location.clone(), sym, eigen);
+    Expert e = new Expert(location.clone(), sym, eigen);
+    double quad = 0;
+    for (int i = 0; i < dim; i++) {
+      quad += e.location[i] * e.lambdaLocation[i];
+    }
+    if (!Double.isFinite(quad) || !(e.maxEigenvalue < Double.MAX_VALUE / Math.max(dim, 1))) {
+      throw new InvalidInputException("location and lambda overflow double precision"
+          + " (location' lambda location = " + quad + ")");
+    }
+    return e;
   }
 
   /** From a location and a D×D matrix given as rows. */

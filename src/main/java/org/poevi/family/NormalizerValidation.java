@@ -46,13 +46,23 @@ public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zS
     return chosen == Source.DIRICHLET ? dirichlet : zSpace;
   }
 
-  public static NormalizerValidation decide(LogMeanEstimate dirichlet, LogMeanEstimate zSpace) {
+  /**
+   * Decides between the two estimates. The z-space one counts as reliable only when its k̂ says
+   * so and its proposal's tails cover q's ({@link ZSpaceNormalizer.Result#tailsCovered()}).
+   */
+  public static NormalizerValidation decide(LogMeanEstimate dirichlet,
+      ZSpaceNormalizer.Result zResult) {
+    LogMeanEstimate zSpace = zResult.estimate();
     double gap = Math.abs(dirichlet.estimate() - zSpace.estimate());
     double se = Math.hypot(dirichlet.standardError(), zSpace.standardError());
     boolean agree = gap <= AGREEMENT_Z * se;
     boolean dirichletOk = dirichlet.isReliable();
-    boolean zOk = zSpace.isReliable();
+    boolean zOk = zSpace.isReliable() && zResult.tailsCovered();
     List<String> warnings = new ArrayList<>();
+    if (!zResult.tailsCovered()) {
+      warnings.add("the z-space check of the log-normaliser cannot cover this model's tails"
+          + " (its heaviest ridge decays too slowly for a t proposal), so it is not trusted");
+    }
     Source chosen;
     if (dirichletOk && agree) {
       chosen = Source.DIRICHLET;
@@ -66,6 +76,7 @@ public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zS
           + " treat log densities of this model with caution");
     }
     if (!agree || chosen != Source.DIRICHLET || !dirichletOk) {
+      // Note: with no z-space estimate at all (NaN) the comparison reads as a disagreement.
       warnings.add(String.format("log-normaliser: the Dirichlet estimate %s and the z-space"
           + " importance estimate %s %s; using the %s estimate", describe(dirichlet),
           describe(zSpace), agree ? "agree" : "disagree", chosen.label()));

@@ -26,7 +26,7 @@ public final class ProductOfExperts {
   final int dim;
   final Expert[] experts;
   final double[] alpha;
-  /** Indices k with α_k &gt; 0, ascending. */
+  /** Indices k with α_k &gt; 0 and Λ_k ≠ 0, ascending. */
   final int[] active;
   final double alphaSum;
   /** Tail exponents over the null-space lattice (ν and 2α₀ when every Λ_k is full rank). */
@@ -70,23 +70,33 @@ public final class ProductOfExperts {
         throw new InvalidInputException("alpha[" + k + "] must be finite and >= 0, got "
             + alpha[k]);
       }
-      if (alpha[k] > 0) {
+      if (isActive(array[k], alpha[k])) {
         numActive++;
         sum += alpha[k];
       }
     }
     if (numActive == 0) {
-      throw new InvalidInputException("every alpha is 0: no expert is active");
+      throw new InvalidInputException("no expert is active: every alpha is 0 or belongs to an"
+          + " expert whose lambda is 0");
     }
     int[] active = new int[numActive];
     for (int k = 0, i = 0; k < alpha.length; k++) {
-      if (alpha[k] > 0) {
+      if (isActive(array[k], alpha[k])) {
         active[i++] = k;
       }
     }
     double[] alphaCopy = alpha.clone();
     Normalisability.Tails tails = Normalisability.analyse(array, alphaCopy, dim);
     return new ProductOfExperts(array, alphaCopy, active, sum, tails);
+  }
+
+  /**
+   * An expert takes part in the density when α_k &gt; 0 and Λ_k ≠ 0: with Λ_k = 0 its factor
+   * A_k ≡ 1 is constant, and counting its α in ν would make the Feynman weights heavy-tailed for
+   * nothing.
+   */
+  private static boolean isActive(Expert e, double alpha) {
+    return alpha > 0 && e.rank > 0;
   }
 
   /** The same experts with other exponents (validated again). */
@@ -118,7 +128,7 @@ public final class ProductOfExperts {
     return alpha[k];
   }
 
-  /** Indices of the experts with α_k &gt; 0. */
+  /** Indices of the active experts: α_k &gt; 0 and Λ_k ≠ 0. */
   public int[] activeExperts() {
     return active.clone();
   }
@@ -127,7 +137,7 @@ public final class ProductOfExperts {
     return active.length;
   }
 
-  /** α₀ = Σ α_k. */
+  /** α₀ = Σ α_k over the active experts. */
   public double alphaSum() {
     return alphaSum;
   }

@@ -32,6 +32,11 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
   /** Beyond this many proposals the per-proposal arrays would take gigabytes. */
   public static final long HARD_MAX_PROPOSALS = 200_000_000;
 
+  /** First-pass draws when none are given: max(draws, 100 000), at most 20 000 000. */
+  public static long defaultNormalizerDraws(int draws) {
+    return Math.min(Math.max(draws, DEFAULT_MIN_NORMALIZER_DRAWS), DEFAULT_MAX_NORMALIZER_DRAWS);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -110,9 +115,7 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
       if (threads < 1) {
         throw new InvalidInputException("threads must be >= 1, got " + threads);
       }
-      long nDraws = normalizerDraws < 0
-          ? Math.min(Math.max(draws, DEFAULT_MIN_NORMALIZER_DRAWS), DEFAULT_MAX_NORMALIZER_DRAWS)
-          : normalizerDraws;
+      long nDraws = normalizerDraws < 0 ? defaultNormalizerDraws(draws) : normalizerDraws;
       if (nDraws < 1000) {
         throw new InvalidInputException("normalizer draws must be >= 1000 (the Pareto k-hat of"
             + " the weights needs a tail to fit), got " + nDraws);

@@ -15,11 +15,17 @@ import org.poevi.math.RandomStreams;
  * with r a multivariate t fitted to draws of q. Its density must decay no faster than q's along
  * any ray, or the weights are unbounded: q falls like |z|^(−e) along its slowest ridge,
  * e = {@link ProductOfExperts#minDecayExponent()}, and a t_ν in R^D like |z|^(−(ν+D)), so r takes
- * ν_r = min(e − D, 4), floored at {@value #MIN_PROPOSAL_DOF} (below that floor, only reached with
- * singular experts whose null spaces are barely constrained, the weights may be heavy-tailed and
- * k̂ says so). Location and scatter come from the robust EM fit of a t to q's draws,
- * widened by {@value #INFLATION}; a first round of importance sampling then refits them to the
- * weighted draws (adaptive importance sampling), and the second round gives the estimate.
+ * ν_r = min(e − D, 4). Below a floor of {@value #MIN_PROPOSAL_DOF} (only reached with singular
+ * experts whose null spaces are barely constrained) the proposal cannot follow q's tails, the
+ * weights can have infinite variance while k̂ looks fine, and the estimate is marked as not
+ * covering the tails ({@link Result#tailsCovered()}).
+ *
+ * <p>The proposal's location and scatter come from the robust EM fit of a t (started from the
+ * coordinate-wise median and MAD, so it needs no moments) to {@value #FIT_DRAWS} C(w)-weighted
+ * Feynman draws of q, drawn here from their own streams so that the check never depends on how
+ * many draws the caller keeps; the scatter is widened by {@value #INFLATION}. A pilot round of
+ * importance sampling refits them to its weighted draws (adaptive importance sampling), and the
+ * final round gives the estimate.
  *
  * <p>The proposal is a defensive mixture: with probability {@value #WIDE_WEIGHT} the same t with
  * its scatter multiplied by {@value #WIDE_SCALE}. A single fitted t can be thin exactly where q's
@@ -38,51 +44,72 @@ public final class ZSpaceNormalizer {
   static final double WIDE_WEIGHT = 0.2;
   /** Scatter factor of the wide component (its scale is 4 times the fitted one). */
   static final double WIDE_SCALE = 16;
+  /** Weighted Feynman draws the first proposal is fitted to. */
+  static final int FIT_DRAWS = 20_000;
+  /** More importance draws than this refine an already small standard error at a high cost. */
+  public static final int MAX_DRAWS = 200_000;
+  private static final int MAX_PILOT_DRAWS = 50_000;
   private static final int EM_ITERATIONS = 50;
-  /** The EM fit uses at most this many of q's draws: more change the fit by less than its noise. */
-  private static final int MAX_FIT_POINTS = 20_000;
   private static final int BLOCK = FeynmanSampler.BLOCK_SIZE;
+  /** Stage of the Feynman streams used for the fit sample, apart from every other use. */
+  private static final long FIT_STAGE = -1;
 
   private ZSpaceNormalizer() {}
 
   /**
-   * @param draws unweighted draws of q (n×D row-major), used only to place the proposal
-   * @param numDraws importance draws in the final round (the first round uses a quarter)
+   * The estimate, and whether the proposal's tails are heavy enough for q's (when false the weights
+   * may have infinite variance whatever k̂ says).
    */
-  public static LogMeanEstimate estimate(ProductOfExperts family, double[] draws,
-      RandomStreams streams, long stage, int numDraws, int threads) {
-    int dim = family.dim;
-    double dof = Math.max(Math.min(family.minDecayExponent() - dim, MAX_PROPOSAL_DOF),
-        MIN_PROPOSAL_DOF);
-    int fitRows = Math.min(draws.length / dim, MAX_FIT_POINTS);
-    double[] fitPoints = java.util.Arrays.copyOf(draws, fitRows * dim);
-    MultivariateT proposal = MultivariateT.fit(fitPoints, null, dim, dof, EM_ITERATIONS,
-        INFLATION);
-    ExpertStack stack = ExpertStack.of(family);
+  public record Result(LogMeanEstimate estimate, boolean tailsCovered) {}
 
-    int pilotDraws = Math.max(numDraws / 4, 16 * BLOCK);
-    double[] pilotZ = new double[pilotDraws * dim];
-    double[] pilotLogW = new double[pilotDraws];
-    importanceRound(stack, proposal, streams, stage, 0, pilotZ, pilotLogW, threads);
+  /**
+   * @param numDraws importance draws in the final round (capped at {@value #MAX_DRAWS})
+   */
+  public static Result estimate(ProductOfExperts family, RandomStreams streams, long stage,
+      int numDraws, int threads) {
+    int dim = family.dim;
+    double needed = family.minDecayExponent() - dim;
+    double dof = Math.max(Math.min(needed, MAX_PROPOSAL_DOF), MIN_PROPOSAL_DOF);
+    boolean covered = needed >= MIN_PROPOSAL_DOF;
+    FeynmanSampler.WeightedDraws fitSample = FeynmanSampler.of(family).weighted(streams,
+        FIT_STAGE - stage, FIT_DRAWS, threads);
+    double[] fitWeights = normalisedWeights(fitSample.logWeights());
+    MultivariateT proposal;
+    try {
+      proposal = MultivariateT.fit(fitSample.z(), fitWeights, dim, dof, EM_ITERATIONS,
+          INFLATION);
+      ExpertStack stack = ExpertStack.of(family);
+      int pilotDraws = Math.min(Math.max(numDraws / 4, 16 * BLOCK), MAX_PILOT_DRAWS);
+      double[] pilotZ = new double[pilotDraws * dim];
+      double[] pilotLogW = new double[pilotDraws];
+      importanceRound(stack, proposal, streams, stage, 0, pilotZ, pilotLogW, threads);
+      proposal = MultivariateT.fit(pilotZ, normalisedWeights(pilotLogW), dim, dof,
+          EM_ITERATIONS, INFLATION);
+      double[] logW = new double[Math.min(numDraws, MAX_DRAWS)];
+      importanceRound(stack, proposal, streams, stage, 1, null, logW, threads);
+      return new Result(LogMeanEstimate.of(logW), covered);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      // The fit of the proposal broke down (e.g. draws too spread for doubles): no estimate.
+      return new Result(new LogMeanEstimate(Double.NaN, Double.NaN, 0, Double.NaN, 0), false);
+    }
+  }
+
+  private static double[] normalisedWeights(double[] logW) {
     double max = Double.NEGATIVE_INFINITY;
-    for (double v : pilotLogW) {
+    for (double v : logW) {
       max = Math.max(max, v);
     }
-    double[] weights = new double[pilotDraws];
-    for (int i = 0; i < pilotDraws; i++) {
-      weights[i] = Math.exp(pilotLogW[i] - max);
+    double[] w = new double[logW.length];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = Math.exp(logW[i] - max);
     }
-    proposal = MultivariateT.fit(pilotZ, weights, dim, dof, EM_ITERATIONS, INFLATION);
-
-    double[] z = new double[numDraws * dim];
-    double[] logW = new double[numDraws];
-    importanceRound(stack, proposal, streams, stage, 1, z, logW, threads);
-    return LogMeanEstimate.of(logW);
+    return w;
   }
 
   /**
-   * Fills z with draws of r = (1 − ω)·t + ω·t_wide and logW with log q̃(z) − log r(z), block by
-   * block (each draw: one uniform picks the component, then the t draw).
+   * Draws of r = (1 − ω)·t + ω·t_wide, block by block (each draw: one uniform picks the component,
+   * then the t draw), with logW = log q̃(z) − log r(z). The draws are kept in {@code z} when it is
+   * not null, and otherwise only in a per-block scratch.
    */
   private static void importanceRound(ExpertStack stack, MultivariateT proposal,
       RandomStreams streams, long stage, long round, double[] z, double[] logW, int threads) {
@@ -91,30 +118,37 @@ public final class ZSpaceNormalizer {
     MultivariateT wide = proposal.withScatterScaled(WIDE_SCALE);
     double logNarrowWeight = Math.log1p(-WIDE_WEIGHT);
     double logWideWeight = Math.log(WIDE_WEIGHT);
+    double tail = -0.5 * (proposal.dof() + dim);
     int numBlocks = (n + BLOCK - 1) / BLOCK;
     BlockParallel.forEach(numBlocks, threads,
         () -> new double[][] {new double[stack.rows * BLOCK], new double[stack.count * BLOCK],
-            new double[dim]},
+            new double[dim], new double[BLOCK * dim]},
         (block, scratch) -> {
           int from = block * BLOCK;
           int nb = Math.min(BLOCK, n - from);
+          double[] points = z != null ? z : scratch[3];
+          int off = z != null ? from * dim : 0;
           UniformRandomProvider rng = streams.stream(RandomStreams.Z_IMPORTANCE, stage, round,
               block);
           MultivariateT.Sampler narrowSampler = proposal.sampler(rng);
           MultivariateT.Sampler wideSampler = wide.sampler(rng);
           for (int i = 0; i < nb; i++) {
             if (rng.nextDouble() < WIDE_WEIGHT) {
-              wideSampler.sample(z, (from + i) * dim);
+              wideSampler.sample(points, off + i * dim);
             } else {
-              narrowSampler.sample(z, (from + i) * dim);
+              narrowSampler.sample(points, off + i * dim);
             }
           }
-          stack.logDensity(z, from * dim, nb, scratch[0], scratch[1], logW, from);
+          stack.logDensity(points, off, nb, scratch[0], scratch[1], logW, from);
           for (int i = 0; i < nb; i++) {
-            int off = (from + i) * dim;
-            logW[from + i] -= LogSpace.logAddExp(
-                logNarrowWeight + proposal.logDensity(z, off, scratch[2]),
-                logWideWeight + wide.logDensity(z, off, scratch[2]));
+            // One Mahalanobis form serves both components: the wide one's is δ/16.
+            double delta = proposal.mahalanobis(points, off + i * dim, scratch[2]);
+            double logNarrow = proposal.logNormalizer() + tail * Math.log1p(delta
+                / proposal.dof());
+            double logWide = wide.logNormalizer() + tail * Math.log1p(delta / WIDE_SCALE
+                / proposal.dof());
+            logW[from + i] -= LogSpace.logAddExp(logNarrowWeight + logNarrow,
+                logWideWeight + logWide);
           }
         });
   }

@@ -8,6 +8,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Writes a file so that readers see either the old content or the complete new one, never a
@@ -24,25 +27,45 @@ public final class AtomicFiles {
   }
 
   public static void write(Path target, Content content) {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = null;
+    writeAll(Map.of(target, content));
+  }
+
+  /**
+   * Writes several files as one step: every content goes to its temporary file first, and only
+   * when all are complete are they renamed over their targets, so a failure never leaves new and
+   * old files mixed. Files get the usual rw-r--r-- permissions (temporary files are created
+   * owner-only).
+   */
+  public static void writeAll(Map<Path, Content> files) {
+    Map<Path, Path> temporaries = new LinkedHashMap<>();
     try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-      try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        content.writeTo(out);
+      for (Map.Entry<Path, Content> e : files.entrySet()) {
+        Path target = e.getKey();
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        temporaries.put(target, tmp);
+        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+          e.getValue().writeTo(out);
+        }
+        if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        }
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      for (Map.Entry<Path, Path> e : temporaries.entrySet()) {
+        try {
+          Files.move(e.getValue(), e.getKey(), StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException unsupported) {
+          Files.move(e.getValue(), e.getKey(), StandardCopyOption.REPLACE_EXISTING);
+        }
       }
-      tmp = null;
+      temporaries.clear();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + String.join(", ",
+          files.keySet().stream().map(Path::toString).toList()) + ": " + e.getMessage(), e);
     } finally {
-      if (tmp != null) {
+      for (Path tmp : temporaries.values()) {
         try {
           Files.deleteIfExists(tmp);
         } catch (IOException ignored) {

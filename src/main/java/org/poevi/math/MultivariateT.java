@@ -1,5 +1,6 @@
 package org.poevi.math;
 
+import org.apache.commons.numbers.gamma.LogBeta;
 import org.apache.commons.numbers.gamma.LogGamma;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
@@ -29,7 +30,8 @@ public final class MultivariateT {
     this.location = location;
     this.factor = factor;
     this.dof = dof;
-    this.logNormalizer = LogGamma.value((dof + dim) / 2) - LogGamma.value(dof / 2)
+    // lnΓ((ν+D)/2) − lnΓ(ν/2) = lnΓ(D/2) − ln B(ν/2, D/2), stable for large ν.
+    this.logNormalizer = LogGamma.value(dim / 2.0) - LogBeta.value(dof / 2, dim / 2.0)
         - 0.5 * dim * Math.log(dof * Math.PI) - 0.5 * Cholesky.logDeterminant(factor, 0, dim);
   }
 
@@ -77,6 +79,11 @@ public final class MultivariateT {
 
   /** log p(z) for z at {@code z[off, off + D)}; {@code scratch} has length ≥ D. */
   public double logDensity(double[] z, int off, double[] scratch) {
+    return logNormalizer - 0.5 * (dof + dim) * Math.log1p(mahalanobis(z, off, scratch) / dof);
+  }
+
+  /** δ = (z − μ)ᵀ Σ⁻¹ (z − μ) for z at {@code z[off, off + D)}; {@code scratch} length ≥ D. */
+  public double mahalanobis(double[] z, int off, double[] scratch) {
     for (int d = 0; d < dim; d++) {
       scratch[d] = z[off + d] - location[d];
     }
@@ -85,7 +92,12 @@ public final class MultivariateT {
     for (int d = 0; d < dim; d++) {
       delta += scratch[d] * scratch[d];
     }
-    return logNormalizer - 0.5 * (dof + dim) * Math.log1p(delta / dof);
+    return delta;
+  }
+
+  /** The constant term lnΓ((ν+D)/2) − lnΓ(ν/2) − (D/2) log(νπ) − ½ log|Σ|. */
+  public double logNormalizer() {
+    return logNormalizer;
   }
 
   /** A sampler bound to one generator; not thread-safe. */
@@ -142,20 +154,30 @@ public final class MultivariateT {
       w[i] = weights == null ? 1 : weights[i];
       weightSum += w[i];
     }
+    // Start from the coordinate-wise weighted median and squared MAD (scaled to a normal's
+    // variance): unlike the mean and covariance they exist for any tails and cannot overflow.
     double[] mu = new double[dim];
-    for (int i = 0; i < n; i++) {
-      for (int d = 0; d < dim; d++) {
-        mu[d] += w[i] * points[i * dim + d] / weightSum;
+    double[] start = new double[dim * dim];
+    double[] column = new double[n];
+    for (int d = 0; d < dim; d++) {
+      for (int i = 0; i < n; i++) {
+        column[i] = points[i * dim + d];
       }
+      mu[d] = weightedMedian(column, w);
+      for (int i = 0; i < n; i++) {
+        column[i] = Math.abs(points[i * dim + d] - mu[d]);
+      }
+      double mad = 1.4826 * weightedMedian(column, w);
+      start[d * dim + d] = mad > 0 ? mad * mad : 1;
     }
     double[] u = new double[n];
-    java.util.Arrays.fill(u, 1);
-    double[] scatter = weightedScatter(points, w, u, mu, dim, weightSum);
+    double[] scatter = start;
     double[] factor = new double[Cholesky.packedSize(dim)];
+    double[] inverseDiagonal = new double[dim];
     double[] diff = new double[dim];
     for (int it = 0; it < iterations; it++) {
       System.arraycopy(Cholesky.pack(scatter, dim), 0, factor, 0, factor.length);
-      if (!Cholesky.factor(factor, 0, dim)) {
+      if (!Cholesky.factor(factor, 0, dim, inverseDiagonal)) {
         break;
       }
       double uwSum = 0;
@@ -186,6 +208,25 @@ public final class MultivariateT {
     return of(mu, scatter, dof);
   }
 
+  /** The weighted median of v (v is reordered). */
+  private static double weightedMedian(double[] v, double[] w) {
+    Integer[] order = new Integer[v.length];
+    double total = 0;
+    for (int i = 0; i < v.length; i++) {
+      order[i] = i;
+      total += w[i];
+    }
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(v[a], v[b]));
+    double cumulative = 0;
+    for (Integer i : order) {
+      cumulative += w[i];
+      if (cumulative >= 0.5 * total) {
+        return v[i];
+      }
+    }
+    return v[order[order.length - 1]];
+  }
+
   /**
    * Σ w_i u_i (z_i − μ)(z_i − μ)ᵀ / Σ w_i, plus a ridge of 1e-10 · (trace/D) on the diagonal so a
    * degenerate cloud (a handful of distinct points) still gives a positive definite matrix.
@@ -200,12 +241,14 @@ public final class MultivariateT {
       if (c == 0) {
         continue;
       }
+      // (√c·diff_a)(√c·diff_b): far points with tiny weight cannot overflow the product.
+      double root = Math.sqrt(c);
       for (int d = 0; d < dim; d++) {
-        diff[d] = points[i * dim + d] - mu[d];
+        diff[d] = root * (points[i * dim + d] - mu[d]);
       }
       for (int a = 0; a < dim; a++) {
         for (int b = 0; b <= a; b++) {
-          s[a * dim + b] += c * diff[a] * diff[b];
+          s[a * dim + b] += diff[a] * diff[b];
         }
       }
     }

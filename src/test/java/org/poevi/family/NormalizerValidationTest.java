@@ -14,10 +14,14 @@ class NormalizerValidationTest {
     return new LogMeanEstimate(value, se, 100_000, khat, 50_000);
   }
 
+  private static ZSpaceNormalizer.Result z(double value, double se, double khat) {
+    return new ZSpaceNormalizer.Result(est(value, se, khat), true);
+  }
+
   @Test
   void reliableAndAgreeingUsesDirichletWithoutWarnings() {
     NormalizerValidation v = NormalizerValidation.decide(est(1.000, 0.01, 0.2),
-        est(1.02, 0.01, 0.1));
+        z(1.02, 0.01, 0.1));
     assertTrue(v.agree());
     assertEquals(NormalizerValidation.Source.DIRICHLET, v.chosen());
     assertTrue(v.warnings().isEmpty());
@@ -25,7 +29,7 @@ class NormalizerValidationTest {
 
   @Test
   void unreliableDirichletYieldsToZSpace() {
-    NormalizerValidation v = NormalizerValidation.decide(est(-3, 0.01, 0.9), est(2, 0.02, 0.3));
+    NormalizerValidation v = NormalizerValidation.decide(est(-3, 0.01, 0.9), z(2, 0.02, 0.3));
     assertFalse(v.agree());
     assertEquals(NormalizerValidation.Source.Z_SPACE, v.chosen());
     assertEquals(1, v.warnings().size());
@@ -35,16 +39,28 @@ class NormalizerValidationTest {
   /** Both look reliable yet disagree: importance sampling that misses mass errs low. */
   @Test
   void reliableButDisagreeingTakesTheLarger() {
-    NormalizerValidation v = NormalizerValidation.decide(est(1, 0.01, 0.3), est(1.5, 0.01, 0.3));
+    NormalizerValidation v = NormalizerValidation.decide(est(1, 0.01, 0.3), z(1.5, 0.01, 0.3));
     assertEquals(NormalizerValidation.Source.Z_SPACE, v.chosen());
-    v = NormalizerValidation.decide(est(1.5, 0.01, 0.3), est(1, 0.01, 0.3));
+    v = NormalizerValidation.decide(est(1.5, 0.01, 0.3), z(1, 0.01, 0.3));
     assertEquals(NormalizerValidation.Source.DIRICHLET, v.chosen());
     assertEquals(1, v.warnings().size());
   }
 
+  /** A z-space estimate whose proposal cannot follow q's tails is not trusted, k̂ or not. */
+  @Test
+  void uncoveredTailsMakeTheZSpaceEstimateUnreliable() {
+    NormalizerValidation v = NormalizerValidation.decide(est(-3, 0.01, 0.9),
+        new ZSpaceNormalizer.Result(est(2, 0.02, 0.3), false));
+    assertTrue(v.warnings().stream().anyMatch(w -> w.contains("cannot cover")), v.warnings()
+        .toString());
+    // Neither is reliable now: the smaller k-hat (z-space's) is used, with a warning.
+    assertEquals(NormalizerValidation.Source.Z_SPACE, v.chosen());
+    assertTrue(v.warnings().stream().anyMatch(w -> w.contains("neither")));
+  }
+
   @Test
   void neitherReliableTakesTheSmallerKhatAndSaysSo() {
-    NormalizerValidation v = NormalizerValidation.decide(est(1, 0.01, 1.2), est(1.5, 0.01, 0.8));
+    NormalizerValidation v = NormalizerValidation.decide(est(1, 0.01, 1.2), z(1.5, 0.01, 0.8));
     assertEquals(NormalizerValidation.Source.Z_SPACE, v.chosen());
     assertEquals(2, v.warnings().size());
     assertTrue(v.warnings().get(0).contains("neither"), v.warnings().get(0));
@@ -70,9 +86,10 @@ class NormalizerValidationTest {
     assertTrue(paper.khat() > 0.7, "k-hat " + paper.khat());
     SampleResult r = sampler.sample(SampleOptions.builder().draws(20_000).seed(1).threads(2)
         .build());
-    LogMeanEstimate zSpace = ZSpaceNormalizer.estimate(f, r.draws(), RandomStreams.of(1), 0,
+    ZSpaceNormalizer.Result zResult = ZSpaceNormalizer.estimate(f, RandomStreams.of(1), 0,
         200_000, 2);
-    NormalizerValidation v = NormalizerValidation.decide(paper, zSpace);
+    LogMeanEstimate zSpace = zResult.estimate();
+    NormalizerValidation v = NormalizerValidation.decide(paper, zResult);
     assertEquals(NormalizerValidation.Source.Z_SPACE, v.chosen());
     assertFalse(v.warnings().isEmpty());
     assertEquals(truth, v.chosenEstimate().estimate(), 4 * zSpace.standardError());

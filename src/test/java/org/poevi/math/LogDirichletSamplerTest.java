@@ -67,6 +67,8 @@ class LogDirichletSamplerTest {
     int hugeExponents = 0;
     for (int i = 0; i < 10_000; i++) {
       s.sample(w, 0, logW, 0);
+      // The largest weight is at least 1/K for any vector on the simplex; this fails on NaN or a
+      // vector that underflowed to zero.
       double max = Math.max(w[0], Math.max(w[1], w[2]));
       assertTrue(max >= 1.0 / 3, "largest weight " + max);
       for (double lw : logW) {
@@ -76,7 +78,9 @@ class LogDirichletSamplerTest {
         }
       }
     }
-    // Under Beta(0.01, 0.02), P(w < e^{−745}) ≈ e^{−7.45}/B ≈ 0.4%: log space carries those.
+    // Under Beta(0.01, 0.02), P(w < ε) ≈ ε^0.01/(0.01·B(0.01, 0.02)) with B ≈ 150, so
+    // P(w < e^{−745}) ≈ e^{−7.45}/1.5 ≈ 0.04%: about 12 of the 30 000 components, which only log
+    // space can represent (P(none) ≈ e^{−12}).
     assertTrue(hugeExponents > 0);
   }
 
