@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.List;
+import org.poevi.family.NormalizerValidation;
+import org.poevi.family.SampleResult;
+import org.poevi.family.SamplingMode;
 import org.poevi.io.AtomicFiles;
+import org.poevi.math.ColumnSummary;
 import org.poevi.math.LogMeanEstimate;
 
 /** JSON output helpers: strictly valid JSON (a non-finite number becomes null), atomic files. */
@@ -38,6 +43,50 @@ final class JsonOutput {
     putNumber(n, "ess", e.ess());
     n.put("reliable", e.isReliable());
     return n;
+  }
+
+  /**
+   * The blocks that every command producing draws of a product of experts writes: "sampling"
+   * (how the draws were made), "logNormalizer" (the value to use), "logNormalizerCheck" (both
+   * estimates) and "parameters" (mean, sd and 5/50/95% quantiles per coordinate).
+   */
+  static void putDrawsAndNormalizer(ObjectNode root, SampleResult result,
+      NormalizerValidation check, List<String> names) {
+    ObjectNode sampling = root.putObject("sampling");
+    sampling.put("mode", result.mode().label());
+    sampling.put("proposals", result.proposals());
+    sampling.put("proposal", result.proposal());
+    boolean exact = result.mode() == SamplingMode.EXACT;
+    putNumber(sampling, "acceptanceRate", result.acceptanceRate());
+    // Exact draws are independent: their effective sample size is their number.
+    putNumber(sampling, "ess", exact ? result.numDraws() : result.ess());
+    putNumber(sampling, "essFraction", exact ? Double.NaN : result.ess() / result.proposals());
+    sampling.put("degenerateDraws", result.degenerateDraws());
+
+    ObjectNode normalizer = root.putObject("logNormalizer");
+    LogMeanEstimate chosen = check.chosenEstimate();
+    putNumber(normalizer, "estimate", chosen.estimate());
+    putNumber(normalizer, "standardError", chosen.standardError());
+    normalizer.put("draws", chosen.draws());
+    normalizer.put("method", check.chosen().label());
+    putNumber(normalizer, "khat", chosen.khat());
+
+    ObjectNode validation = root.putObject("logNormalizerCheck");
+    validation.set("dirichlet", estimate(check.dirichlet()));
+    validation.set("zImportance", estimate(check.zSpace()));
+    validation.put("agree", check.agree());
+    validation.put("agreementZ", NormalizerValidation.AGREEMENT_Z);
+
+    ObjectNode parameters = root.putObject("parameters");
+    ColumnSummary[] columns = ColumnSummary.of(result.draws(), result.dim());
+    for (int d = 0; d < result.dim(); d++) {
+      ObjectNode p = parameters.putObject(names.get(d));
+      putNumber(p, "mean", columns[d].mean());
+      putNumber(p, "sd", columns[d].sd());
+      putNumber(p, "q05", columns[d].q05());
+      putNumber(p, "q50", columns[d].q50());
+      putNumber(p, "q95", columns[d].q95());
+    }
   }
 
   static void write(ObjectNode node, Path path) {

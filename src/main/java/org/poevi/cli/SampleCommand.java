@@ -22,7 +22,6 @@ import org.poevi.family.SampleResult;
 import org.poevi.family.SamplingMode;
 import org.poevi.family.ZSpaceNormalizer;
 import org.poevi.io.AtomicFiles;
-import org.poevi.math.ColumnSummary;
 import org.poevi.math.RandomStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -200,42 +199,7 @@ final class SampleCommand implements Callable<Integer> {
     root.put("activeExperts", poe.family().numActive());
     JsonOutput.putNumber(root, "dof", poe.family().dof());
 
-    ObjectNode sampling = root.putObject("sampling");
-    sampling.put("mode", result.mode().label());
-    sampling.put("proposals", result.proposals());
-    sampling.put("proposal", result.proposal());
-    boolean exact = result.mode() == SamplingMode.EXACT;
-    JsonOutput.putNumber(sampling, "acceptanceRate", result.acceptanceRate());
-    // Exact draws are independent: their effective sample size is their number.
-    JsonOutput.putNumber(sampling, "ess", exact ? result.numDraws() : result.ess());
-    JsonOutput.putNumber(sampling, "essFraction",
-        exact ? Double.NaN : result.ess() / result.proposals());
-    sampling.put("degenerateDraws", result.degenerateDraws());
-
-    ObjectNode normalizer = root.putObject("logNormalizer");
-    var chosen = check.chosenEstimate();
-    JsonOutput.putNumber(normalizer, "estimate", chosen.estimate());
-    JsonOutput.putNumber(normalizer, "standardError", chosen.standardError());
-    normalizer.put("draws", chosen.draws());
-    normalizer.put("method", check.chosen().label());
-    JsonOutput.putNumber(normalizer, "khat", chosen.khat());
-
-    ObjectNode validation = root.putObject("logNormalizerCheck");
-    validation.set("dirichlet", JsonOutput.estimate(check.dirichlet()));
-    validation.set("zImportance", JsonOutput.estimate(check.zSpace()));
-    validation.put("agree", check.agree());
-    validation.put("agreementZ", NormalizerValidation.AGREEMENT_Z);
-
-    ObjectNode parameters = root.putObject("parameters");
-    ColumnSummary[] columns = ColumnSummary.of(result.draws(), poe.dim());
-    for (int d = 0; d < poe.dim(); d++) {
-      ObjectNode p = parameters.putObject(poe.parameters().get(d));
-      JsonOutput.putNumber(p, "mean", columns[d].mean());
-      JsonOutput.putNumber(p, "sd", columns[d].sd());
-      JsonOutput.putNumber(p, "q05", columns[d].q05());
-      JsonOutput.putNumber(p, "q50", columns[d].q50());
-      JsonOutput.putNumber(p, "q95", columns[d].q95());
-    }
+    JsonOutput.putDrawsAndNormalizer(root, result, check, poe.parameters());
     ArrayNode w = root.putArray("warnings");
     warnings.forEach(w::add);
     root.put("wallTimeSeconds", seconds);

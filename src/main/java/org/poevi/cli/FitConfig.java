@@ -1,0 +1,162 @@
+package org.poevi.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.poevi.InvalidInputException;
+import org.poevi.fit.FitSettings;
+import org.poevi.fit.Objective;
+import org.poevi.math.BlockParallel;
+
+/**
+ * The HOCON configuration of a fit: the user's file, then command-line {@code key=value}
+ * overrides, over the documented defaults ({@code conf/reference.conf}, on the classpath as
+ * {@code org/poevi/reference.conf}). Unknown keys outside {@code target} are errors here; the
+ * {@code target} block is checked by the target factory. Every problem is one line naming the key.
+ */
+final class FitConfig {
+  static final String REFERENCE = "org/poevi/reference.conf";
+
+  private final Config user;
+  private final Config resolved;
+
+  private FitConfig(Config user, Config resolved) {
+    this.user = user;
+    this.resolved = resolved;
+  }
+
+  static FitConfig load(Path file, List<String> overrides) {
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidInputException("configuration file " + file + " does not exist");
+    }
+    Config fromFile;
+    try {
+      fromFile = ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+    } catch (ConfigException e) {
+      throw new InvalidInputException("configuration file " + file + ": " + oneLine(e));
+    }
+    Config fromArgs = ConfigFactory.empty();
+    for (String override : overrides) {
+      if (!override.contains("=")) {
+        throw new InvalidInputException("override '" + override + "' must be key=value");
+      }
+      try {
+        fromArgs = ConfigFactory.parseString(override).withFallback(fromArgs);
+      } catch (ConfigException e) {
+        throw new InvalidInputException("override '" + override + "': " + oneLine(e));
+      }
+    }
+    Config user = fromArgs.withFallback(fromFile);
+    Config reference = ConfigFactory.parseResources(FitConfig.class.getClassLoader(), REFERENCE,
+        ConfigParseOptions.defaults().setAllowMissing(false));
+    Config resolved;
+    try {
+      resolved = user.withFallback(reference).resolve();
+    } catch (ConfigException e) {
+      throw new InvalidInputException("configuration: " + oneLine(e));
+    }
+    TreeSet<String> unknown = new TreeSet<>();
+    for (Map.Entry<String, ?> e : user.entrySet()) {
+      String key = e.getKey();
+      if (!key.startsWith("target.") && !reference.hasPath(key)) {
+        unknown.add(key);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new InvalidInputException("unknown configuration key " + unknown.first()
+          + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more)" : "")
+          + "; the keys are documented in conf/reference.conf");
+    }
+    if (!resolved.hasPath("target.type")) {
+      throw new InvalidInputException("target.type is missing: the configuration must name a"
+          + " target (see conf/reference-targets.conf)");
+    }
+    return new FitConfig(user, resolved);
+  }
+
+  Config resolved() {
+    return resolved;
+  }
+
+  /** The resolved configuration as JSON text, for summary.json. */
+  String renderJson() {
+    return resolved.root().render(ConfigRenderOptions.concise());
+  }
+
+  FitSettings settings() {
+    try {
+      String method = resolved.getString("fit.method");
+      if (!"poe".equals(method)) {
+        throw new InvalidInputException("fit.method " + method + " is not available: only poe"
+            + " (the baselines advi-fullrank, advi-meanfield and bam are issue #6)");
+      }
+      int threads = resolved.getInt("fit.threads");
+      if (threads < 0) {
+        throw new InvalidInputException("fit.threads must be >= 0 (0 = all cores), got "
+            + threads);
+      }
+      return FitSettings.builder()
+          .objective(Objective.parse(resolved.getString("fit.objective")))
+          .iterations(resolved.getInt("fit.iterations"))
+          .batchSize(resolved.getInt("fit.batch-size"))
+          .seed(resolved.getLong("fit.seed"))
+          .threads(threads == 0 ? BlockParallel.defaultThreads() : threads)
+          .eta(resolved.getDouble("fit.eta"))
+          .sumSlack(resolved.getDouble("fit.sum-slack"))
+          .tolerance(resolved.getDouble("fit.tolerance"))
+          .proposalDof(resolved.getDouble("fit.proposal-dof"))
+          .proposalScale(resolved.getDouble("fit.proposal-scale"))
+          .minEssFraction(resolved.getDouble("fit.min-ess-fraction"))
+          .growthCap(resolved.getDouble("fit.growth-cap"))
+          .essFloor(resolved.getDouble("fit.ess-floor"))
+          .locations(resolved.getInt("experts.count"))
+          .widths(doubles("experts.widths"))
+          .plannedAlpha(resolved.getDouble("experts.planned-alpha"))
+          .broadFactors(doubles("experts.broad-factors"))
+          .hessianFloor(resolved.getDouble("experts.hessian-floor"))
+          .modeStarts(resolved.getInt("experts.mode-starts"))
+          .startScale(resolved.getDouble("experts.start-scale"))
+          .gaussianRounds(resolved.getInt("experts.gaussian-rounds"))
+          .gaussianDraws(resolved.getInt("experts.gaussian-draws"))
+          .outputDraws(resolved.getInt("output.draws"))
+          .build();
+    } catch (ConfigException e) {
+      throw new InvalidInputException("configuration: " + oneLine(e));
+    }
+  }
+
+  String outputDir() {
+    try {
+      return resolved.getString("output.dir");
+    } catch (ConfigException e) {
+      throw new InvalidInputException("configuration: " + oneLine(e));
+    }
+  }
+
+  private double[] doubles(String key) {
+    List<Double> list = resolved.getDoubleList(key);
+    double[] out = new double[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = list.get(i);
+    }
+    return out;
+  }
+
+  boolean userSet(String key) {
+    return user.hasPath(key);
+  }
+
+  static String oneLine(ConfigException e) {
+    String m = e.getMessage();
+    return m == null ? e.toString() : m.lines().findFirst().orElse(m);
+  }
+}
