@@ -1,0 +1,324 @@
+package org.poevi.target;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.poevi.InvalidInputException;
+import org.poevi.family.ModelJson;
+import org.poevi.family.PoeModel;
+
+/**
+ * Builds a synthetic target (SPEC §5) from the {@code target} block of a HOCON configuration. The
+ * keys, with their defaults (documented in {@code conf/reference-targets.conf}, which a test checks
+ * against the code):
+ *
+ * <pre>
+ *   target.type = banana            # required: banana | funnel | student-t | sinh-arcsinh
+ *                                   #           | gaussian-mixture | product-of-t
+ *   banana:           dimension = 2, scale = 2, curvature = 0.5            ({@link BananaTarget})
+ *   funnel:           dimension = 3, scale = 3                             ({@link FunnelTarget})
+ *   student-t:        dimension = 4, dof = 3                               ({@link StudentTTarget})
+ *   sinh-arcsinh:     dimension = 50, skew = 0.3, tail = 0.7, correlation = 0.5
+ *                                                                   ({@link SinhArcsinhTarget})
+ *   gaussian-mixture: weights = [...], means = [[...], ...], covariances = [[[...]], ...]
+ *                                                                   ({@link GaussianMixtureTarget})
+ *   product-of-t:     model = "path/to/model.json" (required)       ({@link ProductOfTTarget})
+ * </pre>
+ *
+ * <p><b>gaussian-mixture.</b> With none of its three keys, the default 3-mode 2-D mixture
+ * ({@link GaussianMixtureTarget#defaultMixture()}). Otherwise {@code means} (a list of J points)
+ * is required; {@code weights} (relative, normalised by their sum) default to equal weights and
+ * {@code covariances} (a list of J matrices, each a list of rows) to identity matrices.
+ *
+ * <p><b>product-of-t.</b> {@code model} is a path to a {@code model.json} (SPEC §7), relative
+ * paths resolved against the working directory. Its log-normaliser is estimated afresh
+ * ({@link ProductOfTTarget}).
+ *
+ * <p><b>Errors.</b> An unknown key, a value of the wrong type, an out-of-range value or a missing
+ * required key throws {@link InvalidInputException} with one line naming the key, e.g.
+ * {@code target.curvature must be finite, got NaN} or
+ * {@code unknown key target.curvatur for type banana (allowed: curvature, dimension, scale, type)}.
+ * Numbers may also be given as strings (as HOCON overrides from a command line are); integers must
+ * be whole numbers.
+ */
+public final class Targets {
+  /** The target types, in documentation order. */
+  public static final List<String> TYPES = List.of("banana", "funnel", "student-t",
+      "sinh-arcsinh", "gaussian-mixture", "product-of-t");
+
+  private static final Map<String, Set<String>> KEYS = Map.of(
+      "banana", Set.of("dimension", "scale", "curvature"),
+      "funnel", Set.of("dimension", "scale"),
+      "student-t", Set.of("dimension", "dof"),
+      "sinh-arcsinh", Set.of("dimension", "skew", "tail", "correlation"),
+      "gaussian-mixture", Set.of("weights", "means", "covariances"),
+      "product-of-t", Set.of("model"));
+
+  private static final String PREFIX = "target.";
+  /** Decimal numbers, and NaN/Infinity so that those get the "must be finite" message. */
+  private static final Pattern NUMBER = Pattern.compile(
+      "[+-]?(NaN|Infinity|(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?)");
+
+  private Targets() {}
+
+  /** The keys of a target type, without {@code type}; empty for an unknown type. */
+  static Set<String> keysOf(String type) {
+    return KEYS.getOrDefault(type, Set.of());
+  }
+
+  /**
+   * The target described by {@code target} (the {@code target} block itself, e.g.
+   * {@code config.getConfig("target")}).
+   *
+   * @throws InvalidInputException one line naming the offending key
+   */
+  public static ExactTarget fromConfig(Config target) {
+    Map<String, ConfigValue> values = target.root();
+    ConfigValue typeValue = values.get("type");
+    if (typeValue == null) {
+      throw new InvalidInputException(PREFIX + "type is missing (one of: "
+          + String.join(", ", TYPES) + ")");
+    }
+    String type = string(typeValue, "type");
+    Set<String> keys = KEYS.get(type);
+    if (keys == null) {
+      throw new InvalidInputException(PREFIX + "type must be one of " + String.join(", ", TYPES)
+          + ", got \"" + type + "\"");
+    }
+    for (String key : values.keySet()) {
+      if (!key.equals("type") && !keys.contains(key)) {
+        Set<String> allowed = new TreeSet<>(keys);
+        allowed.add("type");
+        throw new InvalidInputException("unknown key " + PREFIX + key + " for type " + type
+            + " (allowed: " + String.join(", ", allowed) + ")");
+      }
+    }
+    Reader r = new Reader(values);
+    switch (type) {
+      case "banana": {
+        int dim = r.integer("dimension", BananaTarget.DEFAULT_DIMENSION);
+        double scale = r.number("scale", BananaTarget.DEFAULT_SCALE);
+        double curvature = r.number("curvature", BananaTarget.DEFAULT_CURVATURE);
+        return prefixed(() -> BananaTarget.of(dim, scale, curvature));
+      }
+      case "funnel": {
+        int dim = r.integer("dimension", FunnelTarget.DEFAULT_DIMENSION);
+        double scale = r.number("scale", FunnelTarget.DEFAULT_SCALE);
+        return prefixed(() -> FunnelTarget.of(dim, scale));
+      }
+      case "student-t": {
+        int dim = r.integer("dimension", StudentTTarget.DEFAULT_DIMENSION);
+        double dof = r.number("dof", StudentTTarget.DEFAULT_DOF);
+        return prefixed(() -> StudentTTarget.of(dim, dof));
+      }
+      case "sinh-arcsinh": {
+        int dim = r.integer("dimension", SinhArcsinhTarget.DEFAULT_DIMENSION);
+        double skew = r.number("skew", SinhArcsinhTarget.DEFAULT_SKEW);
+        double tail = r.number("tail", SinhArcsinhTarget.DEFAULT_TAIL);
+        double correlation = r.number("correlation", SinhArcsinhTarget.DEFAULT_CORRELATION);
+        return prefixed(() -> SinhArcsinhTarget.of(dim, skew, tail, correlation));
+      }
+      case "gaussian-mixture":
+        return gaussianMixture(r);
+      case "product-of-t":
+        return productOfT(r);
+      default:
+        throw new IllegalStateException("unhandled target type " + type);
+    }
+  }
+
+  /**
+   * Runs a factory; its messages start with the parameter's name, which is also its key, so they
+   * only need the {@code target.} prefix.
+   */
+  private static ExactTarget prefixed(Supplier<ExactTarget> factory) {
+    try {
+      return factory.get();
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(PREFIX + e.getMessage(), e);
+    }
+  }
+
+  private static ExactTarget gaussianMixture(Reader r) {
+    if (!r.has("means")) {
+      if (r.has("weights") || r.has("covariances")) {
+        throw new InvalidInputException(PREFIX + "means is required when " + PREFIX
+            + (r.has("weights") ? "weights" : "covariances") + " is given");
+      }
+      return GaussianMixtureTarget.defaultMixture();
+    }
+    double[][] means = r.matrix("means");
+    if (means.length == 0) {
+      throw new InvalidInputException(PREFIX + "means must be a non-empty list of points");
+    }
+    int count = means.length;
+    double[] weights;
+    if (r.has("weights")) {
+      weights = r.vector("weights");
+    } else {
+      weights = new double[count];
+      Arrays.fill(weights, 1);
+    }
+    double[][][] covariances;
+    if (r.has("covariances")) {
+      covariances = r.matrices("covariances");
+    } else {
+      covariances = new double[count][][];
+      for (int j = 0; j < count; j++) {
+        int dim = means[j].length;
+        covariances[j] = new double[dim][dim];
+        for (int d = 0; d < dim; d++) {
+          covariances[j][d][d] = 1;
+        }
+      }
+    }
+    double[] w = weights;
+    double[][][] s = covariances;
+    return prefixed(() -> GaussianMixtureTarget.of(w, means, s));
+  }
+
+  private static ExactTarget productOfT(Reader r) {
+    if (!r.has("model")) {
+      throw new InvalidInputException(PREFIX + "model is missing: product-of-t needs the path of"
+          + " a model.json");
+    }
+    String text = string(r.values.get("model"), "model");
+    if (text.isBlank()) {
+      throw new InvalidInputException(PREFIX + "model must be a path, got an empty string");
+    }
+    Path path;
+    try {
+      path = Path.of(text);
+    } catch (InvalidPathException e) {
+      throw new InvalidInputException(PREFIX + "model is not a valid path: \"" + text + "\"", e);
+    }
+    try {
+      PoeModel model = ModelJson.read(path);
+      return ProductOfTTarget.of(model);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(PREFIX + "model: " + e.getMessage(), e);
+    }
+  }
+
+  private static String string(ConfigValue v, String key) {
+    if (v.valueType() != ConfigValueType.STRING) {
+      throw new InvalidInputException(PREFIX + key + " must be a string, got " + describe(v));
+    }
+    return (String) v.unwrapped();
+  }
+
+  /** A value for a message: its type and, when short, its rendering, on one line. */
+  static String describe(ConfigValue v) {
+    String rendered = v.render(ConfigRenderOptions.concise());
+    if (rendered.length() > 40) {
+      rendered = rendered.substring(0, 37) + "...";
+    }
+    return switch (v.valueType()) {
+      case NULL -> "null";
+      case BOOLEAN -> "a boolean (" + rendered + ")";
+      case LIST -> "a list " + rendered;
+      case OBJECT -> "an object " + rendered;
+      case STRING -> "the string " + rendered;
+      case NUMBER -> rendered;
+    };
+  }
+
+  /** Typed reads of the block's values, each error naming the key (and index) in one line. */
+  private static final class Reader {
+    final Map<String, ConfigValue> values;
+
+    Reader(Map<String, ConfigValue> values) {
+      this.values = values;
+    }
+
+    boolean has(String key) {
+      return values.containsKey(key);
+    }
+
+    double number(String key, double fallback) {
+      ConfigValue v = values.get(key);
+      return v == null ? fallback : number(v, key);
+    }
+
+    int integer(String key, int fallback) {
+      ConfigValue v = values.get(key);
+      if (v == null) {
+        return fallback;
+      }
+      double x = number(v, key);
+      if (x != Math.rint(x) || Math.abs(x) > Integer.MAX_VALUE) {
+        throw new InvalidInputException(PREFIX + key + " must be an integer, got " + describe(v));
+      }
+      return (int) x;
+    }
+
+    static double number(ConfigValue v, String name) {
+      switch (v.valueType()) {
+        case NUMBER:
+          return ((Number) v.unwrapped()).doubleValue();
+        case STRING:
+          String text = ((String) v.unwrapped()).trim();
+          if (NUMBER.matcher(text).matches()) {
+            return Double.parseDouble(text);
+          }
+          throw new InvalidInputException(PREFIX + name + " must be a number, got " + describe(v));
+        default:
+          throw new InvalidInputException(PREFIX + name + " must be a number, got " + describe(v));
+      }
+    }
+
+    static ConfigList list(ConfigValue v, String name, String what) {
+      if (v.valueType() != ConfigValueType.LIST) {
+        throw new InvalidInputException(PREFIX + name + " must be a list of " + what + ", got "
+            + describe(v));
+      }
+      return (ConfigList) v;
+    }
+
+    static double[] vector(ConfigValue v, String name) {
+      ConfigList list = list(v, name, "numbers");
+      double[] out = new double[list.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = number(list.get(i), name + "[" + i + "]");
+      }
+      return out;
+    }
+
+    static double[][] matrix(ConfigValue v, String name) {
+      ConfigList list = list(v, name, "lists of numbers");
+      double[][] out = new double[list.size()][];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = vector(list.get(i), name + "[" + i + "]");
+      }
+      return out;
+    }
+
+    double[] vector(String key) {
+      return vector(values.get(key), key);
+    }
+
+    double[][] matrix(String key) {
+      return matrix(values.get(key), key);
+    }
+
+    double[][][] matrices(String key) {
+      ConfigList list = list(values.get(key), key, "matrices (lists of rows)");
+      double[][][] out = new double[list.size()][][];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = matrix(list.get(i), key + "[" + i + "]");
+      }
+      return out;
+    }
+  }
+}
