@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "poevi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Variational inference with a product of multivariate-t experts.",
-    subcommands = {SampleCommand.class})
+    subcommands = {FitCommand.class, SampleCommand.class, EvaluateCommand.class})
 public final class Main implements Runnable {
   @Spec
   CommandSpec spec;
@@ -85,7 +85,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: sample");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: fit, sample or evaluate");
   }
 
   /** Reads the version that Maven wrote into {@code org/poevi/version.properties}. */

@@ -13,16 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.poevi.InvalidInputException;
-import org.poevi.family.FeynmanSampler;
 import org.poevi.family.ModelJson;
 import org.poevi.family.NormalizerValidation;
 import org.poevi.family.PoeModel;
 import org.poevi.family.SampleOptions;
 import org.poevi.family.SampleResult;
 import org.poevi.family.SamplingMode;
+import org.poevi.family.ValidatedSampler;
 import org.poevi.family.ZSpaceNormalizer;
 import org.poevi.io.AtomicFiles;
-import org.poevi.math.RandomStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,14 +81,10 @@ final class SampleCommand implements Callable<Integer> {
     checkMemory(options, poe.dim());
     prepareOutputDirectory(out);
 
-    FeynmanSampler sampler = FeynmanSampler.of(poe.family());
-    SampleResult result = sampler.sample(options);
-    NormalizerValidation check = NormalizerValidation.decide(result.normalizer(),
-        ZSpaceNormalizer.estimate(poe.family(), RandomStreams.of(seed), 0,
-            (int) Math.min(options.normalizerDraws(), ZSpaceNormalizer.MAX_DRAWS),
-            options.threads()));
-    List<String> warnings = new ArrayList<>(result.warnings());
-    warnings.addAll(check.warnings());
+    ValidatedSampler.Outcome outcome = ValidatedSampler.sample(poe.family(), options);
+    SampleResult result = outcome.draws();
+    NormalizerValidation check = outcome.normalizer();
+    List<String> warnings = outcome.warnings();
 
     double seconds = (System.nanoTime() - start) * 1e-9;
     Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
@@ -160,7 +155,8 @@ final class SampleCommand implements Callable<Integer> {
     // Draws: the array and the CSV being written. Proposals: a double, a flag and a resampling
     // count each, twice while the pool grows or a trial pool stands beside it. The z-space check:
     // its fit sample, pilot draws and final log weights.
-    double zSpace = 8.0 * (20_000 + 50_000) * (dim + 1) + 8.0 * ZSpaceNormalizer.MAX_DRAWS;
+    double zSpace = 8.0 * (20_000 + 50_000) * (dim + 1)
+        + 8.0 * ZSpaceNormalizer.MAX_DRAWS * (dim + 1);
     double need = 16.0 * options.draws() * dim + 2 * 13.0 * options.maxProposals() + zSpace;
     double have = Runtime.getRuntime().maxMemory();
     if (need > 0.8 * have) {
@@ -209,9 +205,14 @@ final class SampleCommand implements Callable<Integer> {
   private void report(PrintWriter stdout, SampleResult result, NormalizerValidation check,
       List<String> warnings, double seconds) {
     var chosen = check.chosenEstimate();
-    String how = result.mode() == SamplingMode.EXACT
-        ? String.format("exact rejection, acceptance rate %.3g", result.acceptanceRate())
-        : String.format("SIR, ESS %.0f of %d proposals", result.ess(), result.proposals());
+    String how = switch (result.mode()) {
+      case EXACT -> String.format("exact rejection, acceptance rate %.3g",
+          result.acceptanceRate());
+      case SIR -> String.format("SIR, ESS %.0f of %d proposals", result.ess(),
+          result.proposals());
+      case Z_SIR -> String.format("SIR in z space, ESS %.0f of %d proposals", result.ess(),
+          result.proposals());
+    };
     stdout.printf("poevi sample: %d draws (%s) in %.1f s%n", result.numDraws(), how, seconds);
     stdout.printf("log-normaliser %.4f ± %.4f (%s, k-hat %.2f; check %s)%n", chosen.estimate(),
         chosen.standardError(), check.chosen().label(), chosen.khat(),

@@ -498,7 +498,10 @@ public final class FeynmanSampler {
     if (mode == SamplingMode.SIR) {
       pool = adaptedPool(pool, options, streams, stage);
       ess = pool.ess();
-      if (ess < options.targetEss() && pool.size < options.maxProposals()) {
+      // Growing a pool whose weights keep under 1% of it effective costs far more than it gives;
+      // the caller then compares with SIR in z space (ValidatedSampler).
+      boolean worthGrowing = ess >= MIN_GROWTH_ESS_FRACTION * pool.size;
+      if (worthGrowing && ess < options.targetEss() && pool.size < options.maxProposals()) {
         // The ESS fraction is roughly stable in the pool size, so one step reaches the target.
         long wanted = (long) Math.ceil(pool.size * options.targetEss() / ess * 1.05);
         pool.extend(Math.min(wanted, options.maxProposals()), streams, stage, threads);
@@ -556,6 +559,9 @@ public final class FeynmanSampler {
     trial.extend(pilot.size, streams, stage, options.threads());
     return trial;
   }
+
+  /** The SIR pool grows towards the target ESS only when its ESS fraction is at least this. */
+  static final double MIN_GROWTH_ESS_FRACTION = 0.01;
 
   /** Below this ESS fraction the prior proposal is worth adapting. */
   static final double ADAPT_BELOW = 0.3;

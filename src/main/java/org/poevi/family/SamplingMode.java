@@ -5,7 +5,13 @@ public enum SamplingMode {
   /** Rejection on w with the bound C(w) ≤ sup C: exact, independent draws. */
   EXACT("exact"),
   /** Sampling-importance-resampling of the C(w)-weighted Dirichlet draws, then z | w afresh. */
-  SIR("sir");
+  SIR("sir"),
+  /**
+   * Sampling-importance-resampling in z: draws of a heavy-tailed t proposal fitted to q, weighted
+   * by q̃/r ({@link ZSpaceNormalizer}); used when it keeps more effective draws than the Feynman
+   * weights do.
+   */
+  Z_SIR("z-sir");
 
   private final String label;
 

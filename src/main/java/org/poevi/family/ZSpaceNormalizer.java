@@ -58,15 +58,29 @@ public final class ZSpaceNormalizer {
 
   /**
    * The estimate, and whether the proposal's tails are heavy enough for q's (when false the weights
-   * may have infinite variance whatever k̂ says).
+   * may have infinite variance whatever k̂ says); with resampled draws of q when they were asked
+   * for (else null).
    */
-  public record Result(LogMeanEstimate estimate, boolean tailsCovered) {}
+  public record Result(LogMeanEstimate estimate, boolean tailsCovered, SampleResult draws) {
+    public Result(LogMeanEstimate estimate, boolean tailsCovered) {
+      this(estimate, tailsCovered, null);
+    }
+  }
 
   /**
    * @param numDraws importance draws in the final round (capped at {@value #MAX_DRAWS})
    */
   public static Result estimate(ProductOfExperts family, RandomStreams streams, long stage,
       int numDraws, int threads) {
+    return estimate(family, streams, stage, numDraws, threads, 0);
+  }
+
+  /**
+   * As above, and when {@code resampleDraws} &gt; 0 also that many unweighted draws of q by
+   * systematic resampling of the final round (SIR in z, mode {@link SamplingMode#Z_SIR}).
+   */
+  public static Result estimate(ProductOfExperts family, RandomStreams streams, long stage,
+      int numDraws, int threads, int resampleDraws) {
     int dim = family.dim;
     double needed = family.minDecayExponent() - dim;
     double dof = Math.max(Math.min(needed, MAX_PROPOSAL_DOF), MIN_PROPOSAL_DOF);
@@ -85,13 +99,58 @@ public final class ZSpaceNormalizer {
       importanceRound(stack, proposal, streams, stage, 0, pilotZ, pilotLogW, threads);
       proposal = MultivariateT.fit(pilotZ, normalisedWeights(pilotLogW), dim, dof,
           EM_ITERATIONS, INFLATION);
-      double[] logW = new double[Math.min(numDraws, MAX_DRAWS)];
-      importanceRound(stack, proposal, streams, stage, 1, null, logW, threads);
-      return new Result(LogMeanEstimate.of(logW), covered);
+      int finalDraws = Math.min(numDraws, MAX_DRAWS);
+      double[] logW = new double[finalDraws];
+      double[] z = resampleDraws > 0 ? new double[finalDraws * dim] : null;
+      importanceRound(stack, proposal, streams, stage, 1, z, logW, threads);
+      LogMeanEstimate estimate = LogMeanEstimate.of(logW);
+      SampleResult draws = resampleDraws > 0
+          ? resampled(z, logW, dim, resampleDraws, estimate, streams.stream(
+              RandomStreams.RESAMPLE, stage, 1)) : null;
+      return new Result(estimate, covered, draws);
     } catch (IllegalArgumentException | ArithmeticException e) {
       // The fit of the proposal broke down (e.g. draws too spread for doubles): no estimate.
       return new Result(new LogMeanEstimate(Double.NaN, Double.NaN, 0, Double.NaN, 0), false);
     }
+  }
+
+  /** Systematic resampling of n rows of z with probabilities ∝ exp(logW), then a shuffle. */
+  private static SampleResult resampled(double[] z, double[] logW, int dim, int n,
+      LogMeanEstimate estimate, UniformRandomProvider rng) {
+    double[] w = normalisedWeights(logW);
+    double total = 0;
+    for (double v : w) {
+      total += v;
+    }
+    double[] out = new double[n * dim];
+    double step = total / n;
+    double next = rng.nextDouble() * step;
+    double cumulative = 0;
+    int taken = 0;
+    for (int i = 0; i < w.length && taken < n; i++) {
+      cumulative += w[i];
+      while (taken < n && next < cumulative) {
+        System.arraycopy(z, i * dim, out, taken * dim, dim);
+        taken++;
+        next += step;
+      }
+    }
+    for (int i = w.length - 1; taken < n; i--) {
+      // Rounding in the running sum can leave the last ticket just past the total.
+      if (w[i] > 0) {
+        System.arraycopy(z, i * dim, out, taken * dim, dim);
+        taken++;
+      }
+    }
+    double[] tmp = new double[dim];
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      System.arraycopy(out, i * dim, tmp, 0, dim);
+      System.arraycopy(out, j * dim, out, i * dim, dim);
+      System.arraycopy(tmp, 0, out, j * dim, dim);
+    }
+    return new SampleResult(out, dim, n, SamplingMode.Z_SIR, logW.length, Double.NaN,
+        estimate.ess(), estimate, 0, "t-mixture", java.util.List.of());
   }
 
   private static double[] normalisedWeights(double[] logW) {

@@ -23,6 +23,7 @@ public final class RandomStreams {
   public static final long GAUSSIAN = 7;
   public static final long POOL = 8;
   public static final long BATCH = 9;
+  public static final long EVALUATE = 10;
 
   private final long seed;
 

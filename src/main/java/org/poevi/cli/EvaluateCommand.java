@@ -1,0 +1,163 @@
+package org.poevi.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.poevi.InvalidInputException;
+import org.poevi.family.ModelJson;
+import org.poevi.family.PoeModel;
+import org.poevi.family.SampleOptions;
+import org.poevi.family.ValidatedSampler;
+import org.poevi.fit.Evaluation;
+import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.math.BlockParallel;
+import org.poevi.math.RandomStreams;
+import org.poevi.target.ExactTarget;
+import org.poevi.target.Targets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code poevi evaluate}: the SPEC §8 metrics of a saved model against a target, on exact draws of
+ * a synthetic target (or, later, reference draws of a posterior), next to those of the oracle
+ * Gaussian (the draws' own mean and covariance), written as JSON.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Score a saved model against a target: Neg-LLH, KL(p; q), Fisher(p; q) and"
+        + " per-coordinate errors, next to the best Gaussian's.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "FILE", description = "model.json")
+  Path model;
+
+  @Parameters(index = "0", paramLabel = "CONFIG",
+      description = "HOCON configuration naming the target (its target block is used)")
+  Path config;
+
+  @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "configuration overrides")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--reference-draws", defaultValue = "100000", paramLabel = "N",
+      description = "exact draws of the target (default: ${DEFAULT-VALUE})")
+  int referenceDraws;
+
+  @Option(names = "--draws", defaultValue = "100000", paramLabel = "M",
+      description = "draws of the model for the per-coordinate metrics (default: ${DEFAULT-VALUE})")
+  int draws;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "seed")
+  long seed;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "output JSON")
+  Path out;
+
+  @Override
+  public Integer call() {
+    if (referenceDraws < 100 || draws < 100) {
+      throw new InvalidInputException("--reference-draws and --draws must be >= 100");
+    }
+    PoeModel poe = ModelJson.read(model);
+    FitConfig fitConfig = FitConfig.load(config, overrides);
+    ExactTarget target = Targets.fromConfig(fitConfig.resolved().getConfig("target"));
+    if (target.dim() != poe.dim()) {
+      throw new InvalidInputException("model " + model + " has dimension " + poe.dim()
+          + " but target " + target.name() + " has dimension " + target.dim());
+    }
+    if (out.getParent() != null) {
+      SampleCommand.prepareOutputDirectory(out.getParent());
+    }
+    if (Files.isDirectory(out)) {
+      throw new InvalidInputException("--out " + out + " is a directory; give a file name");
+    }
+    int threads = BlockParallel.defaultThreads();
+    double[] pDraws = exactDraws(target, referenceDraws, RandomStreams.of(seed), threads);
+    ValidatedSampler.Outcome q = ValidatedSampler.sample(poe.family(), SampleOptions.builder()
+        .draws(draws).seed(seed).threads(threads).build());
+    double logC = q.normalizer().chosenEstimate().estimate();
+    LocalScoreEvaluator evaluator = new LocalScoreEvaluator(target, threads);
+    Evaluation.Metrics m = Evaluation.of(poe.family(), logC, q.draws().draws(), target, pDraws,
+        target.logNormalizer(), evaluator);
+    Evaluation.Metrics g = Evaluation.oracleGaussian(target, pDraws, target.logNormalizer(),
+        evaluator);
+
+    ObjectNode root = JsonOutput.object();
+    root.put("command", "evaluate");
+    root.put("modelFile", model.toString());
+    root.put("target", target.name());
+    root.put("dimension", target.dim());
+    root.put("referenceDraws", referenceDraws);
+    root.put("modelDraws", draws);
+    root.set("model", metrics(m, poe.parameters()));
+    root.set("oracleGaussian", metrics(g, null));
+    JsonOutput.putNumber(root, "klRatio", m.kl().value() / g.kl().value());
+    JsonOutput.putNumber(root, "fisherRatio", m.fisher().value() / g.fisher().value());
+    JsonOutput.putNumber(root, "logNormalizer", logC);
+    root.put("logNormalizerMethod", q.normalizer().chosen().label());
+    ArrayNode w = root.putArray("warnings");
+    q.warnings().forEach(w::add);
+    JsonOutput.write(root, out);
+
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.printf("KL(p;q) %.4f ± %.4f  (oracle Gaussian %.4f, ratio %.3f)%n", m.kl().value(),
+        m.kl().standardError(), g.kl().value(), m.kl().value() / g.kl().value());
+    stdout.printf("Fisher(p;q) %.4g ± %.2g  (oracle Gaussian %.4g)%n", m.fisher().value(),
+        m.fisher().standardError(), g.fisher().value());
+    stdout.printf("Neg-LLH %.4f  max |mean err|/sd %.3f  max |log sd ratio| %.3f  mean W1/sd"
+        + " %.3f%n", m.negLogLikelihood().value(), m.maxMeanError(), m.maxLogSdRatio(),
+        m.meanWasserstein());
+    stdout.println("wrote " + out);
+    stdout.flush();
+    return Main.EXIT_OK;
+  }
+
+  private static ObjectNode metrics(Evaluation.Metrics m, List<String> names) {
+    ObjectNode n = JsonOutput.object();
+    estimate(n, "negLogLikelihood", m.negLogLikelihood());
+    estimate(n, "kl", m.kl());
+    estimate(n, "fisher", m.fisher());
+    if (names != null) {
+      JsonOutput.putNumber(n, "maxMeanError", m.maxMeanError());
+      JsonOutput.putNumber(n, "maxLogSdRatio", m.maxLogSdRatio());
+      JsonOutput.putNumber(n, "meanWasserstein", m.meanWasserstein());
+      ObjectNode per = n.putObject("parameters");
+      for (int d = 0; d < names.size(); d++) {
+        ObjectNode p = per.putObject(names.get(d));
+        JsonOutput.putNumber(p, "meanError", m.meanError()[d]);
+        JsonOutput.putNumber(p, "logSdRatio", m.logSdRatio()[d]);
+        JsonOutput.putNumber(p, "wasserstein", m.wasserstein()[d]);
+      }
+    }
+    return n;
+  }
+
+  private static void estimate(ObjectNode n, String key, Evaluation.Estimate e) {
+    ObjectNode o = n.putObject(key);
+    JsonOutput.putNumber(o, "value", e.value());
+    JsonOutput.putNumber(o, "standardError", e.standardError());
+  }
+
+  /** n exact draws of the target, in blocks with their own streams (thread-independent). */
+  static double[] exactDraws(ExactTarget target, int n, RandomStreams streams, int threads) {
+    int dim = target.dim();
+    double[] out = new double[n * dim];
+    int block = 1024;
+    BlockParallel.forEach((n + block - 1) / block, threads, () -> null, (b, unused) -> {
+      UniformRandomProvider rng = streams.stream(RandomStreams.EVALUATE, b);
+      for (int i = b * block; i < Math.min(n, (b + 1) * block); i++) {
+        target.sample(rng, out, i * dim);
+      }
+    });
+    return out;
+  }
+}

@@ -1,0 +1,177 @@
+package org.poevi.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.poevi.InvalidInputException;
+import org.poevi.family.ModelJson;
+import org.poevi.family.PoeModel;
+import org.poevi.fit.FitResult;
+import org.poevi.fit.FitSettings;
+import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.fit.OjAlgoQpSolver;
+import org.poevi.fit.PoeFitter;
+import org.poevi.fit.TraceRow;
+import org.poevi.io.AtomicFiles;
+import org.poevi.math.LogMeanEstimate;
+import org.poevi.target.ExactTarget;
+import org.poevi.target.Targets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code poevi fit CONFIG [--out DIR] [key=value ...]}: fits a product of experts to the target
+ * that the configuration names, and writes model.json, draws.csv, trace.csv and summary.json
+ * (SPEC §7), all four renamed into place only once all are complete.
+ */
+@Command(name = "fit", mixinStandardHelpOptions = true,
+    description = "Fit a product of multivariate-t experts to a target (HOCON configuration).")
+final class FitCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "HOCON configuration file")
+  Path config;
+
+  @Parameters(index = "1..*", paramLabel = "KEY=VALUE",
+      description = "overrides of configuration keys, e.g. fit.iterations=10")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--out", paramLabel = "DIR", description = "output directory (output.dir)")
+  Path out;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master; this build fits on the local JVM only (local or local[*])")
+  String master;
+
+  @Override
+  public Integer call() {
+    if (master != null && !master.startsWith("local")) {
+      throw new InvalidInputException("--master " + master + ": this build fits on the local"
+          + " JVM only; distributed fitting on Spark is issue #4");
+    }
+    FitConfig fitConfig = FitConfig.load(config, overrides);
+    FitSettings settings = fitConfig.settings();
+    ExactTarget target = Targets.fromConfig(fitConfig.resolved().getConfig("target"));
+    Path dir = out != null ? out : Path.of(fitConfig.outputDir());
+    SampleCommand.prepareOutputDirectory(dir);
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.printf("poevi fit: target %s (D = %d), objective %s, %d threads%n", target.name(),
+        target.dim(), settings.objective().label(), settings.threads());
+    stdout.flush();
+    FitResult result = PoeFitter.fit(target, settings,
+        new LocalScoreEvaluator(target, settings.threads()), OjAlgoQpSolver.create(),
+        new ConsoleProgress(stdout));
+
+    LogMeanEstimate logC = result.normalizer().chosenEstimate();
+    PoeModel model = new PoeModel(result.parameterNames(), result.family(),
+        new PoeModel.LogNormalizer(logC.estimate(), logC.standardError(), logC.draws()));
+    Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+    files.put(dir.resolve("model.json"), JsonOutput.content(ModelJson.toJson(model)));
+    files.put(dir.resolve("draws.csv"), DrawsCsv.content(result.parameterNames(),
+        result.draws().draws(), target.dim()));
+    files.put(dir.resolve("trace.csv"), traceCsv(result.trace()));
+    files.put(dir.resolve("summary.json"), JsonOutput.content(summary(fitConfig, target,
+        settings, result)));
+    AtomicFiles.writeAll(files);
+    stdout.printf("stopped: %s after %d iterations; %d of %d experts active, nu = %.3g%n",
+        result.stop().label(), result.trace().size(), result.family().numActive(),
+        result.family().numExperts(), result.family().dof());
+    stdout.printf("log-normaliser %.4f ± %.4f (%s); PSIS k-hat %.2f; %d score evaluations;"
+        + " %.1f s%n", logC.estimate(), logC.standardError(), result.normalizer().chosen()
+        .label(), result.psisKhat(), result.scoreEvaluations(), result.seconds());
+    for (String w : result.warnings()) {
+      stdout.println("warning: " + w);
+    }
+    stdout.println("wrote " + dir.resolve("model.json") + ", draws.csv, trace.csv and"
+        + " summary.json");
+    stdout.flush();
+    return Main.EXIT_OK;
+  }
+
+  private static AtomicFiles.Content traceCsv(List<TraceRow> trace) {
+    return writer -> {
+      writer.write(String.join(",", TraceRow.COLUMNS));
+      writer.write('\n');
+      for (TraceRow r : trace) {
+        writer.write(r.iteration() + "," + r.fisher() + "," + r.deltaAlpha() + ","
+            + r.activeExperts() + "," + r.alphaSum() + "," + r.ess() + "," + r.essFraction()
+            + "," + r.tempering() + "," + r.logNormalizer() + "," + r.qpStatus() + ","
+            + r.qpMillis() + "," + r.eta() + "," + r.scoreEvaluations() + "," + r.seconds()
+            + "\n");
+      }
+    };
+  }
+
+  private ObjectNode summary(FitConfig fitConfig, ExactTarget target, FitSettings settings,
+      FitResult result) {
+    ObjectNode root = JsonOutput.object();
+    root.put("command", "fit");
+    root.put("target", target.name());
+    root.put("dimension", target.dim());
+    ObjectNode fit = root.putObject("fit");
+    fit.put("method", "poe");
+    fit.put("objective", settings.objective().label());
+    fit.put("stopReason", result.stop().label());
+    fit.put("converged", result.converged());
+    fit.put("iterations", result.trace().size());
+    fit.put("scoreEvaluations", result.scoreEvaluations());
+    fit.put("wallTimeSeconds", result.seconds());
+    ObjectNode pool = root.putObject("experts");
+    pool.put("pool", result.family().numExperts());
+    pool.put("active", result.family().numActive());
+    pool.put("modes", result.modes());
+    ObjectNode byKind = pool.putObject("activeByKind");
+    int[] active = result.family().activeExperts();
+    for (int k : active) {
+      String kind = result.kinds().get(k);
+      byKind.put(kind, byKind.path(kind).asInt(0) + 1);
+    }
+    JsonOutput.putNumber(root, "alphaSum", result.family().alphaSum());
+    JsonOutput.putNumber(root, "dof", result.family().dof());
+    JsonOutput.putNumber(root, "psisKhat", result.psisKhat());
+    JsonOutput.putDrawsAndNormalizer(root, result.draws(), result.normalizer(),
+        result.parameterNames());
+    ArrayNode w = root.putArray("warnings");
+    result.warnings().forEach(w::add);
+    try {
+      root.set("config", JsonOutput.MAPPER.readTree(fitConfig.renderJson()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("resolved configuration is not JSON", e);
+    }
+    return root;
+  }
+
+  /** One compact line per iteration and per phase, for people watching a fit. */
+  private static final class ConsoleProgress implements PoeFitter.Progress {
+    private final PrintWriter out;
+
+    ConsoleProgress(PrintWriter out) {
+      this.out = out;
+    }
+
+    @Override
+    public void phase(String description) {
+      out.println("  " + description + " ...");
+      out.flush();
+    }
+
+    @Override
+    public void iteration(TraceRow r) {
+      out.printf("  iter %3d  fisher %.3e  |dalpha| %.2e  active %3d  sum(alpha) %.3g"
+          + "  ESS %.2f  logC %.3f  %.1f s%n", r.iteration(), r.fisher(), r.deltaAlpha(),
+          r.activeExperts(), r.alphaSum(), r.essFraction(), r.logNormalizer(), r.seconds());
+      out.flush();
+    }
+  }
+}

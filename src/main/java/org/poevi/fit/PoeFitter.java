@@ -1,0 +1,398 @@
+package org.poevi.fit;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.poevi.family.Expert;
+import org.poevi.family.FeynmanSampler;
+import org.poevi.family.NormalizerValidation;
+import org.poevi.family.ProductOfExperts;
+import org.poevi.family.SampleOptions;
+import org.poevi.family.SampleResult;
+import org.poevi.family.ValidatedSampler;
+import org.poevi.math.BlockParallel;
+import org.poevi.math.LogMeanEstimate;
+import org.poevi.math.LogSpace;
+import org.poevi.math.MultivariateT;
+import org.poevi.math.ParetoTail;
+import org.poevi.math.RandomStreams;
+import org.poevi.target.Target;
+
+/**
+ * Fits the exponents α of a product of experts to a target (SPEC §3–4).
+ *
+ * <ol>
+ *   <li>Modes of log p̃ by multi-start L-BFGS, a Laplace start at the best one, and a preliminary
+ *       Gaussian (m, S) by adaptive importance sampling ({@link GaussianFit}).
+ *   <li>An oversized expert pool: experts at the modes, over the bulk of N(m, S) with local
+ *       curvatures, and broad ones ({@link ExpertPool}).
+ *   <li>Iterations, each one batch of B target scores, reduced into G and h
+ *       ({@link ScoreSums}) and one QP over {α ≥ 0, Σα ≥ D/2 + ε}:
+ *       <ul>
+ *         <li><b>under-p</b> (default): the batch is drawn from r = t_ν(m, c²S) and weighted by
+ *             p̃/r (tempered to (p̃/r)^τ if that keeps too few effective draws); G and h are
+ *             averaged over the batches so far, and a proximal term keeps α near its last value;
+ *         <li><b>under-q</b>, the paper's Algorithm 1: the batch is drawn from q_α with its
+ *             Feynman weights C(w); with step control (Σα may grow by at most a factor per
+ *             step, η is halved when the ESS fraction drops, divergence stops the fit).
+ *       </ul>
+ *   <li>Unweighted draws of the fitted q, its validated log-normaliser, and the PSIS k̂ of
+ *       log p̃ − log q over those draws.
+ * </ol>
+ *
+ * Every random choice comes from streams keyed by the seed and a purpose, iteration and block
+ * index, so the fit is the same for any number of threads.
+ */
+public final class PoeFitter {
+  private static final int BLOCK = 256;
+
+  /** Receives progress: phases and one row per iteration. */
+  public interface Progress {
+    void phase(String description);
+
+    void iteration(TraceRow row);
+
+    Progress SILENT = new Progress() {
+      @Override
+      public void phase(String description) {}
+
+      @Override
+      public void iteration(TraceRow row) {}
+    };
+  }
+
+  private final Target target;
+  private final FitSettings settings;
+  private final ScoreEvaluator evaluator;
+  private final QpSolver qp;
+  private final Progress progress;
+  private final RandomStreams streams;
+  private final int dim;
+  private final long start = System.nanoTime();
+  private final long[] directEvaluations = new long[1];
+  private final List<String> warnings = new ArrayList<>();
+
+  private PoeFitter(Target target, FitSettings settings, ScoreEvaluator evaluator, QpSolver qp,
+      Progress progress) {
+    this.target = target;
+    this.settings = settings;
+    this.evaluator = evaluator;
+    this.qp = qp;
+    this.progress = progress;
+    this.streams = RandomStreams.of(settings.seed());
+    this.dim = target.dim();
+  }
+
+  public static FitResult fit(Target target, FitSettings settings, ScoreEvaluator evaluator,
+      QpSolver qp, Progress progress) {
+    return new PoeFitter(target, settings, evaluator, qp, progress).run();
+  }
+
+  private FitResult run() {
+    progress.phase("mode search (" + settings.modeStarts() + " L-BFGS starts)");
+    List<ModeFinder.Mode> modes = ModeFinder.find(target, settings.modeStarts(),
+        settings.startScale(), streams, settings.threads(), directEvaluations);
+    ModeFinder.Mode best = modes.get(0);
+    double[] h = best.negativeHessian();
+    double[] range = Hessians.eigenRange(h, dim);
+    double[] laplace = ExpertPool.inverse(Hessians.floored(h, dim,
+        Math.max(1e-8 * Math.abs(range[1]), 1e-12)), dim);
+    progress.phase("preliminary Gaussian (" + settings.gaussianRounds() + " rounds of "
+        + settings.gaussianDraws() + " draws)");
+    GaussianFit gaussian = GaussianFit.of(evaluator, dim, best.location(), laplace,
+        settings.gaussianRounds(), settings.gaussianDraws(), streams, settings.threads());
+    progress.phase("expert pool");
+    ExpertPool pool = ExpertPool.build(target, modes, gaussian, new ExpertPool.Settings(
+        settings.locations(), settings.plannedAlpha(), settings.widths(),
+        settings.broadFactors(), settings.hessianFloor()), streams, settings.threads(),
+        directEvaluations);
+    int k = pool.experts().size();
+    double minSum = dim / 2.0 + settings.sumSlack();
+    double[] alpha = new double[k];
+    Arrays.fill(alpha, (minSum + 1) / k);
+    List<TraceRow> trace = new ArrayList<>();
+    progress.phase("fitting alpha (" + settings.objective().label() + ", " + k + " experts)");
+    FitResult.StopReason stop = settings.objective() == Objective.UNDER_P
+        ? underP(pool, gaussian, alpha, minSum, trace)
+        : underQ(pool, alpha, minSum, trace);
+    ProductOfExperts family = ProductOfExperts.of(pool.experts(), alpha);
+    if (stop != FitResult.StopReason.CONVERGED) {
+      warnings.add("the fit did not converge: " + stop.label() + " after " + trace.size()
+          + " iterations");
+    }
+    progress.phase("final draws and normaliser");
+    ValidatedSampler.Outcome outcome = ValidatedSampler.sample(family, SampleOptions.builder()
+        .draws(settings.outputDraws()).seed(settings.seed()).threads(settings.threads())
+        .build());
+    SampleResult sample = outcome.draws();
+    NormalizerValidation normalizer = outcome.normalizer();
+    warnings.addAll(outcome.warnings());
+    double khat = psisKhat(family, sample, normalizer.chosenEstimate().estimate());
+    if (khat > ParetoTail.RELIABLE_KHAT) {
+      warnings.add(String.format("PSIS k-hat of log p - log q is %.2f > 0.7: q misses parts of"
+          + " p (importance-weighted estimates under q are unreliable)", khat));
+    }
+    long evaluations = evaluator.evaluations() + directEvaluations[0];
+    return new FitResult(family, pool.kinds(), target.parameterNames(), List.copyOf(trace), stop,
+        sample, normalizer, khat, evaluations, seconds(), modes.size(), List.copyOf(warnings));
+  }
+
+  private double seconds() {
+    return (System.nanoTime() - start) * 1e-9;
+  }
+
+  private FitResult.StopReason underP(ExpertPool pool, GaussianFit gaussian, double[] alpha,
+      double minSum, List<TraceRow> trace) {
+    int k = alpha.length;
+    int b = settings.batchSize();
+    MultivariateT proposal = MultivariateT.of(gaussian.mean(), GaussianFit.scaled(
+        gaussian.covariance(), settings.proposalScale() * settings.proposalScale()),
+        settings.proposalDof());
+    double[] gramSum = new double[k * k];
+    double[] crossSum = new double[k];
+    double[] z = new double[b * dim];
+    double[] logP = new double[b];
+    double[] scores = new double[b * dim];
+    double[] logW = new double[b];
+    for (int t = 1; t <= settings.iterations(); t++) {
+      long iteration = t;
+      int numBlocks = (b + BLOCK - 1) / BLOCK;
+      BlockParallel.forEach(numBlocks, settings.threads(), () -> null, (block, unused) -> {
+        UniformRandomProvider rng = streams.stream(RandomStreams.BATCH, iteration, block);
+        MultivariateT.Sampler sampler = proposal.sampler(rng);
+        for (int i = block * BLOCK; i < Math.min(b, (block + 1) * BLOCK); i++) {
+          sampler.sample(z, i * dim);
+        }
+      });
+      evaluator.evaluate(z, b, logP, scores);
+      double[] scratch = new double[dim];
+      for (int i = 0; i < b; i++) {
+        logW[i] = logP[i] - proposal.logDensity(z, i * dim, scratch);
+      }
+      double tau = temper(logW, settings.minEssFraction() * b);
+      ScoreSums sums = ScoreAccumulation.accumulate(pool.experts(), z, scores, logW, b, dim,
+          settings.threads());
+      addInto(gramSum, sums.normalizedGram());
+      addInto(crossSum, sums.normalizedCross());
+      double[] g = scaledCopy(gramSum, 1.0 / t);
+      double[] hVec = scaledCopy(crossSum, 1.0 / t);
+      Step step = solve(g, hVec, alpha, minSum, settings.eta());
+      if (step == null) {
+        return FitResult.StopReason.QP_FAILED;
+      }
+      double delta = distance(step.alpha, alpha);
+      System.arraycopy(step.alpha, 0, alpha, 0, k);
+      TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, countActive(alpha),
+          sum(alpha), sums.effectiveSampleSize(), sums.effectiveSampleSize() / b, tau,
+          runningLogNormalizer(pool.experts(), alpha, t), step.status, step.millis,
+          settings.eta(), evaluator.evaluations() + directEvaluations[0], seconds());
+      trace.add(row);
+      progress.iteration(row);
+      if (t >= 2 && delta <= settings.tolerance() * norm(alpha)) {
+        return FitResult.StopReason.CONVERGED;
+      }
+    }
+    return FitResult.StopReason.MAX_ITERATIONS;
+  }
+
+  private FitResult.StopReason underQ(ExpertPool pool, double[] alpha, double minSum,
+      List<TraceRow> trace) {
+    int k = alpha.length;
+    int b = settings.batchSize();
+    double eta = settings.eta();
+    double[] logP = new double[b];
+    double[] scores = new double[b * dim];
+    for (int t = 1; t <= settings.iterations(); t++) {
+      ProductOfExperts family = ProductOfExperts.of(pool.experts(), alpha);
+      FeynmanSampler.WeightedDraws batch = FeynmanSampler.of(family).weighted(streams, t, b,
+          settings.threads());
+      double[] z = batch.z();
+      double[] logW = batch.logWeights();
+      for (int i = 0; i < b; i++) {
+        if (logW[i] == Double.NEGATIVE_INFINITY) {
+          // A degenerate proposal (weight 0) has no z; any finite point will do.
+          Arrays.fill(z, i * dim, (i + 1) * dim, 0);
+        }
+      }
+      evaluator.evaluate(z, b, logP, scores);
+      ScoreSums sums = ScoreAccumulation.accumulate(pool.experts(), z, scores, logW, b, dim,
+          settings.threads());
+      double essFraction = sums.effectiveSampleSize() / b;
+      if (essFraction < settings.essFloor()) {
+        eta /= 2;
+      }
+      Step step = solve(sums.normalizedGram(), sums.normalizedCross(), alpha, minSum, eta);
+      if (step == null) {
+        return FitResult.StopReason.QP_FAILED;
+      }
+      double[] next = step.alpha;
+      double growth = sum(next) / sum(alpha);
+      if (growth > settings.growthCap()) {
+        // Cap the growth of Σα (runaway α was the prototype's failure mode 3); Σα stays ≥ c.
+        double f = settings.growthCap() / growth;
+        for (int i = 0; i < k; i++) {
+          next[i] *= f;
+        }
+      }
+      if (!allFinite(next)) {
+        warnings.add("under-q iteration " + t + " produced a non-finite alpha; stopped");
+        return FitResult.StopReason.DIVERGED;
+      }
+      double delta = distance(next, alpha);
+      System.arraycopy(next, 0, alpha, 0, k);
+      TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, countActive(alpha),
+          sum(alpha), sums.effectiveSampleSize(), essFraction, 1,
+          LogMeanEstimate.of(logW).estimate(), step.status, step.millis, eta,
+          evaluator.evaluations() + directEvaluations[0], seconds());
+      trace.add(row);
+      progress.iteration(row);
+      if (2 * sum(alpha) - dim > 1e6) {
+        warnings.add("under-q diverged: nu = 2 sum(alpha) - D exceeded 1e6 at iteration " + t);
+        return FitResult.StopReason.DIVERGED;
+      }
+      if (t >= 2 && delta <= settings.tolerance() * norm(alpha)) {
+        return FitResult.StopReason.CONVERGED;
+      }
+    }
+    return FitResult.StopReason.MAX_ITERATIONS;
+  }
+
+  private record Step(double[] alpha, String status, double millis) {}
+
+  /**
+   * argmin ½ αᵀ(G + λI)α − (h + λ α_prev)ᵀ α over {α ≥ 0, Σα ≥ c}, λ = trace(G)/(K·η). Returns
+   * null (and records a warning) when the QP fails.
+   */
+  private Step solve(double[] g, double[] h, double[] previous, double minSum, double eta) {
+    int k = previous.length;
+    double trace = 0;
+    for (int i = 0; i < k; i++) {
+      trace += g[i * k + i];
+    }
+    double prox = Math.max(trace, 1e-300) / (k * eta);
+    double[] gProx = g.clone();
+    double[] hProx = h.clone();
+    for (int i = 0; i < k; i++) {
+      gProx[i * k + i] += prox;
+      hProx[i] += prox * previous[i];
+    }
+    QpResult r = qp.solve(QpProblem.of(gProx, hProx, minSum, previous));
+    if (r.status() == QpResult.Status.FAILED) {
+      warnings.add("QP failed: " + r.message());
+      return null;
+    }
+    double[] alpha = r.solution();
+    for (int i = 0; i < k; i++) {
+      alpha[i] = Math.max(alpha[i], 0);
+    }
+    return new Step(alpha, r.status().name().toLowerCase(java.util.Locale.ROOT),
+        r.nanos() * 1e-6);
+  }
+
+  /**
+   * Tempers log weights in place to τ·logW with τ ∈ (0, 1] the largest keeping an effective
+   * sample size of at least {@code minEss} (bisection; the ESS of τ·logW falls as τ grows for
+   * weights that are not all equal). Returns τ.
+   */
+  static double temper(double[] logW, double minEss) {
+    int n = logW.length;
+    if (LogSpace.effectiveSampleSize(logW, 0, n) >= minEss) {
+      return 1;
+    }
+    double lo = 0;
+    double hi = 1;
+    double[] scaled = new double[n];
+    for (int it = 0; it < 40; it++) {
+      double mid = 0.5 * (lo + hi);
+      for (int i = 0; i < n; i++) {
+        scaled[i] = mid * logW[i];
+      }
+      if (LogSpace.effectiveSampleSize(scaled, 0, n) >= minEss) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    double tau = Math.max(lo, 1e-6);
+    for (int i = 0; i < n; i++) {
+      logW[i] *= tau;
+    }
+    return tau;
+  }
+
+  /** A cheap Dirichlet estimate of log C_α (4096 draws, no target evaluations). */
+  private double runningLogNormalizer(List<Expert> experts, double[] alpha, int iteration) {
+    ProductOfExperts family = ProductOfExperts.of(experts, alpha);
+    return LogMeanEstimate.of(FeynmanSampler.of(family).weighted(streams, 1_000_000L + iteration,
+        4096, settings.threads()).logWeights()).estimate();
+  }
+
+  /** PSIS k̂ of log p̃(z) − log q(z) over the fit's draws (evaluates the target there). */
+  private double psisKhat(ProductOfExperts family, SampleResult sample, double logC) {
+    int n = sample.numDraws();
+    double[] logP = new double[n];
+    double[] scores = new double[n * dim];
+    evaluator.evaluate(sample.draws(), n, logP, scores);
+    double[] logRatio = new double[n];
+    double[] z = new double[dim];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(sample.draws(), i * dim, z, 0, dim);
+      logRatio[i] = logP[i] - (family.logDensityUnnormalized(z) - logC);
+    }
+    return ParetoTail.khat(logRatio);
+  }
+
+  private static void addInto(double[] target, double[] values) {
+    for (int i = 0; i < target.length; i++) {
+      target[i] += values[i];
+    }
+  }
+
+  private static double[] scaledCopy(double[] v, double f) {
+    double[] out = v.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i] *= f;
+    }
+    return out;
+  }
+
+  private static double distance(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (a[i] - b[i]) * (a[i] - b[i]);
+    }
+    return Math.sqrt(s);
+  }
+
+  private static double norm(double[] a) {
+    return distance(a, new double[a.length]);
+  }
+
+  private static double sum(double[] a) {
+    double s = 0;
+    for (double v : a) {
+      s += v;
+    }
+    return s;
+  }
+
+  private static int countActive(double[] a) {
+    int n = 0;
+    for (double v : a) {
+      if (v > 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static boolean allFinite(double[] a) {
+    for (double v : a) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
