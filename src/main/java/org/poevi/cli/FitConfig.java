@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.poevi.InvalidInputException;
+import org.poevi.fit.ExpertPool;
 import org.poevi.fit.FitSettings;
 import org.poevi.fit.Objective;
 import org.poevi.math.BlockParallel;
@@ -119,6 +120,7 @@ final class FitConfig {
           .growthCap(resolved.getDouble("fit.growth-cap"))
           .essFloor(resolved.getDouble("fit.ess-floor"))
           .locations(resolved.getInt("experts.count"))
+          .placement(ExpertPool.Placement.parse(resolved.getString("experts.placement")))
           .widths(doubles("experts.widths"))
           .plannedAlpha(resolved.getDouble("experts.planned-alpha"))
           .broadFactors(doubles("experts.broad-factors"))

@@ -2,6 +2,7 @@ package org.poevi.fit;
 
 import java.util.Arrays;
 import org.poevi.family.ProductOfExperts;
+import org.poevi.math.BlockParallel;
 import org.poevi.target.Target;
 
 /**
@@ -67,21 +68,25 @@ public final class Evaluation {
     double[] negLogQ = new double[n];
     double[] kl = new double[n];
     double[] fisher = new double[n];
-    double[] z = new double[dim];
-    double[] qScore = new double[dim];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(pDraws, i * dim, z, 0, dim);
-      double logQ = family.logDensityUnnormalized(z) - logNormalizer;
-      family.score(z, qScore);
-      negLogQ[i] = -logQ;
-      kl[i] = logP[i] - logZ - logQ;
-      double f = 0;
-      for (int d = 0; d < dim; d++) {
-        double diff = qScore[d] - scores[i * dim + d];
-        f += diff * diff;
-      }
-      fisher[i] = f;
-    }
+    int block = 512;
+    BlockParallel.forEach((n + block - 1) / block, BlockParallel.defaultThreads(),
+        () -> new double[][] {new double[dim], new double[dim]}, (b, scratch) -> {
+          double[] z = scratch[0];
+          double[] qScore = scratch[1];
+          for (int i = b * block; i < Math.min(n, (b + 1) * block); i++) {
+            System.arraycopy(pDraws, i * dim, z, 0, dim);
+            double logQ = family.logDensityUnnormalized(z) - logNormalizer;
+            family.score(z, qScore);
+            negLogQ[i] = -logQ;
+            kl[i] = logP[i] - logZ - logQ;
+            double f = 0;
+            for (int d = 0; d < dim; d++) {
+              double diff = qScore[d] - scores[i * dim + d];
+              f += diff * diff;
+            }
+            fisher[i] = f;
+          }
+        });
     double[] meanError = new double[dim];
     double[] logSdRatio = new double[dim];
     double[] w1 = new double[dim];

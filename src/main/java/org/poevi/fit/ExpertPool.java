@@ -29,13 +29,45 @@ import org.poevi.target.Target;
  * could not beat the best Gaussian on banana even with exact draws).
  *
  * @param experts the pool, in the order mode, bulk, broad
- * @param kinds "mode", "bulk" or "broad" for each expert
+ * @param kinds "mode", "bulk", "broad" or "jitter" for each expert
  */
-record ExpertPool(List<Expert> experts, List<String> kinds) {
+public record ExpertPool(List<Expert> experts, List<String> kinds) {
+
+  /** Where the pool's experts go. */
+  public enum Placement {
+    /** Modes, the bulk of the preliminary Gaussian, and broad experts (the default). */
+    BULK("bulk"),
+    /**
+     * The paper's heuristic: experts at the modes, plus {@code locations} jittered experts around
+     * each mode, at Mahalanobis radius about c ∈ widths in the mode's Hessian metric, each with its
+     * local curvature (Λ = floored H(x)/(2a)).
+     */
+    MODES("modes");
+
+    private final String label;
+
+    Placement(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    public static Placement parse(String s) {
+      for (Placement p : values()) {
+        if (p.label.equals(s)) {
+          return p;
+        }
+      }
+      throw new org.poevi.InvalidInputException("experts.placement must be bulk or modes, got '"
+          + s + "'");
+    }
+  }
 
   /** Settings of the pool. */
-  record Settings(int locations, double plannedAlpha, double[] widths, double[] broadFactors,
-      double floor) {}
+  record Settings(Placement placement, int locations, double plannedAlpha, double[] widths,
+      double[] broadFactors, double floor) {}
 
   static ExpertPool build(Target target, List<ModeFinder.Mode> modes, GaussianFit gaussian,
       Settings settings, RandomStreams streams, int threads, long[] evaluations) {
@@ -48,8 +80,10 @@ record ExpertPool(List<Expert> experts, List<String> kinds) {
       addWidths(experts, kinds, "mode", mode.location(),
           Hessians.floored(mode.negativeHessian(), dim, floor), settings);
     }
-    double[][] locations = bulkLocations(gaussian, settings.locations(), dim,
-        streams.stream(RandomStreams.POOL, 0));
+    double[][] locations = settings.placement() == Placement.BULK
+        ? bulkLocations(gaussian, settings.locations(), dim,
+            streams.stream(RandomStreams.POOL, 0))
+        : jitteredLocations(modes, settings.locations(), settings.widths(), dim, floor, streams);
     double[][] hessians = new double[locations.length][];
     long[] counts = new long[locations.length];
     BlockParallel.forEach(locations.length, threads, () -> null, (i, unused) -> {
@@ -62,7 +96,16 @@ record ExpertPool(List<Expert> experts, List<String> kinds) {
       evaluations[0] += c;
     }
     for (int i = 0; i < locations.length; i++) {
-      addWidths(experts, kinds, "bulk", locations[i], hessians[i], settings);
+      if (settings.placement() == Placement.BULK) {
+        addWidths(experts, kinds, "bulk", locations[i], hessians[i], settings);
+      } else {
+        experts.add(Expert.of(locations[i], GaussianFit.scaled(hessians[i],
+            1 / (2 * settings.plannedAlpha()))));
+        kinds.add("jitter");
+      }
+    }
+    if (settings.placement() == Placement.MODES) {
+      return new ExpertPool(List.copyOf(experts), List.copyOf(kinds));
     }
     for (double c : settings.broadFactors()) {
       experts.add(Expert.of(gaussian.mean(), GaussianFit.scaled(precision,
@@ -79,6 +122,36 @@ record ExpertPool(List<Expert> experts, List<String> kinds) {
           1 / (2 * settings.plannedAlpha() * s))));
       kinds.add(kind);
     }
+  }
+
+  /**
+   * n points around each mode: mode + c·L⁻ᵀ y/√D with y ~ N(0, I), H = L Lᵀ the mode's floored
+   * negative Hessian and c cycling through the widths (Mahalanobis radius about c).
+   */
+  static double[][] jitteredLocations(List<ModeFinder.Mode> modes, int perMode, double[] widths,
+      int dim, double floor, RandomStreams streams) {
+    double[][] out = new double[modes.size() * perMode][];
+    for (int m = 0; m < modes.size(); m++) {
+      ModeFinder.Mode mode = modes.get(m);
+      double[] factor = Cholesky.pack(Hessians.floored(mode.negativeHessian(), dim, floor), dim);
+      Cholesky.factor(factor, 0, dim);
+      var normal = org.apache.commons.rng.sampling.distribution.ZigguratSampler.NormalizedGaussian
+          .of(streams.stream(RandomStreams.POOL, 1, m));
+      for (int j = 0; j < perMode; j++) {
+        double c = widths[j % widths.length];
+        double[] y = new double[dim];
+        for (int d = 0; d < dim; d++) {
+          y[d] = normal.sample() * c / Math.sqrt(dim);
+        }
+        Cholesky.solveLowerTransposed(factor, 0, dim, y, 0);
+        double[] z = mode.location().clone();
+        for (int d = 0; d < dim; d++) {
+          z[d] += y[d];
+        }
+        out[m * perMode + j] = z;
+      }
+    }
+    return out;
   }
 
   /**

@@ -32,13 +32,14 @@ import org.poevi.math.BlockParallel;
  * @param growthCap under-q: Σα may grow by at most this factor per iteration
  * @param essFloor under-q: η is halved when the batch's ESS fraction falls below this
  * @param outputDraws unweighted draws of the fitted q written out
+ * @param placement where the pool's experts go (bulk: the default; modes: the paper's heuristic)
  */
 public record FitSettings(Objective objective, int iterations, int batchSize, long seed,
     int threads, double eta, double sumSlack, double tolerance, int modeStarts,
     double startScale, int locations, double plannedAlpha, double[] widths,
     double[] broadFactors, double hessianFloor, int gaussianRounds, int gaussianDraws,
     double proposalDof, double proposalScale, double minEssFraction, double growthCap,
-    double essFloor, int outputDraws) {
+    double essFloor, int outputDraws, ExpertPool.Placement placement) {
 
   public static Builder builder() {
     return new Builder();
@@ -69,6 +70,12 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
     private double growthCap = 1.2;
     private double essFloor = 0.2;
     private int outputDraws = 10_000;
+    private ExpertPool.Placement placement = ExpertPool.Placement.BULK;
+
+    public Builder placement(ExpertPool.Placement v) {
+      placement = v;
+      return this;
+    }
 
     public Builder objective(Objective v) {
       objective = v;
@@ -230,7 +237,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
       return new FitSettings(objective, iterations, batchSize, seed, threads, eta, sumSlack,
           tolerance, modeStarts, startScale, locations, plannedAlpha, widths.clone(),
           broadFactors.clone(), hessianFloor, gaussianRounds, gaussianDraws, proposalDof,
-          proposalScale, minEssFraction, growthCap, essFloor, outputDraws);
+          proposalScale, minEssFraction, growthCap, essFloor, outputDraws, placement);
     }
 
     private static void positive(int v, String key) {

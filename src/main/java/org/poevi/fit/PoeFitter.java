@@ -104,7 +104,7 @@ public final class PoeFitter {
         settings.gaussianRounds(), settings.gaussianDraws(), streams, settings.threads());
     progress.phase("expert pool");
     ExpertPool pool = ExpertPool.build(target, modes, gaussian, new ExpertPool.Settings(
-        settings.locations(), settings.plannedAlpha(), settings.widths(),
+        settings.placement(), settings.locations(), settings.plannedAlpha(), settings.widths(),
         settings.broadFactors(), settings.hessianFloor()), streams, settings.threads(),
         directEvaluations);
     int k = pool.experts().size();
