@@ -130,9 +130,23 @@ final class FitConfig {
           .gaussianRounds(resolved.getInt("experts.gaussian-rounds"))
           .gaussianDraws(resolved.getInt("experts.gaussian-draws"))
           .outputDraws(resolved.getInt("output.draws"))
+          .initial(initialModel())
           .build();
     } catch (ConfigException e) {
       throw new InvalidInputException("configuration: " + oneLine(e));
+    }
+  }
+
+  /** The model named by experts.from (a model.json), or null when the key is empty. */
+  private org.poevi.family.ProductOfExperts initialModel() {
+    String path = resolved.getString("experts.from");
+    if (path.isEmpty()) {
+      return null;
+    }
+    try {
+      return org.poevi.family.ModelJson.read(Path.of(path)).family();
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("experts.from: " + e.getMessage(), e);
     }
   }
 

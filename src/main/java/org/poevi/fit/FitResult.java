@@ -12,6 +12,7 @@ import org.poevi.family.SampleResult;
  * @param kinds "mode", "bulk" or "broad" per expert
  * @param parameterNames the target's coordinate names
  * @param trace one row per iteration
+ * @param alphaPath α after each iteration (α⁽¹⁾, α⁽²⁾, …)
  * @param stop why the iterations ended
  * @param draws unweighted draws of the fitted q, with how they were made
  * @param normalizer the validated log-normaliser of q
@@ -22,7 +23,7 @@ import org.poevi.family.SampleResult;
  * @param warnings what a user should know
  */
 public record FitResult(ProductOfExperts family, List<String> kinds, List<String> parameterNames,
-    List<TraceRow> trace, StopReason stop, SampleResult draws, NormalizerValidation normalizer,
+    List<TraceRow> trace, List<double[]> alphaPath, StopReason stop, SampleResult draws, NormalizerValidation normalizer,
     double psisKhat, long scoreEvaluations, double seconds, int modes, List<String> warnings) {
 
   /** Why the iterations ended. */

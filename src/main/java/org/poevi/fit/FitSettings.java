@@ -33,13 +33,16 @@ import org.poevi.math.BlockParallel;
  * @param essFloor under-q: η is halved when the batch's ESS fraction falls below this
  * @param outputDraws unweighted draws of the fitted q written out
  * @param placement where the pool's experts go (bulk: the default; modes: the paper's heuristic)
+ * @param initial a previous model whose experts form the pool and whose α is the starting point
+ *     (warm start, or explicit experts), or null to build the pool
  */
 public record FitSettings(Objective objective, int iterations, int batchSize, long seed,
     int threads, double eta, double sumSlack, double tolerance, int modeStarts,
     double startScale, int locations, double plannedAlpha, double[] widths,
     double[] broadFactors, double hessianFloor, int gaussianRounds, int gaussianDraws,
     double proposalDof, double proposalScale, double minEssFraction, double growthCap,
-    double essFloor, int outputDraws, ExpertPool.Placement placement) {
+    double essFloor, int outputDraws, ExpertPool.Placement placement,
+    org.poevi.family.ProductOfExperts initial) {
 
   public static Builder builder() {
     return new Builder();
@@ -71,6 +74,13 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
     private double essFloor = 0.2;
     private int outputDraws = 10_000;
     private ExpertPool.Placement placement = ExpertPool.Placement.BULK;
+    private org.poevi.family.ProductOfExperts initial;
+
+    /** Experts (and starting α) from a previous model; null builds the pool. */
+    public Builder initial(org.poevi.family.ProductOfExperts v) {
+      initial = v;
+      return this;
+    }
 
     public Builder placement(ExpertPool.Placement v) {
       placement = v;
@@ -237,7 +247,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
       return new FitSettings(objective, iterations, batchSize, seed, threads, eta, sumSlack,
           tolerance, modeStarts, startScale, locations, plannedAlpha, widths.clone(),
           broadFactors.clone(), hessianFloor, gaussianRounds, gaussianDraws, proposalDof,
-          proposalScale, minEssFraction, growthCap, essFloor, outputDraws, placement);
+          proposalScale, minEssFraction, growthCap, essFloor, outputDraws, placement, initial);
     }
 
     private static void positive(int v, String key) {

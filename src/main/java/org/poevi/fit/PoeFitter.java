@@ -102,20 +102,44 @@ public final class PoeFitter {
         + settings.gaussianDraws() + " draws)");
     GaussianFit gaussian = GaussianFit.of(evaluator, dim, best.location(), laplace,
         settings.gaussianRounds(), settings.gaussianDraws(), streams, settings.threads());
-    progress.phase("expert pool");
-    ExpertPool pool = ExpertPool.build(target, modes, gaussian, new ExpertPool.Settings(
-        settings.placement(), settings.locations(), settings.plannedAlpha(), settings.widths(),
-        settings.broadFactors(), settings.hessianFloor()), streams, settings.threads(),
-        directEvaluations);
-    int k = pool.experts().size();
+    ExpertPool pool;
     double minSum = dim / 2.0 + settings.sumSlack();
-    double[] alpha = new double[k];
-    Arrays.fill(alpha, (minSum + 1) / k);
+    double[] alpha;
+    if (settings.initial() != null) {
+      ProductOfExperts initial = settings.initial();
+      if (initial.dim() != dim) {
+        throw new org.poevi.InvalidInputException("experts.from has dimension " + initial.dim()
+            + " but the target has dimension " + dim);
+      }
+      List<String> kinds = new ArrayList<>();
+      for (int i = 0; i < initial.numExperts(); i++) {
+        kinds.add("given");
+      }
+      pool = new ExpertPool(initial.experts(), List.copyOf(kinds));
+      alpha = initial.alpha();
+      double total = sum(alpha);
+      if (total < minSum + 1e-9) {
+        // Start inside the constraint set: scale α up to Σα = c + 1.
+        for (int i = 0; i < alpha.length; i++) {
+          alpha[i] *= (minSum + 1) / total;
+        }
+      }
+    } else {
+      progress.phase("expert pool");
+      pool = ExpertPool.build(target, modes, gaussian, new ExpertPool.Settings(
+          settings.placement(), settings.locations(), settings.plannedAlpha(), settings.widths(),
+          settings.broadFactors(), settings.hessianFloor()), streams, settings.threads(),
+          directEvaluations);
+      alpha = new double[pool.experts().size()];
+      Arrays.fill(alpha, (minSum + 1) / alpha.length);
+    }
+    int k = pool.experts().size();
     List<TraceRow> trace = new ArrayList<>();
+    List<double[]> alphaPath = new ArrayList<>();
     progress.phase("fitting alpha (" + settings.objective().label() + ", " + k + " experts)");
     FitResult.StopReason stop = settings.objective() == Objective.UNDER_P
-        ? underP(pool, gaussian, alpha, minSum, trace)
-        : underQ(pool, alpha, minSum, trace);
+        ? underP(pool, gaussian, alpha, minSum, trace, alphaPath)
+        : underQ(pool, alpha, minSum, trace, alphaPath);
     ProductOfExperts family = ProductOfExperts.of(pool.experts(), alpha);
     if (stop != FitResult.StopReason.CONVERGED) {
       warnings.add("the fit did not converge: " + stop.label() + " after " + trace.size()
@@ -134,7 +158,8 @@ public final class PoeFitter {
           + " p (importance-weighted estimates under q are unreliable)", khat));
     }
     long evaluations = evaluator.evaluations() + directEvaluations[0];
-    return new FitResult(family, pool.kinds(), target.parameterNames(), List.copyOf(trace), stop,
+    return new FitResult(family, pool.kinds(), target.parameterNames(), List.copyOf(trace),
+        List.copyOf(alphaPath), stop,
         sample, normalizer, khat, evaluations, seconds(), modes.size(), List.copyOf(warnings));
   }
 
@@ -143,7 +168,7 @@ public final class PoeFitter {
   }
 
   private FitResult.StopReason underP(ExpertPool pool, GaussianFit gaussian, double[] alpha,
-      double minSum, List<TraceRow> trace) {
+      double minSum, List<TraceRow> trace, List<double[]> alphaPath) {
     int k = alpha.length;
     int b = settings.batchSize();
     MultivariateT proposal = MultivariateT.of(gaussian.mean(), GaussianFit.scaled(
@@ -188,6 +213,7 @@ public final class PoeFitter {
           runningLogNormalizer(pool.experts(), alpha, t), step.status, step.millis,
           settings.eta(), evaluator.evaluations() + directEvaluations[0], seconds());
       trace.add(row);
+      alphaPath.add(alpha.clone());
       progress.iteration(row);
       if (t >= 2 && delta <= settings.tolerance() * norm(alpha)) {
         return FitResult.StopReason.CONVERGED;
@@ -197,7 +223,7 @@ public final class PoeFitter {
   }
 
   private FitResult.StopReason underQ(ExpertPool pool, double[] alpha, double minSum,
-      List<TraceRow> trace) {
+      List<TraceRow> trace, List<double[]> alphaPath) {
     int k = alpha.length;
     int b = settings.batchSize();
     double eta = settings.eta();
@@ -246,6 +272,7 @@ public final class PoeFitter {
           LogMeanEstimate.of(logW).estimate(), step.status, step.millis, eta,
           evaluator.evaluations() + directEvaluations[0], seconds());
       trace.add(row);
+      alphaPath.add(alpha.clone());
       progress.iteration(row);
       if (2 * sum(alpha) - dim > 1e6) {
         warnings.add("under-q diverged: nu = 2 sum(alpha) - D exceeded 1e6 at iteration " + t);
