@@ -2,10 +2,12 @@ package org.poevi.family;
 
 import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.math.BlockParallel;
+import org.poevi.math.Lbfgs;
 import org.poevi.math.LogMeanEstimate;
 import org.poevi.math.LogSpace;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
+import org.poevi.math.SymmetricEigen;
 
 /**
  * An estimate of log C_α that does not use the Feynman weights: importance sampling in z,
@@ -49,6 +51,8 @@ public final class ZSpaceNormalizer {
   /** More importance draws than this refine an already small standard error at a high cost. */
   public static final int MAX_DRAWS = 200_000;
   private static final int MAX_PILOT_DRAWS = 50_000;
+  /** Fewer effective fit draws than this and the proposal starts from q's Laplace fit. */
+  static final int MIN_FIT_ESS = 200;
   private static final int EM_ITERATIONS = 50;
   private static final int BLOCK = FeynmanSampler.BLOCK_SIZE;
   /** Stage of the Feynman streams used for the fit sample, apart from every other use. */
@@ -90,15 +94,22 @@ public final class ZSpaceNormalizer {
     double[] fitWeights = normalisedWeights(fitSample.logWeights());
     MultivariateT proposal;
     try {
-      proposal = MultivariateT.fit(fitSample.z(), fitWeights, dim, dof, EM_ITERATIONS,
-          INFLATION);
+      // Degenerate Feynman weights (a handful of effective draws) would fit the t to a point;
+      // then start from q's Laplace approximation instead, and adapt one round more.
+      boolean degenerate = LogSpace.effectiveSampleSize(fitSample.logWeights(), 0,
+          fitSample.size()) < MIN_FIT_ESS;
+      proposal = degenerate ? laplace(family, dof)
+          : MultivariateT.fit(fitSample.z(), fitWeights, dim, dof, EM_ITERATIONS, INFLATION);
       ExpertStack stack = ExpertStack.of(family);
       int pilotDraws = Math.min(Math.max(numDraws / 4, 16 * BLOCK), MAX_PILOT_DRAWS);
       double[] pilotZ = new double[pilotDraws * dim];
       double[] pilotLogW = new double[pilotDraws];
-      importanceRound(stack, proposal, streams, stage, 0, pilotZ, pilotLogW, threads);
-      proposal = MultivariateT.fit(pilotZ, normalisedWeights(pilotLogW), dim, dof,
-          EM_ITERATIONS, INFLATION);
+      for (int round = 0; round < (degenerate ? 3 : 1); round++) {
+        importanceRound(stack, proposal, streams, stage, 10 + round, pilotZ, pilotLogW,
+            threads);
+        proposal = MultivariateT.fit(pilotZ, normalisedWeights(pilotLogW), dim, dof,
+            EM_ITERATIONS, INFLATION);
+      }
       int finalDraws = Math.min(numDraws, MAX_DRAWS);
       double[] logW = new double[finalDraws];
       double[] z = resampleDraws > 0 ? new double[finalDraws * dim] : null;
@@ -151,6 +162,69 @@ public final class ZSpaceNormalizer {
     }
     return new SampleResult(out, dim, n, SamplingMode.Z_SIR, logW.length, Double.NaN,
         estimate.ess(), estimate, 0, "t-mixture", java.util.List.of());
+  }
+
+  /**
+   * A t around q's highest mode with scatter twice the inverse negative Hessian of log q̃ there:
+   * the mode by L-BFGS from the α-weighted mean of the active locations, the Hessian in closed
+   * form, ∇²log q̃ = Σ_k α_k (−2Λ_k/A_k + 4 Λ_k d_k d_kᵀ Λ_k/A_k²), d_k = z − μ_k.
+   */
+  static MultivariateT laplace(ProductOfExperts family, double dof) {
+    int dim = family.dim;
+    double[] start = new double[dim];
+    for (int k : family.active) {
+      for (int d = 0; d < dim; d++) {
+        start[d] += family.alpha[k] / family.alphaSum * family.experts[k].location[d];
+      }
+    }
+    Lbfgs.Result mode = Lbfgs.of(500, 10, 1e-10, 1e-14).minimize((z, g) -> {
+      family.score(z, g);
+      for (int d = 0; d < dim; d++) {
+        g[d] = -g[d];
+      }
+      return -family.logDensityUnnormalized(z);
+    }, start);
+    double[] z = mode.x();
+    double[] negHessian = new double[dim * dim];
+    double[] ld = new double[dim];
+    for (int k : family.active) {
+      Expert e = family.experts[k];
+      double a = e.a(z);
+      for (int i = 0; i < dim; i++) {
+        double s = 0;
+        for (int j = 0; j < dim; j++) {
+          s += e.lambda[i * dim + j] * (z[j] - e.location[j]);
+        }
+        ld[i] = s;
+      }
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j < dim; j++) {
+          negHessian[i * dim + j] += family.alpha[k]
+              * (2 * e.lambda[i * dim + j] / a - 4 * ld[i] * ld[j] / (a * a));
+        }
+      }
+    }
+    SymmetricEigen eigen = SymmetricEigen.of(negHessian, dim);
+    double[] values = eigen.values();
+    double[] vectors = eigen.vectors();
+    double floor = Math.max(1e-8 * Math.abs(eigen.maxValue()), Double.MIN_NORMAL);
+    double[] scatter = new double[dim * dim];
+    for (int m = 0; m < dim; m++) {
+      double v = 2 / Math.max(values[m], floor);
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j < dim; j++) {
+          scatter[i * dim + j] += v * vectors[i * dim + m] * vectors[j * dim + m];
+        }
+      }
+    }
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < i; j++) {
+        double avg = 0.5 * (scatter[i * dim + j] + scatter[j * dim + i]);
+        scatter[i * dim + j] = avg;
+        scatter[j * dim + i] = avg;
+      }
+    }
+    return MultivariateT.of(z, scatter, dof);
   }
 
   private static double[] normalisedWeights(double[] logW) {

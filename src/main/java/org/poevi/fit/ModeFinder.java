@@ -8,6 +8,7 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.poevi.InvalidInputException;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
+import org.poevi.math.Lbfgs;
 import org.poevi.math.RandomStreams;
 import org.poevi.target.Target;
 

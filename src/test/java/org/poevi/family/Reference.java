@@ -15,13 +15,22 @@ record Reference(double logNormalizer, double[] mean, double[] variance, double[
   private static final double T_MAX = 6;
 
   static Reference of(TestModels.Case c) {
+    return of(c, 1e-9);
+  }
+
+  /**
+   * With a looser convergence tolerance on log C, for models whose many narrow experts leave the
+   * two step sizes about 1e-5 apart: still far below any Monte Carlo standard error compared.
+   */
+  static Reference of(TestModels.Case c, double tolerance) {
     double h = c.family().dim() == 1 ? 1.0 / 64 : 1.0 / 32;
     Reference coarse = compute(c, h);
     Reference fine = compute(c, h / 2);
-    assertEquals(fine.logNormalizer, coarse.logNormalizer, 1e-9,
+    assertEquals(fine.logNormalizer, coarse.logNormalizer, tolerance,
         c.name() + ": quadrature of log C has not converged");
     for (int d = 0; d < fine.mean.length; d++) {
-      assertEquals(fine.mean[d], coarse.mean[d], 1e-9 * Math.sqrt(fine.variance[d]),
+      assertEquals(fine.mean[d], coarse.mean[d],
+          tolerance * Math.max(1, Math.sqrt(fine.variance[d])),
           c.name() + ": quadrature of the mean has not converged");
     }
     return fine;

@@ -1,4 +1,4 @@
-package org.poevi.fit;
+package org.poevi.math;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package org.poevi.fit;
+package org.poevi.math;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
