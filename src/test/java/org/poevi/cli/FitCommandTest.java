@@ -1,0 +1,126 @@
+package org.poevi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.poevi.family.ModelJson;
+
+/** End-to-end tests of {@code poevi fit} and {@code poevi evaluate}, and their one-line errors. */
+class FitCommandTest {
+  private static final String[] SMALL = {"experts.count=8", "experts.gaussian-rounds=2",
+      "experts.gaussian-draws=2000", "experts.mode-starts=4", "fit.iterations=2",
+      "fit.batch-size=256", "output.draws=1000"};
+
+  @TempDir
+  Path dir;
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private Path config(String text) throws IOException {
+    Path c = dir.resolve("fit.conf");
+    Files.writeString(c, text);
+    return c;
+  }
+
+  private Run fit(Path config, Path out, String... extra) {
+    List<String> args = new ArrayList<>(List.of("fit", config.toString(), "--out",
+        out.toString()));
+    args.addAll(List.of(SMALL));
+    args.addAll(List.of(extra));
+    return run(args.toArray(new String[0]));
+  }
+
+  @Test
+  void fitWritesTheFourOutputsAndEvaluateScoresThem() throws IOException {
+    Path conf = config("target { type = banana }\n");
+    Path out = dir.resolve("out");
+    Run r = fit(conf, out);
+    assertEquals(0, r.exitCode(), r.err());
+    for (String f : List.of("model.json", "draws.csv", "trace.csv", "summary.json")) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
+    }
+    ModelJson.read(out.resolve("model.json"));
+    List<String> trace = Files.readAllLines(out.resolve("trace.csv"));
+    assertEquals(3, trace.size(), "header plus one row per iteration");
+    assertTrue(trace.get(0).startsWith("iteration,fisher,delta_alpha,active_experts"));
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertTrue(s.at("/logNormalizer/estimate").isNumber());
+    assertTrue(s.at("/fit/stopReason").isTextual());
+    assertEquals("banana", s.at("/config/target/type").asText());
+    assertEquals(1001, Files.readAllLines(out.resolve("draws.csv")).size());
+
+    Path eval = dir.resolve("eval.json");
+    Run e = run("evaluate", "--model", out.resolve("model.json").toString(), conf.toString(),
+        "--reference-draws", "2000", "--draws", "2000", "--out", eval.toString());
+    assertEquals(0, e.exitCode(), e.err());
+    JsonNode ev = new ObjectMapper().readTree(eval.toFile());
+    assertTrue(Double.isFinite(ev.at("/model/kl/value").asDouble()));
+    assertTrue(ev.at("/oracleGaussian/kl/value").asDouble() > 0);
+  }
+
+  /** The same seed gives identical model.json and draws.csv with 1 and 2 threads. */
+  @Test
+  void fitDoesNotDependOnThreads() throws IOException {
+    Path conf = config("target { type = banana }\n");
+    Path one = dir.resolve("one");
+    Path two = dir.resolve("two");
+    assertEquals(0, fit(conf, one, "fit.threads=1").exitCode());
+    assertEquals(0, fit(conf, two, "fit.threads=2").exitCode());
+    assertArrayEquals(Files.readAllBytes(one.resolve("model.json")),
+        Files.readAllBytes(two.resolve("model.json")));
+    assertArrayEquals(Files.readAllBytes(one.resolve("draws.csv")),
+        Files.readAllBytes(two.resolve("draws.csv")));
+  }
+
+  @Test
+  void badConfigurationsGetOneLineErrors() throws IOException {
+    Path out = dir.resolve("bad");
+    assertUserError(fit(config("target { type = banana }\nfit { iteratons = 3 }\n"), out),
+        "fit.iteratons");
+    assertUserError(fit(config("target { type = banana }\n"), out, "fit.iterations=abc"),
+        "fit.iterations");
+    assertUserError(fit(config("fit { iterations = 3 }\n"), out), "target.type");
+    assertUserError(fit(config("target { type = banana, curvatur = 1 }\n"), out),
+        "target.curvatur");
+    assertUserError(fit(config("target { type = banana }\n"), out, "fit.objective=sideways"),
+        "fit.objective");
+    assertUserError(fit(config("target { type = banana }\n"), out, "fit.iterations"),
+        "key=value");
+    assertUserError(fit(config("target { type = banana }\nfit { method = bam }\n"), out),
+        "fit.method");
+    assertUserError(run("fit", dir.resolve("missing.conf").toString()), "does not exist");
+    assertUserError(fit(config("target { type = banana \n"), out), "configuration file");
+    assertUserError(fit(config("target { type = banana }\n"), out, "--master",
+        "spark://x:7077"), "--master");
+    assertFalse(Files.exists(out.resolve("model.json")));
+  }
+
+  private static void assertUserError(Run r, String fragment) {
+    assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
+    List<String> lines = r.err().lines().toList();
+    assertEquals(1, lines.size(), r.err());
+    assertTrue(lines.get(0).startsWith("error:"), lines.get(0));
+    assertTrue(lines.get(0).contains(fragment), lines.get(0) + " should name " + fragment);
+  }
+}

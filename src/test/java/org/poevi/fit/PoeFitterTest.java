@@ -1,0 +1,100 @@
+package org.poevi.fit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.poevi.family.ModelJson;
+import org.poevi.family.ProductOfExperts;
+import org.poevi.math.LogSpace;
+import org.poevi.math.RandomStreams;
+import org.poevi.target.FunnelTarget;
+import org.poevi.target.GaussianMixtureTarget;
+import org.poevi.target.ProductOfTTarget;
+
+class PoeFitterTest {
+  private static FitSettings.Builder small() {
+    return FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+        .modeStarts(8).outputDraws(2000).batchSize(512);
+  }
+
+  /**
+   * The realisable case: the target is a product of t experts and the pool holds exactly its
+   * experts, so Q α* = ∇log p at every point, G α* = h for every batch, and the proximal iteration
+   * contracts to α* with no noise floor (SPEC §3's theorem with δ = 0). Both objectives reach
+   * ‖α − α*‖ ≤ 0.05‖α*‖, and the error falls geometrically: every step shrinks it.
+   */
+  @Test
+  void realisableTargetConvergesGeometrically() throws Exception {
+    ProductOfExperts truth = ModelJson.read(Path.of("conf/examples/bimodal-2d.json")).family();
+    ProductOfTTarget target = ProductOfTTarget.of(ModelJson.read(
+        Path.of("conf/examples/bimodal-2d.json")));
+    double[] alphaStar = truth.alpha();
+    double norm = Math.sqrt(alphaStar[0] * alphaStar[0] + alphaStar[1] * alphaStar[1]
+        + alphaStar[2] * alphaStar[2]);
+    ProductOfExperts start = truth.withAlpha(new double[] {1, 1, 1});
+    for (Objective objective : Objective.values()) {
+      FitResult r = PoeFitter.fit(target, small().objective(objective).initial(start)
+          .iterations(12).eta(1000).tolerance(1e-9).build(), new LocalScoreEvaluator(target, 2),
+          OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+      double previous = Double.POSITIVE_INFINITY;
+      for (double[] a : r.alphaPath()) {
+        double e = 0;
+        for (int k = 0; k < 3; k++) {
+          e += (a[k] - alphaStar[k]) * (a[k] - alphaStar[k]);
+        }
+        e = Math.sqrt(e);
+        assertTrue(e < previous + 1e-12, objective + ": error grew from " + previous + " to " + e
+            + " path " + r.alphaPath().stream().map(java.util.Arrays::toString).toList());
+        previous = e;
+      }
+      assertTrue(previous <= 0.05 * norm, objective + ": final error " + previous + " path "
+          + r.alphaPath().stream().map(java.util.Arrays::toString).toList());
+    }
+  }
+
+  /** The mode search finds the three modes of the separated default mixture. */
+  @Test
+  void modeSearchFindsAllModesOfASeparatedMixture() {
+    GaussianMixtureTarget target = GaussianMixtureTarget.defaultMixture();
+    List<ModeFinder.Mode> modes = ModeFinder.find(target, 16, 3, RandomStreams.of(2), 2,
+        new long[1]);
+    assertEquals(3, modes.size(), "modes " + modes.size());
+  }
+
+  /**
+   * The paper's Algorithm 1 without step control on the funnel: whatever α does, the fit stops
+   * with a reason, returns finite α, and the family it returns is valid.
+   */
+  @Test
+  void aFitNeverReturnsADivergedAlpha() {
+    FunnelTarget target = FunnelTarget.of(3, 3);
+    FitResult r = PoeFitter.fit(target, small().objective(Objective.UNDER_Q)
+        .placement(ExpertPool.Placement.MODES).locations(10).growthCap(1e9).essFloor(0)
+        .iterations(8).build(), new LocalScoreEvaluator(target, 2), OjAlgoQpSolver.create(),
+        PoeFitter.Progress.SILENT);
+    for (double a : r.family().alpha()) {
+      assertTrue(Double.isFinite(a) && a >= 0, "alpha " + a);
+    }
+    assertNotEquals(null, r.stop());
+    assertTrue(Double.isFinite(r.normalizer().chosenEstimate().estimate()));
+  }
+
+  /** Tempering keeps at least the asked-for effective sample size, and τ = 1 when it already is. */
+  @Test
+  void temperingKeepsTheEffectiveSampleSize() {
+    double[] logW = new double[1000];
+    for (int i = 0; i < logW.length; i++) {
+      logW[i] = 30.0 * i / logW.length;
+    }
+    double[] copy = logW.clone();
+    double tau = PoeFitter.temper(copy, 100);
+    assertTrue(tau < 1 && tau > 0);
+    assertTrue(LogSpace.effectiveSampleSize(copy, 0, copy.length) >= 100 * (1 - 1e-6));
+    double[] flat = new double[1000];
+    assertEquals(1, PoeFitter.temper(flat, 500));
+  }
+}
