@@ -105,7 +105,8 @@ final class FitCommand implements Callable<Integer> {
       writer.write('\n');
       for (TraceRow r : trace) {
         writer.write(r.iteration() + "," + r.fisher() + "," + r.deltaAlpha() + ","
-            + r.activeExperts() + "," + r.alphaSum() + "," + r.ess() + "," + r.essFraction()
+            + r.activeExperts() + "," + r.alphaSum() + "," + r.nu() + "," + r.ess() + ","
+            + r.essFraction()
             + "," + r.tempering() + "," + r.logNormalizer() + "," + r.qpStatus() + ","
             + r.qpMillis() + "," + r.eta() + "," + r.scoreEvaluations() + "," + r.seconds()
             + "\n");
@@ -168,9 +169,9 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public void iteration(TraceRow r) {
-      out.printf("  iter %3d  fisher %.3e  |dalpha| %.2e  active %3d  sum(alpha) %.3g"
-          + "  ESS %.2f  logC %.3f  %.1f s%n", r.iteration(), r.fisher(), r.deltaAlpha(),
-          r.activeExperts(), r.alphaSum(), r.essFraction(), r.logNormalizer(), r.seconds());
+      out.printf("  iter %3d  fisher %.3e  |dalpha| %.2e  active %3d  nu %.3g  ESS %.2f"
+          + "  logC %.3f  %.1f s%n", r.iteration(), r.fisher(), r.deltaAlpha(),
+          r.activeExperts(), r.nu(), r.essFraction(), r.logNormalizer(), r.seconds());
       out.flush();
     }
   }

@@ -25,9 +25,11 @@ import org.poevi.math.SymmetricEigen;
  * <p>The proposal's location and scatter come from the robust EM fit of a t (started from the
  * coordinate-wise median and MAD, so it needs no moments) to {@value #FIT_DRAWS} C(w)-weighted
  * Feynman draws of q, drawn here from their own streams so that the check never depends on how
- * many draws the caller keeps; the scatter is widened by {@value #INFLATION}. A pilot round of
- * importance sampling refits them to its weighted draws (adaptive importance sampling), and the
- * final round gives the estimate.
+ * many draws the caller keeps; the scatter is widened by {@value #INFLATION}. When those weights
+ * keep fewer than {@value #MIN_FIT_ESS} effective draws, the start is the better (by a trial
+ * round's ESS) of a t fitted to the unweighted draws and q's Laplace approximation, and it is
+ * adapted for three rounds. A pilot round of importance sampling refits the proposal to its
+ * weighted draws (adaptive importance sampling), and the final round gives the estimate.
  *
  * <p>The proposal is a defensive mixture: with probability {@value #WIDE_WEIGHT} the same t with
  * its scatter multiplied by {@value #WIDE_SCALE}. A single fitted t can be thin exactly where q's
@@ -51,8 +53,10 @@ public final class ZSpaceNormalizer {
   /** More importance draws than this refine an already small standard error at a high cost. */
   public static final int MAX_DRAWS = 200_000;
   private static final int MAX_PILOT_DRAWS = 50_000;
-  /** Fewer effective fit draws than this and the proposal starts from q's Laplace fit. */
+  /** Fewer effective fit draws than this and the proposal's start is chosen by trial rounds. */
   static final int MIN_FIT_ESS = 200;
+  /** Draws of each trial round that picks the start when the fit draws are degenerate. */
+  private static final int TRIAL_DRAWS = 8 * FeynmanSampler.BLOCK_SIZE;
   private static final int EM_ITERATIONS = 50;
   private static final int BLOCK = FeynmanSampler.BLOCK_SIZE;
   /** Stage of the Feynman streams used for the fit sample, apart from every other use. */
@@ -98,12 +102,28 @@ public final class ZSpaceNormalizer {
       // then start from q's Laplace approximation instead, and adapt one round more.
       boolean degenerate = LogSpace.effectiveSampleSize(fitSample.logWeights(), 0,
           fitSample.size()) < MIN_FIT_ESS;
-      proposal = degenerate ? laplace(family, dof)
-          : MultivariateT.fit(fitSample.z(), fitWeights, dim, dof, EM_ITERATIONS, INFLATION);
       ExpertStack stack = ExpertStack.of(family);
       int pilotDraws = Math.min(Math.max(numDraws / 4, 16 * BLOCK), MAX_PILOT_DRAWS);
       double[] pilotZ = new double[pilotDraws * dim];
       double[] pilotLogW = new double[pilotDraws];
+      if (degenerate) {
+        // Two candidate starts: the unweighted Feynman draws (their distribution, ∫Dir(w)·t(z|w),
+        // is broader than q and covers it) and q's Laplace approximation; keep the one whose
+        // trial importance round keeps more effective draws.
+        MultivariateT broad = MultivariateT.fit(fitSample.z(), null, dim, dof, EM_ITERATIONS,
+            INFLATION);
+        MultivariateT local = laplace(family, dof);
+        double[] trialZ = new double[TRIAL_DRAWS * dim];
+        double[] trialLogW = new double[TRIAL_DRAWS];
+        importanceRound(stack, broad, streams, stage, 20, trialZ, trialLogW, threads);
+        double broadEss = LogSpace.effectiveSampleSize(trialLogW, 0, TRIAL_DRAWS);
+        importanceRound(stack, local, streams, stage, 21, trialZ, trialLogW, threads);
+        double localEss = LogSpace.effectiveSampleSize(trialLogW, 0, TRIAL_DRAWS);
+        proposal = broadEss >= localEss ? broad : local;
+      } else {
+        proposal = MultivariateT.fit(fitSample.z(), fitWeights, dim, dof, EM_ITERATIONS,
+            INFLATION);
+      }
       for (int round = 0; round < (degenerate ? 3 : 1); round++) {
         importanceRound(stack, proposal, streams, stage, 10 + round, pilotZ, pilotLogW,
             threads);

@@ -209,7 +209,8 @@ public final class PoeFitter {
       double delta = distance(step.alpha, alpha);
       System.arraycopy(step.alpha, 0, alpha, 0, k);
       TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, countActive(alpha),
-          sum(alpha), sums.effectiveSampleSize(), sums.effectiveSampleSize() / b, tau,
+          sum(alpha), 2 * sum(alpha) - dim, sums.effectiveSampleSize(),
+          sums.effectiveSampleSize() / b, tau,
           runningLogNormalizer(pool.experts(), alpha, t), step.status, step.millis,
           settings.eta(), evaluator.evaluations() + directEvaluations[0], seconds());
       trace.add(row);
@@ -268,7 +269,7 @@ public final class PoeFitter {
       double delta = distance(next, alpha);
       System.arraycopy(next, 0, alpha, 0, k);
       TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, countActive(alpha),
-          sum(alpha), sums.effectiveSampleSize(), essFraction, 1,
+          sum(alpha), 2 * sum(alpha) - dim, sums.effectiveSampleSize(), essFraction, 1,
           LogMeanEstimate.of(logW).estimate(), step.status, step.millis, eta,
           evaluator.evaluations() + directEvaluations[0], seconds());
       trace.add(row);

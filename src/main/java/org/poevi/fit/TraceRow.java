@@ -7,7 +7,8 @@ package org.poevi.fit;
  * @param fisher the batch's weighted Fisher divergence at the new α
  * @param deltaAlpha ‖α⁽ᵗ⁺¹⁾ − α⁽ᵗ⁾‖
  * @param activeExperts experts with α_k &gt; 0
- * @param alphaSum Σα (ν = 2Σα − D)
+ * @param alphaSum Σα
+ * @param nu ν = 2Σα − D, the degrees of freedom of q's tails
  * @param ess Kish effective sample size of the batch's weights
  * @param essFraction ess / batch size
  * @param tempering the exponent τ applied to the importance weights (1 = none)
@@ -19,11 +20,11 @@ package org.poevi.fit;
  * @param seconds wall time since the fit started
  */
 public record TraceRow(int iteration, double fisher, double deltaAlpha, int activeExperts,
-    double alphaSum, double ess, double essFraction, double tempering, double logNormalizer,
+    double alphaSum, double nu, double ess, double essFraction, double tempering, double logNormalizer,
     String qpStatus, double qpMillis, double eta, long scoreEvaluations, double seconds) {
 
   /** Column names of trace.csv, in record order. */
   public static final String[] COLUMNS = {"iteration", "fisher", "delta_alpha",
-      "active_experts", "alpha_sum", "ess", "ess_fraction", "tempering", "log_normalizer",
+      "active_experts", "alpha_sum", "nu", "ess", "ess_fraction", "tempering", "log_normalizer",
       "qp_status", "qp_ms", "eta", "score_evaluations", "seconds"};
 }
