@@ -15,6 +15,7 @@ import org.poevi.math.LogChiSquareSampler;
 import org.poevi.math.LogMeanEstimate;
 import org.poevi.math.LogSpace;
 import org.poevi.math.RandomStreams;
+import org.poevi.math.Resampling;
 
 /**
  * Draws from q_α through the Feynman identity (SPEC §2).
@@ -530,7 +531,7 @@ public final class FeynmanSampler {
       }
     }
     if (mode == SamplingMode.SIR) {
-      shuffleRows(out, draws, streams.stream(RandomStreams.SHUFFLE, stage));
+      Resampling.shuffleRows(out, draws, dim, streams.stream(RandomStreams.SHUFFLE, stage));
     }
     return new SampleResult(out, dim, draws, mode, pool.size, acceptanceRate, ess, normalizer,
         pool.degenerate, pool.proposal.isPrior() ? "dirichlet" : "adapted-dirichlet",
@@ -592,37 +593,7 @@ public final class FeynmanSampler {
 
   /** Systematic resampling of {@code draws} indices with probabilities ∝ exp(logWeight). */
   private static int[] resample(Pool pool, int draws, UniformRandomProvider rng) {
-    int n = (int) pool.size;
-    double[] lw = pool.logWeight;
-    double max = Double.NEGATIVE_INFINITY;
-    for (int m = 0; m < n; m++) {
-      max = Math.max(max, lw[m]);
-    }
-    double total = 0;
-    for (int m = 0; m < n; m++) {
-      total += Math.exp(lw[m] - max);
-    }
-    int[] counts = new int[n];
-    double step = total / draws;
-    double next = rng.nextDouble() * step;
-    double cumulative = 0;
-    int taken = 0;
-    for (int m = 0; m < n && taken < draws; m++) {
-      cumulative += Math.exp(lw[m] - max);
-      while (taken < draws && next < cumulative) {
-        counts[m]++;
-        taken++;
-        next += step;
-      }
-    }
-    // Rounding in the running sum can leave the last ticket just past the total.
-    for (int m = n - 1; taken < draws; m--) {
-      if (lw[m] > Double.NEGATIVE_INFINITY) {
-        counts[m]++;
-        taken++;
-      }
-    }
-    return counts;
+    return Resampling.systematicCounts(pool.logWeight, (int) pool.size, draws, rng);
   }
 
   /** Second pass: regenerates each block holding selected proposals and draws z | w per copy. */
@@ -665,16 +636,5 @@ public final class FeynmanSampler {
       }
     });
     return out;
-  }
-
-  /** Fisher–Yates over rows, so that copies of one resampled w are not adjacent. */
-  private void shuffleRows(double[] rows, int n, UniformRandomProvider rng) {
-    double[] tmp = new double[dim];
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      System.arraycopy(rows, i * dim, tmp, 0, dim);
-      System.arraycopy(rows, j * dim, rows, i * dim, dim);
-      System.arraycopy(tmp, 0, rows, j * dim, dim);
-    }
   }
 }

@@ -7,6 +7,7 @@ import org.poevi.math.LogMeanEstimate;
 import org.poevi.math.LogSpace;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
+import org.poevi.math.Resampling;
 import org.poevi.math.SymmetricEigen;
 
 /**
@@ -148,38 +149,15 @@ public final class ZSpaceNormalizer {
   /** Systematic resampling of n rows of z with probabilities ∝ exp(logW), then a shuffle. */
   private static SampleResult resampled(double[] z, double[] logW, int dim, int n,
       LogMeanEstimate estimate, UniformRandomProvider rng) {
-    double[] w = normalisedWeights(logW);
-    double total = 0;
-    for (double v : w) {
-      total += v;
-    }
+    int[] counts = Resampling.systematicCounts(logW, logW.length, n, rng);
     double[] out = new double[n * dim];
-    double step = total / n;
-    double next = rng.nextDouble() * step;
-    double cumulative = 0;
-    int taken = 0;
-    for (int i = 0; i < w.length && taken < n; i++) {
-      cumulative += w[i];
-      while (taken < n && next < cumulative) {
-        System.arraycopy(z, i * dim, out, taken * dim, dim);
-        taken++;
-        next += step;
+    int row = 0;
+    for (int i = 0; i < counts.length; i++) {
+      for (int c = 0; c < counts[i]; c++) {
+        System.arraycopy(z, i * dim, out, row++ * dim, dim);
       }
     }
-    for (int i = w.length - 1; taken < n; i--) {
-      // Rounding in the running sum can leave the last ticket just past the total.
-      if (w[i] > 0) {
-        System.arraycopy(z, i * dim, out, taken * dim, dim);
-        taken++;
-      }
-    }
-    double[] tmp = new double[dim];
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      System.arraycopy(out, i * dim, tmp, 0, dim);
-      System.arraycopy(out, j * dim, out, i * dim, dim);
-      System.arraycopy(tmp, 0, out, j * dim, dim);
-    }
+    Resampling.shuffleRows(out, n, dim, rng);
     return new SampleResult(out, dim, n, SamplingMode.Z_SIR, logW.length, Double.NaN,
         estimate.ess(), estimate, 0, "t-mixture", java.util.List.of());
   }

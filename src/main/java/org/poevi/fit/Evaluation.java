@@ -3,6 +3,7 @@ package org.poevi.fit;
 import java.util.Arrays;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.math.BlockParallel;
+import org.poevi.math.Cholesky;
 import org.poevi.target.Target;
 
 /**
@@ -129,11 +130,11 @@ public final class Evaluation {
         }
       }
     }
-    double[] precision = ExpertPool.inverse(cov, dim);
-    double[] packed = org.poevi.math.Cholesky.pack(cov, dim);
-    org.poevi.math.Cholesky.factor(packed, 0, dim);
+    double[] precision = Cholesky.inverse(cov, dim);
+    double[] packed = Cholesky.pack(cov, dim);
+    Cholesky.factor(packed, 0, dim);
     double logNorm = -0.5 * dim * Math.log(2 * Math.PI)
-        - 0.5 * org.poevi.math.Cholesky.logDeterminant(packed, 0, dim);
+        - 0.5 * Cholesky.logDeterminant(packed, 0, dim);
     double[] logP = new double[n];
     double[] scores = new double[n * dim];
     evaluator.evaluate(pDraws, n, logP, scores);

@@ -72,7 +72,7 @@ public record ExpertPool(List<Expert> experts, List<String> kinds) {
   static ExpertPool build(Target target, List<ModeFinder.Mode> modes, GaussianFit gaussian,
       Settings settings, RandomStreams streams, int threads, long[] evaluations) {
     int dim = target.dim();
-    double[] precision = inverse(gaussian.covariance(), dim);
+    double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
     double floor = settings.floor() * SymmetricEigen.of(precision, dim).minValue();
     List<Expert> experts = new ArrayList<>();
     List<String> kinds = new ArrayList<>();
@@ -218,32 +218,5 @@ public record ExpertPool(List<Expert> experts, List<String> kinds) {
       }
     }
     return primes;
-  }
-
-  /** Inverse of a symmetric positive definite matrix through its Cholesky factor (small D). */
-  static double[] inverse(double[] spd, int dim) {
-    double[] packed = Cholesky.pack(spd, dim);
-    if (!Cholesky.factor(packed, 0, dim)) {
-      throw new IllegalStateException("matrix is not positive definite");
-    }
-    double[] out = new double[dim * dim];
-    double[] e = new double[dim];
-    for (int j = 0; j < dim; j++) {
-      java.util.Arrays.fill(e, 0);
-      e[j] = 1;
-      Cholesky.solveLower(packed, 0, dim, e, 0);
-      Cholesky.solveLowerTransposed(packed, 0, dim, e, 0);
-      for (int i = 0; i < dim; i++) {
-        out[i * dim + j] = e[i];
-      }
-    }
-    for (int i = 0; i < dim; i++) {
-      for (int j = 0; j < i; j++) {
-        double avg = 0.5 * (out[i * dim + j] + out[j * dim + i]);
-        out[i * dim + j] = avg;
-        out[j * dim + i] = avg;
-      }
-    }
-    return out;
   }
 }

@@ -12,6 +12,7 @@ import org.poevi.family.SampleOptions;
 import org.poevi.family.SampleResult;
 import org.poevi.family.ValidatedSampler;
 import org.poevi.math.BlockParallel;
+import org.poevi.math.Cholesky;
 import org.poevi.math.LogMeanEstimate;
 import org.poevi.math.LogSpace;
 import org.poevi.math.MultivariateT;
@@ -96,7 +97,7 @@ public final class PoeFitter {
     ModeFinder.Mode best = modes.get(0);
     double[] h = best.negativeHessian();
     double[] range = Hessians.eigenRange(h, dim);
-    double[] laplace = ExpertPool.inverse(Hessians.floored(h, dim,
+    double[] laplace = Cholesky.inverse(Hessians.floored(h, dim,
         Math.max(1e-8 * Math.abs(range[1]), 1e-12)), dim);
     progress.phase("preliminary Gaussian (" + settings.gaussianRounds() + " rounds of "
         + settings.gaussianDraws() + " draws)");

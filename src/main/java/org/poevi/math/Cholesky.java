@@ -132,6 +132,38 @@ public final class Cholesky {
     }
   }
 
+  /**
+   * The inverse of a symmetric positive definite row-major n×n matrix through its Cholesky factor
+   * (n solves), exactly symmetrised. For small matrices off the hot path.
+   *
+   * @throws IllegalArgumentException when the matrix is not numerically positive definite
+   */
+  public static double[] inverse(double[] spd, int n) {
+    double[] packed = pack(spd, n);
+    if (!factor(packed, 0, n)) {
+      throw new IllegalArgumentException("matrix is not positive definite");
+    }
+    double[] out = new double[n * n];
+    double[] e = new double[n];
+    for (int j = 0; j < n; j++) {
+      java.util.Arrays.fill(e, 0);
+      e[j] = 1;
+      solveLower(packed, 0, n, e, 0);
+      solveLowerTransposed(packed, 0, n, e, 0);
+      for (int i = 0; i < n; i++) {
+        out[i * n + j] = e[i];
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        double avg = 0.5 * (out[i * n + j] + out[j * n + i]);
+        out[i * n + j] = avg;
+        out[j * n + i] = avg;
+      }
+    }
+    return out;
+  }
+
   /** Packs the lower triangle of a dense row-major n×n matrix. */
   public static double[] pack(double[] dense, int n) {
     double[] packed = new double[packedSize(n)];
