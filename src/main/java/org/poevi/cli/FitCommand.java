@@ -107,7 +107,9 @@ final class FitCommand implements Callable<Integer> {
         writer.write(r.iteration() + "," + r.fisher() + "," + r.deltaAlpha() + ","
             + r.activeExperts() + "," + r.alphaSum() + "," + r.nu() + "," + r.ess() + ","
             + r.essFraction()
-            + "," + r.tempering() + "," + r.logNormalizer() + "," + r.qpStatus() + ","
+            + "," + r.tempering() + ","
+            + (Double.isNaN(r.acceptance()) ? "" : String.valueOf(r.acceptance())) + ","
+            + r.logNormalizer() + "," + r.qpStatus() + ","
             + r.qpMillis() + "," + r.eta() + "," + r.scoreEvaluations() + "," + r.seconds()
             + "\n");
       }

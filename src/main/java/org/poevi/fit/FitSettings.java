@@ -31,6 +31,10 @@ import org.poevi.math.BlockParallel;
  *     effective fraction
  * @param growthCap under-q: Σα may grow by at most this factor per iteration
  * @param essFloor under-q: η is halved when the batch's ESS fraction falls below this
+ * @param moveSteps under-p: MALA steps per iteration that move a resampled population of the
+ *     batch towards p ({@link ResampleMove}); 0 uses the importance-weighted batch as it is
+ * @param moveBurnIn under-p with moves: MALA steps on the first population before its first batch
+ * @param qTemper under-q: batches are drawn from q with exponents τ·α, τ ∈ (0, 1] (1 = the paper)
  * @param outputDraws unweighted draws of the fitted q written out
  * @param placement where the pool's experts go (bulk: the default; modes: the paper's heuristic)
  * @param initial a previous model whose experts form the pool and whose α is the starting point
@@ -41,7 +45,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
     double startScale, int locations, double plannedAlpha, double[] widths,
     double[] broadFactors, double hessianFloor, int gaussianRounds, int gaussianDraws,
     double proposalDof, double proposalScale, double minEssFraction, double growthCap,
-    double essFloor, int outputDraws, ExpertPool.Placement placement,
+    double essFloor, int moveSteps, int moveBurnIn, double qTemper, int outputDraws, ExpertPool.Placement placement,
     org.poevi.family.ProductOfExperts initial) {
 
   public static Builder builder() {
@@ -73,6 +77,10 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
     private double minEssFraction = 0.05;
     private double growthCap = 1.2;
     private double essFloor = 0.2;
+    /** Resample-move won the design study (docs/design-study.md). */
+    private int moveSteps = 5;
+    private int moveBurnIn = 50;
+    private double qTemper = 1;
     private int outputDraws = 10_000;
     private ExpertPool.Placement placement = ExpertPool.Placement.BULK;
     private org.poevi.family.ProductOfExperts initial;
@@ -198,6 +206,21 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
       return this;
     }
 
+    public Builder moveSteps(int v) {
+      moveSteps = v;
+      return this;
+    }
+
+    public Builder moveBurnIn(int v) {
+      moveBurnIn = v;
+      return this;
+    }
+
+    public Builder qTemper(double v) {
+      qTemper = v;
+      return this;
+    }
+
     public Builder outputDraws(int v) {
       outputDraws = v;
       return this;
@@ -236,6 +259,15 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
       if (!(essFloor >= 0 && essFloor < 1)) {
         throw new InvalidInputException("fit.ess-floor must be in [0, 1), got " + essFloor);
       }
+      if (moveSteps < 0) {
+        throw new InvalidInputException("fit.move-steps must be >= 0, got " + moveSteps);
+      }
+      if (moveBurnIn < 0) {
+        throw new InvalidInputException("fit.move-burn-in must be >= 0, got " + moveBurnIn);
+      }
+      if (!(qTemper > 0 && qTemper <= 1)) {
+        throw new InvalidInputException("fit.q-temper must be in (0, 1], got " + qTemper);
+      }
       if (widths.length == 0) {
         throw new InvalidInputException("experts.widths must not be empty");
       }
@@ -248,7 +280,8 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
       return new FitSettings(objective, iterations, batchSize, seed, threads, eta, sumSlack,
           tolerance, modeStarts, startScale, locations, plannedAlpha, widths.clone(),
           broadFactors.clone(), hessianFloor, gaussianRounds, gaussianDraws, proposalDof,
-          proposalScale, minEssFraction, growthCap, essFloor, outputDraws, placement, initial);
+          proposalScale, minEssFraction, growthCap, essFloor, moveSteps, moveBurnIn, qTemper, outputDraws, placement,
+          initial);
     }
 
     private static void positive(int v, String key) {

@@ -103,6 +103,15 @@ public final class PoeFitter {
         + settings.gaussianDraws() + " draws)");
     GaussianFit gaussian = GaussianFit.of(evaluator, dim, best.location(), laplace,
         settings.gaussianRounds(), settings.gaussianDraws(), streams, settings.threads());
+    Population population = null;
+    if (settings.objective() == Objective.UNDER_P && settings.moveSteps() > 0) {
+      progress.phase("population of " + settings.batchSize() + " MALA chains ("
+          + settings.moveBurnIn() + " burn-in steps)");
+      population = population(gaussian);
+      // The population's moments replace the preliminary Gaussian: in high dimension its
+      // importance weights degenerate and (m, S) can be off by more than a standard deviation.
+      gaussian = population.moments();
+    }
     ExpertPool pool;
     double minSum = dim / 2.0 + settings.sumSlack();
     double[] alpha;
@@ -139,7 +148,7 @@ public final class PoeFitter {
     List<double[]> alphaPath = new ArrayList<>();
     progress.phase("fitting alpha (" + settings.objective().label() + ", " + k + " experts)");
     FitResult.StopReason stop = settings.objective() == Objective.UNDER_P
-        ? underP(pool, gaussian, alpha, minSum, trace, alphaPath)
+        ? underP(pool, gaussian, population, alpha, minSum, trace, alphaPath)
         : underQ(pool, alpha, minSum, trace, alphaPath);
     ProductOfExperts family = ProductOfExperts.of(pool.experts(), alpha);
     if (stop != FitResult.StopReason.CONVERGED) {
@@ -168,37 +177,95 @@ public final class PoeFitter {
     return (System.nanoTime() - start) * 1e-9;
   }
 
-  private FitResult.StopReason underP(ExpertPool pool, GaussianFit gaussian, double[] alpha,
-      double minSum, List<TraceRow> trace, List<double[]> alphaPath) {
-    int k = alpha.length;
+  /**
+   * The MALA population of the under-p objective with moves: a batch from the proposal
+   * t_ν(m, c²S), resampled by its importance weights (tempered to keep min-ess-fraction of the
+   * draws effective), then move-burn-in MALA steps re-preconditioned from the population's
+   * covariance every move-steps steps.
+   */
+  private record Population(double[] z, double[] logP, double[] scores, ResampleMove mover,
+      double ess, double tau, int dim) {
+    GaussianFit moments() {
+      int n = logP.length;
+      double[] mean = new double[dim];
+      for (int i = 0; i < n; i++) {
+        for (int d = 0; d < dim; d++) {
+          mean[d] += z[i * dim + d] / n;
+        }
+      }
+      return new GaussianFit(mean, mover.preconditioner(), n, null);
+    }
+  }
+
+  private Population population(GaussianFit gaussian) {
     int b = settings.batchSize();
-    MultivariateT proposal = MultivariateT.of(gaussian.mean(), GaussianFit.scaled(
-        gaussian.covariance(), settings.proposalScale() * settings.proposalScale()),
-        settings.proposalDof());
-    double[] gramSum = new double[k * k];
-    double[] crossSum = new double[k];
+    MultivariateT proposal = proposal(gaussian);
     double[] z = new double[b * dim];
     double[] logP = new double[b];
     double[] scores = new double[b * dim];
     double[] logW = new double[b];
+    double ess = importanceBatch(proposal, 1, z, logP, scores, logW);
+    double tau = temper(logW, settings.minEssFraction() * b);
+    ResampleMove mover = new ResampleMove(evaluator, dim, gaussian.covariance(), streams,
+        settings.threads());
+    mover.resample(z, logP, scores, logW, b, 1);
+    for (int done = 0; done < settings.moveBurnIn(); done += settings.moveSteps()) {
+      mover.move(z, logP, scores, b, Math.min(settings.moveSteps(),
+          settings.moveBurnIn() - done), -1 - done);
+      mover.preconditionFrom(z, b);
+    }
+    return new Population(z, logP, scores, mover, ess, tau, dim);
+  }
+
+  private MultivariateT proposal(GaussianFit gaussian) {
+    return MultivariateT.of(gaussian.mean(), GaussianFit.scaled(gaussian.covariance(),
+        settings.proposalScale() * settings.proposalScale()), settings.proposalDof());
+  }
+
+  /** One batch from the proposal with its log weights p̃/r; returns their Kish ESS. */
+  private double importanceBatch(MultivariateT proposal, long iteration, double[] z,
+      double[] logP, double[] scores, double[] logW) {
+    int b = logW.length;
+    drawProposalBatch(proposal, iteration, z, b);
+    evaluator.evaluate(z, b, logP, scores);
+    double[] scratch = new double[dim];
+    for (int i = 0; i < b; i++) {
+      logW[i] = logP[i] - proposal.logDensity(z, i * dim, scratch);
+    }
+    return LogSpace.effectiveSampleSize(logW, 0, b);
+  }
+
+  private FitResult.StopReason underP(ExpertPool pool, GaussianFit gaussian,
+      Population population, double[] alpha, double minSum, List<TraceRow> trace,
+      List<double[]> alphaPath) {
+    int k = alpha.length;
+    int b = settings.batchSize();
+    MultivariateT proposal = proposal(gaussian);
+    double[] gramSum = new double[k * k];
+    double[] crossSum = new double[k];
+    double[] z = population == null ? new double[b * dim] : population.z();
+    double[] logP = population == null ? new double[b] : population.logP();
+    double[] scores = population == null ? new double[b * dim] : population.scores();
+    double[] logW = new double[b];
     for (int t = 1; t <= settings.iterations(); t++) {
-      long iteration = t;
-      int numBlocks = (b + BLOCK - 1) / BLOCK;
-      BlockParallel.forEach(numBlocks, settings.threads(), () -> null, (block, unused) -> {
-        UniformRandomProvider rng = streams.stream(RandomStreams.BATCH, iteration, block);
-        MultivariateT.Sampler sampler = proposal.sampler(rng);
-        for (int i = block * BLOCK; i < Math.min(b, (block + 1) * BLOCK); i++) {
-          sampler.sample(z, i * dim);
-        }
-      });
-      evaluator.evaluate(z, b, logP, scores);
-      double[] scratch = new double[dim];
-      for (int i = 0; i < b; i++) {
-        logW[i] = logP[i] - proposal.logDensity(z, i * dim, scratch);
+      double tau;
+      double acceptance = Double.NaN;
+      double ess;
+      if (population == null) {
+        ess = importanceBatch(proposal, t, z, logP, scores, logW);
+        tau = temper(logW, settings.minEssFraction() * b);
+      } else {
+        // Moved draws are equally weighted draws of p; the first iteration reports the
+        // importance weights the population was resampled from.
+        ess = t == 1 ? population.ess() : b;
+        tau = t == 1 ? population.tau() : 1;
+        acceptance = population.mover().move(z, logP, scores, b, settings.moveSteps(), t);
+        population.mover().preconditionFrom(z, b);
+        Arrays.fill(logW, 0);
       }
-      double tau = temper(logW, settings.minEssFraction() * b);
       ScoreSums sums = ScoreAccumulation.accumulate(pool.experts(), z, scores, logW, b, dim,
           settings.threads());
+      double reportedEss = population == null ? sums.effectiveSampleSize() : ess;
       addInto(gramSum, sums.normalizedGram());
       addInto(crossSum, sums.normalizedCross());
       double[] g = scaledCopy(gramSum, 1.0 / t);
@@ -210,8 +277,7 @@ public final class PoeFitter {
       double delta = distance(step.alpha, alpha);
       System.arraycopy(step.alpha, 0, alpha, 0, k);
       TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, countActive(alpha),
-          sum(alpha), 2 * sum(alpha) - dim, sums.effectiveSampleSize(),
-          sums.effectiveSampleSize() / b, tau,
+          sum(alpha), 2 * sum(alpha) - dim, reportedEss, reportedEss / b, tau, acceptance,
           runningLogNormalizer(pool.experts(), alpha, t), step.status, step.millis,
           settings.eta(), evaluator.evaluations() + directEvaluations[0], seconds());
       trace.add(row);
@@ -224,6 +290,18 @@ public final class PoeFitter {
     return FitResult.StopReason.MAX_ITERATIONS;
   }
 
+  /** Fills z with b draws of the under-p proposal, from streams keyed by the iteration. */
+  private void drawProposalBatch(MultivariateT proposal, long iteration, double[] z, int b) {
+    int numBlocks = (b + BLOCK - 1) / BLOCK;
+    BlockParallel.forEach(numBlocks, settings.threads(), () -> null, (block, unused) -> {
+      UniformRandomProvider rng = streams.stream(RandomStreams.BATCH, iteration, block);
+      MultivariateT.Sampler sampler = proposal.sampler(rng);
+      for (int i = block * BLOCK; i < Math.min(b, (block + 1) * BLOCK); i++) {
+        sampler.sample(z, i * dim);
+      }
+    });
+  }
+
   private FitResult.StopReason underQ(ExpertPool pool, double[] alpha, double minSum,
       List<TraceRow> trace, List<double[]> alphaPath) {
     int k = alpha.length;
@@ -232,7 +310,7 @@ public final class PoeFitter {
     double[] logP = new double[b];
     double[] scores = new double[b * dim];
     for (int t = 1; t <= settings.iterations(); t++) {
-      ProductOfExperts family = ProductOfExperts.of(pool.experts(), alpha);
+      ProductOfExperts family = batchFamily(pool.experts(), alpha, minSum);
       FeynmanSampler.WeightedDraws batch = FeynmanSampler.of(family).weighted(streams, t, b,
           settings.threads());
       double[] z = batch.z();
@@ -271,7 +349,7 @@ public final class PoeFitter {
       System.arraycopy(next, 0, alpha, 0, k);
       TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, countActive(alpha),
           sum(alpha), 2 * sum(alpha) - dim, sums.effectiveSampleSize(), essFraction, 1,
-          LogMeanEstimate.of(logW).estimate(), step.status, step.millis, eta,
+          Double.NaN, LogMeanEstimate.of(logW).estimate(), step.status, step.millis, eta,
           evaluator.evaluations() + directEvaluations[0], seconds());
       trace.add(row);
       alphaPath.add(alpha.clone());
@@ -285,6 +363,25 @@ public final class PoeFitter {
       }
     }
     return FitResult.StopReason.MAX_ITERATIONS;
+  }
+
+  /**
+   * The family the under-q batch is drawn from: q with exponents τ·α (fit.q-temper), a flatter q
+   * whose batches reach further into p's tails, or q itself when τ = 1 or when τ·α would not be
+   * normalisable. τ is raised if needed so that Σ τα stays at least halfway between D/2 and the
+   * constraint's D/2 + ε.
+   */
+  private ProductOfExperts batchFamily(List<Expert> experts, double[] alpha, double minSum) {
+    if (settings.qTemper() >= 1) {
+      return ProductOfExperts.of(experts, alpha);
+    }
+    double total = sum(alpha);
+    double tau = Math.min(1, Math.max(settings.qTemper(), 0.5 * (dim / 2.0 + minSum) / total));
+    try {
+      return ProductOfExperts.of(experts, scaledCopy(alpha, tau));
+    } catch (org.poevi.InvalidInputException notNormalisable) {
+      return ProductOfExperts.of(experts, alpha);
+    }
   }
 
   private record Step(double[] alpha, String status, double millis) {}

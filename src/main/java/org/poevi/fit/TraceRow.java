@@ -9,9 +9,13 @@ package org.poevi.fit;
  * @param activeExperts experts with α_k &gt; 0
  * @param alphaSum Σα
  * @param nu ν = 2Σα − D, the degrees of freedom of q's tails
- * @param ess Kish effective sample size of the batch's weights
+ * @param ess Kish effective sample size of the batch's weights (with MALA moves: of the first
+ *     batch's importance weights before resampling, then the population size, its draws being
+ *     equally weighted)
  * @param essFraction ess / batch size
  * @param tempering the exponent τ applied to the importance weights (1 = none)
+ * @param acceptance mean MALA acceptance rate of the iteration's moves (NaN when there are none;
+ *     an empty field in trace.csv)
  * @param logNormalizer Dirichlet estimate of log C_α at the new α (a cheap running check)
  * @param qpStatus the QP's status
  * @param qpMillis QP solve time
@@ -20,11 +24,13 @@ package org.poevi.fit;
  * @param seconds wall time since the fit started
  */
 public record TraceRow(int iteration, double fisher, double deltaAlpha, int activeExperts,
-    double alphaSum, double nu, double ess, double essFraction, double tempering, double logNormalizer,
+    double alphaSum, double nu, double ess, double essFraction, double tempering, double acceptance,
+    double logNormalizer,
     String qpStatus, double qpMillis, double eta, long scoreEvaluations, double seconds) {
 
   /** Column names of trace.csv, in record order. */
   public static final String[] COLUMNS = {"iteration", "fisher", "delta_alpha",
-      "active_experts", "alpha_sum", "nu", "ess", "ess_fraction", "tempering", "log_normalizer",
+      "active_experts", "alpha_sum", "nu", "ess", "ess_fraction", "tempering", "acceptance",
+      "log_normalizer",
       "qp_status", "qp_ms", "eta", "score_evaluations", "seconds"};
 }

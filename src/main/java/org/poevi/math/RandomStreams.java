@@ -24,6 +24,7 @@ public final class RandomStreams {
   public static final long POOL = 8;
   public static final long BATCH = 9;
   public static final long EVALUATE = 10;
+  public static final long MOVE = 11;
 
   private final long seed;
 
