@@ -105,6 +105,7 @@ final class FitCommand implements Callable<Integer> {
       writer.write('\n');
       for (TraceRow r : trace) {
         writer.write(r.iteration() + "," + r.fisher() + "," + r.deltaAlpha() + ","
+            + r.objectiveChange() + ","
             + r.activeExperts() + "," + r.alphaSum() + "," + r.nu() + "," + r.ess() + ","
             + r.essFraction()
             + "," + r.tempering() + ","
@@ -171,9 +172,11 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public void iteration(TraceRow r) {
-      out.printf("  iter %3d  fisher %.3e  |dalpha| %.2e  active %3d  nu %.3g  ESS %.2f"
-          + "  logC %.3f  %.1f s%n", r.iteration(), r.fisher(), r.deltaAlpha(),
-          r.activeExperts(), r.nu(), r.essFraction(), r.logNormalizer(), r.seconds());
+      out.printf("  iter %3d  fisher %.3e  |dalpha| %.2e  dF %.1e  active %3d  nu %.3g"
+          + "  ESS %.2f%s  logC %.3f  %.1f s%n", r.iteration(), r.fisher(), r.deltaAlpha(),
+          r.objectiveChange(), r.activeExperts(), r.nu(), r.essFraction(),
+          Double.isNaN(r.acceptance()) ? "" : String.format("  accept %.2f", r.acceptance()),
+          r.logNormalizer(), r.seconds());
       out.flush();
     }
   }

@@ -15,7 +15,8 @@ import org.poevi.math.BlockParallel;
  * @param threads worker threads (never changes the result)
  * @param eta proximal step η, relative: the proximal weight is trace(G)/(K·η)
  * @param sumSlack ε in the constraint Σα ≥ D/2 + ε
- * @param tolerance stop when ‖Δα‖ ≤ tolerance·‖α‖
+ * @param tolerance stop when ‖Δα‖ ≤ tolerance·‖α‖, or when the step lowers the objective by at most
+ *     tolerance relatively
  * @param modeStarts L-BFGS starts for the mode search
  * @param startScale starts are N(0, startScale²·I)
  * @param locations bulk expert centres (experts.count)
@@ -55,7 +56,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
   /** Builder with the documented defaults. */
   public static final class Builder {
     private Objective objective = Objective.UNDER_P;
-    private int iterations = 6;
+    private int iterations = 20;
     private int batchSize = 2048;
     private long seed = 1;
     private int threads = BlockParallel.defaultThreads();

@@ -243,6 +243,7 @@ public final class PoeFitter {
     MultivariateT proposal = proposal(gaussian);
     double[] gramSum = new double[k * k];
     double[] crossSum = new double[k];
+    double scoreNormSum = 0;
     double[] z = population == null ? new double[b * dim] : population.z();
     double[] logP = population == null ? new double[b] : population.logP();
     double[] scores = population == null ? new double[b * dim] : population.scores();
@@ -268,6 +269,7 @@ public final class PoeFitter {
       double reportedEss = population == null ? sums.effectiveSampleSize() : ess;
       addInto(gramSum, sums.normalizedGram());
       addInto(crossSum, sums.normalizedCross());
+      scoreNormSum += sums.fisherDivergence(new double[k]);
       double[] g = scaledCopy(gramSum, 1.0 / t);
       double[] hVec = scaledCopy(crossSum, 1.0 / t);
       Step step = solve(g, hVec, alpha, minSum, settings.eta());
@@ -275,19 +277,54 @@ public final class PoeFitter {
         return FitResult.StopReason.QP_FAILED;
       }
       double delta = distance(step.alpha, alpha);
+      double constant = scoreNormSum / t;
+      double objectiveChange = relativeImprovement(quadratic(g, hVec, constant, alpha),
+          quadratic(g, hVec, constant, step.alpha));
       System.arraycopy(step.alpha, 0, alpha, 0, k);
-      TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, countActive(alpha),
+      TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, objectiveChange,
+          countActive(alpha),
           sum(alpha), 2 * sum(alpha) - dim, reportedEss, reportedEss / b, tau, acceptance,
           runningLogNormalizer(pool.experts(), alpha, t), step.status, step.millis,
           settings.eta(), evaluator.evaluations() + directEvaluations[0], seconds());
       trace.add(row);
       alphaPath.add(alpha.clone());
       progress.iteration(row);
-      if (t >= 2 && delta <= settings.tolerance() * norm(alpha)) {
+      if (t >= 2 && converged(delta, alpha, objectiveChange)) {
         return FitResult.StopReason.CONVERGED;
       }
     }
     return FitResult.StopReason.MAX_ITERATIONS;
+  }
+
+  /**
+   * The stopping rule (SPEC §3): the relative change of α, or the relative decrease of the
+   * objective that the step bought, at most fit.tolerance. The second is blind to moves of α
+   * along directions the objective cannot see (near-duplicate experts trading weight), which
+   * keep ‖Δα‖ large long after q itself has stopped changing.
+   */
+  private boolean converged(double delta, double[] alpha, double objectiveChange) {
+    return delta <= settings.tolerance() * norm(alpha)
+        || objectiveChange <= settings.tolerance();
+  }
+
+  /** (F(before) − F(after)) / |F(after)|, 0 when both are 0. */
+  private static double relativeImprovement(double before, double after) {
+    double scale = Math.abs(after);
+    return scale > 0 ? (before - after) / scale : before == after ? 0 : Double.POSITIVE_INFINITY;
+  }
+
+  /** αᵀGα − 2hᵀα + c: the sample Fisher divergence at α. */
+  private static double quadratic(double[] g, double[] h, double c, double[] alpha) {
+    int k = alpha.length;
+    double value = c;
+    for (int i = 0; i < k; i++) {
+      double gi = 0;
+      for (int j = 0; j < k; j++) {
+        gi += g[i * k + j] * alpha[j];
+      }
+      value += alpha[i] * gi - 2 * h[i] * alpha[i];
+    }
+    return value;
   }
 
   /** Fills z with b draws of the under-p proposal, from streams keyed by the iteration. */
@@ -333,6 +370,7 @@ public final class PoeFitter {
         return FitResult.StopReason.QP_FAILED;
       }
       double[] next = step.alpha;
+      double before = sums.fisherDivergence(alpha);
       double growth = sum(next) / sum(alpha);
       if (growth > settings.growthCap()) {
         // Cap the growth of Σα (runaway α was the prototype's failure mode 3); Σα stays ≥ c.
@@ -346,8 +384,10 @@ public final class PoeFitter {
         return FitResult.StopReason.DIVERGED;
       }
       double delta = distance(next, alpha);
+      double objectiveChange = relativeImprovement(before, sums.fisherDivergence(next));
       System.arraycopy(next, 0, alpha, 0, k);
-      TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, countActive(alpha),
+      TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, objectiveChange,
+          countActive(alpha),
           sum(alpha), 2 * sum(alpha) - dim, sums.effectiveSampleSize(), essFraction, 1,
           Double.NaN, LogMeanEstimate.of(logW).estimate(), step.status, step.millis, eta,
           evaluator.evaluations() + directEvaluations[0], seconds());
@@ -358,7 +398,7 @@ public final class PoeFitter {
         warnings.add("under-q diverged: nu = 2 sum(alpha) - D exceeded 1e6 at iteration " + t);
         return FitResult.StopReason.DIVERGED;
       }
-      if (t >= 2 && delta <= settings.tolerance() * norm(alpha)) {
+      if (t >= 2 && converged(delta, alpha, objectiveChange)) {
         return FitResult.StopReason.CONVERGED;
       }
     }

@@ -6,6 +6,8 @@ package org.poevi.fit;
  * @param iteration 1-based
  * @param fisher the batch's weighted Fisher divergence at the new α
  * @param deltaAlpha ‖α⁽ᵗ⁺¹⁾ − α⁽ᵗ⁾‖
+ * @param objectiveChange relative decrease of the objective (the sample Fisher divergence of the
+ *     iteration's G and h) bought by the step; with ‖Δα‖ the stopping rule's quantities
  * @param activeExperts experts with α_k &gt; 0
  * @param alphaSum Σα
  * @param nu ν = 2Σα − D, the degrees of freedom of q's tails
@@ -23,13 +25,14 @@ package org.poevi.fit;
  * @param scoreEvaluations target score evaluations so far, in the whole fit
  * @param seconds wall time since the fit started
  */
-public record TraceRow(int iteration, double fisher, double deltaAlpha, int activeExperts,
+public record TraceRow(int iteration, double fisher, double deltaAlpha, double objectiveChange,
+    int activeExperts,
     double alphaSum, double nu, double ess, double essFraction, double tempering, double acceptance,
     double logNormalizer,
     String qpStatus, double qpMillis, double eta, long scoreEvaluations, double seconds) {
 
   /** Column names of trace.csv, in record order. */
-  public static final String[] COLUMNS = {"iteration", "fisher", "delta_alpha",
+  public static final String[] COLUMNS = {"iteration", "fisher", "delta_alpha", "objective_change",
       "active_experts", "alpha_sum", "nu", "ess", "ess_fraction", "tempering", "acceptance",
       "log_normalizer",
       "qp_status", "qp_ms", "eta", "score_evaluations", "seconds"};

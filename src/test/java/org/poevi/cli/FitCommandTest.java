@@ -63,7 +63,7 @@ class FitCommandTest {
     ModelJson.read(out.resolve("model.json"));
     List<String> trace = Files.readAllLines(out.resolve("trace.csv"));
     assertEquals(3, trace.size(), "header plus one row per iteration");
-    assertTrue(trace.get(0).startsWith("iteration,fisher,delta_alpha,active_experts"));
+    assertTrue(trace.get(0).startsWith("iteration,fisher,delta_alpha,objective_change,active_experts"));
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertTrue(s.at("/logNormalizer/estimate").isNumber());
     assertTrue(s.at("/fit/stopReason").isTextual());
