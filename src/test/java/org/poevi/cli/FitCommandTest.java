@@ -107,6 +107,14 @@ class FitCommandTest {
         "fit.objective");
     assertUserError(fit(config("target { type = banana }\n"), out, "fit.iterations"),
         "key=value");
+    assertUserError(fit(config("target { type = banana }\n"), out, "fit.move-steps=-1"),
+        "fit.move-steps");
+    assertUserError(fit(config("target { type = banana }\n"), out, "fit.move-burn-in=-5"),
+        "fit.move-burn-in");
+    assertUserError(fit(config("target { type = banana }\n"), out, "fit.q-temper=0"),
+        "fit.q-temper");
+    assertUserError(fit(config("target { type = banana }\n"), out, "fit.q-temper=1.5"),
+        "fit.q-temper");
     assertUserError(fit(config("target { type = banana }\nfit { method = bam }\n"), out),
         "fit.method");
     assertUserError(run("fit", dir.resolve("missing.conf").toString()), "does not exist");
