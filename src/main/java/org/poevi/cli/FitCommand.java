@@ -99,6 +99,11 @@ final class FitCommand implements Callable<Integer> {
     return Main.EXIT_OK;
   }
 
+  /** A number, or an empty CSV field for NaN (a quantity that does not apply). */
+  private static String optional(double v) {
+    return Double.isNaN(v) ? "" : String.valueOf(v);
+  }
+
   private static AtomicFiles.Content traceCsv(List<TraceRow> trace) {
     return writer -> {
       writer.write(String.join(",", TraceRow.COLUMNS));
@@ -109,7 +114,7 @@ final class FitCommand implements Callable<Integer> {
             + r.activeExperts() + "," + r.alphaSum() + "," + r.nu() + "," + r.ess() + ","
             + r.essFraction()
             + "," + r.tempering() + ","
-            + (Double.isNaN(r.acceptance()) ? "" : String.valueOf(r.acceptance())) + ","
+            + optional(r.acceptance()) + "," + optional(r.unmovedFraction()) + ","
             + r.logNormalizer() + "," + r.qpStatus() + ","
             + r.qpMillis() + "," + r.eta() + "," + r.scoreEvaluations() + "," + r.seconds()
             + "\n");

@@ -63,7 +63,10 @@ public final class Main implements Runnable {
     });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
-      if (ex instanceof InvalidInputException || ex instanceof UncheckedIOException) {
+      // A target that cannot be evaluated is the model's problem, not poevi's: one line naming
+      // the point (a user-supplied model is the usual cause).
+      if (ex instanceof InvalidInputException || ex instanceof UncheckedIOException
+          || ex instanceof org.poevi.target.TargetEvaluationException) {
         err.println("error: " + firstLine(ex.getMessage()));
         err.flush();
         return EXIT_USAGE;

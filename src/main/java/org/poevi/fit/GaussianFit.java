@@ -19,9 +19,8 @@ import org.poevi.math.RandomStreams;
  * @param mean m
  * @param covariance S, row-major D×D, positive definite
  * @param ess effective sample size of the last round's weights
- * @param logNormalizer the last round's importance estimate of log ∫p̃ (a by-product)
  */
-record GaussianFit(double[] mean, double[] covariance, double ess, LogMeanEstimate logNormalizer) {
+record GaussianFit(double[] mean, double[] covariance, double ess) {
   static final int MIN_ESS = 50;
   static final double PROPOSAL_DOF = 4;
   static final double PROPOSAL_INFLATION = 2;
@@ -32,7 +31,6 @@ record GaussianFit(double[] mean, double[] covariance, double ess, LogMeanEstima
     double[] m = mean.clone();
     double[] s = covariance.clone();
     double ess = Double.NaN;
-    LogMeanEstimate estimate = null;
     double[] z = new double[draws * dim];
     double[] logP = new double[draws];
     double[] scores = new double[draws * dim];
@@ -53,8 +51,7 @@ record GaussianFit(double[] mean, double[] covariance, double ess, LogMeanEstima
       for (int i = 0; i < draws; i++) {
         logW[i] = logP[i] - proposal.logDensity(z, i * dim, scratch);
       }
-      estimate = LogMeanEstimate.of(logW);
-      ess = estimate.ess();
+      ess = LogMeanEstimate.of(logW).ess();
       double max = Double.NEGATIVE_INFINITY;
       for (double v : logW) {
         max = Math.max(max, v);
@@ -107,7 +104,7 @@ record GaussianFit(double[] mean, double[] covariance, double ess, LogMeanEstima
       m = newMean;
       s = newCov;
     }
-    return new GaussianFit(m, s, ess, estimate);
+    return new GaussianFit(m, s, ess);
   }
 
   static double[] scaled(double[] matrix, double factor) {

@@ -47,6 +47,8 @@ import org.poevi.target.Target;
  */
 public final class PoeFitter {
   private static final int BLOCK = 256;
+  /** The MALA burn-in goes on, while Stein's identity fails, up to this many times move-burn-in. */
+  static final int MAX_BURN_IN_FACTOR = 10;
 
   /** Receives progress: phases and one row per iteration. */
   public interface Progress {
@@ -108,9 +110,11 @@ public final class PoeFitter {
       progress.phase("population of " + settings.batchSize() + " MALA chains ("
           + settings.moveBurnIn() + " burn-in steps)");
       population = population(gaussian);
-      // The population's moments replace the preliminary Gaussian: in high dimension its
-      // importance weights degenerate and (m, S) can be off by more than a standard deviation.
-      gaussian = population.moments();
+      if (population != null) {
+        // The population's moments replace the preliminary Gaussian: in high dimension its
+        // importance weights degenerate and (m, S) can be off by more than a standard deviation.
+        gaussian = population.moments();
+      }
     }
     ExpertPool pool;
     double minSum = dim / 2.0 + settings.sumSlack();
@@ -180,23 +184,22 @@ public final class PoeFitter {
   /**
    * The MALA population of the under-p objective with moves: a batch from the proposal
    * t_ν(m, c²S), resampled by its importance weights (tempered to keep min-ess-fraction of the
-   * draws effective), then move-burn-in MALA steps re-preconditioned from the population's
-   * covariance every move-steps steps.
+   * draws effective), then move-burn-in adaptive MALA steps re-preconditioned from the
+   * population's covariance every move-steps steps.
    */
   private record Population(double[] z, double[] logP, double[] scores, ResampleMove mover,
       double ess, double tau, int dim) {
     GaussianFit moments() {
       int n = logP.length;
-      double[] mean = new double[dim];
-      for (int i = 0; i < n; i++) {
-        for (int d = 0; d < dim; d++) {
-          mean[d] += z[i * dim + d] / n;
-        }
-      }
-      return new GaussianFit(mean, mover.preconditioner(), n, null);
+      double[] mean = ResampleMove.mean(z, n, dim);
+      return new GaussianFit(mean, ResampleMove.covariance(z, n, mean, dim), n);
     }
   }
 
+  /**
+   * The population, or null (with a warning) when it fails Stein's identity after burn-in: the
+   * fit then uses importance-weighted batches.
+   */
   private Population population(GaussianFit gaussian) {
     int b = settings.batchSize();
     MultivariateT proposal = proposal(gaussian);
@@ -204,16 +207,34 @@ public final class PoeFitter {
     double[] logP = new double[b];
     double[] scores = new double[b * dim];
     double[] logW = new double[b];
-    double ess = importanceBatch(proposal, 1, z, logP, scores, logW);
+    importanceBatch(proposal, 0, z, logP, scores, logW);
     double tau = temper(logW, settings.minEssFraction() * b);
+    double ess = LogSpace.effectiveSampleSize(logW, 0, b);
     ResampleMove mover = new ResampleMove(evaluator, dim, gaussian.covariance(), streams,
         settings.threads());
-    mover.resample(z, logP, scores, logW, b, 1);
-    for (int done = 0; done < settings.moveBurnIn(); done += settings.moveSteps()) {
-      mover.move(z, logP, scores, b, Math.min(settings.moveSteps(),
-          settings.moveBurnIn() - done), -1 - done);
+    mover.resample(z, logP, scores, logW, b, 0);
+    // Burn-in: at least move-burn-in steps, then on until Stein's identity holds in every
+    // coordinate, up to MAX_BURN_IN_FACTOR times as many.
+    int maxBurnIn = MAX_BURN_IN_FACTOR * settings.moveBurnIn();
+    int done = 0;
+    int bad = 0;
+    while (done < maxBurnIn) {
+      int steps = Math.min(settings.moveSteps(), maxBurnIn - done);
+      mover.move(z, logP, scores, b, steps, -1 - done, true);
       mover.preconditionFrom(z, b);
+      done += steps;
+      if (done >= settings.moveBurnIn()
+          && (bad = ResampleMove.steinViolation(z, scores, b, dim)) < 0) {
+        break;
+      }
     }
+    if (bad >= 0) {
+      warnings.add("the MALA population has not reached p after " + done + " burn-in steps"
+          + " (Stein's identity fails in " + target.parameterNames().get(bad) + "); the fit"
+          + " uses importance-weighted batches instead");
+      return null;
+    }
+    progress.phase("population reached p after " + done + " burn-in steps");
     return new Population(z, logP, scores, mover, ess, tau, dim);
   }
 
@@ -222,7 +243,11 @@ public final class PoeFitter {
         settings.proposalScale() * settings.proposalScale()), settings.proposalDof());
   }
 
-  /** One batch from the proposal with its log weights p̃/r; returns their Kish ESS. */
+  /**
+   * One batch from the proposal with its log weights p̃/r; returns their Kish ESS.
+   *
+   * @throws TargetEvaluationException when p̃ is 0 at every draw (nothing to fit)
+   */
   private double importanceBatch(MultivariateT proposal, long iteration, double[] z,
       double[] logP, double[] scores, double[] logW) {
     int b = logW.length;
@@ -232,7 +257,14 @@ public final class PoeFitter {
     for (int i = 0; i < b; i++) {
       logW[i] = logP[i] - proposal.logDensity(z, i * dim, scratch);
     }
-    return LogSpace.effectiveSampleSize(logW, 0, b);
+    double ess = LogSpace.effectiveSampleSize(logW, 0, b);
+    if (!(ess >= 1)) {
+      throw new org.poevi.target.TargetEvaluationException("target " + target.name()
+          + " has log density -infinity at all " + b + " draws of the proposal around the"
+          + " preliminary Gaussian (batch " + iteration + "): its support is not where the mode"
+          + " search and the Gaussian put it");
+    }
+    return ess;
   }
 
   private FitResult.StopReason underP(ExpertPool pool, GaussianFit gaussian,
@@ -250,23 +282,28 @@ public final class PoeFitter {
     double[] logW = new double[b];
     for (int t = 1; t <= settings.iterations(); t++) {
       double tau;
-      double acceptance = Double.NaN;
+      ResampleMove.Moves moves = new ResampleMove.Moves(Double.NaN, Double.NaN);
       double ess;
       if (population == null) {
-        ess = importanceBatch(proposal, t, z, logP, scores, logW);
+        importanceBatch(proposal, t, z, logP, scores, logW);
         tau = temper(logW, settings.minEssFraction() * b);
+        ess = Double.NaN;
       } else {
-        // Moved draws are equally weighted draws of p; the first iteration reports the
-        // importance weights the population was resampled from.
+        // Moved draws are equally weighted draws of p (correlated with the previous iteration's);
+        // the first iteration reports the tempered weights the population was resampled from.
         ess = t == 1 ? population.ess() : b;
         tau = t == 1 ? population.tau() : 1;
-        acceptance = population.mover().move(z, logP, scores, b, settings.moveSteps(), t);
-        population.mover().preconditionFrom(z, b);
+        moves = population.mover().move(z, logP, scores, b, settings.moveSteps(), t, false);
         Arrays.fill(logW, 0);
       }
       ScoreSums sums = ScoreAccumulation.accumulate(pool.experts(), z, scores, logW, b, dim,
           settings.threads());
       double reportedEss = population == null ? sums.effectiveSampleSize() : ess;
+      if (!allFinite(sums.normalizedGram()) || !allFinite(sums.normalizedCross())) {
+        warnings.add("under-p iteration " + t + ": the batch's score sums are not finite;"
+            + " stopped");
+        return FitResult.StopReason.DIVERGED;
+      }
       addInto(gramSum, sums.normalizedGram());
       addInto(crossSum, sums.normalizedCross());
       scoreNormSum += sums.fisherDivergence(new double[k]);
@@ -283,7 +320,7 @@ public final class PoeFitter {
       System.arraycopy(step.alpha, 0, alpha, 0, k);
       TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, objectiveChange,
           countActive(alpha),
-          sum(alpha), 2 * sum(alpha) - dim, reportedEss, reportedEss / b, tau, acceptance,
+          sum(alpha), 2 * sum(alpha) - dim, reportedEss, reportedEss / b, tau, moves.acceptance(), moves.unmovedFraction(),
           runningLogNormalizer(pool.experts(), alpha, t), step.status, step.millis,
           settings.eta(), evaluator.evaluations() + directEvaluations[0], seconds());
       trace.add(row);
@@ -304,7 +341,7 @@ public final class PoeFitter {
    */
   private boolean converged(double delta, double[] alpha, double objectiveChange) {
     return delta <= settings.tolerance() * norm(alpha)
-        || objectiveChange <= settings.tolerance();
+        || (objectiveChange >= 0 && objectiveChange <= settings.tolerance());
   }
 
   /** (F(before) − F(after)) / |F(after)|, 0 when both are 0. */
@@ -347,7 +384,8 @@ public final class PoeFitter {
     double[] logP = new double[b];
     double[] scores = new double[b * dim];
     for (int t = 1; t <= settings.iterations(); t++) {
-      ProductOfExperts family = batchFamily(pool.experts(), alpha, minSum);
+      double qTau = batchTemper(pool.experts(), alpha);
+      ProductOfExperts family = ProductOfExperts.of(pool.experts(), scaledCopy(alpha, qTau));
       FeynmanSampler.WeightedDraws batch = FeynmanSampler.of(family).weighted(streams, t, b,
           settings.threads());
       double[] z = batch.z();
@@ -361,6 +399,11 @@ public final class PoeFitter {
       evaluator.evaluate(z, b, logP, scores);
       ScoreSums sums = ScoreAccumulation.accumulate(pool.experts(), z, scores, logW, b, dim,
           settings.threads());
+      if (!allFinite(sums.normalizedGram()) || !allFinite(sums.normalizedCross())) {
+        warnings.add("under-q iteration " + t + ": the batch's score sums are not finite;"
+            + " stopped");
+        return FitResult.StopReason.DIVERGED;
+      }
       double essFraction = sums.effectiveSampleSize() / b;
       if (essFraction < settings.essFloor()) {
         eta /= 2;
@@ -372,7 +415,8 @@ public final class PoeFitter {
       double[] next = step.alpha;
       double before = sums.fisherDivergence(alpha);
       double growth = sum(next) / sum(alpha);
-      if (growth > settings.growthCap()) {
+      boolean capped = growth > settings.growthCap();
+      if (capped) {
         // Cap the growth of Σα (runaway α was the prototype's failure mode 3); Σα stays ≥ c.
         double f = settings.growthCap() / growth;
         for (int i = 0; i < k; i++) {
@@ -384,12 +428,15 @@ public final class PoeFitter {
         return FitResult.StopReason.DIVERGED;
       }
       double delta = distance(next, alpha);
-      double objectiveChange = relativeImprovement(before, sums.fisherDivergence(next));
+      // A capped step is not the QP's answer: its objective change says nothing about convergence.
+      double objectiveChange = capped ? Double.NaN
+          : relativeImprovement(before, sums.fisherDivergence(next));
       System.arraycopy(next, 0, alpha, 0, k);
       TraceRow row = new TraceRow(t, sums.fisherDivergence(alpha), delta, objectiveChange,
           countActive(alpha),
-          sum(alpha), 2 * sum(alpha) - dim, sums.effectiveSampleSize(), essFraction, 1,
-          Double.NaN, LogMeanEstimate.of(logW).estimate(), step.status, step.millis, eta,
+          sum(alpha), 2 * sum(alpha) - dim, sums.effectiveSampleSize(), essFraction, qTau,
+          Double.NaN, Double.NaN, qTau < 1 ? runningLogNormalizer(pool.experts(), alpha, t)
+          : LogMeanEstimate.of(logW).estimate(), step.status, step.millis, eta,
           evaluator.evaluations() + directEvaluations[0], seconds());
       trace.add(row);
       alphaPath.add(alpha.clone());
@@ -406,21 +453,21 @@ public final class PoeFitter {
   }
 
   /**
-   * The family the under-q batch is drawn from: q with exponents τ·α (fit.q-temper), a flatter q
-   * whose batches reach further into p's tails, or q itself when τ = 1 or when τ·α would not be
-   * normalisable. τ is raised if needed so that Σ τα stays at least halfway between D/2 and the
-   * constraint's D/2 + ε.
+   * The exponent τ of the family q_τα the under-q batch is drawn from (fit.q-temper): a flatter q
+   * whose batches reach further into p's tails. τ is raised so that q_τα keeps ν = 2Στα − D ≥ 4
+   * (below that the batch's G has infinite variance for targets whose score grows linearly), and
+   * is 1 when τ·α would not be normalisable.
    */
-  private ProductOfExperts batchFamily(List<Expert> experts, double[] alpha, double minSum) {
+  private double batchTemper(List<Expert> experts, double[] alpha) {
     if (settings.qTemper() >= 1) {
-      return ProductOfExperts.of(experts, alpha);
+      return 1;
     }
-    double total = sum(alpha);
-    double tau = Math.min(1, Math.max(settings.qTemper(), 0.5 * (dim / 2.0 + minSum) / total));
+    double tau = Math.min(1, Math.max(settings.qTemper(), (dim + 4) / (2 * sum(alpha))));
     try {
-      return ProductOfExperts.of(experts, scaledCopy(alpha, tau));
+      ProductOfExperts.of(experts, scaledCopy(alpha, tau));
+      return tau;
     } catch (org.poevi.InvalidInputException notNormalisable) {
-      return ProductOfExperts.of(experts, alpha);
+      return 1;
     }
   }
 

@@ -9,94 +9,100 @@ import org.poevi.math.Resampling;
 
 /**
  * Resample-move for the under-p objective: turns an importance-weighted batch into a population of
- * equally weighted draws of p, and moves it with preconditioned MALA (Metropolis-adjusted Langevin)
- * steps, each of which leaves p invariant.
+ * n chains and moves it with preconditioned, truncated MALA (Metropolis-adjusted Langevin) steps.
  *
  * <p>Importance sampling alone degenerates with the dimension: from a Gaussian proposal the
  * weights p̃/r keep about exp(−D₂(p‖r)) of the draws, under 1% for a 50-D target whose KL from
- * its best Gaussian is 5 nats. The population of n chains, started from the resampled batch,
- * keeps n draws of p per iteration at the cost of one batch of target evaluations per step.
+ * its best Gaussian is 5 nats. The population keeps n draws per iteration at the cost of one
+ * batch of target evaluations per step.
  *
- * <p>Proposal: z* = z + (h/2)·S·∇log p̃(z) + √h·L·ξ, S = LLᵀ the preliminary Gaussian's
- * covariance, ξ ~ N(0, I). The step h (in units of S) starts at 1.65²·D^(−1/3), the optimal
- * scaling for MALA, and adapts after every step towards an acceptance rate of 0.574 from the
- * whole population's acceptance, so it does not depend on how the work is split. Random numbers
- * come from streams keyed by (iteration, step, block).
+ * <p>Proposal: z* = z + c(z)·(h/2)·S·∇log p̃(z) + √h·L·ξ with S = LLᵀ, ξ ~ N(0, I), and
+ * c(z) = min(1, √(hD) / ‖(h/2)·Lᵀ∇log p̃(z)‖) truncating the drift to the size of the noise
+ * (Roberts and Tweedie's MALTA): in light tails an untruncated drift overshoots so far that the
+ * chain never moves again. Each step is a Metropolis–Hastings step for the current (h, S), so it
+ * leaves p invariant.
+ *
+ * <p>Adaptation: during burn-in, h moves after every step towards an acceptance rate of 0.574 (the
+ * optimal MALA rate; it starts at 1.65²·D^(−1/3)), and the caller may re-estimate S from the
+ * population ({@link #preconditionFrom}). Both use the whole population, so they do not depend on
+ * how the work is split; they are frozen afterwards, so the chains that feed the fit run a fixed
+ * kernel. Random numbers come from streams keyed by (key, step, block).
  */
 final class ResampleMove {
   static final double TARGET_ACCEPTANCE = 0.574;
+  /** S is replaced only by a population covariance whose Cholesky pivots span less than this. */
+  private static final double MAX_PIVOT_RATIO = 1e8;
   private static final int BLOCK = 256;
 
   private final ScoreEvaluator evaluator;
   private final int dim;
-  private double[] covariance;
   private double[] factor;
   private final RandomStreams streams;
   private final int threads;
   private double step;
 
+  /** What a call of {@link #move} did: mean acceptance, and chains that never moved. */
+  record Moves(double acceptance, double unmovedFraction) {}
+
   ResampleMove(ScoreEvaluator evaluator, int dim, double[] covariance, RandomStreams streams,
       int threads) {
     this.evaluator = evaluator;
     this.dim = dim;
-    precondition(covariance);
+    if (!precondition(covariance)) {
+      throw new IllegalArgumentException("the MALA preconditioner is not positive definite");
+    }
     this.streams = streams;
     this.threads = threads;
     this.step = 1.65 * 1.65 * Math.pow(dim, -1.0 / 3);
   }
 
-  /** Sets the preconditioner S (row-major D×D, symmetric positive definite). */
-  void precondition(double[] covariance) {
+  /**
+   * Sets the preconditioner S (row-major D×D, symmetric) if it is numerically positive definite
+   * (Cholesky pivots within a ratio of {@value #MAX_PIVOT_RATIO}); returns whether it did.
+   */
+  boolean precondition(double[] covariance) {
     double[] packed = Cholesky.pack(covariance, dim);
     if (!Cholesky.factor(packed, 0, dim)) {
-      throw new IllegalArgumentException("the MALA preconditioner is not positive definite");
+      return false;
     }
-    this.covariance = covariance.clone();
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
+    for (int i = 0; i < dim; i++) {
+      double pivot = packed[i * (i + 3) / 2] * packed[i * (i + 3) / 2];
+      min = Math.min(min, pivot);
+      max = Math.max(max, pivot);
+    }
+    if (!(max <= MAX_PIVOT_RATIO * min)) {
+      return false;
+    }
     this.factor = packed;
+    return true;
   }
 
   /**
-   * Sets the preconditioner to the population's covariance (adaptive MALA across chains: the
-   * preliminary Gaussian's S can be far from p's covariance in high dimension, and a poor S slows
-   * the chains down). Kept as it is if the population's covariance is singular.
+   * Sets S to the population's covariance (the preliminary Gaussian's can be far from p's in
+   * high dimension, and a poor S slows the chains down); keeps S when that covariance is
+   * (nearly) singular, e.g. from a population of too few distinct points. Returns whether S
+   * changed.
    */
-  void preconditionFrom(double[] z, int n) {
-    double[] mean = new double[dim];
-    for (int i = 0; i < n; i++) {
-      for (int d = 0; d < dim; d++) {
-        mean[d] += z[i * dim + d];
-      }
-    }
-    for (int d = 0; d < dim; d++) {
-      mean[d] /= n;
-    }
-    double[] cov = new double[dim * dim];
-    double[] e = new double[dim];
-    for (int i = 0; i < n; i++) {
-      for (int d = 0; d < dim; d++) {
-        e[d] = z[i * dim + d] - mean[d];
-      }
-      for (int a = 0; a < dim; a++) {
-        for (int b = 0; b <= a; b++) {
-          cov[a * dim + b] += e[a] * e[b] / (n - 1);
-        }
-      }
-    }
-    for (int a = 0; a < dim; a++) {
-      for (int b = 0; b < a; b++) {
-        cov[b * dim + a] = cov[a * dim + b];
-      }
-    }
-    try {
-      precondition(cov);
-    } catch (IllegalArgumentException singular) {
-      // keep the previous preconditioner
-    }
+  boolean preconditionFrom(double[] z, int n) {
+    return precondition(covariance(z, n, mean(z, n, dim), dim));
   }
 
-  /** The current preconditioner S (a copy). */
+  /** S as a row-major D×D matrix. */
   double[] preconditioner() {
-    return covariance.clone();
+    double[] s = new double[dim * dim];
+    for (int a = 0; a < dim; a++) {
+      for (int b = 0; b <= a; b++) {
+        double v = 0;
+        for (int k = 0; k <= b; k++) {
+          v += factor[a * (a + 1) / 2 + k] * factor[b * (b + 1) / 2 + k];
+        }
+        s[a * dim + b] = v;
+        s[b * dim + a] = v;
+      }
+    }
+    return s;
   }
 
   /** The current step h, in units of S. */
@@ -107,10 +113,18 @@ final class ResampleMove {
   /**
    * Replaces the n weighted points (z, log p̃, scores) in place by n equally weighted ones, by
    * systematic resampling of exp(logW); copies of one point are spread by a shuffle.
+   *
+   * @throws IllegalArgumentException if no weight is positive
    */
-  void resample(double[] z, double[] logP, double[] scores, double[] logW, int n,
-      long iteration) {
-    UniformRandomProvider rng = streams.stream(RandomStreams.MOVE, iteration, -1);
+  void resample(double[] z, double[] logP, double[] scores, double[] logW, int n, long key) {
+    boolean any = false;
+    for (int i = 0; i < n && !any; i++) {
+      any = logW[i] > Double.NEGATIVE_INFINITY;
+    }
+    if (!any) {
+      throw new IllegalArgumentException("no point has a positive weight");
+    }
+    UniformRandomProvider rng = streams.stream(RandomStreams.MOVE, key, -1);
     int[] counts = Resampling.systematicCounts(logW, n, n, rng);
     int[] order = new int[n];
     int next = 0;
@@ -137,24 +151,26 @@ final class ResampleMove {
   }
 
   /**
-   * Moves the population (z, log p̃, scores; n points) by {@code steps} MALA steps in place.
-   * Returns the mean acceptance rate over the steps.
+   * Moves the population (z, log p̃, scores; n points) by {@code steps} MALA steps in place, with
+   * streams keyed by (key, step, block). With {@code adapt}, h adapts after every step.
    */
-  double move(double[] z, double[] logP, double[] scores, int n, int steps, long iteration) {
+  Moves move(double[] z, double[] logP, double[] scores, int n, int steps, long key,
+      boolean adapt) {
     double[] proposal = new double[n * dim];
     double[] proposalLogP = new double[n];
     double[] proposalScores = new double[n * dim];
     double[] forward = new double[n];
     double[] logU = new double[n];
     boolean[] accepted = new boolean[n];
+    boolean[] moved = new boolean[n];
     int numBlocks = (n + BLOCK - 1) / BLOCK;
     double acceptance = 0;
     for (int s = 0; s < steps; s++) {
       long stepIndex = s;
       double h = step;
+      double rootH = Math.sqrt(h);
       BlockParallel.forEach(numBlocks, threads, () -> new double[2 * dim], (block, scratch) -> {
-        UniformRandomProvider rng = streams.stream(RandomStreams.MOVE, iteration, stepIndex,
-            block);
+        UniformRandomProvider rng = streams.stream(RandomStreams.MOVE, key, stepIndex, block);
         ZigguratSampler.NormalizedGaussian normal = ZigguratSampler.NormalizedGaussian.of(rng);
         for (int i = block * BLOCK; i < Math.min(n, (block + 1) * BLOCK); i++) {
           double squares = 0;
@@ -163,74 +179,159 @@ final class ResampleMove {
             scratch[d] = xi;
             squares += xi * xi;
           }
-          lowerTimes(scratch, scratch, dim);
-          drift(z, scores, i, h, proposal, i);
+          lowerTimes(scratch, 0, scratch, 0);
+          drift(scores, i, h, scratch, dim);
+          boolean finite = true;
           for (int d = 0; d < dim; d++) {
-            proposal[i * dim + d] += Math.sqrt(h) * scratch[d];
+            double v = z[i * dim + d] + scratch[dim + d] + rootH * scratch[d];
+            proposal[i * dim + d] = v;
+            finite &= Double.isFinite(v);
           }
-          forward[i] = -0.5 * squares;
-          logU[i] = Math.log(rng.nextDouble());
+          if (!finite) {
+            // Rejected without evaluating the target: stay put (evaluated again, harmlessly).
+            System.arraycopy(z, i * dim, proposal, i * dim, dim);
+            forward[i] = Double.NaN;
+          } else {
+            forward[i] = -0.5 * squares;
+          }
+          logU[i] = Math.log(RandomStreams.openClosedUniform(rng));
         }
       });
       evaluator.evaluate(proposal, n, proposalLogP, proposalScores);
-      BlockParallel.forEach(numBlocks, threads, () -> new double[dim], (block, reverse) -> {
+      BlockParallel.forEach(numBlocks, threads, () -> new double[2 * dim], (block, scratch) -> {
         for (int i = block * BLOCK; i < Math.min(n, (block + 1) * BLOCK); i++) {
           accepted[i] = false;
-          if (proposalLogP[i] == Double.NEGATIVE_INFINITY) {
+          if (proposalLogP[i] == Double.NEGATIVE_INFINITY || Double.isNaN(forward[i])) {
             continue;
           }
-          // Reverse move density: z − z* − (h/2)·S·∇log p̃(z*) = √h·L·ξ'.
-          drift(proposal, proposalScores, i, h, reverse, 0);
+          // Reverse move: z − z* − c(z*)·(h/2)·S·∇log p̃(z*) = √h·L·ξ'.
+          drift(proposalScores, i, h, scratch, dim);
           for (int d = 0; d < dim; d++) {
-            reverse[d] = z[i * dim + d] - reverse[d];
+            scratch[d] = z[i * dim + d] - proposal[i * dim + d] - scratch[dim + d];
           }
-          Cholesky.solveLower(factor, 0, dim, reverse, 0);
+          Cholesky.solveLower(factor, 0, dim, scratch, 0);
           double squares = 0;
           for (int d = 0; d < dim; d++) {
-            squares += reverse[d] * reverse[d];
+            squares += scratch[d] * scratch[d];
           }
           double logRatio = proposalLogP[i] - logP[i] - 0.5 * squares / h - forward[i];
           if (logU[i] < logRatio) {
             accepted[i] = true;
+            moved[i] = true;
             System.arraycopy(proposal, i * dim, z, i * dim, dim);
             System.arraycopy(proposalScores, i * dim, scores, i * dim, dim);
             logP[i] = proposalLogP[i];
           }
         }
       });
-      int count = 0;
-      for (boolean a : accepted) {
-        count += a ? 1 : 0;
-      }
-      double rate = (double) count / n;
+      double rate = fraction(accepted);
       acceptance += rate;
-      // Adapt h on the whole population's rate (independent of the block split); bounded so that
-      // one bad step cannot collapse or blow up the scale.
-      step *= Math.exp(Math.max(-1, Math.min(1, 2 * (rate - TARGET_ACCEPTANCE))));
-    }
-    return steps == 0 ? Double.NaN : acceptance / steps;
-  }
-
-  /** out[outRow] = z[row] + (h/2)·S·scores[row]. */
-  private void drift(double[] z, double[] scores, int row, double h, double[] out, int outRow) {
-    for (int a = 0; a < dim; a++) {
-      double s = 0;
-      for (int b = 0; b < dim; b++) {
-        s += covariance[a * dim + b] * scores[row * dim + b];
+      if (adapt) {
+        // The whole population's rate (independent of the block split); bounded so that one bad
+        // step cannot collapse or blow up the scale.
+        step *= Math.exp(Math.max(-1, Math.min(1, 2 * (rate - TARGET_ACCEPTANCE))));
       }
-      out[outRow * dim + a] = z[row * dim + a] + 0.5 * h * s;
     }
+    return steps == 0 ? new Moves(Double.NaN, Double.NaN)
+        : new Moves(acceptance / steps, 1 - fraction(moved));
   }
 
-  /** out = L·x for the packed lower factor (out may alias x: rows are done bottom-up). */
-  private void lowerTimes(double[] x, double[] out, int n) {
-    for (int i = n - 1; i >= 0; i--) {
+  /**
+   * Stein's identity as a convergence check: for z ~ p, E[(z_d − m_d)·∂_d log p(z)] = −1 for every
+   * coordinate d (integration by parts, m the mean). Returns the coordinate whose population
+   * average misses −1 by more than max(0.1, 4 standard errors), or −1 if none does.
+   */
+  static int steinViolation(double[] z, double[] scores, int n, int dim) {
+    double[] m = mean(z, n, dim);
+    for (int d = 0; d < dim; d++) {
+      double sum = 0;
+      double sumSq = 0;
+      for (int i = 0; i < n; i++) {
+        double v = (z[i * dim + d] - m[d]) * scores[i * dim + d];
+        sum += v;
+        sumSq += v * v;
+      }
+      double avg = sum / n;
+      double se = Math.sqrt(Math.max(sumSq / n - avg * avg, 0) / n);
+      if (!(Math.abs(avg + 1) <= Math.max(0.1, 4 * se))) {
+        return d;
+      }
+    }
+    return -1;
+  }
+
+  static double[] mean(double[] z, int n, int dim) {
+    double[] mean = new double[dim];
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dim; d++) {
+        mean[d] += z[i * dim + d];
+      }
+    }
+    for (int d = 0; d < dim; d++) {
+      mean[d] /= n;
+    }
+    return mean;
+  }
+
+  static double[] covariance(double[] z, int n, double[] mean, int dim) {
+    double[] cov = new double[dim * dim];
+    double[] e = new double[dim];
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dim; d++) {
+        e[d] = z[i * dim + d] - mean[d];
+      }
+      for (int a = 0; a < dim; a++) {
+        for (int b = 0; b <= a; b++) {
+          cov[a * dim + b] += e[a] * e[b] / (n - 1);
+        }
+      }
+    }
+    for (int a = 0; a < dim; a++) {
+      for (int b = 0; b < a; b++) {
+        cov[b * dim + a] = cov[a * dim + b];
+      }
+    }
+    return cov;
+  }
+
+  private static double fraction(boolean[] flags) {
+    int count = 0;
+    for (boolean f : flags) {
+      count += f ? 1 : 0;
+    }
+    return (double) count / flags.length;
+  }
+
+  /** out[outOff, outOff + D) = c·(h/2)·S·scores[row], the truncated drift. */
+  private void drift(double[] scores, int row, double h, double[] out, int outOff) {
+    // u = (h/2)·Lᵀ·g, the drift in whitened coordinates; S·g = L·(Lᵀ·g).
+    double norm = 0;
+    for (int k = 0; k < dim; k++) {
+      double s = 0;
+      for (int i = k; i < dim; i++) {
+        s += factor[i * (i + 1) / 2 + k] * scores[row * dim + i];
+      }
+      s *= 0.5 * h;
+      out[outOff + k] = s;
+      norm += s * s;
+    }
+    double cap = Math.sqrt(h * dim);
+    double c = norm > cap * cap ? cap / Math.sqrt(norm) : 1;
+    for (int k = 0; k < dim; k++) {
+      out[outOff + k] *= c;
+    }
+    lowerTimes(out, outOff, out, outOff);
+  }
+
+  /** out = L·x over packed L (in place allowed: rows are done bottom-up). */
+  private void lowerTimes(double[] x, int xOff, double[] out, int outOff) {
+    for (int i = dim - 1; i >= 0; i--) {
       int row = i * (i + 1) / 2;
       double s = 0;
       for (int k = 0; k <= i; k++) {
-        s += factor[row + k] * x[k];
+        s += factor[row + k] * x[xOff + k];
       }
-      out[i] = s;
+      out[outOff + i] = s;
     }
   }
 }

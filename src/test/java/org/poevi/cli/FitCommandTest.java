@@ -22,7 +22,7 @@ import org.poevi.family.ModelJson;
 class FitCommandTest {
   private static final String[] SMALL = {"experts.count=8", "experts.gaussian-rounds=2",
       "experts.gaussian-draws=2000", "experts.mode-starts=4", "fit.iterations=2",
-      "fit.batch-size=256", "output.draws=1000"};
+      "fit.batch-size=600", "output.draws=1000"};
 
   @TempDir
   Path dir;
