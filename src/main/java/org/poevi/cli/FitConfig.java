@@ -15,6 +15,7 @@ import org.poevi.InvalidInputException;
 import org.poevi.fit.ExpertPool;
 import org.poevi.fit.FitSettings;
 import org.poevi.fit.Objective;
+import org.poevi.fit.PopulationMode;
 import org.poevi.math.BlockParallel;
 
 /**
@@ -119,6 +120,7 @@ final class FitConfig {
           .minEssFraction(resolved.getDouble("fit.min-ess-fraction"))
           .growthCap(resolved.getDouble("fit.growth-cap"))
           .essFloor(resolved.getDouble("fit.ess-floor"))
+          .population(PopulationMode.parse(resolved.getString("fit.population")))
           .moveSteps(resolved.getInt("fit.move-steps"))
           .moveBurnIn(resolved.getInt("fit.move-burn-in"))
           .qTemper(resolved.getDouble("fit.q-temper"))

@@ -32,8 +32,9 @@ import org.poevi.math.BlockParallel;
  *     effective fraction
  * @param growthCap under-q: Σα may grow by at most this factor per iteration
  * @param essFloor under-q: η is halved when the batch's ESS fraction falls below this
- * @param moveSteps under-p: MALA steps per iteration that move a resampled population of the
- *     batch towards p ({@link ResampleMove}); 0 uses the importance-weighted batch as it is
+ * @param population under-p: when a population of MALA chains replaces importance-weighted
+ *     batches ({@link PopulationMode})
+ * @param moveSteps under-p with a population: MALA steps per iteration ({@link ResampleMove})
  * @param moveBurnIn under-p with moves: MALA steps on the first population before its first batch
  * @param qTemper under-q: batches are drawn from q with exponents τ·α, τ ∈ (0, 1] (1 = the paper)
  * @param outputDraws unweighted draws of the fitted q written out
@@ -46,7 +47,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
     double startScale, int locations, double plannedAlpha, double[] widths,
     double[] broadFactors, double hessianFloor, int gaussianRounds, int gaussianDraws,
     double proposalDof, double proposalScale, double minEssFraction, double growthCap,
-    double essFloor, int moveSteps, int moveBurnIn, double qTemper, int outputDraws, ExpertPool.Placement placement,
+    double essFloor, PopulationMode population, int moveSteps, int moveBurnIn, double qTemper, int outputDraws, ExpertPool.Placement placement,
     org.poevi.family.ProductOfExperts initial) {
 
   public static Builder builder() {
@@ -78,7 +79,8 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
     private double minEssFraction = 0.05;
     private double growthCap = 1.2;
     private double essFloor = 0.2;
-    /** Resample-move won the design study (docs/design-study.md). */
+    /** Importance weights while they work, a MALA population when they do not (design study). */
+    private PopulationMode population = PopulationMode.AUTO;
     private int moveSteps = 5;
     private int moveBurnIn = 50;
     private double qTemper = 1;
@@ -207,6 +209,11 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
       return this;
     }
 
+    public Builder population(PopulationMode v) {
+      population = v;
+      return this;
+    }
+
     public Builder moveSteps(int v) {
       moveSteps = v;
       return this;
@@ -260,9 +267,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
       if (!(essFloor >= 0 && essFloor < 1)) {
         throw new InvalidInputException("fit.ess-floor must be in [0, 1), got " + essFloor);
       }
-      if (moveSteps < 0) {
-        throw new InvalidInputException("fit.move-steps must be >= 0, got " + moveSteps);
-      }
+      positive(moveSteps, "fit.move-steps");
       if (moveBurnIn < 0) {
         throw new InvalidInputException("fit.move-burn-in must be >= 0, got " + moveBurnIn);
       }
@@ -281,7 +286,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
       return new FitSettings(objective, iterations, batchSize, seed, threads, eta, sumSlack,
           tolerance, modeStarts, startScale, locations, plannedAlpha, widths.clone(),
           broadFactors.clone(), hessianFloor, gaussianRounds, gaussianDraws, proposalDof,
-          proposalScale, minEssFraction, growthCap, essFloor, moveSteps, moveBurnIn, qTemper, outputDraws, placement,
+          proposalScale, minEssFraction, growthCap, essFloor, population, moveSteps, moveBurnIn, qTemper, outputDraws, placement,
           initial);
     }
 

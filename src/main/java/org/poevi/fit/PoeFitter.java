@@ -106,9 +106,8 @@ public final class PoeFitter {
     GaussianFit gaussian = GaussianFit.of(evaluator, dim, best.location(), laplace,
         settings.gaussianRounds(), settings.gaussianDraws(), streams, settings.threads());
     Population population = null;
-    if (settings.objective() == Objective.UNDER_P && settings.moveSteps() > 0) {
-      progress.phase("population of " + settings.batchSize() + " MALA chains ("
-          + settings.moveBurnIn() + " burn-in steps)");
+    if (settings.objective() == Objective.UNDER_P
+        && settings.population() != PopulationMode.NEVER) {
       population = population(gaussian);
       if (population != null) {
         // The population's moments replace the preliminary Gaussian: in high dimension its
@@ -210,6 +209,13 @@ public final class PoeFitter {
     importanceBatch(proposal, 0, z, logP, scores, logW);
     double tau = temper(logW, settings.minEssFraction() * b);
     double ess = LogSpace.effectiveSampleSize(logW, 0, b);
+    if (settings.population() == PopulationMode.AUTO && tau >= 1) {
+      progress.phase(String.format("importance weights keep %.0f of %d draws effective:"
+          + " weighted batches", ess, b));
+      return null;
+    }
+    progress.phase("population of " + b + " MALA chains (at least " + settings.moveBurnIn()
+        + " burn-in steps)");
     ResampleMove mover = new ResampleMove(evaluator, dim, gaussian.covariance(), streams,
         settings.threads());
     mover.resample(z, logP, scores, logW, b, 0);

@@ -103,18 +103,14 @@ class FitCommandTest {
     assertUserError(fit(config("fit { iterations = 3 }\n"), out), "target.type");
     assertUserError(fit(config("target { type = banana, curvatur = 1 }\n"), out),
         "target.curvatur");
-    assertUserError(fit(config("target { type = banana }\n"), out, "fit.objective=sideways"),
-        "fit.objective");
-    assertUserError(fit(config("target { type = banana }\n"), out, "fit.iterations"),
-        "key=value");
-    assertUserError(fit(config("target { type = banana }\n"), out, "fit.move-steps=-1"),
-        "fit.move-steps");
-    assertUserError(fit(config("target { type = banana }\n"), out, "fit.move-burn-in=-5"),
-        "fit.move-burn-in");
-    assertUserError(fit(config("target { type = banana }\n"), out, "fit.q-temper=0"),
-        "fit.q-temper");
-    assertUserError(fit(config("target { type = banana }\n"), out, "fit.q-temper=1.5"),
-        "fit.q-temper");
+    // Each override is bad on its own and must be named: key=value → the key in the message.
+    Path banana = config("target { type = banana }\n");
+    for (String bad : List.of("fit.objective=sideways", "fit.move-steps=0", "fit.population=sometimes",
+        "fit.move-burn-in=-5", "fit.q-temper=0", "fit.q-temper=1.5", "fit.eta=-1",
+        "fit.min-ess-fraction=2")) {
+      assertUserError(fit(banana, out, bad), bad.substring(0, bad.indexOf('=')));
+    }
+    assertUserError(fit(banana, out, "fit.iterations"), "key=value");
     assertUserError(fit(config("target { type = banana }\nfit { method = bam }\n"), out),
         "fit.method");
     assertUserError(run("fit", dir.resolve("missing.conf").toString()), "does not exist");

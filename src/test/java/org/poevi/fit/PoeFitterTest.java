@@ -36,9 +36,10 @@ class PoeFitterTest {
         + alphaStar[2] * alphaStar[2]);
     ProductOfExperts start = truth.withAlpha(new double[] {1, 1, 1});
     java.util.Map<String, FitSettings.Builder> variants = new java.util.LinkedHashMap<>();
-    variants.put("under-p, MALA population", small().objective(Objective.UNDER_P).moveSteps(5));
+    variants.put("under-p, MALA population", small().objective(Objective.UNDER_P)
+        .population(PopulationMode.ALWAYS));
     variants.put("under-p, importance weights", small().objective(Objective.UNDER_P)
-        .moveSteps(0));
+        .population(PopulationMode.NEVER));
     variants.put("under-q", small().objective(Objective.UNDER_Q));
     variants.put("under-q, tempered q", small().objective(Objective.UNDER_Q).qTemper(0.5));
     for (var v : variants.entrySet()) {
