@@ -17,7 +17,9 @@ import org.poevi.family.ValidatedSampler;
 import org.poevi.fit.Evaluation;
 import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.math.BlockParallel;
+import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
+import org.poevi.math.SampleMoments;
 import org.poevi.target.ExactTarget;
 import org.poevi.target.Targets;
 import picocli.CommandLine.Command;
@@ -82,8 +84,13 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     int threads = BlockParallel.defaultThreads();
     double[] pDraws = exactDraws(target, referenceDraws, RandomStreams.of(seed), threads);
+    // Anchor the z-space normaliser on the target's bulk too (a t₅ with 1.5 times the exact draws'
+    // scale), as the fit does: a q with a spike away from its bulk fools a proposal fitted to q.
+    double[] pMean = SampleMoments.mean(pDraws, referenceDraws, target.dim());
+    MultivariateT anchor = MultivariateT.of(pMean, SampleMoments.covariance(pDraws,
+        referenceDraws, pMean, target.dim()), 5).withScatterScaled(2.25);
     ValidatedSampler.Outcome q = ValidatedSampler.sample(poe.family(), SampleOptions.builder()
-        .draws(draws).seed(seed).threads(threads).build());
+        .draws(draws).seed(seed).threads(threads).build(), anchor);
     double logC = q.normalizer().chosenEstimate().estimate();
     LocalScoreEvaluator evaluator = new LocalScoreEvaluator(target, threads);
     Evaluation.Metrics m = Evaluation.of(poe.family(), logC, q.draws().draws(), target, pDraws,

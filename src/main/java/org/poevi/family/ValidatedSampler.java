@@ -2,6 +2,7 @@ package org.poevi.family;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 
 /**
@@ -31,10 +32,19 @@ public final class ValidatedSampler {
       List<String> warnings) {}
 
   public static Outcome sample(ProductOfExperts family, SampleOptions options) {
+    return sample(family, options, null);
+  }
+
+  /**
+   * As above, with {@code anchor} (or null) as a defensive component of the z-space normaliser's
+   * proposal ({@link ZSpaceNormalizer}): a t over the region where q should hold its mass.
+   */
+  public static Outcome sample(ProductOfExperts family, SampleOptions options,
+      MultivariateT anchor) {
     SampleResult feynman = FeynmanSampler.of(family).sample(options);
     int zDraws = (int) Math.min(options.normalizerDraws(), ZSpaceNormalizer.MAX_DRAWS);
     ZSpaceNormalizer.Result z = ZSpaceNormalizer.estimate(family,
-        RandomStreams.of(options.seed()), 0, zDraws, options.threads(), options.draws());
+        RandomStreams.of(options.seed()), 0, zDraws, options.threads(), options.draws(), anchor);
     NormalizerValidation normalizer = NormalizerValidation.decide(feynman.normalizer(), z);
     SampleResult chosen = feynman;
     List<String> warnings = new ArrayList<>();

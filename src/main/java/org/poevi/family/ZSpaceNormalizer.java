@@ -1,5 +1,6 @@
 package org.poevi.family;
 
+import java.util.List;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.Lbfgs;
@@ -37,6 +38,14 @@ import org.poevi.math.SymmetricEigen;
  * tail has not yet reached its asymptotic slope (e.g. between a narrow expert's and a broad
  * expert's scale), and there the weights q/r are large but rarely drawn: the estimate then comes out
  * low with a standard error that looks fine. The wide component caps those weights.
+ *
+ * <p>A single t also misses whole regions of a q with a sharp spike away from its bulk: adapted to
+ * the spike it never draws the bulk, the weights it sees look well behaved, and log C comes out
+ * tens of nats low (a fitted funnel, docs/design-study.md). So with probability
+ * {@value #DEFENSIVE_WEIGHT} the proposal draws from fixed defensive components that cover the
+ * bulk: when the Feynman weights are degenerate, both candidate starts (the t of the unweighted
+ * Feynman draws and q's Laplace approximation), and an anchor the caller may give (for a fitted
+ * q: a t around the target's own mean and covariance).
  */
 public final class ZSpaceNormalizer {
   /** Scatter widening: an over-dispersed proposal keeps the weights bounded in the bulk. */
@@ -49,6 +58,8 @@ public final class ZSpaceNormalizer {
   static final double WIDE_WEIGHT = 0.2;
   /** Scatter factor of the wide component (its scale is 4 times the fitted one). */
   static final double WIDE_SCALE = 16;
+  /** Probability of the defensive components, when there are any. */
+  static final double DEFENSIVE_WEIGHT = 0.3;
   /** Weighted Feynman draws the first proposal is fitted to. */
   static final int FIT_DRAWS = 20_000;
   /** More importance draws than this refine an already small standard error at a high cost. */
@@ -90,7 +101,19 @@ public final class ZSpaceNormalizer {
    */
   public static Result estimate(ProductOfExperts family, RandomStreams streams, long stage,
       int numDraws, int threads, int resampleDraws) {
+    return estimate(family, streams, stage, numDraws, threads, resampleDraws, null);
+  }
+
+  /**
+   * As above, with {@code anchor} (or null) as one more defensive component of the proposal: a t
+   * over the region where q is expected to hold its mass (for a fitted q, the target's bulk).
+   */
+  public static Result estimate(ProductOfExperts family, RandomStreams streams, long stage,
+      int numDraws, int threads, int resampleDraws, MultivariateT anchor) {
     int dim = family.dim;
+    if (anchor != null && anchor.dim() != dim) {
+      throw new IllegalArgumentException("anchor has dimension " + anchor.dim() + ", q " + dim);
+    }
     double needed = family.minDecayExponent() - dim;
     double dof = Math.max(Math.min(needed, MAX_PROPOSAL_DOF), MIN_PROPOSAL_DOF);
     boolean covered = needed >= MIN_PROPOSAL_DOF;
@@ -98,6 +121,10 @@ public final class ZSpaceNormalizer {
         FIT_STAGE - stage, FIT_DRAWS, threads);
     double[] fitWeights = normalisedWeights(fitSample.logWeights());
     MultivariateT proposal;
+    List<MultivariateT> defensive = new java.util.ArrayList<>();
+    if (anchor != null) {
+      defensive.add(anchor);
+    }
     try {
       // Degenerate Feynman weights (a handful of effective draws) would fit the t to a point;
       // then start from q's Laplace approximation instead, and adapt one round more.
@@ -116,25 +143,29 @@ public final class ZSpaceNormalizer {
         MultivariateT local = laplace(family, dof);
         double[] trialZ = new double[TRIAL_DRAWS * dim];
         double[] trialLogW = new double[TRIAL_DRAWS];
-        importanceRound(stack, broad, streams, stage, 20, trialZ, trialLogW, threads);
+        importanceRound(stack, broad, List.of(), streams, stage, 20, trialZ, trialLogW,
+            threads);
         double broadEss = LogSpace.effectiveSampleSize(trialLogW, 0, TRIAL_DRAWS);
-        importanceRound(stack, local, streams, stage, 21, trialZ, trialLogW, threads);
+        importanceRound(stack, local, List.of(), streams, stage, 21, trialZ, trialLogW,
+            threads);
         double localEss = LogSpace.effectiveSampleSize(trialLogW, 0, TRIAL_DRAWS);
         proposal = broadEss >= localEss ? broad : local;
+        defensive.add(broad);
+        defensive.add(local);
       } else {
         proposal = MultivariateT.fit(fitSample.z(), fitWeights, dim, dof, EM_ITERATIONS,
             INFLATION);
       }
       for (int round = 0; round < (degenerate ? 3 : 1); round++) {
-        importanceRound(stack, proposal, streams, stage, 10 + round, pilotZ, pilotLogW,
-            threads);
+        importanceRound(stack, proposal, defensive, streams, stage, 10 + round, pilotZ,
+            pilotLogW, threads);
         proposal = MultivariateT.fit(pilotZ, normalisedWeights(pilotLogW), dim, dof,
             EM_ITERATIONS, INFLATION);
       }
       int finalDraws = Math.min(numDraws, MAX_DRAWS);
       double[] logW = new double[finalDraws];
       double[] z = resampleDraws > 0 ? new double[finalDraws * dim] : null;
-      importanceRound(stack, proposal, streams, stage, 1, z, logW, threads);
+      importanceRound(stack, proposal, defensive, streams, stage, 1, z, logW, threads);
       LogMeanEstimate estimate = LogMeanEstimate.of(logW);
       SampleResult draws = resampleDraws > 0
           ? resampled(z, logW, dim, resampleDraws, estimate, streams.stream(
@@ -238,17 +269,22 @@ public final class ZSpaceNormalizer {
   }
 
   /**
-   * Draws of r = (1 − ω)·t + ω·t_wide, block by block (each draw: one uniform picks the component,
-   * then the t draw), with logW = log q̃(z) − log r(z). The draws are kept in {@code z} when it is
-   * not null, and otherwise only in a per-block scratch.
+   * Draws of r = (1 − ω − δ)·t + ω·t_wide + δ·(mean of the defensive components; δ = 0 when there
+   * are none), block by block (each draw: one uniform picks the component, then the t draw), with
+   * logW = log q̃(z) − log r(z). The draws are kept in {@code z} when it is not null, and otherwise
+   * only in a per-block scratch.
    */
   private static void importanceRound(ExpertStack stack, MultivariateT proposal,
-      RandomStreams streams, long stage, long round, double[] z, double[] logW, int threads) {
+      List<MultivariateT> defensive, RandomStreams streams, long stage, long round, double[] z,
+      double[] logW, int threads) {
     int n = logW.length;
     int dim = stack.dim;
     MultivariateT wide = proposal.withScatterScaled(WIDE_SCALE);
-    double logNarrowWeight = Math.log1p(-WIDE_WEIGHT);
+    int numDefensive = defensive.size();
+    double defensiveWeight = numDefensive == 0 ? 0 : DEFENSIVE_WEIGHT;
+    double logNarrowWeight = Math.log(1 - WIDE_WEIGHT - defensiveWeight);
     double logWideWeight = Math.log(WIDE_WEIGHT);
+    double logEachDefensive = numDefensive == 0 ? 0 : Math.log(defensiveWeight / numDefensive);
     double tail = -0.5 * (proposal.dof() + dim);
     int numBlocks = (n + BLOCK - 1) / BLOCK;
     BlockParallel.forEach(numBlocks, threads,
@@ -263,9 +299,18 @@ public final class ZSpaceNormalizer {
               block);
           MultivariateT.Sampler narrowSampler = proposal.sampler(rng);
           MultivariateT.Sampler wideSampler = wide.sampler(rng);
+          MultivariateT.Sampler[] defensiveSamplers = new MultivariateT.Sampler[numDefensive];
+          for (int c = 0; c < numDefensive; c++) {
+            defensiveSamplers[c] = defensive.get(c).sampler(rng);
+          }
           for (int i = 0; i < nb; i++) {
-            if (rng.nextDouble() < WIDE_WEIGHT) {
+            double u = rng.nextDouble();
+            if (u < WIDE_WEIGHT) {
               wideSampler.sample(points, off + i * dim);
+            } else if (u < WIDE_WEIGHT + defensiveWeight) {
+              int c = Math.min((int) ((u - WIDE_WEIGHT) / defensiveWeight * numDefensive),
+                  numDefensive - 1);
+              defensiveSamplers[c].sample(points, off + i * dim);
             } else {
               narrowSampler.sample(points, off + i * dim);
             }
@@ -278,8 +323,13 @@ public final class ZSpaceNormalizer {
                 / proposal.dof());
             double logWide = wide.logNormalizer() + tail * Math.log1p(delta / WIDE_SCALE
                 / proposal.dof());
-            logW[from + i] -= LogSpace.logAddExp(logNarrowWeight + logNarrow,
+            double logR = LogSpace.logAddExp(logNarrowWeight + logNarrow,
                 logWideWeight + logWide);
+            for (int c = 0; c < numDefensive; c++) {
+              logR = LogSpace.logAddExp(logR, logEachDefensive
+                  + defensive.get(c).logDensity(points, off + i * dim, scratch[2]));
+            }
+            logW[from + i] -= logR;
           }
         });
   }

@@ -18,6 +18,7 @@ import org.poevi.math.LogSpace;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.ParetoTail;
 import org.poevi.math.RandomStreams;
+import org.poevi.math.SampleMoments;
 import org.poevi.target.Target;
 
 /**
@@ -159,9 +160,11 @@ public final class PoeFitter {
           + " iterations");
     }
     progress.phase("final draws and normaliser");
+    // The z-space normaliser also draws from the target's bulk (the under-p proposal): a fitted
+    // q holds its mass there, even when its own sampler is drawn to a spike elsewhere.
     ValidatedSampler.Outcome outcome = ValidatedSampler.sample(family, SampleOptions.builder()
         .draws(settings.outputDraws()).seed(settings.seed()).threads(settings.threads())
-        .build());
+        .build(), proposal(gaussian));
     SampleResult sample = outcome.draws();
     NormalizerValidation normalizer = outcome.normalizer();
     warnings.addAll(outcome.warnings());
@@ -190,8 +193,8 @@ public final class PoeFitter {
       double ess, double tau, int dim) {
     GaussianFit moments() {
       int n = logP.length;
-      double[] mean = ResampleMove.mean(z, n, dim);
-      return new GaussianFit(mean, ResampleMove.covariance(z, n, mean, dim), n);
+      double[] mean = SampleMoments.mean(z, n, dim);
+      return new GaussianFit(mean, SampleMoments.covariance(z, n, mean, dim), n);
     }
   }
 

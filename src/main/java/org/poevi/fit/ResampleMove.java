@@ -6,6 +6,7 @@ import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.Resampling;
+import org.poevi.math.SampleMoments;
 
 /**
  * Resample-move for the under-p objective: turns an importance-weighted batch into a population of
@@ -86,7 +87,7 @@ final class ResampleMove {
    * changed.
    */
   boolean preconditionFrom(double[] z, int n) {
-    return precondition(covariance(z, n, mean(z, n, dim), dim));
+    return precondition(SampleMoments.covariance(z, n, SampleMoments.mean(z, n, dim), dim));
   }
 
   /** S as a row-major D×D matrix. */
@@ -242,7 +243,7 @@ final class ResampleMove {
    * average misses −1 by more than max(0.1, 4 standard errors), or −1 if none does.
    */
   static int steinViolation(double[] z, double[] scores, int n, int dim) {
-    double[] m = mean(z, n, dim);
+    double[] m = SampleMoments.mean(z, n, dim);
     for (int d = 0; d < dim; d++) {
       double sum = 0;
       double sumSq = 0;
@@ -258,40 +259,6 @@ final class ResampleMove {
       }
     }
     return -1;
-  }
-
-  static double[] mean(double[] z, int n, int dim) {
-    double[] mean = new double[dim];
-    for (int i = 0; i < n; i++) {
-      for (int d = 0; d < dim; d++) {
-        mean[d] += z[i * dim + d];
-      }
-    }
-    for (int d = 0; d < dim; d++) {
-      mean[d] /= n;
-    }
-    return mean;
-  }
-
-  static double[] covariance(double[] z, int n, double[] mean, int dim) {
-    double[] cov = new double[dim * dim];
-    double[] e = new double[dim];
-    for (int i = 0; i < n; i++) {
-      for (int d = 0; d < dim; d++) {
-        e[d] = z[i * dim + d] - mean[d];
-      }
-      for (int a = 0; a < dim; a++) {
-        for (int b = 0; b <= a; b++) {
-          cov[a * dim + b] += e[a] * e[b] / (n - 1);
-        }
-      }
-    }
-    for (int a = 0; a < dim; a++) {
-      for (int b = 0; b < a; b++) {
-        cov[b * dim + a] = cov[a * dim + b];
-      }
-    }
-    return cov;
   }
 
   private static double fraction(boolean[] flags) {

@@ -9,6 +9,7 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.junit.jupiter.api.Test;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
+import org.poevi.math.SampleMoments;
 import org.poevi.target.SinhArcsinhTarget;
 
 /**
@@ -20,8 +21,8 @@ class ResampleMoveTest {
   private static final int DIM = 50;
   private static final int REFERENCE = 100_000;
   private static final double[] REF = exactDraws(REFERENCE, 7);
-  private static final double[] REF_MEAN = ResampleMove.mean(REF, REFERENCE, DIM);
-  private static final double[] REF_COV = ResampleMove.covariance(REF, REFERENCE, REF_MEAN, DIM);
+  private static final double[] REF_MEAN = SampleMoments.mean(REF, REFERENCE, DIM);
+  private static final double[] REF_COV = SampleMoments.covariance(REF, REFERENCE, REF_MEAN, DIM);
 
   private static double[] exactDraws(int n, long seed) {
     UniformRandomProvider rng = RandomStreams.of(seed).stream(1);
@@ -51,8 +52,8 @@ class ResampleMoveTest {
    * MCMC draws from one chain each are, across chains.
    */
   private static void assertMatchesTarget(double[] z, int n) {
-    double[] mean = ResampleMove.mean(z, n, DIM);
-    double[] cov = ResampleMove.covariance(z, n, mean, DIM);
+    double[] mean = SampleMoments.mean(z, n, DIM);
+    double[] cov = SampleMoments.covariance(z, n, mean, DIM);
     for (int d = 0; d < DIM; d++) {
       double var = REF_COV[d * DIM + d];
       double m4 = 0;

@@ -1,0 +1,41 @@
+package org.poevi.math;
+
+/** Mean and covariance of n equally weighted points (row-major n×D). */
+public final class SampleMoments {
+  private SampleMoments() {}
+
+  public static double[] mean(double[] z, int n, int dim) {
+    double[] mean = new double[dim];
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dim; d++) {
+        mean[d] += z[i * dim + d];
+      }
+    }
+    for (int d = 0; d < dim; d++) {
+      mean[d] /= n;
+    }
+    return mean;
+  }
+
+  /** The unbiased (n − 1) covariance about {@code mean}, row-major D×D, exactly symmetric. */
+  public static double[] covariance(double[] z, int n, double[] mean, int dim) {
+    double[] cov = new double[dim * dim];
+    double[] e = new double[dim];
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dim; d++) {
+        e[d] = z[i * dim + d] - mean[d];
+      }
+      for (int a = 0; a < dim; a++) {
+        for (int b = 0; b <= a; b++) {
+          cov[a * dim + b] += e[a] * e[b] / (n - 1);
+        }
+      }
+    }
+    for (int a = 0; a < dim; a++) {
+      for (int b = 0; b < a; b++) {
+        cov[b * dim + a] = cov[a * dim + b];
+      }
+    }
+    return cov;
+  }
+}
