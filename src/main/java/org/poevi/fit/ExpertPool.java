@@ -34,7 +34,7 @@ import org.poevi.target.Target;
 public record ExpertPool(List<Expert> experts, List<String> kinds) {
 
   /** Where the pool's experts go. */
-  public enum Placement {
+  public enum Placement implements ConfigChoice {
     /** Modes, the bulk of the preliminary Gaussian, and broad experts (the default). */
     BULK("bulk"),
     /**
@@ -50,18 +50,13 @@ public record ExpertPool(List<Expert> experts, List<String> kinds) {
       this.label = label;
     }
 
+    @Override
     public String label() {
       return label;
     }
 
     public static Placement parse(String s) {
-      for (Placement p : values()) {
-        if (p.label.equals(s)) {
-          return p;
-        }
-      }
-      throw new org.poevi.InvalidInputException("experts.placement must be bulk or modes, got '"
-          + s + "'");
+      return ConfigChoice.parse(values(), "experts.placement", s);
     }
   }
 

@@ -1,7 +1,7 @@
 package org.poevi.fit;
 
 /** Under which distribution the Fisher divergence between q_α and p is matched (SPEC §3). */
-public enum Objective {
+public enum Objective implements ConfigChoice {
   /**
    * The paper's Algorithm 1: points drawn from q_α itself (Feynman weights), proximal steps. Its
    * fixed point minimises the Fisher divergence under q, which can collapse q's variance.
@@ -19,17 +19,12 @@ public enum Objective {
     this.label = label;
   }
 
+  @Override
   public String label() {
     return label;
   }
 
   public static Objective parse(String s) {
-    for (Objective o : values()) {
-      if (o.label.equals(s)) {
-        return o;
-      }
-    }
-    throw new org.poevi.InvalidInputException("fit.objective must be under-p or under-q, got '"
-        + s + "'");
+    return ConfigChoice.parse(values(), "fit.objective", s);
   }
 }

@@ -27,18 +27,23 @@ import org.poevi.target.Target;
  * <ol>
  *   <li>Modes of log p̃ by multi-start L-BFGS, a Laplace start at the best one, and a preliminary
  *       Gaussian (m, S) by adaptive importance sampling ({@link GaussianFit}).
+ *   <li>Under p, when the first batch's importance weights p̃/r keep too few draws effective (or
+ *       always, fit.population): a population of MALA chains resampled from that batch and burnt
+ *       in until Stein's identity holds ({@link ResampleMove}); its moments replace (m, S).
  *   <li>An oversized expert pool: experts at the modes, over the bulk of N(m, S) with local
  *       curvatures, and broad ones ({@link ExpertPool}).
- *   <li>Iterations, each one batch of B target scores, reduced into G and h
- *       ({@link ScoreSums}) and one QP over {α ≥ 0, Σα ≥ D/2 + ε}:
+ *   <li>Iterations, each one batch of target scores, reduced into G and h ({@link ScoreSums})
+ *       and one QP over {α ≥ 0, Σα ≥ D/2 + ε}:
  *       <ul>
  *         <li><b>under-p</b> (default): the batch is drawn from r = t_ν(m, c²S) and weighted by
- *             p̃/r (tempered to (p̃/r)^τ if that keeps too few effective draws); G and h are
- *             averaged over the batches so far, and a proximal term keeps α near its last value;
- *         <li><b>under-q</b>, the paper's Algorithm 1: the batch is drawn from q_α with its
- *             Feynman weights C(w); with step control (Σα may grow by at most a factor per
+ *             p̃/r (tempered to (p̃/r)^τ if that keeps too few effective draws), or it is the
+ *             population after a few more MALA steps; G and h are averaged over the batches so
+ *             far, and a proximal term keeps α near its last value;
+ *         <li><b>under-q</b>, the paper's Algorithm 1: the batch is drawn from q_α (or q_τα) with
+ *             its Feynman weights C(w); with step control (Σα may grow by at most a factor per
  *             step, η is halved when the ESS fraction drops, divergence stops the fit).
  *       </ul>
+ *       The fit stops when α, or the objective, changes by less than the tolerance.
  *   <li>Unweighted draws of the fitted q, its validated log-normaliser, and the PSIS k̂ of
  *       log p̃ − log q over those draws.
  * </ol>

@@ -4,7 +4,7 @@ package org.poevi.fit;
  * When the under-p objective replaces importance-weighted batches by a population of MALA chains
  * ({@link ResampleMove}; key {@code fit.population}).
  */
-public enum PopulationMode {
+public enum PopulationMode implements ConfigChoice {
   /**
    * When the first batch's importance weights keep fewer than fit.min-ess-fraction of its draws
    * effective (the default): weighted batches are cheaper and, while they keep enough draws,
@@ -22,17 +22,12 @@ public enum PopulationMode {
     this.label = label;
   }
 
+  @Override
   public String label() {
     return label;
   }
 
   public static PopulationMode parse(String s) {
-    for (PopulationMode m : values()) {
-      if (m.label.equals(s)) {
-        return m;
-      }
-    }
-    throw new org.poevi.InvalidInputException("fit.population must be auto, always or never, got '"
-        + s + "'");
+    return ConfigChoice.parse(values(), "fit.population", s);
   }
 }
