@@ -45,7 +45,7 @@ public final class LocalScoreEvaluator implements ScoreEvaluator {
    * One evaluation with the target's contract enforced: an exception or a non-finite gradient (at
    * a point of positive density) becomes a TargetEvaluationException naming the point.
    */
-  static double evaluateOne(Target target, double[] z, double[] gradient, long index) {
+  public static double evaluateOne(Target target, double[] z, double[] gradient, long index) {
     double value;
     try {
       value = target.logDensity(z, gradient);

@@ -1,0 +1,104 @@
+package org.poevi.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.commons.rng.UniformRandomProvider;
+import org.junit.jupiter.api.Test;
+import org.poevi.fit.FitResult;
+import org.poevi.fit.FitSettings;
+import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.fit.OjAlgoQpSolver;
+import org.poevi.fit.PoeFitter;
+import org.poevi.math.RandomStreams;
+import org.poevi.target.BananaTarget;
+import org.poevi.target.SinhArcsinhTarget;
+import org.poevi.target.Target;
+import org.poevi.target.TargetEvaluationException;
+
+/** The Spark evaluator against the local one: equal bit for bit, however the work is split. */
+class SparkScoreEvaluatorTest {
+  private static double[] draws(SinhArcsinhTarget target, int n) {
+    UniformRandomProvider rng = RandomStreams.of(5).stream(1);
+    double[] z = new double[n * target.dim()];
+    for (int i = 0; i < n; i++) {
+      target.sample(rng, z, i * target.dim());
+    }
+    return z;
+  }
+
+  @Test
+  void equalsTheLocalEvaluatorForAnyNumberOfPartitions() {
+    SinhArcsinhTarget target = SinhArcsinhTarget.of(10);
+    int n = 1000;
+    double[] z = draws(target, n);
+    double[] localLogP = new double[n];
+    double[] localScores = new double[n * 10];
+    new LocalScoreEvaluator(target, 2).evaluate(z, n, localLogP, localScores);
+    for (int partitions : new int[] {1, 3, 8}) {
+      SparkScoreEvaluator spark = new SparkScoreEvaluator(SparkTestContext.get(), target,
+          partitions);
+      double[] logP = new double[n];
+      double[] scores = new double[n * 10];
+      spark.evaluate(z, n, logP, scores);
+      assertArrayEquals(localLogP, logP, partitions + " partitions");
+      assertArrayEquals(localScores, scores, partitions + " partitions");
+      assertEquals(n, spark.evaluations());
+    }
+  }
+
+  /** A target whose gradient is not finite beyond x = 10⁹ (serializable: it goes to executors). */
+  private static final class Failing implements Target {
+    private static final long serialVersionUID = 1L;
+    private final BananaTarget banana = BananaTarget.of(2);
+
+    @Override
+    public int dim() {
+      return 2;
+    }
+
+    @Override
+    public String name() {
+      return "failing";
+    }
+
+    @Override
+    public double logDensity(double[] z, double[] gradient) {
+      double v = banana.logDensity(z, gradient);
+      if (z[0] > 1e9) {
+        gradient[1] = Double.NaN;
+      }
+      return v;
+    }
+  }
+
+  @Test
+  void aTargetFailureOnAnExecutorIsOneLineNamingTheSample() {
+    int n = 600;
+    double[] z = new double[n * 2];
+    z[517 * 2] = 2e9;
+    TargetEvaluationException e = assertThrows(TargetEvaluationException.class,
+        () -> new SparkScoreEvaluator(SparkTestContext.get(), new Failing(), 3)
+            .evaluate(z, n, new double[n], new double[n * 2]));
+    assertTrue(e.getMessage().contains("target failing") && e.getMessage().contains("sample 517"),
+        e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+
+  /** A whole fit with the target evaluated on Spark gives the local fit's α and draws exactly. */
+  @Test
+  void aFitOnSparkIsTheLocalFit() {
+    BananaTarget target = BananaTarget.of(2);
+    FitSettings settings = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+        .modeStarts(4).locations(8).iterations(3).batchSize(600).outputDraws(1000).build();
+    FitResult local = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
+        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    FitResult spark = PoeFitter.fit(target, settings, new SparkScoreEvaluator(
+        SparkTestContext.get(), target, 3), OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    assertArrayEquals(local.family().alpha(), spark.family().alpha());
+    assertArrayEquals(local.draws().draws(), spark.draws().draws());
+    assertEquals(local.scoreEvaluations(), spark.scoreEvaluations());
+  }
+}
