@@ -15,7 +15,8 @@ import org.poevi.math.SymmetricEigen;
  * the directions outside its null space. Accessors return copies; the hot paths of this package
  * read the fields directly and never write them.
  */
-public final class Expert {
+public final class Expert implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   /** Negative eigenvalues down to this multiple of D · max|λ| are rounding and are clamped. */
   private static final double PSD_TOLERANCE = 1e-8;
   /** Asymmetry up to this multiple of max|Λ_ij| is rounding; the matrix is symmetrised. */

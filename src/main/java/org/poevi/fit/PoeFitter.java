@@ -323,7 +323,7 @@ public final class PoeFitter {
         moves = population.mover().move(z, logP, scores, b, settings.moveSteps(), t, false);
         Arrays.fill(logW, 0);
       }
-      ScoreSums sums = ScoreAccumulation.accumulate(pool.experts(), z, scores, logW, b, dim,
+      ScoreSums sums = evaluator.accumulate(pool.experts(), z, scores, logW, b, dim,
           settings.threads());
       double reportedEss = population == null ? sums.effectiveSampleSize() : ess;
       if (!allFinite(sums.normalizedGram()) || !allFinite(sums.normalizedCross())) {
@@ -424,7 +424,7 @@ public final class PoeFitter {
         }
       }
       evaluator.evaluate(z, b, logP, scores);
-      ScoreSums sums = ScoreAccumulation.accumulate(pool.experts(), z, scores, logW, b, dim,
+      ScoreSums sums = evaluator.accumulate(pool.experts(), z, scores, logW, b, dim,
           settings.threads());
       if (!allFinite(sums.normalizedGram()) || !allFinite(sums.normalizedCross())) {
         warnings.add("under-q iteration " + t + ": the batch's score sums are not finite;"

@@ -10,17 +10,18 @@ import org.poevi.math.BlockParallel;
  * block's Q stacked and reduced with BLAS-3 (dsyrk for QᵀQ), and the per-block sums merged in
  * block order, so the result is bit-identical for any number of threads.
  */
-final class ScoreAccumulation {
+public final class ScoreAccumulation {
   /** Q blocks are capped at about 2²⁰ numbers (8 MB) per thread. */
   private static final int MAX_BLOCK_ENTRIES = 1 << 20;
 
   private ScoreAccumulation() {}
 
-  static int blockSize(int dim, int numExperts) {
+  /** Points per block for D and K (the same split everywhere, so blocks can be keyed by index). */
+  public static int blockSize(int dim, int numExperts) {
     return Math.max(8, Math.min(256, MAX_BLOCK_ENTRIES / (dim * numExperts)));
   }
 
-  static ScoreSums accumulate(List<Expert> experts, double[] z, double[] scores,
+  public static ScoreSums accumulate(List<Expert> experts, double[] z, double[] scores,
       double[] logWeights, int n, int dim, int threads) {
     int k = experts.size();
     int block = blockSize(dim, k);
@@ -28,20 +29,26 @@ final class ScoreAccumulation {
     ScoreSums[] parts = new ScoreSums[numBlocks];
     BlockParallel.forEach(numBlocks, threads, () -> new Object[] {
         new QMatrixBlock(experts, block), new double[block * dim * k], new double[block * dim]},
-        (b, scratch) -> {
-          QMatrixBlock q = (QMatrixBlock) scratch[0];
-          double[] stacked = (double[]) scratch[1];
-          int from = b * block;
-          int nb = Math.min(block, n - from);
-          q.compute(z, from * dim, nb, stacked);
-          ScoreSums sums = ScoreSums.empty(k);
-          sums.addBlock(stacked, nb, dim, scores, logWeights, from, (double[]) scratch[2]);
-          parts[b] = sums;
-        });
+        (b, scratch) -> parts[b] = block(b, block, (QMatrixBlock) scratch[0],
+            (double[]) scratch[1], (double[]) scratch[2], z, scores, logWeights, n, dim, k));
     ScoreSums total = ScoreSums.empty(k);
     for (ScoreSums part : parts) {
       total.merge(part);
     }
     return total;
+  }
+
+  /**
+   * The sums of block {@code b} (points [b·block, min(n, (b+1)·block))), with scratch for
+   * {@code block} points: a Q block, its (block·D)×K stack and block·D numbers.
+   */
+  public static ScoreSums block(int b, int block, QMatrixBlock q, double[] stacked,
+      double[] scratch, double[] z, double[] scores, double[] logWeights, int n, int dim, int k) {
+    int from = b * block;
+    int nb = Math.min(block, n - from);
+    q.compute(z, from * dim, nb, stacked);
+    ScoreSums sums = ScoreSums.empty(k);
+    sums.addBlock(stacked, nb, dim, scores, logWeights, from, scratch);
+    return sums;
   }
 }

@@ -17,6 +17,16 @@ public interface ScoreEvaluator {
    */
   void evaluate(double[] points, int n, double[] logDensity, double[] scores);
 
+  /**
+   * Folds weighted points and their scores into the QP's sums over the experts' Q (SPEC §3): on
+   * this JVM by default ({@link ScoreAccumulation}); a distributed evaluator may reduce on its
+   * workers, with the same result bit for bit.
+   */
+  default ScoreSums accumulate(java.util.List<org.poevi.family.Expert> experts, double[] z,
+      double[] scores, double[] logWeights, int n, int dim, int threads) {
+    return ScoreAccumulation.accumulate(experts, z, scores, logWeights, n, dim, threads);
+  }
+
   /** Number of (log density, score) evaluations made so far. */
   long evaluations();
 }

@@ -7,7 +7,13 @@ import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import java.util.Arrays;
+import org.poevi.family.Expert;
+import org.poevi.family.QMatrixBlock;
+import org.poevi.fit.BlockSums;
 import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.fit.ScoreAccumulation;
+import org.poevi.fit.ScoreSums;
 import org.poevi.fit.ScoreEvaluator;
 import org.poevi.target.Target;
 import org.poevi.target.TargetEvaluationException;
@@ -20,8 +26,9 @@ import scala.Tuple3;
  * keyed by block index. Every point's result depends on the point only, so the output is
  * bit-identical to the local evaluator's for any number of partitions, executors or cores.
  *
- * <p>This is the sample-parallel evaluation of points the driver drew (issue #4's first step); the
- * reduction of Q(z)ᵀQ(z) on executors and the data-parallel targets build on it.
+ * <p>The QP's sums are reduced on the executors too ({@link #accumulate}). This is the
+ * sample-parallel evaluation of points the driver drew (issue #4's first step); drawing the points
+ * on the executors and the data-parallel targets build on it.
  */
 public final class SparkScoreEvaluator implements ScoreEvaluator {
   static final int BLOCK = 256;
@@ -51,7 +58,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     for (int b = 0; b < numBlocks; b++) {
       blocks.add(b);
     }
-    Broadcast<double[]> shared = sc.broadcast(java.util.Arrays.copyOf(points, n * dim));
+    Broadcast<double[]> shared = sc.broadcast(Arrays.copyOf(points, n * dim));
     Target t = target;
     sc.setJobDescription("poevi: target " + target.name() + " at " + n + " points");
     try {
@@ -85,6 +92,44 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
       sc.setJobDescription(null);
     }
     evaluations.addAndGet(n);
+  }
+
+  /**
+   * The QP's sums reduced on the executors: the experts, points, scores and weights are broadcast,
+   * each task folds its blocks (BLAS-3, as on one JVM) into {@link BlockSums} keyed by block
+   * index, and {@code treeAggregate} unions them; the driver folds the blocks in index order, so
+   * the result is bit-identical to {@link ScoreEvaluator}'s local default for any partitioning.
+   */
+  @Override
+  public ScoreSums accumulate(List<Expert> experts, double[] z, double[] scores,
+      double[] logWeights, int n, int dim, int threads) {
+    int k = experts.size();
+    int block = ScoreAccumulation.blockSize(dim, k);
+    int numBlocks = (n + block - 1) / block;
+    List<Integer> blocks = new ArrayList<>(numBlocks);
+    for (int b = 0; b < numBlocks; b++) {
+      blocks.add(b);
+    }
+    Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts),
+        Arrays.copyOf(z, n * dim), Arrays.copyOf(scores, n * dim), Arrays.copyOf(logWeights, n)});
+    sc.setJobDescription("poevi: score sums over " + k + " experts at " + n + " points");
+    try {
+      BlockSums sums = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks, 1)))
+          .treeAggregate(new BlockSums(), (acc, b) -> {
+            Object[] data = shared.value();
+            @SuppressWarnings("unchecked")
+            List<Expert> ex = (List<Expert>) data[0];
+            return acc.add(b, ScoreAccumulation.block(b, block, new QMatrixBlock(ex, block),
+                new double[block * dim * k], new double[block * dim], (double[]) data[1],
+                (double[]) data[2], (double[]) data[3], n, dim, k));
+          }, BlockSums::merge);
+      return sums.total(k);
+    } catch (Exception e) {
+      throw unwrap(e);
+    } finally {
+      shared.destroy();
+      sc.setJobDescription(null);
+    }
   }
 
   /** A target failure on an executor as the one-line error it was there. */

@@ -21,29 +21,7 @@ class ScoreSumsTest {
   private static final int K = 7;
 
   private static List<Expert> experts(UniformRandomProvider rng) {
-    List<Expert> out = new ArrayList<>();
-    for (int k = 0; k < K; k++) {
-      double[] mu = new double[DIM];
-      double[] a = new double[DIM * DIM];
-      for (int i = 0; i < DIM; i++) {
-        mu[i] = rng.nextDouble() * 4 - 2;
-      }
-      for (int i = 0; i < a.length; i++) {
-        a[i] = rng.nextDouble() - 0.5;
-      }
-      double[] lambda = new double[DIM * DIM];
-      for (int i = 0; i < DIM; i++) {
-        for (int j = 0; j < DIM; j++) {
-          double s = i == j ? 0.3 : 0;
-          for (int r = 0; r < DIM; r++) {
-            s += a[r * DIM + i] * a[r * DIM + j];
-          }
-          lambda[i * DIM + j] = s;
-        }
-      }
-      out.add(Expert.of(mu, lambda));
-    }
-    return out;
+    return RandomExperts.of(rng, DIM, K);
   }
 
   @Test

@@ -49,6 +49,30 @@ class SparkScoreEvaluatorTest {
     }
   }
 
+  /** The QP's sums reduced on executors equal the local fold bit for bit, for any partitioning. */
+  @Test
+  void theSumsReducedOnExecutorsAreTheLocalSums() {
+    UniformRandomProvider rng = RandomStreams.of(8).stream(1);
+    int dim = 3;
+    int k = 40;
+    int n = 3000;
+    java.util.List<org.poevi.family.Expert> experts = org.poevi.fit.RandomExperts.of(rng, dim, k);
+    double[][] data = org.poevi.fit.RandomExperts.batch(rng, n, dim, 20);
+    double[] z = data[0];
+    double[] s = data[1];
+    double[] logW = data[2];
+    org.poevi.fit.ScoreSums local = new LocalScoreEvaluator(SinhArcsinhTarget.of(dim), 2)
+        .accumulate(experts, z, s, logW, n, dim, 2);
+    for (int partitions : new int[] {1, 3, 8}) {
+      org.poevi.fit.ScoreSums spark = new SparkScoreEvaluator(SparkTestContext.get(),
+          SinhArcsinhTarget.of(dim), partitions).accumulate(experts, z, s, logW, n, dim, 2);
+      assertArrayEquals(local.normalizedGram(), spark.normalizedGram(), partitions + " parts");
+      assertArrayEquals(local.normalizedCross(), spark.normalizedCross(), partitions + " parts");
+      assertEquals(local.effectiveSampleSize(), spark.effectiveSampleSize());
+      assertEquals(local.count(), spark.count());
+    }
+  }
+
   /** A target whose gradient is not finite beyond x = 10⁹ (serializable: it goes to executors). */
   private static final class Failing implements Target {
     private static final long serialVersionUID = 1L;
