@@ -5,18 +5,39 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /** One embedded Spark context per test JVM (starting one takes seconds), local[2], no UI. */
 final class SparkTestContext {
+  /** Spark's own --add-opens list (jobs/spark-opens.txt), for executor JVMs. */
+  static final java.util.List<String> OPENS = readOpens();
+
   private static JavaSparkContext context;
+
+  private static java.util.List<String> readOpens() {
+    try {
+      return java.nio.file.Files.readAllLines(java.nio.file.Path.of("jobs/spark-opens.txt"))
+          .stream().map(String::trim).filter(l -> !l.isEmpty()).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Stops the shared context (a test that needs another master); get() starts a new one. */
+  static synchronized void stop() {
+    if (context != null) {
+      context.stop();
+      context = null;
+    }
+  }
 
   private SparkTestContext() {}
 
   static synchronized JavaSparkContext get() {
-    if (context == null) {
+    if (context == null || context.sc().isStopped()) {
       SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("poevi-tests")
           .set("spark.ui.enabled", "false")
           .set("spark.driver.host", "127.0.0.1")
           .set("spark.driver.bindAddress", "127.0.0.1");
       context = new JavaSparkContext(conf);
-      Runtime.getRuntime().addShutdownHook(new Thread(context::stop));
+      JavaSparkContext started = context;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
     }
     return context;
   }
