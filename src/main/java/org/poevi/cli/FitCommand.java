@@ -22,6 +22,8 @@ import org.poevi.fit.TraceRow;
 import org.poevi.io.AtomicFiles;
 import org.poevi.math.LogMeanEstimate;
 import org.poevi.target.ExactTarget;
+import org.poevi.spark.SparkContexts;
+import org.poevi.spark.SparkScoreEvaluator;
 import org.poevi.target.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,27 +53,38 @@ final class FitCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master; this build fits on the local JVM only (local or local[*])")
+      description = "Spark master (spark.master; default local[*], an embedded Spark), e.g."
+          + " spark://127.0.0.1:7077, or none to fit on this JVM alone")
   String master;
 
   @Override
   public Integer call() {
-    if (master != null && !master.startsWith("local")) {
-      throw new InvalidInputException("--master " + master + ": this build fits on the local"
-          + " JVM only; distributed fitting on Spark is issue #4");
-    }
     FitConfig fitConfig = FitConfig.load(config, overrides);
     FitSettings settings = fitConfig.settings();
     ExactTarget target = Targets.fromConfig(fitConfig.resolved().getConfig("target"));
     Path dir = out != null ? out : Path.of(fitConfig.outputDir());
     SampleCommand.prepareOutputDirectory(dir);
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf("poevi fit: target %s (D = %d), objective %s, %d threads%n", target.name(),
-        target.dim(), settings.objective().label(), settings.threads());
-    stdout.flush();
-    FitResult result = PoeFitter.fit(target, settings,
-        new LocalScoreEvaluator(target, settings.threads()), OjAlgoQpSolver.create(),
-        new ConsoleProgress(stdout));
+    String sparkMaster = master != null ? master : fitConfig.sparkMaster();
+    int partitions = fitConfig.sparkPartitions();
+    FitResult result;
+    if ("none".equals(sparkMaster)) {
+      stdout.printf("poevi fit: target %s (D = %d), objective %s, %d threads%n", target.name(),
+          target.dim(), settings.objective().label(), settings.threads());
+      stdout.flush();
+      result = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target,
+          settings.threads()), OjAlgoQpSolver.create(), new ConsoleProgress(stdout));
+    } else {
+      try (SparkContexts spark = SparkContexts.acquire(sparkMaster, "poevi fit "
+          + target.name())) {
+        stdout.printf("poevi fit: target %s (D = %d), objective %s, Spark %s, %d partitions%n",
+            target.name(), target.dim(), settings.objective().label(),
+            spark.context().master(), partitions);
+        stdout.flush();
+        result = PoeFitter.fit(target, settings, new SparkScoreEvaluator(spark.context(), target,
+            partitions), OjAlgoQpSolver.create(), new ConsoleProgress(stdout));
+      }
+    }
 
     LogMeanEstimate logC = result.normalizer().chosenEstimate();
     PoeModel model = new PoeModel(result.parameterNames(), result.family(),

@@ -155,6 +155,28 @@ final class FitConfig {
     }
   }
 
+  /** spark.master: a Spark master URL, or "none". */
+  String sparkMaster() {
+    try {
+      return resolved.getString("spark.master");
+    } catch (ConfigException e) {
+      throw new InvalidInputException("configuration: " + oneLine(e));
+    }
+  }
+
+  /** spark.partitions, at least 1. */
+  int sparkPartitions() {
+    try {
+      int p = resolved.getInt("spark.partitions");
+      if (p < 1) {
+        throw new InvalidInputException("spark.partitions must be >= 1, got " + p);
+      }
+      return p;
+    } catch (ConfigException e) {
+      throw new InvalidInputException("configuration: " + oneLine(e));
+    }
+  }
+
   String outputDir() {
     try {
       return resolved.getString("output.dir");

@@ -22,7 +22,7 @@ import org.poevi.family.ModelJson;
 class FitCommandTest {
   private static final String[] SMALL = {"experts.count=8", "experts.gaussian-rounds=2",
       "experts.gaussian-draws=2000", "experts.mode-starts=4", "fit.iterations=2",
-      "fit.batch-size=600", "output.draws=1000"};
+      "fit.batch-size=600", "output.draws=1000", "spark.master=none"};
 
   @TempDir
   Path dir;
@@ -93,6 +93,23 @@ class FitCommandTest {
         Files.readAllBytes(two.resolve("draws.csv")));
   }
 
+  /** On Spark (embedded, or the test JVM's running context) the fit is the one without Spark. */
+  @Test
+  void fitOnSparkIsTheFitWithoutSpark() throws IOException {
+    Path conf = config("target { type = banana }\n");
+    Path alone = dir.resolve("alone");
+    Path spark = dir.resolve("spark");
+    assertEquals(0, fit(conf, alone).exitCode());
+    Run r = fit(conf, spark, "spark.master=\"local[2]\"",
+        "spark.partitions=3");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("Spark local"), r.out());
+    assertArrayEquals(Files.readAllBytes(alone.resolve("model.json")),
+        Files.readAllBytes(spark.resolve("model.json")));
+    assertArrayEquals(Files.readAllBytes(alone.resolve("draws.csv")),
+        Files.readAllBytes(spark.resolve("draws.csv")));
+  }
+
   @Test
   void badConfigurationsGetOneLineErrors() throws IOException {
     Path out = dir.resolve("bad");
@@ -115,8 +132,8 @@ class FitCommandTest {
         "fit.method");
     assertUserError(run("fit", dir.resolve("missing.conf").toString()), "does not exist");
     assertUserError(fit(config("target { type = banana \n"), out), "configuration file");
-    assertUserError(fit(config("target { type = banana }\n"), out, "--master",
-        "spark://x:7077"), "--master");
+    assertUserError(fit(config("target { type = banana }\n"), out, "spark.partitions=0"),
+        "spark.partitions");
     assertFalse(Files.exists(out.resolve("model.json")));
   }
 
