@@ -28,6 +28,8 @@ public final class SparkContexts implements AutoCloseable {
       // An embedded Spark talks to itself only.
       conf.setIfMissing("spark.driver.host", "127.0.0.1")
           .setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    } else {
+      shipOwnCode(conf);
     }
     long before = System.currentTimeMillis();
     try {
@@ -43,6 +45,29 @@ public final class SparkContexts implements AutoCloseable {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
       throw new InvalidInputException("--master " + master + ": " + message.lines().findFirst()
           .orElse(message));
+    }
+  }
+
+  /**
+   * Executors of a cluster need poevi's own classes (the cluster provides Spark and, for
+   * jobs/cluster, the other libraries): a jar is shipped with spark.jars; a classes directory
+   * (jobs/poevi from a build tree) is put on the executors' class path, which works for clusters
+   * on this machine. spark-submit sets spark.jars itself, and then nothing is added.
+   */
+  private static void shipOwnCode(SparkConf conf) {
+    if (conf.contains("spark.jars") || conf.contains("spark.executor.extraClassPath")) {
+      return;
+    }
+    try {
+      java.nio.file.Path code = java.nio.file.Path.of(SparkContexts.class.getProtectionDomain()
+          .getCodeSource().getLocation().toURI());
+      if (code.toString().endsWith(".jar")) {
+        conf.set("spark.jars", code.toString());
+      } else {
+        conf.set("spark.executor.extraClassPath", code.toString());
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // No code source: leave it to the user's spark.jars.
     }
   }
 
