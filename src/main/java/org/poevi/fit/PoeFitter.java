@@ -101,7 +101,7 @@ public final class PoeFitter {
   }
 
   private FitResult run() {
-    progress.phase("mode search (" + settings.modeStarts() + " L-BFGS starts)");
+    stage("mode search (" + settings.modeStarts() + " L-BFGS starts)");
     List<ModeFinder.Mode> modes = ModeFinder.find(target, settings.modeStarts(),
         settings.startScale(), streams, settings.threads(), directEvaluations);
     ModeFinder.Mode best = modes.get(0);
@@ -109,7 +109,7 @@ public final class PoeFitter {
     double[] range = Hessians.eigenRange(h, dim);
     double[] laplace = Cholesky.inverse(Hessians.floored(h, dim,
         Math.max(1e-8 * Math.abs(range[1]), 1e-12)), dim);
-    progress.phase("preliminary Gaussian (" + settings.gaussianRounds() + " rounds of "
+    stage("preliminary Gaussian (" + settings.gaussianRounds() + " rounds of "
         + settings.gaussianDraws() + " draws)");
     GaussianFit gaussian = GaussianFit.of(evaluator, dim, best.location(), laplace,
         settings.gaussianRounds(), settings.gaussianDraws(), streams, settings.threads());
@@ -146,7 +146,7 @@ public final class PoeFitter {
         }
       }
     } else {
-      progress.phase("expert pool");
+      stage("expert pool");
       pool = ExpertPool.build(target, modes, gaussian, new ExpertPool.Settings(
           settings.placement(), settings.locations(), settings.plannedAlpha(), settings.widths(),
           settings.broadFactors(), settings.hessianFloor()), streams, settings.threads(),
@@ -157,7 +157,7 @@ public final class PoeFitter {
     int k = pool.experts().size();
     List<TraceRow> trace = new ArrayList<>();
     List<double[]> alphaPath = new ArrayList<>();
-    progress.phase("fitting alpha (" + settings.objective().label() + ", " + k + " experts)");
+    stage("fitting alpha (" + settings.objective().label() + ", " + k + " experts)");
     FitResult.StopReason stop = settings.objective() == Objective.UNDER_P
         ? underP(pool, gaussian, population, alpha, minSum, trace, alphaPath)
         : underQ(pool, alpha, minSum, trace, alphaPath);
@@ -166,7 +166,7 @@ public final class PoeFitter {
       warnings.add("the fit did not converge: " + stop.label() + " after " + trace.size()
           + " iterations");
     }
-    progress.phase("final draws and normaliser");
+    stage("final draws and normaliser");
     // The z-space normaliser also draws from the target's bulk (the under-p proposal): a fitted
     // q holds its mass there, even when its own sampler is drawn to a spike elsewhere.
     ValidatedSampler.Outcome outcome = ValidatedSampler.sample(family, SampleOptions.builder()
@@ -184,6 +184,12 @@ public final class PoeFitter {
     return new FitResult(family, pool.kinds(), target.parameterNames(), List.copyOf(trace),
         List.copyOf(alphaPath), stop,
         sample, normalizer, khat, evaluations, seconds(), modes.size(), List.copyOf(warnings));
+  }
+
+  /** A phase of the fit: reported to the user and named on the evaluator's jobs. */
+  private void stage(String description) {
+    progress.phase(description);
+    evaluator.stage(description);
   }
 
   private double seconds() {
@@ -224,7 +230,7 @@ public final class PoeFitter {
           + " weighted batches", ess, b));
       return null;
     }
-    progress.phase("population of " + b + " MALA chains (at least " + settings.moveBurnIn()
+    stage("population of " + b + " MALA chains (at least " + settings.moveBurnIn()
         + " burn-in steps)");
     ResampleMove mover = new ResampleMove(evaluator, dim, gaussian.covariance(), streams,
         settings.threads());
@@ -308,6 +314,7 @@ public final class PoeFitter {
     double[] scores = population == null ? new double[b * dim] : population.scores();
     double[] logW = new double[b];
     for (int t = 1; t <= settings.iterations(); t++) {
+      evaluator.stage("iteration " + t + " (under p)");
       double tau;
       ResampleMove.Moves moves = new ResampleMove.Moves(Double.NaN, Double.NaN);
       double ess;
@@ -411,6 +418,7 @@ public final class PoeFitter {
     double[] logP = new double[b];
     double[] scores = new double[b * dim];
     for (int t = 1; t <= settings.iterations(); t++) {
+      evaluator.stage("iteration " + t + " (under q)");
       double qTau = batchTemper(pool.experts(), alpha);
       ProductOfExperts family = ProductOfExperts.of(pool.experts(), scaledCopy(alpha, qTau));
       FeynmanSampler.WeightedDraws batch = FeynmanSampler.of(family).weighted(streams, t, b,

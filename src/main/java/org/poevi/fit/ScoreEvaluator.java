@@ -27,6 +27,12 @@ public interface ScoreEvaluator {
     return ScoreAccumulation.accumulate(experts, z, scores, logWeights, n, dim, threads);
   }
 
+  /**
+   * What the fit is doing, for the evaluations that follow (e.g. "iteration 3"): a distributed
+   * evaluator names its jobs with it (the Spark UI then shows the fit's progress). No-op here.
+   */
+  default void stage(String description) {}
+
   /** Number of (log density, score) evaluations made so far. */
   long evaluations();
 }

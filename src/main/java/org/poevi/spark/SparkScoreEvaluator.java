@@ -37,6 +37,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
   private final Target target;
   private final int partitions;
   private final AtomicLong evaluations = new AtomicLong();
+  private volatile String stage = "";
 
   /**
    * @param partitions how many partitions the blocks are spread over (never changes the result)
@@ -60,7 +61,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     }
     Broadcast<double[]> shared = sc.broadcast(Arrays.copyOf(points, n * dim));
     Target t = target;
-    sc.setJobDescription("poevi: target " + target.name() + " at " + n + " points");
+    sc.setJobDescription("poevi " + stage + ": target " + target.name() + " at " + n
+        + " points");
     try {
       JavaRDD<Integer> rdd = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks, 1)));
       List<Tuple3<Integer, double[], double[]>> results = rdd.map(b -> {
@@ -112,7 +114,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     }
     Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts),
         Arrays.copyOf(z, n * dim), Arrays.copyOf(scores, n * dim), Arrays.copyOf(logWeights, n)});
-    sc.setJobDescription("poevi: score sums over " + k + " experts at " + n + " points");
+    sc.setJobDescription("poevi " + stage + ": score sums over " + k + " experts at " + n
+        + " points");
     try {
       BlockSums sums = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks, 1)))
           .treeAggregate(new BlockSums(), (acc, b) -> {
@@ -150,6 +153,11 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     }
     return new IllegalStateException("Spark job failed: " + message.lines().findFirst()
         .orElse(message), e);
+  }
+
+  @Override
+  public void stage(String description) {
+    stage = description;
   }
 
   @Override

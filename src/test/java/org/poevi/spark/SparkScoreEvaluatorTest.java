@@ -113,14 +113,42 @@ class SparkScoreEvaluatorTest {
 
   /** A whole fit with the target evaluated on Spark gives the local fit's α and draws exactly. */
   @Test
-  void aFitOnSparkIsTheLocalFit() {
+  void aFitOnSparkIsTheLocalFit() throws InterruptedException {
     BananaTarget target = BananaTarget.of(2);
     FitSettings settings = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
         .modeStarts(4).locations(8).iterations(3).batchSize(600).outputDraws(1000).build();
     FitResult local = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
         OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
-    FitResult spark = PoeFitter.fit(target, settings, new SparkScoreEvaluator(
-        SparkTestContext.get(), target, 3), OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    java.util.Set<String> descriptions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    org.apache.spark.scheduler.SparkListener listener =
+        new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+            String d = job.properties().getProperty("spark.job.description");
+            if (d != null) {
+              descriptions.add(d);
+            }
+          }
+        };
+    SparkTestContext.get().sc().addSparkListener(listener);
+    FitResult spark;
+    try {
+      spark = PoeFitter.fit(target, settings, new SparkScoreEvaluator(SparkTestContext.get(),
+          target, 3), OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+      // Jobs are named after the fit's stage and iteration (the Spark UI shows progress); the
+      // listener bus is asynchronous, so wait for it up to 10 s.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (descriptions.stream().noneMatch(d -> d.startsWith("poevi iteration 3"))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } finally {
+      SparkTestContext.get().sc().removeSparkListener(listener);
+    }
+    assertTrue(descriptions.stream().anyMatch(d -> d.startsWith("poevi iteration 3 (under p):")
+        && d.contains("score sums")), descriptions.toString());
+    assertTrue(descriptions.stream().anyMatch(d -> d.startsWith("poevi preliminary Gaussian")),
+        descriptions.toString());
     assertArrayEquals(local.family().alpha(), spark.family().alpha());
     assertArrayEquals(local.draws().draws(), spark.draws().draws());
     assertEquals(local.scoreEvaluations(), spark.scoreEvaluations());
