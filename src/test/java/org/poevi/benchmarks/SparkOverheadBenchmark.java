@@ -1,0 +1,85 @@
+package org.poevi.benchmarks;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.poevi.family.Expert;
+import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.fit.RandomExperts;
+import org.poevi.fit.ScoreEvaluator;
+import org.poevi.fit.ScoreSums;
+import org.poevi.math.RandomStreams;
+import org.poevi.spark.SparkScoreEvaluator;
+import org.poevi.target.SinhArcsinhTarget;
+
+/**
+ * Issue #4's Spark overhead: one under-p iteration's distributed work (the target's log density
+ * and scores at B points, then the QP's sums over K experts) with the local multi-threaded
+ * evaluator against the Spark evaluator in local[2], at B = 10⁴, K = 64, D = 10 (sinh-arcsinh).
+ *
+ * <pre>jobs/bench -f 1 -wi 3 -w 3s -i 5 -r 3s SparkOverheadBenchmark</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class SparkOverheadBenchmark {
+  private static final int B = 10_000;
+  private static final int K = 64;
+  private static final int D = 10;
+
+  @Param({"local-threads", "spark-local[2]"})
+  public String evaluator;
+
+  private JavaSparkContext sc;
+  private ScoreEvaluator eval;
+  private List<Expert> experts;
+  private double[] z;
+  private final double[] logP = new double[B];
+  private final double[] scores = new double[B * D];
+  private final double[] logW = new double[B];
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    SinhArcsinhTarget target = SinhArcsinhTarget.of(D);
+    UniformRandomProvider rng = RandomStreams.of(1).stream(1);
+    experts = RandomExperts.of(rng, D, K);
+    z = new double[B * D];
+    for (int i = 0; i < B; i++) {
+      target.sample(rng, z, i * D);
+    }
+    if (evaluator.startsWith("spark")) {
+      sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("bench")
+          .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+          .set("spark.driver.bindAddress", "127.0.0.1"));
+      sc.setLogLevel("WARN");
+      eval = new SparkScoreEvaluator(sc, target, 8);
+    } else {
+      eval = new LocalScoreEvaluator(target, 2);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    if (sc != null) {
+      sc.stop();
+    }
+  }
+
+  @Benchmark
+  public ScoreSums iteration() {
+    eval.evaluate(z, B, logP, scores);
+    return eval.accumulate(experts, z, scores, logW, B, D, 2);
+  }
+}
