@@ -65,7 +65,9 @@ final class FitCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of(fitConfig.outputDir());
     SampleCommand.prepareOutputDirectory(dir);
     PrintWriter stdout = spec.commandLine().getOut();
-    String sparkMaster = master != null ? master : fitConfig.sparkMaster();
+    // --master, else spark-submit's master (it sets the spark.master property), else spark.master.
+    String sparkMaster = master != null ? master
+        : System.getProperty("spark.master", fitConfig.sparkMaster());
     int partitions = fitConfig.sparkPartitions();
     FitResult result;
     if ("none".equals(sparkMaster)) {
