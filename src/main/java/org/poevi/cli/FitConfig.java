@@ -95,51 +95,51 @@ final class FitConfig {
   }
 
   FitSettings settings() {
-    try {
-      String method = resolved.getString("fit.method");
-      if (!"poe".equals(method)) {
-        throw new InvalidInputException("fit.method " + method + " is not available: only poe"
-            + " (the baselines advi-fullrank, advi-meanfield and bam are issue #6)");
-      }
-      int threads = resolved.getInt("fit.threads");
-      if (threads < 0) {
-        throw new InvalidInputException("fit.threads must be >= 0 (0 = all cores), got "
-            + threads);
-      }
-      return FitSettings.builder()
-          .objective(Objective.parse(resolved.getString("fit.objective")))
-          .iterations(resolved.getInt("fit.iterations"))
-          .batchSize(resolved.getInt("fit.batch-size"))
-          .seed(resolved.getLong("fit.seed"))
-          .threads(threads == 0 ? BlockParallel.defaultThreads() : threads)
-          .eta(resolved.getDouble("fit.eta"))
-          .sumSlack(resolved.getDouble("fit.sum-slack"))
-          .tolerance(resolved.getDouble("fit.tolerance"))
-          .proposalDof(resolved.getDouble("fit.proposal-dof"))
-          .proposalScale(resolved.getDouble("fit.proposal-scale"))
-          .minEssFraction(resolved.getDouble("fit.min-ess-fraction"))
-          .growthCap(resolved.getDouble("fit.growth-cap"))
-          .essFloor(resolved.getDouble("fit.ess-floor"))
-          .population(PopulationMode.parse(resolved.getString("fit.population")))
-          .moveSteps(resolved.getInt("fit.move-steps"))
-          .moveBurnIn(resolved.getInt("fit.move-burn-in"))
-          .qTemper(resolved.getDouble("fit.q-temper"))
-          .locations(resolved.getInt("experts.count"))
-          .placement(ExpertPool.Placement.parse(resolved.getString("experts.placement")))
-          .widths(doubles("experts.widths"))
-          .plannedAlpha(resolved.getDouble("experts.planned-alpha"))
-          .broadFactors(doubles("experts.broad-factors"))
-          .hessianFloor(resolved.getDouble("experts.hessian-floor"))
-          .modeStarts(resolved.getInt("experts.mode-starts"))
-          .startScale(resolved.getDouble("experts.start-scale"))
-          .gaussianRounds(resolved.getInt("experts.gaussian-rounds"))
-          .gaussianDraws(resolved.getInt("experts.gaussian-draws"))
-          .outputDraws(resolved.getInt("output.draws"))
-          .initial(initialModel())
-          .build();
-    } catch (ConfigException e) {
-      throw new InvalidInputException("configuration: " + oneLine(e));
+    return read(this::readSettings);
+  }
+
+  private FitSettings readSettings() {
+    String method = resolved.getString("fit.method");
+    if (!"poe".equals(method)) {
+      throw new InvalidInputException("fit.method " + method + " is not available: only poe"
+          + " (the baselines advi-fullrank, advi-meanfield and bam are issue #6)");
     }
+    int threads = resolved.getInt("fit.threads");
+    if (threads < 0) {
+      throw new InvalidInputException("fit.threads must be >= 0 (0 = all cores), got "
+          + threads);
+    }
+    return FitSettings.builder()
+        .objective(Objective.parse(resolved.getString("fit.objective")))
+        .iterations(resolved.getInt("fit.iterations"))
+        .batchSize(resolved.getInt("fit.batch-size"))
+        .seed(resolved.getLong("fit.seed"))
+        .threads(threads == 0 ? BlockParallel.defaultThreads() : threads)
+        .eta(resolved.getDouble("fit.eta"))
+        .sumSlack(resolved.getDouble("fit.sum-slack"))
+        .tolerance(resolved.getDouble("fit.tolerance"))
+        .proposalDof(resolved.getDouble("fit.proposal-dof"))
+        .proposalScale(resolved.getDouble("fit.proposal-scale"))
+        .minEssFraction(resolved.getDouble("fit.min-ess-fraction"))
+        .growthCap(resolved.getDouble("fit.growth-cap"))
+        .essFloor(resolved.getDouble("fit.ess-floor"))
+        .population(PopulationMode.parse(resolved.getString("fit.population")))
+        .moveSteps(resolved.getInt("fit.move-steps"))
+        .moveBurnIn(resolved.getInt("fit.move-burn-in"))
+        .qTemper(resolved.getDouble("fit.q-temper"))
+        .locations(resolved.getInt("experts.count"))
+        .placement(ExpertPool.Placement.parse(resolved.getString("experts.placement")))
+        .widths(doubles("experts.widths"))
+        .plannedAlpha(resolved.getDouble("experts.planned-alpha"))
+        .broadFactors(doubles("experts.broad-factors"))
+        .hessianFloor(resolved.getDouble("experts.hessian-floor"))
+        .modeStarts(resolved.getInt("experts.mode-starts"))
+        .startScale(resolved.getDouble("experts.start-scale"))
+        .gaussianRounds(resolved.getInt("experts.gaussian-rounds"))
+        .gaussianDraws(resolved.getInt("experts.gaussian-draws"))
+        .outputDraws(resolved.getInt("output.draws"))
+        .initial(initialModel())
+        .build();
   }
 
   /** The model named by experts.from (a model.json), or null when the key is empty. */
@@ -157,29 +157,26 @@ final class FitConfig {
 
   /** spark.master: a Spark master URL, or "none". */
   String sparkMaster() {
-    try {
-      return resolved.getString("spark.master");
-    } catch (ConfigException e) {
-      throw new InvalidInputException("configuration: " + oneLine(e));
-    }
+    return read(() -> resolved.getString("spark.master"));
   }
 
   /** spark.partitions, at least 1. */
   int sparkPartitions() {
-    try {
-      int p = resolved.getInt("spark.partitions");
-      if (p < 1) {
-        throw new InvalidInputException("spark.partitions must be >= 1, got " + p);
-      }
-      return p;
-    } catch (ConfigException e) {
-      throw new InvalidInputException("configuration: " + oneLine(e));
+    int p = read(() -> resolved.getInt("spark.partitions"));
+    if (p < 1) {
+      throw new InvalidInputException("spark.partitions must be >= 1, got " + p);
     }
+    return p;
   }
 
   String outputDir() {
+    return read(() -> resolved.getString("output.dir"));
+  }
+
+  /** A read of the resolved configuration, with a wrong type as a one-line user error. */
+  private static <T> T read(java.util.function.Supplier<T> reader) {
     try {
-      return resolved.getString("output.dir");
+      return reader.get();
     } catch (ConfigException e) {
       throw new InvalidInputException("configuration: " + oneLine(e));
     }

@@ -305,7 +305,7 @@ public final class PoeFitter {
       List<double[]> alphaPath) {
     int k = alpha.length;
     int b = population == null ? settings.batchSize() : population.logP().length;
-    MultivariateT proposal = proposal(gaussian);
+    MultivariateT proposal = population == null ? proposal(gaussian) : null;
     double[] gramSum = new double[k * k];
     double[] crossSum = new double[k];
     double scoreNormSum = 0;

@@ -125,21 +125,8 @@ final class ResampleMove {
     if (!any) {
       throw new IllegalArgumentException("no point has a positive weight");
     }
-    UniformRandomProvider rng = streams.stream(RandomStreams.MOVE, key, -1);
-    int[] counts = Resampling.systematicCounts(logW, n, n, rng);
-    int[] order = new int[n];
-    int next = 0;
-    for (int i = 0; i < n; i++) {
-      for (int c = 0; c < counts[i]; c++) {
-        order[next++] = i;
-      }
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int tmp = order[i];
-      order[i] = order[j];
-      order[j] = tmp;
-    }
+    int[] order = Resampling.shuffledAncestors(logW, n, n,
+        streams.stream(RandomStreams.MOVE, key, -1));
     double[] z0 = z.clone();
     double[] p0 = logP.clone();
     double[] s0 = scores.clone();

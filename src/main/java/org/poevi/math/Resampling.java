@@ -47,6 +47,30 @@ public final class Resampling {
     return counts;
   }
 
+  /**
+   * The ancestors of {@code draws} systematic-resampling tickets over exp(logWeights[0, n)), in
+   * shuffled order (so that copies of one point are not adjacent), for callers that move several
+   * arrays along with each point.
+   */
+  public static int[] shuffledAncestors(double[] logWeights, int n, int draws,
+      UniformRandomProvider rng) {
+    int[] counts = systematicCounts(logWeights, n, draws, rng);
+    int[] order = new int[draws];
+    int next = 0;
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < counts[i]; c++) {
+        order[next++] = i;
+      }
+    }
+    for (int i = draws - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    return order;
+  }
+
   /** Fisher–Yates shuffle of the first n rows (of dim numbers each) of a row-major array. */
   public static void shuffleRows(double[] rows, int n, int dim, UniformRandomProvider rng) {
     double[] tmp = new double[dim];

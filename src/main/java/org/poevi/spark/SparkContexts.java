@@ -1,5 +1,13 @@
 package org.poevi.spark;
 
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -32,6 +40,10 @@ public final class SparkContexts implements AutoCloseable {
       shipOwnCode(conf);
     }
     long before = System.currentTimeMillis();
+    // A context that fails to start logs the error with a stack trace (and its metrics system a
+    // warning) before throwing; the user gets it as one line below instead, so Spark's start-up
+    // log is muted meanwhile.
+    Runnable unmute = mute("org.apache.spark", SparkContext.class.getName());
     try {
       // getOrCreate returns the running context if there is one; a context that started before
       // this call is not ours to stop.
@@ -45,6 +57,8 @@ public final class SparkContexts implements AutoCloseable {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
       throw new InvalidInputException("--master " + master + ": " + message.lines().findFirst()
           .orElse(message));
+    } finally {
+      unmute.run();
     }
   }
 
@@ -69,6 +83,33 @@ public final class SparkContexts implements AutoCloseable {
     } catch (java.net.URISyntaxException | RuntimeException e) {
       // No code source: leave it to the user's spark.jars.
     }
+  }
+
+  /**
+   * Turns the given log4j loggers off; the returned action restores exactly the configuration
+   * before (a logger that had no configuration of its own gets none back, so it keeps following
+   * its parent, e.g. a later {@code setLogLevel}).
+   */
+  private static Runnable mute(String... names) {
+    LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+    Configuration config = ctx.getConfiguration();
+    Map<String, Level> own = new HashMap<>();
+    for (String name : names) {
+      LoggerConfig lc = config.getLoggerConfig(name);
+      own.put(name, lc.getName().equals(name) ? lc.getLevel() : null);
+      Configurator.setLevel(name, Level.OFF);
+    }
+    return () -> {
+      Configuration now = ctx.getConfiguration();
+      for (var e : own.entrySet()) {
+        if (e.getValue() != null) {
+          Configurator.setLevel(e.getKey(), e.getValue());
+        } else {
+          now.removeLogger(e.getKey());
+        }
+      }
+      ctx.updateLoggers();
+    };
   }
 
   public JavaSparkContext context() {

@@ -99,7 +99,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
   /**
    * The QP's sums reduced on the executors: the experts, points, scores and weights are broadcast,
    * each task folds its blocks (BLAS-3, as on one JVM) into {@link BlockSums} keyed by block
-   * index, and {@code treeAggregate} unions them; the driver folds the blocks in index order, so
+   * index, and {@code treeReduce} unions them; the driver folds the blocks in index order, so
    * the result is bit-identical to {@link ScoreEvaluator}'s local default for any partitioning.
    */
   @Override
@@ -117,15 +117,24 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     sc.setJobDescription("poevi " + stage + ": score sums over " + k + " experts at " + n
         + " points");
     try {
+      // One task per partition folds its blocks with scratch allocated once (Q block and its
+      // stack are the large arrays); treeReduce then unions the partitions' BlockSums.
       BlockSums sums = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks, 1)))
-          .treeAggregate(new BlockSums(), (acc, b) -> {
+          .mapPartitions(indices -> {
             Object[] data = shared.value();
             @SuppressWarnings("unchecked")
             List<Expert> ex = (List<Expert>) data[0];
-            return acc.add(b, ScoreAccumulation.block(b, block, new QMatrixBlock(ex, block),
-                new double[block * dim * k], new double[block * dim], (double[]) data[1],
-                (double[]) data[2], (double[]) data[3], n, dim, k));
-          }, BlockSums::merge);
+            QMatrixBlock q = new QMatrixBlock(ex, block);
+            double[] stacked = new double[block * dim * k];
+            double[] scratch = new double[block * dim];
+            BlockSums acc = new BlockSums();
+            while (indices.hasNext()) {
+              int b = indices.next();
+              acc.add(b, ScoreAccumulation.block(b, block, q, stacked, scratch, (double[]) data[1],
+                  (double[]) data[2], (double[]) data[3], n, dim, k));
+            }
+            return java.util.List.of(acc).iterator();
+          }).treeReduce(BlockSums::merge);
       return sums.total(k);
     } catch (Exception e) {
       throw unwrap(e);

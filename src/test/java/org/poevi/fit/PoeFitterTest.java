@@ -24,7 +24,10 @@ class PoeFitterTest {
    * The realisable case: the target is a product of t experts and the pool holds exactly its
    * experts, so Q α* = ∇log p at every point, G α* = h for every batch, and the proximal iteration
    * contracts to α* with no noise floor (SPEC §3's theorem with δ = 0). Every objective reaches
-   * ‖α − α*‖ ≤ 0.05‖α*‖, and the error falls geometrically: every step shrinks it.
+   * ‖α − α*‖ ≤ 0.05‖α*‖, and the error falls geometrically: every step shrinks it. Because
+   * G α* = h holds whatever the points are, this checks each variant's plumbing (batches, sums,
+   * QP, proximal steps), not the distribution of its points: ResampleMoveTest does that for the
+   * MALA population, FeynmanSamplerTest for draws from q.
    */
   @Test
   void realisableTargetConvergesGeometrically() throws Exception {
