@@ -21,9 +21,14 @@ import org.poevi.fit.PoeFitter;
 import org.poevi.fit.TraceRow;
 import org.poevi.io.AtomicFiles;
 import org.poevi.math.LogMeanEstimate;
-import org.poevi.target.ExactTarget;
 import org.poevi.spark.SparkContexts;
 import org.poevi.spark.SparkScoreEvaluator;
+import org.poevi.fit.ScoreEvaluator;
+import org.poevi.spark.SparkRowData;
+import org.poevi.target.BatchTarget;
+import org.poevi.target.InMemoryRowData;
+import org.poevi.target.LogisticRegressionTarget;
+import org.poevi.target.Target;
 import org.poevi.target.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,7 +66,9 @@ final class FitCommand implements Callable<Integer> {
   public Integer call() {
     FitConfig fitConfig = FitConfig.load(config, overrides);
     FitSettings settings = fitConfig.settings();
-    ExactTarget target = Targets.fromConfig(fitConfig.resolved().getConfig("target"));
+    com.typesafe.config.Config targetConfig = fitConfig.resolved().getConfig("target");
+    // Checks every target key before anything starts; a data target's rows are not built yet.
+    Target target = Targets.build(targetConfig, Targets.UNLOADED);
     Path dir = out != null ? out : Path.of(fitConfig.outputDir());
     SampleCommand.prepareOutputDirectory(dir);
     PrintWriter stdout = spec.commandLine().getOut();
@@ -71,20 +78,41 @@ final class FitCommand implements Callable<Integer> {
     int partitions = fitConfig.sparkPartitions();
     FitResult result;
     if ("none".equals(sparkMaster)) {
-      stdout.printf("poevi fit: target %s (D = %d), objective %s, %d threads%n", target.name(),
-          target.dim(), settings.objective().label(), settings.threads());
+      target = Targets.build(targetConfig, data -> InMemoryRowData.of(data, settings.threads()));
+      stdout.printf("poevi fit: target %s (D = %d%s), objective %s, %d threads%n", target.name(),
+          target.dim(), rowsNote(target), settings.objective().label(), settings.threads());
       stdout.flush();
       result = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target,
           settings.threads()), OjAlgoQpSolver.create(), new ConsoleProgress(stdout));
     } else {
       try (SparkContexts spark = SparkContexts.acquire(sparkMaster, "poevi fit "
           + target.name())) {
-        stdout.printf("poevi fit: target %s (D = %d), objective %s, Spark %s, %d partitions%n",
-            target.name(), target.dim(), settings.objective().label(),
-            spark.context().master(), partitions);
-        stdout.flush();
-        result = PoeFitter.fit(target, settings, new SparkScoreEvaluator(spark.context(), target,
-            partitions), OjAlgoQpSolver.create(), new ConsoleProgress(stdout));
+        List<SparkRowData> cached = new ArrayList<>();
+        try {
+          if (Targets.isDataTarget(targetConfig)) {
+            stdout.printf("poevi fit: generating the data on Spark %s ...%n",
+                spark.context().master());
+            stdout.flush();
+          }
+          target = Targets.build(targetConfig, data -> {
+            SparkRowData rows = SparkRowData.generate(spark.context(), data, partitions);
+            cached.add(rows);
+            return rows;
+          });
+          stdout.printf("poevi fit: target %s (D = %d%s), objective %s, Spark %s, %d partitions%n",
+              target.name(), target.dim(), rowsNote(target), settings.objective().label(),
+              spark.context().master(), partitions);
+          stdout.flush();
+          // A posterior over data is evaluated a batch at a time over its cached rows (the rows
+          // never move); other targets have their points spread over the executors.
+          ScoreEvaluator evaluator = target instanceof BatchTarget
+              ? new LocalScoreEvaluator(target, settings.threads())
+              : new SparkScoreEvaluator(spark.context(), target, partitions);
+          result = PoeFitter.fit(target, settings, evaluator, OjAlgoQpSolver.create(),
+              new ConsoleProgress(stdout));
+        } finally {
+          cached.forEach(SparkRowData::close);
+        }
       }
     }
 
@@ -137,7 +165,12 @@ final class FitCommand implements Callable<Integer> {
     };
   }
 
-  private ObjectNode summary(FitConfig fitConfig, ExactTarget target, FitSettings settings,
+  /** ", N rows" for a posterior over data. */
+  private static String rowsNote(Target target) {
+    return target instanceof LogisticRegressionTarget t ? ", " + t.data().rows() + " rows" : "";
+  }
+
+  private ObjectNode summary(FitConfig fitConfig, Target target, FitSettings settings,
       FitResult result) {
     ObjectNode root = JsonOutput.object();
     root.put("command", "fit");

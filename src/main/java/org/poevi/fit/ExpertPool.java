@@ -79,16 +79,9 @@ public record ExpertPool(List<Expert> experts, List<String> kinds) {
         ? bulkLocations(gaussian, settings.locations(), dim,
             streams.stream(RandomStreams.POOL, 0))
         : jitteredLocations(modes, settings.locations(), settings.widths(), dim, floor, streams);
-    double[][] hessians = new double[locations.length][];
-    long[] counts = new long[locations.length];
-    BlockParallel.forEach(locations.length, threads, () -> null, (i, unused) -> {
-      long[] used = new long[1];
-      hessians[i] = Hessians.floored(Hessians.negativeHessian(target, locations[i], used), dim,
-          floor);
-      counts[i] = used[0];
-    });
-    for (long c : counts) {
-      evaluations[0] += c;
+    double[][] hessians = Hessians.negativeHessians(target, locations, threads, evaluations);
+    for (int i = 0; i < hessians.length; i++) {
+      hessians[i] = Hessians.floored(hessians[i], dim, floor);
     }
     for (int i = 0; i < locations.length; i++) {
       if (settings.placement() == Placement.BULK) {

@@ -3,10 +3,14 @@ package org.poevi.fit;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.poevi.math.BlockParallel;
+import org.poevi.target.BatchTarget;
 import org.poevi.target.Target;
 import org.poevi.target.TargetEvaluationException;
 
-/** Evaluates a target on the threads of this JVM, in blocks of points. */
+/**
+ * Evaluates a target on the threads of this JVM, in blocks of points; a {@link BatchTarget} (e.g.
+ * a posterior whose data lives on Spark executors) gets the whole batch at once.
+ */
 public final class LocalScoreEvaluator implements ScoreEvaluator {
   private static final int BLOCK = 256;
 
@@ -21,6 +25,11 @@ public final class LocalScoreEvaluator implements ScoreEvaluator {
 
   @Override
   public void evaluate(double[] points, int n, double[] logDensity, double[] scores) {
+    if (target instanceof BatchTarget batch) {
+      batch.logDensities(points, n, logDensity, scores);
+      evaluations.addAndGet(n);
+      return;
+    }
     int dim = target.dim();
     int numBlocks = (n + BLOCK - 1) / BLOCK;
     BlockParallel.forEach(numBlocks, threads, () -> new double[][] {new double[dim],
@@ -34,6 +43,13 @@ public final class LocalScoreEvaluator implements ScoreEvaluator {
           }
         });
     evaluations.addAndGet(n);
+  }
+
+  @Override
+  public void stage(String description) {
+    if (target instanceof BatchTarget batch) {
+      batch.stage(description);
+    }
   }
 
   @Override

@@ -72,7 +72,7 @@ final class ModeFinder {
       if (isDuplicate(modes, r.x(), dim)) {
         continue;
       }
-      double[] h = Hessians.negativeHessian(target, r.x(), evaluations);
+      double[] h = Hessians.negativeHessians(target, new double[][] {r.x()}, 1, evaluations)[0];
       modes.add(new Mode(r.x(), -r.value(), h));
     }
     return modes;

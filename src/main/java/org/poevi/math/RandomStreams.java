@@ -25,6 +25,9 @@ public final class RandomStreams {
   public static final long BATCH = 9;
   public static final long EVALUATE = 10;
   public static final long MOVE = 11;
+  /** Synthetic data sets: one stream per row (keyed by the row's index), and one for the truth. */
+  public static final long SYNTHETIC_ROW = 12;
+  public static final long SYNTHETIC_TRUTH = 13;
 
   private final long seed;
 

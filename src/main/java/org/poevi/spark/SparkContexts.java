@@ -38,6 +38,9 @@ public final class SparkContexts implements AutoCloseable {
           .setIfMissing("spark.driver.bindAddress", "127.0.0.1");
     } else {
       shipOwnCode(conf);
+      // Executors run the data likelihoods' exp and log on the Vector API (a scalar fallback
+      // without it); a user's own executor options are left as they are.
+      conf.setIfMissing("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
     }
     long before = System.currentTimeMillis();
     // A context that fails to start logs the error with a stack trace (and its metrics system a

@@ -145,7 +145,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
   }
 
   /** A target failure on an executor as the one-line error it was there. */
-  private static RuntimeException unwrap(Exception e) {
+  static RuntimeException unwrap(Exception e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof TargetEvaluationException t) {
         return new TargetEvaluationException(t.getMessage());

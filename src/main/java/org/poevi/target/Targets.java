@@ -77,13 +77,113 @@ public final class Targets {
     return KEYS.getOrDefault(type, Set.of());
   }
 
+  /** Target types whose likelihood is a sum over data rows (SPEC §6, data-parallel). */
+  public static final List<String> DATA_TYPES = List.of("logistic-regression");
+
+  /** The keys of logistic-regression, as paths below {@code target}, with their defaults. */
+  static final Map<String, Object> LOGISTIC_DEFAULTS = Map.of(
+      "intercept", true,
+      "prior.intercept", LogisticRegressionTarget.DEFAULT_PRIOR.toString(),
+      "prior.coefficients", LogisticRegressionTarget.DEFAULT_PRIOR.toString(),
+      "data.synthetic.rows", 100000,
+      "data.synthetic.predictors", 20,
+      "data.synthetic.seed", 1);
+
+  /** Where the rows of a data-parallel target live: this JVM, or a Spark cluster. */
+  @FunctionalInterface
+  public interface DataBackend {
+    RowData rows(SyntheticLogisticData data);
+  }
+
   /**
-   * The target described by {@code target} (the {@code target} block itself, e.g.
-   * {@code config.getConfig("target")}).
+   * A backend that builds no rows: {@link #build} with it checks every key and gives the target's
+   * dimension and names; evaluating its target is an error.
+   */
+  public static final DataBackend UNLOADED = data -> new RowData() {
+    @Override
+    public long rows() {
+      return data.rows();
+    }
+
+    @Override
+    public int columns() {
+      return data.columns();
+    }
+
+    @Override
+    public double[] sums(RowLikelihood likelihood, double[] points, int n) {
+      throw new IllegalStateException("the rows of this target were not loaded");
+    }
+  };
+
+  /** Whether the {@code target} block names a data-parallel type. */
+  public static boolean isDataTarget(Config target) {
+    return target.hasPath("type") && target.getValue("type").valueType()
+        == ConfigValueType.STRING && DATA_TYPES.contains(target.getString("type"));
+  }
+
+  /**
+   * Any target: a synthetic one ({@link #fromConfig}) or a posterior over data whose rows the
+   * backend holds.
+   *
+   * @throws InvalidInputException one line naming the offending key
+   */
+  public static Target build(Config target, DataBackend backend) {
+    if (!isDataTarget(target)) {
+      return fromConfig(target);
+    }
+    Map<String, ConfigValue> flat = new java.util.HashMap<>();
+    for (Map.Entry<String, ConfigValue> e : target.entrySet()) {
+      String key = e.getKey();
+      if (!key.equals("type") && !LOGISTIC_DEFAULTS.containsKey(key)) {
+        throw new InvalidInputException("unknown key " + PREFIX + key + " for type"
+            + " logistic-regression (allowed: " + String.join(", ", new TreeSet<>(
+                LOGISTIC_DEFAULTS.keySet())) + ", type; reading data files comes with issue #5)");
+      }
+      flat.put(key, e.getValue());
+    }
+    Reader r = new Reader(flat);
+    boolean intercept = true;
+    if (r.has("intercept")) {
+      ConfigValue v = flat.get("intercept");
+      if (v.valueType() == ConfigValueType.BOOLEAN) {
+        intercept = (Boolean) v.unwrapped();
+      } else if (v.valueType() == ConfigValueType.STRING
+          && ("true".equals(v.unwrapped()) || "false".equals(v.unwrapped()))) {
+        intercept = Boolean.parseBoolean((String) v.unwrapped());
+      } else {
+        throw new InvalidInputException(PREFIX + "intercept must be true or false, got "
+            + describe(v));
+      }
+    }
+    NormalPrior interceptPrior = NormalPrior.parse(PREFIX + "prior.intercept", r.has(
+        "prior.intercept") ? string(flat.get("prior.intercept"), "prior.intercept")
+        : (String) LOGISTIC_DEFAULTS.get("prior.intercept"));
+    NormalPrior coefficientPrior = NormalPrior.parse(PREFIX + "prior.coefficients", r.has(
+        "prior.coefficients") ? string(flat.get("prior.coefficients"), "prior.coefficients")
+        : (String) LOGISTIC_DEFAULTS.get("prior.coefficients"));
+    long rows = r.whole("data.synthetic.rows", 100000);
+    int predictors = r.integer("data.synthetic.predictors", 20);
+    long seed = r.whole("data.synthetic.seed", 1);
+    boolean withIntercept = intercept;
+    SyntheticLogisticData data = prefixed("data.synthetic.", () -> new SyntheticLogisticData(
+        rows, predictors, withIntercept, seed));
+    return new LogisticRegressionTarget(backend.rows(data), intercept, interceptPrior,
+        coefficientPrior);
+  }
+
+  /**
+   * The synthetic target described by {@code target} (the {@code target} block itself, e.g.
+   * {@code config.getConfig("target")}): one with exact draws and a known normaliser.
    *
    * @throws InvalidInputException one line naming the offending key
    */
   public static ExactTarget fromConfig(Config target) {
+    if (isDataTarget(target)) {
+      throw new InvalidInputException(PREFIX + "type " + target.getString("type") + " is a"
+          + " posterior over data: it has no exact draws (one of " + String.join(", ", TYPES)
+          + " is needed here)");
+    }
     Map<String, ConfigValue> values = target.root();
     ConfigValue typeValue = values.get("type");
     if (typeValue == null) {
@@ -143,10 +243,14 @@ public final class Targets {
    * only need the {@code target.} prefix.
    */
   private static ExactTarget prefixed(Supplier<ExactTarget> factory) {
+    return prefixed("", factory);
+  }
+
+  private static <T> T prefixed(String prefix, Supplier<T> factory) {
     try {
       return factory.get();
     } catch (InvalidInputException e) {
-      throw new InvalidInputException(PREFIX + e.getMessage(), e);
+      throw new InvalidInputException(PREFIX + prefix + e.getMessage(), e);
     }
   }
 
@@ -261,6 +365,18 @@ public final class Targets {
         throw new InvalidInputException(PREFIX + key + " must be an integer, got " + describe(v));
       }
       return (int) x;
+    }
+
+    long whole(String key, long fallback) {
+      ConfigValue v = values.get(key);
+      if (v == null) {
+        return fallback;
+      }
+      double x = number(v, key);
+      if (x != Math.rint(x) || Math.abs(x) > 1e15) {
+        throw new InvalidInputException(PREFIX + key + " must be an integer, got " + describe(v));
+      }
+      return (long) x;
     }
 
     static double number(ConfigValue v, String name) {

@@ -1,0 +1,109 @@
+package org.poevi.target;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Bayesian logistic regression: y_i ~ Bernoulli(σ(x_iᵀβ)) with independent normal priors on the
+ * intercept (the design's first column, when it has one) and on the coefficients. The likelihood
+ * is a sum over the rows of a {@link RowData}, which may live on Spark executors: one batch of
+ * points is one pass over the data (SPEC §6, data-parallel), and the prior is added here.
+ *
+ * <p>Parameters: {@code intercept} (if any), then {@code beta[1]}..{@code beta[P]}.
+ */
+public final class LogisticRegressionTarget implements BatchTarget {
+  private static final long serialVersionUID = 1L;
+  public static final NormalPrior DEFAULT_PRIOR = new NormalPrior(0, 2.5);
+
+  private final transient RowData data;
+  private final boolean intercept;
+  private final NormalPrior interceptPrior;
+  private final NormalPrior coefficientPrior;
+  private final LogisticLikelihood likelihood;
+  private final int dim;
+
+  public LogisticRegressionTarget(RowData data, boolean intercept, NormalPrior interceptPrior,
+      NormalPrior coefficientPrior) {
+    this.data = data;
+    this.intercept = intercept;
+    this.interceptPrior = interceptPrior;
+    this.coefficientPrior = coefficientPrior;
+    this.dim = data.columns();
+    this.likelihood = new LogisticLikelihood(dim);
+  }
+
+  public RowData data() {
+    return data;
+  }
+
+  public NormalPrior interceptPrior() {
+    return interceptPrior;
+  }
+
+  public NormalPrior coefficientPrior() {
+    return coefficientPrior;
+  }
+
+  @Override
+  public int dim() {
+    return dim;
+  }
+
+  @Override
+  public String name() {
+    return "logistic-regression";
+  }
+
+  @Override
+  public List<String> parameterNames() {
+    List<String> names = new ArrayList<>(dim);
+    if (intercept) {
+      names.add("intercept");
+    }
+    for (int j = 1; names.size() < dim; j++) {
+      names.add("beta[" + j + "]");
+    }
+    return names;
+  }
+
+  private NormalPrior prior(int d) {
+    return intercept && d == 0 ? interceptPrior : coefficientPrior;
+  }
+
+  @Override
+  public void logDensities(double[] points, int n, double[] logDensity, double[] scores) {
+    double[] sums = data.sums(likelihood, points, n);
+    for (int b = 0; b < n; b++) {
+      double lp = sums[b];
+      for (int d = 0; d < dim; d++) {
+        double z = points[b * dim + d];
+        NormalPrior prior = prior(d);
+        lp += prior.logDensity(z);
+        scores[b * dim + d] = sums[n + b * dim + d] + prior.score(z);
+      }
+      logDensity[b] = lp;
+      boolean finite = Double.isFinite(lp);
+      for (int d = 0; d < dim && finite; d++) {
+        finite = Double.isFinite(scores[b * dim + d]);
+      }
+      if (!finite) {
+        throw new TargetEvaluationException("target " + name() + " is not finite at sample " + b
+            + " " + Arrays.toString(Arrays.copyOfRange(points, b * dim, (b + 1) * dim))
+            + " (log density " + lp + ")");
+      }
+    }
+  }
+
+  @Override
+  public double logDensity(double[] z, double[] gradient) {
+    double[] lp = new double[1];
+    logDensities(z, 1, lp, gradient);
+    return lp[0];
+  }
+
+  @Override
+  public void stage(String description) {
+    data.stage(description);
+  }
+}

@@ -1,0 +1,176 @@
+package org.poevi.target;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.poevi.InvalidInputException;
+import org.poevi.testing.GradientCheck;
+
+class LogisticRegressionTargetTest {
+  private static final SyntheticLogisticData DATA = new SyntheticLogisticData(20000, 4, true, 5);
+
+  private static double[] points(int n, int dim, long seed) {
+    Random rng = new Random(seed);
+    double[] z = new double[n * dim];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = 0.7 * rng.nextGaussian();
+    }
+    return z;
+  }
+
+  @Test
+  void blockedKernelMatchesRowByRowSums() {
+    // 600 points span two tiles and 8192 rows sixteen chunks; a last partial block too.
+    RowBlock block = DATA.block(2);
+    assertEquals(20000 - 2 * SyntheticLogisticData.BLOCK_ROWS, block.rows());
+    int dim = block.columns();
+    int n = 600;
+    double[] z = points(n, dim, 1);
+    LogisticLikelihood lik = new LogisticLikelihood(dim);
+    double[] blocked = new double[n * (dim + 1)];
+    lik.add(block, z, n, blocked, lik.workspace());
+    double[] byRows = new double[n * (dim + 1)];
+    LogisticLikelihood.addByRows(block, z, n, byRows);
+    // Sums of ~3600 terms of size O(1) in another order: round-off ~ 1e-13 relative; the
+    // vectorised exp/log differ from java.lang.Math by a few ulps per term.
+    for (int i = 0; i < blocked.length; i++) {
+      assertEquals(byRows[i], blocked[i], 1e-9 * Math.max(1, Math.abs(byRows[i])), "entry " + i);
+    }
+  }
+
+  @Test
+  void vectorAndScalarTermsAgreeBitForBitAndMatchJavaLangMath() {
+    ScalarLogisticTerms scalar = new ScalarLogisticTerms();
+    LogisticTerms best = LogisticTerms.best();
+    // The tests run with the Vector API (pom.xml); the comparison below is then meaningful.
+    assertEquals("VectorLogisticTerms", best.getClass().getSimpleName());
+    int m = 1003;
+    double[] eta = points(m, 1, 2);
+    double[] y = new double[m];
+    for (int i = 0; i < m; i++) {
+      y[i] = i % 3 == 0 ? 1 : 0;
+      eta[i] *= i % 7 == 0 ? 400 : 5; // saturated predictors too, beyond e^-708
+    }
+    eta[5] = 0;
+    eta[6] = -0.0;
+    eta[7] = 1e-300;
+    double[] r1 = new double[m];
+    double[] r2 = new double[m];
+    double[] t1 = new double[m];
+    double[] t2 = new double[m];
+    double s1 = scalar.apply(eta, 0, m, y, 0, r1, t1);
+    for (int rep = 0; rep < 3000; rep++) { // interpreted, then compiled
+      assertEquals(s1, best.apply(eta, 0, m, y, 0, r2, t2), 0.0);
+    }
+    assertArrayEquals(r1, r2, 0.0);
+    assertArrayEquals(t1, t2, 0.0);
+    for (int i = 0; i < m; i++) {
+      double e = eta[i];
+      double softplus = Math.max(e, 0) + Math.log1p(Math.exp(-Math.abs(e)));
+      // exp: 13-term Taylor on |r| <= ln 2 / 2 (truncation 4e-18) and Horner round-off;
+      // log1p: 17 atanh terms (truncation 2e-18): a few ulps, 4e-16 relative is 2 ulps.
+      assertEquals(y[i] * e - softplus, t1[i], 4e-16 * Math.max(1, Math.abs(softplus)), "term "
+          + i);
+      assertEquals(y[i] - 1 / (1 + Math.exp(-e)), r1[i], 4e-16, "residual " + i);
+    }
+    for (double x = -707.5; x <= 0; x += 0.37) {
+      assertEquals(Math.exp(x), LogisticTerms.exp(x), 3e-16 * Math.exp(x), "exp " + x);
+    }
+    for (double a = 0; a <= 1; a += 1.0 / 1024) {
+      assertEquals(Math.log1p(a), LogisticTerms.log1p(a), 3e-16 * Math.log1p(a), "log1p " + a);
+    }
+    assertEquals(1e-20, LogisticTerms.log1p(1e-20), 0.0);
+    assertEquals(0.0, LogisticTerms.exp(Double.NEGATIVE_INFINITY), 0.0);
+  }
+
+  @Test
+  void gradientMatchesFiniteDifferences() {
+    LogisticRegressionTarget target = new LogisticRegressionTarget(
+        InMemoryRowData.of(new SyntheticLogisticData(3000, 3, true, 9), 2),
+        true, new NormalPrior(0.5, 2), new NormalPrior(0, 1.5));
+    for (int trial = 0; trial < 3; trial++) {
+      double[] z = points(1, 4, 10 + trial);
+      GradientCheck.assertGradient(target::logDensity, target::logDensity, z,
+          "logistic regression at trial " + trial);
+    }
+  }
+
+  @Test
+  void batchEqualsPointByPointAndThreadsDoNotMatter() {
+    SyntheticLogisticData data = new SyntheticLogisticData(30000, 3, true, 4);
+    NormalPrior prior = new NormalPrior(0, 2.5);
+    LogisticRegressionTarget one = new LogisticRegressionTarget(InMemoryRowData.of(data, 1),
+        true, prior, prior);
+    LogisticRegressionTarget two = new LogisticRegressionTarget(InMemoryRowData.of(data, 2),
+        true, prior, prior);
+    int n = 9;
+    double[] z = points(n, 4, 3);
+    double[] lp1 = new double[n];
+    double[] s1 = new double[n * 4];
+    double[] lp2 = new double[n];
+    double[] s2 = new double[n * 4];
+    one.logDensities(z, n, lp1, s1);
+    two.logDensities(z, n, lp2, s2);
+    assertArrayEquals(lp1, lp2, 0.0);
+    assertArrayEquals(s1, s2, 0.0);
+    // One point at a time: the same sums up to round-off (other dgemm shapes).
+    for (int b = 0; b < n; b++) {
+      double[] g = new double[4];
+      double v = one.logDensity(java.util.Arrays.copyOfRange(z, 4 * b, 4 * b + 4), g);
+      assertEquals(lp1[b], v, 1e-10 * Math.abs(v));
+    }
+  }
+
+  @Test
+  void rowsDependOnTheirIndexOnly() {
+    SyntheticLogisticData data = new SyntheticLogisticData(3 * SyntheticLogisticData.BLOCK_ROWS,
+        2, false, 8);
+    RowBlock a = data.block(1);
+    RowBlock b = new SyntheticLogisticData(3 * SyntheticLogisticData.BLOCK_ROWS, 2, false, 8)
+        .block(1);
+    assertArrayEquals(a.x(), b.x(), 0.0);
+    assertArrayEquals(a.y(), b.y(), 0.0);
+    assertEquals(SyntheticLogisticData.BLOCK_ROWS, a.firstRow());
+    // The responses follow the truth: the mean of y is the mean of sigma(eta) within 4 standard
+    // errors (sd of a Bernoulli <= 1/2, over 8192 rows: se <= 0.0055).
+    double[] truth = data.trueCoefficients();
+    double mean = 0;
+    double expected = 0;
+    for (int i = 0; i < a.rows(); i++) {
+      double eta = truth[0] * a.x()[i] + truth[1] * a.x()[i + a.rows()];
+      expected += 1 / (1 + Math.exp(-eta)) / a.rows();
+      mean += a.y()[i] / a.rows();
+    }
+    assertEquals(expected, mean, 4 * 0.0055);
+  }
+
+  @Test
+  void configurationKeysAreCheckedWithOneLineErrors() {
+    Targets.DataBackend memory = d -> InMemoryRowData.of(d, 1);
+    Target t = Targets.build(ConfigFactory.parseString("type = logistic-regression,"
+        + " data.synthetic { rows = 100, predictors = 3 }, intercept = false"), memory);
+    assertEquals(3, t.dim());
+    assertEquals(List.of("beta[1]", "beta[2]", "beta[3]"), t.parameterNames());
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> Targets.build(
+        ConfigFactory.parseString("type = logistic-regression, prior.coefficients ="
+            + " \"cauchy(0, 1)\""), memory));
+    assertTrue(e.getMessage().startsWith("target.prior.coefficients must be a prior"),
+        e.getMessage());
+    e = assertThrows(InvalidInputException.class, () -> Targets.build(ConfigFactory.parseString(
+        "type = logistic-regression, data.synthetic.rows = 0"), memory));
+    assertEquals("target.data.synthetic.rows must be between 1 and 17592186036224, got 0",
+        e.getMessage());
+    e = assertThrows(InvalidInputException.class, () -> Targets.build(ConfigFactory.parseString(
+        "type = logistic-regression, data.path = \"x.csv\""), memory));
+    assertTrue(e.getMessage().startsWith("unknown key target.data.path"), e.getMessage());
+    e = assertThrows(InvalidInputException.class, () -> Targets.fromConfig(
+        ConfigFactory.parseString("type = logistic-regression")));
+    assertTrue(e.getMessage().contains("has no exact draws"), e.getMessage());
+  }
+}
