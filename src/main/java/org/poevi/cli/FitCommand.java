@@ -199,6 +199,18 @@ final class FitCommand implements Callable<Integer> {
     JsonOutput.putNumber(root, "psisKhat", result.psisKhat());
     JsonOutput.putDrawsAndNormalizer(root, result.draws(), result.normalizer(),
         result.parameterNames());
+    if (target instanceof LogisticRegressionTarget t) {
+      ObjectNode data = root.putObject("data");
+      data.put("rows", t.data().rows());
+      data.put("priorIntercept", t.interceptPrior().toString());
+      data.put("priorCoefficients", t.coefficientPrior().toString());
+      t.truth().ifPresent(truth -> {
+        ObjectNode values = data.putObject("trueCoefficients");
+        for (int d = 0; d < truth.length; d++) {
+          values.put(t.parameterNames().get(d), truth[d]);
+        }
+      });
+    }
     ArrayNode w = root.putArray("warnings");
     result.warnings().forEach(w::add);
     try {

@@ -22,15 +22,28 @@ public final class LogisticRegressionTarget implements BatchTarget {
   private final NormalPrior coefficientPrior;
   private final LogisticLikelihood likelihood;
   private final int dim;
+  private final double[] truth;
 
   public LogisticRegressionTarget(RowData data, boolean intercept, NormalPrior interceptPrior,
       NormalPrior coefficientPrior) {
+    this(data, intercept, interceptPrior, coefficientPrior, null);
+  }
+
+  /** @param truth the coefficients that generated synthetic data (null when unknown) */
+  public LogisticRegressionTarget(RowData data, boolean intercept, NormalPrior interceptPrior,
+      NormalPrior coefficientPrior, double[] truth) {
+    this.truth = truth == null ? null : truth.clone();
     this.data = data;
     this.intercept = intercept;
     this.interceptPrior = interceptPrior;
     this.coefficientPrior = coefficientPrior;
     this.dim = data.columns();
     this.likelihood = new LogisticLikelihood(dim);
+  }
+
+  /** The coefficients that generated the data, for synthetic data; empty otherwise. */
+  public java.util.Optional<double[]> truth() {
+    return java.util.Optional.ofNullable(truth).map(double[]::clone);
   }
 
   public RowData data() {

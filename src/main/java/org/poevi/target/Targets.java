@@ -169,7 +169,7 @@ public final class Targets {
     SyntheticLogisticData data = prefixed("data.synthetic.", () -> new SyntheticLogisticData(
         rows, predictors, withIntercept, seed));
     return new LogisticRegressionTarget(backend.rows(data), intercept, interceptPrior,
-        coefficientPrior);
+        coefficientPrior, data.trueCoefficients());
   }
 
   /**

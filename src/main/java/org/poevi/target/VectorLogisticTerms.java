@@ -8,35 +8,72 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link LogisticTerms} on the JDK Vector API: the CPU's widest vectors, each lane computed with
- * exactly the operations of {@link LogisticTerms#exp} and {@link LogisticTerms#log1p} (so the
+ * exactly the operations of {@link LogisticTerms#exp} and
+ * {@link LogisticTerms#log1pAndInverse} (so the
  * results equal {@link ScalarLogisticTerms}' bit for bit); the tail one element at a time. Loaded
  * by name only when the JVM has {@code jdk.incubator.vector}.
  */
 final class VectorLogisticTerms implements LogisticTerms {
   private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
   private static final long MAGIC_BITS = Double.doubleToRawLongBits(MAGIC);
-  private final ScalarLogisticTerms tail = new ScalarLogisticTerms();
+  private static final DoubleVector ONE = DoubleVector.broadcast(SPECIES, 1);
+  private static final DoubleVector ZERO = DoubleVector.zero(SPECIES);
+
+  /** Requires vectors of 4 or 8 doubles (AVX2, AVX-512); other JVMs use the scalar code. */
+  VectorLogisticTerms() {
+    if (SPECIES.length() != 4 && SPECIES.length() != 8) {
+      throw new UnsupportedOperationException(SPECIES.length() + " lanes");
+    }
+  }
 
   @Override
-  public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual,
-      double[] terms) {
+  public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual) {
     int lanes = SPECIES.length();
-    int bound = m - m % lanes;
+    int bound = m - m % 8;
+    DoubleVector lo = ZERO;
+    DoubleVector hi = ZERO;
+    // One loop body (a call would box the vectors): element i of each group of eight goes to
+    // lane i of lo (8 lanes), or to lane i of lo and lane i − 4 of hi (4 lanes).
     for (int i = 0; i < bound; i += lanes) {
-      DoubleVector e = DoubleVector.fromArray(SPECIES, eta, etaOff + i);
+      int off = etaOff + i;
+      DoubleVector e = DoubleVector.fromArray(SPECIES, eta, off);
       DoubleVector yi = DoubleVector.fromArray(SPECIES, y, yOff + i);
       DoubleVector a = exp(e.abs().neg());
-      DoubleVector inv = DoubleVector.broadcast(SPECIES, 1).div(a.add(1));
-      yi.mul(e).sub(e.max(0).add(log1p(a))).intoArray(terms, etaOff + i);
+      // log1pAndInverse, lane by lane.
+      VectorMask<Double> big = a.compare(VectorOperators.GT, SQRT2_MINUS_1);
+      DoubleVector f = a.blend(a.lanewise(VectorOperators.FMA, 0.5, -0.5), big);
+      DoubleVector w = a.add(1);
+      DoubleVector twoF = f.add(2);
+      DoubleVector q = ONE.div(w.mul(twoF));
+      DoubleVector s = f.mul(w).mul(q);
+      DoubleVector s2 = s.mul(s);
+      DoubleVector p = DoubleVector.broadcast(SPECIES, ATANH_COEFFICIENTS[0]);
+      for (int j = 1; j < ATANH_COEFFICIENTS.length; j++) {
+        p = p.lanewise(VectorOperators.FMA, s2, DoubleVector.broadcast(SPECIES,
+            ATANH_COEFFICIENTS[j]));
+      }
+      p = p.lanewise(VectorOperators.FMA, s2, ONE);
+      DoubleVector log1p = s.mul(2).mul(p).add(ZERO.blend(LN2, big));
+      DoubleVector inv = twoF.mul(q);
       VectorMask<Double> nonNegative = e.compare(VectorOperators.GE, 0);
-      yi.sub(a.mul(inv).blend(inv, nonNegative)).intoArray(residual, etaOff + i);
+      yi.sub(a.mul(inv).blend(inv, nonNegative)).intoArray(residual, off);
+      DoubleVector term = yi.mul(e).sub(e.max(0).add(log1p));
+      if (lanes == 8 || (i & 4) == 0) {
+        lo = lo.add(term);
+      } else {
+        hi = hi.add(term);
+      }
     }
-    tail.apply(eta, etaOff + bound, m - bound, y, yOff + bound, residual, terms);
-    return LogisticTerms.fixedSum(terms, etaOff, m);
+    double s4 = lanes == 8 ? lo.lane(4) : hi.lane(0);
+    double s5 = lanes == 8 ? lo.lane(5) : hi.lane(1);
+    double s6 = lanes == 8 ? lo.lane(6) : hi.lane(2);
+    double s7 = lanes == 8 ? lo.lane(7) : hi.lane(3);
+    return ((lo.lane(0) + lo.lane(1)) + (lo.lane(2) + lo.lane(3))) + ((s4 + s5) + (s6 + s7))
+        + ScalarLogisticTerms.tail(eta, etaOff + bound, m - bound, y, yOff + bound, residual);
   }
 
   private static DoubleVector exp(DoubleVector x) {
-    VectorMask<Double> underflow = x.compare(VectorOperators.GE, EXP_FLOOR).not();
+    x = x.max(EXP_FLOOR);
     DoubleVector t = x.lanewise(VectorOperators.FMA, INV_LN2, MAGIC);
     DoubleVector k = t.sub(MAGIC);
     DoubleVector r = k.neg().lanewise(VectorOperators.FMA, LN2_HI, x);
@@ -46,23 +83,10 @@ final class VectorLogisticTerms implements LogisticTerms {
       p = p.lanewise(VectorOperators.FMA, r, DoubleVector.broadcast(SPECIES,
           EXP_COEFFICIENTS[i]));
     }
-    DoubleVector one = DoubleVector.broadcast(SPECIES, 1);
-    p = p.lanewise(VectorOperators.FMA, r, one);
-    p = p.lanewise(VectorOperators.FMA, r, one);
+    p = p.lanewise(VectorOperators.FMA, r, ONE);
+    p = p.lanewise(VectorOperators.FMA, r, ONE);
     LongVector bits = ((LongVector) t.viewAsIntegralLanes()).sub(MAGIC_BITS - 1023)
         .lanewise(VectorOperators.LSHL, 52);
-    return p.mul(bits.viewAsFloatingLanes()).blend(0, underflow);
-  }
-
-  private static DoubleVector log1p(DoubleVector a) {
-    DoubleVector s = a.div(a.add(2));
-    DoubleVector s2 = s.mul(s);
-    DoubleVector p = DoubleVector.broadcast(SPECIES, ATANH_COEFFICIENTS[0]);
-    for (int i = 1; i < ATANH_COEFFICIENTS.length; i++) {
-      p = p.lanewise(VectorOperators.FMA, s2, DoubleVector.broadcast(SPECIES,
-          ATANH_COEFFICIENTS[i]));
-    }
-    p = p.lanewise(VectorOperators.FMA, s2, DoubleVector.broadcast(SPECIES, 1));
-    return s.mul(2).mul(p);
+    return p.mul(bits.viewAsFloatingLanes());
   }
 }

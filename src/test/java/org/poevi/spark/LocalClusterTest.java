@@ -14,11 +14,14 @@ import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.fit.OjAlgoQpSolver;
 import org.poevi.fit.PoeFitter;
 import org.poevi.target.BananaTarget;
+import org.poevi.target.InMemoryRowData;
+import org.poevi.target.SyntheticLogisticData;
 
 /**
  * A fit whose target evaluations and score sums run in two executor JVMs
  * ({@code local-cluster[2,1,1024]}): everything sent to them is really serialized, which local
- * mode does not check. It must give the local fit's α and draws exactly.
+ * mode does not check. It must give the local fit's α and draws exactly, for a sample-parallel
+ * target and for a data-parallel one (logistic regression over rows cached on the executors).
  */
 class LocalClusterTest {
   @Test
@@ -30,6 +33,10 @@ class LocalClusterTest {
         .modeStarts(4).locations(8).iterations(3).batchSize(600).outputDraws(1000).build();
     FitResult local = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
         OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    SyntheticLogisticData data = new SyntheticLogisticData(
+        2 * SyntheticLogisticData.BLOCK_ROWS + 500, 3, true, 4);
+    FitResult dataLocal = DataParallelFitTest.fit(InMemoryRowData.of(data, 2),
+        DataParallelFitTest.smallSettings());
     SparkTestContext.stop();
     SparkConf conf = new SparkConf().setMaster("local-cluster[2,1,1024]")
         .setAppName("poevi-local-cluster-test")
@@ -47,6 +54,14 @@ class LocalClusterTest {
           OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
       assertArrayEquals(local.family().alpha(), spark.family().alpha());
       assertArrayEquals(local.draws().draws(), spark.draws().draws());
+      // Rows generated and cached in the executor JVMs. These run without the Vector API module
+      // (their options are the --add-opens only), so their exp/log take the scalar path: equal
+      // bits to this JVM's vector path are part of what is checked.
+      try (SparkRowData rows = SparkRowData.generate(sc, data, 3)) {
+        FitResult dataSpark = DataParallelFitTest.fit(rows, DataParallelFitTest.smallSettings());
+        assertArrayEquals(dataLocal.family().alpha(), dataSpark.family().alpha());
+        assertArrayEquals(dataLocal.draws().draws(), dataSpark.draws().draws());
+      }
       assertEquals(2, sc.sc().getExecutorMemoryStatus().size() - 1, "two executors");
     }
   }
