@@ -52,6 +52,10 @@ public record NormalPrior(double mean, double sd) implements Serializable {
 
   @Override
   public String toString() {
-    return "normal(" + mean + ", " + sd + ")";
+    return "normal(" + format(mean) + ", " + format(sd) + ")";
+  }
+
+  private static String format(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 }

@@ -89,6 +89,13 @@ public final class Targets {
       "data.synthetic.predictors", 20,
       "data.synthetic.seed", 1);
 
+  /** Every target type: the synthetic ones, then the posteriors over data. */
+  public static List<String> allTypes() {
+    List<String> all = new java.util.ArrayList<>(TYPES);
+    all.addAll(DATA_TYPES);
+    return all;
+  }
+
   /** Where the rows of a data-parallel target live: this JVM, or a Spark cluster. */
   @FunctionalInterface
   public interface DataBackend {
@@ -188,13 +195,13 @@ public final class Targets {
     ConfigValue typeValue = values.get("type");
     if (typeValue == null) {
       throw new InvalidInputException(PREFIX + "type is missing (one of: "
-          + String.join(", ", TYPES) + ")");
+          + String.join(", ", allTypes()) + ")");
     }
     String type = string(typeValue, "type");
     Set<String> keys = KEYS.get(type);
     if (keys == null) {
-      throw new InvalidInputException(PREFIX + "type must be one of " + String.join(", ", TYPES)
-          + ", got \"" + type + "\"");
+      throw new InvalidInputException(PREFIX + "type must be one of " + String.join(", ",
+          allTypes()) + ", got \"" + type + "\"");
     }
     for (String key : values.keySet()) {
       if (!key.equals("type") && !keys.contains(key)) {

@@ -130,6 +130,19 @@ class LogisticRegressionTargetTest {
   }
 
   @Test
+  void aPointWhereTheDensityOverflowsIsOneLineNamingTheSample() {
+    LogisticRegressionTarget target = new LogisticRegressionTarget(
+        InMemoryRowData.of(new SyntheticLogisticData(100, 2, true, 1), 1), true,
+        LogisticRegressionTarget.DEFAULT_PRIOR, LogisticRegressionTarget.DEFAULT_PRIOR);
+    double[] z = {0, 0, 0, 1e308, 1e308, 0};
+    TargetEvaluationException e = assertThrows(TargetEvaluationException.class,
+        () -> target.logDensities(z, 2, new double[2], new double[6]));
+    assertTrue(e.getMessage().startsWith("target logistic-regression is not finite at sample 1"
+        + " [1.0E308, 1.0E308, 0.0]"), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
+  }
+
+  @Test
   void rowsDependOnTheirIndexOnly() {
     SyntheticLogisticData data = new SyntheticLogisticData(3 * SyntheticLogisticData.BLOCK_ROWS,
         2, false, 8);

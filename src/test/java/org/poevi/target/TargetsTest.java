@@ -101,7 +101,13 @@ class TargetsTest {
   void referenceFileMatchesTheCode() {
     Config reference = ConfigFactory.parseFile(Path.of("conf/reference-targets.conf").toFile())
         .getConfig("targets");
-    assertEquals(Set.copyOf(Targets.TYPES), reference.root().keySet());
+    assertEquals(Set.copyOf(Targets.allTypes()), reference.root().keySet());
+    Config logistic = reference.getConfig("\"logistic-regression\"");
+    assertEquals(Targets.LOGISTIC_DEFAULTS.keySet(), logistic.entrySet().stream()
+        .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()));
+    for (var e : Targets.LOGISTIC_DEFAULTS.entrySet()) {
+      assertEquals(e.getValue(), logistic.getValue(e.getKey()).unwrapped(), e.getKey());
+    }
     for (String type : Targets.TYPES) {
       Config block = reference.getConfig("\"" + type + "\"");
       if (type.equals("product-of-t")) {
@@ -121,9 +127,10 @@ class TargetsTest {
     return Stream.of(
         bad("{ dimension = 2 }",
             "target.type is missing (one of: banana, funnel, student-t, sinh-arcsinh,"
-                + " gaussian-mixture, product-of-t)"),
+                + " gaussian-mixture, product-of-t, logistic-regression)"),
         bad("{ type = bananas }", "target.type must be one of banana, funnel, student-t,"
-            + " sinh-arcsinh, gaussian-mixture, product-of-t, got \"bananas\""),
+            + " sinh-arcsinh, gaussian-mixture, product-of-t, logistic-regression, got"
+            + " \"bananas\""),
         bad("{ type = [banana] }", "target.type must be a string, got a list [\"banana\"]"),
         bad("{ type = banana, curvatur = 1 }", "unknown key target.curvatur for type banana"
             + " (allowed: curvature, dimension, scale, type)"),
