@@ -25,6 +25,7 @@ public final class LogisticLikelihood implements RowLikelihood {
   private static final class Scratch implements Workspace {
     final double[] eta = new double[CHUNK * TILE];
     final double[] residual = new double[CHUNK * TILE];
+    final double[] partial = new double[8];
   }
 
   @Override
@@ -56,7 +57,7 @@ public final class LogisticLikelihood implements RowLikelihood {
         blas.dgemm("N", "N", m, tile, dim, 1.0, x, r0, rows, points, p0 * dim, dim, 0.0, s.eta,
             0, m);
         for (int b = 0; b < tile; b++) {
-          out[p0 + b] += t.apply(s.eta, b * m, m, y, r0, s.residual);
+          out[p0 + b] += t.apply(s.eta, b * m, m, y, r0, s.residual, s.partial);
         }
         // gradient (D×tile, column-major = tile×D row-major) += X[r0:r0+m, :]ᵀ · residual.
         blas.dgemm("T", "N", dim, tile, m, 1.0, x, r0, rows, s.residual, 0, m, 1.0, out,

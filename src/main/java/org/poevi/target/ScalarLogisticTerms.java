@@ -8,7 +8,8 @@ package org.poevi.target;
  */
 final class ScalarLogisticTerms implements LogisticTerms {
   @Override
-  public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual) {
+  public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual,
+      double[] partial) {
     double[] scratch = new double[2];
     double s0 = 0;
     double s1 = 0;

@@ -18,6 +18,8 @@ final class VectorLogisticTerms implements LogisticTerms {
   private static final long MAGIC_BITS = Double.doubleToRawLongBits(MAGIC);
   private static final DoubleVector ONE = DoubleVector.broadcast(SPECIES, 1);
   private static final DoubleVector ZERO = DoubleVector.zero(SPECIES);
+  private static final DoubleVector SQRT2_MINUS_1_V = DoubleVector.broadcast(SPECIES,
+      SQRT2_MINUS_1);
 
   /** Requires vectors of 4 or 8 doubles (AVX2, AVX-512); other JVMs use the scalar code. */
   VectorLogisticTerms() {
@@ -27,20 +29,21 @@ final class VectorLogisticTerms implements LogisticTerms {
   }
 
   @Override
-  public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual) {
+  public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual,
+      double[] partial) {
     int lanes = SPECIES.length();
     int bound = m - m % 8;
-    DoubleVector lo = ZERO;
-    DoubleVector hi = ZERO;
-    // One loop body (a call would box the vectors): element i of each group of eight goes to
-    // lane i of lo (8 lanes), or to lane i of lo and lane i − 4 of hi (4 lanes).
+    java.util.Arrays.fill(partial, 0, 8, 0);
+    // One loop body (a call would box the vectors). Element i of each group of eight goes to
+    // partial[i]: a vector accumulator carried around the loop would be boxed by C2 (JDK 17) at
+    // every iteration, so the partial sums round-trip through memory instead.
     for (int i = 0; i < bound; i += lanes) {
       int off = etaOff + i;
       DoubleVector e = DoubleVector.fromArray(SPECIES, eta, off);
       DoubleVector yi = DoubleVector.fromArray(SPECIES, y, yOff + i);
       DoubleVector a = exp(e.abs().neg());
       // log1pAndInverse, lane by lane.
-      VectorMask<Double> big = a.compare(VectorOperators.GT, SQRT2_MINUS_1);
+      VectorMask<Double> big = a.compare(VectorOperators.GT, SQRT2_MINUS_1_V);
       DoubleVector f = a.blend(a.lanewise(VectorOperators.FMA, 0.5, -0.5), big);
       DoubleVector w = a.add(1);
       DoubleVector twoF = f.add(2);
@@ -55,20 +58,14 @@ final class VectorLogisticTerms implements LogisticTerms {
       p = p.lanewise(VectorOperators.FMA, s2, ONE);
       DoubleVector log1p = s.mul(2).mul(p).add(ZERO.blend(LN2, big));
       DoubleVector inv = twoF.mul(q);
-      VectorMask<Double> nonNegative = e.compare(VectorOperators.GE, 0);
+      VectorMask<Double> nonNegative = e.compare(VectorOperators.GE, ZERO);
       yi.sub(a.mul(inv).blend(inv, nonNegative)).intoArray(residual, off);
       DoubleVector term = yi.mul(e).sub(e.max(0).add(log1p));
-      if (lanes == 8 || (i & 4) == 0) {
-        lo = lo.add(term);
-      } else {
-        hi = hi.add(term);
-      }
+      int lane = i & 7;
+      DoubleVector.fromArray(SPECIES, partial, lane).add(term).intoArray(partial, lane);
     }
-    double s4 = lanes == 8 ? lo.lane(4) : hi.lane(0);
-    double s5 = lanes == 8 ? lo.lane(5) : hi.lane(1);
-    double s6 = lanes == 8 ? lo.lane(6) : hi.lane(2);
-    double s7 = lanes == 8 ? lo.lane(7) : hi.lane(3);
-    return ((lo.lane(0) + lo.lane(1)) + (lo.lane(2) + lo.lane(3))) + ((s4 + s5) + (s6 + s7))
+    return ((partial[0] + partial[1]) + (partial[2] + partial[3]))
+        + ((partial[4] + partial[5]) + (partial[6] + partial[7]))
         + ScalarLogisticTerms.tail(eta, etaOff + bound, m - bound, y, yOff + bound, residual);
   }
 
