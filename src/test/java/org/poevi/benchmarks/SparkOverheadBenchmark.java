@@ -39,7 +39,12 @@ public class SparkOverheadBenchmark {
   private static final int K = 64;
   private static final int D = 10;
 
-  @Param({"local-threads", "spark-local[2]"})
+  /**
+   * local-threads: LocalScoreEvaluator, 2 threads; spark-local[2]: SparkScoreEvaluator on 8
+   * partitions; spark-empty-jobs: the floor of this design, two Spark jobs of 8 empty tasks (the
+   * evaluator runs two jobs per iteration).
+   */
+  @Param({"local-threads", "spark-local[2]", "spark-empty-jobs"})
   public String evaluator;
 
   private JavaSparkContext sc;
@@ -65,6 +70,9 @@ public class SparkOverheadBenchmark {
           .set("spark.driver.bindAddress", "127.0.0.1"));
       sc.setLogLevel("WARN");
       eval = new SparkScoreEvaluator(sc, target, 8);
+      for (int i = 0; i < 8; i++) {
+        partitions.add(i);
+      }
     } else {
       eval = new LocalScoreEvaluator(target, 2);
     }
@@ -77,8 +85,14 @@ public class SparkOverheadBenchmark {
     }
   }
 
+  private final List<Integer> partitions = new java.util.ArrayList<>();
+
   @Benchmark
-  public ScoreSums iteration() {
+  public Object iteration() {
+    if (evaluator.equals("spark-empty-jobs")) {
+      sc.parallelize(partitions, 8).map(i -> i).collect();
+      return sc.parallelize(partitions, 8).map(i -> i).collect();
+    }
     eval.evaluate(z, B, logP, scores);
     return eval.accumulate(experts, z, scores, logW, B, D, 2);
   }
