@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.poevi.fit.FitResult;
@@ -52,10 +51,8 @@ class DataParallelFitTest {
     }
     // local[1]: one executor core instead of two.
     SparkTestContext.stop();
-    SparkConf conf = new SparkConf().setMaster("local[1]").setAppName("poevi-local-1-test")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1");
-    try (JavaSparkContext sc = new JavaSparkContext(conf);
+    try (JavaSparkContext sc = new JavaSparkContext(SparkTestContext.conf("local[1]",
+            "poevi-local-1-test"));
         SparkRowData rows = SparkRowData.generate(sc, SMALL, 3)) {
       assertArrayEquals(driver.family().alpha(), fit(rows, smallSettings()).family().alpha(),
           "local[1]");

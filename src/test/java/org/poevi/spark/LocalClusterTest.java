@@ -38,14 +38,10 @@ class LocalClusterTest {
     FitResult dataLocal = DataParallelFitTest.fit(InMemoryRowData.of(data, 2),
         DataParallelFitTest.smallSettings());
     SparkTestContext.stop();
-    SparkConf conf = new SparkConf().setMaster("local-cluster[2,1,1024]")
-        .setAppName("poevi-local-cluster-test")
+    SparkConf conf = SparkTestContext.conf("local-cluster[2,1,1024]", "poevi-local-cluster-test")
         // Each worker of local-cluster[2,1,1024] offers 1024 MB; Spark's default executor asks
         // for exactly that, which the master reports as more than any worker has.
         .set("spark.executor.memory", "512m")
-        .set("spark.ui.enabled", "false")
-        .set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1")
         // Executors see this JVM's classpath (Spark's jars and ours; same machine).
         .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
         .set("spark.executor.extraJavaOptions", String.join(" ", SparkTestContext.OPENS));

@@ -3,7 +3,6 @@ package org.poevi.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.Random;
-import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -72,10 +71,8 @@ class RetryTest {
   @Test
   void retriedTasksAndRebuiltRowsGiveTheSameResults() {
     SparkTestContext.stop();
-    SparkConf conf = new SparkConf().setMaster("local[2,4]").setAppName("poevi-retry-test")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1");
-    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+    try (JavaSparkContext sc = new JavaSparkContext(SparkTestContext.conf("local[2,4]",
+        "poevi-retry-test"))) {
       // The failures are expected: keep Spark from logging them meanwhile.
       sc.setLogLevel("OFF");
       SyntheticLogisticData data = new SyntheticLogisticData(

@@ -29,13 +29,17 @@ final class SparkTestContext {
 
   private SparkTestContext() {}
 
+  /** A test context's configuration: on loopback, without the UI. */
+  static SparkConf conf(String master, String appName) {
+    return new SparkConf().setMaster(master).setAppName(appName)
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1");
+  }
+
   static synchronized JavaSparkContext get() {
     if (context == null || context.sc().isStopped()) {
-      SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("poevi-tests")
-          .set("spark.ui.enabled", "false")
-          .set("spark.driver.host", "127.0.0.1")
-          .set("spark.driver.bindAddress", "127.0.0.1");
-      context = new JavaSparkContext(conf);
+      context = new JavaSparkContext(conf("local[2]", "poevi-tests"));
       JavaSparkContext started = context;
       Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
     }
