@@ -75,7 +75,7 @@ final class FitCommand implements Callable<Integer> {
     // --master, else spark-submit's master (it sets the spark.master property), else spark.master.
     String sparkMaster = master != null ? master
         : System.getProperty("spark.master", fitConfig.sparkMaster());
-    int partitions = fitConfig.sparkPartitions();
+    int configuredPartitions = fitConfig.sparkPartitions();
     FitResult result;
     if ("none".equals(sparkMaster)) {
       target = Targets.build(targetConfig, data -> InMemoryRowData.of(data, settings.threads()));
@@ -87,6 +87,9 @@ final class FitCommand implements Callable<Integer> {
     } else {
       try (SparkContexts spark = SparkContexts.acquire(sparkMaster, "poevi fit "
           + target.name())) {
+        // 0: one partition per executor core (Spark's default parallelism), as MLlib does.
+        int partitions = configuredPartitions > 0 ? configuredPartitions
+            : spark.context().defaultParallelism();
         List<SparkRowData> cached = new ArrayList<>();
         try {
           if (Targets.isDataTarget(targetConfig)) {

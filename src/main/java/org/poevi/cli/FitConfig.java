@@ -160,11 +160,12 @@ final class FitConfig {
     return read(() -> resolved.getString("spark.master"));
   }
 
-  /** spark.partitions, at least 1. */
+  /** spark.partitions: at least 1, or 0 for Spark's default parallelism (all executor cores). */
   int sparkPartitions() {
     int p = read(() -> resolved.getInt("spark.partitions"));
-    if (p < 1) {
-      throw new InvalidInputException("spark.partitions must be >= 1, got " + p);
+    if (p < 0) {
+      throw new InvalidInputException("spark.partitions must be >= 1, or 0 for Spark's default"
+          + " parallelism, got " + p);
     }
     return p;
   }

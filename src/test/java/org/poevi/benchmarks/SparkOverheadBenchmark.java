@@ -40,12 +40,15 @@ public class SparkOverheadBenchmark {
   private static final int D = 10;
 
   /**
-   * local-threads: LocalScoreEvaluator, 2 threads; spark-local[2]: SparkScoreEvaluator on 8
-   * partitions; spark-empty-jobs: the floor of this design, two Spark jobs of 8 empty tasks (the
+   * local-threads: LocalScoreEvaluator, 2 threads; spark-local[2]: SparkScoreEvaluator; spark-empty-jobs: the floor of this design, two Spark jobs of empty tasks (the
    * evaluator runs two jobs per iteration).
    */
   @Param({"local-threads", "spark-local[2]", "spark-empty-jobs"})
   public String evaluator;
+
+  /** Partitions of the Spark variants (2: the default, one per core of local[2]). */
+  @Param({"2", "8"})
+  public int partitions;
 
   private JavaSparkContext sc;
   private ScoreEvaluator eval;
@@ -69,9 +72,9 @@ public class SparkOverheadBenchmark {
           .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
           .set("spark.driver.bindAddress", "127.0.0.1"));
       sc.setLogLevel("WARN");
-      eval = new SparkScoreEvaluator(sc, target, 8);
-      for (int i = 0; i < 8; i++) {
-        partitions.add(i);
+      eval = new SparkScoreEvaluator(sc, target, partitions);
+      for (int i = 0; i < partitions; i++) {
+        tasks.add(i);
       }
     } else {
       eval = new LocalScoreEvaluator(target, 2);
@@ -85,13 +88,13 @@ public class SparkOverheadBenchmark {
     }
   }
 
-  private final List<Integer> partitions = new java.util.ArrayList<>();
+  private final List<Integer> tasks = new java.util.ArrayList<>();
 
   @Benchmark
   public Object iteration() {
     if (evaluator.equals("spark-empty-jobs")) {
-      sc.parallelize(partitions, 8).map(i -> i).collect();
-      return sc.parallelize(partitions, 8).map(i -> i).collect();
+      sc.parallelize(tasks, partitions).map(i -> i).collect();
+      return sc.parallelize(tasks, partitions).map(i -> i).collect();
     }
     eval.evaluate(z, B, logP, scores);
     return eval.accumulate(experts, z, scores, logW, B, D, 2);

@@ -132,7 +132,7 @@ class FitCommandTest {
         "fit.method");
     assertUserError(run("fit", dir.resolve("missing.conf").toString()), "does not exist");
     assertUserError(fit(config("target { type = banana \n"), out), "configuration file");
-    assertUserError(fit(config("target { type = banana }\n"), out, "spark.partitions=0"),
+    assertUserError(fit(config("target { type = banana }\n"), out, "spark.partitions=-1"),
         "spark.partitions");
     assertFalse(Files.exists(out.resolve("model.json")));
   }
