@@ -40,8 +40,9 @@ public class SparkOverheadBenchmark {
   private static final int D = 10;
 
   /**
-   * local-threads: LocalScoreEvaluator, 2 threads; spark-local[2]: SparkScoreEvaluator; spark-empty-jobs: the floor of this design, two Spark jobs of empty tasks (the
-   * evaluator runs two jobs per iteration).
+   * local-threads: LocalScoreEvaluator, 2 threads; spark-local[2]: SparkScoreEvaluator;
+   * spark-empty-jobs: the floor of this design, two Spark jobs of empty tasks (the evaluator runs
+   * two jobs per iteration).
    */
   @Param({"local-threads", "spark-local[2]", "spark-empty-jobs"})
   public String evaluator;
