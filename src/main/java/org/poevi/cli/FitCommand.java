@@ -100,6 +100,11 @@ final class FitCommand implements Callable<Integer> {
           target = Targets.build(targetConfig, data -> {
             SparkRowData rows = SparkRowData.generate(spark.context(), data, partitions);
             cached.add(rows);
+            if (rows.blasImplementations().size() > 1) {
+              stdout.println("warning: executors use different BLAS implementations "
+                  + rows.blasImplementations() + ": sums may differ in the last bits between"
+                  + " runs (install the same BLAS everywhere)");
+            }
             return rows;
           });
           stdout.printf("poevi fit: target %s (D = %d%s), objective %s, Spark %s, %d partitions%n",

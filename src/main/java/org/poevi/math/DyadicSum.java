@@ -45,13 +45,21 @@ public final class DyadicSum implements Serializable {
     return this;
   }
 
-  /** Adds {@code other}'s nodes into this sum and returns this. */
+  /**
+   * Adds {@code other}'s nodes into this sum and returns this. {@code other} is consumed: its
+   * vectors may be added into, and it is left empty.
+   */
   public DyadicSum merge(DyadicSum other) {
+    if (other == this) {
+      throw new IllegalArgumentException("a sum cannot be merged with itself");
+    }
     if (other.blocks != blocks) {
       throw new IllegalArgumentException("sums over " + blocks + " and " + other.blocks
           + " blocks");
     }
-    for (Map.Entry<Long, double[]> e : other.nodes.entrySet()) {
+    Map<Long, double[]> taken = new HashMap<>(other.nodes);
+    other.nodes.clear();
+    for (Map.Entry<Long, double[]> e : taken.entrySet()) {
       long key = e.getKey();
       insert((int) (key >>> 32), (int) key, e.getValue());
     }

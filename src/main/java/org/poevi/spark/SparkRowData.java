@@ -30,10 +30,12 @@ public final class SparkRowData implements RowData, AutoCloseable {
   private final int numBlocks;
   private final long rows;
   private final int columns;
+  private final List<String> blas;
   private volatile String stage = "";
 
   private SparkRowData(JavaSparkContext sc, JavaRDD<RowBlock> blocks, int numBlocks, long rows,
-      int columns) {
+      int columns, List<String> blas) {
+    this.blas = blas;
     this.sc = sc;
     this.blocks = blocks;
     this.numBlocks = numBlocks;
@@ -58,12 +60,32 @@ public final class SparkRowData implements RowData, AutoCloseable {
     rdd.setName("poevi synthetic logistic data (" + data.rows() + " rows, " + data.columns()
         + " columns)");
     sc.setJobDescription("poevi: generating " + data.rows() + " rows of synthetic data");
+    List<String> blas;
     try {
-      rdd.count();
+      // Generates and caches every block; each task also names the BLAS its executor uses.
+      blas = rdd.mapPartitions(blocks -> {
+        while (blocks.hasNext()) {
+          blocks.next();
+        }
+        return List.of(dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getName())
+            .iterator();
+      }).distinct().collect();
+    } catch (Exception e) {
+      rdd.unpersist(false);
+      throw SparkScoreEvaluator.unwrap(e);
     } finally {
       sc.setJobDescription(null);
     }
-    return new SparkRowData(sc, rdd, numBlocks, data.rows(), data.columns());
+    return new SparkRowData(sc, rdd, numBlocks, data.rows(), data.columns(), List.copyOf(blas));
+  }
+
+  /**
+   * The BLAS implementations the executors use (netlib's class names). The sums are bit-identical
+   * across partitionings only on executors with the same BLAS (and CPU family): native OpenBLAS and
+   * the Java fallbacks round differently.
+   */
+  public List<String> blasImplementations() {
+    return blas;
   }
 
   @Override
@@ -88,7 +110,7 @@ public final class SparkRowData implements RowData, AutoCloseable {
           likelihood.workspace(), shared.value(), n, dim)).iterator())
           .treeReduce(DyadicSum::merge);
       return sum.total();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw SparkScoreEvaluator.unwrap(e);
     } finally {
       shared.destroy();

@@ -54,10 +54,16 @@ public final class InMemoryRowData implements RowData {
   @Override
   public double[] sums(RowLikelihood likelihood, double[] points, int n) {
     int numBlocks = blocks.size();
-    DyadicSum[] parts = new DyadicSum[numBlocks];
-    BlockParallel.forEach(numBlocks, threads, likelihood::workspace, (b, workspace) ->
-        parts[b] = RowSums.partial(List.of(blocks.get(b)).iterator(), numBlocks, likelihood,
-            workspace, points, n, columns));
+    // Contiguous runs of blocks, a few per thread for balance: each run's partial sum keeps
+    // O(log blocks) vectors (one per block would take blocks·n·(D + 1) numbers at once).
+    int runs = Math.min(numBlocks, 4 * threads);
+    DyadicSum[] parts = new DyadicSum[runs];
+    BlockParallel.forEach(runs, threads, likelihood::workspace, (r, workspace) -> {
+      int from = (int) ((long) numBlocks * r / runs);
+      int to = (int) ((long) numBlocks * (r + 1) / runs);
+      parts[r] = RowSums.partial(blocks.subList(from, to).iterator(), numBlocks, likelihood,
+          workspace, points, n, columns);
+    });
     DyadicSum total = new DyadicSum(numBlocks);
     for (DyadicSum part : parts) {
       total.merge(part);

@@ -84,24 +84,42 @@ public final class LogisticRegressionTarget implements BatchTarget {
     return intercept && d == 0 ? interceptPrior : coefficientPrior;
   }
 
+  /**
+   * Points per pass over the data (a multiple of the kernel's tile, so the bits do not depend on
+   * the split): bounds each block's result to MAX_PASS·(D + 1) numbers.
+   */
+  static final int MAX_PASS = 8 * LogisticLikelihood.TILE;
+
   @Override
   public void logDensities(double[] points, int n, double[] logDensity, double[] scores) {
-    double[] sums = data.sums(likelihood, points, n);
+    for (int from = 0; from < n; from += MAX_PASS) {
+      int m = Math.min(MAX_PASS, n - from);
+      double[] part = from == 0 && m == n ? points
+          : java.util.Arrays.copyOfRange(points, from * dim, (from + m) * dim);
+      double[] sums = data.sums(likelihood, part, m);
+      addPrior(part, m, sums, from, logDensity, scores);
+    }
+  }
+
+  /** log p̃ and its score at points from..from+m: the likelihood sums plus the prior. */
+  private void addPrior(double[] points, int n, double[] sums, int from, double[] logDensity,
+      double[] scores) {
     for (int b = 0; b < n; b++) {
       double lp = sums[b];
       for (int d = 0; d < dim; d++) {
         double z = points[b * dim + d];
         NormalPrior prior = prior(d);
         lp += prior.logDensity(z);
-        scores[b * dim + d] = sums[n + b * dim + d] + prior.score(z);
+        scores[(from + b) * dim + d] = sums[n + b * dim + d] + prior.score(z);
       }
-      logDensity[b] = lp;
+      logDensity[from + b] = lp;
       boolean finite = Double.isFinite(lp);
       for (int d = 0; d < dim && finite; d++) {
-        finite = Double.isFinite(scores[b * dim + d]);
+        finite = Double.isFinite(scores[(from + b) * dim + d]);
       }
       if (!finite) {
-        throw new TargetEvaluationException("target " + name() + " is not finite at sample " + b
+        throw new TargetEvaluationException("target " + name() + " is not finite at sample "
+            + (from + b)
             + " " + Arrays.toString(Arrays.copyOfRange(points, b * dim, (b + 1) * dim))
             + " (log density " + lp + ")");
       }

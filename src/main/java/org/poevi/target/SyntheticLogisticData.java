@@ -22,6 +22,8 @@ public final class SyntheticLogisticData implements Serializable {
   /** Rows per block; a block of 20 predictors is 1.4 MB. */
   public static final int BLOCK_ROWS = 8192;
   public static final double TRUE_INTERCEPT = -0.5;
+  /** At most this many predictors (a block of rows then holds at most 8·10⁷ numbers). */
+  public static final int MAX_PREDICTORS = 10_000;
 
   private final long rows;
   private final int predictors;
@@ -39,8 +41,9 @@ public final class SyntheticLogisticData implements Serializable {
       throw new InvalidInputException("rows must be between 1 and "
           + (long) Integer.MAX_VALUE * BLOCK_ROWS + ", got " + rows);
     }
-    if (predictors < 1) {
-      throw new InvalidInputException("predictors must be >= 1, got " + predictors);
+    if (predictors < 1 || predictors > MAX_PREDICTORS) {
+      throw new InvalidInputException("predictors must be between 1 and " + MAX_PREDICTORS
+          + ", got " + predictors);
     }
     this.rows = rows;
     this.predictors = predictors;
@@ -110,7 +113,8 @@ public final class SyntheticLogisticData implements Serializable {
         x[i + (lead + j) * n] = v;
         eta += truth[lead + j] * v;
       }
-      y[i] = rng.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+      // StrictMath: the same bits on every JVM, interpreted or compiled, so a row never changes.
+      y[i] = rng.nextDouble() < 1 / (1 + StrictMath.exp(-eta)) ? 1 : 0;
     }
     return new RowBlock(index, first, n, cols, x, y);
   }

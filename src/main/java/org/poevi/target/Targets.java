@@ -163,6 +163,10 @@ public final class Targets {
             + describe(v));
       }
     }
+    if (!intercept && r.has("prior.intercept")) {
+      throw new InvalidInputException(PREFIX + "prior.intercept is set, but " + PREFIX
+          + "intercept = false: the model has no intercept");
+    }
     NormalPrior interceptPrior = NormalPrior.parse(PREFIX + "prior.intercept", r.has(
         "prior.intercept") ? string(flat.get("prior.intercept"), "prior.intercept")
         : (String) LOGISTIC_DEFAULTS.get("prior.intercept"));
@@ -367,11 +371,7 @@ public final class Targets {
       if (v == null) {
         return fallback;
       }
-      double x = number(v, key);
-      if (x != Math.rint(x) || Math.abs(x) > Integer.MAX_VALUE) {
-        throw new InvalidInputException(PREFIX + key + " must be an integer, got " + describe(v));
-      }
-      return (int) x;
+      return (int) whole(v, key, Integer.MAX_VALUE);
     }
 
     long whole(String key, long fallback) {
@@ -379,9 +379,18 @@ public final class Targets {
       if (v == null) {
         return fallback;
       }
+      return whole(v, key, 1L << 53);
+    }
+
+    /** An integer of magnitude at most {@code limit}, each failure named. */
+    static long whole(ConfigValue v, String key, long limit) {
       double x = number(v, key);
-      if (x != Math.rint(x) || Math.abs(x) > 1e15) {
+      if (x != Math.rint(x)) {
         throw new InvalidInputException(PREFIX + key + " must be an integer, got " + describe(v));
+      }
+      if (Math.abs(x) > limit) {
+        throw new InvalidInputException(PREFIX + key + " must be at most " + limit
+            + " in magnitude, got " + describe(v));
       }
       return (long) x;
     }

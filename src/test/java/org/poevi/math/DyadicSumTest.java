@@ -73,6 +73,9 @@ class DyadicSumTest {
     }
     double[] merged = new DyadicSum(11).merge(left.merge(right)).total();
     assertArrayEquals(folded.total(), merged, 0.0);
+    // A merged sum is consumed: it is left empty, and cannot be merged with itself.
+    assertEquals(0, right.pendingNodes());
+    assertThrows(IllegalArgumentException.class, () -> left.merge(left));
   }
 
   @Test

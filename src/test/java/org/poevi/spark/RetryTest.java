@@ -1,6 +1,7 @@
 package org.poevi.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.apache.spark.TaskContext;
@@ -21,6 +22,10 @@ import org.poevi.target.Target;
  * up to four attempts per task.
  */
 class RetryTest {
+  /** Failed attempts so far (local mode: the tasks run in this JVM). */
+  static final java.util.concurrent.atomic.AtomicInteger FAILURES =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** Fails the first attempt of every task of partition 1, as a lost executor would. */
   static final class FlakyLikelihood implements RowLikelihood {
     private final LogisticLikelihood inner;
@@ -38,6 +43,7 @@ class RetryTest {
     public void add(RowBlock block, double[] points, int n, double[] out, Workspace workspace) {
       TaskContext task = TaskContext.get();
       if (task != null && task.partitionId() == 1 && task.attemptNumber() == 0) {
+        FAILURES.incrementAndGet();
         throw new IllegalStateException("simulated executor loss");
       }
       inner.add(block, points, n, out, workspace);
@@ -62,6 +68,7 @@ class RetryTest {
     public double logDensity(double[] z, double[] gradient) {
       TaskContext task = TaskContext.get();
       if (task != null && task.partitionId() == 0 && task.attemptNumber() == 0) {
+        FAILURES.incrementAndGet();
         throw new IllegalStateException("simulated executor loss");
       }
       return inner.logDensity(z, gradient);
@@ -86,7 +93,9 @@ class RetryTest {
       double[] expected = InMemoryRowData.of(data, 2).sums(
           new LogisticLikelihood(data.columns()), z, n);
       SparkRowData rows = SparkRowData.generate(sc, data, 3);
+      int before = FAILURES.get();
       assertArrayEquals(expected, rows.sums(new FlakyLikelihood(data.columns()), z, n), 0.0);
+      assertTrue(FAILURES.get() > before, "a task failed and was retried");
       // The cached rows dropped (as with a lost executor's blocks): rebuilt from the row indices.
       rows.close();
       assertArrayEquals(expected, rows.sums(new LogisticLikelihood(data.columns()), z, n), 0.0);
@@ -102,7 +111,9 @@ class RetryTest {
       new LocalScoreEvaluator(banana, 2).evaluate(points, m, logP, scores);
       double[] logP2 = new double[m];
       double[] scores2 = new double[m * 2];
+      before = FAILURES.get();
       new SparkScoreEvaluator(sc, new FlakyBanana(), 3).evaluate(points, m, logP2, scores2);
+      assertTrue(FAILURES.get() > before, "a task failed and was retried");
       assertArrayEquals(logP, logP2, 0.0);
       assertArrayEquals(scores, scores2, 0.0);
     }
