@@ -82,7 +82,7 @@ final class VectorLogisticTerms implements LogisticTerms {
     }
     p = p.lanewise(VectorOperators.FMA, r, ONE);
     p = p.lanewise(VectorOperators.FMA, r, ONE);
-    LongVector bits = ((LongVector) t.viewAsIntegralLanes()).sub(MAGIC_BITS - 1023)
+    LongVector bits = t.viewAsIntegralLanes().sub(MAGIC_BITS - 1023)
         .lanewise(VectorOperators.LSHL, 52);
     return p.mul(bits.viewAsFloatingLanes());
   }
