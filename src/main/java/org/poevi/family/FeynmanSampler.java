@@ -283,23 +283,40 @@ public final class FeynmanSampler {
     double[] z = new double[n * dim];
     double[] logWeights = new double[n];
     int numBlocks = (n + BLOCK_SIZE - 1) / BLOCK_SIZE;
-    BlockParallel.forEach(numBlocks, threads, Scratch::new, (block, s) -> {
-      int nb = blockLength(n, block);
-      drawAndForm(prior, streams.stream(RandomStreams.DIRICHLET, stage, 0, block), nb, s, false);
-      ZSampler zs = new ZSampler(streams.stream(RandomStreams.CONDITIONAL_T, stage, 0, block));
-      for (int i = 0; i < nb; i++) {
-        int m = block * BLOCK_SIZE + i;
-        double logC = s.conditional(i);
-        if (Double.isNaN(logC)) {
-          logWeights[m] = Double.NEGATIVE_INFINITY;
-          Arrays.fill(z, m * dim, (m + 1) * dim, Double.NaN);
-        } else {
-          logWeights[m] = logC;
-          drawZ(s.formed, i, zs, z, m * dim);
-        }
-      }
-    });
+    BlockParallel.forEach(numBlocks, threads, Scratch::new,
+        (block, s) -> weightedBlock(streams, stage, n, block, s, z, logWeights));
     return new WeightedDraws(z, logWeights, dim);
+  }
+
+  /** Buffers for {@link #weightedBlock}: one per thread or task, reused for every block. */
+  public Object blockScratch() {
+    return new Scratch();
+  }
+
+  /**
+   * Block {@code block} (draws [block·{@value #BLOCK_SIZE}, …)) of {@link #weighted}{@code
+   * (streams, stage, n, ·)}, bit for bit, written at the draws' own indices of {@code z} (n×D)
+   * and {@code logWeights} (n): so any worker can draw any block.
+   *
+   * @param scratch from {@link #blockScratch()} of this sampler
+   */
+  public void weightedBlock(RandomStreams streams, long stage, int n, int block, Object scratch,
+      double[] z, double[] logWeights) {
+    Scratch s = (Scratch) scratch;
+    int nb = blockLength(n, block);
+    drawAndForm(prior, streams.stream(RandomStreams.DIRICHLET, stage, 0, block), nb, s, false);
+    ZSampler zs = new ZSampler(streams.stream(RandomStreams.CONDITIONAL_T, stage, 0, block));
+    for (int i = 0; i < nb; i++) {
+      int m = block * BLOCK_SIZE + i;
+      double logC = s.conditional(i);
+      if (Double.isNaN(logC)) {
+        logWeights[m] = Double.NEGATIVE_INFINITY;
+        Arrays.fill(z, m * dim, (m + 1) * dim, Double.NaN);
+      } else {
+        logWeights[m] = logC;
+        drawZ(s.formed, i, zs, z, m * dim);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- unweighted draws

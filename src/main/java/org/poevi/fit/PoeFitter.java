@@ -415,25 +415,15 @@ public final class PoeFitter {
     int k = alpha.length;
     int b = settings.batchSize();
     double eta = settings.eta();
-    double[] logP = new double[b];
-    double[] scores = new double[b * dim];
     for (int t = 1; t <= settings.iterations(); t++) {
       evaluator.stage("iteration " + t + " (under q)");
       double qTau = batchTemper(pool.experts(), alpha);
-      ProductOfExperts family = ProductOfExperts.of(pool.experts(), scaledCopy(alpha, qTau));
-      FeynmanSampler.WeightedDraws batch = FeynmanSampler.of(family).weighted(streams, t, b,
-          settings.threads());
-      double[] z = batch.z();
+      // Draws of q (a degenerate proposal, weight 0, is put at the origin), the target's scores
+      // there and the QP's sums: one distributed job where the evaluator is distributed.
+      ScoreEvaluator.WeightedSums batch = evaluator.drawEvaluateAccumulate(pool.experts(),
+          scaledCopy(alpha, qTau), streams, t, b, settings.threads());
       double[] logW = batch.logWeights();
-      for (int i = 0; i < b; i++) {
-        if (logW[i] == Double.NEGATIVE_INFINITY) {
-          // A degenerate proposal (weight 0) has no z; any finite point will do.
-          Arrays.fill(z, i * dim, (i + 1) * dim, 0);
-        }
-      }
-      evaluator.evaluate(z, b, logP, scores);
-      ScoreSums sums = evaluator.accumulate(pool.experts(), z, scores, logW, b, dim,
-          settings.threads());
+      ScoreSums sums = batch.sums();
       if (!allFinite(sums.normalizedGram()) || !allFinite(sums.normalizedCross())) {
         warnings.add("under-q iteration " + t + ": the batch's score sums are not finite;"
             + " stopped");

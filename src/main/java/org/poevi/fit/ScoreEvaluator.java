@@ -1,5 +1,11 @@
 package org.poevi.fit;
 
+import java.util.List;
+import org.poevi.family.Expert;
+import org.poevi.family.FeynmanSampler;
+import org.poevi.family.ProductOfExperts;
+import org.poevi.math.RandomStreams;
+
 /**
  * Evaluates the target's log density and score at a batch of points: the expensive step of every
  * iteration (SPEC §3, step 2). {@link LocalScoreEvaluator} runs it on threads of one JVM; the
@@ -22,9 +28,43 @@ public interface ScoreEvaluator {
    * this JVM by default ({@link ScoreAccumulation}); a distributed evaluator may reduce on its
    * workers, with the same result bit for bit.
    */
-  default ScoreSums accumulate(java.util.List<org.poevi.family.Expert> experts, double[] z,
+  default ScoreSums accumulate(List<Expert> experts, double[] z,
       double[] scores, double[] logWeights, int n, int dim, int threads) {
     return ScoreAccumulation.accumulate(experts, z, scores, logWeights, n, dim, threads);
+  }
+
+  /** The sums of one under-q batch and the batch's log importance weights (n). */
+  record WeightedSums(ScoreSums sums, double[] logWeights) {}
+
+  /**
+   * One batch of the under-q objective (SPEC §3, Algorithm 1): n weighted draws of the product of
+   * {@code experts} with exponents {@code drawAlpha} (the sampler's stage {@code stage}), the
+   * target's scores there, and the QP's sums over {@code experts}. A draw of weight zero has no z;
+   * it is evaluated at the origin and adds nothing. Locally: draw, evaluate, accumulate; a
+   * distributed evaluator does all three in one job, each task drawing its own blocks, with the
+   * same result bit for bit.
+   */
+  default WeightedSums drawEvaluateAccumulate(List<Expert> experts, double[] drawAlpha,
+      RandomStreams streams, long stage, int n, int threads) {
+    int dim = experts.get(0).dim();
+    FeynmanSampler.WeightedDraws batch = FeynmanSampler.of(ProductOfExperts.of(experts,
+        drawAlpha)).weighted(streams, stage, n, threads);
+    double[] z = batch.z();
+    double[] logW = batch.logWeights();
+    zeroUndrawn(z, logW, 0, n, dim);
+    double[] logP = new double[n];
+    double[] scores = new double[n * dim];
+    evaluate(z, n, logP, scores);
+    return new WeightedSums(accumulate(experts, z, scores, logW, n, dim, threads), logW);
+  }
+
+  /** Points from..to−1 of weight zero (log weight −∞, z undrawn) are put at the origin. */
+  static void zeroUndrawn(double[] z, double[] logW, int from, int to, int dim) {
+    for (int i = from; i < to; i++) {
+      if (logW[i] == Double.NEGATIVE_INFINITY) {
+        java.util.Arrays.fill(z, i * dim, (i + 1) * dim, 0);
+      }
+    }
   }
 
   /**

@@ -9,12 +9,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import java.util.Arrays;
 import org.poevi.family.Expert;
+import org.poevi.family.FeynmanSampler;
+import org.poevi.family.ProductOfExperts;
 import org.poevi.family.QMatrixBlock;
 import org.poevi.fit.BlockSums;
 import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.fit.ScoreAccumulation;
 import org.poevi.fit.ScoreSums;
 import org.poevi.fit.ScoreEvaluator;
+import org.poevi.math.RandomStreams;
 import org.poevi.target.Target;
 import org.poevi.target.TargetEvaluationException;
 import scala.Tuple3;
@@ -136,6 +139,96 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             return java.util.List.of(acc).iterator();
           }).treeReduce(BlockSums::merge);
       return sums.total(k);
+    } catch (Exception e) {
+      throw unwrap(e);
+    } finally {
+      shared.destroy();
+      sc.setJobDescription(null);
+    }
+  }
+
+  /** A partition's share of an under-q batch: its blocks' sums and its points' log weights. */
+  private static final class UnderQPart implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final BlockSums sums = new BlockSums();
+    final java.util.TreeMap<Integer, double[]> logWeights = new java.util.TreeMap<>();
+
+    UnderQPart merge(UnderQPart other) {
+      sums.merge(other.sums);
+      logWeights.putAll(other.logWeights);
+      return this;
+    }
+  }
+
+  /**
+   * One job: each task draws the sampler blocks that cover its accumulation blocks (streams keyed
+   * by stage and sampler block, as on one JVM), evaluates the target there and folds its blocks;
+   * only the block sums and the n log weights travel back. Bit-identical to the local default.
+   */
+  @Override
+  public WeightedSums drawEvaluateAccumulate(List<Expert> experts, double[] drawAlpha,
+      RandomStreams streams, long samplerStage, int n, int threads) {
+    int dim = target.dim();
+    int k = experts.size();
+    int block = ScoreAccumulation.blockSize(dim, k);
+    int numBlocks = (n + block - 1) / block;
+    List<Integer> blocks = new ArrayList<>(numBlocks);
+    for (int b = 0; b < numBlocks; b++) {
+      blocks.add(b);
+    }
+    Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts),
+        drawAlpha.clone()});
+    long seed = streams.seed();
+    Target t = target;
+    sc.setJobDescription("poevi " + stage + ": " + n + " draws of q, target " + target.name()
+        + " and score sums over " + k + " experts");
+    try {
+      UnderQPart total = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks, 1)))
+          .mapPartitions(indices -> {
+            List<Integer> mine = new ArrayList<>();
+            indices.forEachRemaining(mine::add);
+            UnderQPart part = new UnderQPart();
+            if (mine.isEmpty()) {
+              return List.of(part).iterator();
+            }
+            Object[] data = shared.value();
+            @SuppressWarnings("unchecked")
+            List<Expert> ex = (List<Expert>) data[0];
+            FeynmanSampler sampler = FeynmanSampler.of(ProductOfExperts.of(ex, (double[]) data[1]));
+            RandomStreams rs = RandomStreams.of(seed);
+            int from = mine.get(0) * block;
+            int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
+            double[] z = new double[n * dim];
+            double[] logW = new double[n];
+            double[] scores = new double[n * dim];
+            Object scratch = sampler.blockScratch();
+            for (int sb = from / FeynmanSampler.BLOCK_SIZE;
+                sb <= (to - 1) / FeynmanSampler.BLOCK_SIZE; sb++) {
+              sampler.weightedBlock(rs, samplerStage, n, sb, scratch, z, logW);
+            }
+            ScoreEvaluator.zeroUndrawn(z, logW, from, to, dim);
+            double[] x = new double[dim];
+            double[] g = new double[dim];
+            for (int i = from; i < to; i++) {
+              System.arraycopy(z, i * dim, x, 0, dim);
+              LocalScoreEvaluator.evaluateOne(t, x, g, i);
+              System.arraycopy(g, 0, scores, i * dim, dim);
+            }
+            QMatrixBlock q = new QMatrixBlock(ex, block);
+            double[] stacked = new double[block * dim * k];
+            double[] work = new double[block * dim];
+            for (int b : mine) {
+              part.sums.add(b, ScoreAccumulation.block(b, block, q, stacked, work, z, scores,
+                  logW, n, dim, k));
+            }
+            part.logWeights.put(from, Arrays.copyOfRange(logW, from, to));
+            return List.of(part).iterator();
+          }).treeReduce(UnderQPart::merge);
+      double[] logW = new double[n];
+      total.logWeights.forEach((from, values) -> System.arraycopy(values, 0, logW, from,
+          values.length));
+      evaluations.addAndGet(n);
+      return new WeightedSums(total.sums.total(k), logW);
     } catch (Exception e) {
       throw unwrap(e);
     } finally {

@@ -25,9 +25,11 @@ import org.poevi.spark.SparkScoreEvaluator;
 import org.poevi.target.SinhArcsinhTarget;
 
 /**
- * Issue #4's Spark overhead: one under-p iteration's distributed work (the target's log density
- * and scores at B points, then the QP's sums over K experts) with the local multi-threaded
- * evaluator against the Spark evaluator in local[2], at B = 10⁴, K = 64, D = 10 (sinh-arcsinh).
+ * Issue #4's Spark overhead: one under-p iteration's distributed work with importance weights
+ * (the target's log density and scores at B points, then the QP's sums over K experts:
+ * {@code iteration}) and one under-q iteration's ({@code underQIteration}), with the local
+ * multi-threaded evaluator against the Spark evaluator in local[2], at B = 10⁴, K = 64, D = 10
+ * (sinh-arcsinh).
  *
  * <pre>jobs/bench -f 1 -wi 3 -w 3s -i 5 -r 3s SparkOverheadBenchmark</pre>
  */
@@ -90,6 +92,22 @@ public class SparkOverheadBenchmark {
   }
 
   private final List<Integer> tasks = new java.util.ArrayList<>();
+
+  private final double[] alpha = new double[K];
+
+  /**
+   * One under-q iteration's distributed work: B weighted draws of q (K experts, each α = 0.2,
+   * Σα = 12.8), the target's scores there and the QP's sums: one Spark job, each task drawing its
+   * own blocks; the floor is one empty job.
+   */
+  @Benchmark
+  public Object underQIteration() {
+    if (evaluator.equals("spark-empty-jobs")) {
+      return sc.parallelize(tasks, partitions).map(i -> i).collect();
+    }
+    java.util.Arrays.fill(alpha, 0.2);
+    return eval.drawEvaluateAccumulate(experts, alpha, RandomStreams.of(3), 1, B, 2);
+  }
 
   @Benchmark
   public Object iteration() {

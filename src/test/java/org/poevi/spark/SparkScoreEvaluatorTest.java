@@ -98,6 +98,71 @@ class SparkScoreEvaluatorTest {
     }
   }
 
+  /**
+   * An under-q batch drawn, evaluated and folded on the executors (one job; each task draws its
+   * own blocks) equals the local draw, evaluation and fold bit for bit, for any partitioning.
+   */
+  @Test
+  void anUnderQBatchDrawnOnExecutorsIsTheLocalBatch() {
+    UniformRandomProvider rng = RandomStreams.of(9).stream(1);
+    int dim = 3;
+    java.util.List<org.poevi.family.Expert> experts = org.poevi.fit.RandomExperts.of(rng, dim,
+        12);
+    double[] alpha = new double[12];
+    java.util.Arrays.fill(alpha, 0.4);
+    SinhArcsinhTarget target = SinhArcsinhTarget.of(dim);
+    RandomStreams streams = RandomStreams.of(4);
+    int n = 1100; // 5 sampler blocks, the last partial; accumulation blocks of 256 too
+    org.poevi.fit.ScoreEvaluator.WeightedSums local = new LocalScoreEvaluator(target, 2)
+        .drawEvaluateAccumulate(experts, alpha, streams, 3, n, 2);
+    for (int partitions : new int[] {1, 3, 8}) {
+      org.poevi.fit.ScoreEvaluator.WeightedSums spark = new SparkScoreEvaluator(
+          SparkTestContext.get(), target, partitions).drawEvaluateAccumulate(experts, alpha,
+          streams, 3, n, 2);
+      assertArrayEquals(local.logWeights(), spark.logWeights(), partitions + " parts");
+      assertArrayEquals(local.sums().normalizedGram(), spark.sums().normalizedGram(),
+          partitions + " parts");
+      assertArrayEquals(local.sums().normalizedCross(), spark.sums().normalizedCross(),
+          partitions + " parts");
+      assertEquals(local.sums().count(), spark.sums().count());
+    }
+  }
+
+  /** A whole under-q fit on Spark is the local fit, with one Spark job per iteration. */
+  @Test
+  void anUnderQFitRunsOneJobPerIteration() throws java.util.concurrent.TimeoutException {
+    BananaTarget target = BananaTarget.of(2);
+    FitSettings settings = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+        .modeStarts(4).locations(8).iterations(3).batchSize(600).outputDraws(1000)
+        .objective(org.poevi.fit.Objective.UNDER_Q).build();
+    FitResult local = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
+        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    java.util.Map<String, Integer> jobs = new java.util.concurrent.ConcurrentHashMap<>();
+    org.apache.spark.scheduler.SparkListener listener =
+        new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+            String d = job.properties().getProperty("spark.job.description");
+            if (d != null && d.startsWith("poevi iteration ")) {
+              jobs.merge(d.substring(0, d.indexOf(':')), 1, Integer::sum);
+            }
+          }
+        };
+    SparkTestContext.get().sc().addSparkListener(listener);
+    FitResult spark;
+    try {
+      spark = PoeFitter.fit(target, settings, new SparkScoreEvaluator(SparkTestContext.get(),
+          target, 3), OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+      SparkTestContext.get().sc().listenerBus().waitUntilEmpty();
+    } finally {
+      SparkTestContext.get().sc().removeSparkListener(listener);
+    }
+    assertArrayEquals(local.family().alpha(), spark.family().alpha());
+    assertArrayEquals(local.draws().draws(), spark.draws().draws());
+    assertEquals(local.trace().size(), jobs.size(), jobs.toString());
+    jobs.forEach((iteration, count) -> assertEquals(1, count, iteration));
+  }
+
   @Test
   void aTargetFailureOnAnExecutorIsOneLineNamingTheSample() {
     int n = 600;
