@@ -1,8 +1,5 @@
 package org.poevi.fit;
 
-import org.apache.commons.rng.UniformRandomProvider;
-import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
-import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.Resampling;
@@ -33,7 +30,6 @@ final class ResampleMove {
   static final double TARGET_ACCEPTANCE = 0.574;
   /** S is replaced only by a population covariance whose Cholesky pivots span less than this. */
   private static final double MAX_PIVOT_RATIO = 1e8;
-  private static final int BLOCK = 256;
 
   private final ScoreEvaluator evaluator;
   private final int dim;
@@ -144,84 +140,43 @@ final class ResampleMove {
    */
   Moves move(double[] z, double[] logP, double[] scores, int n, int steps, long key,
       boolean adapt) {
-    double[] proposal = new double[n * dim];
-    double[] proposalLogP = new double[n];
-    double[] proposalScores = new double[n * dim];
-    double[] forward = new double[n];
-    double[] logU = new double[n];
-    boolean[] accepted = new boolean[n];
     boolean[] moved = new boolean[n];
-    int numBlocks = (n + BLOCK - 1) / BLOCK;
     double acceptance = 0;
-    for (int s = 0; s < steps; s++) {
-      long stepIndex = s;
-      double h = step;
-      double rootH = Math.sqrt(h);
-      BlockParallel.forEach(numBlocks, threads, () -> new double[2 * dim], (block, scratch) -> {
-        UniformRandomProvider rng = streams.stream(RandomStreams.MOVE, key, stepIndex, block);
-        ZigguratSampler.NormalizedGaussian normal = ZigguratSampler.NormalizedGaussian.of(rng);
-        for (int i = block * BLOCK; i < Math.min(n, (block + 1) * BLOCK); i++) {
-          double squares = 0;
-          for (int d = 0; d < dim; d++) {
-            double xi = normal.sample();
-            scratch[d] = xi;
-            squares += xi * xi;
-          }
-          lowerTimes(scratch, 0, scratch, 0);
-          drift(scores, i, h, scratch, dim);
-          boolean finite = true;
-          for (int d = 0; d < dim; d++) {
-            double v = z[i * dim + d] + scratch[dim + d] + rootH * scratch[d];
-            proposal[i * dim + d] = v;
-            finite &= Double.isFinite(v);
-          }
-          if (!finite) {
-            // Rejected without evaluating the target: stay put (evaluated again, harmlessly).
-            System.arraycopy(z, i * dim, proposal, i * dim, dim);
-            forward[i] = Double.NaN;
-          } else {
-            forward[i] = -0.5 * squares;
-          }
-          logU[i] = Math.log(RandomStreams.openClosedUniform(rng));
-        }
-      });
-      evaluator.evaluate(proposal, n, proposalLogP, proposalScores);
-      BlockParallel.forEach(numBlocks, threads, () -> new double[2 * dim], (block, scratch) -> {
-        for (int i = block * BLOCK; i < Math.min(n, (block + 1) * BLOCK); i++) {
-          accepted[i] = false;
-          if (proposalLogP[i] == Double.NEGATIVE_INFINITY || Double.isNaN(forward[i])) {
-            continue;
-          }
-          // Reverse move: z − z* − c(z*)·(h/2)·S·∇log p̃(z*) = √h·L·ξ'.
-          drift(proposalScores, i, h, scratch, dim);
-          for (int d = 0; d < dim; d++) {
-            scratch[d] = z[i * dim + d] - proposal[i * dim + d] - scratch[dim + d];
-          }
-          Cholesky.solveLower(factor, 0, dim, scratch, 0);
-          double squares = 0;
-          for (int d = 0; d < dim; d++) {
-            squares += scratch[d] * scratch[d];
-          }
-          double logRatio = proposalLogP[i] - logP[i] - 0.5 * squares / h - forward[i];
-          if (logU[i] < logRatio) {
-            accepted[i] = true;
-            moved[i] = true;
-            System.arraycopy(proposal, i * dim, z, i * dim, dim);
-            System.arraycopy(proposalScores, i * dim, scores, i * dim, dim);
-            logP[i] = proposalLogP[i];
-          }
-        }
-      });
-      double rate = fraction(accepted);
-      acceptance += rate;
-      if (adapt) {
+    if (!adapt) {
+      for (long a : kernel().move(evaluator, streams, key, 0, steps, z, logP, scores, n, threads,
+          moved)) {
+        acceptance += (double) a / n;
+      }
+    } else {
+      for (int s = 0; s < steps; s++) {
+        double rate = (double) kernel().move(evaluator, streams, key, s, 1, z, logP, scores, n,
+            threads, moved)[0] / n;
+        acceptance += rate;
         // The whole population's rate (independent of the block split); bounded so that one bad
         // step cannot collapse or blow up the scale.
         step *= Math.exp(Math.max(-1, Math.min(1, 2 * (rate - TARGET_ACCEPTANCE))));
       }
     }
+    return moves(acceptance, count(moved), n, steps);
+  }
+
+  /** The current kernel: h and S as they are now (frozen once burn-in ends). */
+  MalaKernel kernel() {
+    return new MalaKernel(dim, factor, step);
+  }
+
+  /** Moves from the summed per-step acceptance rates and the number of chains that moved. */
+  static Moves moves(double acceptanceRateSum, long movedChains, int n, int steps) {
     return steps == 0 ? new Moves(Double.NaN, Double.NaN)
-        : new Moves(acceptance / steps, 1 - fraction(moved));
+        : new Moves(acceptanceRateSum / steps, 1 - (double) movedChains / n);
+  }
+
+  private static long count(boolean[] flags) {
+    long count = 0;
+    for (boolean f : flags) {
+      count += f ? 1 : 0;
+    }
+    return count;
   }
 
   /**
@@ -246,46 +201,5 @@ final class ResampleMove {
       }
     }
     return -1;
-  }
-
-  private static double fraction(boolean[] flags) {
-    int count = 0;
-    for (boolean f : flags) {
-      count += f ? 1 : 0;
-    }
-    return (double) count / flags.length;
-  }
-
-  /** out[outOff, outOff + D) = c·(h/2)·S·scores[row], the truncated drift. */
-  private void drift(double[] scores, int row, double h, double[] out, int outOff) {
-    // u = (h/2)·Lᵀ·g, the drift in whitened coordinates; S·g = L·(Lᵀ·g).
-    double norm = 0;
-    for (int k = 0; k < dim; k++) {
-      double s = 0;
-      for (int i = k; i < dim; i++) {
-        s += factor[i * (i + 1) / 2 + k] * scores[row * dim + i];
-      }
-      s *= 0.5 * h;
-      out[outOff + k] = s;
-      norm += s * s;
-    }
-    double cap = Math.sqrt(h * dim);
-    double c = norm > cap * cap ? cap / Math.sqrt(norm) : 1;
-    for (int k = 0; k < dim; k++) {
-      out[outOff + k] *= c;
-    }
-    lowerTimes(out, outOff, out, outOff);
-  }
-
-  /** out = L·x over packed L (in place allowed: rows are done bottom-up). */
-  private void lowerTimes(double[] x, int xOff, double[] out, int outOff) {
-    for (int i = dim - 1; i >= 0; i--) {
-      int row = i * (i + 1) / 2;
-      double s = 0;
-      for (int k = 0; k <= i; k++) {
-        s += factor[row + k] * x[xOff + k];
-      }
-      out[outOff + i] = s;
-    }
   }
 }

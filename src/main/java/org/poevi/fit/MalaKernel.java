@@ -1,0 +1,199 @@
+package org.poevi.fit;
+
+import java.io.Serializable;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+import org.poevi.math.BlockParallel;
+import org.poevi.math.Cholesky;
+import org.poevi.math.RandomStreams;
+
+/**
+ * One fixed preconditioned, truncated MALA kernel ({@link ResampleMove}): the step h and the
+ * packed Cholesky factor L of S. Chains move in blocks of {@value #BLOCK}; block b's random
+ * numbers at step s come from the stream (MOVE, key, s, b), so a block can be moved by any worker,
+ * and chains of different blocks never interact: a frozen kernel's chains can be moved where they
+ * live, several steps in a row, with the same bits as here.
+ */
+public final class MalaKernel implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** Chains per block (one random stream per block and step). */
+  public static final int BLOCK = 256;
+
+  private final int dim;
+  private final double[] factor;
+  private final double step;
+
+  MalaKernel(int dim, double[] factor, double step) {
+    this.dim = dim;
+    this.factor = factor.clone();
+    this.step = step;
+  }
+
+  public int dim() {
+    return dim;
+  }
+
+  /** Buffers for moving n chains of dimension D: their proposals and accept decisions. */
+  public static final class Buffers {
+    final double[] proposal;
+    final double[] proposalLogP;
+    final double[] proposalScores;
+    final double[] forward;
+    final double[] logU;
+    final boolean[] accepted;
+
+    public Buffers(int n, int dim) {
+      proposal = new double[n * dim];
+      proposalLogP = new double[n];
+      proposalScores = new double[n * dim];
+      forward = new double[n];
+      logU = new double[n];
+      accepted = new boolean[n];
+    }
+  }
+
+  /**
+   * Moves the n chains (z, log p̃, scores) in place by {@code steps} steps numbered
+   * firstStep, firstStep + 1, …, evaluating each step's proposals with {@code evaluator}.
+   *
+   * @param moved set for every chain that moves
+   * @return accepted proposals per step
+   */
+  long[] move(ScoreEvaluator evaluator, RandomStreams streams, long key, int firstStep,
+      int steps, double[] z, double[] logP, double[] scores, int n, int threads,
+      boolean[] moved) {
+    Buffers buffers = new Buffers(n, dim);
+    int numBlocks = (n + BLOCK - 1) / BLOCK;
+    long[] accepted = new long[steps];
+    for (int s = 0; s < steps; s++) {
+      long stepIndex = firstStep + s;
+      BlockParallel.forEach(numBlocks, threads, () -> new double[2 * dim], (block, scratch) ->
+          propose(streams, key, stepIndex, block, n, z, scores, buffers, scratch));
+      evaluator.evaluate(buffers.proposal, n, buffers.proposalLogP, buffers.proposalScores);
+      BlockParallel.forEach(numBlocks, threads, () -> new double[2 * dim], (block, scratch) ->
+          accept(block, n, z, logP, scores, buffers, moved, scratch));
+      for (int i = 0; i < n; i++) {
+        accepted[s] += buffers.accepted[i] ? 1 : 0;
+      }
+    }
+    return accepted;
+  }
+
+  /** Proposals and accept uniforms of block {@code block}'s chains at step {@code stepIndex}. */
+  public void propose(RandomStreams streams, long key, long stepIndex, int block, int n,
+      double[] z, double[] scores, Buffers buffers, double[] scratch) {
+    double h = step;
+    double rootH = Math.sqrt(h);
+    UniformRandomProvider rng = streams.stream(RandomStreams.MOVE, key, stepIndex, block);
+    ZigguratSampler.NormalizedGaussian normal = ZigguratSampler.NormalizedGaussian.of(rng);
+    for (int i = block * BLOCK; i < Math.min(n, (block + 1) * BLOCK); i++) {
+      double squares = 0;
+      for (int d = 0; d < dim; d++) {
+        double xi = normal.sample();
+        scratch[d] = xi;
+        squares += xi * xi;
+      }
+      lowerTimes(scratch, 0, scratch, 0);
+      drift(scores, i, h, scratch, dim);
+      boolean finite = true;
+      for (int d = 0; d < dim; d++) {
+        double v = z[i * dim + d] + scratch[dim + d] + rootH * scratch[d];
+        buffers.proposal[i * dim + d] = v;
+        finite &= Double.isFinite(v);
+      }
+      if (!finite) {
+        // Rejected without evaluating the target: stay put (evaluated again, harmlessly).
+        System.arraycopy(z, i * dim, buffers.proposal, i * dim, dim);
+        buffers.forward[i] = Double.NaN;
+      } else {
+        buffers.forward[i] = -0.5 * squares;
+      }
+      buffers.logU[i] = Math.log(RandomStreams.openClosedUniform(rng));
+    }
+  }
+
+  /** Metropolis–Hastings for block {@code block}'s chains, given their evaluated proposals. */
+  public void accept(int block, int n, double[] z, double[] logP, double[] scores,
+      Buffers buffers, boolean[] moved, double[] scratch) {
+    double h = step;
+    for (int i = block * BLOCK; i < Math.min(n, (block + 1) * BLOCK); i++) {
+      buffers.accepted[i] = false;
+      if (buffers.proposalLogP[i] == Double.NEGATIVE_INFINITY
+          || Double.isNaN(buffers.forward[i])) {
+        continue;
+      }
+      // Reverse move: z − z* − c(z*)·(h/2)·S·∇log p̃(z*) = √h·L·ξ'.
+      drift(buffers.proposalScores, i, h, scratch, dim);
+      for (int d = 0; d < dim; d++) {
+        scratch[d] = z[i * dim + d] - buffers.proposal[i * dim + d] - scratch[dim + d];
+      }
+      Cholesky.solveLower(factor, 0, dim, scratch, 0);
+      double squares = 0;
+      for (int d = 0; d < dim; d++) {
+        squares += scratch[d] * scratch[d];
+      }
+      double logRatio = buffers.proposalLogP[i] - logP[i] - 0.5 * squares / h
+          - buffers.forward[i];
+      if (buffers.logU[i] < logRatio) {
+        buffers.accepted[i] = true;
+        moved[i] = true;
+        System.arraycopy(buffers.proposal, i * dim, z, i * dim, dim);
+        System.arraycopy(buffers.proposalScores, i * dim, scores, i * dim, dim);
+        logP[i] = buffers.proposalLogP[i];
+      }
+    }
+  }
+
+  /** Whether chain i's proposal was accepted at the last {@link #accept}. */
+  public static boolean accepted(Buffers buffers, int i) {
+    return buffers.accepted[i];
+  }
+
+  /** The proposals (n×D) of the last {@link #propose} calls. */
+  public static double[] proposals(Buffers buffers) {
+    return buffers.proposal;
+  }
+
+  /** Where the proposals' log densities go before {@link #accept}. */
+  public static double[] proposalLogDensities(Buffers buffers) {
+    return buffers.proposalLogP;
+  }
+
+  /** Where the proposals' scores go before {@link #accept}. */
+  public static double[] proposalScores(Buffers buffers) {
+    return buffers.proposalScores;
+  }
+
+  /** out[outOff, outOff + D) = c·(h/2)·S·scores[row], the truncated drift. */
+  private void drift(double[] scores, int row, double h, double[] out, int outOff) {
+    // u = (h/2)·Lᵀ·g, the drift in whitened coordinates; S·g = L·(Lᵀ·g).
+    double norm = 0;
+    for (int k = 0; k < dim; k++) {
+      double s = 0;
+      for (int i = k; i < dim; i++) {
+        s += factor[i * (i + 1) / 2 + k] * scores[row * dim + i];
+      }
+      s *= 0.5 * h;
+      out[outOff + k] = s;
+      norm += s * s;
+    }
+    double cap = Math.sqrt(h * dim);
+    double c = norm > cap * cap ? cap / Math.sqrt(norm) : 1;
+    for (int k = 0; k < dim; k++) {
+      out[outOff + k] *= c;
+    }
+    lowerTimes(out, outOff, out, outOff);
+  }
+
+  /** out = L·x over packed L (in place allowed: rows are done bottom-up). */
+  private void lowerTimes(double[] x, int xOff, double[] out, int outOff) {
+    for (int i = dim - 1; i >= 0; i--) {
+      int row = i * (i + 1) / 2;
+      double s = 0;
+      for (int k = 0; k <= i; k++) {
+        s += factor[row + k] * x[xOff + k];
+      }
+      out[outOff + i] = s;
+    }
+  }
+}
