@@ -318,20 +318,29 @@ public final class PoeFitter {
       double tau;
       ResampleMove.Moves moves = new ResampleMove.Moves(Double.NaN, Double.NaN);
       double ess;
+      ScoreSums sums;
       if (population == null) {
         importanceBatch(proposal, t, z, logP, scores, logW);
         tau = temper(logW, settings.minEssFraction() * b);
         ess = Double.NaN;
+        sums = evaluator.accumulate(pool.experts(), z, scores, logW, b, dim, settings.threads());
       } else {
         // Moved draws are equally weighted draws of p (correlated with the previous iteration's);
         // the first iteration reports the tempered weights the population was resampled from.
         ess = t == 1 ? population.ess() : b;
         tau = t == 1 ? population.tau() : 1;
-        moves = population.mover().move(z, logP, scores, b, settings.moveSteps(), t, false);
-        Arrays.fill(logW, 0);
+        // The chains move by the frozen kernel and are then weighted equally: one distributed
+        // job where the evaluator is distributed.
+        ScoreEvaluator.MovedSums moved = evaluator.moveAndAccumulate(population.mover().kernel(),
+            streams, t, settings.moveSteps(), pool.experts(), z, logP, scores, b,
+            settings.threads());
+        double rates = 0;
+        for (long a : moved.accepted()) {
+          rates += (double) a / b;
+        }
+        moves = ResampleMove.moves(rates, moved.movedChains(), b, settings.moveSteps());
+        sums = moved.sums();
       }
-      ScoreSums sums = evaluator.accumulate(pool.experts(), z, scores, logW, b, dim,
-          settings.threads());
       double reportedEss = population == null ? sums.effectiveSampleSize() : ess;
       if (!allFinite(sums.normalizedGram()) || !allFinite(sums.normalizedCross())) {
         warnings.add("under-p iteration " + t + ": the batch's score sums are not finite;"

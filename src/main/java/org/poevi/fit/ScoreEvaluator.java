@@ -58,6 +58,35 @@ public interface ScoreEvaluator {
     return new WeightedSums(accumulate(experts, z, scores, logW, n, dim, threads), logW);
   }
 
+  /**
+   * The sums of one iteration of a moved population, with the moves' counts.
+   *
+   * @param accepted accepted proposals at each step
+   * @param movedChains chains that moved at least once
+   */
+  record MovedSums(ScoreSums sums, long[] accepted, long movedChains) {}
+
+  /**
+   * One iteration of the under-p population: the n chains (z, log p̃, scores, updated in place)
+   * moved {@code steps} steps by a frozen kernel (streams keyed by (key, step, block)), then the
+   * QP's sums over them with equal weights. Locally: one batch of target evaluations per step,
+   * then the sums; a distributed evaluator moves each block of chains where it is evaluated, all
+   * steps and the sums in one job, with the same result bit for bit.
+   */
+  default MovedSums moveAndAccumulate(MalaKernel kernel, RandomStreams streams, long key,
+      int steps, List<Expert> experts, double[] z, double[] logP, double[] scores, int n,
+      int threads) {
+    boolean[] moved = new boolean[n];
+    long[] accepted = kernel.move(this, streams, key, 0, steps, z, logP, scores, n, threads,
+        moved);
+    long movedChains = 0;
+    for (boolean m : moved) {
+      movedChains += m ? 1 : 0;
+    }
+    return new MovedSums(accumulate(experts, z, scores, new double[n], n, kernel.dim(), threads),
+        accepted, movedChains);
+  }
+
   /** Points from..to−1 of weight zero (log weight −∞, z undrawn) are put at the origin. */
   static void zeroUndrawn(double[] z, double[] logW, int from, int to, int dim) {
     for (int i = from; i < to; i++) {

@@ -14,6 +14,7 @@ import org.poevi.family.ProductOfExperts;
 import org.poevi.family.QMatrixBlock;
 import org.poevi.fit.BlockSums;
 import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.fit.MalaKernel;
 import org.poevi.fit.ScoreAccumulation;
 import org.poevi.fit.ScoreSums;
 import org.poevi.fit.ScoreEvaluator;
@@ -229,6 +230,133 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
           values.length));
       evaluations.addAndGet(n);
       return new WeightedSums(total.sums.total(k), logW);
+    } catch (Exception e) {
+      throw unwrap(e);
+    } finally {
+      shared.destroy();
+      sc.setJobDescription(null);
+    }
+  }
+
+  /** A partition's share of a moved population: its chains, block sums and move counts. */
+  private static final class MovedPart implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final BlockSums sums = new BlockSums();
+    /** Chains [from, from + length): z (length·D), log p̃, scores (length·D). */
+    final java.util.TreeMap<Integer, double[][]> chains = new java.util.TreeMap<>();
+    long[] accepted;
+    long moved;
+
+    MovedPart(int steps) {
+      accepted = new long[steps];
+    }
+
+    MovedPart merge(MovedPart other) {
+      sums.merge(other.sums);
+      chains.putAll(other.chains);
+      for (int s = 0; s < accepted.length; s++) {
+        accepted[s] += other.accepted[s];
+      }
+      moved += other.moved;
+      return this;
+    }
+  }
+
+  /**
+   * One job: each task moves the MALA blocks that cover its accumulation blocks through every
+   * step (the kernel is frozen and chains of different blocks never interact; streams keyed by
+   * key, step and block, as on one JVM), evaluating the target at its own proposals, then folds
+   * its blocks with equal weights. The moved chains come back with the sums. Bit-identical to
+   * the local default.
+   */
+  @Override
+  public MovedSums moveAndAccumulate(MalaKernel kernel, RandomStreams streams, long key,
+      int steps, List<Expert> experts, double[] z, double[] logP, double[] scores, int n,
+      int threads) {
+    int dim = target.dim();
+    int k = experts.size();
+    int block = ScoreAccumulation.blockSize(dim, k);
+    int numBlocks = (n + block - 1) / block;
+    List<Integer> blocks = new ArrayList<>(numBlocks);
+    for (int b = 0; b < numBlocks; b++) {
+      blocks.add(b);
+    }
+    Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts), kernel,
+        Arrays.copyOf(z, n * dim), Arrays.copyOf(logP, n), Arrays.copyOf(scores, n * dim)});
+    long seed = streams.seed();
+    Target t = target;
+    sc.setJobDescription("poevi " + stage + ": " + steps + " MALA steps of " + n + " chains,"
+        + " target " + target.name() + " and score sums over " + k + " experts");
+    try {
+      MovedPart total = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks, 1)))
+          .mapPartitions(indices -> {
+            List<Integer> mine = new ArrayList<>();
+            indices.forEachRemaining(mine::add);
+            MovedPart part = new MovedPart(steps);
+            if (mine.isEmpty()) {
+              return List.of(part).iterator();
+            }
+            Object[] data = shared.value();
+            @SuppressWarnings("unchecked")
+            List<Expert> ex = (List<Expert>) data[0];
+            MalaKernel mala = (MalaKernel) data[1];
+            // This task's copies: the broadcast values are shared by the executor's tasks.
+            double[] zz = ((double[]) data[2]).clone();
+            double[] lp = ((double[]) data[3]).clone();
+            double[] sc2 = ((double[]) data[4]).clone();
+            RandomStreams rs = RandomStreams.of(seed);
+            int from = mine.get(0) * block;
+            int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
+            int firstMala = from / MalaKernel.BLOCK;
+            int lastMala = (to - 1) / MalaKernel.BLOCK;
+            int chainsFrom = firstMala * MalaKernel.BLOCK;
+            int chainsTo = Math.min(n, (lastMala + 1) * MalaKernel.BLOCK);
+            MalaKernel.Buffers buffers = new MalaKernel.Buffers(n, dim);
+            boolean[] moved = new boolean[n];
+            double[] scratch = new double[2 * dim];
+            double[] x = new double[dim];
+            double[] g = new double[dim];
+            double[] proposals = MalaKernel.proposals(buffers);
+            double[] proposalLogP = MalaKernel.proposalLogDensities(buffers);
+            double[] proposalScores = MalaKernel.proposalScores(buffers);
+            for (int s = 0; s < steps; s++) {
+              for (int mb = firstMala; mb <= lastMala; mb++) {
+                mala.propose(rs, key, s, mb, n, zz, sc2, buffers, scratch);
+              }
+              for (int i = chainsFrom; i < chainsTo; i++) {
+                System.arraycopy(proposals, i * dim, x, 0, dim);
+                proposalLogP[i] = LocalScoreEvaluator.evaluateOne(t, x, g, i);
+                System.arraycopy(g, 0, proposalScores, i * dim, dim);
+              }
+              for (int mb = firstMala; mb <= lastMala; mb++) {
+                mala.accept(mb, n, zz, lp, sc2, buffers, moved, scratch);
+              }
+              for (int i = from; i < to; i++) {
+                part.accepted[s] += MalaKernel.accepted(buffers, i) ? 1 : 0;
+              }
+            }
+            for (int i = from; i < to; i++) {
+              part.moved += moved[i] ? 1 : 0;
+            }
+            QMatrixBlock q = new QMatrixBlock(ex, block);
+            double[] stacked = new double[block * dim * k];
+            double[] work = new double[block * dim];
+            double[] zeros = new double[n];
+            for (int b : mine) {
+              part.sums.add(b, ScoreAccumulation.block(b, block, q, stacked, work, zz, sc2,
+                  zeros, n, dim, k));
+            }
+            part.chains.put(from, new double[][] {Arrays.copyOfRange(zz, from * dim, to * dim),
+                Arrays.copyOfRange(lp, from, to), Arrays.copyOfRange(sc2, from * dim, to * dim)});
+            return List.of(part).iterator();
+          }).treeReduce(MovedPart::merge);
+      total.chains.forEach((from, chains) -> {
+        System.arraycopy(chains[0], 0, z, from * dim, chains[0].length);
+        System.arraycopy(chains[1], 0, logP, from, chains[1].length);
+        System.arraycopy(chains[2], 0, scores, from * dim, chains[2].length);
+      });
+      evaluations.addAndGet((long) steps * n);
+      return new MovedSums(total.sums.total(k), total.accepted, total.moved);
     } catch (Exception e) {
       throw unwrap(e);
     } finally {

@@ -33,6 +33,17 @@ class LocalClusterTest {
         .modeStarts(4).locations(8).iterations(3).batchSize(600).outputDraws(1000).build();
     FitResult local = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
         OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    // The one-job iterations: chains moved on the executors (population), draws of q made there.
+    FitSettings moving = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+        .modeStarts(4).locations(8).iterations(2).batchSize(600).outputDraws(1000)
+        .population(org.poevi.fit.PopulationMode.ALWAYS).moveBurnIn(5).build();
+    FitSettings underQ = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+        .modeStarts(4).locations(8).iterations(2).batchSize(600).outputDraws(1000)
+        .objective(org.poevi.fit.Objective.UNDER_Q).build();
+    FitResult movingLocal = PoeFitter.fit(target, moving, new LocalScoreEvaluator(target, 2),
+        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    FitResult underQLocal = PoeFitter.fit(target, underQ, new LocalScoreEvaluator(target, 2),
+        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
     SyntheticLogisticData data = new SyntheticLogisticData(
         2 * SyntheticLogisticData.BLOCK_ROWS + 500, 3, true, 4);
     FitResult dataLocal = DataParallelFitTest.fit(InMemoryRowData.of(data, 2),
@@ -50,6 +61,12 @@ class LocalClusterTest {
           OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
       assertArrayEquals(local.family().alpha(), spark.family().alpha());
       assertArrayEquals(local.draws().draws(), spark.draws().draws());
+      assertArrayEquals(movingLocal.family().alpha(), PoeFitter.fit(target, moving,
+          new SparkScoreEvaluator(sc, target, 3), OjAlgoQpSolver.create(),
+          PoeFitter.Progress.SILENT).family().alpha(), "population");
+      assertArrayEquals(underQLocal.family().alpha(), PoeFitter.fit(target, underQ,
+          new SparkScoreEvaluator(sc, target, 3), OjAlgoQpSolver.create(),
+          PoeFitter.Progress.SILENT).family().alpha(), "under q");
       // Rows generated and cached in the executor JVMs. These run without the Vector API module
       // (their options are the --add-opens only), so their exp/log take the scalar path: equal
       // bits to this JVM's vector path are part of what is checked.

@@ -163,6 +163,54 @@ class SparkScoreEvaluatorTest {
     jobs.forEach((iteration, count) -> assertEquals(1, count, iteration));
   }
 
+  /**
+   * Under p with a MALA population: fits on Spark with any partitioning are the local fit, and
+   * each iteration (moves and sums) is one Spark job, the chains moved where they are evaluated.
+   */
+  @Test
+  void aPopulationFitMovesChainsOnExecutorsInOneJobPerIteration()
+      throws java.util.concurrent.TimeoutException {
+    BananaTarget target = BananaTarget.of(2);
+    FitSettings settings = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+        .modeStarts(4).locations(8).iterations(3).batchSize(600).outputDraws(1000)
+        .population(org.poevi.fit.PopulationMode.ALWAYS).moveBurnIn(10).build();
+    FitResult local = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
+        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    assertTrue(local.trace().stream().allMatch(r -> r.acceptance() > 0), "chains moved");
+    for (int partitions : new int[] {1, 3, 8}) {
+      java.util.Map<String, Integer> jobs = new java.util.concurrent.ConcurrentHashMap<>();
+      org.apache.spark.scheduler.SparkListener listener =
+          new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+              String d = job.properties().getProperty("spark.job.description");
+              if (d != null && d.startsWith("poevi iteration ")) {
+                jobs.merge(d.substring(0, d.indexOf(':')), 1, Integer::sum);
+              }
+            }
+          };
+      SparkTestContext.get().sc().addSparkListener(listener);
+      FitResult spark;
+      try {
+        spark = PoeFitter.fit(target, settings, new SparkScoreEvaluator(SparkTestContext.get(),
+            target, partitions), OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+        SparkTestContext.get().sc().listenerBus().waitUntilEmpty();
+      } finally {
+        SparkTestContext.get().sc().removeSparkListener(listener);
+      }
+      assertArrayEquals(local.family().alpha(), spark.family().alpha(), partitions + " parts");
+      assertArrayEquals(local.draws().draws(), spark.draws().draws(), partitions + " parts");
+      for (int i = 0; i < local.trace().size(); i++) {
+        assertEquals(local.trace().get(i).acceptance(), spark.trace().get(i).acceptance());
+        assertEquals(local.trace().get(i).unmovedFraction(),
+            spark.trace().get(i).unmovedFraction());
+      }
+      assertEquals(local.scoreEvaluations(), spark.scoreEvaluations());
+      assertEquals(local.trace().size(), jobs.size(), jobs.toString());
+      jobs.forEach((iteration, count) -> assertEquals(1, count, iteration));
+    }
+  }
+
   @Test
   void aTargetFailureOnAnExecutorIsOneLineNamingTheSample() {
     int n = 600;
