@@ -286,10 +286,17 @@ public final class PoeFitter {
     int b = logW.length;
     drawProposalBatch(proposal, iteration, z, b);
     evaluator.evaluate(z, b, logP, scores);
-    double[] scratch = new double[dim];
-    for (int i = 0; i < b; i++) {
-      logW[i] = logP[i] - proposal.logDensity(z, i * dim, scratch);
-    }
+    ScoreEvaluator.importanceLogWeights(proposal, z, logP, logW, 0, b);
+    return checkedEss(logW, iteration);
+  }
+
+  /**
+   * The Kish ESS of a batch's log weights.
+   *
+   * @throws TargetEvaluationException when p̃ is 0 at every draw (nothing to fit)
+   */
+  private double checkedEss(double[] logW, long iteration) {
+    int b = logW.length;
     double ess = LogSpace.effectiveSampleSize(logW, 0, b);
     if (!(ess >= 1)) {
       throw new org.poevi.target.TargetEvaluationException("target " + target.name()
@@ -309,10 +316,10 @@ public final class PoeFitter {
     double[] gramSum = new double[k * k];
     double[] crossSum = new double[k];
     double scoreNormSum = 0;
-    double[] z = population == null ? new double[b * dim] : population.z();
-    double[] logP = population == null ? new double[b] : population.logP();
-    double[] scores = population == null ? new double[b * dim] : population.scores();
-    double[] logW = new double[b];
+    // The population's chains (moved in place); importance batches are drawn afresh.
+    double[] z = population == null ? null : population.z();
+    double[] logP = population == null ? null : population.logP();
+    double[] scores = population == null ? null : population.scores();
     for (int t = 1; t <= settings.iterations(); t++) {
       evaluator.stage("iteration " + t + " (under p)");
       double tau;
@@ -320,10 +327,17 @@ public final class PoeFitter {
       double ess;
       ScoreSums sums;
       if (population == null) {
-        importanceBatch(proposal, t, z, logP, scores, logW);
-        tau = temper(logW, settings.minEssFraction() * b);
+        // Draws of the proposal, the target there, weights p̃/r tempered over the whole batch,
+        // and the sums; on Spark the points stay where they were drawn and evaluated.
+        long iteration = t;
+        double[] tempering = new double[1];
+        sums = evaluator.importanceAccumulate(proposal, streams, iteration, b, pool.experts(),
+            w -> {
+              checkedEss(w, iteration);
+              tempering[0] = temper(w, settings.minEssFraction() * b);
+            }, settings.threads()).sums();
+        tau = tempering[0];
         ess = Double.NaN;
-        sums = evaluator.accumulate(pool.experts(), z, scores, logW, b, dim, settings.threads());
       } else {
         // Moved draws are equally weighted draws of p (correlated with the previous iteration's);
         // the first iteration reports the tempered weights the population was resampled from.
@@ -409,14 +423,9 @@ public final class PoeFitter {
 
   /** Fills z with b draws of the under-p proposal, from streams keyed by the iteration. */
   private void drawProposalBatch(MultivariateT proposal, long iteration, double[] z, int b) {
-    int numBlocks = (b + BLOCK - 1) / BLOCK;
-    BlockParallel.forEach(numBlocks, settings.threads(), () -> null, (block, unused) -> {
-      UniformRandomProvider rng = streams.stream(RandomStreams.BATCH, iteration, block);
-      MultivariateT.Sampler sampler = proposal.sampler(rng);
-      for (int i = block * BLOCK; i < Math.min(b, (block + 1) * BLOCK); i++) {
-        sampler.sample(z, i * dim);
-      }
-    });
+    int numBlocks = (b + ScoreEvaluator.PROPOSAL_BLOCK - 1) / ScoreEvaluator.PROPOSAL_BLOCK;
+    BlockParallel.forEach(numBlocks, settings.threads(), () -> null, (block, unused) ->
+        ScoreEvaluator.drawProposalBlock(proposal, streams, iteration, block, b, z));
   }
 
   private FitResult.StopReason underQ(ExpertPool pool, double[] alpha, double minSum,

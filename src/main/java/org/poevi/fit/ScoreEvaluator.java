@@ -4,6 +4,7 @@ import java.util.List;
 import org.poevi.family.Expert;
 import org.poevi.family.FeynmanSampler;
 import org.poevi.family.ProductOfExperts;
+import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 
 /**
@@ -85,6 +86,55 @@ public interface ScoreEvaluator {
     }
     return new MovedSums(accumulate(experts, z, scores, new double[n], n, kernel.dim(), threads),
         accepted, movedChains);
+  }
+
+  /** Draws per block of an importance batch (one random stream per block). */
+  int PROPOSAL_BLOCK = 256;
+
+  /**
+   * One importance-weighted batch of the under-p objective: n draws of {@code proposal} (block b
+   * from the stream (BATCH, iteration, b)), log p̃ and scores there, log weights log p̃ − log r,
+   * which {@code weigh} sees whole and may change in place (tempering; it may also throw), then
+   * the QP's sums. Locally in that order; a distributed evaluator draws and evaluates where the
+   * points stay (one job bringing back the n log weights), then folds them with the weights
+   * (a second job), with the same result bit for bit.
+   */
+  default WeightedSums importanceAccumulate(MultivariateT proposal, RandomStreams streams,
+      long iteration, int n, List<Expert> experts, java.util.function.Consumer<double[]> weigh,
+      int threads) {
+    int dim = proposal.dim();
+    double[] z = new double[n * dim];
+    int numBlocks = (n + PROPOSAL_BLOCK - 1) / PROPOSAL_BLOCK;
+    org.poevi.math.BlockParallel.forEach(numBlocks, threads, () -> null,
+        (block, unused) -> drawProposalBlock(proposal, streams, iteration, block, n, z));
+    double[] logP = new double[n];
+    double[] scores = new double[n * dim];
+    evaluate(z, n, logP, scores);
+    double[] logW = new double[n];
+    importanceLogWeights(proposal, z, logP, logW, 0, n);
+    weigh.accept(logW);
+    return new WeightedSums(accumulate(experts, z, scores, logW, n, dim, threads), logW);
+  }
+
+  /** Block {@code block} of an importance batch of n draws, written at the draws' indices. */
+  static void drawProposalBlock(MultivariateT proposal, RandomStreams streams, long iteration,
+      int block, int n, double[] z) {
+    int dim = proposal.dim();
+    MultivariateT.Sampler sampler = proposal.sampler(streams.stream(RandomStreams.BATCH,
+        iteration, block));
+    for (int i = block * PROPOSAL_BLOCK; i < Math.min(n, (block + 1) * PROPOSAL_BLOCK); i++) {
+      sampler.sample(z, i * dim);
+    }
+  }
+
+  /** logW[i] = log p̃(z_i) − log r(z_i) for i in [from, to). */
+  static void importanceLogWeights(MultivariateT proposal, double[] z, double[] logP,
+      double[] logW, int from, int to) {
+    int dim = proposal.dim();
+    double[] scratch = new double[dim];
+    for (int i = from; i < to; i++) {
+      logW[i] = logP[i] - proposal.logDensity(z, i * dim, scratch);
+    }
   }
 
   /** Points from..to−1 of weight zero (log weight −∞, z undrawn) are put at the origin. */

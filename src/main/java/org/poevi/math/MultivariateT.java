@@ -17,7 +17,8 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * drawn as z = μ + L y √(ν/u) with Σ = L Lᵀ, y ~ N(0, I), u ~ χ²_ν. Immutable; works on the
  * Cholesky factor of Σ, never its inverse.
  */
-public final class MultivariateT {
+public final class MultivariateT implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final int dim;
   private final double[] location;
   /** Packed lower Cholesky factor of Σ. */

@@ -18,6 +18,7 @@ import org.poevi.fit.MalaKernel;
 import org.poevi.fit.ScoreAccumulation;
 import org.poevi.fit.ScoreSums;
 import org.poevi.fit.ScoreEvaluator;
+import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 import org.poevi.target.Target;
 import org.poevi.target.TargetEvaluationException;
@@ -361,6 +362,129 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
       throw unwrap(e);
     } finally {
       shared.destroy();
+      sc.setJobDescription(null);
+    }
+  }
+
+  /** A partition's drawn and evaluated points [from, to), cached between the two jobs. */
+  private static final class DrawnPart implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final int from;
+    final double[] z;
+    final double[] scores;
+    final double[] logW;
+    final int[] blocks;
+
+    DrawnPart(int from, double[] z, double[] scores, double[] logW, int[] blocks) {
+      this.from = from;
+      this.z = z;
+      this.scores = scores;
+      this.logW = logW;
+      this.blocks = blocks;
+    }
+  }
+
+  /**
+   * Two jobs, the points never leaving the executors: the first draws each task's share of the
+   * proposal's blocks (streams keyed by iteration and block, as on one JVM), evaluates the target
+   * there, caches the points with their scores and brings back the n log weights; the driver
+   * tempers them over the whole batch; the second folds the cached blocks with the broadcast
+   * weights. Bit-identical to the local default.
+   */
+  @Override
+  public WeightedSums importanceAccumulate(MultivariateT proposal, RandomStreams streams,
+      long iteration, int n, List<Expert> experts, java.util.function.Consumer<double[]> weigh,
+      int threads) {
+    int dim = target.dim();
+    int k = experts.size();
+    int block = ScoreAccumulation.blockSize(dim, k);
+    int numBlocks = (n + block - 1) / block;
+    List<Integer> blocks = new ArrayList<>(numBlocks);
+    for (int b = 0; b < numBlocks; b++) {
+      blocks.add(b);
+    }
+    long seed = streams.seed();
+    Target t = target;
+    Broadcast<MultivariateT> sharedProposal = sc.broadcast(proposal);
+    Broadcast<Object[]> sharedWeights = null;
+    JavaRDD<DrawnPart> drawn = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks,
+        1))).mapPartitions(indices -> {
+          List<Integer> mine = new ArrayList<>();
+          indices.forEachRemaining(mine::add);
+          if (mine.isEmpty()) {
+            return java.util.Collections.<DrawnPart>emptyIterator();
+          }
+          MultivariateT r = sharedProposal.value();
+          RandomStreams rs = RandomStreams.of(seed);
+          int from = mine.get(0) * block;
+          int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
+          double[] z = new double[n * dim];
+          for (int pb = from / PROPOSAL_BLOCK; pb <= (to - 1) / PROPOSAL_BLOCK; pb++) {
+            ScoreEvaluator.drawProposalBlock(r, rs, iteration, pb, n, z);
+          }
+          double[] logP = new double[n];
+          double[] scores = new double[n * dim];
+          double[] x = new double[dim];
+          double[] g = new double[dim];
+          for (int i = from; i < to; i++) {
+            System.arraycopy(z, i * dim, x, 0, dim);
+            logP[i] = LocalScoreEvaluator.evaluateOne(t, x, g, i);
+            System.arraycopy(g, 0, scores, i * dim, dim);
+          }
+          double[] logW = new double[n];
+          ScoreEvaluator.importanceLogWeights(r, z, logP, logW, from, to);
+          return List.of(new DrawnPart(from, Arrays.copyOfRange(z, from * dim, to * dim),
+              Arrays.copyOfRange(scores, from * dim, to * dim), Arrays.copyOfRange(logW, from,
+              to), mine.stream().mapToInt(Integer::intValue).toArray())).iterator();
+        }).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      sc.setJobDescription("poevi " + stage + ": " + n + " draws of the proposal, target "
+          + target.name());
+      double[] logW = new double[n];
+      for (scala.Tuple2<Integer, double[]> part : drawn.map(p -> new scala.Tuple2<>(p.from,
+          p.logW)).collect()) {
+        System.arraycopy(part._2(), 0, logW, part._1(), part._2().length);
+      }
+      weigh.accept(logW);
+      sharedWeights = sc.broadcast(new Object[] {new ArrayList<>(experts), logW.clone()});
+      Broadcast<Object[]> weights = sharedWeights;
+      sc.setJobDescription("poevi " + stage + ": score sums over " + k + " experts at " + n
+          + " points");
+      BlockSums sums = drawn.mapPartitions(parts -> {
+        BlockSums acc = new BlockSums();
+        if (!parts.hasNext()) {
+          return List.of(acc).iterator();
+        }
+        Object[] data = weights.value();
+        @SuppressWarnings("unchecked")
+        List<Expert> ex = (List<Expert>) data[0];
+        double[] w = (double[]) data[1];
+        QMatrixBlock q = new QMatrixBlock(ex, block);
+        double[] stacked = new double[block * dim * k];
+        double[] work = new double[block * dim];
+        double[] z = new double[n * dim];
+        double[] scores = new double[n * dim];
+        while (parts.hasNext()) {
+          DrawnPart p = parts.next();
+          System.arraycopy(p.z, 0, z, p.from * dim, p.z.length);
+          System.arraycopy(p.scores, 0, scores, p.from * dim, p.scores.length);
+          for (int b : p.blocks) {
+            acc.add(b, ScoreAccumulation.block(b, block, q, stacked, work, z, scores, w, n, dim,
+                k));
+          }
+        }
+        return List.of(acc).iterator();
+      }).treeReduce(BlockSums::merge);
+      evaluations.addAndGet(n);
+      return new WeightedSums(sums.total(k), logW);
+    } catch (Exception e) {
+      throw unwrap(e);
+    } finally {
+      drawn.unpersist(false);
+      sharedProposal.destroy();
+      if (sharedWeights != null) {
+        sharedWeights.destroy();
+      }
       sc.setJobDescription(null);
     }
   }
