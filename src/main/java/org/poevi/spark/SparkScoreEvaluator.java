@@ -60,17 +60,13 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
   public void evaluate(double[] points, int n, double[] logDensity, double[] scores) {
     int dim = target.dim();
     int numBlocks = (n + BLOCK - 1) / BLOCK;
-    List<Integer> blocks = new ArrayList<>(numBlocks);
-    for (int b = 0; b < numBlocks; b++) {
-      blocks.add(b);
-    }
+    JavaRDD<Integer> blocks = blockIndices(numBlocks);
     Broadcast<double[]> shared = sc.broadcast(Arrays.copyOf(points, n * dim));
     Target t = target;
     sc.setJobDescription("poevi " + stage + ": target " + target.name() + " at " + n
         + " points");
     try {
-      JavaRDD<Integer> rdd = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks, 1)));
-      List<Tuple3<Integer, double[], double[]>> results = rdd.map(b -> {
+      List<Tuple3<Integer, double[], double[]>> results = blocks.map(b -> {
         double[] z = shared.value();
         int from = b * BLOCK;
         int to = Math.min(n, from + BLOCK);
@@ -113,10 +109,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     int k = experts.size();
     int block = ScoreAccumulation.blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
-    List<Integer> blocks = new ArrayList<>(numBlocks);
-    for (int b = 0; b < numBlocks; b++) {
-      blocks.add(b);
-    }
+    JavaRDD<Integer> blocks = blockIndices(numBlocks);
     Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts),
         Arrays.copyOf(z, n * dim), Arrays.copyOf(scores, n * dim), Arrays.copyOf(logWeights, n)});
     sc.setJobDescription("poevi " + stage + ": score sums over " + k + " experts at " + n
@@ -124,20 +117,16 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     try {
       // One task per partition folds its blocks with scratch allocated once (Q block and its
       // stack are the large arrays); treeReduce then unions the partitions' BlockSums.
-      BlockSums sums = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks, 1)))
+      BlockSums sums = blocks
           .mapPartitions(indices -> {
             Object[] data = shared.value();
             @SuppressWarnings("unchecked")
             List<Expert> ex = (List<Expert>) data[0];
-            QMatrixBlock q = new QMatrixBlock(ex, block);
-            double[] stacked = new double[block * dim * k];
-            double[] scratch = new double[block * dim];
+            List<Integer> mine = new ArrayList<>();
+            indices.forEachRemaining(mine::add);
             BlockSums acc = new BlockSums();
-            while (indices.hasNext()) {
-              int b = indices.next();
-              acc.add(b, ScoreAccumulation.block(b, block, q, stacked, scratch, (double[]) data[1],
-                  (double[]) data[2], (double[]) data[3], n, dim, k));
-            }
+            fold(acc, ex, mine, block, (double[]) data[1], (double[]) data[2], (double[]) data[3],
+                n);
             return java.util.List.of(acc).iterator();
           }).treeReduce(BlockSums::merge);
       return sums.total(k);
@@ -174,10 +163,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     int k = experts.size();
     int block = ScoreAccumulation.blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
-    List<Integer> blocks = new ArrayList<>(numBlocks);
-    for (int b = 0; b < numBlocks; b++) {
-      blocks.add(b);
-    }
+    JavaRDD<Integer> blocks = blockIndices(numBlocks);
     Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts),
         drawAlpha.clone()});
     long seed = streams.seed();
@@ -185,7 +171,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     sc.setJobDescription("poevi " + stage + ": " + n + " draws of q, target " + target.name()
         + " and score sums over " + k + " experts");
     try {
-      UnderQPart total = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks, 1)))
+      UnderQPart total = blocks
           .mapPartitions(indices -> {
             List<Integer> mine = new ArrayList<>();
             indices.forEachRemaining(mine::add);
@@ -209,20 +195,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
               sampler.weightedBlock(rs, samplerStage, n, sb, scratch, z, logW);
             }
             ScoreEvaluator.zeroUndrawn(z, logW, from, to, dim);
-            double[] x = new double[dim];
-            double[] g = new double[dim];
-            for (int i = from; i < to; i++) {
-              System.arraycopy(z, i * dim, x, 0, dim);
-              LocalScoreEvaluator.evaluateOne(t, x, g, i);
-              System.arraycopy(g, 0, scores, i * dim, dim);
-            }
-            QMatrixBlock q = new QMatrixBlock(ex, block);
-            double[] stacked = new double[block * dim * k];
-            double[] work = new double[block * dim];
-            for (int b : mine) {
-              part.sums.add(b, ScoreAccumulation.block(b, block, q, stacked, work, z, scores,
-                  logW, n, dim, k));
-            }
+            evaluateRange(t, z, from, to, new double[n], scores);
+            fold(part.sums, ex, mine, block, z, scores, logW, n);
             part.logWeights.put(from, Arrays.copyOfRange(logW, from, to));
             return List.of(part).iterator();
           }).treeReduce(UnderQPart::merge);
@@ -278,10 +252,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     int k = experts.size();
     int block = ScoreAccumulation.blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
-    List<Integer> blocks = new ArrayList<>(numBlocks);
-    for (int b = 0; b < numBlocks; b++) {
-      blocks.add(b);
-    }
+    JavaRDD<Integer> blocks = blockIndices(numBlocks);
     Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts), kernel,
         Arrays.copyOf(z, n * dim), Arrays.copyOf(logP, n), Arrays.copyOf(scores, n * dim)});
     long seed = streams.seed();
@@ -289,7 +260,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     sc.setJobDescription("poevi " + stage + ": " + steps + " MALA steps of " + n + " chains,"
         + " target " + target.name() + " and score sums over " + k + " experts");
     try {
-      MovedPart total = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks, 1)))
+      MovedPart total = blocks
           .mapPartitions(indices -> {
             List<Integer> mine = new ArrayList<>();
             indices.forEachRemaining(mine::add);
@@ -315,8 +286,6 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             MalaKernel.Buffers buffers = new MalaKernel.Buffers(n, dim);
             boolean[] moved = new boolean[n];
             double[] scratch = new double[2 * dim];
-            double[] x = new double[dim];
-            double[] g = new double[dim];
             double[] proposals = MalaKernel.proposals(buffers);
             double[] proposalLogP = MalaKernel.proposalLogDensities(buffers);
             double[] proposalScores = MalaKernel.proposalScores(buffers);
@@ -324,11 +293,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
               for (int mb = firstMala; mb <= lastMala; mb++) {
                 mala.propose(rs, key, s, mb, n, zz, sc2, buffers, scratch);
               }
-              for (int i = chainsFrom; i < chainsTo; i++) {
-                System.arraycopy(proposals, i * dim, x, 0, dim);
-                proposalLogP[i] = LocalScoreEvaluator.evaluateOne(t, x, g, i);
-                System.arraycopy(g, 0, proposalScores, i * dim, dim);
-              }
+              evaluateRange(t, proposals, chainsFrom, chainsTo, proposalLogP, proposalScores);
               for (int mb = firstMala; mb <= lastMala; mb++) {
                 mala.accept(mb, n, zz, lp, sc2, buffers, moved, scratch);
               }
@@ -339,14 +304,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             for (int i = from; i < to; i++) {
               part.moved += moved[i] ? 1 : 0;
             }
-            QMatrixBlock q = new QMatrixBlock(ex, block);
-            double[] stacked = new double[block * dim * k];
-            double[] work = new double[block * dim];
-            double[] zeros = new double[n];
-            for (int b : mine) {
-              part.sums.add(b, ScoreAccumulation.block(b, block, q, stacked, work, zz, sc2,
-                  zeros, n, dim, k));
-            }
+            fold(part.sums, ex, mine, block, zz, sc2, new double[n], n);
             part.chains.put(from, new double[][] {Arrays.copyOfRange(zz, from * dim, to * dim),
                 Arrays.copyOfRange(lp, from, to), Arrays.copyOfRange(sc2, from * dim, to * dim)});
             return List.of(part).iterator();
@@ -399,16 +357,12 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     int k = experts.size();
     int block = ScoreAccumulation.blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
-    List<Integer> blocks = new ArrayList<>(numBlocks);
-    for (int b = 0; b < numBlocks; b++) {
-      blocks.add(b);
-    }
+    JavaRDD<Integer> blocks = blockIndices(numBlocks);
     long seed = streams.seed();
     Target t = target;
     Broadcast<MultivariateT> sharedProposal = sc.broadcast(proposal);
     Broadcast<Object[]> sharedWeights = null;
-    JavaRDD<DrawnPart> drawn = sc.parallelize(blocks, Math.min(partitions, Math.max(numBlocks,
-        1))).mapPartitions(indices -> {
+    JavaRDD<DrawnPart> drawn = blocks.mapPartitions(indices -> {
           List<Integer> mine = new ArrayList<>();
           indices.forEachRemaining(mine::add);
           if (mine.isEmpty()) {
@@ -424,13 +378,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
           }
           double[] logP = new double[n];
           double[] scores = new double[n * dim];
-          double[] x = new double[dim];
-          double[] g = new double[dim];
-          for (int i = from; i < to; i++) {
-            System.arraycopy(z, i * dim, x, 0, dim);
-            logP[i] = LocalScoreEvaluator.evaluateOne(t, x, g, i);
-            System.arraycopy(g, 0, scores, i * dim, dim);
-          }
+          evaluateRange(t, z, from, to, logP, scores);
           double[] logW = new double[n];
           ScoreEvaluator.importanceLogWeights(r, z, logP, logW, from, to);
           return List.of(new DrawnPart(from, Arrays.copyOfRange(z, from * dim, to * dim),
@@ -459,20 +407,18 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
         @SuppressWarnings("unchecked")
         List<Expert> ex = (List<Expert>) data[0];
         double[] w = (double[]) data[1];
-        QMatrixBlock q = new QMatrixBlock(ex, block);
-        double[] stacked = new double[block * dim * k];
-        double[] work = new double[block * dim];
         double[] z = new double[n * dim];
         double[] scores = new double[n * dim];
+        List<Integer> mine = new ArrayList<>();
         while (parts.hasNext()) {
           DrawnPart p = parts.next();
           System.arraycopy(p.z, 0, z, p.from * dim, p.z.length);
           System.arraycopy(p.scores, 0, scores, p.from * dim, p.scores.length);
           for (int b : p.blocks) {
-            acc.add(b, ScoreAccumulation.block(b, block, q, stacked, work, z, scores, w, n, dim,
-                k));
+            mine.add(b);
           }
         }
+        fold(acc, ex, mine, block, z, scores, w, n);
         return List.of(acc).iterator();
       }).treeReduce(BlockSums::merge);
       evaluations.addAndGet(n);
@@ -486,6 +432,44 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
         sharedWeights.destroy();
       }
       sc.setJobDescription(null);
+    }
+  }
+
+  /** Block indices 0..count−1 spread over the partitions in contiguous runs. */
+  private JavaRDD<Integer> blockIndices(int count) {
+    List<Integer> indices = new ArrayList<>(count);
+    for (int b = 0; b < count; b++) {
+      indices.add(b);
+    }
+    return sc.parallelize(indices, Math.min(partitions, Math.max(count, 1)));
+  }
+
+  /** log p̃ and scores of points [from, to) of z, at their own indices (the contract enforced). */
+  private static void evaluateRange(Target t, double[] z, int from, int to, double[] logP,
+      double[] scores) {
+    int dim = t.dim();
+    double[] x = new double[dim];
+    double[] g = new double[dim];
+    for (int i = from; i < to; i++) {
+      System.arraycopy(z, i * dim, x, 0, dim);
+      logP[i] = LocalScoreEvaluator.evaluateOne(t, x, g, i);
+      System.arraycopy(g, 0, scores, i * dim, dim);
+    }
+  }
+
+  /** Adds the sums of accumulation blocks {@code mine} (of {@code block} points) to {@code acc}. */
+  private static void fold(BlockSums acc, List<Expert> experts, List<Integer> mine, int block,
+      double[] z, double[] scores, double[] logW, int n) {
+    if (mine.isEmpty()) {
+      return;
+    }
+    int k = experts.size();
+    int dim = experts.get(0).dim();
+    QMatrixBlock q = new QMatrixBlock(experts, block);
+    double[] stacked = new double[block * dim * k];
+    double[] work = new double[block * dim];
+    for (int b : mine) {
+      acc.add(b, ScoreAccumulation.block(b, block, q, stacked, work, z, scores, logW, n, dim, k));
     }
   }
 

@@ -138,25 +138,9 @@ class SparkScoreEvaluatorTest {
     FitResult local = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
         OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
     java.util.Map<String, Integer> jobs = new java.util.concurrent.ConcurrentHashMap<>();
-    org.apache.spark.scheduler.SparkListener listener =
-        new org.apache.spark.scheduler.SparkListener() {
-          @Override
-          public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
-            String d = job.properties().getProperty("spark.job.description");
-            if (d != null && d.startsWith("poevi iteration ")) {
-              jobs.merge(d.substring(0, d.indexOf(':')), 1, Integer::sum);
-            }
-          }
-        };
-    SparkTestContext.get().sc().addSparkListener(listener);
-    FitResult spark;
-    try {
-      spark = PoeFitter.fit(target, settings, new SparkScoreEvaluator(SparkTestContext.get(),
-          target, 3), OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
-      SparkTestContext.get().sc().listenerBus().waitUntilEmpty();
-    } finally {
-      SparkTestContext.get().sc().removeSparkListener(listener);
-    }
+    FitResult spark = countingJobs(() -> PoeFitter.fit(target, settings,
+        new SparkScoreEvaluator(SparkTestContext.get(), target, 3), OjAlgoQpSolver.create(),
+        PoeFitter.Progress.SILENT), jobs);
     assertArrayEquals(local.family().alpha(), spark.family().alpha());
     assertArrayEquals(local.draws().draws(), spark.draws().draws());
     assertEquals(local.trace().size(), jobs.size(), jobs.toString());
@@ -179,25 +163,10 @@ class SparkScoreEvaluatorTest {
     assertTrue(local.trace().stream().allMatch(r -> r.acceptance() > 0), "chains moved");
     for (int partitions : new int[] {1, 3, 8}) {
       java.util.Map<String, Integer> jobs = new java.util.concurrent.ConcurrentHashMap<>();
-      org.apache.spark.scheduler.SparkListener listener =
-          new org.apache.spark.scheduler.SparkListener() {
-            @Override
-            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
-              String d = job.properties().getProperty("spark.job.description");
-              if (d != null && d.startsWith("poevi iteration ")) {
-                jobs.merge(d.substring(0, d.indexOf(':')), 1, Integer::sum);
-              }
-            }
-          };
-      SparkTestContext.get().sc().addSparkListener(listener);
-      FitResult spark;
-      try {
-        spark = PoeFitter.fit(target, settings, new SparkScoreEvaluator(SparkTestContext.get(),
-            target, partitions), OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
-        SparkTestContext.get().sc().listenerBus().waitUntilEmpty();
-      } finally {
-        SparkTestContext.get().sc().removeSparkListener(listener);
-      }
+      int parts = partitions;
+      FitResult spark = countingJobs(() -> PoeFitter.fit(target, settings,
+          new SparkScoreEvaluator(SparkTestContext.get(), target, parts), OjAlgoQpSolver.create(),
+          PoeFitter.Progress.SILENT), jobs);
       assertArrayEquals(local.family().alpha(), spark.family().alpha(), partitions + " parts");
       assertArrayEquals(local.draws().draws(), spark.draws().draws(), partitions + " parts");
       for (int i = 0; i < local.trace().size(); i++) {
@@ -269,5 +238,29 @@ class SparkScoreEvaluatorTest {
     assertArrayEquals(local.family().alpha(), spark.family().alpha());
     assertArrayEquals(local.draws().draws(), spark.draws().draws());
     assertEquals(local.scoreEvaluations(), spark.scoreEvaluations());
+  }
+
+  /** Runs a fit and counts its Spark jobs per iteration (by job description). */
+  private static FitResult countingJobs(java.util.function.Supplier<FitResult> fit,
+      java.util.Map<String, Integer> jobs) throws java.util.concurrent.TimeoutException {
+    org.apache.spark.scheduler.SparkListener listener =
+        new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+            String d = job.properties().getProperty("spark.job.description");
+            if (d != null && d.startsWith("poevi iteration ")) {
+              jobs.merge(d.substring(0, d.indexOf(':')), 1, Integer::sum);
+            }
+          }
+        };
+    SparkTestContext.get().sc().addSparkListener(listener);
+    try {
+      FitResult result = fit.get();
+      // The listener bus delivers events asynchronously: drain it before looking.
+      SparkTestContext.get().sc().listenerBus().waitUntilEmpty();
+      return result;
+    } finally {
+      SparkTestContext.get().sc().removeSparkListener(listener);
+    }
   }
 }
