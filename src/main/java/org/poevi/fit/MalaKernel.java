@@ -29,6 +29,18 @@ public final class MalaKernel implements Serializable {
     this.step = step;
   }
 
+  /**
+   * The kernel with preconditioner S ({@code covariance}, row-major D×D, positive definite) and
+   * step h.
+   */
+  public static MalaKernel of(int dim, double[] covariance, double step) {
+    double[] packed = Cholesky.pack(covariance, dim);
+    if (!Cholesky.factor(packed, 0, dim)) {
+      throw new IllegalArgumentException("the MALA preconditioner is not positive definite");
+    }
+    return new MalaKernel(dim, packed, step);
+  }
+
   public int dim() {
     return dim;
   }

@@ -3,7 +3,6 @@ package org.poevi.fit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.family.Expert;
 import org.poevi.family.FeynmanSampler;
 import org.poevi.family.NormalizerValidation;
@@ -52,7 +51,6 @@ import org.poevi.target.Target;
  * index, so the fit is the same for any number of threads.
  */
 public final class PoeFitter {
-  private static final int BLOCK = 256;
   /** The MALA burn-in goes on, while Stein's identity fails, up to this many times move-burn-in. */
   static final int MAX_BURN_IN_FACTOR = 10;
   /** The MALA population has at least this many chains per dimension. */

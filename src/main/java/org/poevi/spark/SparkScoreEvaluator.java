@@ -164,6 +164,9 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     int block = ScoreAccumulation.blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
     JavaRDD<Integer> blocks = blockIndices(numBlocks);
+    // Checked here (not normalisable, no active expert: the error it is on one JVM); the tasks
+    // rebuild it from the experts and exponents.
+    ProductOfExperts.of(experts, drawAlpha);
     Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts),
         drawAlpha.clone()});
     long seed = streams.seed();
@@ -389,42 +392,51 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
       sc.setJobDescription("poevi " + stage + ": " + n + " draws of the proposal, target "
           + target.name());
       double[] logW = new double[n];
-      for (scala.Tuple2<Integer, double[]> part : drawn.map(p -> new scala.Tuple2<>(p.from,
-          p.logW)).collect()) {
+      List<scala.Tuple2<Integer, double[]>> parts;
+      try {
+        parts = drawn.map(p -> new scala.Tuple2<>(p.from, p.logW)).collect();
+      } catch (Exception e) {
+        throw unwrap(e);
+      }
+      for (scala.Tuple2<Integer, double[]> part : parts) {
         System.arraycopy(part._2(), 0, logW, part._1(), part._2().length);
       }
+      // The caller's own code (it may throw its own errors): outside the unwrapping.
       weigh.accept(logW);
       sharedWeights = sc.broadcast(new Object[] {new ArrayList<>(experts), logW.clone()});
       Broadcast<Object[]> weights = sharedWeights;
       sc.setJobDescription("poevi " + stage + ": score sums over " + k + " experts at " + n
           + " points");
-      BlockSums sums = drawn.mapPartitions(parts -> {
-        BlockSums acc = new BlockSums();
-        if (!parts.hasNext()) {
-          return List.of(acc).iterator();
-        }
-        Object[] data = weights.value();
-        @SuppressWarnings("unchecked")
-        List<Expert> ex = (List<Expert>) data[0];
-        double[] w = (double[]) data[1];
-        double[] z = new double[n * dim];
-        double[] scores = new double[n * dim];
-        List<Integer> mine = new ArrayList<>();
-        while (parts.hasNext()) {
-          DrawnPart p = parts.next();
-          System.arraycopy(p.z, 0, z, p.from * dim, p.z.length);
-          System.arraycopy(p.scores, 0, scores, p.from * dim, p.scores.length);
-          for (int b : p.blocks) {
-            mine.add(b);
+      BlockSums sums;
+      try {
+        sums = drawn.mapPartitions(cached -> {
+          BlockSums acc = new BlockSums();
+          if (!cached.hasNext()) {
+            return List.of(acc).iterator();
           }
-        }
-        fold(acc, ex, mine, block, z, scores, w, n);
-        return List.of(acc).iterator();
-      }).treeReduce(BlockSums::merge);
+          Object[] data = weights.value();
+          @SuppressWarnings("unchecked")
+          List<Expert> ex = (List<Expert>) data[0];
+          double[] w = (double[]) data[1];
+          double[] z = new double[n * dim];
+          double[] scores = new double[n * dim];
+          List<Integer> mine = new ArrayList<>();
+          while (cached.hasNext()) {
+            DrawnPart p = cached.next();
+            System.arraycopy(p.z, 0, z, p.from * dim, p.z.length);
+            System.arraycopy(p.scores, 0, scores, p.from * dim, p.scores.length);
+            for (int b : p.blocks) {
+              mine.add(b);
+            }
+          }
+          fold(acc, ex, mine, block, z, scores, w, n);
+          return List.of(acc).iterator();
+        }).treeReduce(BlockSums::merge);
+      } catch (Exception e) {
+        throw unwrap(e);
+      }
       evaluations.addAndGet(n);
       return new WeightedSums(sums.total(k), logW);
-    } catch (Exception e) {
-      throw unwrap(e);
     } finally {
       drawn.unpersist(false);
       sharedProposal.destroy();

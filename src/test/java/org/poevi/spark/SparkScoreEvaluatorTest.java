@@ -128,6 +128,86 @@ class SparkScoreEvaluatorTest {
     }
   }
 
+  /**
+   * The one-job iterations where blocks do not line up: accumulation blocks of 131 points (D = 40,
+   * K = 200) against sampler, proposal and MALA blocks of 256, so tasks draw or move edge blocks
+   * that another task also draws or moves, and count only their own chains. Spark equals local
+   * bit for bit for every n and partitioning, and leaves nothing cached.
+   */
+  @Test
+  void misalignedBlocksGiveTheLocalResults() {
+    int dim = 40;
+    int k = 200;
+    assertEquals(131, org.poevi.fit.ScoreAccumulation.blockSize(dim, k));
+    UniformRandomProvider rng = RandomStreams.of(21).stream(1);
+    java.util.List<org.poevi.family.Expert> experts = org.poevi.fit.RandomExperts.of(rng, dim, k);
+    double[] alpha = new double[k];
+    java.util.Arrays.fill(alpha, 0.2);
+    SinhArcsinhTarget target = SinhArcsinhTarget.of(dim);
+    double[] scatter = new double[dim * dim];
+    for (int d = 0; d < dim; d++) {
+      scatter[d * dim + d] = 1;
+    }
+    org.poevi.math.MultivariateT proposal = org.poevi.math.MultivariateT.of(new double[dim],
+        scatter, 5);
+    org.poevi.fit.MalaKernel kernel = org.poevi.fit.MalaKernel.of(dim, scatter, 0.3);
+    RandomStreams streams = RandomStreams.of(6);
+    LocalScoreEvaluator local = new LocalScoreEvaluator(target, 2);
+    for (int n : new int[] {257, 600}) {
+      org.poevi.fit.ScoreEvaluator.WeightedSums q = local.drawEvaluateAccumulate(experts, alpha,
+          streams, 2, n, 2);
+      org.poevi.fit.ScoreEvaluator.WeightedSums is = local.importanceAccumulate(proposal,
+          streams, 2, n, experts, w -> scale(w, 0.5), 2);
+      double[] z = new double[n * dim];
+      for (int b = 0; b * 256 < n; b++) {
+        org.poevi.fit.ScoreEvaluator.drawProposalBlock(proposal, streams, 9, b, n, z);
+      }
+      double[] logP = new double[n];
+      double[] scores = new double[n * dim];
+      local.evaluate(z, n, logP, scores);
+      double[][] moved = {z.clone(), logP.clone(), scores.clone()};
+      org.poevi.fit.ScoreEvaluator.MovedSums mv = local.moveAndAccumulate(kernel, streams, 4, 3,
+          experts, moved[0], moved[1], moved[2], n, 2);
+      for (int partitions : new int[] {2, 3, 7}) {
+        String what = "n = " + n + ", " + partitions + " partitions";
+        SparkScoreEvaluator spark = new SparkScoreEvaluator(SparkTestContext.get(), target,
+            partitions);
+        assertSameSums(q, spark.drawEvaluateAccumulate(experts, alpha, streams, 2, n, 2), what);
+        assertSameSums(is, spark.importanceAccumulate(proposal, streams, 2, n, experts,
+            w -> scale(w, 0.5), 2), what);
+        double[][] chains = {z.clone(), logP.clone(), scores.clone()};
+        org.poevi.fit.ScoreEvaluator.MovedSums smv = spark.moveAndAccumulate(kernel, streams, 4,
+            3, experts, chains[0], chains[1], chains[2], n, 2);
+        assertArrayEquals(mv.accepted(), smv.accepted(), what);
+        assertEquals(mv.movedChains(), smv.movedChains(), what);
+        assertTrue(mv.movedChains() > 0, what);
+        assertArrayEquals(mv.sums().normalizedGram(), smv.sums().normalizedGram(), what);
+        for (int c = 0; c < 3; c++) {
+          assertArrayEquals(moved[c], chains[c], what);
+        }
+        // n (under q) + n (importance) + 3 steps · n (moves), as on one JVM.
+        assertEquals(5L * n, spark.evaluations(), what);
+      }
+    }
+    assertTrue(SparkTestContext.get().getPersistentRDDs().isEmpty(), "nothing left cached");
+  }
+
+  private static void scale(double[] w, double f) {
+    for (int i = 0; i < w.length; i++) {
+      w[i] *= f;
+    }
+  }
+
+  private static void assertSameSums(org.poevi.fit.ScoreEvaluator.WeightedSums expected,
+      org.poevi.fit.ScoreEvaluator.WeightedSums actual, String what) {
+    assertArrayEquals(expected.logWeights(), actual.logWeights(), what);
+    assertArrayEquals(expected.sums().normalizedGram(), actual.sums().normalizedGram(), what);
+    assertArrayEquals(expected.sums().normalizedCross(), actual.sums().normalizedCross(), what);
+    assertEquals(expected.sums().effectiveSampleSize(), actual.sums().effectiveSampleSize(),
+        what);
+    assertEquals(expected.sums().count(), actual.sums().count(), what);
+  }
+
   /** A whole under-q fit on Spark is the local fit, with one Spark job per iteration. */
   @Test
   void anUnderQFitRunsOneJobPerIteration() throws java.util.concurrent.TimeoutException {
@@ -178,6 +258,61 @@ class SparkScoreEvaluatorTest {
       assertEquals(local.trace().size(), jobs.size(), jobs.toString());
       jobs.forEach((iteration, count) -> assertEquals(1, count, iteration));
     }
+  }
+
+  /** A target whose gradient is never finite where z₀ > 0 (half of any symmetric batch). */
+  private static final class HalfFailing implements Target {
+    private static final long serialVersionUID = 1L;
+    private final BananaTarget banana = BananaTarget.of(2);
+
+    @Override
+    public int dim() {
+      return 2;
+    }
+
+    @Override
+    public String name() {
+      return "half-failing";
+    }
+
+    @Override
+    public double logDensity(double[] z, double[] gradient) {
+      double v = banana.logDensity(z, gradient);
+      if (z[0] > 0) {
+        gradient[0] = Double.POSITIVE_INFINITY;
+      }
+      return v;
+    }
+  }
+
+  /** In the one-job iterations too, a target failure is one line naming the sample. */
+  @Test
+  void aTargetFailureInTheDrawingJobsIsOneLineAndLeavesNothingCached() {
+    UniformRandomProvider rng = RandomStreams.of(3).stream(1);
+    java.util.List<org.poevi.family.Expert> experts = org.poevi.fit.RandomExperts.of(rng, 2, 6);
+    double[] alpha = new double[6];
+    java.util.Arrays.fill(alpha, 0.5);
+    double[] identity = {1, 0, 0, 1};
+    // One partition: the failing task is the job's only one, so no other task of the failed job
+    // is still running (and logging its own failure) when the log level is restored.
+    SparkScoreEvaluator spark = new SparkScoreEvaluator(SparkTestContext.get(), new HalfFailing(),
+        1);
+    SparkTestContext.get().setLogLevel("OFF");
+    try {
+      for (org.junit.jupiter.api.function.Executable call : java.util.List.<
+          org.junit.jupiter.api.function.Executable>of(
+          () -> spark.drawEvaluateAccumulate(experts, alpha, RandomStreams.of(1), 1, 700, 2),
+          () -> spark.importanceAccumulate(org.poevi.math.MultivariateT.of(new double[2],
+              identity, 5), RandomStreams.of(1), 1, 700, experts, w -> { }, 2))) {
+        TargetEvaluationException e = assertThrows(TargetEvaluationException.class, call);
+        assertTrue(e.getMessage().startsWith("target half-failing returned a non-finite"
+            + " gradient") && e.getMessage().contains(" at sample "), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+      }
+    } finally {
+      SparkTestContext.get().setLogLevel("WARN");
+    }
+    assertTrue(SparkTestContext.get().getPersistentRDDs().isEmpty(), "nothing left cached");
   }
 
   @Test
