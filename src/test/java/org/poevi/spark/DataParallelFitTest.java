@@ -20,7 +20,8 @@ import org.poevi.target.SyntheticLogisticData;
 /**
  * Data-parallel logistic regression (SPEC §6): fits whose likelihood passes run over rows cached
  * on Spark executors equal the fit with the rows on the driver, bit for bit, for any number of
- * partitions and cores; and on 10⁶ rows the posterior covers the true coefficients.
+ * partitions and cores (local[1] and local[2]; a sample-parallel fit on local[1] too); and on 10⁶
+ * rows the posterior covers the true coefficients.
  */
 class DataParallelFitTest {
   private static final NormalPrior PRIOR = new NormalPrior(0, 2.5);
@@ -51,11 +52,18 @@ class DataParallelFitTest {
     }
     // local[1]: one executor core instead of two.
     SparkTestContext.stop();
+    org.poevi.target.BananaTarget banana = org.poevi.target.BananaTarget.of(2);
+    FitResult bananaLocal = PoeFitter.fit(banana, smallSettings(), new LocalScoreEvaluator(banana,
+        2), OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
     try (JavaSparkContext sc = new JavaSparkContext(SparkTestContext.conf("local[1]",
             "poevi-local-1-test"));
         SparkRowData rows = SparkRowData.generate(sc, SMALL, 3)) {
       assertArrayEquals(driver.family().alpha(), fit(rows, smallSettings()).family().alpha(),
           "local[1]");
+      // A sample-parallel fit on one core too (the local[2] cases: SparkScoreEvaluatorTest).
+      assertArrayEquals(bananaLocal.family().alpha(), PoeFitter.fit(banana, smallSettings(),
+          new SparkScoreEvaluator(sc, banana, 3), OjAlgoQpSolver.create(),
+          PoeFitter.Progress.SILENT).family().alpha(), "banana on local[1]");
     }
   }
 
