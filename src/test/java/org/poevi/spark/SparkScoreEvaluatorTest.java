@@ -73,10 +73,20 @@ class SparkScoreEvaluatorTest {
     }
   }
 
-  /** A target whose gradient is not finite beyond x = 10⁹ (serializable: it goes to executors). */
+  /**
+   * A banana whose gradient is not finite where z₀ exceeds a threshold (serializable: it goes to
+   * executors).
+   */
   private static final class Failing implements Target {
     private static final long serialVersionUID = 1L;
     private final BananaTarget banana = BananaTarget.of(2);
+    private final String name;
+    private final double threshold;
+
+    Failing(String name, double threshold) {
+      this.name = name;
+      this.threshold = threshold;
+    }
 
     @Override
     public int dim() {
@@ -85,13 +95,13 @@ class SparkScoreEvaluatorTest {
 
     @Override
     public String name() {
-      return "failing";
+      return name;
     }
 
     @Override
     public double logDensity(double[] z, double[] gradient) {
       double v = banana.logDensity(z, gradient);
-      if (z[0] > 1e9) {
+      if (z[0] > threshold) {
         gradient[1] = Double.NaN;
       }
       return v;
@@ -260,31 +270,6 @@ class SparkScoreEvaluatorTest {
     }
   }
 
-  /** A target whose gradient is never finite where z₀ > 0 (half of any symmetric batch). */
-  private static final class HalfFailing implements Target {
-    private static final long serialVersionUID = 1L;
-    private final BananaTarget banana = BananaTarget.of(2);
-
-    @Override
-    public int dim() {
-      return 2;
-    }
-
-    @Override
-    public String name() {
-      return "half-failing";
-    }
-
-    @Override
-    public double logDensity(double[] z, double[] gradient) {
-      double v = banana.logDensity(z, gradient);
-      if (z[0] > 0) {
-        gradient[0] = Double.POSITIVE_INFINITY;
-      }
-      return v;
-    }
-  }
-
   /** In the one-job iterations too, a target failure is one line naming the sample. */
   @Test
   void aTargetFailureInTheDrawingJobsIsOneLineAndLeavesNothingCached() {
@@ -295,8 +280,8 @@ class SparkScoreEvaluatorTest {
     double[] identity = {1, 0, 0, 1};
     // One partition: the failing task is the job's only one, so no other task of the failed job
     // is still running (and logging its own failure) when the log level is restored.
-    SparkScoreEvaluator spark = new SparkScoreEvaluator(SparkTestContext.get(), new HalfFailing(),
-        1);
+    SparkScoreEvaluator spark = new SparkScoreEvaluator(SparkTestContext.get(),
+        new Failing("half-failing", 0), 1);
     SparkTestContext.get().setLogLevel("OFF");
     try {
       for (org.junit.jupiter.api.function.Executable call : java.util.List.<
@@ -325,7 +310,7 @@ class SparkScoreEvaluatorTest {
     TargetEvaluationException e;
     try {
       e = assertThrows(TargetEvaluationException.class,
-          () -> new SparkScoreEvaluator(SparkTestContext.get(), new Failing(), 3)
+          () -> new SparkScoreEvaluator(SparkTestContext.get(), new Failing("failing", 1e9), 3)
               .evaluate(z, n, new double[n], new double[n * 2]));
     } finally {
       SparkTestContext.get().setLogLevel("WARN");
