@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Bayesian logistic regression: y_i ~ Bernoulli(σ(x_iᵀβ)) with independent normal priors on the
- * intercept (the design's first column, when it has one) and on the coefficients. The likelihood
+ * Bayesian logistic regression: y_i ~ Bernoulli(σ(x_iᵀβ)) with independent priors ({@link Prior})
+ * on the intercept (the design's first column, when it has one) and on the coefficients. The likelihood
  * is a sum over the rows of a {@link RowData}, which may live on Spark executors: one batch of
  * points is one pass over the data (SPEC §6, data-parallel), and the prior is added here.
  *
@@ -14,24 +14,24 @@ import java.util.List;
  */
 public final class LogisticRegressionTarget implements BatchTarget {
   private static final long serialVersionUID = 1L;
-  public static final NormalPrior DEFAULT_PRIOR = new NormalPrior(0, 2.5);
+  public static final Prior DEFAULT_PRIOR = Prior.normal(0, 2.5);
 
   private final transient RowData data;
   private final boolean intercept;
-  private final NormalPrior interceptPrior;
-  private final NormalPrior coefficientPrior;
+  private final Prior interceptPrior;
+  private final Prior coefficientPrior;
   private final LogisticLikelihood likelihood;
   private final int dim;
   private final double[] truth;
 
-  public LogisticRegressionTarget(RowData data, boolean intercept, NormalPrior interceptPrior,
-      NormalPrior coefficientPrior) {
+  public LogisticRegressionTarget(RowData data, boolean intercept, Prior interceptPrior,
+      Prior coefficientPrior) {
     this(data, intercept, interceptPrior, coefficientPrior, null);
   }
 
   /** @param truth the coefficients that generated synthetic data (null when unknown) */
-  public LogisticRegressionTarget(RowData data, boolean intercept, NormalPrior interceptPrior,
-      NormalPrior coefficientPrior, double[] truth) {
+  public LogisticRegressionTarget(RowData data, boolean intercept, Prior interceptPrior,
+      Prior coefficientPrior, double[] truth) {
     this.truth = truth == null ? null : truth.clone();
     this.data = data;
     this.intercept = intercept;
@@ -50,11 +50,11 @@ public final class LogisticRegressionTarget implements BatchTarget {
     return data;
   }
 
-  public NormalPrior interceptPrior() {
+  public Prior interceptPrior() {
     return interceptPrior;
   }
 
-  public NormalPrior coefficientPrior() {
+  public Prior coefficientPrior() {
     return coefficientPrior;
   }
 
@@ -80,7 +80,7 @@ public final class LogisticRegressionTarget implements BatchTarget {
     return names;
   }
 
-  private NormalPrior prior(int d) {
+  private Prior prior(int d) {
     return intercept && d == 0 ? interceptPrior : coefficientPrior;
   }
 
@@ -108,7 +108,7 @@ public final class LogisticRegressionTarget implements BatchTarget {
       double lp = sums[b];
       for (int d = 0; d < dim; d++) {
         double z = points[b * dim + d];
-        NormalPrior prior = prior(d);
+        Prior prior = prior(d);
         lp += prior.logDensity(z);
         scores[(from + b) * dim + d] = sums[n + b * dim + d] + prior.score(z);
       }

@@ -167,10 +167,10 @@ public final class Targets {
       throw new InvalidInputException(PREFIX + "prior.intercept is set, but " + PREFIX
           + "intercept = false: the model has no intercept");
     }
-    NormalPrior interceptPrior = NormalPrior.parse(PREFIX + "prior.intercept", r.has(
+    Prior interceptPrior = Prior.coefficient(PREFIX + "prior.intercept", r.has(
         "prior.intercept") ? string(flat.get("prior.intercept"), "prior.intercept")
         : (String) LOGISTIC_DEFAULTS.get("prior.intercept"));
-    NormalPrior coefficientPrior = NormalPrior.parse(PREFIX + "prior.coefficients", r.has(
+    Prior coefficientPrior = Prior.coefficient(PREFIX + "prior.coefficients", r.has(
         "prior.coefficients") ? string(flat.get("prior.coefficients"), "prior.coefficients")
         : (String) LOGISTIC_DEFAULTS.get("prior.coefficients"));
     long rows = r.whole("data.synthetic.rows", 100000);

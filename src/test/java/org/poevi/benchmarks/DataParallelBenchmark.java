@@ -15,7 +15,7 @@ import org.apache.spark.storage.RDDInfo;
 import org.poevi.spark.SparkContexts;
 import org.poevi.spark.SparkRowData;
 import org.poevi.target.LogisticRegressionTarget;
-import org.poevi.target.NormalPrior;
+import org.poevi.target.Prior;
 import org.poevi.target.SyntheticLogisticData;
 
 /**
@@ -83,7 +83,7 @@ public final class DataParallelBenchmark {
         System.out.printf("generate and cache: %.1f s, cached %.2f GB%n", generate,
             cachedBytes / 1e9);
         LogisticRegressionTarget target = new LogisticRegressionTarget(cached, true,
-            new NormalPrior(0, 2.5), new NormalPrior(0, 2.5));
+            Prior.normal(0, 2.5), Prior.normal(0, 2.5));
         double[] truth = data.trueCoefficients();
         double[] z = new double[batch * dim];
         Random rng = new Random(3);

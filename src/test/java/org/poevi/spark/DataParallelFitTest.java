@@ -13,7 +13,7 @@ import org.poevi.fit.OjAlgoQpSolver;
 import org.poevi.fit.PoeFitter;
 import org.poevi.target.InMemoryRowData;
 import org.poevi.target.LogisticRegressionTarget;
-import org.poevi.target.NormalPrior;
+import org.poevi.target.Prior;
 import org.poevi.target.RowData;
 import org.poevi.target.SyntheticLogisticData;
 
@@ -24,7 +24,7 @@ import org.poevi.target.SyntheticLogisticData;
  * rows the posterior covers the true coefficients.
  */
 class DataParallelFitTest {
-  private static final NormalPrior PRIOR = new NormalPrior(0, 2.5);
+  private static final Prior PRIOR = Prior.normal(0, 2.5);
   private static final SyntheticLogisticData SMALL = new SyntheticLogisticData(
       3 * SyntheticLogisticData.BLOCK_ROWS + 1000, 3, true, 11);
 

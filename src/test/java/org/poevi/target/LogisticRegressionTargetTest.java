@@ -121,7 +121,7 @@ class LogisticRegressionTargetTest {
   void gradientMatchesFiniteDifferences() {
     LogisticRegressionTarget target = new LogisticRegressionTarget(
         InMemoryRowData.of(new SyntheticLogisticData(3000, 3, true, 9), 2),
-        true, new NormalPrior(0.5, 2), new NormalPrior(0, 1.5));
+        true, Prior.normal(0.5, 2), Prior.normal(0, 1.5));
     for (int trial = 0; trial < 3; trial++) {
       double[] z = points(1, 4, 10 + trial);
       GradientCheck.assertGradient(target::logDensity, target::logDensity, z,
@@ -132,7 +132,7 @@ class LogisticRegressionTargetTest {
   @Test
   void batchEqualsPointByPointAndThreadsDoNotMatter() {
     SyntheticLogisticData data = new SyntheticLogisticData(30000, 3, true, 4);
-    NormalPrior prior = new NormalPrior(0, 2.5);
+    Prior prior = Prior.normal(0, 2.5);
     LogisticRegressionTarget one = new LogisticRegressionTarget(InMemoryRowData.of(data, 1),
         true, prior, prior);
     LogisticRegressionTarget two = new LogisticRegressionTarget(InMemoryRowData.of(data, 2),
@@ -198,11 +198,16 @@ class LogisticRegressionTargetTest {
         + " data.synthetic { rows = 100, predictors = 3 }, intercept = false"), memory);
     assertEquals(3, t.dim());
     assertEquals(List.of("beta[1]", "beta[2]", "beta[3]"), t.parameterNames());
+    LogisticRegressionTarget cauchy = (LogisticRegressionTarget) Targets.build(
+        ConfigFactory.parseString("type = logistic-regression, data.synthetic.rows = 100,"
+            + " prior.coefficients = \"cauchy(0, 1)\", prior.intercept = flat"), memory);
+    assertEquals("cauchy(0, 1)", cauchy.coefficientPrior().toString());
+    assertEquals("flat", cauchy.interceptPrior().toString());
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> Targets.build(
         ConfigFactory.parseString("type = logistic-regression, prior.coefficients ="
-            + " \"cauchy(0, 1)\""), memory));
-    assertTrue(e.getMessage().startsWith("target.prior.coefficients must be a prior"),
-        e.getMessage());
+            + " \"laplace(0, 1)\""), memory));
+    assertEquals("target.prior.coefficients must be one of normal(m, s), student_t(df, m, s),"
+        + " cauchy(m, s) or flat, got \"laplace(0, 1)\"", e.getMessage());
     e = assertThrows(InvalidInputException.class, () -> Targets.build(ConfigFactory.parseString(
         "type = logistic-regression, data.synthetic.rows = 0"), memory));
     assertEquals("target.data.synthetic.rows must be between 1 and 17592186036224, got 0",
