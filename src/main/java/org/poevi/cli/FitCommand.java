@@ -69,16 +69,19 @@ final class FitCommand implements Callable<Integer> {
     com.typesafe.config.Config targetConfig = fitConfig.resolved().getConfig("target");
     // Checks every target key before anything starts; a data target's rows are not built yet.
     Target target = Targets.build(targetConfig, Targets.UNLOADED);
-    Path dir = out != null ? out : Path.of(fitConfig.outputDir());
-    SampleCommand.prepareOutputDirectory(dir);
-    PrintWriter stdout = spec.commandLine().getOut();
     // --master, else spark-submit's master (it sets the spark.master property), else spark.master.
     String sparkMaster = master != null ? master
         : System.getProperty("spark.master", fitConfig.sparkMaster());
     int configuredPartitions = fitConfig.sparkPartitions();
+    if ("none".equals(sparkMaster)) {
+      // Rows in this JVM (a data file is an error here): built before the output directory.
+      target = Targets.build(targetConfig, data -> InMemoryRowData.of(data, settings.threads()));
+    }
+    Path dir = out != null ? out : Path.of(fitConfig.outputDir());
+    SampleCommand.prepareOutputDirectory(dir);
+    PrintWriter stdout = spec.commandLine().getOut();
     FitResult result;
     if ("none".equals(sparkMaster)) {
-      target = Targets.build(targetConfig, data -> InMemoryRowData.of(data, settings.threads()));
       stdout.printf("poevi fit: target %s (D = %d%s), objective %s, %d threads%n", target.name(),
           target.dim(), rowsNote(target), settings.objective().label(), settings.threads());
       stdout.flush();
@@ -93,19 +96,30 @@ final class FitCommand implements Callable<Integer> {
         List<SparkRowData> cached = new ArrayList<>();
         try {
           if (Targets.isDataTarget(targetConfig)) {
-            stdout.printf("poevi fit: generating the data on Spark %s ...%n",
+            stdout.printf("poevi fit: loading the data on Spark %s ...%n",
                 spark.context().master());
             stdout.flush();
           }
-          target = Targets.build(targetConfig, data -> {
-            SparkRowData rows = SparkRowData.generate(spark.context(), data, partitions);
-            cached.add(rows);
-            if (rows.blasImplementations().size() > 1) {
-              stdout.println("warning: executors use different BLAS implementations "
-                  + rows.blasImplementations() + ": sums may differ in the last bits between"
-                  + " runs (install the same BLAS everywhere)");
+          target = Targets.build(targetConfig, new Targets.DataBackend() {
+            @Override
+            public org.poevi.target.RowData rows(org.poevi.target.SyntheticLogisticData data) {
+              return cache(SparkRowData.generate(spark.context(), data, partitions));
             }
-            return rows;
+
+            @Override
+            public org.poevi.target.RowData rows(org.poevi.target.DataFile file) {
+              return cache(SparkRowData.read(spark.context(), file, partitions));
+            }
+
+            private SparkRowData cache(SparkRowData rows) {
+              cached.add(rows);
+              if (rows.blasImplementations().size() > 1) {
+                stdout.println("warning: executors use different BLAS implementations "
+                    + rows.blasImplementations() + ": sums may differ in the last bits between"
+                    + " runs (install the same BLAS everywhere)");
+              }
+              return rows;
+            }
           });
           stdout.printf("poevi fit: target %s (D = %d%s), objective %s, Spark %s, %d partitions%n",
               target.name(), target.dim(), rowsNote(target), settings.objective().label(),

@@ -5,7 +5,16 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.storage.StorageLevel;
+import org.poevi.InvalidInputException;
+import org.poevi.target.DataFile;
+import scala.Tuple2;
 import org.poevi.math.DyadicSum;
 import org.poevi.target.RowBlock;
 import org.poevi.target.RowData;
@@ -63,13 +72,7 @@ public final class SparkRowData implements RowData, AutoCloseable {
     List<String> blas;
     try {
       // Generates and caches every block; each task also names the BLAS its executor uses.
-      blas = rdd.mapPartitions(blocks -> {
-        while (blocks.hasNext()) {
-          blocks.next();
-        }
-        return List.of(dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getName())
-            .iterator();
-      }).distinct().collect();
+      blas = blasOf(rdd);
     } catch (Exception e) {
       rdd.unpersist(false);
       throw SparkScoreEvaluator.unwrap(e);
@@ -77,6 +80,215 @@ public final class SparkRowData implements RowData, AutoCloseable {
       sc.setJobDescription(null);
     }
     return new SparkRowData(sc, rdd, numBlocks, data.rows(), data.columns(), List.copyOf(blas));
+  }
+
+  /**
+   * Reads a data file through Spark (CSV with a header, Parquet or JSON lines, by extension),
+   * checks it, and caches its rows as blocks of {@value SyntheticLogisticData#BLOCK_ROWS} in file
+   * order (row i in block i / BLOCK_ROWS), so the sums do not depend on how Spark split the file.
+   * Every error is one line naming the key, the column or the row (counted from 1, the header
+   * not counted): a missing file or column, a column that is not numeric, a null, NaN or infinite
+   * value, a response the likelihood does not accept, an empty data set.
+   */
+  public static SparkRowData read(JavaSparkContext sc, DataFile file, int partitions) {
+    String path = file.path();
+    SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+    String lower = path.toLowerCase(java.util.Locale.ROOT);
+    if (!(lower.endsWith(".csv") || lower.endsWith(".parquet") || lower.endsWith(".json")
+        || lower.endsWith(".jsonl"))) {
+      throw new InvalidInputException("target.data.path must end in .csv, .parquet, .json or"
+          + " .jsonl (the format), got " + path);
+    }
+    try {
+      // Checked here: Spark logs a warning with a stack trace for a missing path.
+      org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(path);
+      org.apache.hadoop.fs.FileStatus[] found = hadoopPath.getFileSystem(sc.hadoopConfiguration())
+          .globStatus(hadoopPath);
+      if (found == null || found.length == 0) {
+        throw new InvalidInputException("target.data.path: no such file: " + path);
+      }
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new InvalidInputException("target.data.path: cannot read " + path + ": "
+          + e.getMessage());
+    }
+    Dataset<Row> frame;
+    try {
+      if (lower.endsWith(".csv")) {
+        frame = session.read().option("header", true).option("inferSchema", true).csv(path);
+      } else if (lower.endsWith(".parquet")) {
+        frame = session.read().parquet(path);
+      } else {
+        frame = session.read().json(path);
+      }
+    } catch (Exception e) {
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw new InvalidInputException("target.data.path: cannot read " + path + ": "
+          + message.lines().findFirst().orElse(message));
+    }
+    boolean empty;
+    try {
+      // First, as the column types of an empty CSV are not inferred (all strings).
+      empty = frame.isEmpty();
+    } catch (Exception e) {
+      throw SparkScoreEvaluator.unwrap(e);
+    }
+    if (empty) {
+      throw new InvalidInputException("target.data.path: " + path + " has no rows");
+    }
+    List<String> available = List.of(frame.columns());
+    List<String> needed = new ArrayList<>();
+    needed.add(file.response());
+    needed.addAll(file.predictors());
+    for (int i = 0; i < needed.size(); i++) {
+      String key = i == 0 ? "target.data.response" : "target.data.predictors";
+      String column = needed.get(i);
+      if (!available.contains(column)) {
+        throw new InvalidInputException(key + ": no column \"" + column + "\" in " + path
+            + " (columns: " + String.join(", ", available.size() > 20
+                ? available.subList(0, 20) : available) + (available.size() > 20 ? ", ..." : "")
+            + ")");
+      }
+      DataType type = frame.schema().apply(column).dataType();
+      if (!(type instanceof NumericType)) {
+        throw new InvalidInputException(key + ": column \"" + column + "\" of " + path
+            + " is not numeric (" + type.simpleString() + ")");
+      }
+    }
+    Dataset<Row> selected = frame.select(needed.stream().map(org.apache.spark.sql.functions::col)
+        .toArray(org.apache.spark.sql.Column[]::new));
+    JavaPairRDD<Row, Long> indexed = selected.javaRDD().zipWithIndex();
+    DataFile.ResponseKind kind = file.kind();
+    List<String> names = List.copyOf(needed);
+    sc.setJobDescription("poevi: checking " + path);
+    List<Tuple2<Long, String>> bad;
+    long count;
+    try {
+      bad = indexed.flatMap(t -> {
+        String problem = problem(t._1(), names, kind);
+        return problem == null ? java.util.Collections.<Tuple2<Long, String>>emptyIterator()
+            : List.of(new Tuple2<>(t._2(), problem)).iterator();
+      }).takeOrdered(1, new FirstRow());
+      count = bad.isEmpty() ? indexed.count() : 0;
+    } catch (Exception e) {
+      throw SparkScoreEvaluator.unwrap(e);
+    } finally {
+      sc.setJobDescription(null);
+    }
+    if (!bad.isEmpty()) {
+      throw new InvalidInputException("target.data.path: row " + (bad.get(0)._1() + 1) + " of "
+          + path + ": " + bad.get(0)._2());
+    }
+    int blockRows = SyntheticLogisticData.BLOCK_ROWS;
+    if (count > (long) Integer.MAX_VALUE * blockRows) {
+      throw new InvalidInputException("target.data.path: " + path + " has " + count
+          + " rows, more than " + (long) Integer.MAX_VALUE * blockRows);
+    }
+    int numBlocks = (int) ((count + blockRows - 1) / blockRows);
+    int columns = file.columns();
+    boolean intercept = file.intercept();
+    long total = count;
+    JavaRDD<RowBlock> blocks = indexed
+        .mapToPair(t -> new Tuple2<>((int) (t._2() / blockRows), new Tuple2<>(t._2(), t._1())))
+        .groupByKey(new ContiguousBlocks(numBlocks, Math.min(partitions, numBlocks)))
+        .map(group -> block(group._1(), group._2(), blockRows, total, columns, intercept))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    blocks.setName("poevi rows of " + path);
+    sc.setJobDescription("poevi: reading " + count + " rows of " + path);
+    List<String> blas;
+    try {
+      blas = blasOf(blocks);
+    } catch (Exception e) {
+      blocks.unpersist(false);
+      throw SparkScoreEvaluator.unwrap(e);
+    } finally {
+      sc.setJobDescription(null);
+    }
+    return new SparkRowData(sc, blocks, numBlocks, count, columns, List.copyOf(blas));
+  }
+
+  /** Why a row cannot be used (null if it can): response first, then the predictors in order. */
+  private static String problem(Row row, List<String> names, DataFile.ResponseKind kind) {
+    for (int i = 0; i < names.size(); i++) {
+      if (row.isNullAt(i)) {
+        return "column \"" + names.get(i) + "\" is empty (null)";
+      }
+      double v = ((Number) row.get(i)).doubleValue();
+      if (!Double.isFinite(v)) {
+        return "column \"" + names.get(i) + "\" is " + v;
+      }
+      if (i == 0 && !kind.accepts(v)) {
+        return "response \"" + names.get(0) + "\" is " + v + ", but must be "
+            + kind.description();
+      }
+    }
+    return null;
+  }
+
+  /** Block {@code index} from its rows (global index, values: response then predictors). */
+  private static RowBlock block(int index, Iterable<Tuple2<Long, Row>> rows, int blockRows,
+      long total, int columns, boolean intercept) {
+    long first = (long) index * blockRows;
+    int n = (int) Math.min(blockRows, total - first);
+    double[] x = new double[n * columns];
+    double[] y = new double[n];
+    int lead = intercept ? 1 : 0;
+    for (Tuple2<Long, Row> r : rows) {
+      int i = (int) (r._1() - first);
+      Row row = r._2();
+      y[i] = ((Number) row.get(0)).doubleValue();
+      if (intercept) {
+        x[i] = 1;
+      }
+      for (int j = 1; j < row.size(); j++) {
+        x[i + (lead + j - 1) * n] = ((Number) row.get(j)).doubleValue();
+      }
+    }
+    return new RowBlock(index, first, n, columns, x, y);
+  }
+
+  /** Orders bad rows by their index (the first bad row is reported). */
+  private static final class FirstRow implements java.util.Comparator<Tuple2<Long, String>>,
+      java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public int compare(Tuple2<Long, String> a, Tuple2<Long, String> b) {
+      return Long.compare(a._1(), b._1());
+    }
+  }
+
+  /** Blocks 0..B−1 over P partitions in contiguous runs (small partial sums, SPEC §6). */
+  private static final class ContiguousBlocks extends org.apache.spark.Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int blocks;
+    private final int partitions;
+
+    ContiguousBlocks(int blocks, int partitions) {
+      this.blocks = blocks;
+      this.partitions = Math.max(1, partitions);
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (int) ((long) (Integer) key * partitions / blocks);
+    }
+  }
+
+  /** Materialises (and caches) the blocks; returns the BLAS implementations of the executors. */
+  private static List<String> blasOf(JavaRDD<RowBlock> rdd) {
+    return rdd.mapPartitions(blocks -> {
+      while (blocks.hasNext()) {
+        blocks.next();
+      }
+      return List.of(dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getName()).iterator();
+    }).distinct().collect();
   }
 
   /**

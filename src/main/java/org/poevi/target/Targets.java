@@ -96,32 +96,63 @@ public final class Targets {
     return all;
   }
 
-  /** Where the rows of a data-parallel target live: this JVM, or a Spark cluster. */
-  @FunctionalInterface
+  /**
+   * Where the rows of a data-parallel target live: this JVM, or a Spark cluster. Rows come from a
+   * synthetic generator or from a data file.
+   */
   public interface DataBackend {
     RowData rows(SyntheticLogisticData data);
+
+    /**
+     * The rows of a data file; this JVM alone cannot read them (no default reader outside Spark).
+     *
+     * @throws InvalidInputException when the backend cannot read files
+     */
+    default RowData rows(DataFile file) {
+      throw new InvalidInputException(PREFIX + "data.path: reading data files needs Spark (run"
+          + " without --master none), for " + file.path());
+    }
   }
 
   /**
    * A backend that builds no rows: {@link #build} with it checks every key and gives the target's
    * dimension and names; evaluating its target is an error.
    */
-  public static final DataBackend UNLOADED = data -> new RowData() {
+  public static final DataBackend UNLOADED = new DataBackend() {
     @Override
-    public long rows() {
-      return data.rows();
+    public RowData rows(SyntheticLogisticData data) {
+      return unloaded(data.rows(), data.columns());
     }
 
     @Override
-    public int columns() {
-      return data.columns();
-    }
-
-    @Override
-    public double[] sums(RowLikelihood likelihood, double[] points, int n) {
-      throw new IllegalStateException("the rows of this target were not loaded");
+    public RowData rows(DataFile file) {
+      return unloaded(-1, file.columns());
     }
   };
+
+  /** Rows not read: {@code rows} (−1 if not known yet) rows of {@code columns} columns. */
+  private static RowData unloaded(long rows, int columns) {
+    return new RowData() {
+      @Override
+      public long rows() {
+        return rows;
+      }
+
+      @Override
+      public int columns() {
+        return columns;
+      }
+
+      @Override
+      public double[] sums(RowLikelihood likelihood, double[] points, int n) {
+        throw new IllegalStateException("the rows of this target were not loaded");
+      }
+    };
+  }
+
+  /** The keys of a data file, below {@code target}. */
+  static final List<String> DATA_FILE_KEYS = List.of("data.path", "data.response",
+      "data.predictors");
 
   /** Whether the {@code target} block names a data-parallel type. */
   public static boolean isDataTarget(Config target) {
@@ -142,10 +173,12 @@ public final class Targets {
     Map<String, ConfigValue> flat = new java.util.HashMap<>();
     for (Map.Entry<String, ConfigValue> e : target.entrySet()) {
       String key = e.getKey();
-      if (!key.equals("type") && !LOGISTIC_DEFAULTS.containsKey(key)) {
+      if (!key.equals("type") && !LOGISTIC_DEFAULTS.containsKey(key)
+          && !DATA_FILE_KEYS.contains(key)) {
+        Set<String> allowed = new TreeSet<>(LOGISTIC_DEFAULTS.keySet());
+        allowed.addAll(DATA_FILE_KEYS);
         throw new InvalidInputException("unknown key " + PREFIX + key + " for type"
-            + " logistic-regression (allowed: " + String.join(", ", new TreeSet<>(
-                LOGISTIC_DEFAULTS.keySet())) + ", type; reading data files comes with issue #5)");
+            + " logistic-regression (allowed: " + String.join(", ", allowed) + ", type)");
       }
       flat.put(key, e.getValue());
     }
@@ -173,6 +206,19 @@ public final class Targets {
     Prior coefficientPrior = Prior.coefficient(PREFIX + "prior.coefficients", r.has(
         "prior.coefficients") ? string(flat.get("prior.coefficients"), "prior.coefficients")
         : (String) LOGISTIC_DEFAULTS.get("prior.coefficients"));
+    if (r.has("data.path") || r.has("data.response") || r.has("data.predictors")) {
+      for (String key : flat.keySet()) {
+        if (key.startsWith("data.synthetic.")) {
+          throw new InvalidInputException(PREFIX + key + " and " + PREFIX + "data.path are"
+              + " exclusive: the data is either synthetic or read from a file");
+        }
+      }
+      DataFile file = new DataFile(requiredString(r, "data.path"),
+          requiredString(r, "data.response"), stringList(r, "data.predictors"), intercept,
+          DataFile.ResponseKind.BINARY);
+      return new LogisticRegressionTarget(backend.rows(file), intercept, interceptPrior,
+          coefficientPrior, null);
+    }
     long rows = r.whole("data.synthetic.rows", 100000);
     int predictors = r.integer("data.synthetic.predictors", 20);
     long seed = r.whole("data.synthetic.seed", 1);
@@ -181,6 +227,38 @@ public final class Targets {
         rows, predictors, withIntercept, seed));
     return new LogisticRegressionTarget(backend.rows(data), intercept, interceptPrior,
         coefficientPrior, data.trueCoefficients());
+  }
+
+  private static String requiredString(Reader r, String key) {
+    if (!r.has(key)) {
+      throw new InvalidInputException(PREFIX + key + " is missing (a data file needs "
+          + PREFIX + "data.path, " + PREFIX + "data.response and " + PREFIX
+          + "data.predictors)");
+    }
+    String text = string(r.values.get(key), key);
+    if (text.isBlank()) {
+      throw new InvalidInputException(PREFIX + key + " must not be empty");
+    }
+    return text;
+  }
+
+  private static List<String> stringList(Reader r, String key) {
+    if (!r.has(key)) {
+      requiredString(r, key);
+    }
+    ConfigList list = Reader.list(r.values.get(key), key, "column names");
+    if (list.isEmpty()) {
+      throw new InvalidInputException(PREFIX + key + " must name at least one column");
+    }
+    List<String> names = new java.util.ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String name = string(list.get(i), key + "[" + i + "]");
+      if (names.contains(name)) {
+        throw new InvalidInputException(PREFIX + key + " names column \"" + name + "\" twice");
+      }
+      names.add(name);
+    }
+    return names;
   }
 
   /**

@@ -1,0 +1,127 @@
+package org.poevi.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.poevi.InvalidInputException;
+import org.poevi.target.DataFile;
+import org.poevi.target.InMemoryRowData;
+import org.poevi.target.LogisticLikelihood;
+import org.poevi.target.RowBlock;
+import org.poevi.target.SyntheticLogisticData;
+
+/**
+ * Regression data read from files through Spark (issue #5): CSV, Parquet and JSON lines give the
+ * same rows, in file order, as the rows written, so the likelihood sums equal those of the same
+ * rows in memory bit for bit; bad files are one-line errors naming the key, column or row.
+ */
+class DataFileTest {
+  @TempDir
+  Path dir;
+
+  /** Writes the synthetic rows (without the intercept column) as CSV: y, x1, ..., xP. */
+  private static Path csv(Path file, SyntheticLogisticData data) throws IOException {
+    StringBuilder text = new StringBuilder("y");
+    for (int j = 1; j <= data.predictors(); j++) {
+      text.append(",x").append(j);
+    }
+    text.append('\n');
+    for (int b = 0; b < data.numBlocks(); b++) {
+      RowBlock block = data.block(b);
+      for (int i = 0; i < block.rows(); i++) {
+        text.append(block.y()[i]);
+        for (int j = 1; j <= data.predictors(); j++) {
+          text.append(',').append(block.x()[i + j * block.rows()]);
+        }
+        text.append('\n');
+      }
+    }
+    return Files.writeString(file, text);
+  }
+
+  private static DataFile file(Path path, String... predictors) {
+    return new DataFile(path.toString(), "y", List.of(predictors), true,
+        DataFile.ResponseKind.BINARY);
+  }
+
+  @Test
+  void csvParquetAndJsonGiveTheWrittenRowsBitForBit() throws IOException {
+    SyntheticLogisticData data = new SyntheticLogisticData(
+        2 * SyntheticLogisticData.BLOCK_ROWS + 300, 3, true, 5);
+    Path csv = csv(dir.resolve("rows.csv"), data);
+    SparkSession session = SparkSession.builder().sparkContext(SparkTestContext.get().sc())
+        .getOrCreate();
+    var frame = session.read().option("header", true).option("inferSchema", true)
+        .csv(csv.toString());
+    // One output file each, so the file order is the rows' order.
+    Path parquet = dir.resolve("rows.parquet");
+    Path json = dir.resolve("rows.json");
+    frame.coalesce(1).write().parquet(parquet.toString());
+    frame.coalesce(1).write().json(json.toString());
+    int n = 13;
+    double[] z = new double[n * 4];
+    Random rng = new Random(2);
+    for (int i = 0; i < z.length; i++) {
+      z[i] = 0.4 * rng.nextGaussian();
+    }
+    LogisticLikelihood lik = new LogisticLikelihood(4);
+    double[] expected = InMemoryRowData.of(data, 2).sums(lik, z, n);
+    for (Path path : new Path[] {csv, parquet, json}) {
+      for (int partitions : new int[] {1, 3}) {
+        try (SparkRowData rows = SparkRowData.read(SparkTestContext.get(),
+            file(path, "x1", "x2", "x3"), partitions)) {
+          assertEquals(data.rows(), rows.rows());
+          assertEquals(4, rows.columns());
+          assertArrayEquals(expected, rows.sums(lik, z, n), 0.0, path + ", " + partitions);
+        }
+      }
+    }
+    assertTrue(SparkTestContext.get().getPersistentRDDs().isEmpty(), "nothing left cached");
+  }
+
+  private void assertError(String content, DataFile.ResponseKind kind, String message,
+      String... predictors) throws IOException {
+    Path path = Files.writeString(dir.resolve("bad" + content.hashCode() + ".csv"), content);
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> SparkRowData.read(
+        SparkTestContext.get(), new DataFile(path.toString(), "y", List.of(predictors), true,
+            kind), 2));
+    assertEquals(message.replace("PATH", path.toString()), e.getMessage());
+  }
+
+  @Test
+  void badDataIsAOneLineErrorBeforeAnyFitting() throws IOException {
+    assertError("y,x1\n1,0.5\n0,0.1\n", DataFile.ResponseKind.BINARY,
+        "target.data.predictors: no column \"x2\" in PATH (columns: y, x1)", "x1", "x2");
+    assertError("y,x1\n1,0.5\n0,abc\n", DataFile.ResponseKind.BINARY,
+        "target.data.predictors: column \"x1\" of PATH is not numeric (string)", "x1");
+    assertError("y,x1\n1,0.5\n0,NaN\n1,2\n", DataFile.ResponseKind.BINARY,
+        "target.data.path: row 2 of PATH: column \"x1\" is NaN", "x1");
+    assertError("y,x1\n1,0.5\n0,\n", DataFile.ResponseKind.BINARY,
+        "target.data.path: row 2 of PATH: column \"x1\" is empty (null)", "x1");
+    assertError("y,x1\n1,0.5\n2,0.1\n", DataFile.ResponseKind.BINARY,
+        "target.data.path: row 2 of PATH: response \"y\" is 2.0, but must be 0 or 1", "x1");
+    assertError("y,x1\n1,0.5\n-1,0.1\n", DataFile.ResponseKind.COUNT,
+        "target.data.path: row 2 of PATH: response \"y\" is -1.0, but must be a count (0, 1, 2,"
+            + " ...)", "x1");
+    assertError("y,x1\n", DataFile.ResponseKind.BINARY, "target.data.path: PATH has no rows",
+        "x1");
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> SparkRowData.read(
+        SparkTestContext.get(), file(dir.resolve("missing.csv"), "x1"), 2));
+    assertEquals("target.data.path: no such file: " + dir.resolve("missing.csv"),
+        e.getMessage());
+    e = assertThrows(InvalidInputException.class, () -> SparkRowData.read(
+        SparkTestContext.get(), file(dir.resolve("rows.txt"), "x1"), 2));
+    assertEquals("target.data.path must end in .csv, .parquet, .json or .jsonl (the format), got "
+        + dir.resolve("rows.txt"), e.getMessage());
+  }
+}
