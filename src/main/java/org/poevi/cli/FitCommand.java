@@ -27,7 +27,7 @@ import org.poevi.fit.ScoreEvaluator;
 import org.poevi.spark.SparkRowData;
 import org.poevi.target.BatchTarget;
 import org.poevi.target.InMemoryRowData;
-import org.poevi.target.LogisticRegressionTarget;
+import org.poevi.target.RegressionTarget;
 import org.poevi.target.Target;
 import org.poevi.target.Targets;
 import picocli.CommandLine.Command;
@@ -189,7 +189,7 @@ final class FitCommand implements Callable<Integer> {
 
   /** ", N rows" for a posterior over data. */
   private static String rowsNote(Target target) {
-    return target instanceof LogisticRegressionTarget t ? ", " + t.data().rows() + " rows" : "";
+    return target instanceof RegressionTarget t ? ", " + t.data().rows() + " rows" : "";
   }
 
   private ObjectNode summary(FitConfig fitConfig, Target target, FitSettings settings,
@@ -221,7 +221,7 @@ final class FitCommand implements Callable<Integer> {
     JsonOutput.putNumber(root, "psisKhat", result.psisKhat());
     JsonOutput.putDrawsAndNormalizer(root, result.draws(), result.normalizer(),
         result.parameterNames());
-    if (target instanceof LogisticRegressionTarget t) {
+    if (target instanceof RegressionTarget t) {
       ObjectNode data = root.putObject("data");
       data.put("rows", t.data().rows());
       data.put("priorIntercept", t.interceptPrior().toString());

@@ -11,7 +11,7 @@ package org.poevi.target;
  * runs {@link VectorLogisticTerms} (the JDK Vector API, with {@code --add-modules
  * jdk.incubator.vector}) or {@link ScalarLogisticTerms}, interpreted or compiled, on any CPU.
  */
-interface LogisticTerms {
+interface LogisticTerms extends GlmTerms {
   double MAGIC = 0x1.8p52;
   double INV_LN2 = 0x1.71547652b82fep0;
   double LN2_HI = 0x1.62e42fefa3800p-1;
@@ -35,34 +35,25 @@ interface LogisticTerms {
       0x1.74669da93fe80p-4, 0x1.c71c4fea43fc5p-4, 0x1.24924945309f8p-3, 0x1.999999997ac73p-3,
       0x1.55555555555aep-2};
 
-  /**
-   * @param eta m linear predictors from {@code eta[etaOff]}
-   * @param y m responses (0 or 1) from {@code y[yOff]}
-   * @param residual receives m residuals y − σ(η) from {@code residual[etaOff]}
-   * @param partial scratch of at least 8 numbers (overwritten)
-   * @return Σ_i (y_i η_i − softplus(η_i)), summed in the fixed order of {@link ScalarLogisticTerms}
-   *     (eight interleaved partial sums, then the tail)
-   */
-  double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual,
-      double[] partial);
-
   /** The fastest implementation this JVM can run. */
-  static LogisticTerms best() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-      try {
-        // By name, so that this class loads on JVMs without the incubator module.
-        return (LogisticTerms) Class.forName("org.poevi.target.VectorLogisticTerms")
-            .getDeclaredConstructor().newInstance();
-      } catch (ReflectiveOperationException | LinkageError e) {
-        return new ScalarLogisticTerms();
-      }
-    }
-    return new ScalarLogisticTerms();
+  static GlmTerms best() {
+    return GlmTerms.best("org.poevi.target.VectorLogisticTerms", new ScalarLogisticTerms());
+  }
+
+  /** Above this, e^x overflows: {@link #expAny} gives +∞. */
+  double EXP_CEILING = 709;
+
+  /**
+   * e^x for any x, with {@link #exp}'s operations: +∞ above {@link #EXP_CEILING} (e^709 ≈
+   * 8.2e307; the few finite values above it are given as +∞ too), e^floor below the floor.
+   */
+  static double expAny(double x) {
+    return x > EXP_CEILING ? Double.POSITIVE_INFINITY : exp(x);
   }
 
   /**
-   * e^x for {@link #EXP_FLOOR} ≤ x ≤ 0, relative error about 1 ulp; below the floor, e^floor (a
-   * difference of 3e−308 at most).
+   * e^x for {@link #EXP_FLOOR} ≤ x ≤ {@link #EXP_CEILING}, relative error about 1 ulp; below the
+   * floor, e^floor (a difference of 3e−308 at most).
    */
   static double exp(double x) {
     x = Math.max(x, EXP_FLOOR);

@@ -78,13 +78,14 @@ public final class Targets {
   }
 
   /** Target types whose likelihood is a sum over data rows (SPEC §6, data-parallel). */
-  public static final List<String> DATA_TYPES = List.of("logistic-regression");
+  public static final List<String> DATA_TYPES = List.of("logistic-regression",
+      "poisson-regression");
 
   /** The keys of logistic-regression, as paths below {@code target}, with their defaults. */
   static final Map<String, Object> LOGISTIC_DEFAULTS = Map.of(
       "intercept", true,
-      "prior.intercept", LogisticRegressionTarget.DEFAULT_PRIOR.toString(),
-      "prior.coefficients", LogisticRegressionTarget.DEFAULT_PRIOR.toString(),
+      "prior.intercept", RegressionTarget.DEFAULT_PRIOR.toString(),
+      "prior.coefficients", RegressionTarget.DEFAULT_PRIOR.toString(),
       "data.synthetic.rows", 100000,
       "data.synthetic.predictors", 20,
       "data.synthetic.seed", 1);
@@ -170,6 +171,9 @@ public final class Targets {
     if (!isDataTarget(target)) {
       return fromConfig(target);
     }
+    RegressionTarget.Family family = target.getString("type").equals("poisson-regression")
+        ? RegressionTarget.Family.POISSON : RegressionTarget.Family.LOGISTIC;
+    String typeName = family.type();
     Map<String, ConfigValue> flat = new java.util.HashMap<>();
     for (Map.Entry<String, ConfigValue> e : target.entrySet()) {
       String key = e.getKey();
@@ -177,8 +181,8 @@ public final class Targets {
           && !DATA_FILE_KEYS.contains(key)) {
         Set<String> allowed = new TreeSet<>(LOGISTIC_DEFAULTS.keySet());
         allowed.addAll(DATA_FILE_KEYS);
-        throw new InvalidInputException("unknown key " + PREFIX + key + " for type"
-            + " logistic-regression (allowed: " + String.join(", ", allowed) + ", type)");
+        throw new InvalidInputException("unknown key " + PREFIX + key + " for type "
+            + typeName + " (allowed: " + String.join(", ", allowed) + ", type)");
       }
       flat.put(key, e.getValue());
     }
@@ -215,9 +219,13 @@ public final class Targets {
       }
       DataFile file = new DataFile(requiredString(r, "data.path"),
           requiredString(r, "data.response"), stringList(r, "data.predictors"), intercept,
-          DataFile.ResponseKind.BINARY);
-      return new LogisticRegressionTarget(backend.rows(file), intercept, interceptPrior,
+          family.response());
+      return new RegressionTarget(family, backend.rows(file), intercept, interceptPrior,
           coefficientPrior, null);
+    }
+    if (family != RegressionTarget.Family.LOGISTIC) {
+      throw new InvalidInputException(PREFIX + "data.path is missing: " + typeName + " reads its"
+          + " data from a file (synthetic data is for logistic-regression)");
     }
     long rows = r.whole("data.synthetic.rows", 100000);
     int predictors = r.integer("data.synthetic.predictors", 20);
@@ -225,7 +233,7 @@ public final class Targets {
     boolean withIntercept = intercept;
     SyntheticLogisticData data = prefixed("data.synthetic.", () -> new SyntheticLogisticData(
         rows, predictors, withIntercept, seed));
-    return new LogisticRegressionTarget(backend.rows(data), intercept, interceptPrior,
+    return new RegressionTarget(family, backend.rows(data), intercept, interceptPrior,
         coefficientPrior, data.trueCoefficients());
   }
 

@@ -1,7 +1,6 @@
 package org.poevi.target;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -15,9 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorLogisticTerms implements LogisticTerms {
   private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
-  private static final long MAGIC_BITS = Double.doubleToRawLongBits(MAGIC);
   private static final DoubleVector ONE = DoubleVector.broadcast(SPECIES, 1);
   private static final DoubleVector ZERO = DoubleVector.zero(SPECIES);
+  private static final ScalarLogisticTerms SCALAR = new ScalarLogisticTerms();
   private static final DoubleVector SQRT2_MINUS_1_V = DoubleVector.broadcast(SPECIES,
       SQRT2_MINUS_1);
 
@@ -41,7 +40,7 @@ final class VectorLogisticTerms implements LogisticTerms {
       int off = etaOff + i;
       DoubleVector e = DoubleVector.fromArray(SPECIES, eta, off);
       DoubleVector yi = DoubleVector.fromArray(SPECIES, y, yOff + i);
-      DoubleVector a = exp(e.abs().neg());
+      DoubleVector a = VectorExp.of(e.abs().neg());
       // log1pAndInverse, lane by lane.
       VectorMask<Double> big = a.compare(VectorOperators.GT, SQRT2_MINUS_1_V);
       DoubleVector f = a.blend(a.lanewise(VectorOperators.FMA, 0.5, -0.5), big);
@@ -66,24 +65,6 @@ final class VectorLogisticTerms implements LogisticTerms {
     }
     return ((partial[0] + partial[1]) + (partial[2] + partial[3]))
         + ((partial[4] + partial[5]) + (partial[6] + partial[7]))
-        + ScalarLogisticTerms.tail(eta, etaOff + bound, m - bound, y, yOff + bound, residual);
-  }
-
-  private static DoubleVector exp(DoubleVector x) {
-    x = x.max(EXP_FLOOR);
-    DoubleVector t = x.lanewise(VectorOperators.FMA, INV_LN2, MAGIC);
-    DoubleVector k = t.sub(MAGIC);
-    DoubleVector r = k.neg().lanewise(VectorOperators.FMA, LN2_HI, x);
-    r = k.neg().lanewise(VectorOperators.FMA, LN2_LO, r);
-    DoubleVector p = DoubleVector.broadcast(SPECIES, EXP_COEFFICIENTS[0]);
-    for (int i = 1; i < EXP_COEFFICIENTS.length; i++) {
-      p = p.lanewise(VectorOperators.FMA, r, DoubleVector.broadcast(SPECIES,
-          EXP_COEFFICIENTS[i]));
-    }
-    p = p.lanewise(VectorOperators.FMA, r, ONE);
-    p = p.lanewise(VectorOperators.FMA, r, ONE);
-    LongVector bits = t.viewAsIntegralLanes().sub(MAGIC_BITS - 1023)
-        .lanewise(VectorOperators.LSHL, 52);
-    return p.mul(bits.viewAsFloatingLanes());
+        + SCALAR.tail(eta, etaOff + bound, m - bound, y, yOff + bound, residual);
   }
 }

@@ -14,7 +14,7 @@ import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.storage.RDDInfo;
 import org.poevi.spark.SparkContexts;
 import org.poevi.spark.SparkRowData;
-import org.poevi.target.LogisticRegressionTarget;
+import org.poevi.target.RegressionTarget;
 import org.poevi.target.Prior;
 import org.poevi.target.SyntheticLogisticData;
 
@@ -82,7 +82,7 @@ public final class DataParallelBenchmark {
         }
         System.out.printf("generate and cache: %.1f s, cached %.2f GB%n", generate,
             cachedBytes / 1e9);
-        LogisticRegressionTarget target = new LogisticRegressionTarget(cached, true,
+        RegressionTarget target = new RegressionTarget(RegressionTarget.Family.LOGISTIC, cached, true,
             Prior.normal(0, 2.5), Prior.normal(0, 2.5));
         double[] truth = data.trueCoefficients();
         double[] z = new double[batch * dim];

@@ -12,7 +12,7 @@ import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.fit.OjAlgoQpSolver;
 import org.poevi.fit.PoeFitter;
 import org.poevi.target.InMemoryRowData;
-import org.poevi.target.LogisticRegressionTarget;
+import org.poevi.target.RegressionTarget;
 import org.poevi.target.Prior;
 import org.poevi.target.RowData;
 import org.poevi.target.SyntheticLogisticData;
@@ -34,7 +34,7 @@ class DataParallelFitTest {
   }
 
   static FitResult fit(RowData rows, FitSettings settings) {
-    LogisticRegressionTarget target = new LogisticRegressionTarget(rows, true, PRIOR, PRIOR);
+    RegressionTarget target = new RegressionTarget(RegressionTarget.Family.LOGISTIC, rows, true, PRIOR, PRIOR);
     return PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
         OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
   }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.poevi.InvalidInputException;
 import org.poevi.testing.GradientCheck;
 
-class LogisticRegressionTargetTest {
+class RegressionTargetTest {
   private static final SyntheticLogisticData DATA = new SyntheticLogisticData(20000, 4, true, 5);
 
   private static double[] points(int n, int dim, long seed) {
@@ -47,7 +47,7 @@ class LogisticRegressionTargetTest {
   @Test
   void vectorAndScalarTermsAgreeBitForBitAndMatchJavaLangMath() {
     ScalarLogisticTerms scalar = new ScalarLogisticTerms();
-    LogisticTerms best = LogisticTerms.best();
+    GlmTerms best = LogisticTerms.best();
     // The tests run with the Vector API (pom.xml); on a CPU with vectors of 4 or 8 doubles the
     // comparison below is then between the two implementations.
     int lanes = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
@@ -77,7 +77,7 @@ class LogisticRegressionTargetTest {
       // exp: degree-11 economized Taylor on |r| <= ln 2 / 2 (error 4e-18) and Horner round-off;
       // log1p: degree 7 in s^2 on |s| <= 0.172 (error 2e-18), a few ulps; 4e-16 is 2 ulps of the
       // larger operand of the difference.
-      double term = ScalarLogisticTerms.tail(eta, i, 1, y, i, r);
+      double term = scalar.tail(eta, i, 1, y, i, r);
       // The difference y·η − softplus rounds relative to its larger operand.
       double scale = Math.max(1, Math.max(Math.abs(e), Math.abs(softplus)));
       assertEquals(y[i] * e - softplus, term, 4e-16 * scale, "term " + i);
@@ -97,17 +97,17 @@ class LogisticRegressionTargetTest {
 
   @Test
   void largeBatchesAreSplitIntoPassesWithoutChangingABit() {
-    LogisticRegressionTarget target = new LogisticRegressionTarget(
+    RegressionTarget target = new RegressionTarget(RegressionTarget.Family.LOGISTIC, 
         InMemoryRowData.of(new SyntheticLogisticData(5000, 2, true, 3), 2), true,
-        LogisticRegressionTarget.DEFAULT_PRIOR, LogisticRegressionTarget.DEFAULT_PRIOR);
-    int n = LogisticRegressionTarget.MAX_PASS + 700;
+        RegressionTarget.DEFAULT_PRIOR, RegressionTarget.DEFAULT_PRIOR);
+    int n = RegressionTarget.MAX_PASS + 700;
     double[] z = points(n, 3, 4);
     double[] lp = new double[n];
     double[] s = new double[n * 3];
     target.logDensities(z, n, lp, s);
     // The same points one tile of 512 at a time.
-    for (int from = 0; from < n; from += LogisticLikelihood.TILE) {
-      int m = Math.min(LogisticLikelihood.TILE, n - from);
+    for (int from = 0; from < n; from += GlmLikelihood.TILE) {
+      int m = Math.min(GlmLikelihood.TILE, n - from);
       double[] lpTile = new double[m];
       double[] sTile = new double[m * 3];
       target.logDensities(java.util.Arrays.copyOfRange(z, 3 * from, 3 * (from + m)), m, lpTile,
@@ -118,8 +118,63 @@ class LogisticRegressionTargetTest {
   }
 
   @Test
+  void poissonTermsAgreeBitForBitAndWithJavaLangMath() {
+    GlmTerms scalar = new ScalarPoissonTerms();
+    GlmTerms best = PoissonTerms.best();
+    int m = 1003;
+    double[] eta = points(m, 1, 3);
+    double[] y = new double[m];
+    for (int i = 0; i < m; i++) {
+      eta[i] *= 3;
+      y[i] = i % 5;
+    }
+    eta[9] = 800; // overflows: +infinity, then a non-finite log density
+    double[] r1 = new double[m];
+    double[] r2 = new double[m];
+    double s1 = scalar.apply(eta, 0, 9, y, 0, r1, new double[8]);
+    for (int rep = 0; rep < 3000; rep++) { // interpreted, then compiled
+      assertEquals(s1, best.apply(eta, 0, 9, y, 0, r2, new double[8]), 0.0);
+      assertEquals(scalar.apply(eta, 10, m - 10, y, 10, r1, new double[8]),
+          best.apply(eta, 10, m - 10, y, 10, r2, new double[8]), 0.0);
+    }
+    assertArrayEquals(r1, r2, 0.0);
+    for (int i = 10; i < m; i++) {
+      double mu = Math.exp(eta[i]);
+      // e^η within 2 ulps (the economized polynomial, 4e-18, and Horner round-off).
+      assertEquals(y[i] - mu, r1[i], 4e-16 * Math.max(Math.abs(y[i]), mu), "residual " + i);
+    }
+    double[] rInf = new double[1];
+    double[] yInf = {1};
+    assertEquals(Double.NEGATIVE_INFINITY, scalar.apply(new double[] {800}, 0, 1, yInf, 0, rInf,
+        new double[8]));
+  }
+
+  @Test
+  void poissonGradientMatchesFiniteDifferences() {
+    RowBlock block = new RowBlock(0, 0, 4, 2, new double[] {1, 1, 1, 1, 0.3, -1.2, 0.8, 2.0},
+        new double[] {0, 3, 1, 7});
+    RegressionTarget target = new RegressionTarget(RegressionTarget.Family.POISSON,
+        new InMemoryRowData(java.util.List.of(block), 1), true, Prior.normal(0, 2),
+        Prior.studentT(3, 0, 1));
+    assertEquals("poisson-regression", target.name());
+    for (int trial = 0; trial < 3; trial++) {
+      double[] z = points(1, 2, 20 + trial);
+      GradientCheck.assertGradient(target::logDensity, target::logDensity, z,
+          "poisson regression at trial " + trial);
+    }
+    // log p̃ = Σ y η − e^η + priors (no log y! constant), at z = (0.1, 0.2).
+    double[] z = {0.1, 0.2};
+    double expected = Prior.normal(0, 2).logDensity(0.1) + Prior.studentT(3, 0, 1).logDensity(0.2);
+    for (int i = 0; i < 4; i++) {
+      double eta = 0.1 + 0.2 * block.x()[4 + i];
+      expected += block.y()[i] * eta - Math.exp(eta);
+    }
+    assertEquals(expected, target.logDensity(z, new double[2]), 1e-13);
+  }
+
+  @Test
   void gradientMatchesFiniteDifferences() {
-    LogisticRegressionTarget target = new LogisticRegressionTarget(
+    RegressionTarget target = new RegressionTarget(RegressionTarget.Family.LOGISTIC, 
         InMemoryRowData.of(new SyntheticLogisticData(3000, 3, true, 9), 2),
         true, Prior.normal(0.5, 2), Prior.normal(0, 1.5));
     for (int trial = 0; trial < 3; trial++) {
@@ -133,9 +188,9 @@ class LogisticRegressionTargetTest {
   void batchEqualsPointByPointAndThreadsDoNotMatter() {
     SyntheticLogisticData data = new SyntheticLogisticData(30000, 3, true, 4);
     Prior prior = Prior.normal(0, 2.5);
-    LogisticRegressionTarget one = new LogisticRegressionTarget(InMemoryRowData.of(data, 1),
+    RegressionTarget one = new RegressionTarget(RegressionTarget.Family.LOGISTIC, InMemoryRowData.of(data, 1),
         true, prior, prior);
-    LogisticRegressionTarget two = new LogisticRegressionTarget(InMemoryRowData.of(data, 2),
+    RegressionTarget two = new RegressionTarget(RegressionTarget.Family.LOGISTIC, InMemoryRowData.of(data, 2),
         true, prior, prior);
     int n = 9;
     double[] z = points(n, 4, 3);
@@ -157,9 +212,9 @@ class LogisticRegressionTargetTest {
 
   @Test
   void aPointWhereTheDensityOverflowsIsOneLineNamingTheSample() {
-    LogisticRegressionTarget target = new LogisticRegressionTarget(
+    RegressionTarget target = new RegressionTarget(RegressionTarget.Family.LOGISTIC, 
         InMemoryRowData.of(new SyntheticLogisticData(100, 2, true, 1), 1), true,
-        LogisticRegressionTarget.DEFAULT_PRIOR, LogisticRegressionTarget.DEFAULT_PRIOR);
+        RegressionTarget.DEFAULT_PRIOR, RegressionTarget.DEFAULT_PRIOR);
     double[] z = {0, 0, 0, 1e308, 1e308, 0};
     TargetEvaluationException e = assertThrows(TargetEvaluationException.class,
         () -> target.logDensities(z, 2, new double[2], new double[6]));
@@ -198,7 +253,7 @@ class LogisticRegressionTargetTest {
         + " data.synthetic { rows = 100, predictors = 3 }, intercept = false"), memory);
     assertEquals(3, t.dim());
     assertEquals(List.of("beta[1]", "beta[2]", "beta[3]"), t.parameterNames());
-    LogisticRegressionTarget cauchy = (LogisticRegressionTarget) Targets.build(
+    RegressionTarget cauchy = (RegressionTarget) Targets.build(
         ConfigFactory.parseString("type = logistic-regression, data.synthetic.rows = 100,"
             + " prior.coefficients = \"cauchy(0, 1)\", prior.intercept = flat"), memory);
     assertEquals("cauchy(0, 1)", cauchy.coefficientPrior().toString());

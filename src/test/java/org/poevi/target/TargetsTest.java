@@ -127,10 +127,10 @@ class TargetsTest {
     return Stream.of(
         bad("{ dimension = 2 }",
             "target.type is missing (one of: banana, funnel, student-t, sinh-arcsinh,"
-                + " gaussian-mixture, product-of-t, logistic-regression)"),
+                + " gaussian-mixture, product-of-t, logistic-regression, poisson-regression)"),
         bad("{ type = bananas }", "target.type must be one of banana, funnel, student-t,"
-            + " sinh-arcsinh, gaussian-mixture, product-of-t, logistic-regression, got"
-            + " \"bananas\""),
+            + " sinh-arcsinh, gaussian-mixture, product-of-t, logistic-regression,"
+            + " poisson-regression, got \"bananas\""),
         bad("{ type = [banana] }", "target.type must be a string, got a list [\"banana\"]"),
         bad("{ type = banana, curvatur = 1 }", "unknown key target.curvatur for type banana"
             + " (allowed: curvature, dimension, scale, type)"),

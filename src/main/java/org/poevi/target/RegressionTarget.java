@@ -5,40 +5,71 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Bayesian logistic regression: y_i ~ Bernoulli(σ(x_iᵀβ)) with independent priors ({@link Prior})
- * on the intercept (the design's first column, when it has one) and on the coefficients. The likelihood
+ * A Bayesian regression with independent priors ({@link Prior}) on the intercept (the design's
+ * first column, when it has one) and on the coefficients: logistic, y_i ~ Bernoulli(σ(x_iᵀβ)), or
+ * Poisson, y_i ~ Poisson(exp(x_iᵀβ)) ({@link Family}). The likelihood
  * is a sum over the rows of a {@link RowData}, which may live on Spark executors: one batch of
  * points is one pass over the data (SPEC §6, data-parallel), and the prior is added here.
  *
  * <p>Parameters: {@code intercept} (if any), then {@code beta[1]}..{@code beta[P]}.
  */
-public final class LogisticRegressionTarget implements BatchTarget {
+public final class RegressionTarget implements BatchTarget {
   private static final long serialVersionUID = 1L;
+
+  /** The likelihood: its target type name, its kernel and the responses it accepts. */
+  public enum Family {
+    LOGISTIC("logistic-regression", DataFile.ResponseKind.BINARY),
+    POISSON("poisson-regression", DataFile.ResponseKind.COUNT);
+
+    private final String type;
+    private final DataFile.ResponseKind response;
+
+    Family(String type, DataFile.ResponseKind response) {
+      this.type = type;
+      this.response = response;
+    }
+
+    /** target.type. */
+    public String type() {
+      return type;
+    }
+
+    public DataFile.ResponseKind response() {
+      return response;
+    }
+
+    GlmLikelihood likelihood(int dim) {
+      return this == LOGISTIC ? new LogisticLikelihood(dim) : new PoissonLikelihood(dim);
+    }
+  }
+
   public static final Prior DEFAULT_PRIOR = Prior.normal(0, 2.5);
 
   private final transient RowData data;
   private final boolean intercept;
   private final Prior interceptPrior;
   private final Prior coefficientPrior;
-  private final LogisticLikelihood likelihood;
+  private final Family family;
+  private final GlmLikelihood likelihood;
   private final int dim;
   private final double[] truth;
 
-  public LogisticRegressionTarget(RowData data, boolean intercept, Prior interceptPrior,
+  public RegressionTarget(Family family, RowData data, boolean intercept, Prior interceptPrior,
       Prior coefficientPrior) {
-    this(data, intercept, interceptPrior, coefficientPrior, null);
+    this(family, data, intercept, interceptPrior, coefficientPrior, null);
   }
 
   /** @param truth the coefficients that generated synthetic data (null when unknown) */
-  public LogisticRegressionTarget(RowData data, boolean intercept, Prior interceptPrior,
+  public RegressionTarget(Family family, RowData data, boolean intercept, Prior interceptPrior,
       Prior coefficientPrior, double[] truth) {
+    this.family = family;
     this.truth = truth == null ? null : truth.clone();
     this.data = data;
     this.intercept = intercept;
     this.interceptPrior = interceptPrior;
     this.coefficientPrior = coefficientPrior;
     this.dim = data.columns();
-    this.likelihood = new LogisticLikelihood(dim);
+    this.likelihood = family.likelihood(dim);
   }
 
   /** The coefficients that generated the data, for synthetic data; empty otherwise. */
@@ -65,7 +96,11 @@ public final class LogisticRegressionTarget implements BatchTarget {
 
   @Override
   public String name() {
-    return "logistic-regression";
+    return family.type();
+  }
+
+  public Family family() {
+    return family;
   }
 
   @Override
@@ -88,7 +123,7 @@ public final class LogisticRegressionTarget implements BatchTarget {
    * Points per pass over the data (a multiple of the kernel's tile, so the bits do not depend on
    * the split): bounds each block's result to MAX_PASS·(D + 1) numbers.
    */
-  static final int MAX_PASS = 8 * LogisticLikelihood.TILE;
+  static final int MAX_PASS = 8 * GlmLikelihood.TILE;
 
   @Override
   public void logDensities(double[] points, int n, double[] logDensity, double[] scores) {
