@@ -17,6 +17,19 @@ final class VectorExp {
 
   private VectorExp() {}
 
+  /** The vector implementations need vectors of 4 or 8 doubles (AVX2, AVX-512). */
+  static void requireSupportedLanes() {
+    if (SPECIES.length() != 4 && SPECIES.length() != 8) {
+      throw new UnsupportedOperationException(SPECIES.length() + " lanes");
+    }
+  }
+
+  /** The eight partial sums in the fixed order of {@link ScalarGlmTerms}. */
+  static double combine(double[] partial) {
+    return ((partial[0] + partial[1]) + (partial[2] + partial[3]))
+        + ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+  }
+
   /** {@link LogisticTerms#exp} lane by lane (x ≤ 709). */
   static DoubleVector of(DoubleVector x) {
     x = x.max(LogisticTerms.EXP_FLOOR);

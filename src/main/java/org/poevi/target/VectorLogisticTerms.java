@@ -22,9 +22,7 @@ final class VectorLogisticTerms implements LogisticTerms {
 
   /** Requires vectors of 4 or 8 doubles (AVX2, AVX-512); other JVMs use the scalar code. */
   VectorLogisticTerms() {
-    if (SPECIES.length() != 4 && SPECIES.length() != 8) {
-      throw new UnsupportedOperationException(SPECIES.length() + " lanes");
-    }
+    VectorExp.requireSupportedLanes();
   }
 
   @Override
@@ -63,8 +61,7 @@ final class VectorLogisticTerms implements LogisticTerms {
       int lane = i & 7;
       DoubleVector.fromArray(SPECIES, partial, lane).add(term).intoArray(partial, lane);
     }
-    return ((partial[0] + partial[1]) + (partial[2] + partial[3]))
-        + ((partial[4] + partial[5]) + (partial[6] + partial[7]))
+    return VectorExp.combine(partial)
         + SCALAR.tail(eta, etaOff + bound, m - bound, y, yOff + bound, residual);
   }
 }

@@ -13,9 +13,7 @@ final class VectorPoissonTerms implements PoissonTerms {
 
   /** Requires vectors of 4 or 8 doubles (AVX2, AVX-512); other JVMs use the scalar code. */
   VectorPoissonTerms() {
-    if (SPECIES.length() != 4 && SPECIES.length() != 8) {
-      throw new UnsupportedOperationException(SPECIES.length() + " lanes");
-    }
+    VectorExp.requireSupportedLanes();
   }
 
   @Override
@@ -35,8 +33,7 @@ final class VectorPoissonTerms implements PoissonTerms {
       int lane = i & 7;
       DoubleVector.fromArray(SPECIES, partial, lane).add(term).intoArray(partial, lane);
     }
-    return ((partial[0] + partial[1]) + (partial[2] + partial[3]))
-        + ((partial[4] + partial[5]) + (partial[6] + partial[7]))
+    return VectorExp.combine(partial)
         + SCALAR.tail(eta, etaOff + bound, m - bound, y, yOff + bound, residual);
   }
 }
