@@ -63,36 +63,19 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     JavaRDD<Integer> blocks = blockIndices(numBlocks);
     Broadcast<double[]> shared = sc.broadcast(Arrays.copyOf(points, n * dim));
     Target t = target;
-    sc.setJobDescription("poevi " + stage + ": target " + target.name() + " at " + n
-        + " points");
-    try {
-      List<Tuple3<Integer, double[], double[]>> results = blocks.map(b -> {
-        double[] z = shared.value();
-        int from = b * BLOCK;
-        int to = Math.min(n, from + BLOCK);
-        double[] lp = new double[to - from];
-        double[] sc2 = new double[(to - from) * dim];
-        double[] x = new double[dim];
-        double[] g = new double[dim];
-        for (int i = from; i < to; i++) {
-          System.arraycopy(z, i * dim, x, 0, dim);
-          lp[i - from] = LocalScoreEvaluator.evaluateOne(t, x, g, i);
-          System.arraycopy(g, 0, sc2, (i - from) * dim, dim);
-        }
-        return new Tuple3<>(b, lp, sc2);
-      }).collect();
-      for (Tuple3<Integer, double[], double[]> r : results) {
-        int from = r._1() * BLOCK;
-        System.arraycopy(r._2(), 0, logDensity, from, r._2().length);
-        System.arraycopy(r._3(), 0, scores, from * dim, r._3().length);
-      }
-    } catch (Exception e) {
-      // Spark rethrows an executor's exception as a (checked) SparkException whose message holds
-      // the original's; a target failure becomes the one-line error it was on the executor.
-      throw unwrap(e);
-    } finally {
-      shared.destroy();
-      sc.setJobDescription(null);
+    List<Tuple3<Integer, double[], double[]>> results = job("target " + target.name() + " at "
+        + n + " points", () -> blocks.map(b -> {
+          int from = b * BLOCK;
+          int to = Math.min(n, from + BLOCK);
+          double[] lp = new double[to - from];
+          double[] sc2 = new double[(to - from) * dim];
+          evaluateRange(t, shared.value(), from, to, lp, sc2, from);
+          return new Tuple3<>(b, lp, sc2);
+        }).collect(), shared);
+    for (Tuple3<Integer, double[], double[]> r : results) {
+      int from = r._1() * BLOCK;
+      System.arraycopy(r._2(), 0, logDensity, from, r._2().length);
+      System.arraycopy(r._3(), 0, scores, from * dim, r._3().length);
     }
     evaluations.addAndGet(n);
   }
@@ -112,30 +95,20 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     JavaRDD<Integer> blocks = blockIndices(numBlocks);
     Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts),
         Arrays.copyOf(z, n * dim), Arrays.copyOf(scores, n * dim), Arrays.copyOf(logWeights, n)});
-    sc.setJobDescription("poevi " + stage + ": score sums over " + k + " experts at " + n
-        + " points");
-    try {
-      // One task per partition folds its blocks with scratch allocated once (Q block and its
-      // stack are the large arrays); treeReduce then unions the partitions' BlockSums.
-      BlockSums sums = blocks
-          .mapPartitions(indices -> {
-            Object[] data = shared.value();
-            @SuppressWarnings("unchecked")
-            List<Expert> ex = (List<Expert>) data[0];
-            List<Integer> mine = new ArrayList<>();
-            indices.forEachRemaining(mine::add);
-            BlockSums acc = new BlockSums();
-            fold(acc, ex, mine, block, (double[]) data[1], (double[]) data[2], (double[]) data[3],
-                n);
-            return java.util.List.of(acc).iterator();
-          }).treeReduce(BlockSums::merge);
-      return sums.total(k);
-    } catch (Exception e) {
-      throw unwrap(e);
-    } finally {
-      shared.destroy();
-      sc.setJobDescription(null);
-    }
+    // One task per partition folds its blocks with scratch allocated once (Q block and its stack
+    // are the large arrays); treeReduce then unions the partitions' BlockSums.
+    return job("score sums over " + k + " experts at " + n + " points", () -> blocks
+        .mapPartitions(indices -> {
+          Object[] data = shared.value();
+          @SuppressWarnings("unchecked")
+          List<Expert> ex = (List<Expert>) data[0];
+          List<Integer> mine = new ArrayList<>();
+          indices.forEachRemaining(mine::add);
+          BlockSums acc = new BlockSums();
+          fold(acc, ex, mine, block, (double[]) data[1], (double[]) data[2], (double[]) data[3],
+              n);
+          return java.util.List.of(acc).iterator();
+        }).treeReduce(BlockSums::merge), shared).total(k);
   }
 
   /** A partition's share of an under-q batch: its blocks' sums and its points' log weights. */
@@ -171,10 +144,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
         drawAlpha.clone()});
     long seed = streams.seed();
     Target t = target;
-    sc.setJobDescription("poevi " + stage + ": " + n + " draws of q, target " + target.name()
-        + " and score sums over " + k + " experts");
-    try {
-      UnderQPart total = blocks
+    UnderQPart total = job(n + " draws of q, target " + target.name() + " and score sums over "
+        + k + " experts", () -> blocks
           .mapPartitions(indices -> {
             List<Integer> mine = new ArrayList<>();
             indices.forEachRemaining(mine::add);
@@ -202,18 +173,12 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             fold(part.sums, ex, mine, block, z, scores, logW, n);
             part.logWeights.put(from, Arrays.copyOfRange(logW, from, to));
             return List.of(part).iterator();
-          }).treeReduce(UnderQPart::merge);
-      double[] logW = new double[n];
-      total.logWeights.forEach((from, values) -> System.arraycopy(values, 0, logW, from,
-          values.length));
-      evaluations.addAndGet(n);
-      return new WeightedSums(total.sums.total(k), logW);
-    } catch (Exception e) {
-      throw unwrap(e);
-    } finally {
-      shared.destroy();
-      sc.setJobDescription(null);
-    }
+          }).treeReduce(UnderQPart::merge), shared);
+    double[] logW = new double[n];
+    total.logWeights.forEach((from, values) -> System.arraycopy(values, 0, logW, from,
+        values.length));
+    evaluations.addAndGet(n);
+    return new WeightedSums(total.sums.total(k), logW);
   }
 
   /** A partition's share of a moved population: its chains, block sums and move counts. */
@@ -260,10 +225,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
         Arrays.copyOf(z, n * dim), Arrays.copyOf(logP, n), Arrays.copyOf(scores, n * dim)});
     long seed = streams.seed();
     Target t = target;
-    sc.setJobDescription("poevi " + stage + ": " + steps + " MALA steps of " + n + " chains,"
-        + " target " + target.name() + " and score sums over " + k + " experts");
-    try {
-      MovedPart total = blocks
+    MovedPart total = job(steps + " MALA steps of " + n + " chains, target " + target.name()
+        + " and score sums over " + k + " experts", () -> blocks
           .mapPartitions(indices -> {
             List<Integer> mine = new ArrayList<>();
             indices.forEachRemaining(mine::add);
@@ -311,20 +274,14 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             part.chains.put(from, new double[][] {Arrays.copyOfRange(zz, from * dim, to * dim),
                 Arrays.copyOfRange(lp, from, to), Arrays.copyOfRange(sc2, from * dim, to * dim)});
             return List.of(part).iterator();
-          }).treeReduce(MovedPart::merge);
-      total.chains.forEach((from, chains) -> {
-        System.arraycopy(chains[0], 0, z, from * dim, chains[0].length);
-        System.arraycopy(chains[1], 0, logP, from, chains[1].length);
-        System.arraycopy(chains[2], 0, scores, from * dim, chains[2].length);
-      });
-      evaluations.addAndGet((long) steps * n);
-      return new MovedSums(total.sums.total(k), total.accepted, total.moved);
-    } catch (Exception e) {
-      throw unwrap(e);
-    } finally {
-      shared.destroy();
-      sc.setJobDescription(null);
-    }
+          }).treeReduce(MovedPart::merge), shared);
+    total.chains.forEach((from, chains) -> {
+      System.arraycopy(chains[0], 0, z, from * dim, chains[0].length);
+      System.arraycopy(chains[1], 0, logP, from, chains[1].length);
+      System.arraycopy(chains[2], 0, scores, from * dim, chains[2].length);
+    });
+    evaluations.addAndGet((long) steps * n);
+    return new MovedSums(total.sums.total(k), total.accepted, total.moved);
   }
 
   /** A partition's drawn and evaluated points [from, to), cached between the two jobs. */
@@ -364,7 +321,6 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     long seed = streams.seed();
     Target t = target;
     Broadcast<MultivariateT> sharedProposal = sc.broadcast(proposal);
-    Broadcast<Object[]> sharedWeights = null;
     JavaRDD<DrawnPart> drawn = blocks.mapPartitions(indices -> {
           List<Integer> mine = new ArrayList<>();
           indices.forEachRemaining(mine::add);
@@ -389,59 +345,64 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
               to), mine.stream().mapToInt(Integer::intValue).toArray())).iterator();
         }).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     try {
-      sc.setJobDescription("poevi " + stage + ": " + n + " draws of the proposal, target "
-          + target.name());
       double[] logW = new double[n];
-      List<scala.Tuple2<Integer, double[]>> parts;
-      try {
-        parts = drawn.map(p -> new scala.Tuple2<>(p.from, p.logW)).collect();
-      } catch (Exception e) {
-        throw unwrap(e);
-      }
-      for (scala.Tuple2<Integer, double[]> part : parts) {
+      // The proposal's broadcast lives until the end: a lost cached part is redrawn from it.
+      for (scala.Tuple2<Integer, double[]> part : job(n + " draws of the proposal, target "
+          + target.name(), () -> drawn.map(p -> new scala.Tuple2<>(p.from, p.logW)).collect())) {
         System.arraycopy(part._2(), 0, logW, part._1(), part._2().length);
       }
       // The caller's own code (it may throw its own errors): outside the unwrapping.
       weigh.accept(logW);
-      sharedWeights = sc.broadcast(new Object[] {new ArrayList<>(experts), logW.clone()});
-      Broadcast<Object[]> weights = sharedWeights;
-      sc.setJobDescription("poevi " + stage + ": score sums over " + k + " experts at " + n
-          + " points");
-      BlockSums sums;
-      try {
-        sums = drawn.mapPartitions(cached -> {
-          BlockSums acc = new BlockSums();
-          if (!cached.hasNext()) {
-            return List.of(acc).iterator();
-          }
-          Object[] data = weights.value();
-          @SuppressWarnings("unchecked")
-          List<Expert> ex = (List<Expert>) data[0];
-          double[] w = (double[]) data[1];
-          double[] z = new double[n * dim];
-          double[] scores = new double[n * dim];
-          List<Integer> mine = new ArrayList<>();
-          while (cached.hasNext()) {
-            DrawnPart p = cached.next();
-            System.arraycopy(p.z, 0, z, p.from * dim, p.z.length);
-            System.arraycopy(p.scores, 0, scores, p.from * dim, p.scores.length);
-            for (int b : p.blocks) {
-              mine.add(b);
+      Broadcast<Object[]> weights = sc.broadcast(new Object[] {new ArrayList<>(experts),
+          logW.clone()});
+      BlockSums sums = job("score sums over " + k + " experts at " + n + " points",
+          () -> drawn.mapPartitions(cached -> {
+            BlockSums acc = new BlockSums();
+            if (!cached.hasNext()) {
+              return List.of(acc).iterator();
             }
-          }
-          fold(acc, ex, mine, block, z, scores, w, n);
-          return List.of(acc).iterator();
-        }).treeReduce(BlockSums::merge);
-      } catch (Exception e) {
-        throw unwrap(e);
-      }
+            Object[] data = weights.value();
+            @SuppressWarnings("unchecked")
+            List<Expert> ex = (List<Expert>) data[0];
+            double[] w = (double[]) data[1];
+            double[] z = new double[n * dim];
+            double[] scores = new double[n * dim];
+            List<Integer> mine = new ArrayList<>();
+            while (cached.hasNext()) {
+              DrawnPart p = cached.next();
+              System.arraycopy(p.z, 0, z, p.from * dim, p.z.length);
+              System.arraycopy(p.scores, 0, scores, p.from * dim, p.scores.length);
+              for (int b : p.blocks) {
+                mine.add(b);
+              }
+            }
+            fold(acc, ex, mine, block, z, scores, w, n);
+            return List.of(acc).iterator();
+          }).treeReduce(BlockSums::merge), weights);
       evaluations.addAndGet(n);
       return new WeightedSums(sums.total(k), logW);
     } finally {
       drawn.unpersist(false);
       sharedProposal.destroy();
-      if (sharedWeights != null) {
-        sharedWeights.destroy();
+    }
+  }
+
+  /**
+   * Runs Spark actions under a job description naming the fit's stage (the Spark UI shows the
+   * fit's progress); a failure on an executor becomes the one-line error it was there (Spark
+   * rethrows it as a checked SparkException holding the original's message); the broadcasts are
+   * destroyed afterwards, whatever happened.
+   */
+  private <T> T job(String description, java.util.function.Supplier<T> actions,
+      Broadcast<?>... broadcasts) {
+    sc.setJobDescription("poevi " + stage + ": " + description);
+    try {
+      return actions.get();
+    } catch (Exception e) {
+      throw unwrap(e);
+    } finally {
+      for (Broadcast<?> b : broadcasts) {
+        b.destroy();
       }
       sc.setJobDescription(null);
     }
@@ -459,13 +420,19 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
   /** log p̃ and scores of points [from, to) of z, at their own indices (the contract enforced). */
   private static void evaluateRange(Target t, double[] z, int from, int to, double[] logP,
       double[] scores) {
+    evaluateRange(t, z, from, to, logP, scores, 0);
+  }
+
+  /** The same, written at index i − base of logP and scores. */
+  private static void evaluateRange(Target t, double[] z, int from, int to, double[] logP,
+      double[] scores, int base) {
     int dim = t.dim();
     double[] x = new double[dim];
     double[] g = new double[dim];
     for (int i = from; i < to; i++) {
       System.arraycopy(z, i * dim, x, 0, dim);
-      logP[i] = LocalScoreEvaluator.evaluateOne(t, x, g, i);
-      System.arraycopy(g, 0, scores, i * dim, dim);
+      logP[i - base] = LocalScoreEvaluator.evaluateOne(t, x, g, i);
+      System.arraycopy(g, 0, scores, (i - base) * dim, dim);
     }
   }
 
