@@ -282,7 +282,7 @@ public final class PoeFitter {
   private double importanceBatch(MultivariateT proposal, long iteration, double[] z,
       double[] logP, double[] scores, double[] logW) {
     int b = logW.length;
-    drawProposalBatch(proposal, iteration, z, b);
+    ScoreEvaluator.drawProposalBatch(proposal, streams, iteration, b, z, settings.threads());
     evaluator.evaluate(z, b, logP, scores);
     ScoreEvaluator.importanceLogWeights(proposal, z, logP, logW, 0, b);
     return checkedEss(logW, iteration);
@@ -417,13 +417,6 @@ public final class PoeFitter {
       value += alpha[i] * gi - 2 * h[i] * alpha[i];
     }
     return value;
-  }
-
-  /** Fills z with b draws of the under-p proposal, from streams keyed by the iteration. */
-  private void drawProposalBatch(MultivariateT proposal, long iteration, double[] z, int b) {
-    int numBlocks = (b + ScoreEvaluator.PROPOSAL_BLOCK - 1) / ScoreEvaluator.PROPOSAL_BLOCK;
-    BlockParallel.forEach(numBlocks, settings.threads(), () -> null, (block, unused) ->
-        ScoreEvaluator.drawProposalBlock(proposal, streams, iteration, block, b, z));
   }
 
   private FitResult.StopReason underQ(ExpertPool pool, double[] alpha, double minSum,

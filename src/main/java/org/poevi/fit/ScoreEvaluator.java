@@ -104,9 +104,7 @@ public interface ScoreEvaluator {
       int threads) {
     int dim = proposal.dim();
     double[] z = new double[n * dim];
-    int numBlocks = (n + PROPOSAL_BLOCK - 1) / PROPOSAL_BLOCK;
-    org.poevi.math.BlockParallel.forEach(numBlocks, threads, () -> null,
-        (block, unused) -> drawProposalBlock(proposal, streams, iteration, block, n, z));
+    drawProposalBatch(proposal, streams, iteration, n, z, threads);
     double[] logP = new double[n];
     double[] scores = new double[n * dim];
     evaluate(z, n, logP, scores);
@@ -114,6 +112,14 @@ public interface ScoreEvaluator {
     importanceLogWeights(proposal, z, logP, logW, 0, n);
     weigh.accept(logW);
     return new WeightedSums(accumulate(experts, z, scores, logW, n, dim, threads), logW);
+  }
+
+  /** All n draws of an importance batch into z, its blocks on {@code threads} threads. */
+  static void drawProposalBatch(MultivariateT proposal, RandomStreams streams, long iteration,
+      int n, double[] z, int threads) {
+    int numBlocks = (n + PROPOSAL_BLOCK - 1) / PROPOSAL_BLOCK;
+    org.poevi.math.BlockParallel.forEach(numBlocks, threads, () -> null,
+        (block, unused) -> drawProposalBlock(proposal, streams, iteration, block, n, z));
   }
 
   /** Block {@code block} of an importance batch of n draws, written at the draws' indices. */
