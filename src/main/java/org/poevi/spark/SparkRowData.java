@@ -158,54 +158,82 @@ public final class SparkRowData implements RowData, AutoCloseable {
     }
     Dataset<Row> selected = frame.select(needed.stream().map(org.apache.spark.sql.functions::col)
         .toArray(org.apache.spark.sql.Column[]::new));
-    JavaPairRDD<Row, Long> indexed = selected.javaRDD().zipWithIndex();
-    DataFile.ResponseKind kind = file.kind();
-    List<String> names = List.copyOf(needed);
-    sc.setJobDescription("poevi: checking " + path);
-    List<Tuple2<Long, String>> bad;
-    long count;
-    try {
-      bad = indexed.flatMap(t -> {
-        String problem = problem(t._1(), names, kind);
-        return problem == null ? java.util.Collections.<Tuple2<Long, String>>emptyIterator()
-            : List.of(new Tuple2<>(t._2(), problem)).iterator();
-      }).takeOrdered(1, new FirstRow());
-      count = bad.isEmpty() ? indexed.count() : 0;
-    } catch (Exception e) {
-      throw SparkScoreEvaluator.unwrap(e);
-    } finally {
-      sc.setJobDescription(null);
-    }
-    if (!bad.isEmpty()) {
-      throw new InvalidInputException("target.data.path: row " + (bad.get(0)._1() + 1) + " of "
-          + path + ": " + bad.get(0)._2());
-    }
-    int blockRows = SyntheticLogisticData.BLOCK_ROWS;
-    if (count > (long) Integer.MAX_VALUE * blockRows) {
-      throw new InvalidInputException("target.data.path: " + path + " has " + count
-          + " rows, more than " + (long) Integer.MAX_VALUE * blockRows);
-    }
-    int numBlocks = (int) ((count + blockRows - 1) / blockRows);
-    int columns = file.columns();
-    boolean intercept = file.intercept();
-    long total = count;
-    JavaRDD<RowBlock> blocks = indexed
-        .mapToPair(t -> new Tuple2<>((int) (t._2() / blockRows), new Tuple2<>(t._2(), t._1())))
-        .groupByKey(new ContiguousBlocks(numBlocks, Math.min(partitions, numBlocks)))
-        .map(group -> block(group._1(), group._2(), blockRows, total, columns, intercept))
+    // Parsed once: the check and the blocks both read these cached rows.
+    JavaPairRDD<Row, Long> indexed = selected.javaRDD().zipWithIndex()
         .persist(StorageLevel.MEMORY_AND_DISK());
-    blocks.setName("poevi rows of " + path);
-    sc.setJobDescription("poevi: reading " + count + " rows of " + path);
-    List<String> blas;
     try {
-      blas = blasOf(blocks);
-    } catch (Exception e) {
-      blocks.unpersist(false);
-      throw SparkScoreEvaluator.unwrap(e);
+      DataFile.ResponseKind kind = file.kind();
+      List<String> names = List.copyOf(needed);
+      sc.setJobDescription("poevi: checking " + path);
+      Check check;
+      try {
+        // One pass: the number of rows and the first row that cannot be used.
+        check = indexed.treeAggregate(new Check(), (c, t) -> c.add(t._2(), problem(t._1(), names,
+            kind)), Check::merge);
+      } catch (Exception e) {
+        throw SparkScoreEvaluator.unwrap(e);
+      } finally {
+        sc.setJobDescription(null);
+      }
+      if (check.badRow >= 0) {
+        throw new InvalidInputException("target.data.path: row " + (check.badRow + 1) + " of "
+            + path + ": " + check.problem);
+      }
+      long count = check.rows;
+      int blockRows = SyntheticLogisticData.BLOCK_ROWS;
+      if (count > (long) Integer.MAX_VALUE * blockRows) {
+        throw new InvalidInputException("target.data.path: " + path + " has " + count
+            + " rows, more than " + (long) Integer.MAX_VALUE * blockRows);
+      }
+      int numBlocks = (int) ((count + blockRows - 1) / blockRows);
+      int columns = file.columns();
+      boolean intercept = file.intercept();
+      JavaRDD<RowBlock> blocks = indexed
+          .mapToPair(t -> new Tuple2<>((int) (t._2() / blockRows), new Tuple2<>(t._2(), t._1())))
+          .groupByKey(new ContiguousBlocks(numBlocks, Math.min(partitions, numBlocks)))
+          .map(group -> block(group._1(), group._2(), blockRows, count, columns, intercept))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      blocks.setName("poevi rows of " + path);
+      sc.setJobDescription("poevi: reading " + count + " rows of " + path);
+      List<String> blas;
+      try {
+        blas = blasOf(blocks);
+      } catch (Exception e) {
+        blocks.unpersist(false);
+        throw SparkScoreEvaluator.unwrap(e);
+      } finally {
+        sc.setJobDescription(null);
+      }
+      return new SparkRowData(sc, blocks, numBlocks, count, columns, List.copyOf(blas));
     } finally {
-      sc.setJobDescription(null);
+      indexed.unpersist(false);
     }
-    return new SparkRowData(sc, blocks, numBlocks, count, columns, List.copyOf(blas));
+  }
+
+  /** Rows seen and the first one that cannot be used (−1: none). */
+  private static final class Check implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    long rows;
+    long badRow = -1;
+    String problem;
+
+    Check add(long row, String rowProblem) {
+      rows++;
+      if (rowProblem != null && (badRow < 0 || row < badRow)) {
+        badRow = row;
+        problem = rowProblem;
+      }
+      return this;
+    }
+
+    Check merge(Check other) {
+      rows += other.rows;
+      if (other.badRow >= 0 && (badRow < 0 || other.badRow < badRow)) {
+        badRow = other.badRow;
+        problem = other.problem;
+      }
+      return this;
+    }
   }
 
   /** Why a row cannot be used (null if it can): response first, then the predictors in order. */
@@ -246,17 +274,6 @@ public final class SparkRowData implements RowData, AutoCloseable {
       }
     }
     return new RowBlock(index, first, n, columns, x, y);
-  }
-
-  /** Orders bad rows by their index (the first bad row is reported). */
-  private static final class FirstRow implements java.util.Comparator<Tuple2<Long, String>>,
-      java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public int compare(Tuple2<Long, String> a, Tuple2<Long, String> b) {
-      return Long.compare(a._1(), b._1());
-    }
   }
 
   /** Blocks 0..B−1 over P partitions in contiguous runs (small partial sums, SPEC §6). */
