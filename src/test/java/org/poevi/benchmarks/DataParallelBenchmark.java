@@ -62,6 +62,7 @@ public final class DataParallelBenchmark {
       double rate = dgemmRate(cores);
       System.out.printf("dgemm rate, n = 1024 on %d threads: %.1f GFLOP/s%n", cores, rate / 1e9);
       AtomicLong peakHeap = new AtomicLong();
+      java.util.concurrent.Semaphore heartbeats = new java.util.concurrent.Semaphore(0);
       sc.sc().addSparkListener(new SparkListener() {
         @Override
         public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
@@ -69,6 +70,7 @@ public final class DataParallelBenchmark {
           while (it.hasNext()) {
             peakHeap.accumulateAndGet(it.next().getMetricValue("JVMHeapMemory"), Math::max);
           }
+          heartbeats.release();
         }
       });
 
@@ -108,9 +110,12 @@ public final class DataParallelBenchmark {
         System.out.printf("per-iteration pass, median: %.2f s%n", median);
         System.out.printf("flop bound 4·N·D·B / rate: %.2f s%n", bound);
         System.out.printf("ratio to the bound: %.2f%n", median / bound);
-        // Executor heartbeats carry peak metrics; wait for one after the passes.
-        Thread.sleep(Long.parseLong(sc.getConf().get("spark.executor.heartbeatInterval",
-            "10000ms").replace("ms", "")) + 1000);
+        // Executor heartbeats carry the peak metrics: wait for the next one after the passes
+        // (jobs/bench-data sends one every 2 s; Spark's default is every 10 s).
+        heartbeats.drainPermits();
+        if (!heartbeats.tryAcquire(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          System.out.println("no executor heartbeat within 60 s: the peak below may be stale");
+        }
         System.out.printf("peak executor JVM heap (heartbeats): %.2f GB%n", peakHeap.get() / 1e9);
         System.out.printf("peak heap of this JVM (local mode: driver and executor): %.2f GB%n",
             localPeakHeap() / 1e9);
