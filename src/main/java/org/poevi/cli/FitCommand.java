@@ -224,8 +224,10 @@ final class FitCommand implements Callable<Integer> {
     if (target instanceof RegressionTarget t) {
       ObjectNode data = root.putObject("data");
       data.put("rows", t.data().rows());
-      data.put("priorIntercept", t.interceptPrior().toString());
-      data.put("priorCoefficients", t.coefficientPrior().toString());
+      ObjectNode priors = data.putObject("priors");
+      for (int d = 0; d < t.dim(); d++) {
+        priors.put(t.parameterNames().get(d), t.priors().get(d).toString());
+      }
       t.truth().ifPresent(truth -> {
         ObjectNode values = data.putObject("trueCoefficients");
         for (int d = 0; d < truth.length; d++) {

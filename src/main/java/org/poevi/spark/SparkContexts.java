@@ -69,18 +69,19 @@ public final class SparkContexts implements AutoCloseable {
    * Executors of a cluster need poevi's own classes (the cluster provides Spark and, for
    * jobs/cluster, the other libraries): a jar is shipped with spark.jars; a classes directory
    * (jobs/poevi from a build tree) is put on the executors' class path, which works for clusters
-   * on this machine. spark-submit sets spark.jars itself, and then nothing is added.
+   * on this machine. spark-submit lists its application jar in spark.jars itself, and then
+   * nothing is added; user jars already in spark.jars (jobs/poevi --jars) are kept.
    */
   private static void shipOwnCode(SparkConf conf) {
-    if (conf.contains("spark.jars") || conf.contains("spark.executor.extraClassPath")) {
-      return;
-    }
     try {
       java.nio.file.Path code = java.nio.file.Path.of(SparkContexts.class.getProtectionDomain()
           .getCodeSource().getLocation().toURI());
+      String jars = conf.get("spark.jars", "");
       if (code.toString().endsWith(".jar")) {
-        conf.set("spark.jars", code.toString());
-      } else {
+        if (!jars.contains(code.getFileName().toString())) {
+          conf.set("spark.jars", jars.isEmpty() ? code.toString() : jars + "," + code);
+        }
+      } else if (!conf.contains("spark.executor.extraClassPath")) {
         conf.set("spark.executor.extraClassPath", code.toString());
       }
     } catch (java.net.URISyntaxException | RuntimeException e) {

@@ -33,6 +33,11 @@ public final class InMemoryRowData implements RowData {
     this.threads = threads;
   }
 
+  /** The blocks, in order. */
+  public List<RowBlock> blocks() {
+    return blocks;
+  }
+
   /** Every block of a synthetic data set, generated here. */
   public static InMemoryRowData of(SyntheticLogisticData data, int threads) {
     RowBlock[] blocks = new RowBlock[data.numBlocks()];

@@ -78,22 +78,62 @@ public final class Targets {
   }
 
   /** Target types whose likelihood is a sum over data rows (SPEC §6, data-parallel). */
-  public static final List<String> DATA_TYPES = List.of("logistic-regression",
-      "poisson-regression");
+  public static final List<String> DATA_TYPES = List.of("linear-regression",
+      "logistic-regression", "poisson-regression");
 
-  /** The keys of logistic-regression, as paths below {@code target}, with their defaults. */
-  static final Map<String, Object> LOGISTIC_DEFAULTS = Map.of(
+  /** A prior value that asks for the default, scaled by the data as rstanarm does. */
+  static final String AUTO = "auto";
+
+  /**
+   * The keys of every regression, as paths below {@code target}, with their defaults; the data
+   * keys ({@link #DATA_FILE_KEYS}, and for logistic-regression {@link #SYNTHETIC_DEFAULTS}) come
+   * on top.
+   */
+  static final Map<String, Object> REGRESSION_DEFAULTS = Map.of(
       "intercept", true,
-      "prior.intercept", RegressionTarget.DEFAULT_PRIOR.toString(),
-      "prior.coefficients", RegressionTarget.DEFAULT_PRIOR.toString(),
+      "prior.intercept", AUTO,
+      "prior.coefficients", AUTO);
+
+  /** logistic-regression's synthetic data, the default when no data file is given. */
+  static final Map<String, Object> SYNTHETIC_DEFAULTS = Map.of(
       "data.synthetic.rows", 100000,
       "data.synthetic.predictors", 20,
       "data.synthetic.seed", 1);
 
-  /** Every target type: the synthetic ones, then the posteriors over data. */
+  /** linear-regression's prior on the noise scale. */
+  static final Map<String, Object> SCALE_DEFAULTS = Map.of("prior.sigma", AUTO);
+
+  /** The keys of a regression type (below {@code target}, without type) and their defaults. */
+  static Map<String, Object> regressionDefaults(RegressionTarget.Family family) {
+    Map<String, Object> all = new java.util.HashMap<>(REGRESSION_DEFAULTS);
+    if (family == RegressionTarget.Family.LOGISTIC) {
+      all.putAll(SYNTHETIC_DEFAULTS);
+    }
+    if (family.hasScale()) {
+      all.putAll(SCALE_DEFAULTS);
+    }
+    return all;
+  }
+
+  /**
+   * The classic posteriordb models (SPEC §5): small data read from a posteriordb JSON file
+   * ({@code target.data.path}), evaluated sample-parallel.
+   */
+  public static final List<String> MODEL_TYPES = List.of("eight-schools", "ar", "garch11",
+      "gp-poisson", "normal-mixture");
+
+  /** A user's class implementing {@link Target}, loaded from the classpath. */
+  public static final String CLASS_TYPE = "class";
+
+  /** eight-schools' parameterisations; the first is the default. */
+  static final List<String> PARAMETERIZATIONS = List.of("noncentered", "centered");
+
+  /** Every target type: the synthetic ones, the posteriors over data, the models, a class. */
   public static List<String> allTypes() {
     List<String> all = new java.util.ArrayList<>(TYPES);
     all.addAll(DATA_TYPES);
+    all.addAll(MODEL_TYPES);
+    all.add(CLASS_TYPE);
     return all;
   }
 
@@ -133,7 +173,7 @@ public final class Targets {
 
   /** Rows not read: {@code rows} (−1 if not known yet) rows of {@code columns} columns. */
   private static RowData unloaded(long rows, int columns) {
-    return new RowData() {
+    return new Unloaded() {
       @Override
       public long rows() {
         return rows;
@@ -150,6 +190,9 @@ public final class Targets {
       }
     };
   }
+
+  /** Rows that were not read ({@link #UNLOADED}): no data-scaled defaults can be computed. */
+  private interface Unloaded extends RowData {}
 
   /** The keys of a data file, below {@code target}. */
   static final List<String> DATA_FILE_KEYS = List.of("data.path", "data.response",
@@ -168,18 +211,26 @@ public final class Targets {
    * @throws InvalidInputException one line naming the offending key
    */
   public static Target build(Config target, DataBackend backend) {
+    ConfigValue typeValue = target.root().get("type");
+    String type = typeValue != null && typeValue.valueType() == ConfigValueType.STRING
+        ? (String) typeValue.unwrapped() : null;
+    if (MODEL_TYPES.contains(type)) {
+      return model(type, target);
+    }
+    if (CLASS_TYPE.equals(type)) {
+      return UserTargets.load(target);
+    }
     if (!isDataTarget(target)) {
       return fromConfig(target);
     }
-    RegressionTarget.Family family = target.getString("type").equals("poisson-regression")
-        ? RegressionTarget.Family.POISSON : RegressionTarget.Family.LOGISTIC;
+    RegressionTarget.Family family = family(target.getString("type"));
     String typeName = family.type();
+    Map<String, Object> defaults = regressionDefaults(family);
     Map<String, ConfigValue> flat = new java.util.HashMap<>();
     for (Map.Entry<String, ConfigValue> e : target.entrySet()) {
       String key = e.getKey();
-      if (!key.equals("type") && !LOGISTIC_DEFAULTS.containsKey(key)
-          && !DATA_FILE_KEYS.contains(key)) {
-        Set<String> allowed = new TreeSet<>(LOGISTIC_DEFAULTS.keySet());
+      if (!key.equals("type") && !defaults.containsKey(key) && !DATA_FILE_KEYS.contains(key)) {
+        Set<String> allowed = new TreeSet<>(defaults.keySet());
         allowed.addAll(DATA_FILE_KEYS);
         throw new InvalidInputException("unknown key " + PREFIX + key + " for type "
             + typeName + " (allowed: " + String.join(", ", allowed) + ", type)");
@@ -204,12 +255,11 @@ public final class Targets {
       throw new InvalidInputException(PREFIX + "prior.intercept is set, but " + PREFIX
           + "intercept = false: the model has no intercept");
     }
-    Prior interceptPrior = Prior.coefficient(PREFIX + "prior.intercept", r.has(
-        "prior.intercept") ? string(flat.get("prior.intercept"), "prior.intercept")
-        : (String) LOGISTIC_DEFAULTS.get("prior.intercept"));
-    Prior coefficientPrior = Prior.coefficient(PREFIX + "prior.coefficients", r.has(
-        "prior.coefficients") ? string(flat.get("prior.coefficients"), "prior.coefficients")
-        : (String) LOGISTIC_DEFAULTS.get("prior.coefficients"));
+    PriorSpec priors = new PriorSpec(
+        priorText(r, defaults, "prior.intercept"), priorText(r, defaults, "prior.coefficients"),
+        family.hasScale() ? priorText(r, defaults, "prior.sigma") : null);
+    RowData rows;
+    double[] truth = null;
     if (r.has("data.path") || r.has("data.response") || r.has("data.predictors")) {
       for (String key : flat.keySet()) {
         if (key.startsWith("data.synthetic.")) {
@@ -220,21 +270,145 @@ public final class Targets {
       DataFile file = new DataFile(requiredString(r, "data.path"),
           requiredString(r, "data.response"), stringList(r, "data.predictors"), intercept,
           family.response());
-      return new RegressionTarget(family, backend.rows(file), intercept, interceptPrior,
-          coefficientPrior, null);
-    }
-    if (family != RegressionTarget.Family.LOGISTIC) {
+      rows = backend.rows(file);
+    } else if (family != RegressionTarget.Family.LOGISTIC) {
       throw new InvalidInputException(PREFIX + "data.path is missing: " + typeName + " reads its"
           + " data from a file (synthetic data is for logistic-regression)");
+    } else {
+      long count = r.whole("data.synthetic.rows", 100000);
+      int predictors = r.integer("data.synthetic.predictors", 20);
+      long seed = r.whole("data.synthetic.seed", 1);
+      boolean withIntercept = intercept;
+      SyntheticLogisticData data = prefixed("data.synthetic.", () -> new SyntheticLogisticData(
+          count, predictors, withIntercept, seed));
+      rows = backend.rows(data);
+      truth = data.trueCoefficients();
     }
-    long rows = r.whole("data.synthetic.rows", 100000);
-    int predictors = r.integer("data.synthetic.predictors", 20);
-    long seed = r.whole("data.synthetic.seed", 1);
-    boolean withIntercept = intercept;
-    SyntheticLogisticData data = prefixed("data.synthetic.", () -> new SyntheticLogisticData(
-        rows, predictors, withIntercept, seed));
-    return new RegressionTarget(family, backend.rows(data), intercept, interceptPrior,
-        coefficientPrior, data.trueCoefficients());
+    return new RegressionTarget(family, rows, intercept, priors.resolve(family, rows, intercept),
+        truth);
+  }
+
+  /** A classic posteriordb model: {@code data.path}, and eight-schools' parameterization. */
+  private static Target model(String type, Config target) {
+    Set<String> keys = new TreeSet<>(List.of("type", "data.path"));
+    if (type.equals("eight-schools")) {
+      keys.add("parameterization");
+    }
+    Map<String, ConfigValue> flat = new java.util.HashMap<>();
+    for (Map.Entry<String, ConfigValue> e : target.entrySet()) {
+      if (!keys.contains(e.getKey())) {
+        throw new InvalidInputException("unknown key " + PREFIX + e.getKey() + " for type "
+            + type + " (allowed: " + String.join(", ", keys) + ")");
+      }
+      flat.put(e.getKey(), e.getValue());
+    }
+    if (!flat.containsKey("data.path")) {
+      throw new InvalidInputException(PREFIX + "data.path is missing: " + type + " reads its"
+          + " data from a posteriordb JSON file (e.g. conf/posteriordb/*/data.json)");
+    }
+    String text = string(flat.get("data.path"), "data.path");
+    Path path;
+    try {
+      path = Path.of(text);
+    } catch (InvalidPathException e) {
+      throw new InvalidInputException(PREFIX + "data.path is not a valid path: \"" + text
+          + "\"", e);
+    }
+    String p = flat.containsKey("parameterization")
+        ? string(flat.get("parameterization"), "parameterization") : PARAMETERIZATIONS.get(0);
+    if (!PARAMETERIZATIONS.contains(p)) {
+      throw new InvalidInputException(PREFIX + "parameterization must be one of "
+          + String.join(", ", PARAMETERIZATIONS) + ", got \"" + p + "\"");
+    }
+    boolean centered = p.equals("centered");
+    return prefixed("data.path: ", () -> switch (type) {
+      case "eight-schools" -> EightSchoolsTarget.read(path, centered);
+      case "ar" -> ArTarget.read(path);
+      case "garch11" -> Garch11Target.read(path);
+      case "gp-poisson" -> GpPoissonTarget.read(path);
+      case "normal-mixture" -> NormalMixtureTarget.read(path);
+      default -> throw new IllegalStateException("unhandled model type " + type);
+    });
+  }
+
+  private static RegressionTarget.Family family(String type) {
+    for (RegressionTarget.Family f : RegressionTarget.Family.values()) {
+      if (f.type().equals(type)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException(type);
+  }
+
+  private static String priorText(Reader r, Map<String, Object> defaults, String key) {
+    return r.has(key) ? string(r.values.get(key), key) : (String) defaults.get(key);
+  }
+
+  /**
+   * A regression's prior strings, "auto" meaning rstanarm's weakly informative default scaled by
+   * the data (one pass over the rows, {@link ColumnMoments}; with s_y = sd(y) for the linear
+   * model and 1 otherwise, x̄_j and s_j the mean and sd of predictor j):
+   *
+   * <ul>
+   *   <li>coefficients: normal(0, 2.5·s_y/s_j) (2.5·s_y for a constant column);
+   *   <li>intercept: rstanarm's normal(m, 2.5·s_y) on the intercept of the centred predictors
+   *       (m = mean(y) for the linear model, else 0), carried to poevi's intercept of the
+   *       uncentred design, α = α_c − Σ_j β_j x̄_j, with the same marginal spread:
+   *       normal(m, ((2.5·s_y)² + Σ_j x̄_j²·s_βj²)^½), s_βj the coefficients' auto scales (or
+   *       2.5·s_y for coefficients with a prior given explicitly);
+   *   <li>sigma: exponential(1/s_y).
+   * </ul>
+   */
+  private record PriorSpec(String intercept, String coefficients, String sigma) {
+    Prior[] resolve(RegressionTarget.Family family, RowData rows, boolean hasIntercept) {
+      int columns = rows.columns();
+      Prior[] priors = new Prior[columns + (family.hasScale() ? 1 : 0)];
+      boolean auto = AUTO.equals(intercept) && hasIntercept || AUTO.equals(coefficients)
+          || AUTO.equals(sigma);
+      ColumnMoments.Summary moments = auto && !(rows instanceof Unloaded)
+          ? ColumnMoments.of(rows) : null;
+      double sy = 1;
+      double my = 0;
+      if (family.hasScale() && moments != null) {
+        sy = moments.sdY();
+        my = moments.meanY();
+        if (!(sy > 0)) {
+          throw new InvalidInputException(PREFIX + "data.response is constant (sd 0): the"
+              + " default (auto) priors scale with its sd; give " + PREFIX + "prior.intercept, "
+              + PREFIX + "prior.coefficients and " + PREFIX + "prior.sigma explicitly");
+        }
+      }
+      int first = hasIntercept ? 1 : 0;
+      double[] coefficientScale = new double[columns];
+      for (int d = first; d < columns; d++) {
+        if (AUTO.equals(coefficients)) {
+          double sx = moments == null ? 1 : moments.sdX()[d];
+          coefficientScale[d] = sx > 0 ? 2.5 * sy / sx : 2.5 * sy;
+          priors[d] = Prior.normal(0, coefficientScale[d]);
+        } else {
+          priors[d] = Prior.coefficient(PREFIX + "prior.coefficients", coefficients);
+        }
+      }
+      if (hasIntercept) {
+        if (AUTO.equals(intercept)) {
+          double variance = 2.5 * sy * 2.5 * sy;
+          for (int d = first; d < columns && moments != null; d++) {
+            // A coefficient with a non-normal prior adds its scale's spread the same way.
+            double s = AUTO.equals(coefficients) ? coefficientScale[d] : 2.5 * sy;
+            double mean = moments.meanX()[d];
+            variance += mean * mean * s * s;
+          }
+          priors[0] = Prior.normal(my, Math.sqrt(variance));
+        } else {
+          priors[0] = Prior.coefficient(PREFIX + "prior.intercept", intercept);
+        }
+      }
+      if (family.hasScale()) {
+        priors[columns] = AUTO.equals(sigma) ? Prior.exponential(1 / sy)
+            : Prior.scale(PREFIX + "prior.sigma", sigma);
+      }
+      return priors;
+    }
   }
 
   private static String requiredString(Reader r, String key) {

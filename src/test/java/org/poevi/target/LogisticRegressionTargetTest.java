@@ -276,8 +276,8 @@ class RegressionTargetTest {
     RegressionTarget cauchy = (RegressionTarget) Targets.build(
         ConfigFactory.parseString("type = logistic-regression, data.synthetic.rows = 100,"
             + " prior.coefficients = \"cauchy(0, 1)\", prior.intercept = flat"), memory);
-    assertEquals("cauchy(0, 1)", cauchy.coefficientPrior().toString());
-    assertEquals("flat", cauchy.interceptPrior().toString());
+    assertEquals("cauchy(0, 1)", cauchy.priors().get(1).toString());
+    assertEquals("flat", cauchy.priors().get(0).toString());
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> Targets.build(
         ConfigFactory.parseString("type = logistic-regression, prior.coefficients ="
             + " \"laplace(0, 1)\""), memory));

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -102,12 +103,20 @@ class TargetsTest {
     Config reference = ConfigFactory.parseFile(Path.of("conf/reference-targets.conf").toFile())
         .getConfig("targets");
     assertEquals(Set.copyOf(Targets.allTypes()), reference.root().keySet());
-    Config logistic = reference.getConfig("\"logistic-regression\"");
-    assertEquals(Targets.LOGISTIC_DEFAULTS.keySet(), logistic.entrySet().stream()
-        .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()));
-    for (var e : Targets.LOGISTIC_DEFAULTS.entrySet()) {
-      assertEquals(e.getValue(), logistic.getValue(e.getKey()).unwrapped(), e.getKey());
+    for (RegressionTarget.Family family : RegressionTarget.Family.values()) {
+      Config block = reference.getConfig("\"" + family.type() + "\"");
+      Map<String, Object> defaults = Targets.regressionDefaults(family);
+      assertEquals(defaults.keySet(), block.entrySet().stream()
+          .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toSet()),
+          family.type());
+      for (var e : defaults.entrySet()) {
+        assertEquals(e.getValue(), block.getValue(e.getKey()).unwrapped(), e.getKey());
+      }
     }
+    assertEquals(Set.of("parameterization"), reference.getConfig("\"eight-schools\"").root()
+        .keySet());
+    assertEquals(Targets.PARAMETERIZATIONS.get(0), reference.getString(
+        "\"eight-schools\".parameterization"));
     for (String type : Targets.TYPES) {
       Config block = reference.getConfig("\"" + type + "\"");
       if (type.equals("product-of-t")) {
@@ -127,10 +136,13 @@ class TargetsTest {
     return Stream.of(
         bad("{ dimension = 2 }",
             "target.type is missing (one of: banana, funnel, student-t, sinh-arcsinh,"
-                + " gaussian-mixture, product-of-t, logistic-regression, poisson-regression)"),
+                + " gaussian-mixture, product-of-t, linear-regression, logistic-regression,"
+                + " poisson-regression, eight-schools, ar, garch11, gp-poisson, normal-mixture,"
+                + " class)"),
         bad("{ type = bananas }", "target.type must be one of banana, funnel, student-t,"
-            + " sinh-arcsinh, gaussian-mixture, product-of-t, logistic-regression,"
-            + " poisson-regression, got \"bananas\""),
+            + " sinh-arcsinh, gaussian-mixture, product-of-t, linear-regression,"
+            + " logistic-regression, poisson-regression, eight-schools, ar, garch11, gp-poisson,"
+            + " normal-mixture, class, got \"bananas\""),
         bad("{ type = [banana] }", "target.type must be a string, got a list [\"banana\"]"),
         bad("{ type = banana, curvatur = 1 }", "unknown key target.curvatur for type banana"
             + " (allowed: curvature, dimension, scale, type)"),
