@@ -17,10 +17,13 @@ import org.poevi.family.ValidatedSampler;
 import org.poevi.fit.Evaluation;
 import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.math.BlockParallel;
+import org.poevi.math.LogMeanEstimate;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.SampleMoments;
 import org.poevi.target.ExactTarget;
+import org.poevi.target.InMemoryRowData;
+import org.poevi.target.Target;
 import org.poevi.target.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,6 +57,12 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "exact draws of the target (default: ${DEFAULT-VALUE})")
   int referenceDraws;
 
+  @Option(names = "--reference", paramLabel = "FILE",
+      description = "reference draws of a posterior on the unconstrained scale (CSV with a"
+          + " header naming the model's parameters, .gz allowed, e.g. posteriordb's"
+          + " draws_unconstrained.csv.gz) instead of exact draws of a synthetic target")
+  Path reference;
+
   @Option(names = "--draws", defaultValue = "100000", paramLabel = "M",
       description = "draws of the model for the per-coordinate metrics (default: ${DEFAULT-VALUE})")
   int draws;
@@ -71,10 +80,17 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     PoeModel poe = ModelJson.read(model);
     FitConfig fitConfig = FitConfig.load(config, overrides);
-    ExactTarget target = Targets.fromConfig(fitConfig.resolved().getConfig("target"));
+    com.typesafe.config.Config targetConfig = fitConfig.resolved().getConfig("target");
+    int threads = BlockParallel.defaultThreads();
+    Target target = reference == null ? Targets.fromConfig(targetConfig)
+        : Targets.build(targetConfig, data -> InMemoryRowData.of(data, threads));
     if (target.dim() != poe.dim()) {
       throw new InvalidInputException("model " + model + " has dimension " + poe.dim()
           + " but target " + target.name() + " has dimension " + target.dim());
+    }
+    if (reference != null && !target.parameterNames().equals(poe.parameters())) {
+      throw new InvalidInputException("model " + model + " has parameters " + poe.parameters()
+          + " but target " + target.name() + " has " + target.parameterNames());
     }
     if (out.getParent() != null) {
       SampleCommand.prepareOutputDirectory(out.getParent());
@@ -82,47 +98,68 @@ final class EvaluateCommand implements Callable<Integer> {
     if (Files.isDirectory(out)) {
       throw new InvalidInputException("--out " + out + " is a directory; give a file name");
     }
-    int threads = BlockParallel.defaultThreads();
-    double[] pDraws = exactDraws(target, referenceDraws, RandomStreams.of(seed), threads);
-    // Anchor the z-space normaliser on the target's bulk too (a t₅ with 1.5 times the exact draws'
-    // scale), as the fit does: a q with a spike away from its bulk fools a proposal fitted to q.
-    double[] pMean = SampleMoments.mean(pDraws, referenceDraws, target.dim());
+    double[] pDraws = reference != null ? ReferenceDraws.read(reference, poe.parameters())
+        : exactDraws((ExactTarget) target, referenceDraws, RandomStreams.of(seed), threads);
+    int pCount = pDraws.length / target.dim();
+    double logZ = target instanceof ExactTarget exact ? exact.logNormalizer() : Double.NaN;
+    // Anchor the z-space normaliser on the target's bulk too (a t₅ with 1.5 times the reference
+    // draws' scale), as the fit does: a q with a spike away from its bulk fools a proposal
+    // fitted to q.
+    double[] pMean = SampleMoments.mean(pDraws, pCount, target.dim());
     MultivariateT anchor = MultivariateT.of(pMean, SampleMoments.covariance(pDraws,
-        referenceDraws, pMean, target.dim()), 5).withScatterScaled(2.25);
+        pCount, pMean, target.dim()), 5).withScatterScaled(2.25);
     ValidatedSampler.Outcome q = ValidatedSampler.sample(poe.family(), SampleOptions.builder()
         .draws(draws).seed(seed).threads(threads).build(), anchor);
-    double logC = q.normalizer().chosenEstimate().estimate();
+    // The metrics use the model's own normaliser (model.json), the q users get; the independent
+    // estimate here checks it.
+    double logC = poe.logNormalizer().estimate();
+    LogMeanEstimate independent = q.normalizer().chosenEstimate();
+    LogMeanEstimate zSpace = q.normalizer().zSpace();
     LocalScoreEvaluator evaluator = new LocalScoreEvaluator(target, threads);
     Evaluation.Metrics m = Evaluation.of(poe.family(), logC, q.draws().draws(), target, pDraws,
-        target.logNormalizer(), evaluator);
-    Evaluation.Metrics g = Evaluation.oracleGaussian(target, pDraws, target.logNormalizer(),
-        evaluator);
+        logZ, evaluator);
+    Evaluation.Metrics g = Evaluation.oracleGaussian(target, pDraws, logZ, evaluator);
 
     ObjectNode root = JsonOutput.object();
     root.put("command", "evaluate");
     root.put("modelFile", model.toString());
     root.put("target", target.name());
     root.put("dimension", target.dim());
-    root.put("referenceDraws", referenceDraws);
+    root.put("referenceDraws", pCount);
+    if (reference != null) {
+      root.put("referenceFile", reference.toString());
+    }
     root.put("modelDraws", draws);
     root.set("model", metrics(m, poe.parameters()));
     root.set("oracleGaussian", metrics(g, null));
     JsonOutput.putNumber(root, "klRatio", m.kl().value() / g.kl().value());
     JsonOutput.putNumber(root, "fisherRatio", m.fisher().value() / g.fisher().value());
-    JsonOutput.putNumber(root, "logNormalizer", logC);
+    JsonOutput.putNumber(root, "modelLogNormalizer", logC);
+    JsonOutput.putNumber(root, "logNormalizer", independent.estimate());
+    JsonOutput.putNumber(root, "logNormalizerStandardError", independent.standardError());
     root.put("logNormalizerMethod", q.normalizer().chosen().label());
+    JsonOutput.putNumber(root, "zSpaceLogNormalizer", zSpace.estimate());
+    JsonOutput.putNumber(root, "zSpaceLogNormalizerStandardError", zSpace.standardError());
+    JsonOutput.putNumber(root, "zSpaceParetoK", zSpace.khat());
+    JsonOutput.putNumber(root, "logNormalizerGap", logC - zSpace.estimate());
     ArrayNode w = root.putArray("warnings");
     q.warnings().forEach(w::add);
     JsonOutput.write(root, out);
 
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf("KL(p;q) %.4f ± %.4f  (oracle Gaussian %.4f, ratio %.3f)%n", m.kl().value(),
-        m.kl().standardError(), g.kl().value(), m.kl().value() / g.kl().value());
+    if (!Double.isNaN(logZ)) {
+      stdout.printf("KL(p;q) %.4f ± %.4f  (oracle Gaussian %.4f, ratio %.3f)%n", m.kl().value(),
+          m.kl().standardError(), g.kl().value(), m.kl().value() / g.kl().value());
+    }
     stdout.printf("Fisher(p;q) %.4g ± %.2g  (oracle Gaussian %.4g)%n", m.fisher().value(),
         m.fisher().standardError(), g.fisher().value());
-    stdout.printf("Neg-LLH %.4f  max |mean err|/sd %.3f  max |log sd ratio| %.3f  mean W1/sd"
-        + " %.3f%n", m.negLogLikelihood().value(), m.maxMeanError(), m.maxLogSdRatio(),
-        m.meanWasserstein());
+    stdout.printf("Neg-LLH %.4f ± %.4f (oracle Gaussian %.4f)  max |mean err|/sd %.3f"
+        + "  max |log sd ratio| %.3f  mean W1/sd %.3f%n", m.negLogLikelihood().value(),
+        m.negLogLikelihood().standardError(), g.negLogLikelihood().value(), m.maxMeanError(),
+        m.maxLogSdRatio(), m.meanWasserstein());
+    stdout.printf("log-normaliser: model %.4f, independent z-space estimate %.4f ± %.4f"
+        + " (gap %.4f)%n", logC, zSpace.estimate(), zSpace.standardError(),
+        logC - zSpace.estimate());
     stdout.println("wrote " + out);
     stdout.flush();
     return Main.EXIT_OK;
