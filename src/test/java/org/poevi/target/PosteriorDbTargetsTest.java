@@ -200,36 +200,41 @@ class PosteriorDbTargetsTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Value tests: log p̃(z₁) − log p̃(z₂) at two reference draws against the same difference
-  // computed directly on the constrained scale (Commons Statistics densities plus the
-  // log-Jacobian), so that the constants the targets drop cancel. Each direct computation returns
-  // its terms; the tolerance is 1e-9·Σ|terms| over both draws. Rounding: each term carries a few
-  // ulps (≈1e-15 relative) in either computation, and summing at most ~1000 terms adds at most
-  // 1000·ε ≈ 2.2e-13 of Σ|terms|, so 1e-9 has three decades of margin; a missing or wrong term
-  // (a Jacobian log σ, a prior's scale) changes the difference by ≥ 1e-2 between draws of
-  // different chains, far above 1e-9·Σ|terms| ≈ 1e-5 for these models.
+  // Value tests: log p̃(z₀) − log p̃(z_j) between reference draw 0 and draws j = 2718, 5000, 9999
+  // (other chains) against the same differences computed directly on the constrained scale
+  // (Commons Statistics densities plus the log-Jacobian), so that the constants the targets drop
+  // cancel. Each direct computation returns its terms; the tolerance is 1e-9·Σ|terms| over both
+  // draws (1e-7 to 4e-6 here). Rounding: each term carries a few ulps (≈1e-15 relative) in either
+  // computation, and summing at most ~1000 terms adds at most 1000·ε ≈ 2.2e-13 of Σ|terms|, so
+  // 1e-9 leaves three decades of margin (the observed errors are below 1e-10). A missing or
+  // wrong term changes a difference by that term's change between the draws: every
+  // log-Jacobian coordinate changes by at least 4.7e-3 in one of the three pairs (the smallest is
+  // the mixture's log(μ₂ − μ₁)), a thousand times the largest tolerance.
   // ---------------------------------------------------------------------------------------------
 
   private static void assertDifference(String posterior, Function<double[], double[]> direct) {
     Target target = ReferenceDraws.target(posterior);
     ReferenceDraws draws = ReferenceDraws.read(posterior);
     double[] z1 = draws.draw(DRAWS[0]);
-    double[] z2 = draws.draw(DRAWS[2]);
     double[] t1 = direct.apply(z1);
-    double[] t2 = direct.apply(z2);
-    double scale = 0;
-    double expected = 0;
-    for (double v : t1) {
-      scale += Math.abs(v);
-      expected += v;
+    for (int j = 1; j < DRAWS.length; j++) {
+      double[] z2 = draws.draw(DRAWS[j]);
+      double[] t2 = direct.apply(z2);
+      double scale = 0;
+      double expected = 0;
+      for (double v : t1) {
+        scale += Math.abs(v);
+        expected += v;
+      }
+      for (double v : t2) {
+        scale += Math.abs(v);
+        expected -= v;
+      }
+      double actual = target.logDensity(z1) - target.logDensity(z2);
+      assertTrue(Math.abs(expected) > 1e-3, posterior + ": the draws must differ in density");
+      assertEquals(expected, actual, 1e-9 * scale, posterior + ": log density difference between"
+          + " draws " + DRAWS[0] + " and " + DRAWS[j]);
     }
-    for (double v : t2) {
-      scale += Math.abs(v);
-      expected -= v;
-    }
-    double actual = target.logDensity(z1) - target.logDensity(z2);
-    assertTrue(Math.abs(expected) > 1e-3, posterior + ": the two draws must differ in density");
-    assertEquals(expected, actual, 1e-9 * scale, posterior + ": log density difference");
   }
 
   private static double[] eightSchoolsData(String field) {
