@@ -17,10 +17,10 @@ import org.poevi.InvalidInputException;
  * A posteriordb dataset, {@code data.json}: one JSON object whose fields are integers (sizes such
  * as {@code T}) and arrays of numbers (series such as {@code y}), as written by posteriordb.
  *
- * <p>Reading is strict where the models need it and lenient elsewhere: fields a model does not use
- * (gp_pois_regr's {@code y}) are ignored, but a missing field, a wrong type, a non-finite number, an
- * array whose length disagrees with its size field, or a value outside its range is reported in
- * one line that starts with the model and the path and names the field, e.g.
+ * <p>Reading is strict where the models need it and lenient elsewhere: fields a model does not
+ * use (gp_pois_regr's {@code y}) are ignored, but a missing field, a wrong type, a non-finite
+ * number, an array whose length disagrees with its size field, or a value outside its range is
+ * reported in one line that starts with the model and the path and names the field, e.g.
  * {@code garch11 data conf/posteriordb/garch-garch11/data.json: missing field "sigma1"} or
  * {@code ... : y has 199 values but T = 200}. Array indices in messages count from 0 (the position
  * in the JSON array), as {@code model.json} messages do. Integers may be written as {@code 200} or
