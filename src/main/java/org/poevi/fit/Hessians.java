@@ -112,6 +112,14 @@ final class Hessians {
    * floor·I.
    */
   static double[] floored(double[] h, int dim, double floor) {
+    return floored(h, dim, floor, MAX_CONDITION);
+  }
+
+  /** Largest ratio of curvatures {@link #floored} keeps. */
+  static final double MAX_CONDITION = 1e8;
+
+  /** As {@link #floored(double[], int, double)} with the largest ratio of eigenvalues given. */
+  static double[] floored(double[] h, int dim, double floor, double maxCondition) {
     for (double v : h) {
       if (!Double.isFinite(v)) {
         double[] out = new double[dim * dim];
@@ -125,8 +133,11 @@ final class Hessians {
     double[] values = eigen.values();
     double[] vectors = eigen.vectors();
     double[] out = new double[dim * dim];
+    // Relative floor too: a curvature spanning more than MAX_CONDITION (a funnel's neck, 1/tau^2
+    // against tau^0) would be numerically singular to the normalisability checks downstream.
+    double relative = values[dim - 1] / maxCondition;
     for (int k = 0; k < dim; k++) {
-      double v = Math.max(values[k], floor);
+      double v = Math.max(values[k], Math.max(floor, relative));
       for (int i = 0; i < dim; i++) {
         double vik = vectors[i * dim + k] * v;
         for (int j = 0; j < dim; j++) {

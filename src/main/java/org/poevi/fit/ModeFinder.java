@@ -19,10 +19,19 @@ import org.poevi.target.Target;
  * result does not depend on threads. Two maxima are the same mode when they are within one unit
  * of each other in the metric of the better one's negative Hessian (one posterior sd), or within
  * 1e-6 relative when that Hessian is not positive definite.
+ *
+ * <p>An end point counts as a mode only when it is (nearly) stationary: its negative Hessian H is
+ * positive definite and the Newton decrement gᵀH⁻¹g, twice the log density a Newton step would
+ * still gain, is at most {@value #MAX_DECREMENT}. Runs that ran away instead (a density that is
+ * unbounded, as in the neck of a centred hierarchical model, or that keeps rising along a ray)
+ * are dropped; the list is empty when every run ran away.
  */
 final class ModeFinder {
   /** A local maximum of log p̃ with the negative Hessian there. */
   record Mode(double[] location, double logDensity, double[] negativeHessian) {}
+
+  /** Largest Newton decrement gᵀH⁻¹g of a mode (0.1 nats of log density still to gain). */
+  static final double MAX_DECREMENT = 0.2;
 
   private ModeFinder() {}
 
@@ -73,9 +82,35 @@ final class ModeFinder {
         continue;
       }
       double[] h = Hessians.negativeHessians(target, new double[][] {r.x()}, 1, evaluations)[0];
-      modes.add(new Mode(r.x(), -r.value(), h));
+      if (isStationary(target, r.x(), h, dim)) {
+        modes.add(new Mode(r.x(), -r.value(), h));
+      }
     }
     return modes;
+  }
+
+  /** Whether H is positive definite at x and gᵀH⁻¹g ≤ MAX_DECREMENT. */
+  private static boolean isStationary(Target target, double[] x, double[] h, int dim) {
+    double[] packed = Cholesky.pack(h, dim);
+    if (!Cholesky.factor(packed, 0, dim)) {
+      return false;
+    }
+    double[] g = new double[dim];
+    if (!Double.isFinite(target.logDensity(x.clone(), g))) {
+      return false;
+    }
+    // gᵀH⁻¹g = ‖L⁻¹g‖² with H = L Lᵀ: forward substitution.
+    double decrement = 0;
+    double[] y = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      double v = g[i];
+      for (int j = 0; j < i; j++) {
+        v -= packed[Cholesky.packedIndex(i, j)] * y[j];
+      }
+      y[i] = v / packed[Cholesky.packedIndex(i, i)];
+      decrement += y[i] * y[i];
+    }
+    return decrement <= MAX_DECREMENT;
   }
 
   private static boolean isDuplicate(List<Mode> modes, double[] x, int dim) {

@@ -102,14 +102,30 @@ public final class PoeFitter {
     stage("mode search (" + settings.modeStarts() + " L-BFGS starts)");
     List<ModeFinder.Mode> modes = ModeFinder.find(target, settings.modeStarts(),
         settings.startScale(), streams, settings.threads(), directEvaluations);
-    ModeFinder.Mode best = modes.get(0);
-    double[] h = best.negativeHessian();
-    double[] range = Hessians.eigenRange(h, dim);
-    double[] laplace = Cholesky.inverse(Hessians.floored(h, dim,
-        Math.max(1e-8 * Math.abs(range[1]), 1e-12)), dim);
+    double[] start;
+    double[] laplace;
+    if (modes.isEmpty()) {
+      // No stationary point (an unbounded density, e.g. a funnel's neck): the preliminary
+      // Gaussian starts from the distribution of the mode search's starts, N(0, s² I).
+      warnings.add("the mode search found no stationary point in " + settings.modeStarts()
+          + " starts (the density may be unbounded, as in a funnel's neck): the preliminary"
+          + " Gaussian starts from N(0, experts.start-scale^2 I)");
+      start = new double[dim];
+      laplace = new double[dim * dim];
+      for (int d = 0; d < dim; d++) {
+        laplace[d * dim + d] = settings.startScale() * settings.startScale();
+      }
+    } else {
+      ModeFinder.Mode best = modes.get(0);
+      double[] h = best.negativeHessian();
+      double[] range = Hessians.eigenRange(h, dim);
+      start = best.location();
+      laplace = Cholesky.inverse(Hessians.floored(h, dim,
+          Math.max(1e-8 * Math.abs(range[1]), 1e-12)), dim);
+    }
     stage("preliminary Gaussian (" + settings.gaussianRounds() + " rounds of "
         + settings.gaussianDraws() + " draws)");
-    GaussianFit gaussian = GaussianFit.of(evaluator, dim, best.location(), laplace,
+    GaussianFit gaussian = GaussianFit.of(evaluator, dim, start, laplace,
         settings.gaussianRounds(), settings.gaussianDraws(), streams, settings.threads());
     Population population = null;
     if (settings.objective() == Objective.UNDER_P

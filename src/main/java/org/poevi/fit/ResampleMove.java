@@ -45,7 +45,10 @@ final class ResampleMove {
       int threads) {
     this.evaluator = evaluator;
     this.dim = dim;
-    if (!precondition(covariance)) {
+    // A preliminary Gaussian squeezed into a funnel's neck can be numerically singular: its
+    // eigenvalues are then floored (the population's covariance replaces it after burn-in).
+    if (!precondition(covariance) && !precondition(Hessians.floored(covariance, dim, 0,
+        MAX_PIVOT_RATIO / 10))) {
       throw new IllegalArgumentException("the MALA preconditioner is not positive definite");
     }
     this.streams = streams;
