@@ -124,6 +124,7 @@ final class FitConfig {
         .growthCap(resolved.getDouble("fit.growth-cap"))
         .essFloor(resolved.getDouble("fit.ess-floor"))
         .population(PopulationMode.parse(resolved.getString("fit.population")))
+        .metric(org.poevi.fit.ScoreMetric.parse(resolved.getString("fit.metric")))
         .moveSteps(resolved.getInt("fit.move-steps"))
         .moveBurnIn(resolved.getInt("fit.move-burn-in"))
         .qTemper(resolved.getDouble("fit.q-temper"))

@@ -13,6 +13,9 @@ import java.util.List;
  * exactly nb consecutive D-vectors), then scaled row-block by row-block by −2/A_k(z_b). That is
  * 2·K·D²·nb flops at the BLAS rate, against K·nb matrix–vector products point by point.
  *
+ * <p>When the experts are a {@link ScoreBasis} with a metric S = L Lᵀ, every score vector is
+ * multiplied by Lᵀ (one {@code dtrmm} per expert), giving the Q of the whitened objective.
+ *
  * <p>Not thread-safe: one instance per thread (it owns a scratch of D·nb numbers).
  */
 public final class QMatrixBlock {
@@ -20,9 +23,15 @@ public final class QMatrixBlock {
   private final int dim;
   private final int maxBlock;
   private final double[] diff;
+  /** The metric's factor L (column-major lower), or null. */
+  private final double[] factor;
 
-  /** For the given experts (all of one dimension), in order; blocks of at most maxBlock points. */
+  /**
+   * For the given experts (all of one dimension), in order, in their metric if they are a
+   * {@link ScoreBasis}; blocks of at most maxBlock points.
+   */
   public QMatrixBlock(List<Expert> experts, int maxBlock) {
+    this.factor = experts instanceof ScoreBasis b ? b.factor() : null;
     this.experts = experts.toArray(new Expert[0]);
     this.dim = this.experts[0].dim;
     this.maxBlock = maxBlock;
@@ -55,10 +64,17 @@ public final class QMatrixBlock {
         for (int d = 0; d < dim; d++) {
           quad += diff[b * dim + d] * out[base + d];
         }
-        double factor = -2 / (1 + Math.max(quad, 0));
+        double scale = -2 / (1 + Math.max(quad, 0));
         for (int d = 0; d < dim; d++) {
-          out[base + d] *= factor;
+          out[base + d] *= scale;
         }
+      }
+    }
+    if (factor != null) {
+      // Expert k's column is the D×nb column-major matrix of its nb score vectors: replaced by
+      // Lᵀ times itself.
+      for (int k = 0; k < experts.length; k++) {
+        blas.dtrmm("L", "L", "T", "N", dim, nb, 1.0, factor, 0, dim, out, k * rows, dim);
       }
     }
   }

@@ -39,6 +39,7 @@ import org.poevi.math.BlockParallel;
  * @param qTemper under-q: batches are drawn from q with exponents τ·α, τ ∈ (0, 1] (1 = the paper)
  * @param outputDraws unweighted draws of the fitted q written out
  * @param placement where the pool's experts go (bulk: the default; modes: the paper's heuristic)
+ * @param metric how the objective measures score differences ({@link ScoreMetric})
  * @param initial a previous model whose experts form the pool and whose α is the starting point
  *     (warm start, or explicit experts), or null to build the pool
  */
@@ -48,7 +49,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
     double[] broadFactors, double hessianFloor, int gaussianRounds, int gaussianDraws,
     double proposalDof, double proposalScale, double minEssFraction, double growthCap,
     double essFloor, PopulationMode population, int moveSteps, int moveBurnIn, double qTemper, int outputDraws, ExpertPool.Placement placement,
-    org.poevi.family.ProductOfExperts initial) {
+    ScoreMetric metric, org.poevi.family.ProductOfExperts initial) {
 
   public static Builder builder() {
     return new Builder();
@@ -81,6 +82,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
     private double essFloor = 0.2;
     /** Importance weights while they work, a MALA population when they do not (design study). */
     private PopulationMode population = PopulationMode.AUTO;
+    private ScoreMetric metric = ScoreMetric.COVARIANCE;
     private int moveSteps = 5;
     private int moveBurnIn = 50;
     private double qTemper = 1;
@@ -214,6 +216,11 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
       return this;
     }
 
+    public Builder metric(ScoreMetric v) {
+      metric = v;
+      return this;
+    }
+
     public Builder moveSteps(int v) {
       moveSteps = v;
       return this;
@@ -287,7 +294,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
           tolerance, modeStarts, startScale, locations, plannedAlpha, widths.clone(),
           broadFactors.clone(), hessianFloor, gaussianRounds, gaussianDraws, proposalDof,
           proposalScale, minEssFraction, growthCap, essFloor, population, moveSteps, moveBurnIn, qTemper, outputDraws, placement,
-          initial);
+          metric, initial);
     }
 
     private static void positive(int v, String key) {

@@ -9,6 +9,7 @@ import org.poevi.family.NormalizerValidation;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.family.SampleOptions;
 import org.poevi.family.SampleResult;
+import org.poevi.family.ScoreBasis;
 import org.poevi.family.ValidatedSampler;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
@@ -172,9 +173,14 @@ public final class PoeFitter {
     List<TraceRow> trace = new ArrayList<>();
     List<double[]> alphaPath = new ArrayList<>();
     stage("fitting alpha (" + settings.objective().label() + ", " + k + " experts)");
+    // The experts as the QP sees them: in the metric of the preliminary Gaussian's covariance
+    // (the objective in whitened coordinates), or of the identity.
+    List<Expert> basis = settings.metric() == ScoreMetric.COVARIANCE
+        ? ScoreBasis.of(pool.experts(), Hessians.floored(gaussian.covariance(), dim, 0,
+            Hessians.MAX_CONDITION)) : pool.experts();
     FitResult.StopReason stop = settings.objective() == Objective.UNDER_P
-        ? underP(pool, gaussian, population, alpha, minSum, trace, alphaPath)
-        : underQ(pool, alpha, minSum, trace, alphaPath);
+        ? underP(pool, basis, gaussian, population, alpha, minSum, trace, alphaPath)
+        : underQ(pool, basis, alpha, minSum, trace, alphaPath);
     ProductOfExperts family = ProductOfExperts.of(pool.experts(), alpha);
     if (stop != FitResult.StopReason.CONVERGED) {
       warnings.add("the fit did not converge: " + stop.label() + " after " + trace.size()
@@ -321,7 +327,7 @@ public final class PoeFitter {
     return ess;
   }
 
-  private FitResult.StopReason underP(ExpertPool pool, GaussianFit gaussian,
+  private FitResult.StopReason underP(ExpertPool pool, List<Expert> basis, GaussianFit gaussian,
       Population population, double[] alpha, double minSum, List<TraceRow> trace,
       List<double[]> alphaPath) {
     int k = alpha.length;
@@ -345,7 +351,7 @@ public final class PoeFitter {
         // and the sums; on Spark the points stay where they were drawn and evaluated.
         long iteration = t;
         double[] tempering = new double[1];
-        sums = evaluator.importanceAccumulate(proposal, streams, iteration, b, pool.experts(),
+        sums = evaluator.importanceAccumulate(proposal, streams, iteration, b, basis,
             w -> {
               checkedEss(w, iteration);
               tempering[0] = temper(w, settings.minEssFraction() * b);
@@ -360,7 +366,7 @@ public final class PoeFitter {
         // The chains move by the frozen kernel and are then weighted equally: one distributed
         // job where the evaluator is distributed.
         ScoreEvaluator.MovedSums moved = evaluator.moveAndAccumulate(population.mover().kernel(),
-            streams, t, settings.moveSteps(), pool.experts(), z, logP, scores, b,
+            streams, t, settings.moveSteps(), basis, z, logP, scores, b,
             settings.threads());
         double rates = 0;
         for (long a : moved.accepted()) {
@@ -435,7 +441,8 @@ public final class PoeFitter {
     return value;
   }
 
-  private FitResult.StopReason underQ(ExpertPool pool, double[] alpha, double minSum,
+  private FitResult.StopReason underQ(ExpertPool pool, List<Expert> basis, double[] alpha,
+      double minSum,
       List<TraceRow> trace, List<double[]> alphaPath) {
     int k = alpha.length;
     int b = settings.batchSize();
@@ -445,7 +452,7 @@ public final class PoeFitter {
       double qTau = batchTemper(pool.experts(), alpha);
       // Draws of q (a degenerate proposal, weight 0, is put at the origin), the target's scores
       // there and the QP's sums: one distributed job where the evaluator is distributed.
-      ScoreEvaluator.WeightedSums batch = evaluator.drawEvaluateAccumulate(pool.experts(),
+      ScoreEvaluator.WeightedSums batch = evaluator.drawEvaluateAccumulate(basis,
           scaledCopy(alpha, qTau), streams, t, b, settings.threads());
       double[] logW = batch.logWeights();
       ScoreSums sums = batch.sums();

@@ -3,6 +3,7 @@ package org.poevi.fit;
 import java.util.List;
 import org.poevi.family.Expert;
 import org.poevi.family.QMatrixBlock;
+import org.poevi.family.ScoreBasis;
 import org.poevi.math.BlockParallel;
 
 /**
@@ -28,8 +29,9 @@ public final class ScoreAccumulation {
     int numBlocks = (n + block - 1) / block;
     ScoreSums[] parts = new ScoreSums[numBlocks];
     BlockParallel.forEach(numBlocks, threads, () -> new Object[] {
-        new QMatrixBlock(experts, block), new double[block * dim * k], new double[block * dim]},
-        (b, scratch) -> parts[b] = block(b, block, (QMatrixBlock) scratch[0],
+        new QMatrixBlock(experts, block), new double[block * dim * k],
+        new double[scratchSize(block, dim)]},
+        (b, scratch) -> parts[b] = block(b, block, (QMatrixBlock) scratch[0], experts,
             (double[]) scratch[1], (double[]) scratch[2], z, scores, logWeights, n, dim, k));
     ScoreSums total = ScoreSums.empty(k);
     for (ScoreSums part : parts) {
@@ -38,17 +40,28 @@ public final class ScoreAccumulation {
     return total;
   }
 
+  /** The numbers of scratch {@link #block} needs for blocks of {@code block} points. */
+  public static int scratchSize(int block, int dim) {
+    return 2 * block * dim;
+  }
+
   /**
    * The sums of block {@code b} (points [b·block, min(n, (b+1)·block))), with scratch for
-   * {@code block} points: a Q block, its (block·D)×K stack and block·D numbers.
+   * {@code block} points: a Q block, its (block·D)×K stack and {@link #scratchSize} numbers.
+   * Scores and Q are measured in the experts' metric ({@link ScoreBasis}).
    */
-  public static ScoreSums block(int b, int block, QMatrixBlock q, double[] stacked,
-      double[] scratch, double[] z, double[] scores, double[] logWeights, int n, int dim, int k) {
+  public static ScoreSums block(int b, int block, QMatrixBlock q, List<Expert> experts,
+      double[] stacked, double[] scratch, double[] z, double[] scores, double[] logWeights,
+      int n, int dim, int k) {
     int from = b * block;
     int nb = Math.min(block, n - from);
     q.compute(z, from * dim, nb, stacked);
+    // The block's scores in the metric, in the second half of the scratch.
+    int half = block * dim;
+    double[] transformed = scratch;
+    ScoreBasis.transformScores(experts, scores, from, nb, transformed, half);
     ScoreSums sums = ScoreSums.empty(k);
-    sums.addBlock(stacked, nb, dim, scores, logWeights, from, scratch);
+    sums.addBlock(stacked, nb, dim, transformed, half / dim, logWeights, from, scratch);
     return sums;
   }
 }

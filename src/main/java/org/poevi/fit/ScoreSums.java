@@ -52,6 +52,16 @@ public final class ScoreSums implements Serializable {
    */
   public void addBlock(double[] stackedQ, int nb, int dim, double[] scores, double[] logWeights,
       int off, double[] scratch) {
+    addBlock(stackedQ, nb, dim, scores, off, logWeights, off, scratch);
+  }
+
+  /**
+   * As above, with the scores of the block's points from point {@code scoresFrom} of
+   * {@code scores} (e.g. 0 of a block's transformed scores) and their log weights from point
+   * {@code off} of {@code logWeights}.
+   */
+  public void addBlock(double[] stackedQ, int nb, int dim, double[] scores, int scoresFrom,
+      double[] logWeights, int off, double[] scratch) {
     double blockMax = Double.NEGATIVE_INFINITY;
     for (int b = 0; b < nb; b++) {
       blockMax = Math.max(blockMax, logWeights[off + b]);
@@ -69,7 +79,7 @@ public final class ScoreSums implements Serializable {
       weightSquareSum += w * w;
       double norm = 0;
       for (int d = 0; d < dim; d++) {
-        double s = scores[(off + b) * dim + d];
+        double s = scores[(scoresFrom + b) * dim + d];
         norm += s * s;
         scratch[b * dim + d] = root * s;
       }

@@ -93,7 +93,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     int block = ScoreAccumulation.blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
     JavaRDD<Integer> blocks = blockIndices(numBlocks);
-    Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts),
+    Broadcast<Object[]> shared = sc.broadcast(new Object[] {org.poevi.family.ScoreBasis.copyOf(experts),
         Arrays.copyOf(z, n * dim), Arrays.copyOf(scores, n * dim), Arrays.copyOf(logWeights, n)});
     // One task per partition folds its blocks with scratch allocated once (Q block and its stack
     // are the large arrays); treeReduce then unions the partitions' BlockSums.
@@ -140,7 +140,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     // Checked here (not normalisable, no active expert: the error it is on one JVM); the tasks
     // rebuild it from the experts and exponents.
     ProductOfExperts.of(experts, drawAlpha);
-    Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts),
+    Broadcast<Object[]> shared = sc.broadcast(new Object[] {org.poevi.family.ScoreBasis.copyOf(experts),
         drawAlpha.clone()});
     long seed = streams.seed();
     Target t = target;
@@ -221,7 +221,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     int block = ScoreAccumulation.blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
     JavaRDD<Integer> blocks = blockIndices(numBlocks);
-    Broadcast<Object[]> shared = sc.broadcast(new Object[] {new ArrayList<>(experts), kernel,
+    Broadcast<Object[]> shared = sc.broadcast(new Object[] {org.poevi.family.ScoreBasis.copyOf(experts), kernel,
         Arrays.copyOf(z, n * dim), Arrays.copyOf(logP, n), Arrays.copyOf(scores, n * dim)});
     long seed = streams.seed();
     Target t = target;
@@ -353,7 +353,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
       }
       // The caller's own code (it may throw its own errors): outside the unwrapping.
       weigh.accept(logW);
-      Broadcast<Object[]> weights = sc.broadcast(new Object[] {new ArrayList<>(experts),
+      Broadcast<Object[]> weights = sc.broadcast(new Object[] {org.poevi.family.ScoreBasis.copyOf(experts),
           logW.clone()});
       BlockSums sums = job("score sums over " + k + " experts at " + n + " points",
           () -> drawn.mapPartitions(cached -> {
@@ -446,9 +446,10 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     int dim = experts.get(0).dim();
     QMatrixBlock q = new QMatrixBlock(experts, block);
     double[] stacked = new double[block * dim * k];
-    double[] work = new double[block * dim];
+    double[] work = new double[ScoreAccumulation.scratchSize(block, dim)];
     for (int b : mine) {
-      acc.add(b, ScoreAccumulation.block(b, block, q, stacked, work, z, scores, logW, n, dim, k));
+      acc.add(b, ScoreAccumulation.block(b, block, q, experts, stacked, work, z, scores, logW, n,
+          dim, k));
     }
   }
 

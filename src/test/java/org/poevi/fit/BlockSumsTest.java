@@ -43,9 +43,9 @@ class BlockSumsTest {
     int numBlocks = (N + block - 1) / block;
     List<ScoreSums> parts = new ArrayList<>();
     for (int b = 0; b < numBlocks; b++) {
-      parts.add(ScoreAccumulation.block(b, block, new QMatrixBlock(experts, block),
-          new double[block * DIM * K], new double[block * DIM], data[0], data[1], data[2], N,
-          DIM, K));
+      parts.add(ScoreAccumulation.block(b, block, new QMatrixBlock(experts, block), experts,
+          new double[block * DIM * K], new double[ScoreAccumulation.scratchSize(block, DIM)],
+          data[0], data[1], data[2], N, DIM, K));
     }
     for (int trial = 0; trial < 20; trial++) {
       int groups = 1 + rng.nextInt(numBlocks);
