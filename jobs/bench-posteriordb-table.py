@@ -14,6 +14,11 @@ STAN = {
 }
 SKEWED = {"garch-garch11", "eight_schools-eight_schools_noncentered"}
 
+def num(v):
+    """A JSON number, NaN for null (poevi writes NaN as null)."""
+    return float("nan") if v is None else v
+
+
 out = sys.argv[1]
 names = sys.argv[2:] or sorted(STAN)
 print("| posterior | Neg-LLH (± se) | oracle Gaussian | best Stan ADVI | max abs mean err / sd |"
@@ -45,7 +50,7 @@ for p in names:
     goal = "met" if all(checks) else "missed"
     print(f"| {p} | {nll:.3f} ± {m['negLogLikelihood']['standardError']:.3f} | {oracle:.3f} |"
           f" {stan:.2f} | {m['maxMeanError']:.3f} | {m['maxLogSdRatio']:.3f} |"
-          f" {m['meanWasserstein']:.3f} | {s['psisKhat']:.2f} |"
+          f" {m['meanWasserstein']:.3f} | {num(s['psisKhat']):.2f} |"
           f" {e['modelLogNormalizer']:.3f} ({s['logNormalizer'].get('method', '?')}) |"
           f" {e['zSpaceLogNormalizer']:.3f} ± {e['zSpaceLogNormalizerStandardError']:.3f}"
           f" ({gap:+.3f}) | {numpy_check} | {s['fit']['scoreEvaluations']} |"

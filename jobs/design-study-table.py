@@ -31,4 +31,4 @@ for t in sorted(os.listdir(out)):
               f"**{e['klRatio']:.3f}** | {m['fisher']['value']:.4g} | {g['fisher']['value']:.4g} | "
               f"{(s['sampling']['essFraction'] if s['sampling']['essFraction'] is not None else 1):.3f} | {s['dof']:.3g} | "
               f"{s['experts']['active']}/{s['experts']['pool']} | {s['fit']['scoreEvaluations']} | {s['fit']['wallTimeSeconds']:.1f} | "
-              f"{s['fit']['stopReason']} | {ln['estimate']:.3f} ± {ln['standardError']:.3f} ({ln['method']}) | {indep} | {s['psisKhat']:.2f} |")
+              f"{s['fit']['stopReason']} | {ln['estimate']:.3f} ± {ln['standardError']:.3f} ({ln['method']}) | {indep} | {(s['psisKhat'] if s['psisKhat'] is not None else float('nan')):.2f} |")

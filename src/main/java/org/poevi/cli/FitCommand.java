@@ -221,6 +221,20 @@ final class FitCommand implements Callable<Integer> {
     JsonOutput.putNumber(root, "psisKhat", result.psisKhat());
     JsonOutput.putDrawsAndNormalizer(root, result.draws(), result.normalizer(),
         result.parameterNames());
+    // The same draws on the model's own scale (sigma for log_sigma, ...).
+    List<String> constrained = target.constrainedNames();
+    double[] draws = result.draws().draws();
+    int n = draws.length / target.dim();
+    double[] mapped = new double[n * constrained.size()];
+    double[] z = new double[target.dim()];
+    double[] out = new double[constrained.size()];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(draws, i * target.dim(), z, 0, z.length);
+      target.constrain(z, out);
+      System.arraycopy(out, 0, mapped, i * out.length, out.length);
+    }
+    JsonOutput.putSummaries(root.putObject("constrainedParameters"), mapped, out.length,
+        constrained);
     if (target instanceof RegressionTarget t) {
       ObjectNode data = root.putObject("data");
       data.put("rows", t.data().rows());

@@ -77,9 +77,13 @@ final class JsonOutput {
     validation.put("agree", check.agree());
     validation.put("agreementZ", NormalizerValidation.AGREEMENT_Z);
 
-    ObjectNode parameters = root.putObject("parameters");
-    ColumnSummary[] columns = ColumnSummary.of(result.draws(), result.dim());
-    for (int d = 0; d < result.dim(); d++) {
+    putSummaries(root.putObject("parameters"), result.draws(), result.dim(), names);
+  }
+
+  /** Mean, sd and 5/50/95% quantiles of each column of n×dim row-major draws, by name. */
+  static void putSummaries(ObjectNode parameters, double[] draws, int dim, List<String> names) {
+    ColumnSummary[] columns = ColumnSummary.of(draws, dim);
+    for (int d = 0; d < dim; d++) {
       ObjectNode p = parameters.putObject(names.get(d));
       putNumber(p, "mean", columns[d].mean());
       putNumber(p, "sd", columns[d].sd());

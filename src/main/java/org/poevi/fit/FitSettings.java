@@ -82,7 +82,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
     private double essFloor = 0.2;
     /** Importance weights while they work, a MALA population when they do not (design study). */
     private PopulationMode population = PopulationMode.AUTO;
-    private ScoreMetric metric = ScoreMetric.COVARIANCE;
+    private ScoreMetric metric = ScoreMetric.INFORMATION;
     private int moveSteps = 5;
     private int moveBurnIn = 50;
     private double qTemper = 1;

@@ -19,8 +19,10 @@ import org.poevi.math.RandomStreams;
  * @param mean m
  * @param covariance S, row-major D×D, positive definite
  * @param ess effective sample size of the last round's weights
+ * @param information the score's second moment E[∇log p ∇log pᵀ] under the last round's
+ *     weights (the Fisher information of the location), row-major D×D
  */
-record GaussianFit(double[] mean, double[] covariance, double ess) {
+record GaussianFit(double[] mean, double[] covariance, double ess, double[] information) {
   static final int MIN_ESS = 50;
   static final double PROPOSAL_DOF = 4;
   static final double PROPOSAL_INFLATION = 2;
@@ -31,6 +33,7 @@ record GaussianFit(double[] mean, double[] covariance, double ess) {
     double[] m = mean.clone();
     double[] s = covariance.clone();
     double ess = Double.NaN;
+    double[] information = new double[dim * dim];
     double[] z = new double[draws * dim];
     double[] logP = new double[draws];
     double[] scores = new double[draws * dim];
@@ -72,10 +75,16 @@ record GaussianFit(double[] mean, double[] covariance, double ess) {
         newMean[d] /= total;
       }
       double[] newCov = new double[dim * dim];
+      java.util.Arrays.fill(information, 0);
       for (int i = 0; i < draws; i++) {
         double w = Math.exp(logW[i] - max) / total;
         if (w == 0) {
           continue;
+        }
+        for (int a = 0; a < dim; a++) {
+          for (int b = 0; b < dim; b++) {
+            information[a * dim + b] += w * scores[i * dim + a] * scores[i * dim + b];
+          }
         }
         for (int a = 0; a < dim; a++) {
           double da = z[i * dim + a] - newMean[a];
@@ -104,7 +113,7 @@ record GaussianFit(double[] mean, double[] covariance, double ess) {
       m = newMean;
       s = newCov;
     }
-    return new GaussianFit(m, s, ess);
+    return new GaussianFit(m, s, ess, information);
   }
 
   static double[] scaled(double[] matrix, double factor) {

@@ -175,9 +175,13 @@ public final class PoeFitter {
     stage("fitting alpha (" + settings.objective().label() + ", " + k + " experts)");
     // The experts as the QP sees them: in the metric of the preliminary Gaussian's covariance
     // (the objective in whitened coordinates), or of the identity.
-    List<Expert> basis = settings.metric() == ScoreMetric.COVARIANCE
-        ? ScoreBasis.of(pool.experts(), Hessians.floored(gaussian.covariance(), dim, 0,
-            Hessians.MAX_CONDITION)) : pool.experts();
+    List<Expert> basis = switch (settings.metric()) {
+      case COVARIANCE -> ScoreBasis.of(pool.experts(), Hessians.floored(gaussian.covariance(),
+          dim, 0, Hessians.MAX_CONDITION));
+      case INFORMATION -> ScoreBasis.of(pool.experts(), Cholesky.inverse(Hessians.floored(
+          gaussian.information(), dim, 0, Hessians.MAX_CONDITION), dim));
+      case IDENTITY -> pool.experts();
+    };
     FitResult.StopReason stop = settings.objective() == Objective.UNDER_P
         ? underP(pool, basis, gaussian, population, alpha, minSum, trace, alphaPath)
         : underQ(pool, basis, alpha, minSum, trace, alphaPath);
@@ -227,7 +231,15 @@ public final class PoeFitter {
     GaussianFit moments() {
       int n = logP.length;
       double[] mean = SampleMoments.mean(z, n, dim);
-      return new GaussianFit(mean, SampleMoments.covariance(z, n, mean, dim), n);
+      double[] information = new double[dim * dim];
+      for (int i = 0; i < n; i++) {
+        for (int a = 0; a < dim; a++) {
+          for (int b = 0; b < dim; b++) {
+            information[a * dim + b] += scores[i * dim + a] * scores[i * dim + b] / n;
+          }
+        }
+      }
+      return new GaussianFit(mean, SampleMoments.covariance(z, n, mean, dim), n, information);
     }
   }
 

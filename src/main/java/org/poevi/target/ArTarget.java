@@ -101,6 +101,20 @@ public final class ArTarget implements Target {
     return names;
   }
 
+  /** alpha, beta[1..K], sigma = e^{log σ}. */
+  @Override
+  public List<String> constrainedNames() {
+    List<String> names = new ArrayList<>(parameterNames());
+    names.set(order + 1, "sigma");
+    return names;
+  }
+
+  @Override
+  public void constrain(double[] z, double[] out) {
+    System.arraycopy(z, 0, out, 0, order + 1);
+    out[order + 1] = Math.exp(z[order + 1]);
+  }
+
   @Override
   public double logDensity(double[] z, double[] gradient) {
     double alpha = z[0];

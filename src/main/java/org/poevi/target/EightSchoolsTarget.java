@@ -129,6 +129,30 @@ public final class EightSchoolsTarget implements Target {
     return names;
   }
 
+  /** theta[1..J], mu, tau: θ_j = μ + τ·θ̃_j when non-centred, τ = e^{log τ}. */
+  @Override
+  public List<String> constrainedNames() {
+    List<String> names = new ArrayList<>();
+    for (int j = 1; j <= y.length; j++) {
+      names.add("theta[" + j + "]");
+    }
+    names.add("mu");
+    names.add("tau");
+    return names;
+  }
+
+  @Override
+  public void constrain(double[] z, double[] out) {
+    int n = y.length;
+    double mu = z[n];
+    double tau = Math.exp(z[n + 1]);
+    for (int j = 0; j < n; j++) {
+      out[j] = centered ? z[j] : mu + tau * z[j];
+    }
+    out[n] = mu;
+    out[n + 1] = tau;
+  }
+
   @Override
   public double logDensity(double[] z, double[] gradient) {
     int n = y.length;

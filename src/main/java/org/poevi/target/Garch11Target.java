@@ -98,6 +98,20 @@ public final class Garch11Target implements Target {
     return List.of("mu", "log_alpha0", "logit_alpha1", "logit_beta1_over_1m_alpha1");
   }
 
+  /** mu, alpha0 = e^{u₂}, alpha1 = σ(u₃), beta1 = (1 − alpha1)·σ(u₄). */
+  @Override
+  public List<String> constrainedNames() {
+    return List.of("mu", "alpha0", "alpha1", "beta1");
+  }
+
+  @Override
+  public void constrain(double[] z, double[] out) {
+    out[0] = z[0];
+    out[1] = Math.exp(z[1]);
+    out[2] = 1 / (1 + Math.exp(-z[2]));
+    out[3] = (1 - out[2]) / (1 + Math.exp(-z[3]));
+  }
+
   @Override
   public double logDensity(double[] z, double[] gradient) {
     double mu = z[0];

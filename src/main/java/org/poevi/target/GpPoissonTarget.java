@@ -122,6 +122,42 @@ public final class GpPoissonTarget implements Target {
     return names;
   }
 
+  /** rho, alpha, f[1..N] = L(ρ, α)·f̃ with K = L Lᵀ (NaN when K cannot be factored). */
+  @Override
+  public List<String> constrainedNames() {
+    List<String> names = new ArrayList<>(dim());
+    names.add("rho");
+    names.add("alpha");
+    for (int i = 1; i <= x.length; i++) {
+      names.add("f[" + i + "]");
+    }
+    return names;
+  }
+
+  @Override
+  public void constrain(double[] z, double[] out) {
+    int n = x.length;
+    double rho = Math.exp(z[0]);
+    double alpha2 = Math.exp(2 * z[1]);
+    out[0] = rho;
+    out[1] = Math.sqrt(alpha2);
+    double[] l = new double[Cholesky.packedSize(n)];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        double u = (x[i] - x[j]) / rho;
+        l[Cholesky.packedIndex(i, j)] = alpha2 * Math.exp(-0.5 * u * u) + (i == j ? JITTER : 0);
+      }
+    }
+    boolean factored = Cholesky.factor(l, 0, n);
+    for (int i = 0; i < n; i++) {
+      double f = 0;
+      for (int j = 0; j <= i; j++) {
+        f += l[Cholesky.packedIndex(i, j)] * z[2 + j];
+      }
+      out[2 + i] = factored ? f : Double.NaN;
+    }
+  }
+
   @Override
   public double logDensity(double[] z, double[] gradient) {
     int n = x.length;

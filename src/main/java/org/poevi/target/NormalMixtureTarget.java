@@ -91,6 +91,21 @@ public final class NormalMixtureTarget implements Target {
     return List.of("mu1", "log_mu2_minus_mu1", "log_sigma[1]", "log_sigma[2]", "logit_theta");
   }
 
+  /** mu[1], mu[2] = mu[1] + e^{u₂}, sigma[1..2] = e^{u₃}, e^{u₄}, theta = σ(u₅). */
+  @Override
+  public List<String> constrainedNames() {
+    return List.of("mu[1]", "mu[2]", "sigma[1]", "sigma[2]", "theta");
+  }
+
+  @Override
+  public void constrain(double[] z, double[] out) {
+    out[0] = z[0];
+    out[1] = z[0] + Math.exp(z[1]);
+    out[2] = Math.exp(z[2]);
+    out[3] = Math.exp(z[3]);
+    out[4] = 1 / (1 + Math.exp(-z[4]));
+  }
+
   @Override
   public double logDensity(double[] z, double[] gradient) {
     double mu1 = z[0];

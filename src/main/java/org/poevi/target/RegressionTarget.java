@@ -162,6 +162,23 @@ public final class RegressionTarget implements BatchTarget {
     return names;
   }
 
+  @Override
+  public List<String> constrainedNames() {
+    List<String> names = new ArrayList<>(parameterNames());
+    if (family.hasScale()) {
+      names.set(columns, "sigma");
+    }
+    return names;
+  }
+
+  @Override
+  public void constrain(double[] z, double[] out) {
+    System.arraycopy(z, 0, out, 0, dim);
+    if (family.hasScale()) {
+      out[columns] = Math.exp(z[columns]);
+    }
+  }
+
   /**
    * Points per pass over the data (a multiple of the kernel's tile, so the bits do not depend on
    * the split): bounds each block's result to MAX_PASS·(D + 1) numbers.

@@ -34,6 +34,23 @@ public interface Target extends Serializable {
     return names;
   }
 
+  /**
+   * Names of the parameters on the model's own (constrained) scale, e.g. {@code sigma} for
+   * {@code log_sigma}; by default the unconstrained names (no transform). summary.json reports
+   * the draws on both scales.
+   */
+  default List<String> constrainedNames() {
+    return parameterNames();
+  }
+
+  /**
+   * The constrained parameters at z ({@link #constrainedNames()} in order), e.g. σ = e^u; by
+   * default z itself.
+   */
+  default void constrain(double[] z, double[] out) {
+    System.arraycopy(z, 0, out, 0, dim());
+  }
+
   /** log p̃(z), and ∇log p̃(z) written into {@code gradient} (length D). */
   double logDensity(double[] z, double[] gradient);
 
