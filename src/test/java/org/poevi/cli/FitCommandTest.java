@@ -79,6 +79,67 @@ class FitCommandTest {
     assertTrue(ev.at("/oracleGaussian/kl/value").asDouble() > 0);
   }
 
+  /**
+   * A posteriordb model end to end: fit garch11, summary.json on both scales (alpha1 = σ(u₃) of
+   * the draws' logit_alpha1 column, to rounding), then evaluate against posteriordb's reference
+   * draws (Neg-LLH next to the oracle Gaussian's, the normaliser's independent check; no KL, as
+   * p's normaliser is unknown), and the reference file's errors.
+   */
+  @Test
+  void aPosteriorIsFittedAndScoredAgainstReferenceDraws() throws IOException {
+    Path conf = Path.of("conf/examples/posteriordb/garch11.conf");
+    Path out = dir.resolve("garch");
+    Run r = fit(conf, out);
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertEquals(List.of("mu", "alpha0", "alpha1", "beta1"), fieldNames(
+        s.get("constrainedParameters")));
+    double logit = s.at("/parameters/logit_alpha1/q50").asDouble();
+    // The median commutes with the monotone σ, up to which draw sits in the middle: the two
+    // medians are the same draw's values when the count is odd, neighbours otherwise.
+    assertEquals(1 / (1 + Math.exp(-logit)), s.at("/constrainedParameters/alpha1/q50")
+        .asDouble(), 0.01);
+    Path reference = Path.of("conf/posteriordb/garch-garch11/draws_unconstrained.csv.gz");
+    Path eval = dir.resolve("eval.json");
+    Run e = run("evaluate", "--model", out.resolve("model.json").toString(), conf.toString(),
+        "--reference", reference.toString(), "--draws", "2000", "--out", eval.toString());
+    assertEquals(0, e.exitCode(), e.err());
+    JsonNode ev = new ObjectMapper().readTree(eval.toFile());
+    assertEquals(10000, ev.get("referenceDraws").asInt());
+    assertTrue(ev.at("/model/kl/value").isNull(), "no KL without p's normaliser");
+    double nll = ev.at("/model/negLogLikelihood/value").asDouble();
+    double oracle = ev.at("/oracleGaussian/negLogLikelihood/value").asDouble();
+    // A 2-iteration fit on 600 points is rough but far from useless: within 5 nats of the best
+    // Gaussian (the default fit is 0.2 nats below it, docs/benchmarks.md).
+    assertTrue(Double.isFinite(nll) && nll < oracle + 5, nll + " vs " + oracle);
+    assertEquals(ev.get("modelLogNormalizer").asDouble() - ev.get("zSpaceLogNormalizer")
+        .asDouble(), ev.get("logNormalizerGap").asDouble(), 1e-12);
+
+    Path bad = dir.resolve("bad.csv");
+    Files.writeString(bad, "chain,draw,mu,log_alpha0,logit_alpha1\n1,1,0,0,0\n");
+    Run missing = run("evaluate", "--model", out.resolve("model.json").toString(),
+        conf.toString(), "--reference", bad.toString(), "--out", eval.toString());
+    assertEquals(Main.EXIT_USAGE, missing.exitCode());
+    assertEquals("error: --reference " + bad + " has no column \"logit_beta1_over_1m_alpha1\""
+        + " (the model's parameters are [mu, log_alpha0, logit_alpha1,"
+        + " logit_beta1_over_1m_alpha1])", missing.err().strip());
+    StringBuilder rows = new StringBuilder("mu,log_alpha0,logit_alpha1,logit_beta1_over_1m_alpha1\n");
+    for (int i = 0; i < 150; i++) {
+      rows.append(i == 42 ? "1,2,x,4\n" : "1,2,3,4\n");
+    }
+    Files.writeString(bad, rows);
+    Run nan = run("evaluate", "--model", out.resolve("model.json").toString(),
+        conf.toString(), "--reference", bad.toString(), "--out", eval.toString());
+    assertEquals("error: --reference " + bad + " line 44 column \"logit_alpha1\": not a"
+        + " number: \"x\"", nan.err().strip());
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
   /** The same seed gives identical model.json and draws.csv with 1 and 2 threads. */
   @Test
   void fitDoesNotDependOnThreads() throws IOException {

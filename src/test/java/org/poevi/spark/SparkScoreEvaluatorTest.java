@@ -61,15 +61,21 @@ class SparkScoreEvaluatorTest {
     double[] z = data[0];
     double[] s = data[1];
     double[] logW = data[2];
-    org.poevi.fit.ScoreSums local = new LocalScoreEvaluator(SinhArcsinhTarget.of(dim), 2)
-        .accumulate(experts, z, s, logW, n, dim, 2);
-    for (int partitions : new int[] {1, 3, 8}) {
-      org.poevi.fit.ScoreSums spark = new SparkScoreEvaluator(SparkTestContext.get(),
-          SinhArcsinhTarget.of(dim), partitions).accumulate(experts, z, s, logW, n, dim, 2);
-      assertArrayEquals(local.normalizedGram(), spark.normalizedGram(), partitions + " parts");
-      assertArrayEquals(local.normalizedCross(), spark.normalizedCross(), partitions + " parts");
-      assertEquals(local.effectiveSampleSize(), spark.effectiveSampleSize());
-      assertEquals(local.count(), spark.count());
+    // The plain experts, and the same experts in a score metric (it travels with them).
+    double[] metric = {2, 0.3, -0.1, 0.3, 1, 0.2, -0.1, 0.2, 0.5};
+    for (java.util.List<org.poevi.family.Expert> basis : java.util.List.of(experts,
+        org.poevi.family.ScoreBasis.of(experts, metric))) {
+      org.poevi.fit.ScoreSums local = new LocalScoreEvaluator(SinhArcsinhTarget.of(dim), 2)
+          .accumulate(basis, z, s, logW, n, dim, 2);
+      for (int partitions : new int[] {1, 3, 8}) {
+        org.poevi.fit.ScoreSums spark = new SparkScoreEvaluator(SparkTestContext.get(),
+            SinhArcsinhTarget.of(dim), partitions).accumulate(basis, z, s, logW, n, dim, 2);
+        String what = partitions + " parts, " + basis.getClass().getSimpleName();
+        assertArrayEquals(local.normalizedGram(), spark.normalizedGram(), what);
+        assertArrayEquals(local.normalizedCross(), spark.normalizedCross(), what);
+        assertEquals(local.effectiveSampleSize(), spark.effectiveSampleSize());
+        assertEquals(local.count(), spark.count());
+      }
     }
   }
 

@@ -68,7 +68,16 @@ final class ReferenceDraws {
 
   /** draws_unconstrained.csv.gz of a posterior. */
   static ReferenceDraws read(String posterior) {
-    Path file = ROOT.resolve(posterior).resolve("draws_unconstrained.csv.gz");
+    return read(posterior, "draws_unconstrained.csv.gz");
+  }
+
+  /** draws_constrained.csv.gz of a posterior: the same draws on the model's own scale. */
+  static ReferenceDraws readConstrained(String posterior) {
+    return read(posterior, "draws_constrained.csv.gz");
+  }
+
+  private static ReferenceDraws read(String posterior, String fileName) {
+    Path file = ROOT.resolve(posterior).resolve(fileName);
     try (BufferedReader in = new BufferedReader(new InputStreamReader(
         new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
       String[] header = in.readLine().split(",", -1);
