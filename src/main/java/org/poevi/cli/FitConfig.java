@@ -133,6 +133,7 @@ final class FitConfig {
         .widths(doubles("experts.widths"))
         .plannedAlpha(resolved.getDouble("experts.planned-alpha"))
         .broadFactors(doubles("experts.broad-factors"))
+        .globalWidths(doubles("experts.global-widths"))
         .hessianFloor(resolved.getDouble("experts.hessian-floor"))
         .modeStarts(resolved.getInt("experts.mode-starts"))
         .startScale(resolved.getDouble("experts.start-scale"))

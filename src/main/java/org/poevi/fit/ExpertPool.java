@@ -62,7 +62,7 @@ public record ExpertPool(List<Expert> experts, List<String> kinds) {
 
   /** Settings of the pool. */
   record Settings(Placement placement, int locations, double plannedAlpha, double[] widths,
-      double[] broadFactors, double floor) {}
+      double[] broadFactors, double[] globalWidths, double floor) {}
 
   static ExpertPool build(Target target, List<ModeFinder.Mode> modes, GaussianFit gaussian,
       Settings settings, RandomStreams streams, int threads, long[] evaluations) {
@@ -86,6 +86,11 @@ public record ExpertPool(List<Expert> experts, List<String> kinds) {
     for (int i = 0; i < locations.length; i++) {
       if (settings.placement() == Placement.BULK) {
         addWidths(experts, kinds, "bulk", locations[i], hessians[i], settings);
+        for (double s : settings.globalWidths()) {
+          experts.add(Expert.of(locations[i], GaussianFit.scaled(precision,
+              1 / (2 * settings.plannedAlpha() * s))));
+          kinds.add("global");
+        }
       } else {
         experts.add(Expert.of(locations[i], GaussianFit.scaled(hessians[i],
             1 / (2 * settings.plannedAlpha()))));

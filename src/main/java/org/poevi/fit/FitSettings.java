@@ -23,6 +23,8 @@ import org.poevi.math.BlockParallel;
  * @param plannedAlpha the exponent a at which an expert's curvature matches the target's
  * @param widths width factors s of the mode and bulk experts
  * @param broadFactors factors c of the broad experts Λ = S⁻¹/(2ac)
+ * @param globalWidths width factors s of the global-shape experts at the bulk locations,
+ *     Λ = S⁻¹/(2as) (none: only local curvatures)
  * @param hessianFloor eigenvalue floor of local curvatures, relative to λ_min(S⁻¹)
  * @param gaussianRounds adaptive importance-sampling rounds of the preliminary Gaussian
  * @param gaussianDraws draws per round
@@ -46,7 +48,7 @@ import org.poevi.math.BlockParallel;
 public record FitSettings(Objective objective, int iterations, int batchSize, long seed,
     int threads, double eta, double sumSlack, double tolerance, int modeStarts,
     double startScale, int locations, double plannedAlpha, double[] widths,
-    double[] broadFactors, double hessianFloor, int gaussianRounds, int gaussianDraws,
+    double[] broadFactors, double[] globalWidths, double hessianFloor, int gaussianRounds, int gaussianDraws,
     double proposalDof, double proposalScale, double minEssFraction, double growthCap,
     double essFloor, PopulationMode population, int moveSteps, int moveBurnIn, double qTemper, int outputDraws, ExpertPool.Placement placement,
     ScoreMetric metric, org.poevi.family.ProductOfExperts initial) {
@@ -72,6 +74,7 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
     private double plannedAlpha = 2;
     private double[] widths = {0.5, 1, 2};
     private double[] broadFactors = {4, 16};
+    private double[] globalWidths = {0.5, 2};
     private double hessianFloor = 0.1;
     private int gaussianRounds = 8;
     private int gaussianDraws = 20_000;
@@ -163,6 +166,11 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
 
     public Builder widths(double... v) {
       widths = v.clone();
+      return this;
+    }
+
+    public Builder globalWidths(double... v) {
+      globalWidths = v.clone();
       return this;
     }
 
@@ -290,9 +298,12 @@ public record FitSettings(Objective objective, int iterations, int batchSize, lo
       for (double c : broadFactors) {
         positiveFinite(c, "experts.broad-factors");
       }
+      for (double c : globalWidths) {
+        positiveFinite(c, "experts.global-widths");
+      }
       return new FitSettings(objective, iterations, batchSize, seed, threads, eta, sumSlack,
           tolerance, modeStarts, startScale, locations, plannedAlpha, widths.clone(),
-          broadFactors.clone(), hessianFloor, gaussianRounds, gaussianDraws, proposalDof,
+          broadFactors.clone(), globalWidths.clone(), hessianFloor, gaussianRounds, gaussianDraws, proposalDof,
           proposalScale, minEssFraction, growthCap, essFloor, population, moveSteps, moveBurnIn, qTemper, outputDraws, placement,
           metric, initial);
     }

@@ -164,7 +164,8 @@ public final class PoeFitter {
       stage("expert pool");
       pool = ExpertPool.build(target, modes, gaussian, new ExpertPool.Settings(
           settings.placement(), settings.locations(), settings.plannedAlpha(), settings.widths(),
-          settings.broadFactors(), settings.hessianFloor()), streams, settings.threads(),
+          settings.broadFactors(), settings.globalWidths(), settings.hessianFloor()), streams,
+          settings.threads(),
           directEvaluations);
       alpha = new double[pool.experts().size()];
       Arrays.fill(alpha, (minSum + 1) / alpha.length);
