@@ -108,8 +108,11 @@ final class EvaluateCommand implements Callable<Integer> {
     double[] pMean = SampleMoments.mean(pDraws, pCount, target.dim());
     MultivariateT anchor = MultivariateT.of(pMean, SampleMoments.covariance(pDraws,
         pCount, pMean, target.dim()), 5).withScatterScaled(2.25);
+    // q's draws and the normaliser check use a seed derived from --seed, never --seed itself: a
+    // fit with fit.seed = S estimated its normaliser from seed S, and the check must not repeat it.
+    long checkSeed = RandomStreams.of(seed).stream(RandomStreams.EVALUATE, 1).nextLong();
     ValidatedSampler.Outcome q = ValidatedSampler.sample(poe.family(), SampleOptions.builder()
-        .draws(draws).seed(seed).threads(threads).build(), anchor);
+        .draws(draws).seed(checkSeed).threads(threads).build(), anchor);
     // The metrics use the model's own normaliser (model.json), the q users get; the independent
     // estimate here checks it.
     double logC = poe.logNormalizer().estimate();

@@ -172,4 +172,103 @@ class DataFileTest {
       }
     }
   }
+
+  /**
+   * linear-regression read from JSON lines: with flat priors the posterior mode is the least
+   * squares fit with σ² = RSS/(N − 1), so the gradient vanishes there (to the rounding of sums
+   * over 5000 rows: 1e-8 of the gradient's scale, the sum of |terms|), and the posterior mean of
+   * β is the least squares fit itself (exactly, for flat priors). A short fit's means are held to
+   * 0.25 posterior sd of it: fits of near-Gaussian posteriors land within 0.1 sd
+   * (docs/benchmarks.md, arK), and 4000 draws add a Monte Carlo error of 0.016 sd per standard
+   * error, 0.064 at 4 SE.
+   */
+  @Test
+  void linearRegressionFromJsonLinesFindsTheLeastSquaresFit() throws IOException {
+    int n = 5000;
+    org.apache.commons.rng.UniformRandomProvider rng = org.poevi.math.RandomStreams.of(23)
+        .stream(1);
+    var normal = org.apache.commons.rng.sampling.distribution.ZigguratSampler.NormalizedGaussian
+        .of(rng);
+    StringBuilder text = new StringBuilder();
+    double[][] xtx = new double[3][3];
+    double[] xty = new double[3];
+    double[][] rows = new double[n][];
+    for (int i = 0; i < n; i++) {
+      double x1 = 3 + 2 * normal.sample();
+      double x2 = normal.sample();
+      double y = 1 + 2 * x1 - x2 + 0.5 * normal.sample();
+      text.append("{\"y\": ").append(y).append(", \"x1\": ").append(x1).append(", \"x2\": ")
+          .append(x2).append("}\n");
+      rows[i] = new double[] {1, x1, x2, y};
+      for (int a = 0; a < 3; a++) {
+        xty[a] += rows[i][a] * y;
+        for (int b = 0; b < 3; b++) {
+          xtx[a][b] += rows[i][a] * rows[i][b];
+        }
+      }
+    }
+    double[] beta = solve3(xtx, xty);
+    double rss = 0;
+    for (double[] r : rows) {
+      double e = r[3] - beta[0] - beta[1] * r[1] - beta[2] * r[2];
+      rss += e * e;
+    }
+    Path path = Files.writeString(dir.resolve("data.jsonl"), text);
+    DataFile file = new DataFile(path.toString(), "y", List.of("x1", "x2"), true,
+        DataFile.ResponseKind.REAL);
+    try (SparkRowData data = SparkRowData.read(SparkTestContext.get(), file, 3)) {
+      org.poevi.target.Prior flat = org.poevi.target.Prior.flat();
+      org.poevi.target.RegressionTarget target = new org.poevi.target.RegressionTarget(
+          org.poevi.target.RegressionTarget.Family.LINEAR, data, true,
+          new org.poevi.target.Prior[] {flat, flat, flat, org.poevi.target.Prior.flatScale()},
+          null);
+      assertEquals(List.of("intercept", "beta[1]", "beta[2]", "log_sigma"),
+          target.parameterNames());
+      double[] mode = {beta[0], beta[1], beta[2], 0.5 * Math.log(rss / (n - 1))};
+      double[] g = new double[4];
+      target.logDensity(mode, g);
+      // Gradient terms are residual·x over 5000 rows divided by σ² ≈ 0.25: |terms| ≲ 5000·0.5·9/0.25.
+      for (int d = 0; d < 4; d++) {
+        assertEquals(0, g[d], 1e-8 * 5000 * 0.5 * 9 / 0.25, "gradient " + d + " at the mode");
+      }
+      org.poevi.fit.FitResult fit = org.poevi.fit.PoeFitter.fit(target,
+          org.poevi.fit.FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(1024)
+              .modeStarts(2).locations(8).iterations(8).batchSize(512).outputDraws(4000).build(),
+          new org.poevi.fit.LocalScoreEvaluator(target, 2), org.poevi.fit.OjAlgoQpSolver.create(),
+          org.poevi.fit.PoeFitter.Progress.SILENT);
+      double[] draws = fit.draws().draws();
+      int m = draws.length / 4;
+      for (int d = 0; d < 3; d++) {
+        double mean = 0;
+        double square = 0;
+        for (int i = 0; i < m; i++) {
+          mean += draws[i * 4 + d] / m;
+          square += draws[i * 4 + d] * draws[i * 4 + d] / m;
+        }
+        double sd = Math.sqrt(square - mean * mean);
+        assertTrue(Math.abs(mean - beta[d]) <= 0.25 * sd, "coefficient " + d + ": mean " + mean
+            + ", sd " + sd + ", least squares " + beta[d]);
+      }
+    }
+  }
+
+  /** The solution of a 3×3 system by Cramer's rule (a well-conditioned XᵀX here). */
+  private static double[] solve3(double[][] a, double[] b) {
+    double det = det3(a);
+    double[] x = new double[3];
+    for (int c = 0; c < 3; c++) {
+      double[][] m = {a[0].clone(), a[1].clone(), a[2].clone()};
+      for (int r = 0; r < 3; r++) {
+        m[r][c] = b[r];
+      }
+      x[c] = det3(m) / det;
+    }
+    return x;
+  }
+
+  private static double det3(double[][] m) {
+    return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+        - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+        + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+  }
 }
