@@ -1,9 +1,7 @@
 package org.poevi.family;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,16 +72,7 @@ public final class ModelJson {
 
   /** Parses model JSON text. */
   public static PoeModel parse(String text) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column "
-          + at.getColumnNr();
-      throw new InvalidInputException("malformed JSON" + where + ": "
-          + e.getOriginalMessage().lines().findFirst().orElse(""));
-    }
+    JsonNode root = org.poevi.io.StrictJson.parse(text, "");
     if (root == null || !root.isObject()) {
       throw new InvalidInputException("expected a JSON object at the top level");
     }

@@ -1,17 +1,13 @@
 package org.poevi.target;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.poevi.InvalidInputException;
+import org.poevi.io.StrictJson;
 
 /**
  * A posteriordb dataset, {@code data.json}: one JSON object whose fields are integers (sizes such
@@ -27,10 +23,6 @@ import org.poevi.InvalidInputException;
  * {@code 200.0}; duplicate fields and trailing content are malformed JSON.
  */
 final class PosteriorDbData {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
   private final String where;
   private final JsonNode root;
 
@@ -55,16 +47,7 @@ final class PosteriorDbData {
     } catch (IOException e) {
       throw new InvalidInputException("cannot read " + where + ": " + e.getMessage());
     }
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String position = at == null ? "" : " at line " + at.getLineNr() + ", column "
-          + at.getColumnNr();
-      throw new InvalidInputException(where + ": malformed JSON" + position + ": "
-          + e.getOriginalMessage().lines().findFirst().orElse(""));
-    }
+    JsonNode root = StrictJson.parse(text, where + ": ");
     if (root == null || !root.isObject()) {
       throw new InvalidInputException(where + ": expected a JSON object at the top level");
     }

@@ -157,18 +157,10 @@ class DataFileTest {
               .modeStarts(1).locations(8).iterations(8).batchSize(512).outputDraws(4000).build(),
           new org.poevi.fit.LocalScoreEvaluator(target, 2), org.poevi.fit.OjAlgoQpSolver.create(),
           org.poevi.fit.PoeFitter.Progress.SILENT);
-      double[] draws = fit.draws().draws();
-      int n = draws.length / 3;
       for (int d = 0; d < 3; d++) {
-        double mean = 0;
-        double square = 0;
-        for (int i = 0; i < n; i++) {
-          mean += draws[i * 3 + d] / n;
-          square += draws[i * 3 + d] * draws[i * 3 + d] / n;
-        }
-        double sd = Math.sqrt(square - mean * mean);
-        assertTrue(Math.abs(mean - truth[d]) <= 4 * sd, "coordinate " + d + ": mean " + mean
-            + ", sd " + sd + ", truth " + truth[d]);
+        double[] meanSd = meanSd(fit.draws().draws(), 3, d);
+        assertTrue(Math.abs(meanSd[0] - truth[d]) <= 4 * meanSd[1], "coordinate " + d
+            + ": mean " + meanSd[0] + ", sd " + meanSd[1] + ", truth " + truth[d]);
       }
     }
   }
@@ -236,20 +228,24 @@ class DataFileTest {
               .modeStarts(2).locations(8).iterations(8).batchSize(512).outputDraws(4000).build(),
           new org.poevi.fit.LocalScoreEvaluator(target, 2), org.poevi.fit.OjAlgoQpSolver.create(),
           org.poevi.fit.PoeFitter.Progress.SILENT);
-      double[] draws = fit.draws().draws();
-      int m = draws.length / 4;
       for (int d = 0; d < 3; d++) {
-        double mean = 0;
-        double square = 0;
-        for (int i = 0; i < m; i++) {
-          mean += draws[i * 4 + d] / m;
-          square += draws[i * 4 + d] * draws[i * 4 + d] / m;
-        }
-        double sd = Math.sqrt(square - mean * mean);
-        assertTrue(Math.abs(mean - beta[d]) <= 0.25 * sd, "coefficient " + d + ": mean " + mean
-            + ", sd " + sd + ", least squares " + beta[d]);
+        double[] meanSd = meanSd(fit.draws().draws(), 4, d);
+        assertTrue(Math.abs(meanSd[0] - beta[d]) <= 0.25 * meanSd[1], "coefficient " + d
+            + ": mean " + meanSd[0] + ", sd " + meanSd[1] + ", least squares " + beta[d]);
       }
     }
+  }
+
+  /** Mean and sd of coordinate d of n×dim row-major draws. */
+  private static double[] meanSd(double[] draws, int dim, int d) {
+    int n = draws.length / dim;
+    double mean = 0;
+    double square = 0;
+    for (int i = 0; i < n; i++) {
+      mean += draws[i * dim + d] / n;
+      square += draws[i * dim + d] * draws[i * dim + d] / n;
+    }
+    return new double[] {mean, Math.sqrt(square - mean * mean)};
   }
 
   /** The solution of a 3×3 system by Cramer's rule (a well-conditioned XᵀX here). */
