@@ -16,7 +16,7 @@ import org.poevi.family.PoeModel;
 import org.poevi.fit.FitResult;
 import org.poevi.fit.FitSettings;
 import org.poevi.fit.LocalScoreEvaluator;
-import org.poevi.fit.OjAlgoQpSolver;
+import org.poevi.fit.ActiveSetQpSolver;
 import org.poevi.fit.PoeFitter;
 import org.poevi.fit.TraceRow;
 import org.poevi.io.AtomicFiles;
@@ -86,7 +86,7 @@ final class FitCommand implements Callable<Integer> {
           target.dim(), rowsNote(target), settings.objective().label(), settings.threads());
       stdout.flush();
       result = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target,
-          settings.threads()), OjAlgoQpSolver.create(), new ConsoleProgress(stdout));
+          settings.threads()), ActiveSetQpSolver.create(), new ConsoleProgress(stdout));
     } else {
       try (SparkContexts spark = SparkContexts.acquire(sparkMaster, "poevi fit "
           + target.name())) {
@@ -130,7 +130,7 @@ final class FitCommand implements Callable<Integer> {
           ScoreEvaluator evaluator = target instanceof BatchTarget
               ? new LocalScoreEvaluator(target, settings.threads())
               : new SparkScoreEvaluator(spark.context(), target, partitions);
-          result = PoeFitter.fit(target, settings, evaluator, OjAlgoQpSolver.create(),
+          result = PoeFitter.fit(target, settings, evaluator, ActiveSetQpSolver.create(),
               new ConsoleProgress(stdout));
         } finally {
           cached.forEach(SparkRowData::close);

@@ -12,12 +12,16 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.poevi.fit.OjAlgoQpSolver;
+import org.poevi.fit.ActiveSetQpSolver;
 import org.poevi.fit.QpProblem;
 import org.poevi.fit.QpResult;
+import org.poevi.fit.QpSolver;
 
 /**
- * One α-step QP of Algorithm 1 with {@link OjAlgoQpSolver}, end to end (validation, scaling,
- * start, ojAlgo, polish, KKT certificate); ms per solve.
+ * One α-step QP of Algorithm 1, end to end (validation, start, solve, KKT certificate), with
+ * {@code solver} = {@code ojalgo} ({@link OjAlgoQpSolver}: scaling, ojAlgo, polish) or
+ * {@code active-set} ({@link ActiveSetQpSolver}, the fit's default, without its ojAlgo fallback
+ * so that its own time is measured; it certified every problem here); ms per solve.
  *
  * <p>The problem is built as the fit builds it: B = 256 draws of a D = 10 score matrix Q(z_b)
  * (2560 rows, so the data part has full rank for K ≤ 500), weights with mean 1, scores, η = 1 and
@@ -40,11 +44,17 @@ public class QpBenchmark {
   @Param({"cold", "warm"})
   String start;
 
-  private final OjAlgoQpSolver solver = OjAlgoQpSolver.create();
+  @Param({"ojalgo", "active-set"})
+  String solverName;
+
+  private final OjAlgoQpSolver reference = OjAlgoQpSolver.create();
+  private QpSolver solver;
   private QpProblem problem;
 
   @Setup(Level.Trial)
   public void setUp() {
+    solver = "ojalgo".equals(solverName) ? reference
+        : ActiveSetQpSolver.of(OjAlgoQpSolver.DEFAULT_TOLERANCE, null);
     SplittableRandom rng = new SplittableRandom(20261127L + experts);
     double[] initial = new double[experts];
     for (int k = 0; k < experts; k++) {
@@ -54,14 +64,18 @@ public class QpBenchmark {
     // point and the next QP differs from the last one by batch noise, as late in a fit.
     double[] alpha = initial;
     for (int t = 0; t < WARMUP_STEPS; t++) {
-      alpha = solver.solve(build(rng, alpha, alpha)).solution();
+      alpha = reference.solve(build(rng, alpha, alpha)).solution();
     }
     problem = build(rng, alpha, "warm".equals(start) ? alpha : null);
   }
 
   @Benchmark
   public QpResult solve() {
-    return solver.solve(problem);
+    QpResult r = solver.solve(problem);
+    if (!r.isOptimal()) {
+      throw new IllegalStateException("not certified: " + r.message());
+    }
+    return r;
   }
 
   /** G and h from one fresh batch around α⁽ᵗ⁾ = {@code centre}. */
