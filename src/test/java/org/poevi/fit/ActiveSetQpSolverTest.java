@@ -51,18 +51,7 @@ class ActiveSetQpSolverTest {
   void warmStartsGiveTheSameAnswer(Case c) {
     QpProblem p = c.problem();
     double[] cold = SOLVER.solve(p).solution();
-    int k = cold.length;
-    double[] perturbed = new double[k];
-    double[] infeasible = new double[k];
-    double[] nearlyZero = new double[k];
-    for (int i = 0; i < k; i++) {
-      perturbed[i] = cold[i] * (1 + 0.3 * Math.sin(7 * i + 1)) + (i % 3 == 0 ? 0.1 : 0);
-      infeasible[i] = i % 2 == 0 ? -1 : 1e-3;
-      nearlyZero[i] = Math.max(cold[i], 1e-6);
-    }
-    double[] uniform = new double[k];
-    Arrays.fill(uniform, 3 * p.minSum() / k);
-    for (double[] warm : new double[][] {cold, perturbed, infeasible, uniform, nearlyZero}) {
+    for (double[] warm : OjAlgoQpSolverTest.warmStartsAround(cold, p.minSum())) {
       QpResult r = SOLVER.solve(QpProblem.of(p.quadratic(), p.linear(), p.minSum(), warm));
       assertEquals(QpResult.Status.OPTIMAL, r.status(), r::toString);
       assertArrayEquals(cold, r.solution(), 1e-10 * ReferenceQpSolver.maxAbs(cold),

@@ -187,6 +187,25 @@ class OjAlgoQpSolverTest {
     }
   }
 
+  /**
+   * Warm starts around a solution: itself, perturbed, infeasible, uniform, and with every zero
+   * raised to 1e-6.
+   */
+  static double[][] warmStartsAround(double[] cold, double minSum) {
+    int k = cold.length;
+    double[] perturbed = new double[k];
+    double[] infeasible = new double[k];
+    double[] nearlyZero = new double[k];
+    for (int i = 0; i < k; i++) {
+      perturbed[i] = cold[i] * (1 + 0.3 * Math.sin(7 * i + 1)) + (i % 3 == 0 ? 0.1 : 0);
+      infeasible[i] = i % 2 == 0 ? -1 : 1e-3;
+      nearlyZero[i] = Math.max(cold[i], 1e-6);
+    }
+    double[] uniform = new double[k];
+    Arrays.fill(uniform, 3 * minSum / k);
+    return new double[][] {cold, perturbed, infeasible, uniform, nearlyZero};
+  }
+
   static Stream<Arguments> warmStarts() {
     return QpCases.all().stream().filter(c -> c.problem().numExperts() >= 5).limit(14)
         .map(Arguments::of);
@@ -197,20 +216,7 @@ class OjAlgoQpSolverTest {
   void warmStartGivesTheSameAnswer(Case c) {
     QpProblem p = c.problem();
     double[] cold = SOLVER.solve(p).solution();
-    int k = cold.length;
-    double[] perturbed = new double[k];
-    double[] infeasible = new double[k];
-    for (int i = 0; i < k; i++) {
-      perturbed[i] = cold[i] * (1 + 0.3 * Math.sin(7 * i + 1)) + (i % 3 == 0 ? 0.1 : 0);
-      infeasible[i] = i % 2 == 0 ? -1 : 1e-3;
-    }
-    double[] uniform = new double[k];
-    Arrays.fill(uniform, 3 * p.minSum() / k);
-    double[] nearlyZero = cold.clone();
-    for (int i = 0; i < k; i++) {
-      nearlyZero[i] = Math.max(nearlyZero[i], 1e-6);
-    }
-    for (double[] warm : new double[][] {cold, perturbed, infeasible, uniform, nearlyZero}) {
+    for (double[] warm : warmStartsAround(cold, p.minSum())) {
       QpProblem withWarm = QpProblem.of(p.quadratic(), p.linear(), p.minSum(), warm);
       QpResult r = SOLVER.solve(withWarm);
       assertEquals(QpResult.Status.OPTIMAL, r.status(), r::toString);
