@@ -50,6 +50,13 @@ class ArchitectureTest {
       .allowEmptyShould(false)
       .because("dependencies point math ← family ← fit ← spark ← cli");
 
+  private static final ArchRule CHARTS_ONLY_IN_PLOT = noClasses()
+      .that().resideInAPackage("org.poevi..")
+      .and().resideOutsideOfPackage("org.poevi.plot..")
+      .should().dependOnClassesThat().resideInAPackage("org.knowm.xchart..")
+      .allowEmptyShould(false)
+      .because("pictures are drawn in one place (FitPlots), which the command line calls");
+
   @BeforeAll
   static void importMainClasses() {
     mainClasses = new ClassFileImporter()
@@ -64,6 +71,11 @@ class ArchitectureTest {
     assertTrue(mainClasses.contain(ModelJson.class), "family classes imported");
     assertTrue(mainClasses.contain(Main.class), "cli classes imported");
     assertFalse(mainClasses.contain(ArchitectureTest.class), "test classes must be excluded");
+  }
+
+  @Test
+  void onlyPlotDrawsCharts() {
+    CHARTS_ONLY_IN_PLOT.check(mainClasses);
   }
 
   @Test

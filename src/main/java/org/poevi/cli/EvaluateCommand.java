@@ -73,6 +73,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "output JSON")
   Path out;
 
+  @Option(names = "--plot", paramLabel = "FILE",
+      description = "also write a PNG of the model's marginals over the reference draws'")
+  Path plot;
+
   @Override
   public Integer call() {
     if (referenceDraws < 100 || draws < 100) {
@@ -147,7 +151,13 @@ final class EvaluateCommand implements Callable<Integer> {
     JsonOutput.putNumber(root, "logNormalizerGap", logC - zSpace.estimate());
     ArrayNode w = root.putArray("warnings");
     q.warnings().forEach(w::add);
-    JsonOutput.write(root, out);
+    java.util.Map<Path, org.poevi.io.AtomicFiles.Content> files = new java.util.LinkedHashMap<>();
+    files.put(out, JsonOutput.content(root));
+    if (plot != null) {
+      files.put(plot, org.poevi.io.AtomicFiles.Content.bytes(org.poevi.plot.FitPlots.marginals(
+          q.draws().draws(), target.dim(), poe.parameters(), pDraws)));
+    }
+    org.poevi.io.AtomicFiles.writeAll(files);
 
     PrintWriter stdout = spec.commandLine().getOut();
     if (!Double.isNaN(logZ)) {

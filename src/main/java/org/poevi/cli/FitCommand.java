@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.poevi.InvalidInputException;
 import org.poevi.family.ModelJson;
 import org.poevi.family.PoeModel;
+import org.poevi.plot.FitPlots;
 import org.poevi.fit.FitResult;
 import org.poevi.fit.FitSettings;
 import org.poevi.fit.LocalScoreEvaluator;
@@ -148,6 +149,9 @@ final class FitCommand implements Callable<Integer> {
     files.put(dir.resolve("trace.csv"), traceCsv(result.trace()));
     files.put(dir.resolve("summary.json"), JsonOutput.content(summary(fitConfig, target,
         settings, result)));
+    if (fitConfig.outputPlots()) {
+      files.putAll(plots(dir.resolve("plots"), target, result));
+    }
     AtomicFiles.writeAll(files);
     stdout.printf("stopped: %s after %d iterations; %d of %d experts active, nu = %.3g%n",
         result.stop().label(), result.trace().size(), result.family().numActive(),
@@ -162,6 +166,51 @@ final class FitCommand implements Callable<Integer> {
         + " summary.json");
     stdout.flush();
     return Main.EXIT_OK;
+  }
+
+  /**
+   * The fit's pictures ({@link FitPlots}): the trace, the marginals and α, and for D = 2 the
+   * contours of log q and log p over the draws (log p evaluated here, in batches).
+   */
+  private static Map<Path, AtomicFiles.Content> plots(Path dir, Target target, FitResult result) {
+    Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+    double[] draws = result.draws().draws();
+    files.put(dir.resolve("trace.png"), AtomicFiles.Content.bytes(FitPlots.trace(
+        result.trace())));
+    files.put(dir.resolve("marginals.png"), AtomicFiles.Content.bytes(FitPlots.marginals(draws,
+        target.dim(), result.parameterNames(), null)));
+    files.put(dir.resolve("alpha.png"), AtomicFiles.Content.bytes(FitPlots.alpha(
+        result.family().alpha(), result.kinds())));
+    if (target.dim() == 2) {
+      files.put(dir.resolve("contours.png"), AtomicFiles.Content.bytes(FitPlots.contours(
+          result.family(), (points, n, out) -> logDensities(target, points, n, out), draws,
+          result.parameterNames())));
+    }
+    return files;
+  }
+
+  /**
+   * log p̃ at n points for a picture: a batch target in one pass over its rows, others point by
+   * point; a point the target cannot evaluate is left blank (NaN), not an error.
+   */
+  private static void logDensities(Target target, double[] points, int n, double[] out) {
+    if (target instanceof BatchTarget batch) {
+      try {
+        batch.logDensities(points, n, out, new double[n * target.dim()]);
+      } catch (RuntimeException e) {
+        java.util.Arrays.fill(out, Double.NaN);
+      }
+      return;
+    }
+    double[] z = new double[target.dim()];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(points, i * z.length, z, 0, z.length);
+      try {
+        out[i] = target.logDensity(z);
+      } catch (RuntimeException e) {
+        out[i] = Double.NaN;
+      }
+    }
   }
 
   /** A number, or an empty CSV field for NaN (a quantity that does not apply). */

@@ -176,6 +176,11 @@ final class FitConfig {
     return read(() -> resolved.getString("output.dir"));
   }
 
+  /** output.plots: whether fit writes its pictures into DIR/plots/. */
+  boolean outputPlots() {
+    return read(() -> resolved.getBoolean("output.plots"));
+  }
+
   /** A read of the resolved configuration, with a wrong type as a one-line user error. */
   private static <T> T read(java.util.function.Supplier<T> reader) {
     try {

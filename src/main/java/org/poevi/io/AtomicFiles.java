@@ -1,6 +1,9 @@
 package org.poevi.io;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +23,33 @@ import java.util.Map;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
-  /** What produces a file's content. */
+  /** What produces a file's content: text, or bytes ({@link #bytes}). */
   @FunctionalInterface
   public interface Content {
     void writeTo(Writer out) throws IOException;
+
+    /** The file's bytes: by default the text of {@link #writeTo(Writer)} in UTF-8. */
+    default void writeBytes(OutputStream out) throws IOException {
+      Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+      writeTo(writer);
+      writer.flush();
+    }
+
+    /** Binary content (e.g. a PNG). */
+    static Content bytes(byte[] data) {
+      byte[] copy = data.clone();
+      return new Content() {
+        @Override
+        public void writeTo(Writer out) {
+          throw new UnsupportedOperationException("binary content");
+        }
+
+        @Override
+        public void writeBytes(OutputStream out) throws IOException {
+          out.write(copy);
+        }
+      };
+    }
   }
 
   public static void write(Path target, Content content) {
@@ -45,8 +71,8 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         temporaries.put(target, tmp);
-        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-          e.getValue().writeTo(out);
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+          e.getValue().writeBytes(out);
         }
         if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
           Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));

@@ -69,6 +69,13 @@ class FitCommandTest {
     assertTrue(s.at("/fit/stopReason").isTextual());
     assertEquals("banana", s.at("/config/target/type").asText());
     assertEquals(1001, Files.readAllLines(out.resolve("draws.csv")).size());
+    // The pictures (FitPlotsTest checks their content): all four for a 2-D target.
+    for (String png : List.of("trace.png", "marginals.png", "alpha.png", "contours.png")) {
+      assertTrue(Files.size(out.resolve("plots").resolve(png)) > 1000, png);
+    }
+    Path without = dir.resolve("no-plots");
+    assertEquals(0, fit(conf, without, "output.plots=false").exitCode());
+    assertFalse(Files.exists(without.resolve("plots")), "output.plots = false writes none");
 
     Path eval = dir.resolve("eval.json");
     Run e = run("evaluate", "--model", out.resolve("model.json").toString(), conf.toString(),
