@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
+import org.poevi.math.SampleMoments;
 import org.poevi.target.Target;
 
 /**
@@ -92,8 +93,8 @@ public final class Evaluation {
     double[] logSdRatio = new double[dim];
     double[] w1 = new double[dim];
     for (int d = 0; d < dim; d++) {
-      double[] p = column(pDraws, dim, d);
-      double[] q = column(qDraws, dim, d);
+      double[] p = SampleMoments.column(pDraws, dim, d);
+      double[] q = SampleMoments.column(qDraws, dim, d);
       double[] pm = meanSd(p);
       double[] qm = meanSd(q);
       meanError[d] = Math.abs(qm[0] - pm[0]) / pm[1];
@@ -170,15 +171,6 @@ public final class Evaluation {
   static Estimate mean(double[] v) {
     double[] ms = meanSd(v);
     return new Estimate(ms[0], ms[1] / Math.sqrt(v.length));
-  }
-
-  private static double[] column(double[] rows, int dim, int d) {
-    int n = rows.length / dim;
-    double[] out = new double[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = rows[i * dim + d];
-    }
-    return out;
   }
 
   private static double[] meanSd(double[] v) {

@@ -4,6 +4,16 @@ package org.poevi.math;
 public final class SampleMoments {
   private SampleMoments() {}
 
+  /** Column d of n×dim row-major rows (n = rows.length / dim), as a new array. */
+  public static double[] column(double[] rows, int dim, int d) {
+    int n = rows.length / dim;
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = rows[i * dim + d];
+    }
+    return out;
+  }
+
   public static double[] mean(double[] z, int n, int dim) {
     double[] mean = new double[dim];
     for (int i = 0; i < n; i++) {

@@ -25,6 +25,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.fit.TraceRow;
+import org.poevi.math.SampleMoments;
 
 /**
  * The pictures of a fit, as PNG bytes (XChart, and Java2D for the contours), which {@code poevi
@@ -105,8 +106,8 @@ public final class FitPlots {
     int rows = (shown + columns - 1) / columns;
     List<XYChart> charts = new ArrayList<>();
     for (int d = 0; d < shown; d++) {
-      double[] q = column(draws, dim, d);
-      double[] p = reference == null ? null : column(reference, dim, d);
+      double[] q = SampleMoments.column(draws, dim, d);
+      double[] p = reference == null ? null : SampleMoments.column(reference, dim, d);
       double[] range = range(q, p);
       XYChart chart = new XYChartBuilder().width(PANEL_WIDTH * 3 / 4).height(PANEL_HEIGHT * 3 / 4)
           .title(names.get(d)).build();
@@ -163,15 +164,6 @@ public final class FitPlots {
     return sorted[(int) Math.min(sorted.length - 1, Math.floor(u * sorted.length))];
   }
 
-  private static double[] column(double[] rows, int dim, int d) {
-    int n = rows.length / dim;
-    double[] out = new double[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = rows[i * dim + d];
-    }
-    return out;
-  }
-
   /** Bars of the final α of every expert with α &gt; 0, labelled by index and kind. */
   public static byte[] alpha(double[] alpha, List<String> kinds) {
     List<String> labels = new ArrayList<>();
@@ -212,8 +204,8 @@ public final class FitPlots {
   public static byte[] contours(ProductOfExperts family, LogDensities target, double[] draws,
       List<String> names) {
     int grid = 160;
-    double[] x = column(draws, 2, 0);
-    double[] y = column(draws, 2, 1);
+    double[] x = SampleMoments.column(draws, 2, 0);
+    double[] y = SampleMoments.column(draws, 2, 1);
     double[] xr = range(x, null);
     double[] yr = range(y, null);
     double[] points = new double[grid * grid * 2];
