@@ -28,6 +28,8 @@ public final class RandomStreams {
   /** Synthetic data sets: one stream per row (keyed by the row's index), and one for the truth. */
   public static final long SYNTHETIC_ROW = 12;
   public static final long SYNTHETIC_TRUTH = 13;
+  /** The Gaussian baselines (ADVI, BaM): their draws per iteration. */
+  public static final long BASELINE = 14;
 
   private final long seed;
 
