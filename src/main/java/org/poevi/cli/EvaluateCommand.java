@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.InvalidInputException;
+import org.poevi.family.GaussianModel;
 import org.poevi.family.ModelJson;
 import org.poevi.family.PoeModel;
 import org.poevi.family.SampleOptions;
@@ -82,18 +83,22 @@ final class EvaluateCommand implements Callable<Integer> {
     if (referenceDraws < 100 || draws < 100) {
       throw new InvalidInputException("--reference-draws and --draws must be >= 100");
     }
-    PoeModel poe = ModelJson.read(model);
+    Object read = ModelJson.readAny(model);
+    PoeModel poe = read instanceof PoeModel p ? p : null;
+    GaussianModel gaussian = read instanceof GaussianModel gm ? gm : null;
+    List<String> parameters = poe != null ? poe.parameters() : gaussian.parameters();
+    int modelDim = parameters.size();
     FitConfig fitConfig = FitConfig.load(config, overrides);
     com.typesafe.config.Config targetConfig = fitConfig.resolved().getConfig("target");
     int threads = BlockParallel.defaultThreads();
     Target target = reference == null ? Targets.fromConfig(targetConfig)
         : Targets.build(targetConfig, data -> InMemoryRowData.of(data, threads));
-    if (target.dim() != poe.dim()) {
-      throw new InvalidInputException("model " + model + " has dimension " + poe.dim()
+    if (target.dim() != modelDim) {
+      throw new InvalidInputException("model " + model + " has dimension " + modelDim
           + " but target " + target.name() + " has dimension " + target.dim());
     }
-    if (reference != null && !target.parameterNames().equals(poe.parameters())) {
-      throw new InvalidInputException("model " + model + " has parameters " + poe.parameters()
+    if (reference != null && !target.parameterNames().equals(parameters)) {
+      throw new InvalidInputException("model " + model + " has parameters " + parameters
           + " but target " + target.name() + " has " + target.parameterNames());
     }
     if (out.getParent() != null) {
@@ -102,29 +107,43 @@ final class EvaluateCommand implements Callable<Integer> {
     if (Files.isDirectory(out)) {
       throw new InvalidInputException("--out " + out + " is a directory; give a file name");
     }
-    double[] pDraws = reference != null ? ReferenceDraws.read(reference, poe.parameters())
+    double[] pDraws = reference != null ? ReferenceDraws.read(reference, parameters)
         : exactDraws((ExactTarget) target, referenceDraws, RandomStreams.of(seed), threads);
     int pCount = pDraws.length / target.dim();
     double logZ = target instanceof ExactTarget exact ? exact.logNormalizer() : Double.NaN;
-    // Anchor the z-space normaliser on the target's bulk too (a t₅ with 1.5 times the reference
-    // draws' scale), as the fit does: a q with a spike away from its bulk fools a proposal
-    // fitted to q.
-    double[] pMean = SampleMoments.mean(pDraws, pCount, target.dim());
-    MultivariateT anchor = MultivariateT.of(pMean, SampleMoments.covariance(pDraws,
-        pCount, pMean, target.dim()), 5).withScatterScaled(2.25);
     // q's draws and the normaliser check use a seed derived from --seed, never --seed itself: a
     // fit with fit.seed = S estimated its normaliser from seed S, and the check must not repeat it.
     long checkSeed = RandomStreams.of(seed).stream(RandomStreams.EVALUATE, 1).nextLong();
-    ValidatedSampler.Outcome q = ValidatedSampler.sample(poe.family(), SampleOptions.builder()
-        .draws(draws).seed(checkSeed).threads(threads).build(), anchor);
-    // The metrics use the model's own normaliser (model.json), the q users get; the independent
-    // estimate here checks it.
-    double logC = poe.logNormalizer().estimate();
-    LogMeanEstimate independent = q.normalizer().chosenEstimate();
-    LogMeanEstimate zSpace = q.normalizer().zSpace();
     LocalScoreEvaluator evaluator = new LocalScoreEvaluator(target, threads);
-    Evaluation.Metrics m = Evaluation.of(poe.family(), logC, q.draws().draws(), target, pDraws,
-        logZ, evaluator);
+    ValidatedSampler.Outcome q = null;
+    double logC = Double.NaN;
+    LogMeanEstimate independent = null;
+    LogMeanEstimate zSpace = null;
+    double[] qDraws;
+    Evaluation.Metrics m;
+    if (poe != null) {
+      // Anchor the z-space normaliser on the target's bulk too (a t₅ with 1.5 times the
+      // reference draws' scale), as the fit does: a q with a spike away from its bulk fools a
+      // proposal fitted to q.
+      double[] pMean = SampleMoments.mean(pDraws, pCount, target.dim());
+      MultivariateT anchor = MultivariateT.of(pMean, SampleMoments.covariance(pDraws,
+          pCount, pMean, target.dim()), 5).withScatterScaled(2.25);
+      q = ValidatedSampler.sample(poe.family(), SampleOptions.builder()
+          .draws(draws).seed(checkSeed).threads(threads).build(), anchor);
+      // The metrics use the model's own normaliser (model.json), the q users get; the
+      // independent estimate here checks it.
+      logC = poe.logNormalizer().estimate();
+      independent = q.normalizer().chosenEstimate();
+      zSpace = q.normalizer().zSpace();
+      qDraws = q.draws().draws();
+      m = Evaluation.of(poe.family(), logC, qDraws, target, pDraws, logZ, evaluator);
+    } else {
+      // A Gaussian's normaliser is exact and its draws are exact.
+      qDraws = gaussian.sample(RandomStreams.of(checkSeed).stream(RandomStreams.EVALUATE),
+          draws);
+      m = Evaluation.of(() -> gaussian.density()::logDensity, modelDim, qDraws, target,
+          pDraws, logZ, evaluator);
+    }
     Evaluation.Metrics g = Evaluation.oracleGaussian(target, pDraws, logZ, evaluator);
 
     ObjectNode root = JsonOutput.object();
@@ -137,25 +156,30 @@ final class EvaluateCommand implements Callable<Integer> {
       root.put("referenceFile", reference.toString());
     }
     root.put("modelDraws", draws);
-    root.set("model", metrics(m, poe.parameters()));
+    root.put("family", poe != null ? ModelJson.FAMILY : ModelJson.GAUSSIAN);
+    root.set("model", metrics(m, parameters));
     root.set("oracleGaussian", metrics(g, null));
     JsonOutput.putNumber(root, "klRatio", m.kl().value() / g.kl().value());
     JsonOutput.putNumber(root, "fisherRatio", m.fisher().value() / g.fisher().value());
-    JsonOutput.putNumber(root, "modelLogNormalizer", logC);
-    JsonOutput.putNumber(root, "logNormalizer", independent.estimate());
-    JsonOutput.putNumber(root, "logNormalizerStandardError", independent.standardError());
-    root.put("logNormalizerMethod", q.normalizer().chosen().label());
-    JsonOutput.putNumber(root, "zSpaceLogNormalizer", zSpace.estimate());
-    JsonOutput.putNumber(root, "zSpaceLogNormalizerStandardError", zSpace.standardError());
-    JsonOutput.putNumber(root, "zSpaceParetoK", zSpace.khat());
-    JsonOutput.putNumber(root, "logNormalizerGap", logC - zSpace.estimate());
     ArrayNode w = root.putArray("warnings");
-    q.warnings().forEach(w::add);
+    if (q != null) {
+      JsonOutput.putNumber(root, "modelLogNormalizer", logC);
+      JsonOutput.putNumber(root, "logNormalizer", independent.estimate());
+      JsonOutput.putNumber(root, "logNormalizerStandardError", independent.standardError());
+      root.put("logNormalizerMethod", q.normalizer().chosen().label());
+      JsonOutput.putNumber(root, "zSpaceLogNormalizer", zSpace.estimate());
+      JsonOutput.putNumber(root, "zSpaceLogNormalizerStandardError", zSpace.standardError());
+      JsonOutput.putNumber(root, "zSpaceParetoK", zSpace.khat());
+      JsonOutput.putNumber(root, "logNormalizerGap", logC - zSpace.estimate());
+      q.warnings().forEach(w::add);
+    } else {
+      root.put("logNormalizerMethod", "exact");
+    }
     java.util.Map<Path, org.poevi.io.AtomicFiles.Content> files = new java.util.LinkedHashMap<>();
     files.put(out, JsonOutput.content(root));
     if (plot != null) {
       files.put(plot, org.poevi.io.AtomicFiles.Content.bytes(org.poevi.plot.FitPlots.marginals(
-          q.draws().draws(), target.dim(), poe.parameters(), pDraws)));
+          qDraws, target.dim(), parameters, pDraws)));
     }
     org.poevi.io.AtomicFiles.writeAll(files);
 
@@ -170,9 +194,11 @@ final class EvaluateCommand implements Callable<Integer> {
         + "  max |log sd ratio| %.3f  mean W1/sd %.3f%n", m.negLogLikelihood().value(),
         m.negLogLikelihood().standardError(), g.negLogLikelihood().value(), m.maxMeanError(),
         m.maxLogSdRatio(), m.meanWasserstein());
-    stdout.printf("log-normaliser: model %.4f, independent z-space estimate %.4f ± %.4f"
-        + " (gap %.4f)%n", logC, zSpace.estimate(), zSpace.standardError(),
-        logC - zSpace.estimate());
+    if (zSpace != null) {
+      stdout.printf("log-normaliser: model %.4f, independent z-space estimate %.4f ± %.4f"
+          + " (gap %.4f)%n", logC, zSpace.estimate(), zSpace.standardError(),
+          logC - zSpace.estimate());
+    }
     stdout.println("wrote " + out);
     stdout.flush();
     return Main.EXIT_OK;

@@ -18,6 +18,7 @@ import org.poevi.fit.FitResult;
 import org.poevi.fit.FitSettings;
 import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.fit.ActiveSetQpSolver;
+import org.poevi.fit.GaussianBaselines;
 import org.poevi.fit.PoeFitter;
 import org.poevi.fit.TraceRow;
 import org.poevi.io.AtomicFiles;
@@ -81,13 +82,14 @@ final class FitCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of(fitConfig.outputDir());
     SampleCommand.prepareOutputDirectory(dir);
     PrintWriter stdout = spec.commandLine().getOut();
-    FitResult result;
+    GaussianBaselines.Method baseline = fitConfig.baseline();
+    Object fitted;
     if ("none".equals(sparkMaster)) {
-      stdout.printf("poevi fit: target %s (D = %d%s), objective %s, %d threads%n", target.name(),
-          target.dim(), rowsNote(target), settings.objective().label(), settings.threads());
+      stdout.printf("poevi fit: target %s (D = %d%s), %s, %d threads%n", target.name(),
+          target.dim(), rowsNote(target), methodLabel(baseline, settings), settings.threads());
       stdout.flush();
-      result = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target,
-          settings.threads()), ActiveSetQpSolver.create(), new ConsoleProgress(stdout));
+      fitted = run(baseline, fitConfig, target, settings, new LocalScoreEvaluator(target,
+          settings.threads()), stdout);
     } else {
       try (SparkContexts spark = SparkContexts.acquire(sparkMaster, "poevi fit "
           + target.name())) {
@@ -122,8 +124,8 @@ final class FitCommand implements Callable<Integer> {
               return rows;
             }
           });
-          stdout.printf("poevi fit: target %s (D = %d%s), objective %s, Spark %s, %d partitions%n",
-              target.name(), target.dim(), rowsNote(target), settings.objective().label(),
+          stdout.printf("poevi fit: target %s (D = %d%s), %s, Spark %s, %d partitions%n",
+              target.name(), target.dim(), rowsNote(target), methodLabel(baseline, settings),
               spark.context().master(), partitions);
           stdout.flush();
           // A posterior over data is evaluated a batch at a time over its cached rows (the rows
@@ -131,14 +133,18 @@ final class FitCommand implements Callable<Integer> {
           ScoreEvaluator evaluator = target instanceof BatchTarget
               ? new LocalScoreEvaluator(target, settings.threads())
               : new SparkScoreEvaluator(spark.context(), target, partitions);
-          result = PoeFitter.fit(target, settings, evaluator, ActiveSetQpSolver.create(),
-              new ConsoleProgress(stdout));
+          fitted = run(baseline, fitConfig, target, settings, evaluator, stdout);
         } finally {
           cached.forEach(SparkRowData::close);
         }
       }
     }
 
+    if (fitted instanceof GaussianBaselines.Result gaussian) {
+      BaselineOutput.write(dir, fitConfig, target, settings, baseline, gaussian, stdout);
+      return Main.EXIT_OK;
+    }
+    FitResult result = (FitResult) fitted;
     LogMeanEstimate logC = result.normalizer().chosenEstimate();
     PoeModel model = new PoeModel(result.parameterNames(), result.family(),
         new PoeModel.LogNormalizer(logC.estimate(), logC.standardError(), logC.draws()));
@@ -166,6 +172,30 @@ final class FitCommand implements Callable<Integer> {
         + " summary.json");
     stdout.flush();
     return Main.EXIT_OK;
+  }
+
+  /** "objective under-p" for the product of experts, "method bam" for a baseline. */
+  private static String methodLabel(GaussianBaselines.Method baseline, FitSettings settings) {
+    return baseline == null ? "objective " + settings.objective().label()
+        : "method " + baseline.label();
+  }
+
+  /** The product-of-experts fit, or a Gaussian baseline (fit.method). */
+  private static Object run(GaussianBaselines.Method baseline, FitConfig fitConfig, Target target,
+      FitSettings settings, org.poevi.fit.ScoreEvaluator evaluator, PrintWriter stdout) {
+    if (baseline == null) {
+      return PoeFitter.fit(target, settings, evaluator, ActiveSetQpSolver.create(),
+          new ConsoleProgress(stdout));
+    }
+    stdout.printf("  %s ...%n", baseline.label());
+    stdout.flush();
+    return switch (baseline) {
+      case BAM -> GaussianBaselines.bam(target, fitConfig.bamIterations(),
+          fitConfig.bamBatchSize(), settings.seed(), evaluator);
+      case ADVI_FULLRANK, ADVI_MEANFIELD -> GaussianBaselines.advi(target,
+          baseline == GaussianBaselines.Method.ADVI_MEANFIELD, fitConfig.adviSettings(),
+          settings.seed(), evaluator);
+    };
   }
 
   /**
@@ -270,20 +300,7 @@ final class FitCommand implements Callable<Integer> {
     JsonOutput.putNumber(root, "psisKhat", result.psisKhat());
     JsonOutput.putDrawsAndNormalizer(root, result.draws(), result.normalizer(),
         result.parameterNames());
-    // The same draws on the model's own scale (sigma for log_sigma, ...).
-    List<String> constrained = target.constrainedNames();
-    double[] draws = result.draws().draws();
-    int n = draws.length / target.dim();
-    double[] mapped = new double[n * constrained.size()];
-    double[] z = new double[target.dim()];
-    double[] out = new double[constrained.size()];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(draws, i * target.dim(), z, 0, z.length);
-      target.constrain(z, out);
-      System.arraycopy(out, 0, mapped, i * out.length, out.length);
-    }
-    JsonOutput.putSummaries(root.putObject("constrainedParameters"), mapped, out.length,
-        constrained);
+    JsonOutput.putConstrained(root, target, result.draws().draws());
     if (target instanceof RegressionTarget t) {
       ObjectNode data = root.putObject("data");
       data.put("rows", t.data().rows());

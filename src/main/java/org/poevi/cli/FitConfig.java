@@ -15,6 +15,7 @@ import org.poevi.InvalidInputException;
 import org.poevi.fit.ExpertPool;
 import org.poevi.fit.FitSettings;
 import org.poevi.fit.Objective;
+import org.poevi.fit.GaussianBaselines;
 import org.poevi.fit.PopulationMode;
 import org.poevi.math.BlockParallel;
 
@@ -99,11 +100,7 @@ final class FitConfig {
   }
 
   private FitSettings readSettings() {
-    String method = resolved.getString("fit.method");
-    if (!"poe".equals(method)) {
-      throw new InvalidInputException("fit.method " + method + " is not available: only poe"
-          + " (the baselines advi-fullrank, advi-meanfield and bam are issue #6)");
-    }
+    baseline();
     int threads = resolved.getInt("fit.threads");
     if (threads < 0) {
       throw new InvalidInputException("fit.threads must be >= 0 (0 = all cores), got "
@@ -174,6 +171,55 @@ final class FitConfig {
 
   String outputDir() {
     return read(() -> resolved.getString("output.dir"));
+  }
+
+  /** fit.method: null for poe, else the Gaussian baseline. */
+  GaussianBaselines.Method baseline() {
+    String method = read(() -> resolved.getString("fit.method"));
+    if ("poe".equals(method)) {
+      return null;
+    }
+    for (GaussianBaselines.Method m : GaussianBaselines.Method.values()) {
+      if (m.label().equals(method)) {
+        return m;
+      }
+    }
+    throw new InvalidInputException("fit.method must be one of poe, advi-fullrank,"
+        + " advi-meanfield, bam; got \"" + method + "\"");
+  }
+
+  /** The advi block. */
+  GaussianBaselines.AdviSettings adviSettings() {
+    return read(() -> {
+      GaussianBaselines.AdviSettings s = new GaussianBaselines.AdviSettings(
+          resolved.getInt("advi.iterations"), resolved.getInt("advi.grad-samples"),
+          resolved.getInt("advi.elbo-samples"), resolved.getInt("advi.eval-elbo"),
+          resolved.getDouble("advi.tol-rel-obj"), resolved.getDouble("advi.learning-rate"));
+      atLeastOne(s.iterations(), "advi.iterations");
+      atLeastOne(s.gradSamples(), "advi.grad-samples");
+      atLeastOne(s.elboSamples(), "advi.elbo-samples");
+      atLeastOne(s.evalElbo(), "advi.eval-elbo");
+      if (!(s.tolRelObj() > 0) || !(s.learningRate() > 0) || !Double.isFinite(s.learningRate())) {
+        throw new InvalidInputException("advi.tol-rel-obj and advi.learning-rate must be > 0,"
+            + " got " + s.tolRelObj() + " and " + s.learningRate());
+      }
+      return s;
+    });
+  }
+
+  int bamIterations() {
+    return atLeastOne(read(() -> resolved.getInt("bam.iterations")), "bam.iterations");
+  }
+
+  int bamBatchSize() {
+    return atLeastOne(read(() -> resolved.getInt("bam.batch-size")), "bam.batch-size");
+  }
+
+  private static int atLeastOne(int v, String key) {
+    if (v < 1) {
+      throw new InvalidInputException(key + " must be >= 1, got " + v);
+    }
+    return v;
   }
 
   /** output.plots: whether fit writes its pictures into DIR/plots/. */

@@ -10,6 +10,7 @@ import org.poevi.family.NormalizerValidation;
 import org.poevi.family.SampleResult;
 import org.poevi.family.SamplingMode;
 import org.poevi.io.AtomicFiles;
+import org.poevi.target.Target;
 import org.poevi.math.ColumnSummary;
 import org.poevi.math.LogMeanEstimate;
 
@@ -78,6 +79,25 @@ final class JsonOutput {
     validation.put("agreementZ", NormalizerValidation.AGREEMENT_Z);
 
     putSummaries(root.putObject("parameters"), result.draws(), result.dim(), names);
+  }
+
+  /**
+   * {@code constrainedParameters}: the summaries of the draws (n×D row-major, unconstrained) on
+   * the target's own scale ({@link Target#constrain}: sigma for log_sigma, ...).
+   */
+  static void putConstrained(ObjectNode root, Target target, double[] draws) {
+    List<String> constrained = target.constrainedNames();
+    int dim = target.dim();
+    int n = draws.length / dim;
+    double[] mapped = new double[n * constrained.size()];
+    double[] z = new double[dim];
+    double[] out = new double[constrained.size()];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(draws, i * dim, z, 0, dim);
+      target.constrain(z, out);
+      System.arraycopy(out, 0, mapped, i * out.length, out.length);
+    }
+    putSummaries(root.putObject("constrainedParameters"), mapped, out.length, constrained);
   }
 
   /** Mean, sd and 5/50/95% quantiles of each column of n×dim row-major draws, by name. */

@@ -38,6 +38,10 @@ public final class ModelJson {
   public static final String FORMAT = "poevi-model";
   public static final int VERSION = 1;
   public static final String FAMILY = "product-of-t";
+  /** The Gaussian baselines' family: mean and covariance instead of experts. */
+  public static final String GAUSSIAN = "gaussian";
+  private static final Set<String> GAUSSIAN_TOP_LEVEL = Set.of("format", "version", "family",
+      "dimension", "parameters", "mean", "covariance");
 
   private static final Set<String> TOP_LEVEL = Set.of("format", "version", "family", "dimension",
       "parameters", "experts", "logNormalizer");
@@ -53,7 +57,7 @@ public final class ModelJson {
 
   private ModelJson() {}
 
-  /** Reads a model file; every error message starts with the path. */
+  /** Reads a product-of-experts model file; every error message starts with the path. */
   public static PoeModel read(Path path) {
     String text;
     try {
@@ -68,6 +72,79 @@ public final class ModelJson {
     } catch (InvalidInputException e) {
       throw new InvalidInputException("model file " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads a model file of either family: a {@link PoeModel} or a {@link GaussianModel}
+   * ({@code "family": "gaussian"}).
+   */
+  public static Object readAny(Path path) {
+    String text;
+    try {
+      text = Files.readString(path);
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException("model file " + path + " does not exist");
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read model file " + path + ": " + e.getMessage());
+    }
+    try {
+      JsonNode root = org.poevi.io.StrictJson.parse(text, "");
+      if (root != null && root.isObject() && GAUSSIAN.equals(root.path("family").asText())) {
+        return parseGaussian(root);
+      }
+      return parse(text);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("model file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static GaussianModel parseGaussian(JsonNode root) {
+    checkFields(root, GAUSSIAN_TOP_LEVEL, "");
+    String format = requiredText(root, "format");
+    if (!FORMAT.equals(format)) {
+      throw new InvalidInputException("format must be \"" + FORMAT + "\", got \"" + format
+          + "\"");
+    }
+    long version = requiredLong(root, "version");
+    if (version != VERSION) {
+      throw new InvalidInputException("version " + version + " is not supported (this poevi reads"
+          + " version " + VERSION + ")");
+    }
+    long dimLong = requiredLong(root, "dimension");
+    if (dimLong < 1 || dimLong > 10_000) {
+      throw new InvalidInputException("dimension must be between 1 and 10000, got " + dimLong);
+    }
+    int dim = (int) dimLong;
+    List<String> names = root.has("parameters") ? readNames(root.get("parameters"), dim)
+        : PoeModel.defaultNames(dim);
+    double[] mean = readVector(required(root, "mean", "model"), dim, "mean");
+    double[] covariance = readMatrix(required(root, "covariance", "model"), dim, "covariance");
+    return new GaussianModel(names, mean, covariance);
+  }
+
+  /** A Gaussian model as a JSON tree, fields in the documented order. */
+  public static ObjectNode toJson(GaussianModel model) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("version", VERSION);
+    root.put("family", GAUSSIAN);
+    int dim = model.dim();
+    root.put("dimension", dim);
+    ArrayNode names = root.putArray("parameters");
+    model.parameters().forEach(names::add);
+    ArrayNode mean = root.putArray("mean");
+    for (double v : model.mean()) {
+      mean.add(v);
+    }
+    ArrayNode covariance = root.putArray("covariance");
+    double[] s = model.covariance();
+    for (int i = 0; i < dim; i++) {
+      ArrayNode row = covariance.addArray();
+      for (int j = 0; j < dim; j++) {
+        row.add(s[i * dim + j]);
+      }
+    }
+    return root;
   }
 
   /** Parses model JSON text. */

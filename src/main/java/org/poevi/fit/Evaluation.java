@@ -61,7 +61,25 @@ public final class Evaluation {
    */
   public static Metrics of(ProductOfExperts family, double logNormalizer, double[] qDraws,
       Target target, double[] pDraws, double logZ, ScoreEvaluator evaluator) {
-    int dim = family.dim();
+    return of(() -> (z, score) -> {
+      family.score(z, score);
+      return family.logDensityUnnormalized(z) - logNormalizer;
+    }, family.dim(), qDraws, target, pDraws, logZ, evaluator);
+  }
+
+  /** A normalised log q with its score, for one thread. */
+  @FunctionalInterface
+  public interface Density {
+    /** log q(z), writing ∇log q(z) into {@code score}. */
+    double logDensity(double[] z, double[] score);
+  }
+
+  /**
+   * The same metrics for any q given as a normalised density (a supplier of per-thread
+   * evaluators: e.g. a Gaussian baseline's {@link org.poevi.family.GaussianModel#density()}).
+   */
+  public static Metrics of(java.util.function.Supplier<Density> q, int dim, double[] qDraws,
+      Target target, double[] pDraws, double logZ, ScoreEvaluator evaluator) {
     int n = pDraws.length / dim;
     int m = qDraws.length / dim;
     double[] logP = new double[n];
@@ -72,13 +90,13 @@ public final class Evaluation {
     double[] fisher = new double[n];
     int block = 512;
     BlockParallel.forEach((n + block - 1) / block, BlockParallel.defaultThreads(),
-        () -> new double[][] {new double[dim], new double[dim]}, (b, scratch) -> {
-          double[] z = scratch[0];
-          double[] qScore = scratch[1];
+        () -> new Object[] {new double[dim], new double[dim], q.get()}, (b, scratch) -> {
+          double[] z = (double[]) scratch[0];
+          double[] qScore = (double[]) scratch[1];
+          Density density = (Density) scratch[2];
           for (int i = b * block; i < Math.min(n, (b + 1) * block); i++) {
             System.arraycopy(pDraws, i * dim, z, 0, dim);
-            double logQ = family.logDensityUnnormalized(z) - logNormalizer;
-            family.score(z, qScore);
+            double logQ = density.logDensity(z, qScore);
             negLogQ[i] = -logQ;
             kl[i] = logP[i] - logZ - logQ;
             double f = 0;
@@ -94,12 +112,12 @@ public final class Evaluation {
     double[] w1 = new double[dim];
     for (int d = 0; d < dim; d++) {
       double[] p = SampleMoments.column(pDraws, dim, d);
-      double[] q = SampleMoments.column(qDraws, dim, d);
+      double[] qColumn = SampleMoments.column(qDraws, dim, d);
       double[] pm = meanSd(p);
-      double[] qm = meanSd(q);
+      double[] qm = meanSd(qColumn);
       meanError[d] = Math.abs(qm[0] - pm[0]) / pm[1];
       logSdRatio[d] = Math.abs(Math.log(qm[1] / pm[1]));
-      w1[d] = wasserstein(p, q) / pm[1];
+      w1[d] = wasserstein(p, qColumn) / pm[1];
     }
     return new Metrics(mean(negLogQ), Double.isNaN(logZ) ? new Estimate(Double.NaN, Double.NaN)
         : mean(kl), mean(fisher), meanError, logSdRatio, w1, n, m);

@@ -147,6 +147,46 @@ class FitCommandTest {
     return names;
   }
 
+  /**
+   * A Gaussian baseline end to end: fit (model.json with family gaussian, draws, trace, summary
+   * on both scales), evaluate against the target's exact draws, and sample.
+   */
+  @Test
+  void aBaselineIsFittedEvaluatedAndSampled() throws IOException {
+    Path conf = config("target { type = banana }\n");
+    Path out = dir.resolve("bam");
+    Run r = fit(conf, out, "fit.method=bam", "bam.iterations=20", "bam.batch-size=16");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("method bam"), r.out());
+    JsonNode model = new ObjectMapper().readTree(out.resolve("model.json").toFile());
+    assertEquals("gaussian", model.get("family").asText());
+    assertEquals(2, model.get("mean").size());
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertEquals("bam", s.at("/fit/method").asText());
+    assertEquals(20 * 16, s.at("/fit/scoreEvaluations").asLong());
+    assertEquals(21, Files.readAllLines(out.resolve("trace.csv")).size());
+    assertTrue(Files.exists(out.resolve("plots").resolve("marginals.png")));
+    Path eval = dir.resolve("bam-eval.json");
+    Run e = run("evaluate", "--model", out.resolve("model.json").toString(), conf.toString(),
+        "--reference-draws", "2000", "--draws", "2000", "--out", eval.toString());
+    assertEquals(0, e.exitCode(), e.err());
+    JsonNode ev = new ObjectMapper().readTree(eval.toFile());
+    assertEquals("exact", ev.get("logNormalizerMethod").asText());
+    // KL(p; q) of any q is >= 0; a Gaussian cannot beat the oracle Gaussian by more than noise
+    // (the estimates' standard errors are about 0.01 at 2000 draws).
+    double kl = ev.at("/model/kl/value").asDouble();
+    assertTrue(kl > ev.at("/oracleGaussian/kl/value").asDouble() - 0.05, "KL " + kl);
+    Path sampled = dir.resolve("bam-sample");
+    Run sample = run("sample", "--model", out.resolve("model.json").toString(), "--draws",
+        "500", "--seed", "2", "--out", sampled.toString());
+    assertEquals(0, sample.exitCode(), sample.err());
+    assertEquals(501, Files.readAllLines(sampled.resolve("draws.csv")).size());
+    Run bad = fit(conf, dir.resolve("bad"), "fit.method=vi");
+    assertEquals(Main.EXIT_USAGE, bad.exitCode());
+    assertEquals("error: fit.method must be one of poe, advi-fullrank, advi-meanfield, bam; got"
+        + " \"vi\"", bad.err().strip());
+  }
+
   /** The same seed gives identical model.json and draws.csv with 1 and 2 threads. */
   @Test
   void fitDoesNotDependOnThreads() throws IOException {
@@ -196,7 +236,7 @@ class FitCommandTest {
       assertUserError(fit(banana, out, bad), bad.substring(0, bad.indexOf('=')));
     }
     assertUserError(fit(banana, out, "fit.iterations"), "key=value");
-    assertUserError(fit(config("target { type = banana }\nfit { method = bam }\n"), out),
+    assertUserError(fit(config("target { type = banana }\nfit { method = bayes }\n"), out),
         "fit.method");
     assertUserError(run("fit", dir.resolve("missing.conf").toString()), "does not exist");
     assertUserError(fit(config("target { type = banana \n"), out), "configuration file");
