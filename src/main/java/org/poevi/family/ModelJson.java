@@ -59,14 +59,7 @@ public final class ModelJson {
 
   /** Reads a product-of-experts model file; every error message starts with the path. */
   public static PoeModel read(Path path) {
-    String text;
-    try {
-      text = Files.readString(path);
-    } catch (NoSuchFileException e) {
-      throw new InvalidInputException("model file " + path + " does not exist");
-    } catch (IOException e) {
-      throw new InvalidInputException("cannot read model file " + path + ": " + e.getMessage());
-    }
+    String text = readText(path);
     try {
       return parse(text);
     } catch (InvalidInputException e) {
@@ -79,14 +72,7 @@ public final class ModelJson {
    * ({@code "family": "gaussian"}).
    */
   public static Object readAny(Path path) {
-    String text;
-    try {
-      text = Files.readString(path);
-    } catch (NoSuchFileException e) {
-      throw new InvalidInputException("model file " + path + " does not exist");
-    } catch (IOException e) {
-      throw new InvalidInputException("cannot read model file " + path + ": " + e.getMessage());
-    }
+    String text = readText(path);
     try {
       JsonNode root = org.poevi.io.StrictJson.parse(text, "");
       if (root != null && root.isObject() && GAUSSIAN.equals(root.path("family").asText())) {
@@ -98,8 +84,19 @@ public final class ModelJson {
     }
   }
 
-  private static GaussianModel parseGaussian(JsonNode root) {
-    checkFields(root, GAUSSIAN_TOP_LEVEL, "");
+  /** The file's text; a missing or unreadable file is a one-line error naming it. */
+  private static String readText(Path path) {
+    try {
+      return Files.readString(path);
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException("model file " + path + " does not exist");
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read model file " + path + ": " + e.getMessage());
+    }
+  }
+
+  /** The parameter names after checking format, version and dimension (family is checked apart). */
+  private static List<String> header(JsonNode root) {
     String format = requiredText(root, "format");
     if (!FORMAT.equals(format)) {
       throw new InvalidInputException("format must be \"" + FORMAT + "\", got \"" + format
@@ -115,8 +112,14 @@ public final class ModelJson {
       throw new InvalidInputException("dimension must be between 1 and 10000, got " + dimLong);
     }
     int dim = (int) dimLong;
-    List<String> names = root.has("parameters") ? readNames(root.get("parameters"), dim)
+    return root.has("parameters") ? readNames(root.get("parameters"), dim)
         : PoeModel.defaultNames(dim);
+  }
+
+  private static GaussianModel parseGaussian(JsonNode root) {
+    checkFields(root, GAUSSIAN_TOP_LEVEL, "");
+    List<String> names = header(root);
+    int dim = names.size();
     double[] mean = readVector(required(root, "mean", "model"), dim, "mean");
     double[] covariance = readMatrix(required(root, "covariance", "model"), dim, "covariance");
     return new GaussianModel(names, mean, covariance);
@@ -154,15 +157,8 @@ public final class ModelJson {
       throw new InvalidInputException("expected a JSON object at the top level");
     }
     checkFields(root, TOP_LEVEL, "");
-    String format = requiredText(root, "format");
-    if (!FORMAT.equals(format)) {
-      throw new InvalidInputException("format must be \"" + FORMAT + "\", got \"" + format + "\"");
-    }
-    long version = requiredLong(root, "version");
-    if (version != VERSION) {
-      throw new InvalidInputException("version " + version + " is not supported (this poevi reads"
-          + " version " + VERSION + ")");
-    }
+    List<String> names = header(root);
+    int dim = names.size();
     if (root.has("family")) {
       String family = requiredText(root, "family");
       if (!FAMILY.equals(family)) {
@@ -170,13 +166,6 @@ public final class ModelJson {
             + " (expected \"" + FAMILY + "\")");
       }
     }
-    long dimLong = requiredLong(root, "dimension");
-    if (dimLong < 1 || dimLong > 10_000) {
-      throw new InvalidInputException("dimension must be between 1 and 10000, got " + dimLong);
-    }
-    int dim = (int) dimLong;
-    List<String> names = root.has("parameters") ? readNames(root.get("parameters"), dim)
-        : PoeModel.defaultNames(dim);
 
     JsonNode expertsNode = root.get("experts");
     if (expertsNode == null) {
