@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "poevi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Variational inference with a product of multivariate-t experts.",
-    subcommands = {FitCommand.class, SampleCommand.class, EvaluateCommand.class})
+    subcommands = {FitCommand.class, SampleCommand.class, EvaluateCommand.class,
+        BenchmarkCommand.class})
 public final class Main implements Runnable {
   @Spec
   CommandSpec spec;

@@ -1,0 +1,162 @@
+package org.poevi.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.poevi.InvalidInputException;
+import org.poevi.io.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code poevi benchmark SUITE}: every method (poe and the Gaussian baselines) on every target of
+ * a suite, each fitted with {@code fit --master none} and scored with {@code evaluate} (exact
+ * draws of a synthetic target, or posteriordb's reference draws), into {@code DIR/results.csv}
+ * and {@code DIR/results.md}: KL(p; q) when p's normaliser is known, Fisher(p; q), Neg-LLH,
+ * the per-coordinate errors, score evaluations and wall time. Each run's own outputs stay in
+ * {@code DIR/<target>/<method>/}.
+ *
+ * <p>Suites: {@code smoke} (banana with small settings, every method; for CI),
+ * {@code paper-synthetic} (the paper's 2-D targets and sinh-arcsinh at D = 50) and
+ * {@code posteriordb} (the six reference posteriors of conf/posteriordb). Paths are relative to
+ * the project directory.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+    description = "Fit every method to every target of a suite and tabulate the SPEC §8 metrics.")
+final class BenchmarkCommand implements Callable<Integer> {
+  static final List<String> METHODS = List.of("poe", "advi-fullrank", "advi-meanfield", "bam");
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SUITE",
+      description = "smoke, paper-synthetic or posteriordb")
+  String suite;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
+  Path out;
+
+  /** A target of a suite: its configuration, overrides, and how evaluate scores it. */
+  record Case(String name, String config, List<String> overrides, List<String> evaluate) {}
+
+  static List<Case> cases(String suite) {
+    List<String> exact = List.of("--reference-draws", "100000", "--draws", "20000");
+    return switch (suite) {
+      case "smoke" -> List.of(new Case("banana", "conf/examples/banana.conf", List.of(
+          "experts.count=8", "experts.gaussian-rounds=2", "experts.gaussian-draws=2000",
+          "experts.mode-starts=4", "fit.iterations=3", "fit.batch-size=600",
+          "output.draws=2000", "advi.iterations=500", "bam.iterations=30"),
+          List.of("--reference-draws", "5000", "--draws", "5000")));
+      case "paper-synthetic" -> List.of(
+          new Case("gaussian-mixture", "conf/examples/gaussian-mixture.conf", List.of(), exact),
+          new Case("product-of-t", "conf/examples/product-of-t.conf", List.of(), exact),
+          new Case("banana", "conf/examples/banana.conf", List.of(), exact),
+          new Case("funnel", "conf/examples/funnel.conf", List.of(), exact),
+          new Case("sinh-arcsinh-50", "conf/examples/sinh-arcsinh-50.conf", List.of(),
+              List.of("--reference-draws", "20000", "--draws", "20000")));
+      case "posteriordb" -> {
+        List<Case> all = new ArrayList<>();
+        for (Map.Entry<String, String> e : Map.of(
+            "eight_schools-eight_schools_noncentered", "eight-schools-noncentered",
+            "eight_schools-eight_schools_centered", "eight-schools-centered",
+            "garch-garch11", "garch11", "arK-arK", "ar",
+            "gp_pois_regr-gp_pois_regr", "gp-poisson",
+            "low_dim_gauss_mix-low_dim_gauss_mix", "normal-mixture").entrySet().stream()
+            .sorted(Map.Entry.comparingByKey()).toList()) {
+          all.add(new Case(e.getKey(), "conf/examples/posteriordb/" + e.getValue() + ".conf",
+              List.of(), List.of("--reference", "conf/posteriordb/" + e.getKey()
+                  + "/draws_unconstrained.csv.gz", "--draws", "100000", "--seed", "7")));
+        }
+        yield all;
+      }
+      default -> throw new InvalidInputException("SUITE must be smoke, paper-synthetic or"
+          + " posteriordb, got \"" + suite + "\"");
+    };
+  }
+
+  @Override
+  public Integer call() {
+    List<Case> cases = cases(suite);
+    SampleCommand.prepareOutputDirectory(out);
+    PrintWriter stdout = spec.commandLine().getOut();
+    List<String[]> rows = new ArrayList<>();
+    for (Case c : cases) {
+      for (String method : METHODS) {
+        Path dir = out.resolve(c.name()).resolve(method);
+        List<String> fit = new ArrayList<>(List.of("fit", c.config(), "--out", dir.toString(),
+            "--master", "none", "fit.method=" + method));
+        fit.addAll(c.overrides());
+        run(fit, c.name() + " " + method + ": fit");
+        Path eval = dir.resolve("eval.json");
+        List<String> evaluate = new ArrayList<>(List.of("evaluate", "--model",
+            dir.resolve("model.json").toString(), c.config(), "--out", eval.toString()));
+        evaluate.addAll(c.evaluate());
+        run(evaluate, c.name() + " " + method + ": evaluate");
+        rows.add(row(c.name(), method, dir));
+        stdout.printf("%s %s: Neg-LLH %s, KL %s%n", c.name(), method, rows.get(rows.size() - 1)[4],
+            rows.get(rows.size() - 1)[2]);
+        stdout.flush();
+      }
+    }
+    String[] header = {"target", "method", "kl", "kl_se", "neg_llh", "neg_llh_se", "fisher",
+        "max_mean_error", "max_log_sd_ratio", "mean_w1", "score_evaluations", "wall_seconds"};
+    AtomicFiles.writeAll(Map.of(out.resolve("results.csv"), writer -> {
+      writer.write(String.join(",", header) + "\n");
+      for (String[] r : rows) {
+        writer.write(String.join(",", r) + "\n");
+      }
+    }, out.resolve("results.md"), writer -> {
+      writer.write("| " + String.join(" | ", header) + " |\n");
+      writer.write("|---|---|" + "---:|".repeat(header.length - 2) + "\n");
+      for (String[] r : rows) {
+        writer.write("| " + String.join(" | ", r) + " |\n");
+      }
+    }));
+    stdout.println("wrote " + out.resolve("results.csv") + " and results.md");
+    stdout.flush();
+    return Main.EXIT_OK;
+  }
+
+  /** Runs a poevi command in this JVM; its failure is this command's, with its one line. */
+  private void run(List<String> args, String what) {
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err)).execute(args.toArray(new String[0]));
+    if (code != Main.EXIT_OK) {
+      throw new InvalidInputException(what + " failed: " + err.toString().strip().lines()
+          .findFirst().orElse("exit code " + code));
+    }
+  }
+
+  private static String[] row(String target, String method, Path dir) {
+    try {
+      JsonNode s = JsonOutput.MAPPER.readTree(dir.resolve("summary.json").toFile());
+      JsonNode e = JsonOutput.MAPPER.readTree(dir.resolve("eval.json").toFile());
+      JsonNode m = e.get("model");
+      return new String[] {target, method, number(m.at("/kl/value")),
+          number(m.at("/kl/standardError")), number(m.at("/negLogLikelihood/value")),
+          number(m.at("/negLogLikelihood/standardError")), number(m.at("/fisher/value")),
+          number(m.get("maxMeanError")), number(m.get("maxLogSdRatio")),
+          number(m.get("meanWasserstein")), s.at("/fit/scoreEvaluations").asText(),
+          number(s.at("/fit/wallTimeSeconds"))};
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
+  /** A JSON number to 4 significant digits; empty for null (not applicable). */
+  private static String number(JsonNode v) {
+    return v == null || v.isNull() || v.isMissingNode() ? "" : String.format("%.4g",
+        v.asDouble());
+  }
+}
