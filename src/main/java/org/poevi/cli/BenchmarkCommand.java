@@ -46,6 +46,11 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
   Path out;
 
+  @Option(names = "--trace", description = "also fit every method once more in this JVM and"
+      + " record Fisher(p; q) against score evaluations (DIR/<target>/fisher-trace.csv and"
+      + " fisher-vs-evaluations.png)")
+  boolean trace;
+
   /** A target of a suite: its configuration, overrides, and how evaluate scores it. */
   record Case(String name, String config, List<String> overrides, List<String> evaluate) {}
 
@@ -91,6 +96,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     List<String[]> rows = new ArrayList<>();
     for (Case c : cases) {
+      Map<String, double[][]> traces = new java.util.LinkedHashMap<>();
       for (String method : METHODS) {
         Path dir = out.resolve(c.name()).resolve(method);
         List<String> fit = new ArrayList<>(List.of("fit", c.config(), "--out", dir.toString(),
@@ -103,9 +109,15 @@ final class BenchmarkCommand implements Callable<Integer> {
         evaluate.addAll(c.evaluate());
         run(evaluate, c.name() + " " + method + ": evaluate");
         rows.add(row(c.name(), method, dir));
+        if (trace) {
+          traces.put(method, FisherTrace.of(c, method));
+        }
         stdout.printf("%s %s: Neg-LLH %s, KL %s%n", c.name(), method, rows.get(rows.size() - 1)[4],
             rows.get(rows.size() - 1)[2]);
         stdout.flush();
+      }
+      if (trace) {
+        FisherTrace.write(out.resolve(c.name()), c.name(), traces);
       }
     }
     String[] header = {"target", "method", "kl", "kl_se", "neg_llh", "neg_llh_se", "fisher",

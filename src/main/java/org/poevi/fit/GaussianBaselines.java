@@ -67,9 +67,15 @@ public final class GaussianBaselines {
   /** One row of a baseline's trace: the ELBO estimate when it was evaluated (NaN otherwise). */
   public record Row(int iteration, double elbo, long scoreEvaluations, double seconds) {}
 
-  /** A fitted Gaussian with its trace. */
+  /** The Gaussian the method would return at a point of the run, with the evaluations so far. */
+  public record Snapshot(long scoreEvaluations, double[] mean, double[] covariance) {}
+
+  /**
+   * A fitted Gaussian with its trace and its path: a snapshot at every ELBO evaluation (ADVI,
+   * the averaged iterate) or every iteration (BaM), for metric-against-evaluations traces.
+   */
   public record Result(GaussianModel model, List<Row> trace, FitResult.StopReason stop,
-      long scoreEvaluations, double seconds) {}
+      long scoreEvaluations, double seconds, List<Snapshot> path) {}
 
   /** ADVI, full rank or mean field. */
   public static Result advi(Target target, boolean meanField, AdviSettings s, long seed,
@@ -104,6 +110,7 @@ public final class GaussianBaselines {
     double[] sumMu = new double[dim];
     double[] sumL = new double[nl];
     int averaged = 0;
+    List<Snapshot> path = new ArrayList<>();
     for (int t = 1; t <= s.iterations(); t++) {
       UniformRandomProvider rng = streams.stream(RandomStreams.BASELINE, t);
       draw(rng, mu, l, meanField, eps, z, m);
@@ -149,6 +156,16 @@ public final class GaussianBaselines {
       averaged++;
       double elbo = Double.NaN;
       if (t % s.evalElbo() == 0) {
+        double[] avgL = new double[nl];
+        double[] avgMu = new double[dim];
+        for (int i = 0; i < dim; i++) {
+          avgMu[i] = sumMu[i] / averaged;
+        }
+        for (int i = 0; i < nl; i++) {
+          avgL[i] = sumL[i] / averaged;
+        }
+        path.add(new Snapshot(evaluator.evaluations() - evaluations0, avgMu,
+            covariance(avgL, meanField, dim)));
         elbo = elbo(target, mu, l, meanField, s.elboSamples(), streams, t, evaluator);
         if (Double.isFinite(previousElbo)) {
           // Stan's relative change; near ELBO = 0 (a normalised target) relative to 1 instead.
@@ -183,8 +200,10 @@ public final class GaussianBaselines {
     }
     GaussianModel model = new GaussianModel(target.parameterNames(), mu,
         covariance(l, meanField, dim));
+    path.add(new Snapshot(evaluator.evaluations() - evaluations0, model.mean(),
+        model.covariance()));
     return new Result(model, List.copyOf(trace), stop, evaluator.evaluations() - evaluations0,
-        (System.nanoTime() - start) * 1e-9);
+        (System.nanoTime() - start) * 1e-9, List.copyOf(path));
   }
 
   /** z = μ + Lε (or μ + e^ω ⊙ ε) for m standard normal ε. */
@@ -314,6 +333,7 @@ public final class GaussianBaselines {
     double[] logP = new double[batch];
     double[] scores = new double[batch * dim];
     FitResult.StopReason stop = FitResult.StopReason.MAX_ITERATIONS;
+    List<Snapshot> path = new ArrayList<>();
     for (int t = 0; t < iterations; t++) {
       GaussianModel current = new GaussianModel(target.parameterNames(), mu, sigma);
       double[] draws = current.sample(streams.stream(RandomStreams.BASELINE, t), batch);
@@ -337,10 +357,11 @@ public final class GaussianBaselines {
       sigma = next;
       trace.add(new Row(t + 1, elbo, evaluator.evaluations() - evaluations0,
           (System.nanoTime() - start) * 1e-9));
+      path.add(new Snapshot(evaluator.evaluations() - evaluations0, mu.clone(), sigma.clone()));
     }
     GaussianModel model = new GaussianModel(target.parameterNames(), mu, sigma);
     return new Result(model, List.copyOf(trace), stop, evaluator.evaluations() - evaluations0,
-        (System.nanoTime() - start) * 1e-9);
+        (System.nanoTime() - start) * 1e-9, List.copyOf(path));
   }
 
   /** One BaM update into (nextMu, next); false when it is not finite or not definite. */

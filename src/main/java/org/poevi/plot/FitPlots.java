@@ -164,6 +164,37 @@ public final class FitPlots {
     return sorted[(int) Math.min(sorted.length - 1, Math.floor(u * sorted.length))];
   }
 
+  /**
+   * A divergence against score evaluations, one line per method, both axes logarithmic.
+   *
+   * @param series method → {evaluations[], divergence[]}
+   */
+  public static byte[] againstEvaluations(String title, String metric,
+      java.util.Map<String, double[][]> series) {
+    XYChart chart = new XYChartBuilder().width(2 * PANEL_WIDTH).height(PANEL_HEIGHT + 80)
+        .title(title).xAxisTitle("score evaluations").yAxisTitle(metric).build();
+    style(chart.getStyler());
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    for (java.util.Map.Entry<String, double[][]> e : series.entrySet()) {
+      List<Double> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      for (int i = 0; i < e.getValue()[0].length; i++) {
+        double xi = e.getValue()[0][i];
+        double yi = e.getValue()[1][i];
+        if (xi > 0 && yi > 0 && Double.isFinite(yi)) {
+          x.add(xi);
+          y.add(yi);
+        }
+      }
+      if (!x.isEmpty()) {
+        chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+      }
+    }
+    return png(List.of(chart), 1, 1);
+  }
+
   /** Bars of the final α of every expert with α &gt; 0, labelled by index and kind. */
   public static byte[] alpha(double[] alpha, List<String> kinds) {
     List<String> labels = new ArrayList<>();

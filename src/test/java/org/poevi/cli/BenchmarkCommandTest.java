@@ -22,7 +22,7 @@ class BenchmarkCommandTest {
     Path out = dir.resolve("bench");
     StringWriter err = new StringWriter();
     int code = Main.commandLine().setOut(new PrintWriter(new StringWriter()))
-        .setErr(new PrintWriter(err)).execute("benchmark", "smoke", "--out", out.toString());
+        .setErr(new PrintWriter(err)).execute("benchmark", "smoke", "--trace", "--out", out.toString());
     assertEquals(0, code, err.toString());
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertEquals(1 + BenchmarkCommand.METHODS.size(), csv.size(), String.join("\n", csv));
@@ -45,6 +45,25 @@ class BenchmarkCommandTest {
       }
     }
     assertTrue(Files.readString(out.resolve("results.md")).contains("| banana | bam |"));
+    // --trace: Fisher(p; q) against score evaluations, every method, increasing evaluations.
+    List<String> trace = Files.readAllLines(out.resolve("banana").resolve("fisher-trace.csv"));
+    assertEquals("method,score_evaluations,fisher", trace.get(0));
+    for (String method : BenchmarkCommand.METHODS) {
+      long previous = -1;
+      int points = 0;
+      for (String line : trace.subList(1, trace.size())) {
+        String[] f = line.split(",");
+        if (f[0].equals(method)) {
+          long evaluations = Long.parseLong(f[1]);
+          assertTrue(evaluations > previous, line);
+          assertTrue(Double.parseDouble(f[2]) > 0, line);
+          previous = evaluations;
+          points++;
+        }
+      }
+      assertTrue(points >= 3, method + ": " + points + " points");
+    }
+    assertTrue(Files.size(out.resolve("banana").resolve("fisher-vs-evaluations.png")) > 1000);
     StringWriter bad = new StringWriter();
     int badCode = Main.commandLine().setOut(new PrintWriter(new StringWriter()))
         .setErr(new PrintWriter(bad)).execute("benchmark", "huge", "--out",
