@@ -36,13 +36,13 @@ final class BaselineOutput {
     Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
     files.put(dir.resolve("model.json"), JsonOutput.content(ModelJson.toJson(model)));
     files.put(dir.resolve("draws.csv"), DrawsCsv.content(model.parameters(), draws, dim));
-    files.put(dir.resolve("trace.csv"), writer -> {
+    files.put(dir.resolve("trace.csv"), AtomicFiles.Content.text(writer -> {
       writer.write("iteration,elbo,score_evaluations,seconds\n");
       for (GaussianBaselines.Row r : result.trace()) {
         writer.write(r.iteration() + "," + (Double.isNaN(r.elbo()) ? "" : r.elbo()) + ","
             + r.scoreEvaluations() + "," + r.seconds() + "\n");
       }
-    });
+    }));
     files.put(dir.resolve("summary.json"), JsonOutput.content(summary(fitConfig, target, method,
         result, draws)));
     if (fitConfig.outputPlots()) {

@@ -122,18 +122,18 @@ final class BenchmarkCommand implements Callable<Integer> {
     }
     String[] header = {"target", "method", "kl", "kl_se", "neg_llh", "neg_llh_se", "fisher",
         "max_mean_error", "max_log_sd_ratio", "mean_w1", "score_evaluations", "wall_seconds"};
-    AtomicFiles.writeAll(Map.of(out.resolve("results.csv"), writer -> {
+    AtomicFiles.writeAll(Map.of(out.resolve("results.csv"), AtomicFiles.Content.text(writer -> {
       writer.write(String.join(",", header) + "\n");
       for (String[] r : rows) {
         writer.write(String.join(",", r) + "\n");
       }
-    }, out.resolve("results.md"), writer -> {
+    }), out.resolve("results.md"), AtomicFiles.Content.text(writer -> {
       writer.write("| " + String.join(" | ", header) + " |\n");
       writer.write("|---|---|" + "---:|".repeat(header.length - 2) + "\n");
       for (String[] r : rows) {
         writer.write("| " + String.join(" | ", r) + " |\n");
       }
-    }));
+    })));
     stdout.println("wrote " + out.resolve("results.csv") + " and results.md");
     stdout.flush();
     return Main.EXIT_OK;

@@ -18,7 +18,7 @@ final class DrawsCsv {
   /** The CSV as content for {@link AtomicFiles}. */
   static AtomicFiles.Content content(List<String> names, double[] rows, int dim) {
     int n = rows.length / dim;
-    return out -> {
+    return AtomicFiles.Content.text(out -> {
       StringBuilder line = new StringBuilder(32 * dim);
       for (int d = 0; d < dim; d++) {
         if (d > 0) {
@@ -39,7 +39,7 @@ final class DrawsCsv {
         line.append('\n');
         out.write(line.toString());
       }
-    };
+    });
   }
 
   /** RFC 4180 quoting, only when the name needs it. */

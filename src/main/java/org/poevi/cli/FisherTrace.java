@@ -114,7 +114,7 @@ final class FisherTrace {
   /** DIR/fisher-trace.csv (method, evaluations, fisher) and DIR/fisher-vs-evaluations.png. */
   static void write(Path dir, String target, Map<String, double[][]> traces) {
     Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
-    files.put(dir.resolve("fisher-trace.csv"), writer -> {
+    files.put(dir.resolve("fisher-trace.csv"), AtomicFiles.Content.text(writer -> {
       writer.write("method,score_evaluations,fisher\n");
       for (Map.Entry<String, double[][]> e : traces.entrySet()) {
         for (int i = 0; i < e.getValue()[0].length; i++) {
@@ -122,7 +122,7 @@ final class FisherTrace {
               + "\n");
         }
       }
-    });
+    }));
     files.put(dir.resolve("fisher-vs-evaluations.png"), AtomicFiles.Content.bytes(
         FitPlots.againstEvaluations(target + ": Fisher(p; q) against score evaluations",
             "Fisher(p; q)", traces)));

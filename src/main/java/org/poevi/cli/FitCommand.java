@@ -249,7 +249,7 @@ final class FitCommand implements Callable<Integer> {
   }
 
   private static AtomicFiles.Content traceCsv(List<TraceRow> trace) {
-    return writer -> {
+    return AtomicFiles.Content.text(writer -> {
       writer.write(String.join(",", TraceRow.COLUMNS));
       writer.write('\n');
       for (TraceRow r : trace) {
@@ -263,7 +263,7 @@ final class FitCommand implements Callable<Integer> {
             + r.qpMillis() + "," + r.eta() + "," + r.scoreEvaluations() + "," + r.seconds()
             + "\n");
       }
-    };
+    });
   }
 
   /** ", N rows" for a posterior over data. */

@@ -119,9 +119,9 @@ final class JsonOutput {
 
   /** Pretty-printed JSON as content for {@link AtomicFiles}. */
   static AtomicFiles.Content content(ObjectNode node) {
-    return out -> {
+    return AtomicFiles.Content.text(out -> {
       MAPPER.writeValue(out, node);
       out.write(System.lineSeparator());
-    };
+    });
   }
 }

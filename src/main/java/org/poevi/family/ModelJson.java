@@ -215,7 +215,8 @@ public final class ModelJson {
 
   /** Writes the model atomically. */
   public static void write(PoeModel model, Path path) {
-    AtomicFiles.write(path, out -> MAPPER.writeValue(out, toJson(model)));
+    AtomicFiles.write(path, AtomicFiles.Content.text(out -> MAPPER.writeValue(out,
+        toJson(model))));
   }
 
   /** The model as a JSON tree, fields in the documented order. */

@@ -23,33 +23,31 @@ import java.util.Map;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
-  /** What produces a file's content: text, or bytes ({@link #bytes}). */
+  /** What produces a file's bytes: text ({@link #text}) or a byte array ({@link #bytes}). */
   @FunctionalInterface
   public interface Content {
-    void writeTo(Writer out) throws IOException;
+    void writeBytes(OutputStream out) throws IOException;
 
-    /** The file's bytes: by default the text of {@link #writeTo(Writer)} in UTF-8. */
-    default void writeBytes(OutputStream out) throws IOException {
-      Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-      writeTo(writer);
-      writer.flush();
+    /** Text written in UTF-8. */
+    static Content text(Text text) {
+      return out -> {
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+        text.writeTo(writer);
+        writer.flush();
+      };
     }
 
     /** Binary content (e.g. a PNG). */
     static Content bytes(byte[] data) {
       byte[] copy = data.clone();
-      return new Content() {
-        @Override
-        public void writeTo(Writer out) {
-          throw new UnsupportedOperationException("binary content");
-        }
-
-        @Override
-        public void writeBytes(OutputStream out) throws IOException {
-          out.write(copy);
-        }
-      };
+      return out -> out.write(copy);
     }
+  }
+
+  /** What produces a text file's content. */
+  @FunctionalInterface
+  public interface Text {
+    void writeTo(Writer out) throws IOException;
   }
 
   public static void write(Path target, Content content) {

@@ -24,7 +24,10 @@ interface GlmTerms {
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
       try {
         // By name, so that this class loads on JVMs without the incubator module.
-        return (GlmTerms) Class.forName(className).getDeclaredConstructor().newInstance();
+        boolean lanes = (Boolean) Class.forName("org.poevi.target.VectorExp")
+            .getDeclaredMethod("supported").invoke(null);
+        return lanes ? (GlmTerms) Class.forName(className).getDeclaredConstructor().newInstance()
+            : scalar;
       } catch (ReflectiveOperationException | LinkageError e) {
         return scalar;
       }

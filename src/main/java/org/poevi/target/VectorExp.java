@@ -18,14 +18,12 @@ final class VectorExp {
   private VectorExp() {}
 
   /**
-   * The vector implementations need vectors of 4 or 8 doubles (AVX2, AVX-512). The exception is
-   * the signal, not a failure: {@link GlmTerms#best} catches it (through the reflective
-   * constructor) and uses the scalar terms, which give the same bits.
+   * Whether this JVM's preferred vectors hold 4 or 8 doubles (AVX2, AVX-512), which the vector
+   * implementations need; {@link GlmTerms#best} asks (by reflection) and otherwise uses the
+   * scalar terms, which give the same bits.
    */
-  static void requireSupportedLanes() {
-    if (SPECIES.length() != 4 && SPECIES.length() != 8) {
-      throw new UnsupportedOperationException(SPECIES.length() + " lanes");
-    }
+  static boolean supported() {
+    return SPECIES.length() == 4 || SPECIES.length() == 8;
   }
 
   /** The eight partial sums in the fixed order of {@link ScalarGlmTerms}. */

@@ -20,10 +20,8 @@ final class VectorLogisticTerms implements LogisticTerms {
   private static final DoubleVector SQRT2_MINUS_1_V = DoubleVector.broadcast(SPECIES,
       SQRT2_MINUS_1);
 
-  /** Requires vectors of 4 or 8 doubles (AVX2, AVX-512); other JVMs use the scalar code. */
-  VectorLogisticTerms() {
-    VectorExp.requireSupportedLanes();
-  }
+  /** Needs vectors of 4 or 8 doubles ({@link VectorExp#supported}). */
+  VectorLogisticTerms() {}
 
   @Override
   public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual,

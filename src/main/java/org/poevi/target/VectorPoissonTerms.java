@@ -11,10 +11,8 @@ final class VectorPoissonTerms implements PoissonTerms {
   private static final VectorSpecies<Double> SPECIES = VectorExp.SPECIES;
   private static final ScalarPoissonTerms SCALAR = new ScalarPoissonTerms();
 
-  /** Requires vectors of 4 or 8 doubles (AVX2, AVX-512); other JVMs use the scalar code. */
-  VectorPoissonTerms() {
-    VectorExp.requireSupportedLanes();
-  }
+  /** Needs vectors of 4 or 8 doubles ({@link VectorExp#supported}). */
+  VectorPoissonTerms() {}
 
   @Override
   public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual,
