@@ -20,7 +20,8 @@ import org.poevi.math.RandomStreams;
  * @param covariance S, row-major D×D, positive definite
  * @param ess effective sample size of the last round's weights
  * @param information the score's second moment E[∇log p ∇log pᵀ] under the last round's
- *     weights (the Fisher information of the location), row-major D×D
+ *     weights (the Fisher information of the location), row-major D×D; zero when the last round
+ *     had no weight
  */
 record GaussianFit(double[] mean, double[] covariance, double ess, double[] information) {
   static final int MIN_ESS = 50;
@@ -75,13 +76,14 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
         newMean[d] /= total;
       }
       double[] newCov = new double[dim * dim];
-      java.util.Arrays.fill(information, 0);
+      // Only the last round's information is kept: accumulate it there alone.
+      boolean last = round == rounds - 1;
       for (int i = 0; i < draws; i++) {
         double w = Math.exp(logW[i] - max) / total;
         if (w == 0) {
           continue;
         }
-        for (int a = 0; a < dim; a++) {
+        for (int a = 0; a < dim && last; a++) {
           for (int b = 0; b < dim; b++) {
             information[a * dim + b] += w * scores[i * dim + a] * scores[i * dim + b];
           }

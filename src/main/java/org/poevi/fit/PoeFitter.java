@@ -179,8 +179,7 @@ public final class PoeFitter {
     List<Expert> basis = switch (settings.metric()) {
       case COVARIANCE -> ScoreBasis.of(pool.experts(), Hessians.floored(gaussian.covariance(),
           dim, 0, Hessians.MAX_CONDITION));
-      case INFORMATION -> ScoreBasis.of(pool.experts(), Cholesky.inverse(Hessians.floored(
-          gaussian.information(), dim, 0, Hessians.MAX_CONDITION), dim));
+      case INFORMATION -> ScoreBasis.of(pool.experts(), informationMetric(gaussian));
       case IDENTITY -> pool.experts();
     };
     FitResult.StopReason stop = settings.objective() == Objective.UNDER_P
@@ -209,6 +208,18 @@ public final class PoeFitter {
     return new FitResult(family, pool.kinds(), target.parameterNames(), List.copyOf(trace),
         List.copyOf(alphaPath), stop,
         sample, normalizer, khat, evaluations, seconds(), modes.size(), List.copyOf(warnings));
+  }
+
+  /**
+   * F⁻¹ with F = E_p[∇log p ∇log pᵀ] (eigenvalues floored at 1e-8 of the largest); the
+   * covariance S when F is zero (no importance round had any weight).
+   */
+  private double[] informationMetric(GaussianFit gaussian) {
+    double[] f = gaussian.information();
+    if (!(Hessians.eigenRange(f, dim)[1] > 0)) {
+      return Hessians.floored(gaussian.covariance(), dim, 0, Hessians.MAX_CONDITION);
+    }
+    return Cholesky.inverse(Hessians.floored(f, dim, 0, Hessians.MAX_CONDITION), dim);
   }
 
   /** A phase of the fit: reported to the user and named on the evaluator's jobs. */

@@ -64,7 +64,9 @@ class GaussianBaselinesTest {
     double[] precisionDiagonal = {0.82, 2, 2.72}; // diag(S⁻¹), computed by hand
     for (int i = 0; i < 3; i++) {
       // The mean-field optimum's variance 1/(S⁻¹)_ii, below S_ii whenever coordinate i is
-      // correlated with another; within 10% of it (Monte Carlo and step noise).
+      // correlated with another (the sharp check). Its value within 10%: the full-rank fit with
+      // the same settings lands within 0.3% of S (averaged iterates), so 10% is a loose bound
+      // that still tells 1/(S⁻¹)_ii (1.22, 0.50, 0.37) from S_ii (2, 1, 0.5).
       assertTrue(s[i * 3 + i] < COVARIANCE[i][i], "variance " + i + " " + s[i * 3 + i]);
       assertEquals(1 / precisionDiagonal[i], s[i * 3 + i], 0.1 / precisionDiagonal[i],
           "variance " + i);

@@ -90,8 +90,9 @@ class ScoreBasisTest {
       total += w * (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]);
       weights += w;
     }
-    // αᵀGα − 2hᵀα + c against the direct sum: cancellation between terms of size up to
-    // ‖Qα‖² + ‖s‖² (about 1e3 here) leaves 1e-12 relative of that.
+    // αᵀGα − 2hᵀα + c against the direct sum: the K² + K = 56 products of the quadratic form
+    // each round by about ε, on terms up to ‖Qα‖² + ‖s‖², at most about 1e3 times the result
+    // here: 56·2.2e-16·1e3 ≈ 1.2e-11 relative; 1e-9 leaves two decades of margin.
     assertEquals(total / weights, sums.fisherDivergence(alpha), 1e-9 * Math.max(1, total
         / weights));
   }
