@@ -57,6 +57,13 @@ class ArchitectureTest {
       .allowEmptyShould(false)
       .because("pictures are drawn in one place (FitPlots), which the command line calls");
 
+  private static final ArchRule API_SITS_BELOW_SPARK_AND_CLI = noClasses()
+      .that().resideInAPackage("org.poevi.api..")
+      .should().dependOnClassesThat().resideInAnyPackage("org.poevi.cli..", "org.poevi.spark..")
+      .allowEmptyShould(false)
+      .because("results, outputs and configuration run without Spark; the Spark entry point"
+          + " (spark.Poevi) and the commands build on them");
+
   @BeforeAll
   static void importMainClasses() {
     mainClasses = new ClassFileImporter()
@@ -86,6 +93,11 @@ class ArchitectureTest {
   @Test
   void mathDependsOnNoHigherLayer() {
     MATH_IS_THE_BOTTOM.check(mainClasses);
+  }
+
+  @Test
+  void apiDoesNotDependOnSparkOrCli() {
+    API_SITS_BELOW_SPARK_AND_CLI.check(mainClasses);
   }
 
   @Test

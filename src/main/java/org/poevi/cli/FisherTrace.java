@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.poevi.api.FitConfig;
+import org.poevi.api.ReferenceDraws;
 import org.poevi.family.GaussianModel;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.fit.ActiveSetQpSolver;
@@ -85,7 +87,7 @@ final class FisherTrace {
     if (at >= 0) {
       return ReferenceDraws.read(Path.of(c.evaluate().get(at + 1)), target.parameterNames());
     }
-    return EvaluateCommand.exactDraws((ExactTarget) target, DRAWS, RandomStreams.of(1),
+    return org.poevi.api.Evaluate.exactDraws((ExactTarget) target, DRAWS, RandomStreams.of(1),
         threads);
   }
 

@@ -1,25 +1,13 @@
 package org.poevi.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.poevi.InvalidInputException;
+import org.poevi.api.SampleOutcome;
 import org.poevi.family.ModelJson;
-import org.poevi.family.NormalizerValidation;
 import org.poevi.family.PoeModel;
 import org.poevi.family.SampleOptions;
-import org.poevi.family.SampleResult;
-import org.poevi.family.SamplingMode;
-import org.poevi.family.ValidatedSampler;
 import org.poevi.family.ZSpaceNormalizer;
 import org.poevi.io.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -75,65 +63,14 @@ final class SampleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    long start = System.nanoTime();
     SampleOptions options = options();
     Object read = ModelJson.readAny(model);
-    if (read instanceof org.poevi.family.GaussianModel gaussian) {
-      return sampleGaussian(gaussian, options, start);
-    }
-    PoeModel poe = (PoeModel) read;
-    checkMemory(options, poe.dim());
+    checkMemory(options, read instanceof PoeModel poe ? poe.dim()
+        : ((org.poevi.family.GaussianModel) read).dim());
     prepareOutputDirectory(out);
-
-    ValidatedSampler.Outcome outcome = ValidatedSampler.sample(poe.family(), options);
-    SampleResult result = outcome.draws();
-    NormalizerValidation check = outcome.normalizer();
-    List<String> warnings = outcome.warnings();
-
-    double seconds = (System.nanoTime() - start) * 1e-9;
-    Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
-    files.put(out.resolve("draws.csv"), DrawsCsv.content(poe.parameters(), result.draws(),
-        poe.dim()));
-    files.put(out.resolve("summary.json"),
-        JsonOutput.content(summary(poe, options, result, check, warnings, seconds)));
-    AtomicFiles.writeAll(files);
-    report(spec.commandLine().getOut(), result, check, warnings, seconds);
-    return Main.EXIT_OK;
-  }
-
-  /**
-   * A Gaussian baseline's model: exact draws (stream keyed by --seed), its exact normaliser, and
-   * the same two files.
-   */
-  private Integer sampleGaussian(org.poevi.family.GaussianModel gaussian, SampleOptions options,
-      long start) {
-    checkMemory(options, gaussian.dim());
-    prepareOutputDirectory(out);
-    double[] z = gaussian.sample(org.poevi.math.RandomStreams.of(options.seed()).stream(
-        org.poevi.math.RandomStreams.BASELINE), draws);
-    double seconds = (System.nanoTime() - start) * 1e-9;
-    ObjectNode root = JsonOutput.object();
-    root.put("command", "sample");
-    root.put("modelFile", model.toString());
-    root.put("family", ModelJson.GAUSSIAN);
-    root.put("dimension", gaussian.dim());
-    root.put("draws", draws);
-    root.put("seed", options.seed());
-    ObjectNode sampling = root.putObject("sampling");
-    sampling.put("mode", "exact");
-    ObjectNode normalizer = root.putObject("logNormalizer");
-    normalizer.put("method", "exact");
-    JsonOutput.putSummaries(root.putObject("parameters"), z, gaussian.dim(),
-        gaussian.parameters());
-    JsonOutput.putNumber(root, "wallTimeSeconds", seconds);
-    Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
-    files.put(out.resolve("draws.csv"), DrawsCsv.content(gaussian.parameters(), z,
-        gaussian.dim()));
-    files.put(out.resolve("summary.json"), JsonOutput.content(root));
-    AtomicFiles.writeAll(files);
-    spec.commandLine().getOut().printf("%d exact draws of the Gaussian model in %.1f s%nwrote %s"
-        + " and summary.json%n", draws, seconds, out.resolve("draws.csv"));
-    spec.commandLine().getOut().flush();
+    SampleOutcome outcome = SampleOutcome.of(read, options, model);
+    outcome.save(out);
+    outcome.print(spec.commandLine().getOut(), out);
     return Main.EXIT_OK;
   }
 
@@ -207,60 +144,14 @@ final class SampleCommand implements Callable<Integer> {
     }
   }
 
-  /** Fails before any work when the output directory cannot be used. */
+  /**
+   * Fails before any work when the output directory (--out) cannot be used; a regular file there
+   * is left alone.
+   */
   static void prepareOutputDirectory(Path dir) {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new InvalidInputException("--out " + dir + " exists and is not a directory");
     }
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create output directory " + dir + ": " + e, e);
-    }
-    if (!Files.isWritable(dir)) {
-      throw new InvalidInputException("output directory " + dir + " is not writable");
-    }
-  }
-
-  private ObjectNode summary(PoeModel poe, SampleOptions options, SampleResult result,
-      NormalizerValidation check, List<String> warnings, double seconds) {
-    ObjectNode root = JsonOutput.object();
-    root.put("command", "sample");
-    root.put("model", model.toString());
-    root.put("seed", seed);
-    root.put("draws", options.draws());
-    root.put("threads", options.threads());
-    root.put("dimension", poe.dim());
-    root.put("experts", poe.family().numExperts());
-    root.put("activeExperts", poe.family().numActive());
-    JsonOutput.putNumber(root, "dof", poe.family().dof());
-
-    JsonOutput.putDrawsAndNormalizer(root, result, check, poe.parameters());
-    ArrayNode w = root.putArray("warnings");
-    warnings.forEach(w::add);
-    root.put("wallTimeSeconds", seconds);
-    return root;
-  }
-
-  private void report(PrintWriter stdout, SampleResult result, NormalizerValidation check,
-      List<String> warnings, double seconds) {
-    var chosen = check.chosenEstimate();
-    String how = switch (result.mode()) {
-      case EXACT -> String.format("exact rejection, acceptance rate %.3g",
-          result.acceptanceRate());
-      case SIR -> String.format("SIR, ESS %.0f of %d proposals", result.ess(),
-          result.proposals());
-      case Z_SIR -> String.format("SIR in z space, ESS %.0f of %d proposals", result.ess(),
-          result.proposals());
-    };
-    stdout.printf("poevi sample: %d draws (%s) in %.1f s%n", result.numDraws(), how, seconds);
-    stdout.printf("log-normaliser %.4f ± %.4f (%s, k-hat %.2f; check %s)%n", chosen.estimate(),
-        chosen.standardError(), check.chosen().label(), chosen.khat(),
-        check.agree() ? "agrees" : "DISAGREES");
-    for (String warning : warnings) {
-      stdout.println("warning: " + warning);
-    }
-    stdout.println("wrote " + out.resolve("draws.csv") + " and " + out.resolve("summary.json"));
-    stdout.flush();
+    AtomicFiles.prepareDirectory(dir);
   }
 }

@@ -41,11 +41,25 @@ public final class ValidatedSampler {
    */
   public static Outcome sample(ProductOfExperts family, SampleOptions options,
       MultivariateT anchor) {
+    return sample(family, options, anchor, (done, total) -> { });
+  }
+
+  /** Done and total parts of the work (the draws, then the z-space normaliser). */
+  public interface Parts {
+    void done(long done, long total);
+  }
+
+  /** As above, telling {@code parts} when the draws and when the normaliser are done. */
+  public static Outcome sample(ProductOfExperts family, SampleOptions options,
+      MultivariateT anchor, Parts parts) {
+    parts.done(0, 2);
     SampleResult feynman = FeynmanSampler.of(family).sample(options);
+    parts.done(1, 2);
     int zDraws = (int) Math.min(options.normalizerDraws(), ZSpaceNormalizer.MAX_DRAWS);
     ZSpaceNormalizer.Result z = ZSpaceNormalizer.estimate(family,
         RandomStreams.of(options.seed()), 0, zDraws, options.threads(), options.draws(), anchor);
     NormalizerValidation normalizer = NormalizerValidation.decide(feynman.normalizer(), z);
+    parts.done(2, 2);
     SampleResult chosen = feynman;
     List<String> warnings = new ArrayList<>();
     if (feynman.mode() != SamplingMode.EXACT && z.draws() != null && z.tailsCovered()

@@ -30,7 +30,7 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
   private static final int BLOCK = 256;
 
   static GaussianFit of(ScoreEvaluator evaluator, int dim, double[] mean, double[] covariance,
-      int rounds, int draws, RandomStreams streams, int threads) {
+      int rounds, int draws, RandomStreams streams, int threads, PoeFitter.Progress progress) {
     double[] m = mean.clone();
     double[] s = covariance.clone();
     double ess = Double.NaN;
@@ -114,6 +114,7 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
       }
       m = newMean;
       s = newCov;
+      progress.advance(round + 1, rounds);
     }
     return new GaussianFit(m, s, ess, information);
   }

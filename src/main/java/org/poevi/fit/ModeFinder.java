@@ -37,7 +37,16 @@ final class ModeFinder {
 
   static List<Mode> find(Target target, int starts, double startScale, RandomStreams streams,
       int threads, long[] evaluations) {
+    return find(target, starts, startScale, streams, threads, evaluations,
+        PoeFitter.Progress.SILENT);
+  }
+
+  /** As above, telling {@code progress} how many starts have finished. */
+  static List<Mode> find(Target target, int starts, double startScale, RandomStreams streams,
+      int threads, long[] evaluations, PoeFitter.Progress progress) {
     int dim = target.dim();
+    java.util.concurrent.atomic.AtomicInteger finished =
+        new java.util.concurrent.atomic.AtomicInteger();
     Lbfgs lbfgs = Lbfgs.of(1000, 10, 1e-8, 1e-12);
     Lbfgs.Result[] results = new Lbfgs.Result[starts];
     long[] counts = new long[starts];
@@ -60,6 +69,7 @@ final class ModeFinder {
         return Double.isNaN(v) ? Double.POSITIVE_INFINITY : -v;
       }, start);
       counts[i] = used[0];
+      progress.advance(finished.incrementAndGet(), starts);
     });
     for (long c : counts) {
       evaluations[0] += c;

@@ -57,11 +57,17 @@ public final class PoeFitter {
   /** The MALA population has at least this many chains per dimension. */
   static final int CHAINS_PER_DIMENSION = 128;
 
-  /** Receives progress: phases and one row per iteration. */
+  /**
+   * Receives progress: phases, the work done within a long phase, and one row per iteration.
+   * {@link #advance} may be called from several threads at once.
+   */
   public interface Progress {
     void phase(String description);
 
     void iteration(TraceRow row);
+
+    /** Within the current phase, {@code done} of {@code total} units (starts, steps, parts). */
+    default void advance(long done, long total) {}
 
     Progress SILENT = new Progress() {
       @Override
@@ -102,7 +108,7 @@ public final class PoeFitter {
   private FitResult run() {
     stage("mode search (" + settings.modeStarts() + " L-BFGS starts)");
     List<ModeFinder.Mode> modes = ModeFinder.find(target, settings.modeStarts(),
-        settings.startScale(), streams, settings.threads(), directEvaluations);
+        settings.startScale(), streams, settings.threads(), directEvaluations, progress);
     double[] start;
     double[] laplace;
     if (modes.isEmpty()) {
@@ -127,7 +133,8 @@ public final class PoeFitter {
     stage("preliminary Gaussian (" + settings.gaussianRounds() + " rounds of "
         + settings.gaussianDraws() + " draws)");
     GaussianFit gaussian = GaussianFit.of(evaluator, dim, start, laplace,
-        settings.gaussianRounds(), settings.gaussianDraws(), streams, settings.threads());
+        settings.gaussianRounds(), settings.gaussianDraws(), streams, settings.threads(),
+        progress);
     Population population = null;
     if (settings.objective() == Objective.UNDER_P
         && settings.population() != PopulationMode.NEVER) {
@@ -195,7 +202,7 @@ public final class PoeFitter {
     // q holds its mass there, even when its own sampler is drawn to a spike elsewhere.
     ValidatedSampler.Outcome outcome = ValidatedSampler.sample(family, SampleOptions.builder()
         .draws(settings.outputDraws()).seed(settings.seed()).threads(settings.threads())
-        .build(), proposal(gaussian));
+        .build(), proposal(gaussian), progress::advance);
     SampleResult sample = outcome.draws();
     NormalizerValidation normalizer = outcome.normalizer();
     warnings.addAll(outcome.warnings());
@@ -289,6 +296,8 @@ public final class PoeFitter {
       mover.move(z, logP, scores, b, steps, -1 - done, true);
       mover.preconditionFrom(z, b);
       done += steps;
+      // The bar fills at move-burn-in steps; a longer burn-in goes past it.
+      progress.advance(done, Math.max(done, settings.moveBurnIn()));
       if (done >= settings.moveBurnIn()
           && (bad = ResampleMove.steinViolation(z, scores, b, dim)) < 0) {
         break;

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.poevi.InvalidInputException;
 
 /**
  * Writes a file so that readers see either the old content or the complete new one, never a
@@ -41,6 +42,22 @@ public final class AtomicFiles {
     static Content bytes(byte[] data) {
       byte[] copy = data.clone();
       return out -> out.write(copy);
+    }
+  }
+
+  /** Fails, before any work, when {@code dir} cannot be created or written to. */
+  public static void prepareDirectory(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new InvalidInputException("output directory " + dir
+          + " exists and is not a directory");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create output directory " + dir + ": " + e, e);
+    }
+    if (!Files.isWritable(dir)) {
+      throw new InvalidInputException("output directory " + dir + " is not writable");
     }
   }
 

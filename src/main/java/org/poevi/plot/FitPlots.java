@@ -56,6 +56,15 @@ public final class FitPlots {
 
   private FitPlots() {}
 
+  /** A PNG (as the other methods return) decoded for display, e.g. in a notebook. */
+  public static BufferedImage image(byte[] png) {
+    try {
+      return ImageIO.read(new java.io.ByteArrayInputStream(png));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The trace: four panels against iteration. */
   public static byte[] trace(List<TraceRow> rows) {
     List<XYChart> charts = new ArrayList<>();
@@ -101,6 +110,12 @@ public final class FitPlots {
    * @param reference m×D row-major, or null
    */
   public static byte[] marginals(double[] draws, int dim, List<String> names, double[] reference) {
+    return marginals(draws, dim, names, reference, "q", "reference");
+  }
+
+  /** As above, with the legend's names of the draws and of the reference draws. */
+  public static byte[] marginals(double[] draws, int dim, List<String> names, double[] reference,
+      String drawsLabel, String referenceLabel) {
     int shown = Math.min(dim, MAX_MARGINALS);
     int columns = (int) Math.ceil(Math.sqrt(shown));
     int rows = (shown + columns - 1) / columns;
@@ -118,9 +133,9 @@ public final class FitPlots {
       chart.getStyler().setLegendVisible(d == 0);
       chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
       if (p != null) {
-        addHistogram(chart, "reference", p, range, new Color(120, 120, 120));
+        addHistogram(chart, referenceLabel, p, range, new Color(120, 120, 120));
       }
-      addHistogram(chart, "q", q, range, new Color(31, 119, 180));
+      addHistogram(chart, drawsLabel, q, range, new Color(31, 119, 180));
       charts.add(chart);
     }
     return png(charts, rows, columns);

@@ -116,6 +116,11 @@ public final class SparkContexts implements AutoCloseable {
     };
   }
 
+  /** A running context, used as it is and left running by {@link #close}. */
+  public static SparkContexts of(JavaSparkContext context) {
+    return new SparkContexts(context, false);
+  }
+
   public JavaSparkContext context() {
     return context;
   }

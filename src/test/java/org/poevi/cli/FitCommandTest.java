@@ -51,6 +51,24 @@ class FitCommandTest {
     return run(args.toArray(new String[0]));
   }
 
+  /** The notebook API (org.poevi.spark.Poevi) runs the same fit as the command, bit for bit. */
+  @Test
+  void aNotebookFitIsTheCommandLineFit() throws IOException {
+    Path conf = config("target { type = banana }\n");
+    Run r = fit(conf, dir.resolve("cli"));
+    assertEquals(0, r.exitCode(), r.err());
+    org.poevi.spark.PoeviFit fit;
+    try (org.poevi.spark.Poevi poevi = org.poevi.spark.Poevi.local().quiet()) {
+      fit = poevi.fit(conf, SMALL);
+    }
+    fit.save(dir.resolve("api"));
+    // trace.csv holds timings; the rest is deterministic.
+    for (String file : List.of("model.json", "draws.csv")) {
+      assertEquals(Files.readString(dir.resolve("cli").resolve(file)),
+          Files.readString(dir.resolve("api").resolve(file)), file);
+    }
+  }
+
   @Test
   void fitWritesTheFourOutputsAndEvaluateScoresThem() throws IOException {
     Path conf = config("target { type = banana }\n");

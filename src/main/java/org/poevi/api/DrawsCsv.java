@@ -1,4 +1,4 @@
-package org.poevi.cli;
+package org.poevi.api;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -8,15 +8,15 @@ import org.poevi.io.AtomicFiles;
  * Writes draws as CSV: a header of parameter names, then one row per draw, each number in Java's
  * shortest round-trip decimal form (so the file reads back bit for bit).
  */
-final class DrawsCsv {
+public final class DrawsCsv {
   private DrawsCsv() {}
 
-  static void write(Path path, List<String> names, double[] rows, int dim) {
+  public static void write(Path path, List<String> names, double[] rows, int dim) {
     AtomicFiles.write(path, content(names, rows, dim));
   }
 
   /** The CSV as content for {@link AtomicFiles}. */
-  static AtomicFiles.Content content(List<String> names, double[] rows, int dim) {
+  public static AtomicFiles.Content content(List<String> names, double[] rows, int dim) {
     int n = rows.length / dim;
     return AtomicFiles.Content.text(out -> {
       StringBuilder line = new StringBuilder(32 * dim);
@@ -43,7 +43,7 @@ final class DrawsCsv {
   }
 
   /** RFC 4180 quoting, only when the name needs it. */
-  static String quote(String name) {
+  public static String quote(String name) {
     if (name.indexOf(',') < 0 && name.indexOf('"') < 0 && name.indexOf('\n') < 0) {
       return name;
     }

@@ -1,4 +1,4 @@
-package org.poevi.cli;
+package org.poevi.api;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,11 +21,11 @@ import org.poevi.InvalidInputException;
  * by name, in any order; other columns (chain, draw, ...) are ignored. Every error is one line
  * naming the file and the column or line.
  */
-final class ReferenceDraws {
+public final class ReferenceDraws {
   private ReferenceDraws() {}
 
   /** The draws as n×D row-major, columns in the order of {@code names}. */
-  static double[] read(Path file, List<String> names) {
+  public static double[] read(Path file, List<String> names) {
     List<double[]> rows = new ArrayList<>();
     try (InputStream raw = Files.newInputStream(file);
         InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;

@@ -1,4 +1,4 @@
-package org.poevi.cli;
+package org.poevi.api;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -25,8 +25,8 @@ import org.poevi.math.BlockParallel;
  * {@code org/poevi/reference.conf}). Unknown keys outside {@code target} are errors here; the
  * {@code target} block is checked by the target factory. Every problem is one line naming the key.
  */
-final class FitConfig {
-  static final String REFERENCE = "org/poevi/reference.conf";
+public final class FitConfig {
+  public static final String REFERENCE = "org/poevi/reference.conf";
 
   private final Config user;
   private final Config resolved;
@@ -36,7 +36,8 @@ final class FitConfig {
     this.resolved = resolved;
   }
 
-  static FitConfig load(Path file, List<String> overrides) {
+  /** The configuration in a HOCON file, then the {@code key=value} overrides. */
+  public static FitConfig load(Path file, List<String> overrides) {
     if (!Files.isRegularFile(file)) {
       throw new InvalidInputException("configuration file " + file + " does not exist");
     }
@@ -47,6 +48,37 @@ final class FitConfig {
     } catch (ConfigException e) {
       throw new InvalidInputException("configuration file " + file + ": " + oneLine(e));
     }
+    return of(fromFile, overrides, true);
+  }
+
+  /**
+   * The configuration in HOCON text (a notebook's string, e.g. {@code "target.type = banana"}),
+   * then the {@code key=value} overrides; checked as a file is.
+   */
+  public static FitConfig parse(String hocon, List<String> overrides) {
+    return of(parseText(hocon), overrides, true);
+  }
+
+  /**
+   * The settings for a target built in code (a {@link org.poevi.target.Target} object): as
+   * {@link #parse}, but with no {@code target} block needed.
+   */
+  public static FitConfig forCodeTarget(String hocon, List<String> overrides) {
+    return of(parseText(hocon), overrides, false);
+  }
+
+  private static Config parseText(String hocon) {
+    Config fromText;
+    try {
+      fromText = ConfigFactory.parseString(hocon,
+          ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
+    } catch (ConfigException e) {
+      throw new InvalidInputException("configuration: " + oneLine(e));
+    }
+    return fromText;
+  }
+
+  private static FitConfig of(Config fromFile, List<String> overrides, boolean requireTarget) {
     Config fromArgs = ConfigFactory.empty();
     for (String override : overrides) {
       if (!override.contains("=")) {
@@ -79,23 +111,23 @@ final class FitConfig {
           + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more)" : "")
           + "; the keys are documented in conf/reference.conf");
     }
-    if (!resolved.hasPath("target.type")) {
+    if (requireTarget && !resolved.hasPath("target.type")) {
       throw new InvalidInputException("target.type is missing: the configuration must name a"
           + " target (see conf/reference-targets.conf)");
     }
     return new FitConfig(user, resolved);
   }
 
-  Config resolved() {
+  public Config resolved() {
     return resolved;
   }
 
   /** The resolved configuration as JSON text, for summary.json. */
-  String renderJson() {
+  public String renderJson() {
     return resolved.root().render(ConfigRenderOptions.concise());
   }
 
-  FitSettings settings() {
+  public FitSettings settings() {
     return read(this::readSettings);
   }
 
@@ -155,12 +187,12 @@ final class FitConfig {
   }
 
   /** spark.master: a Spark master URL, or "none". */
-  String sparkMaster() {
+  public String sparkMaster() {
     return read(() -> resolved.getString("spark.master"));
   }
 
   /** spark.partitions: at least 1, or 0 for Spark's default parallelism (all executor cores). */
-  int sparkPartitions() {
+  public int sparkPartitions() {
     int p = read(() -> resolved.getInt("spark.partitions"));
     if (p < 0) {
       throw new InvalidInputException("spark.partitions must be >= 1, or 0 for Spark's default"
@@ -169,12 +201,12 @@ final class FitConfig {
     return p;
   }
 
-  String outputDir() {
+  public String outputDir() {
     return read(() -> resolved.getString("output.dir"));
   }
 
   /** fit.method: null for poe, else the Gaussian baseline. */
-  GaussianBaselines.Method baseline() {
+  public GaussianBaselines.Method baseline() {
     String method = read(() -> resolved.getString("fit.method"));
     if ("poe".equals(method)) {
       return null;
@@ -189,7 +221,7 @@ final class FitConfig {
   }
 
   /** The advi block. */
-  GaussianBaselines.AdviSettings adviSettings() {
+  public GaussianBaselines.AdviSettings adviSettings() {
     return read(() -> {
       GaussianBaselines.AdviSettings s = new GaussianBaselines.AdviSettings(
           resolved.getInt("advi.iterations"), resolved.getInt("advi.grad-samples"),
@@ -207,11 +239,11 @@ final class FitConfig {
     });
   }
 
-  int bamIterations() {
+  public int bamIterations() {
     return atLeastOne(read(() -> resolved.getInt("bam.iterations")), "bam.iterations");
   }
 
-  int bamBatchSize() {
+  public int bamBatchSize() {
     return atLeastOne(read(() -> resolved.getInt("bam.batch-size")), "bam.batch-size");
   }
 
@@ -223,7 +255,7 @@ final class FitConfig {
   }
 
   /** output.plots: whether fit writes its pictures into DIR/plots/. */
-  boolean outputPlots() {
+  public boolean outputPlots() {
     return read(() -> resolved.getBoolean("output.plots"));
   }
 
@@ -245,11 +277,11 @@ final class FitConfig {
     return out;
   }
 
-  boolean userSet(String key) {
+  public boolean userSet(String key) {
     return user.hasPath(key);
   }
 
-  static String oneLine(ConfigException e) {
+  public static String oneLine(ConfigException e) {
     String m = e.getMessage();
     return m == null ? e.toString() : m.lines().findFirst().orElse(m);
   }

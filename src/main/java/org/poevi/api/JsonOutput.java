@@ -1,4 +1,4 @@
-package org.poevi.cli;
+package org.poevi.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,19 +15,19 @@ import org.poevi.math.ColumnSummary;
 import org.poevi.math.LogMeanEstimate;
 
 /** JSON output helpers: strictly valid JSON (a non-finite number becomes null), atomic files. */
-final class JsonOutput {
-  static final ObjectMapper MAPPER = new ObjectMapper()
+public final class JsonOutput {
+  public static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
   private JsonOutput() {}
 
-  static ObjectNode object() {
+  public static ObjectNode object() {
     return MAPPER.createObjectNode();
   }
 
   /** Puts a number, or null when it is NaN or infinite (JSON has no such numbers). */
-  static void putNumber(ObjectNode node, String key, double value) {
+  public static void putNumber(ObjectNode node, String key, double value) {
     if (Double.isFinite(value)) {
       node.put(key, value);
     } else {
@@ -35,7 +35,7 @@ final class JsonOutput {
     }
   }
 
-  static ObjectNode estimate(LogMeanEstimate e) {
+  public static ObjectNode estimate(LogMeanEstimate e) {
     ObjectNode n = object();
     putNumber(n, "estimate", e.estimate());
     putNumber(n, "standardError", e.standardError());
@@ -51,7 +51,7 @@ final class JsonOutput {
    * (how the draws were made), "logNormalizer" (the value to use), "logNormalizerCheck" (both
    * estimates) and "parameters" (mean, sd and 5/50/95% quantiles per coordinate).
    */
-  static void putDrawsAndNormalizer(ObjectNode root, SampleResult result,
+  public static void putDrawsAndNormalizer(ObjectNode root, SampleResult result,
       NormalizerValidation check, List<String> names) {
     ObjectNode sampling = root.putObject("sampling");
     sampling.put("mode", result.mode().label());
@@ -85,23 +85,29 @@ final class JsonOutput {
    * {@code constrainedParameters}: the summaries of the draws (n×D row-major, unconstrained) on
    * the target's own scale ({@link Target#constrain}: sigma for log_sigma, ...).
    */
-  static void putConstrained(ObjectNode root, Target target, double[] draws) {
+  public static void putConstrained(ObjectNode root, Target target, double[] draws) {
     List<String> constrained = target.constrainedNames();
+    putSummaries(root.putObject("constrainedParameters"), constrain(target, draws),
+        constrained.size(), constrained);
+  }
+
+  /** The draws (n×D row-major, unconstrained) mapped onto the target's own scale. */
+  public static double[] constrain(Target target, double[] draws) {
     int dim = target.dim();
     int n = draws.length / dim;
-    double[] mapped = new double[n * constrained.size()];
     double[] z = new double[dim];
-    double[] out = new double[constrained.size()];
+    double[] out = new double[target.constrainedNames().size()];
+    double[] mapped = new double[n * out.length];
     for (int i = 0; i < n; i++) {
       System.arraycopy(draws, i * dim, z, 0, dim);
       target.constrain(z, out);
       System.arraycopy(out, 0, mapped, i * out.length, out.length);
     }
-    putSummaries(root.putObject("constrainedParameters"), mapped, out.length, constrained);
+    return mapped;
   }
 
   /** Mean, sd and 5/50/95% quantiles of each column of n×dim row-major draws, by name. */
-  static void putSummaries(ObjectNode parameters, double[] draws, int dim, List<String> names) {
+  public static void putSummaries(ObjectNode parameters, double[] draws, int dim, List<String> names) {
     ColumnSummary[] columns = ColumnSummary.of(draws, dim);
     for (int d = 0; d < dim; d++) {
       ObjectNode p = parameters.putObject(names.get(d));
@@ -113,12 +119,12 @@ final class JsonOutput {
     }
   }
 
-  static void write(ObjectNode node, Path path) {
+  public static void write(ObjectNode node, Path path) {
     AtomicFiles.write(path, content(node));
   }
 
   /** Pretty-printed JSON as content for {@link AtomicFiles}. */
-  static AtomicFiles.Content content(ObjectNode node) {
+  public static AtomicFiles.Content content(ObjectNode node) {
     return AtomicFiles.Content.text(out -> {
       MAPPER.writeValue(out, node);
       out.write(System.lineSeparator());

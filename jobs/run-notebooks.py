@@ -1,0 +1,86 @@
+"""Executes Jupyter notebooks headlessly with nbclient (jobs/notebooks calls this).
+
+Kernel start-up is retried (the rapaio kernel sometimes never answers its first request:
+../shared/notes/notebooks.md); a failing cell is not retried: the notebook fails. Cells tagged
+skip-execution (the user's setup cell) are skipped by nbclient. Each executed copy is written to
+--out, failed or not, so its outputs can be read.
+"""
+import argparse
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+START_ATTEMPTS = 4
+
+
+def started_client(nb, kernel, cwd, cell_timeout, startup_timeout, log):
+    """A client with a kernel that answered, after at most START_ATTEMPTS tries; the kernel's own
+    stdout and stderr (its start-up chatter, JVM warnings) go to the file `log`."""
+    last = None
+    for attempt in range(1, START_ATTEMPTS + 1):
+        client = NotebookClient(nb, kernel_name=kernel, timeout=cell_timeout,
+                                startup_timeout=startup_timeout, allow_errors=False,
+                                resources={"metadata": {"path": cwd}})
+        client.km = client.create_kernel_manager()
+        try:
+            client.start_new_kernel(stdout=log, stderr=log)
+            client.start_new_kernel_client()
+            return client
+        except Exception as e:  # the kernel did not answer: stop it and start a fresh one
+            last = e
+            print(f"  kernel start {attempt}/{START_ATTEMPTS} failed: {str(e).splitlines()[0]}",
+                  file=sys.stderr)
+            try:
+                client.km.shutdown_kernel(now=True)
+            except Exception:
+                pass
+    raise RuntimeError(f"the kernel did not start in {START_ATTEMPTS} attempts: {last}")
+
+
+def run(path, kernel, out_dir, cell_timeout, startup_timeout):
+    nb = nbformat.read(path, as_version=4)
+    cwd = os.path.dirname(os.path.abspath(path))
+    out = os.path.join(out_dir, os.path.basename(path))
+    log_path = out[:-len(".ipynb")] + ".kernel.log"
+    start = time.time()
+    ok = True
+    try:
+        with open(log_path, "w") as log:
+            client = started_client(nb, kernel, cwd, cell_timeout, startup_timeout, log)
+            client.execute()
+    except CellExecutionError as e:
+        ok = False
+        print(f"FAILED {path}: a cell raised an error:\n{str(e)[-3000:]}", file=sys.stderr)
+    except Exception as e:
+        ok = False
+        print(f"FAILED {path}: {type(e).__name__}: {str(e)[-2000:]} (kernel log: {log_path})",
+              file=sys.stderr)
+    nbformat.write(nb, out)
+    print(f"{'ok' if ok else 'FAILED'} {os.path.basename(path)} in {time.time() - start:.0f} s"
+          f" -> {out}")
+    return ok
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kernel", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--cell-timeout", type=int, default=1800)
+    parser.add_argument("--startup-timeout", type=int, default=20)
+    parser.add_argument("notebooks", nargs="+")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    failed = [p for p in args.notebooks
+              if not run(p, args.kernel, args.out, args.cell_timeout, args.startup_timeout)]
+    if failed:
+        print(f"{len(failed)} of {len(args.notebooks)} notebooks failed: {', '.join(failed)}",
+              file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+package org.poevi.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.poevi.family.GaussianModel;
+import org.poevi.family.ModelJson;
+import org.poevi.family.NormalizerValidation;
+import org.poevi.family.PoeModel;
+import org.poevi.family.SampleOptions;
+import org.poevi.family.SampleResult;
+import org.poevi.family.ValidatedSampler;
+import org.poevi.io.AtomicFiles;
+import org.poevi.math.RandomStreams;
+
+/**
+ * Draws from a fitted model (what {@code poevi sample} writes): unweighted draws, and for a
+ * product of experts its validated log-normaliser; a Gaussian baseline's draws and normaliser
+ * are exact.
+ */
+public final class SampleOutcome {
+  private final List<String> names;
+  private final double[] draws;
+  private final ObjectNode summary;
+  private final String report;
+
+  private SampleOutcome(List<String> names, double[] draws, ObjectNode summary, String report) {
+    this.names = names;
+    this.draws = draws;
+    this.summary = summary;
+    this.report = report;
+  }
+
+  /** {@code draws} draws of a product of experts, all randomness from {@code seed}. */
+  public static SampleOutcome of(PoeModel model, int draws, long seed) {
+    return of(model, SampleOptions.builder().draws(draws).seed(seed).build(), null);
+  }
+
+  /** As above for a model.json of either family. */
+  public static SampleOutcome of(Path modelJson, int draws, long seed) {
+    return of(ModelJson.readAny(modelJson), SampleOptions.builder().draws(draws).seed(seed)
+        .build(), modelJson);
+  }
+
+  /**
+   * Draws of {@code model} (a {@link PoeModel} or a {@link GaussianModel}) as the options say;
+   * {@code file} (or null) is the model.json it came from, named in the summary.
+   */
+  public static SampleOutcome of(Object model, SampleOptions options, Path file) {
+    long start = System.nanoTime();
+    if (model instanceof GaussianModel gaussian) {
+      double[] z = gaussian.sample(RandomStreams.of(options.seed()).stream(
+          RandomStreams.BASELINE), options.draws());
+      double seconds = (System.nanoTime() - start) * 1e-9;
+      ObjectNode root = JsonOutput.object();
+      root.put("command", "sample");
+      root.put("modelFile", String.valueOf(file));
+      root.put("family", ModelJson.GAUSSIAN);
+      root.put("dimension", gaussian.dim());
+      root.put("draws", options.draws());
+      root.put("seed", options.seed());
+      root.putObject("sampling").put("mode", "exact");
+      root.putObject("logNormalizer").put("method", "exact");
+      JsonOutput.putSummaries(root.putObject("parameters"), z, gaussian.dim(),
+          gaussian.parameters());
+      JsonOutput.putNumber(root, "wallTimeSeconds", seconds);
+      return new SampleOutcome(gaussian.parameters(), z, root, String.format(
+          "%d exact draws of the Gaussian model in %.1f s%n", options.draws(), seconds));
+    }
+    PoeModel poe = (PoeModel) model;
+    ValidatedSampler.Outcome outcome = ValidatedSampler.sample(poe.family(), options);
+    SampleResult result = outcome.draws();
+    NormalizerValidation check = outcome.normalizer();
+    double seconds = (System.nanoTime() - start) * 1e-9;
+    ObjectNode root = JsonOutput.object();
+    root.put("command", "sample");
+    root.put("model", String.valueOf(file));
+    root.put("seed", options.seed());
+    root.put("draws", options.draws());
+    root.put("threads", options.threads());
+    root.put("dimension", poe.dim());
+    root.put("experts", poe.family().numExperts());
+    root.put("activeExperts", poe.family().numActive());
+    JsonOutput.putNumber(root, "dof", poe.family().dof());
+    JsonOutput.putDrawsAndNormalizer(root, result, check, poe.parameters());
+    ArrayNode w = root.putArray("warnings");
+    outcome.warnings().forEach(w::add);
+    root.put("wallTimeSeconds", seconds);
+    return new SampleOutcome(poe.parameters(), result.draws(), root,
+        report(result, check, outcome.warnings(), seconds));
+  }
+
+  private static String report(SampleResult result, NormalizerValidation check,
+      List<String> warnings, double seconds) {
+    var chosen = check.chosenEstimate();
+    String how = switch (result.mode()) {
+      case EXACT -> String.format("exact rejection, acceptance rate %.3g",
+          result.acceptanceRate());
+      case SIR -> String.format("SIR, ESS %.0f of %d proposals", result.ess(),
+          result.proposals());
+      case Z_SIR -> String.format("SIR in z space, ESS %.0f of %d proposals", result.ess(),
+          result.proposals());
+    };
+    StringBuilder out = new StringBuilder();
+    out.append(String.format("poevi sample: %d draws (%s) in %.1f s%n", result.numDraws(), how,
+        seconds));
+    out.append(String.format("log-normaliser %.4f ± %.4f (%s, k-hat %.2f; check %s)%n",
+        chosen.estimate(), chosen.standardError(), check.chosen().label(), chosen.khat(),
+        check.agree() ? "agrees" : "DISAGREES"));
+    for (String warning : warnings) {
+      out.append("warning: ").append(warning).append(System.lineSeparator());
+    }
+    return out.toString();
+  }
+
+  public List<String> parameterNames() {
+    return names;
+  }
+
+  /** The draws, n×D row-major, a copy. */
+  public double[] draws() {
+    return draws.clone();
+  }
+
+  /** summary.json's content. */
+  public ObjectNode summary() {
+    return summary.deepCopy();
+  }
+
+  /** What {@code poevi sample} prints about the draws. */
+  public String report() {
+    return report;
+  }
+
+  /** Writes draws.csv and summary.json into {@code dir}, together. */
+  public void save(Path dir) {
+    AtomicFiles.prepareDirectory(dir);
+    Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+    files.put(dir.resolve("draws.csv"), DrawsCsv.content(names, draws, names.size()));
+    files.put(dir.resolve("summary.json"), JsonOutput.content(summary));
+    AtomicFiles.writeAll(files);
+  }
+
+  /** The report, then the files written. */
+  public void print(PrintWriter out, Path dir) {
+    out.print(report);
+    out.println("wrote " + dir.resolve("draws.csv") + " and summary.json");
+    out.flush();
+  }
+}

@@ -1,0 +1,314 @@
+package org.poevi.spark;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.poevi.InvalidInputException;
+import org.poevi.api.ConsoleProgress;
+import org.poevi.api.Evaluate;
+import org.poevi.api.FitConfig;
+import org.poevi.api.SampleOutcome;
+import org.poevi.family.PoeModel;
+import org.poevi.fit.ActiveSetQpSolver;
+import org.poevi.fit.FitSettings;
+import org.poevi.fit.GaussianBaselines;
+import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.fit.PoeFitter;
+import org.poevi.fit.ScoreEvaluator;
+import org.poevi.target.BatchTarget;
+import org.poevi.target.DataFile;
+import org.poevi.target.InMemoryRowData;
+import org.poevi.target.RegressionTarget;
+import org.poevi.target.RowData;
+import org.poevi.target.SyntheticLogisticData;
+import org.poevi.target.Target;
+import org.poevi.target.Targets;
+
+/**
+ * The library's entry point for notebooks and programs: fit, sample and evaluate with no files
+ * to juggle. The {@code poevi} command line runs through this class too, so a notebook's fit and
+ * the command's are the same fit, bit for bit.
+ *
+ * <pre>{@code
+ * try (Poevi poevi = Poevi.local()) {                        // or Poevi.on(spark)
+ *   PoeviFit fit = poevi.fit("target { type = banana }");
+ *   System.out.println(fit.summaryTable());                  // mean, sd, quantiles
+ *   BufferedImage trace = fit.tracePlot();                   // display(trace) in Jupyter
+ *   fit.save(Path.of("out/banana"));                         // model.json, draws.csv, ...
+ *   SampleOutcome more = poevi.sample(fit.model(), 5000, 7); // draws from the saved model
+ * }
+ * }</pre>
+ *
+ * <p>Three ways to run: {@link #local()} fits on this JVM's threads (no Spark; a target over a
+ * data file then needs Spark); {@link #on(SparkSession)} uses a notebook's or spark-submit's
+ * session, whose data-parallel targets keep their rows cached on the executors; and
+ * {@link #master(String)} starts Spark for a master URL (embedded {@code local[*]} or a cluster)
+ * and stops it on {@link #close()}. Progress (one line per phase and per iteration, bars on a
+ * terminal) goes to standard output unless {@link #progress} says otherwise.
+ *
+ * <p>Errors in the input (a configuration key, a data column, a model file) are
+ * {@link InvalidInputException}s with one line naming the key, column or value.
+ */
+public final class Poevi implements AutoCloseable {
+  private final SparkContexts spark;
+  private final SparkSession session;
+  private PoeFitter.Progress progress;
+  private PrintWriter messages;
+
+  private Poevi(SparkContexts spark, SparkSession session) {
+    this.spark = spark;
+    this.session = session;
+    this.progress = ConsoleProgress.stdout();
+    this.messages = ConsoleProgress.currentStdout();
+  }
+
+  /** Fits on this JVM's threads, without Spark ({@code spark.master = none}). */
+  public static Poevi local() {
+    return new Poevi(null, null);
+  }
+
+  /**
+   * Fits on a running session's Spark (a notebook's or spark-submit's); {@link #close()} leaves
+   * the session running.
+   */
+  public static Poevi on(SparkSession session) {
+    if (session == null) {
+      throw new InvalidInputException("Poevi.on: the SparkSession is null; use Poevi.local()"
+          + " to fit without Spark");
+    }
+    return new Poevi(SparkContexts.of(JavaSparkContext.fromSparkContext(
+        session.sparkContext())), session);
+  }
+
+  /**
+   * Fits on Spark at {@code master}: {@code "local[*]"} (embedded), {@code "spark://host:7077"},
+   * ... ({@code "none"} is {@link #local()}). A Spark context already running in this JVM is used
+   * as it is; one started here is stopped by {@link #close()}.
+   */
+  public static Poevi master(String master) {
+    if ("none".equals(master)) {
+      return local();
+    }
+    return new Poevi(SparkContexts.acquire(master, "poevi"), null);
+  }
+
+  /** Progress lines go to {@code out}: bars when {@code terminal}, plain lines otherwise. */
+  public Poevi progress(Writer out, boolean terminal) {
+    PrintWriter writer = out instanceof PrintWriter p ? p : new PrintWriter(out, true);
+    this.messages = writer;
+    this.progress = new ConsoleProgress(writer, terminal);
+    return this;
+  }
+
+  /** No progress output. */
+  public Poevi quiet() {
+    this.messages = new PrintWriter(Writer.nullWriter());
+    this.progress = PoeFitter.Progress.SILENT;
+    return this;
+  }
+
+  /** The Spark context fits run on, or null for {@link #local()}. */
+  public JavaSparkContext sparkContext() {
+    return spark == null ? null : spark.context();
+  }
+
+  /** The Spark session given to {@link #on}, or a session over this Poevi's context. */
+  public SparkSession sparkSession() {
+    if (session != null) {
+      return session;
+    }
+    if (spark == null) {
+      throw new InvalidInputException("this Poevi runs without Spark (Poevi.local()): create it"
+          + " with Poevi.on(spark) or Poevi.master(\"local[*]\") for DataFrames");
+    }
+    return SparkSession.builder().sparkContext(spark.context().sc()).getOrCreate();
+  }
+
+  /**
+   * Fits the target a HOCON configuration names (the keys of {@code conf/reference.conf} and
+   * {@code conf/reference-targets.conf}), e.g. {@code "target.type = banana\nfit.seed = 3"};
+   * {@code overrides} are {@code key=value} strings applied on top, as on the command line.
+   */
+  public PoeviFit fit(String hocon, String... overrides) {
+    return fit(FitConfig.parse(hocon, Arrays.asList(overrides)));
+  }
+
+  /** Fits the target a configuration file names. */
+  public PoeviFit fit(Path configFile, String... overrides) {
+    return fit(FitConfig.load(configFile, Arrays.asList(overrides)));
+  }
+
+  /** Fits a configuration already read. */
+  public PoeviFit fit(FitConfig config) {
+    return fit(config, target -> { });
+  }
+
+  /**
+   * Fits a configuration already read; {@code ready} is called with the target once it is built
+   * (its rows read), before the fit starts: the command line checks its output directory there.
+   */
+  public PoeviFit fit(FitConfig config, java.util.function.Consumer<Target> ready) {
+    List<SparkRowData> cached = new ArrayList<>();
+    try {
+      Target target = build(config, cached);
+      ready.accept(target);
+      return fit(target, config);
+    } finally {
+      cached.forEach(SparkRowData::close);
+    }
+  }
+
+  /**
+   * Fits a target built in code, e.g. with {@link Targets#of} from a lambda, with the settings
+   * of a HOCON configuration (no {@code target} block needed; {@code ""} for the defaults). On
+   * Spark, a target's class must be on the executors' class path (a jar in spark.jars); a
+   * notebook's own classes are not, so fit those with {@link #local()}.
+   */
+  public PoeviFit fit(Target target, String hocon, String... overrides) {
+    if (target == null) {
+      throw new InvalidInputException("fit: the target is null");
+    }
+    return fit(target, FitConfig.forCodeTarget(hocon, Arrays.asList(overrides)));
+  }
+
+  /**
+   * Builds the target a HOCON configuration names, e.g. to look at its parameters or evaluate
+   * its log density; a posterior over data has its rows read (and on Spark cached until this
+   * Poevi is closed).
+   */
+  public Target target(String hocon, String... overrides) {
+    return build(FitConfig.parse(hocon, Arrays.asList(overrides)), retained);
+  }
+
+  private final List<SparkRowData> retained = new ArrayList<>();
+
+  private PoeviFit fit(Target target, FitConfig config) {
+    FitSettings settings = config.settings();
+    GaussianBaselines.Method baseline = config.baseline();
+    String method = baseline == null ? "objective " + settings.objective().label()
+        : "method " + baseline.label();
+    String rows = target instanceof RegressionTarget t ? ", " + t.data().rows() + " rows" : "";
+    ScoreEvaluator evaluator;
+    if (spark == null) {
+      messages.printf("poevi fit: target %s (D = %d%s), %s, %d threads%n", target.name(),
+          target.dim(), rows, method, settings.threads());
+      evaluator = new LocalScoreEvaluator(target, settings.threads());
+    } else {
+      int partitions = partitions(config);
+      messages.printf("poevi fit: target %s (D = %d%s), %s, Spark %s, %d partitions%n",
+          target.name(), target.dim(), rows, method, spark.context().master(), partitions);
+      // A posterior over data is evaluated a batch at a time over its cached rows (the rows
+      // never move); other targets have their points spread over the executors.
+      evaluator = target instanceof BatchTarget
+          ? new LocalScoreEvaluator(target, settings.threads())
+          : new SparkScoreEvaluator(spark.context(), target, partitions);
+    }
+    messages.flush();
+    Object fitted;
+    if (baseline == null) {
+      fitted = PoeFitter.fit(target, settings, evaluator, ActiveSetQpSolver.create(), progress);
+    } else {
+      progress.phase(baseline.label());
+      fitted = switch (baseline) {
+        case BAM -> GaussianBaselines.bam(target, config.bamIterations(), config.bamBatchSize(),
+            settings.seed(), evaluator);
+        case ADVI_FULLRANK, ADVI_MEANFIELD -> GaussianBaselines.advi(target,
+            baseline == GaussianBaselines.Method.ADVI_MEANFIELD, config.adviSettings(),
+            settings.seed(), evaluator);
+      };
+    }
+    return new PoeviFit(config, target, fitted, this);
+  }
+
+  /** spark.partitions, or Spark's default parallelism (one partition per executor core). */
+  private int partitions(FitConfig config) {
+    int configured = config.sparkPartitions();
+    return configured > 0 ? configured : spark.context().defaultParallelism();
+  }
+
+  /**
+   * The configuration's target: its keys are all checked before any rows are read; rows come
+   * from this JVM ({@link #local()}) or are cached on Spark (added to {@code cached}).
+   */
+  private Target build(FitConfig config, List<SparkRowData> cached) {
+    com.typesafe.config.Config targetConfig = config.resolved().getConfig("target");
+    Targets.build(targetConfig, Targets.UNLOADED);
+    if (spark == null) {
+      int threads = config.settings().threads();
+      return Targets.build(targetConfig, data -> InMemoryRowData.of(data, threads));
+    }
+    int partitions = partitions(config);
+    if (Targets.isDataTarget(targetConfig)) {
+      messages.printf("poevi fit: loading the data on Spark %s ...%n", spark.context().master());
+      messages.flush();
+    }
+    return Targets.build(targetConfig, new Targets.DataBackend() {
+      @Override
+      public RowData rows(SyntheticLogisticData data) {
+        return cache(SparkRowData.generate(spark.context(), data, partitions));
+      }
+
+      @Override
+      public RowData rows(DataFile file) {
+        return cache(SparkRowData.read(spark.context(), file, partitions));
+      }
+
+      private SparkRowData cache(SparkRowData rows) {
+        cached.add(rows);
+        if (rows.blasImplementations().size() > 1) {
+          messages.println("warning: executors use different BLAS implementations "
+              + rows.blasImplementations() + ": sums may differ in the last bits between"
+              + " runs (install the same BLAS everywhere)");
+        }
+        return rows;
+      }
+    });
+  }
+
+  /**
+   * {@code draws} unweighted draws from a fitted model, with its validated log-normaliser (as
+   * {@code poevi sample}); one seed fixes them whatever the number of threads.
+   */
+  public SampleOutcome sample(PoeModel model, int draws, long seed) {
+    return SampleOutcome.of(model, draws, seed);
+  }
+
+  /** As above, for a saved model.json (a product of experts or a Gaussian baseline's). */
+  public SampleOutcome sample(Path modelJson, int draws, long seed) {
+    return SampleOutcome.of(modelJson, draws, seed);
+  }
+
+  /**
+   * The metrics of {@code poevi evaluate}: Neg-LLH, KL(p; q) and Fisher(p; q) of a fitted
+   * model against its target, next to the oracle Gaussian's, on {@code referenceDraws} exact
+   * draws of a synthetic target.
+   */
+  public Evaluate.Report evaluate(PoeviFit fit, int referenceDraws, long seed) {
+    return Evaluate.against(fit.fittedModel(), fit.target(), null, referenceDraws, 100_000, seed,
+        "fit of " + fit.target().name());
+  }
+
+  /**
+   * As above against reference draws of a posterior (a CSV naming the parameters, e.g.
+   * posteriordb's draws_unconstrained.csv.gz).
+   */
+  public Evaluate.Report evaluate(PoeviFit fit, Path reference, long seed) {
+    return Evaluate.against(fit.fittedModel(), fit.target(), reference, 0, 100_000, seed,
+        "fit of " + fit.target().name());
+  }
+
+  /** Unpersists the rows of targets built here and stops a Spark context started here. */
+  @Override
+  public void close() {
+    retained.forEach(SparkRowData::close);
+    retained.clear();
+    if (spark != null) {
+      spark.close();
+    }
+  }
+}

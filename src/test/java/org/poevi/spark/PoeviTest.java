@@ -1,0 +1,163 @@
+package org.poevi.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.poevi.InvalidInputException;
+import org.poevi.api.Evaluate;
+import org.poevi.api.SampleOutcome;
+import org.poevi.family.GaussianModel;
+import org.poevi.math.SampleMoments;
+import org.poevi.target.Target;
+import org.poevi.target.Targets;
+
+/** The notebook API: the same fit as the command line, in memory, on Spark or not. */
+class PoeviTest {
+  /** A small, fast fit (the settings FitCommandTest uses). */
+  private static final String SMALL = String.join("\n", "experts.count = 8",
+      "experts.gaussian-rounds = 2", "experts.gaussian-draws = 2000", "experts.mode-starts = 4",
+      "fit.iterations = 2", "fit.batch-size = 600", "output.draws = 1000");
+  private static final String BANANA = "target { type = banana }\n" + SMALL;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void theResultHoldsWhatTheFilesHold() throws IOException {
+    PoeviFit fit;
+    try (Poevi poevi = Poevi.local().quiet()) {
+      fit = poevi.fit(BANANA);
+    }
+    fit.save(dir);
+    assertEquals(fit.modelJson().strip(), Files.readString(dir.resolve("model.json")).strip());
+    assertTrue(Files.isRegularFile(dir.resolve("plots/contours.png")));
+    assertEquals(1000, fit.drawCount());
+    assertEquals(1001, Files.readAllLines(dir.resolve("draws.csv")).size());
+    assertEquals(fit.summary().get("fit").get("iterations").asInt(), fit.trace().size());
+    assertTrue(fit.summaryTable().contains("z[1]"), fit.summaryTable());
+  }
+
+  @Test
+  void onASparkSessionTheFitIsTheLocalFitAndItsDrawsAreADataFrame() {
+    SparkSession session = SparkSession.builder().sparkContext(SparkTestContext.get().sc())
+        .getOrCreate();
+    PoeviFit local;
+    PoeviFit onSpark;
+    try (Poevi poevi = Poevi.local().quiet()) {
+      local = poevi.fit(BANANA);
+    }
+    try (Poevi poevi = Poevi.on(session).quiet()) {
+      onSpark = poevi.fit(BANANA);
+      Dataset<Row> draws = onSpark.drawsDataFrame();
+      assertEquals(List.of("z[1]", "z[2]"), List.of(draws.columns()));
+      List<Row> rows = draws.collectAsList();
+      double[] z = onSpark.draws();
+      assertEquals(z.length / 2, rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        assertEquals(z[2 * i], rows.get(i).getDouble(0));
+        assertEquals(z[2 * i + 1], rows.get(i).getDouble(1));
+      }
+      assertEquals(onSpark.trace().size(), onSpark.traceDataFrame().count());
+    }
+    assertFalse(session.sparkContext().isStopped(), "a session given to Poevi.on stays running");
+    // SPEC §6: the same seed gives the same fit whatever runs it.
+    assertEquals(local.modelJson(), onSpark.modelJson());
+  }
+
+  @Test
+  void aLambdaTargetIsFitted() {
+    // A Gaussian with unit variances and correlation 0.5 (precision (1/0.75)[[1,-.5],[-.5,1]]).
+    Target target = Targets.of("correlated-gaussian", List.of("a", "b"), (z, g) -> {
+      g[0] = -(z[0] - 0.5 * z[1]) / 0.75;
+      g[1] = -(z[1] - 0.5 * z[0]) / 0.75;
+      return 0.5 * (z[0] * g[0] + z[1] * g[1]);
+    });
+    PoeviFit fit;
+    try (Poevi poevi = Poevi.local().quiet()) {
+      fit = poevi.fit(target, "output.draws = 4000\nfit.iterations = 10");
+    }
+    assertEquals(List.of("a", "b"), fit.parameterNames());
+    double[] z = fit.draws();
+    int n = z.length / 2;
+    double[] mean = SampleMoments.mean(z, n, 2);
+    double[] cov = SampleMoments.covariance(z, n, mean, 2);
+    // The draws are resampled (SIR), so fewer than n are effectively independent; with an ESS of
+    // at least n/4 = 1000 the standard error of a mean is 1/sqrt(1000) = 0.032, of a variance
+    // sqrt(2/1000) = 0.045 and of the covariance sqrt((1 + 0.25)/1000) = 0.035: 5 standard
+    // errors each.
+    assertEquals(0, mean[0], 0.16);
+    assertEquals(0, mean[1], 0.16);
+    assertEquals(1, cov[0], 0.23);
+    assertEquals(1, cov[3], 0.23);
+    assertEquals(0.5, cov[1], 0.18);
+  }
+
+  @Test
+  void badConfigurationsAreOneLineErrorsNamingTheKey() {
+    try (Poevi poevi = Poevi.local().quiet()) {
+      InvalidInputException type = assertThrows(InvalidInputException.class,
+          () -> poevi.fit("target.type = nope"));
+      assertTrue(type.getMessage().contains("nope"), type.getMessage());
+      InvalidInputException unknown = assertThrows(InvalidInputException.class,
+          () -> poevi.fit(BANANA, "fit.iteratons = 3"));
+      assertTrue(unknown.getMessage().contains("fit.iteratons"), unknown.getMessage());
+      InvalidInputException missing = assertThrows(InvalidInputException.class,
+          () -> poevi.fit("fit.seed = 3"));
+      assertTrue(missing.getMessage().contains("target.type"), missing.getMessage());
+      InvalidInputException syntax = assertThrows(InvalidInputException.class,
+          () -> poevi.fit("target { type = banana"));
+      for (InvalidInputException e : List.of(type, unknown, missing, syntax)) {
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+      }
+      assertThrows(InvalidInputException.class, () -> poevi.sparkSession(),
+          "no DataFrames without Spark");
+      assertThrows(InvalidInputException.class, () -> Targets.of("t", List.of("a", "a"),
+          (z, g) -> 0));
+    }
+  }
+
+  @Test
+  void sampleEvaluateAndPlotsFromTheResult() {
+    try (Poevi poevi = Poevi.local().quiet()) {
+      PoeviFit fit = poevi.fit(BANANA);
+      SampleOutcome one = poevi.sample(fit.model(), 2000, 5);
+      SampleOutcome two = poevi.sample(fit.model(), 2000, 5);
+      assertEquals(4000, one.draws().length);
+      assertArrayEquals(one.draws(), two.draws(), "one seed fixes the draws");
+      assertTrue(one.report().contains("log-normaliser"), one.report());
+      Evaluate.Report report = poevi.evaluate(fit, 2000, 1);
+      double kl = report.json().get("model").get("kl").get("value").asDouble();
+      assertTrue(Double.isFinite(kl) && kl > -0.1, "KL(p; q) " + kl);
+      for (BufferedImage image : List.of(fit.tracePlot(), fit.marginalsPlot(), fit.alphaPlot(),
+          fit.contourPlot(), report.marginalsPlot())) {
+        assertTrue(image.getWidth() > 300 && image.getHeight() > 150);
+      }
+    }
+  }
+
+  @Test
+  void aBaselineFitHoldsAGaussian() {
+    try (Poevi poevi = Poevi.local().quiet()) {
+      PoeviFit fit = poevi.fit(BANANA, "fit.method = advi-fullrank", "advi.iterations = 200");
+      assertEquals("advi-fullrank", fit.method());
+      assertInstanceOf(GaussianModel.class, fit.fittedModel());
+      assertThrows(InvalidInputException.class, fit::model);
+      assertEquals(1000, fit.drawCount());
+      assertTrue(fit.modelJson().contains("gaussian"));
+    }
+  }
+}
