@@ -7,6 +7,7 @@ skip-execution (the user's setup cell) are skipped by nbclient. Each executed co
 """
 import argparse
 import os
+import re
 import sys
 import time
 
@@ -15,6 +16,23 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 START_ATTEMPTS = 4
+# A Java stack trace in a cell's output ("\tat org.x.Y.m(Y.java:1)", "Caused by: ..."): a person
+# reading the notebook must never see one, even from a cell that did not fail.
+STACK_TRACE = re.compile(r"^\s+at [\w.$<>/]+\(.*\)$|^Caused by: ", re.MULTILINE)
+
+
+def stack_traces(nb):
+    """The indices of code cells with a stack trace in their text outputs."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") or "".join(output.get("traceback", []))
+            if isinstance(output.get("data"), dict):
+                text += str(output["data"].get("text/plain", ""))
+            if STACK_TRACE.search(text):
+                found.append(index)
+                break
+    return found
 
 
 def started_client(nb, kernel, cwd, cell_timeout, startup_timeout, log):
@@ -59,6 +77,10 @@ def run(path, kernel, out_dir, cell_timeout, startup_timeout):
         ok = False
         print(f"FAILED {path}: {type(e).__name__}: {str(e)[-2000:]} (kernel log: {log_path})",
               file=sys.stderr)
+    traced = stack_traces(nb)
+    if ok and traced:
+        ok = False
+        print(f"FAILED {path}: stack traces in the outputs of cells {traced}", file=sys.stderr)
     nbformat.write(nb, out)
     print(f"{'ok' if ok else 'FAILED'} {os.path.basename(path)} in {time.time() - start:.0f} s"
           f" -> {out}")
