@@ -65,7 +65,8 @@ public record ExpertPool(List<Expert> experts, List<String> kinds) {
       double[] broadFactors, double[] globalWidths, double floor) {}
 
   static ExpertPool build(Target target, List<ModeFinder.Mode> modes, GaussianFit gaussian,
-      Settings settings, RandomStreams streams, int threads, long[] evaluations) {
+      Settings settings, RandomStreams streams, int threads, long[] evaluations,
+      PoeFitter.Progress progress) {
     int dim = target.dim();
     double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
     double floor = settings.floor() * SymmetricEigen.of(precision, dim).minValue();
@@ -79,7 +80,8 @@ public record ExpertPool(List<Expert> experts, List<String> kinds) {
         ? bulkLocations(gaussian, settings.locations(), dim,
             streams.stream(RandomStreams.POOL, 0))
         : jitteredLocations(modes, settings.locations(), settings.widths(), dim, floor, streams);
-    double[][] hessians = Hessians.negativeHessians(target, locations, threads, evaluations);
+    double[][] hessians = Hessians.negativeHessians(target, locations, threads, evaluations,
+        progress);
     for (int i = 0; i < hessians.length; i++) {
       hessians[i] = Hessians.floored(hessians[i], dim, floor);
     }

@@ -49,14 +49,23 @@ final class Hessians {
    */
   static double[][] negativeHessians(Target target, double[][] points, int threads,
       long[] evaluations) {
+    return negativeHessians(target, points, threads, evaluations, PoeFitter.Progress.SILENT);
+  }
+
+  /** As above, telling {@code progress} how many points are done (a batch target: one pass). */
+  static double[][] negativeHessians(Target target, double[][] points, int threads,
+      long[] evaluations, PoeFitter.Progress progress) {
     int count = points.length;
     double[][] out = new double[count][];
     if (!(target instanceof BatchTarget batch) || count == 0) {
       long[] counts = new long[count];
+      java.util.concurrent.atomic.AtomicInteger done =
+          new java.util.concurrent.atomic.AtomicInteger();
       BlockParallel.forEach(count, threads, () -> null, (i, unused) -> {
         long[] used = new long[1];
         out[i] = negativeHessian(target, points[i], used);
         counts[i] = used[0];
+        progress.advance(done.incrementAndGet(), count);
       });
       for (long c : counts) {
         evaluations[0] += c;

@@ -173,7 +173,7 @@ public final class PoeFitter {
           settings.placement(), settings.locations(), settings.plannedAlpha(), settings.widths(),
           settings.broadFactors(), settings.globalWidths(), settings.hessianFloor()), streams,
           settings.threads(),
-          directEvaluations);
+          directEvaluations, progress);
       alpha = new double[pool.experts().size()];
       Arrays.fill(alpha, (minSum + 1) / alpha.length);
     }
