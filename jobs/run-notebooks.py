@@ -18,7 +18,7 @@ from nbclient.exceptions import CellExecutionError
 START_ATTEMPTS = 4
 # A Java stack trace in a cell's output ("\tat org.x.Y.m(Y.java:1)", "Caused by: ..."): a person
 # reading the notebook must never see one, even from a cell that did not fail.
-STACK_TRACE = re.compile(r"^\s+at [\w.$<>/]+\(.*\)$|^Caused by: ", re.MULTILINE)
+STACK_TRACE = re.compile(r"^\s+at [\w.$<>/]+\(.*\)|^Caused by: ", re.MULTILINE)
 
 
 def stack_traces(nb):
@@ -50,12 +50,15 @@ def started_client(nb, kernel, cwd, cell_timeout, startup_timeout, log):
             return client
         except Exception as e:  # the kernel did not answer: stop it and start a fresh one
             last = e
-            print(f"  kernel start {attempt}/{START_ATTEMPTS} failed: {str(e).splitlines()[0]}",
-                  file=sys.stderr)
-            try:
-                client.km.shutdown_kernel(now=True)
-            except Exception:
-                pass
+            reason = (str(e).splitlines() or [repr(e)])[0]
+            print(f"  kernel start {attempt}/{START_ATTEMPTS} failed: {reason}", file=sys.stderr)
+            # nbclient shuts a kernel that did not answer down itself (and drops km); a kernel
+            # that failed before that is stopped here.
+            if client.km is not None:
+                try:
+                    client.km.shutdown_kernel(now=True)
+                except Exception:
+                    pass
     raise RuntimeError(f"the kernel did not start in {START_ATTEMPTS} attempts: {last}")
 
 

@@ -1,7 +1,6 @@
 package org.poevi.api;
 
 import java.io.PrintWriter;
-import java.util.Locale;
 import org.poevi.fit.PoeFitter;
 import org.poevi.fit.TraceRow;
 
@@ -92,7 +91,7 @@ public final class ConsoleProgress implements PoeFitter.Progress {
     double fraction = Math.min(1.0, (double) done / total);
     if (terminal) {
       int filled = (int) Math.round(fraction * BAR);
-      out.print(String.format(Locale.ROOT, "\r    [%s%s] %d/%d", "#".repeat(filled),
+      out.print(String.format("\r    [%s%s] %d/%d", "#".repeat(filled),
           ".".repeat(BAR - filled), done, total));
       barOpen = true;
       if (done >= total) {
@@ -104,7 +103,7 @@ public final class ConsoleProgress implements PoeFitter.Progress {
     int quarter = (int) Math.floor(fraction * 4);
     if (quarter > shownQuarter && quarter > 0) {
       shownQuarter = quarter;
-      out.println(String.format(Locale.ROOT, "    %s: %d/%d (%d%%)", shortName(phase), done,
+      out.println(String.format("    %s: %d/%d (%d%%)", shortName(phase), done,
           total, Math.round(fraction * 100)));
       out.flush();
     }
@@ -113,10 +112,10 @@ public final class ConsoleProgress implements PoeFitter.Progress {
   @Override
   public synchronized void iteration(TraceRow r) {
     closeBar();
-    out.printf(Locale.ROOT, "  iter %3d  fisher %.3e  |dalpha| %.2e  dF %.1e  active %3d"
+    out.printf("  iter %3d  fisher %.3e  |dalpha| %.2e  dF %.1e  active %3d"
         + "  nu %.3g  ESS %.2f%s  logC %.3f  %.1f s%n", r.iteration(), r.fisher(),
         r.deltaAlpha(), r.objectiveChange(), r.activeExperts(), r.nu(), r.essFraction(),
-        Double.isNaN(r.acceptance()) ? "" : String.format(Locale.ROOT, "  accept %.2f",
+        Double.isNaN(r.acceptance()) ? "" : String.format("  accept %.2f",
             r.acceptance()), r.logNormalizer(), r.seconds());
     out.flush();
   }

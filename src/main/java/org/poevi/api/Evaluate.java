@@ -59,20 +59,22 @@ public final class Evaluate {
   }
 
   /**
-   * Evaluates {@code model} (a {@link PoeModel} or a {@link GaussianModel}) against
-   * {@code target}: on {@code reference} draws when it is not null, else on
-   * {@code referenceDraws} exact draws of a synthetic target; {@code draws} draws of the model.
-   * {@code modelFile} names the model in the report.
+   * Checks, before any work, that {@link #against} can run: the counts, and a model that
+   * matches the target (its dimension, and its parameter names against reference draws).
+   *
+   * @throws InvalidInputException one line naming what does not match
    */
-  public static Report against(Object model, Target target, Path reference,
-      int referenceDraws, int draws, long seed, String modelFile) {
-    PoeModel poe = model instanceof PoeModel p ? p : null;
-    GaussianModel gaussian = model instanceof GaussianModel gm ? gm : null;
-    List<String> parameters = poe != null ? poe.parameters() : gaussian.parameters();
-    int modelDim = parameters.size();
-    if (target.dim() != modelDim) {
-      throw new InvalidInputException("model " + modelFile + " has dimension " + modelDim
-          + " but target " + target.name() + " has dimension " + target.dim());
+  public static void check(Object model, Target target, Path reference, int referenceDraws,
+      int draws, String modelFile) {
+    if ((reference == null && referenceDraws < 100) || draws < 100) {
+      throw new InvalidInputException("evaluate needs at least 100 reference draws and 100"
+          + " model draws, got " + (reference == null ? referenceDraws + " and " : "") + draws);
+    }
+    List<String> parameters = parameters(model);
+    if (target.dim() != parameters.size()) {
+      throw new InvalidInputException("model " + modelFile + " has dimension "
+          + parameters.size() + " but target " + target.name() + " has dimension "
+          + target.dim());
     }
     if (reference != null && !target.parameterNames().equals(parameters)) {
       throw new InvalidInputException("model " + modelFile + " has parameters " + parameters
@@ -82,6 +84,25 @@ public final class Evaluate {
       throw new InvalidInputException("target " + target.name() + " has no exact sampler:"
           + " evaluate it against reference draws of the posterior (--reference FILE)");
     }
+  }
+
+  private static List<String> parameters(Object model) {
+    return model instanceof PoeModel p ? p.parameters() : ((GaussianModel) model).parameters();
+  }
+
+  /**
+   * Evaluates {@code model} (a {@link PoeModel} or a {@link GaussianModel}) against
+   * {@code target}: on {@code reference} draws when it is not null, else on
+   * {@code referenceDraws} exact draws of a synthetic target; {@code draws} draws of the model.
+   * {@code modelFile} names the model in the report.
+   */
+  public static Report against(Object model, Target target, Path reference,
+      int referenceDraws, int draws, long seed, String modelFile) {
+    check(model, target, reference, referenceDraws, draws, modelFile);
+    PoeModel poe = model instanceof PoeModel p ? p : null;
+    GaussianModel gaussian = model instanceof GaussianModel gm ? gm : null;
+    List<String> parameters = parameters(model);
+    int modelDim = parameters.size();
     int threads = BlockParallel.defaultThreads();
     double[] pDraws = reference != null ? ReferenceDraws.read(reference, parameters)
         : exactDraws((ExactTarget) target, referenceDraws, RandomStreams.of(seed), threads);

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.poevi.InvalidInputException;
 import org.poevi.family.GaussianModel;
@@ -27,6 +26,7 @@ import org.poevi.plot.FitPlots;
 import org.poevi.target.BatchTarget;
 import org.poevi.target.RegressionTarget;
 import org.poevi.target.Target;
+import org.poevi.target.TargetEvaluationException;
 
 /**
  * A finished fit, in memory: the model, the trace, the draws, the summary (summary.json's
@@ -167,7 +167,7 @@ public class FitOutcome {
    */
   public String summaryTable() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%s fit of %s (D = %d): %s%n", method(),
+    out.append(String.format("%s fit of %s (D = %d): %s%n", method(),
         target.name(), target.dim(), stopLine()));
     table(out, target.parameterNames(), draws, target.dim());
     List<String> constrained = target.constrainedNames();
@@ -189,11 +189,11 @@ public class FitOutcome {
   private static void table(StringBuilder out, List<String> names, double[] values, int dim) {
     int width = Math.max(9, names.stream().mapToInt(String::length).max().orElse(0));
     ColumnSummary[] columns = ColumnSummary.of(values, dim);
-    out.append(String.format(Locale.ROOT, "%-" + width + "s %10s %10s %10s %10s %10s%n",
+    out.append(String.format("%-" + width + "s %10s %10s %10s %10s %10s%n",
         "", "mean", "sd", "5%", "50%", "95%"));
     for (int d = 0; d < dim; d++) {
       ColumnSummary c = columns[d];
-      out.append(String.format(Locale.ROOT, "%-" + width + "s %10.4g %10.4g %10.4g %10.4g"
+      out.append(String.format("%-" + width + "s %10.4g %10.4g %10.4g %10.4g"
           + " %10.4g%n", names.get(d), c.mean(), c.sd(), c.q05(), c.q50(), c.q95()));
     }
   }
@@ -201,13 +201,13 @@ public class FitOutcome {
   private String stopLine() {
     if (poe != null) {
       LogMeanEstimate logC = poe.normalizer().chosenEstimate();
-      return String.format(Locale.ROOT, "%s after %d iterations, %d of %d experts active,"
+      return String.format("%s after %d iterations, %d of %d experts active,"
           + " log-normaliser %.4f ± %.4f, PSIS k-hat %.2f, %d score evaluations, %.1f s",
           poe.stop().label(), poe.trace().size(), poe.family().numActive(),
           poe.family().numExperts(), logC.estimate(), logC.standardError(), poe.psisKhat(),
           poe.scoreEvaluations(), poe.seconds());
     }
-    return String.format(Locale.ROOT, "%s after %d iterations, %d score evaluations, %.1f s",
+    return String.format("%s after %d iterations, %d score evaluations, %.1f s",
         gaussian.stop().label(), gaussian.trace().size(), gaussian.scoreEvaluations(),
         gaussian.seconds());
   }
@@ -323,14 +323,19 @@ public class FitOutcome {
 
   /**
    * log p̃ at n points for a picture: a batch target in one pass over its rows, others point by
-   * point; a point the target cannot evaluate is left blank (NaN), not an error.
+   * point; a point the target cannot evaluate is left blank (NaN). A posterior over rows that
+   * cannot be evaluated at all (its rows released by {@code Poevi.close()}) is an error, not a
+   * blank panel.
    */
   private void logDensities(double[] points, int n, double[] out) {
     if (target instanceof BatchTarget batch) {
       try {
         batch.logDensities(points, n, out, new double[n * target.dim()]);
-      } catch (RuntimeException e) {
+      } catch (TargetEvaluationException e) {
         Arrays.fill(out, Double.NaN);
+      } catch (RuntimeException e) {
+        throw new InvalidInputException("cannot evaluate target " + target.name() + " for its"
+            + " contour plot (plot and save before Poevi.close()): " + e.getMessage(), e);
       }
       return;
     }

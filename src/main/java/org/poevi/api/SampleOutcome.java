@@ -27,38 +27,46 @@ public final class SampleOutcome {
   private final double[] draws;
   private final ObjectNode summary;
   private final String report;
+  private final boolean exactGaussian;
 
-  private SampleOutcome(List<String> names, double[] draws, ObjectNode summary, String report) {
+  private SampleOutcome(List<String> names, double[] draws, ObjectNode summary, String report,
+      boolean exactGaussian) {
     this.names = names;
     this.draws = draws;
     this.summary = summary;
     this.report = report;
+    this.exactGaussian = exactGaussian;
   }
 
   /** {@code draws} draws of a product of experts, all randomness from {@code seed}. */
   public static SampleOutcome of(PoeModel model, int draws, long seed) {
-    return of(model, SampleOptions.builder().draws(draws).seed(seed).build(), null);
+    return of(model, SampleOptions.builder().draws(draws).seed(seed).build(), null,
+        System.nanoTime());
   }
 
   /** As above for a model.json of either family. */
   public static SampleOutcome of(Path modelJson, int draws, long seed) {
+    long start = System.nanoTime();
     return of(ModelJson.readAny(modelJson), SampleOptions.builder().draws(draws).seed(seed)
-        .build(), modelJson);
+        .build(), modelJson, start);
   }
 
   /**
    * Draws of {@code model} (a {@link PoeModel} or a {@link GaussianModel}) as the options say;
-   * {@code file} (or null) is the model.json it came from, named in the summary.
+   * {@code file} (or null) is the model.json it came from, named in the summary;
+   * {@code startNanos} ({@link System#nanoTime}) is when the work began (reading the model
+   * included), for the reported wall time.
    */
-  public static SampleOutcome of(Object model, SampleOptions options, Path file) {
-    long start = System.nanoTime();
+  public static SampleOutcome of(Object model, SampleOptions options, Path file,
+      long startNanos) {
+    long start = startNanos;
     if (model instanceof GaussianModel gaussian) {
       double[] z = gaussian.sample(RandomStreams.of(options.seed()).stream(
           RandomStreams.BASELINE), options.draws());
       double seconds = (System.nanoTime() - start) * 1e-9;
       ObjectNode root = JsonOutput.object();
       root.put("command", "sample");
-      root.put("modelFile", String.valueOf(file));
+      putPath(root, "modelFile", file);
       root.put("family", ModelJson.GAUSSIAN);
       root.put("dimension", gaussian.dim());
       root.put("draws", options.draws());
@@ -69,7 +77,7 @@ public final class SampleOutcome {
           gaussian.parameters());
       JsonOutput.putNumber(root, "wallTimeSeconds", seconds);
       return new SampleOutcome(gaussian.parameters(), z, root, String.format(
-          "%d exact draws of the Gaussian model in %.1f s%n", options.draws(), seconds));
+          "%d exact draws of the Gaussian model in %.1f s%n", options.draws(), seconds), true);
     }
     PoeModel poe = (PoeModel) model;
     ValidatedSampler.Outcome outcome = ValidatedSampler.sample(poe.family(), options);
@@ -78,7 +86,7 @@ public final class SampleOutcome {
     double seconds = (System.nanoTime() - start) * 1e-9;
     ObjectNode root = JsonOutput.object();
     root.put("command", "sample");
-    root.put("model", String.valueOf(file));
+    putPath(root, "model", file);
     root.put("seed", options.seed());
     root.put("draws", options.draws());
     root.put("threads", options.threads());
@@ -91,7 +99,16 @@ public final class SampleOutcome {
     outcome.warnings().forEach(w::add);
     root.put("wallTimeSeconds", seconds);
     return new SampleOutcome(poe.parameters(), result.draws(), root,
-        report(result, check, outcome.warnings(), seconds));
+        report(result, check, outcome.warnings(), seconds), false);
+  }
+
+  /** The model file's path, or null for a model held in memory. */
+  private static void putPath(ObjectNode root, String key, Path file) {
+    if (file == null) {
+      root.putNull(key);
+    } else {
+      root.put(key, file.toString());
+    }
   }
 
   private static String report(SampleResult result, NormalizerValidation check,
@@ -148,7 +165,8 @@ public final class SampleOutcome {
   /** The report, then the files written. */
   public void print(PrintWriter out, Path dir) {
     out.print(report);
-    out.println("wrote " + dir.resolve("draws.csv") + " and summary.json");
+    out.println("wrote " + dir.resolve("draws.csv") + " and "
+        + (exactGaussian ? "summary.json" : dir.resolve("summary.json")));
     out.flush();
   }
 }

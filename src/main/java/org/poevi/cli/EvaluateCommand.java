@@ -78,6 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
     int threads = BlockParallel.defaultThreads();
     Target target = reference == null ? Targets.fromConfig(targetConfig)
         : Targets.build(targetConfig, data -> InMemoryRowData.of(data, threads));
+    Evaluate.check(read, target, reference, referenceDraws, draws, model.toString());
     if (out.getParent() != null) {
       SampleCommand.prepareOutputDirectory(out.getParent());
     }

@@ -9,6 +9,7 @@ import org.poevi.api.ConsoleProgress;
 import org.poevi.api.FitConfig;
 import org.poevi.spark.Poevi;
 import org.poevi.spark.PoeviFit;
+import org.poevi.target.Target;
 import org.poevi.target.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +49,7 @@ final class FitCommand implements Callable<Integer> {
     // Checks every setting and target key before anything starts.
     fitConfig.settings();
     fitConfig.baseline();
-    Targets.build(fitConfig.resolved().getConfig("target"), Targets.UNLOADED);
+    Target target = Targets.build(fitConfig.resolved().getConfig("target"), Targets.UNLOADED);
     // --master, else spark-submit's master (it sets the spark.master property), else spark.master.
     String sparkMaster = master != null ? master
         : System.getProperty("spark.master", fitConfig.sparkMaster());
@@ -58,15 +59,15 @@ final class FitCommand implements Callable<Integer> {
     if (!"none".equals(sparkMaster)) {
       SampleCommand.prepareOutputDirectory(dir);
     }
-    PoeviFit fit;
-    try (Poevi poevi = Poevi.master(sparkMaster)) {
+    try (Poevi poevi = Poevi.master(sparkMaster, "poevi fit " + target.name())) {
       poevi.progress(stdout, ConsoleProgress.isTerminal());
       // Without Spark the rows are read in this JVM (a data file is an error) before the
       // output directory is made.
-      fit = poevi.fit(fitConfig, target -> SampleCommand.prepareOutputDirectory(dir));
+      PoeviFit fit = poevi.fit(fitConfig, t -> SampleCommand.prepareOutputDirectory(dir));
+      // Saved before close(): the plots of a posterior over data read its cached rows.
+      fit.save(dir);
+      fit.report(stdout, dir);
     }
-    fit.save(dir);
-    fit.report(stdout, dir);
     return Main.EXIT_OK;
   }
 }

@@ -63,12 +63,13 @@ final class SampleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    long start = System.nanoTime();
     SampleOptions options = options();
     Object read = ModelJson.readAny(model);
     checkMemory(options, read instanceof PoeModel poe ? poe.dim()
         : ((org.poevi.family.GaussianModel) read).dim());
     prepareOutputDirectory(out);
-    SampleOutcome outcome = SampleOutcome.of(read, options, model);
+    SampleOutcome outcome = SampleOutcome.of(read, options, model, start);
     outcome.save(out);
     outcome.print(spec.commandLine().getOut(), out);
     return Main.EXIT_OK;

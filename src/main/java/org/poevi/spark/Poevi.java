@@ -91,10 +91,15 @@ public final class Poevi implements AutoCloseable {
    * as it is; one started here is stopped by {@link #close()}.
    */
   public static Poevi master(String master) {
+    return master(master, "poevi");
+  }
+
+  /** As above, naming the Spark application (its name in the Spark UI). */
+  public static Poevi master(String master, String appName) {
     if ("none".equals(master)) {
       return local();
     }
-    return new Poevi(SparkContexts.acquire(master, "poevi"), null);
+    return new Poevi(SparkContexts.acquire(master, appName), null);
   }
 
   /** Progress lines go to {@code out}: bars when {@code terminal}, plain lines otherwise. */
@@ -125,6 +130,10 @@ public final class Poevi implements AutoCloseable {
     if (spark == null) {
       throw new InvalidInputException("this Poevi runs without Spark (Poevi.local()): create it"
           + " with Poevi.on(spark) or Poevi.master(\"local[*]\") for DataFrames");
+    }
+    if (spark.context().sc().isStopped()) {
+      throw new InvalidInputException("the Spark context of this Poevi has been stopped (by"
+          + " close()); give a running session: drawsDataFrame(spark)");
     }
     return SparkSession.builder().sparkContext(spark.context().sc()).getOrCreate();
   }
@@ -157,7 +166,11 @@ public final class Poevi implements AutoCloseable {
     try {
       Target target = build(config, cached);
       ready.accept(target);
-      return fit(target, config);
+      PoeviFit fit = fit(target, config);
+      // The fit's target keeps its rows (its plots and evaluations read them) until close().
+      retained.addAll(cached);
+      cached.clear();
+      return fit;
     } finally {
       cached.forEach(SparkRowData::close);
     }
@@ -302,7 +315,12 @@ public final class Poevi implements AutoCloseable {
         "fit of " + fit.target().name());
   }
 
-  /** Unpersists the rows of targets built here and stops a Spark context started here. */
+  /**
+   * Unpersists the rows of the targets built here (by {@link #target} and by fits: their plots
+   * and evaluations read them until then) and stops a Spark context started here, even if
+   * another Poevi of this JVM is using it ({@link #master} returns the running context when
+   * there is one).
+   */
   @Override
   public void close() {
     retained.forEach(SparkRowData::close);

@@ -102,6 +102,16 @@ class FitCommandTest {
     JsonNode ev = new ObjectMapper().readTree(eval.toFile());
     assertTrue(Double.isFinite(ev.at("/model/kl/value").asDouble()));
     assertTrue(ev.at("/oracleGaussian/kl/value").asDouble() > 0);
+
+    // A model that does not fit the target: one line, and no output directory made.
+    Path funnel = dir.resolve("funnel.conf");
+    Files.writeString(funnel, "target { type = funnel, dimension = 3 }\n");
+    Path unmade = dir.resolve("unmade").resolve("eval.json");
+    Run wrong = run("evaluate", "--model", out.resolve("model.json").toString(),
+        funnel.toString(), "--out", unmade.toString());
+    assertEquals(Main.EXIT_USAGE, wrong.exitCode());
+    assertTrue(wrong.err().contains("has dimension 2"), wrong.err());
+    assertFalse(Files.exists(unmade.getParent()), "nothing made for a refused input");
   }
 
   /**

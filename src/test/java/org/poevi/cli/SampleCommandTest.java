@@ -89,6 +89,8 @@ class SampleCommandTest {
     Path out = dir.resolve("out");
     Run r = sample(out, "--seed", "3");
     assertEquals(0, r.exitCode(), () -> "exit code; stderr: " + r.err());
+    assertTrue(r.out().strip().endsWith("wrote " + out.resolve("draws.csv") + " and "
+        + out.resolve("summary.json")), r.out());
 
     List<String> lines = Files.readAllLines(out.resolve("draws.csv"));
     assertEquals("mu,log_sigma", lines.get(0), "header = parameter names in order");

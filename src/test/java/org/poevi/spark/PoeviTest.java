@@ -19,6 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.poevi.InvalidInputException;
 import org.poevi.api.Evaluate;
+import org.poevi.api.FitConfig;
+import org.poevi.fit.ActiveSetQpSolver;
+import org.poevi.fit.FitResult;
+import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.fit.PoeFitter;
 import org.poevi.api.SampleOutcome;
 import org.poevi.family.GaussianModel;
 import org.poevi.math.SampleMoments;
@@ -76,6 +81,37 @@ class PoeviTest {
     assertFalse(session.sparkContext().isStopped(), "a session given to Poevi.on stays running");
     // SPEC §6: the same seed gives the same fit whatever runs it.
     assertEquals(local.modelJson(), onSpark.modelJson());
+  }
+
+  @Test
+  void theApiRunsTheCoreFitWithTheConfiguredSettings() {
+    PoeviFit fit;
+    try (Poevi poevi = Poevi.local().quiet()) {
+      fit = poevi.fit(BANANA);
+    }
+    FitConfig config = FitConfig.parse(BANANA, List.of());
+    Target target = Targets.fromConfig(config.resolved().getConfig("target"));
+    FitResult direct = PoeFitter.fit(target, config.settings(), new LocalScoreEvaluator(target,
+        config.settings().threads()), ActiveSetQpSolver.create(), PoeFitter.Progress.SILENT);
+    assertArrayEquals(direct.family().alpha(), fit.result().family().alpha());
+    assertArrayEquals(direct.draws().draws(), fit.draws());
+  }
+
+  @Test
+  void aFitKeepsItsRowsCachedUntilClose() {
+    SparkSession session = SparkSession.builder().sparkContext(SparkTestContext.get().sc())
+        .getOrCreate();
+    int before = session.sparkContext().getPersistentRDDs().size();
+    try (Poevi poevi = Poevi.on(session).quiet()) {
+      PoeviFit fit = poevi.fit("target { type = logistic-regression, data.synthetic { rows = 500,"
+          + " predictors = 1, seed = 2 } }\n" + SMALL);
+      assertTrue(session.sparkContext().getPersistentRDDs().size() > before,
+          "the rows stay cached for the fit's plots and evaluations");
+      assertEquals(2, fit.parameterNames().size());
+      assertTrue(fit.contourPlot().getWidth() > 300, "log p over the cached rows");
+    }
+    assertEquals(before, session.sparkContext().getPersistentRDDs().size(),
+        "close() unpersists them");
   }
 
   @Test
