@@ -72,7 +72,7 @@ public final class FitPlots {
     charts.add(traceChart(rows, "ESS fraction", TraceRow::essFraction, false));
     charts.add(traceChart(rows, "active experts", r -> r.activeExperts(), false));
     charts.add(traceChart(rows, "log C (running estimate)", TraceRow::logNormalizer, false));
-    return png(charts, 2, 2);
+    return png(charts, 2, 2, null);
   }
 
   private static XYChart traceChart(List<TraceRow> rows, String title,
@@ -138,7 +138,8 @@ public final class FitPlots {
       addHistogram(chart, drawsLabel, q, range, new Color(31, 119, 180));
       charts.add(chart);
     }
-    return png(charts, rows, columns);
+    return png(charts, rows, columns, dim > shown ? "the first " + shown + " of " + dim
+        + " parameters (draws.csv and summary.json hold them all)" : null);
   }
 
   private static void addHistogram(XYChart chart, String name, double[] v, double[] range,
@@ -207,7 +208,7 @@ public final class FitPlots {
         chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
       }
     }
-    return png(List.of(chart), 1, 1);
+    return png(List.of(chart), 1, 1, null);
   }
 
   /** Bars of the final α of every expert with α &gt; 0, labelled by index and kind. */
@@ -232,7 +233,7 @@ public final class FitPlots {
     chart.getStyler().setXAxisLabelRotation(90);
     chart.getStyler().setXAxisTicksVisible(labels.size() <= 60);
     chart.addSeries("alpha", labels, values);
-    return png(List.of(chart), 1, 1);
+    return png(List.of(chart), 1, 1, null);
   }
 
   /** log p̃ at a batch of points (n×2 row-major) into {@code out}. */
@@ -348,11 +349,16 @@ public final class FitPlots {
     styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
   }
 
-  /** The charts in a grid, row by row (cells past the last chart stay white), as PNG bytes. */
-  private static <T extends Chart<?, ?>> byte[] png(List<T> charts, int rows, int columns) {
+  /**
+   * The charts in a grid, row by row (cells past the last chart stay white), with a caption line
+   * below when {@code caption} is not null, as PNG bytes.
+   */
+  private static <T extends Chart<?, ?>> byte[] png(List<T> charts, int rows, int columns,
+      String caption) {
     int width = charts.get(0).getWidth();
     int height = charts.get(0).getHeight();
-    BufferedImage image = new BufferedImage(columns * width, rows * height,
+    int captionHeight = caption == null ? 0 : 24;
+    BufferedImage image = new BufferedImage(columns * width, rows * height + captionHeight,
         BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setColor(Color.WHITE);
@@ -360,6 +366,13 @@ public final class FitPlots {
     for (int i = 0; i < charts.size(); i++) {
       g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), (i % columns) * width,
           (i / columns) * height, null);
+    }
+    if (caption != null) {
+      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
+          RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setColor(Color.DARK_GRAY);
+      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+      g.drawString(caption, 10, rows * height + 17);
     }
     g.dispose();
     return png(image);

@@ -85,7 +85,18 @@ class FitPlotsTest {
     }
     BufferedImage capped = decode(FitPlots.marginals(draws(500, 20, 3), 20, many, null));
     assertEquals(4 * 360, capped.getWidth(), "16 of 20 coordinates: 4 columns");
-    assertEquals(4 * 240, capped.getHeight());
+    // 4 rows and a caption line saying that 4 coordinates are not shown.
+    assertEquals(4 * 240 + 24, capped.getHeight());
+    boolean captionInked = false;
+    for (int x = 0; x < capped.getWidth() && !captionInked; x++) {
+      for (int y = 4 * 240; y < capped.getHeight(); y++) {
+        if ((capped.getRGB(x, y) & 0xffffff) != 0xffffff) {
+          captionInked = true;
+          break;
+        }
+      }
+    }
+    assertTrue(captionInked, "the caption is drawn");
   }
 
   @Test
