@@ -63,19 +63,26 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     JavaRDD<Integer> blocks = blockIndices(numBlocks);
     Broadcast<double[]> shared = sc.broadcast(Arrays.copyOf(points, n * dim));
     Target t = target;
-    List<Tuple3<Integer, double[], double[]>> results = job("target " + target.name() + " at "
-        + n + " points", () -> blocks.map(b -> {
-          int from = b * BLOCK;
-          int to = Math.min(n, from + BLOCK);
-          double[] lp = new double[to - from];
-          double[] sc2 = new double[(to - from) * dim];
-          evaluateRange(t, shared.value(), from, to, lp, sc2, from);
-          return new Tuple3<>(b, lp, sc2);
-        }).collect(), shared);
-    for (Tuple3<Integer, double[], double[]> r : results) {
-      int from = r._1() * BLOCK;
-      System.arraycopy(r._2(), 0, logDensity, from, r._2().length);
-      System.arraycopy(r._3(), 0, scores, from * dim, r._3().length);
+    List<List<Tuple3<Integer, double[], double[]>>> results = job("target " + target.name()
+        + " at " + n + " points", () -> PartitionJobs.run(blocks, indices -> {
+          List<Tuple3<Integer, double[], double[]>> out = new ArrayList<>();
+          while (indices.hasNext()) {
+            int b = indices.next();
+            int from = b * BLOCK;
+            int to = Math.min(n, from + BLOCK);
+            double[] lp = new double[to - from];
+            double[] sc2 = new double[(to - from) * dim];
+            evaluateRange(t, shared.value(), from, to, lp, sc2, from);
+            out.add(new Tuple3<>(b, lp, sc2));
+          }
+          return out;
+        }), shared);
+    for (List<Tuple3<Integer, double[], double[]>> part : results) {
+      for (Tuple3<Integer, double[], double[]> r : part) {
+        int from = r._1() * BLOCK;
+        System.arraycopy(r._2(), 0, logDensity, from, r._2().length);
+        System.arraycopy(r._3(), 0, scores, from * dim, r._3().length);
+      }
     }
     evaluations.addAndGet(n);
   }
@@ -97,8 +104,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
         Arrays.copyOf(z, n * dim), Arrays.copyOf(scores, n * dim), Arrays.copyOf(logWeights, n)});
     // One task per partition folds its blocks with scratch allocated once (Q block and its stack
     // are the large arrays); treeReduce then unions the partitions' BlockSums.
-    return job("score sums over " + k + " experts at " + n + " points", () -> blocks
-        .mapPartitions(indices -> {
+    return job("score sums over " + k + " experts at " + n + " points", () -> merge(
+        PartitionJobs.run(blocks, indices -> {
           Object[] data = shared.value();
           @SuppressWarnings("unchecked")
           List<Expert> ex = (List<Expert>) data[0];
@@ -107,8 +114,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
           BlockSums acc = new BlockSums();
           fold(acc, ex, mine, block, (double[]) data[1], (double[]) data[2], (double[]) data[3],
               n);
-          return java.util.List.of(acc).iterator();
-        }).treeReduce(BlockSums::merge), shared).total(k);
+          return acc;
+        }), BlockSums::merge), shared).total(k);
   }
 
   /** A partition's share of an under-q batch: its blocks' sums and its points' log weights. */
@@ -145,13 +152,12 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     long seed = streams.seed();
     Target t = target;
     UnderQPart total = job(n + " draws of q, target " + target.name() + " and score sums over "
-        + k + " experts", () -> blocks
-          .mapPartitions(indices -> {
+        + k + " experts", () -> merge(PartitionJobs.run(blocks, indices -> {
             List<Integer> mine = new ArrayList<>();
             indices.forEachRemaining(mine::add);
             UnderQPart part = new UnderQPart();
             if (mine.isEmpty()) {
-              return List.of(part).iterator();
+              return part;
             }
             Object[] data = shared.value();
             @SuppressWarnings("unchecked")
@@ -172,8 +178,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             evaluateRange(t, z, from, to, new double[n], scores);
             fold(part.sums, ex, mine, block, z, scores, logW, n);
             part.logWeights.put(from, Arrays.copyOfRange(logW, from, to));
-            return List.of(part).iterator();
-          }).treeReduce(UnderQPart::merge), shared);
+            return part;
+          }), UnderQPart::merge), shared);
     double[] logW = new double[n];
     total.logWeights.forEach((from, values) -> System.arraycopy(values, 0, logW, from,
         values.length));
@@ -226,13 +232,13 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     long seed = streams.seed();
     Target t = target;
     MovedPart total = job(steps + " MALA steps of " + n + " chains, target " + target.name()
-        + " and score sums over " + k + " experts", () -> blocks
-          .mapPartitions(indices -> {
+        + " and score sums over " + k + " experts", () -> merge(PartitionJobs.run(blocks,
+          indices -> {
             List<Integer> mine = new ArrayList<>();
             indices.forEachRemaining(mine::add);
             MovedPart part = new MovedPart(steps);
             if (mine.isEmpty()) {
-              return List.of(part).iterator();
+              return part;
             }
             Object[] data = shared.value();
             @SuppressWarnings("unchecked")
@@ -273,8 +279,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             fold(part.sums, ex, mine, block, zz, sc2, new double[n], n);
             part.chains.put(from, new double[][] {Arrays.copyOfRange(zz, from * dim, to * dim),
                 Arrays.copyOfRange(lp, from, to), Arrays.copyOfRange(sc2, from * dim, to * dim)});
-            return List.of(part).iterator();
-          }).treeReduce(MovedPart::merge), shared);
+            return part;
+          }), MovedPart::merge), shared);
     total.chains.forEach((from, chains) -> {
       System.arraycopy(chains[0], 0, z, from * dim, chains[0].length);
       System.arraycopy(chains[1], 0, logP, from, chains[1].length);
@@ -321,11 +327,11 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     long seed = streams.seed();
     Target t = target;
     Broadcast<MultivariateT> sharedProposal = sc.broadcast(proposal);
-    JavaRDD<DrawnPart> drawn = blocks.mapPartitions(indices -> {
+    JavaRDD<DrawnPart> drawn = PartitionJobs.map(blocks, indices -> {
           List<Integer> mine = new ArrayList<>();
           indices.forEachRemaining(mine::add);
           if (mine.isEmpty()) {
-            return java.util.Collections.<DrawnPart>emptyIterator();
+            return null;
           }
           MultivariateT r = sharedProposal.value();
           RandomStreams rs = RandomStreams.of(seed);
@@ -340,26 +346,34 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
           evaluateRange(t, z, from, to, logP, scores);
           double[] logW = new double[n];
           ScoreEvaluator.importanceLogWeights(r, z, logP, logW, from, to);
-          return List.of(new DrawnPart(from, Arrays.copyOfRange(z, from * dim, to * dim),
+          return new DrawnPart(from, Arrays.copyOfRange(z, from * dim, to * dim),
               Arrays.copyOfRange(scores, from * dim, to * dim), Arrays.copyOfRange(logW, from,
-              to), mine.stream().mapToInt(Integer::intValue).toArray())).iterator();
+              to), mine.stream().mapToInt(Integer::intValue).toArray());
         }).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     try {
       double[] logW = new double[n];
       // The proposal's broadcast lives until the end: a lost cached part is redrawn from it.
-      for (scala.Tuple2<Integer, double[]> part : job(n + " draws of the proposal, target "
-          + target.name(), () -> drawn.map(p -> new scala.Tuple2<>(p.from, p.logW)).collect())) {
-        System.arraycopy(part._2(), 0, logW, part._1(), part._2().length);
+      for (List<DrawnPart> parts : job(n + " draws of the proposal, target " + target.name(),
+          () -> PartitionJobs.run(drawn, cached -> {
+            // Only where the points start and their log weights travel back.
+            List<DrawnPart> out = new ArrayList<>();
+            cached.forEachRemaining(p -> out.add(new DrawnPart(p.from, null, null, p.logW,
+                null)));
+            return out;
+          }))) {
+        for (DrawnPart part : parts) {
+          System.arraycopy(part.logW, 0, logW, part.from, part.logW.length);
+        }
       }
       // The caller's own code (it may throw its own errors): outside the unwrapping.
       weigh.accept(logW);
       Broadcast<Object[]> weights = sc.broadcast(new Object[] {org.poevi.family.ScoreBasis.copyOf(experts),
           logW.clone()});
       BlockSums sums = job("score sums over " + k + " experts at " + n + " points",
-          () -> drawn.mapPartitions(cached -> {
+          () -> merge(PartitionJobs.run(drawn, cached -> {
             BlockSums acc = new BlockSums();
             if (!cached.hasNext()) {
-              return List.of(acc).iterator();
+              return acc;
             }
             Object[] data = weights.value();
             @SuppressWarnings("unchecked")
@@ -377,8 +391,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
               }
             }
             fold(acc, ex, mine, block, z, scores, w, n);
-            return List.of(acc).iterator();
-          }).treeReduce(BlockSums::merge), weights);
+            return acc;
+          }), BlockSums::merge), weights);
       evaluations.addAndGet(n);
       return new WeightedSums(sums.total(k), logW);
     } finally {
@@ -406,6 +420,18 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
       }
       sc.setJobDescription(null);
     }
+  }
+
+  /**
+   * The partitions' results merged on the driver, in partition order (each merge is keyed by
+   * block index, so the order never changes a bit).
+   */
+  private static <P> P merge(List<P> parts, java.util.function.BinaryOperator<P> merge) {
+    P total = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      total = merge.apply(total, parts.get(i));
+    }
+    return total;
   }
 
   /** Block indices 0..count−1 spread over the partitions in contiguous runs. */
