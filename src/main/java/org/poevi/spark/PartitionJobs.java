@@ -23,17 +23,17 @@ import scala.runtime.BoxedUnit;
  * named function is not a closure to the cleaner. The task is still serialized with the job, as
  * always, and its failures reach the driver the same way.
  */
-final class PartitionJobs {
+public final class PartitionJobs {
   private PartitionJobs() {}
 
   /** The work of one partition: its elements in, one value out (null for none, in {@link #map}). */
   @FunctionalInterface
-  interface Task<T, R> extends Serializable {
+  public interface Task<T, R> extends Serializable {
     R run(java.util.Iterator<T> elements);
   }
 
   /** Runs {@code task} on every partition of {@code rdd}: one job, results in partition order. */
-  static <T, R> List<R> run(JavaRDD<T> rdd, Task<T, R> task) {
+  public static <T, R> List<R> run(JavaRDD<T> rdd, Task<T, R> task) {
     Object[] results = new Object[rdd.getNumPartitions()];
     ClassTag<R> tag = anyRef();
     rdd.context().runJob(rdd.rdd(), new Body<T, R>(task), new Collect<R>(results), tag);
@@ -50,7 +50,7 @@ final class PartitionJobs {
    * The RDD of each partition's task value (none where the task returns null), evaluated lazily,
    * e.g. to be cached between two jobs.
    */
-  static <T, R> JavaRDD<R> map(JavaRDD<T> rdd, Task<T, R> task) {
+  public static <T, R> JavaRDD<R> map(JavaRDD<T> rdd, Task<T, R> task) {
     ClassTag<R> tag = anyRef();
     RDD<R> mapped = rdd.rdd().mapPartitions(new PartitionBody<T, R>(task), true, tag);
     return new JavaRDD<>(mapped, tag);
