@@ -298,22 +298,30 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     final double[] scores;
     final double[] logW;
     final int[] blocks;
+    /** The blocks folded with the untempered log weights (the sums when tau = 1). */
+    final BlockSums untempered;
 
-    DrawnPart(int from, double[] z, double[] scores, double[] logW, int[] blocks) {
+    DrawnPart(int from, double[] z, double[] scores, double[] logW, int[] blocks,
+        BlockSums untempered) {
       this.from = from;
       this.z = z;
       this.scores = scores;
       this.logW = logW;
       this.blocks = blocks;
+      this.untempered = untempered;
     }
   }
 
   /**
-   * Two jobs, the points never leaving the executors: the first draws each task's share of the
-   * proposal's blocks (streams keyed by iteration and block, as on one JVM), evaluates the target
-   * there, caches the points with their scores and brings back the n log weights; the driver
-   * tempers them over the whole batch; the second folds the cached blocks with the broadcast
-   * weights. Bit-identical to the local default.
+   * One job, and a second only when the weights are tempered, the points never leaving the
+   * executors. The first draws each task's share of the proposal's blocks (streams keyed by
+   * iteration and block, as on one JVM), evaluates the target there, folds its blocks with the
+   * untempered log weights, caches the points with their scores and brings back the n log weights
+   * and those sums. The driver tempers the weights over the whole batch. When they stay as drawn
+   * (tau = 1, the usual case: the fit takes weighted batches only when tempering was not needed
+   * at its start) the first job's sums are the answer; otherwise the second job folds the cached
+   * blocks with the tempered weights. Bit-identical to the local default either way: the same
+   * blocks folded with the same weights.
    */
   @Override
   public WeightedSums importanceAccumulate(MultivariateT proposal, RandomStreams streams,
@@ -327,6 +335,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     long seed = streams.seed();
     Target t = target;
     Broadcast<MultivariateT> sharedProposal = sc.broadcast(proposal);
+    Broadcast<List<Expert>> sharedExperts = sc.broadcast(
+        org.poevi.family.ScoreBasis.copyOf(experts));
     JavaRDD<DrawnPart> drawn = PartitionJobs.map(blocks, indices -> {
           List<Integer> mine = new ArrayList<>();
           indices.forEachRemaining(mine::add);
@@ -346,39 +356,44 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
           evaluateRange(t, z, from, to, logP, scores);
           double[] logW = new double[n];
           ScoreEvaluator.importanceLogWeights(r, z, logP, logW, from, to);
+          BlockSums untempered = new BlockSums();
+          fold(untempered, sharedExperts.value(), mine, block, z, scores, logW, n);
           return new DrawnPart(from, Arrays.copyOfRange(z, from * dim, to * dim),
               Arrays.copyOfRange(scores, from * dim, to * dim), Arrays.copyOfRange(logW, from,
-              to), mine.stream().mapToInt(Integer::intValue).toArray());
+              to), mine.stream().mapToInt(Integer::intValue).toArray(), untempered);
         }).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     try {
       double[] logW = new double[n];
-      // The proposal's broadcast lives until the end: a lost cached part is redrawn from it.
-      for (List<DrawnPart> parts : job(n + " draws of the proposal, target " + target.name(),
-          () -> PartitionJobs.run(drawn, cached -> {
-            // Only where the points start and their log weights travel back.
+      BlockSums untempered = new BlockSums();
+      // The broadcasts live until the end: a lost cached part is redrawn from them.
+      for (List<DrawnPart> parts : job(n + " draws of the proposal, target " + target.name()
+          + " and score sums over " + k + " experts", () -> PartitionJobs.run(drawn, cached -> {
+            // Where the points start, their log weights and the untempered sums travel back.
             List<DrawnPart> out = new ArrayList<>();
             cached.forEachRemaining(p -> out.add(new DrawnPart(p.from, null, null, p.logW,
-                null)));
+                null, p.untempered)));
             return out;
           }))) {
         for (DrawnPart part : parts) {
           System.arraycopy(part.logW, 0, logW, part.from, part.logW.length);
+          untempered.merge(part.untempered);
         }
       }
+      double[] drawnWeights = logW.clone();
       // The caller's own code (it may throw its own errors): outside the unwrapping.
       weigh.accept(logW);
-      Broadcast<Object[]> weights = sc.broadcast(new Object[] {org.poevi.family.ScoreBasis.copyOf(experts),
-          logW.clone()});
-      BlockSums sums = job("score sums over " + k + " experts at " + n + " points",
+      evaluations.addAndGet(n);
+      if (Arrays.equals(drawnWeights, logW)) {
+        return new WeightedSums(untempered.total(k), logW);
+      }
+      Broadcast<double[]> weights = sc.broadcast(logW.clone());
+      BlockSums sums = job("score sums over " + k + " experts at " + n + " points (tempered)",
           () -> merge(PartitionJobs.run(drawn, cached -> {
             BlockSums acc = new BlockSums();
             if (!cached.hasNext()) {
               return acc;
             }
-            Object[] data = weights.value();
-            @SuppressWarnings("unchecked")
-            List<Expert> ex = (List<Expert>) data[0];
-            double[] w = (double[]) data[1];
+            double[] w = weights.value();
             double[] z = new double[n * dim];
             double[] scores = new double[n * dim];
             List<Integer> mine = new ArrayList<>();
@@ -390,14 +405,14 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
                 mine.add(b);
               }
             }
-            fold(acc, ex, mine, block, z, scores, w, n);
+            fold(acc, sharedExperts.value(), mine, block, z, scores, w, n);
             return acc;
           }), BlockSums::merge), weights);
-      evaluations.addAndGet(n);
       return new WeightedSums(sums.total(k), logW);
     } finally {
       drawn.unpersist(false);
       sharedProposal.destroy();
+      sharedExperts.destroy();
     }
   }
 

@@ -174,6 +174,9 @@ class SparkScoreEvaluatorTest {
           streams, 2, n, 2);
       org.poevi.fit.ScoreEvaluator.WeightedSums is = local.importanceAccumulate(proposal,
           streams, 2, n, experts, w -> scale(w, 0.5), 2);
+      // Weights left as drawn (tau = 1): Spark takes the sums its first job folded.
+      org.poevi.fit.ScoreEvaluator.WeightedSums plain = local.importanceAccumulate(proposal,
+          streams, 3, n, experts, w -> { }, 2);
       double[] z = new double[n * dim];
       for (int b = 0; b * 256 < n; b++) {
         org.poevi.fit.ScoreEvaluator.drawProposalBlock(proposal, streams, 9, b, n, z);
@@ -191,6 +194,8 @@ class SparkScoreEvaluatorTest {
         assertSameSums(q, spark.drawEvaluateAccumulate(experts, alpha, streams, 2, n, 2), what);
         assertSameSums(is, spark.importanceAccumulate(proposal, streams, 2, n, experts,
             w -> scale(w, 0.5), 2), what);
+        assertSameSums(plain, spark.importanceAccumulate(proposal, streams, 3, n, experts,
+            w -> { }, 2), what + ", untempered");
         double[][] chains = {z.clone(), logP.clone(), scores.clone()};
         org.poevi.fit.ScoreEvaluator.MovedSums smv = spark.moveAndAccumulate(kernel, streams, 4,
             3, experts, chains[0], chains[1], chains[2], n, 2);
@@ -201,8 +206,8 @@ class SparkScoreEvaluatorTest {
         for (int c = 0; c < 3; c++) {
           assertArrayEquals(moved[c], chains[c], what);
         }
-        // n (under q) + n (importance) + 3 steps · n (moves), as on one JVM.
-        assertEquals(5L * n, spark.evaluations(), what);
+        // n (under q) + 2 n (importance) + 3 steps · n (moves), as on one JVM.
+        assertEquals(6L * n, spark.evaluations(), what);
       }
     }
     assertTrue(SparkTestContext.get().getPersistentRDDs().isEmpty(), "nothing left cached");
