@@ -3,7 +3,8 @@
 Kernel start-up is retried (the rapaio kernel sometimes never answers its first request:
 ../shared/notes/notebooks.md); a failing cell is not retried: the notebook fails. Cells tagged
 skip-execution (the user's setup cell) are skipped by nbclient. Each executed copy is written to
---out, failed or not, so its outputs can be read.
+--out, failed or not, so its outputs can be read. Only failures are reported; the exit status
+says whether every notebook passed.
 """
 import argparse
 import os
@@ -85,8 +86,9 @@ def run(path, kernel, out_dir, cell_timeout, startup_timeout):
         ok = False
         print(f"FAILED {path}: stack traces in the outputs of cells {traced}", file=sys.stderr)
     nbformat.write(nb, out)
-    print(f"{'ok' if ok else 'FAILED'} {os.path.basename(path)} in {time.time() - start:.0f} s"
-          f" -> {out}")
+    if not ok:
+        print(f"FAILED {os.path.basename(path)} after {time.time() - start:.0f} s; its executed"
+              f" copy: {out}", file=sys.stderr)
     return ok
 
 

@@ -43,13 +43,8 @@ public final class Evaluate {
   public record Report(ObjectNode json, double[] modelDraws, double[] referenceDraws,
       List<String> names, String text) {
     /** The model's marginals over the reference draws'. */
-    public byte[] marginalsPng() {
-      return FitPlots.marginals(modelDraws, names.size(), names, referenceDraws);
-    }
-
-    /** {@link #marginalsPng} for display. */
     public BufferedImage marginalsPlot() {
-      return FitPlots.image(marginalsPng());
+      return FitPlots.marginals(modelDraws, names.size(), names, referenceDraws);
     }
 
     @Override

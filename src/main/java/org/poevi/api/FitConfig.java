@@ -30,6 +30,7 @@ public final class FitConfig {
 
   private final Config user;
   private final Config resolved;
+  private FitSettings settings;
 
   private FitConfig(Config user, Config resolved) {
     this.user = user;
@@ -127,8 +128,15 @@ public final class FitConfig {
     return resolved.root().render(ConfigRenderOptions.concise());
   }
 
-  public FitSettings settings() {
-    return read(this::readSettings);
+  /**
+   * The fit's settings, read and checked once (they may read a model file, experts.from): the
+   * command line checks them before anything starts, and the fit uses the same object.
+   */
+  public synchronized FitSettings settings() {
+    if (settings == null) {
+      settings = read(this::readSettings);
+    }
+    return settings;
   }
 
   private FitSettings readSettings() {

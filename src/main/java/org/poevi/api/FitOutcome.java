@@ -65,17 +65,6 @@ public class FitOutcome {
     }
   }
 
-  /** Copies another outcome (a subclass adds a Spark session to it). */
-  protected FitOutcome(FitOutcome other) {
-    this.config = other.config;
-    this.target = other.target;
-    this.settings = other.settings;
-    this.baseline = other.baseline;
-    this.poe = other.poe;
-    this.gaussian = other.gaussian;
-    this.draws = other.draws;
-  }
-
   /** "poe", "advi-fullrank", "advi-meanfield" or "bam" (fit.method). */
   public String method() {
     return baseline == null ? "poe" : baseline.label();
@@ -239,17 +228,17 @@ public class FitOutcome {
 
   /** The trace plot: Fisher divergence, ESS, active experts and log Ĉ against iteration. */
   public BufferedImage tracePlot() {
-    return FitPlots.image(FitPlots.trace(trace()));
+    return FitPlots.trace(trace());
   }
 
   /** Histograms of the draws' marginals (at most {@value FitPlots#MAX_MARGINALS}). */
   public BufferedImage marginalsPlot() {
-    return FitPlots.image(marginalsPng(null));
+    return marginalsPlot((double[]) null);
   }
 
   /** The draws' marginals over a reference's (n×D row-major draws of p, same parameters). */
   public BufferedImage marginalsPlot(double[] reference) {
-    return FitPlots.image(marginalsPng(reference));
+    return FitPlots.marginals(draws, target.dim(), target.parameterNames(), reference);
   }
 
   /** This fit's marginals over another fit's (e.g. ADVI's), each named by its method. */
@@ -258,25 +247,17 @@ public class FitOutcome {
       throw new InvalidInputException("the fits have different parameters: "
           + parameterNames() + " and " + other.parameterNames());
     }
-    return FitPlots.image(FitPlots.marginals(draws, target.dim(), target.parameterNames(),
-        other.draws, method(), other.method()));
+    return FitPlots.marginals(draws, target.dim(), target.parameterNames(), other.draws,
+        method(), other.method());
   }
 
   /** Bars of the final α of the active experts, by kind. */
   public BufferedImage alphaPlot() {
-    return FitPlots.image(FitPlots.alpha(model().family().alpha(), poe.kinds()));
+    return FitPlots.alpha(model().family().alpha(), poe.kinds());
   }
 
   /** For a 2-D target: filled contours of log q next to log p, with draws on top. */
   public BufferedImage contourPlot() {
-    return FitPlots.image(contoursPng());
-  }
-
-  private byte[] marginalsPng(double[] reference) {
-    return FitPlots.marginals(draws, target.dim(), target.parameterNames(), reference);
-  }
-
-  private byte[] contoursPng() {
     if (target.dim() != 2) {
       throw new InvalidInputException("contour plots are for 2-D targets; " + target.name()
           + " has D = " + target.dim());
@@ -285,17 +266,17 @@ public class FitOutcome {
         target.parameterNames());
   }
 
-  /** The PNGs {@code fit} writes into DIR/plots/, by file name. */
+  /** The pictures {@code fit} writes into DIR/plots/, as PNG bytes by file name. */
   public Map<String, byte[]> plots() {
     Map<String, byte[]> plots = new LinkedHashMap<>();
     if (poe != null) {
-      plots.put("trace.png", FitPlots.trace(poe.trace()));
+      plots.put("trace.png", FitPlots.png(tracePlot()));
     }
-    plots.put("marginals.png", marginalsPng(null));
+    plots.put("marginals.png", FitPlots.png(marginalsPlot()));
     if (poe != null) {
-      plots.put("alpha.png", FitPlots.alpha(poe.family().alpha(), poe.kinds()));
+      plots.put("alpha.png", FitPlots.png(alphaPlot()));
       if (target.dim() == 2) {
-        plots.put("contours.png", contoursPng());
+        plots.put("contours.png", FitPlots.png(contourPlot()));
       }
     }
     return plots;
@@ -306,7 +287,7 @@ public class FitOutcome {
    * {@code dir}, all renamed into place only once all are complete.
    */
   public void save(Path dir) {
-    AtomicFiles.prepareDirectory(dir);
+    AtomicFiles.prepareDirectory(dir, "output directory");
     Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
     files.put(dir.resolve("model.json"), JsonOutput.content(poe != null
         ? ModelJson.toJson(model()) : ModelJson.toJson(gaussianModel())));

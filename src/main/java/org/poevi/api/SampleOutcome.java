@@ -155,7 +155,7 @@ public final class SampleOutcome {
 
   /** Writes draws.csv and summary.json into {@code dir}, together. */
   public void save(Path dir) {
-    AtomicFiles.prepareDirectory(dir);
+    AtomicFiles.prepareDirectory(dir, "output directory");
     Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
     files.put(dir.resolve("draws.csv"), DrawsCsv.content(names, draws, names.size()));
     files.put(dir.resolve("summary.json"), JsonOutput.content(summary));

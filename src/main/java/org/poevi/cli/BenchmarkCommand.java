@@ -93,7 +93,7 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Case> cases = cases(suite);
-    SampleCommand.prepareOutputDirectory(out);
+    org.poevi.io.AtomicFiles.prepareDirectory(out, "--out");
     PrintWriter stdout = spec.commandLine().getOut();
     List<String[]> rows = new ArrayList<>();
     for (Case c : cases) {

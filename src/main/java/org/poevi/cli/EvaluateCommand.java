@@ -80,7 +80,7 @@ final class EvaluateCommand implements Callable<Integer> {
         : Targets.build(targetConfig, data -> InMemoryRowData.of(data, threads));
     Evaluate.check(read, target, reference, referenceDraws, draws, model.toString());
     if (out.getParent() != null) {
-      SampleCommand.prepareOutputDirectory(out.getParent());
+      org.poevi.io.AtomicFiles.prepareDirectory(out.getParent(), "--out");
     }
     if (Files.isDirectory(out)) {
       throw new InvalidInputException("--out " + out + " is a directory; give a file name");
@@ -90,7 +90,7 @@ final class EvaluateCommand implements Callable<Integer> {
     java.util.Map<Path, org.poevi.io.AtomicFiles.Content> files = new java.util.LinkedHashMap<>();
     files.put(out, JsonOutput.content(report.json()));
     if (plot != null) {
-      files.put(plot, org.poevi.io.AtomicFiles.Content.bytes(report.marginalsPng()));
+      files.put(plot, org.poevi.io.AtomicFiles.Content.bytes(org.poevi.plot.FitPlots.png(report.marginalsPlot())));
     }
     org.poevi.io.AtomicFiles.writeAll(files);
     PrintWriter stdout = spec.commandLine().getOut();

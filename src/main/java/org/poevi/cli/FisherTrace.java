@@ -126,8 +126,8 @@ final class FisherTrace {
       }
     }));
     files.put(dir.resolve("fisher-vs-evaluations.png"), AtomicFiles.Content.bytes(
-        FitPlots.againstEvaluations(target + ": Fisher(p; q) against score evaluations",
-            "Fisher(p; q)", traces)));
+        FitPlots.png(FitPlots.againstEvaluations(target + ": Fisher(p; q) against score"
+            + " evaluations", "Fisher(p; q)", traces))));
     AtomicFiles.writeAll(files);
   }
 }

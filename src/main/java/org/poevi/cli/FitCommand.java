@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.poevi.api.ConsoleProgress;
 import org.poevi.api.FitConfig;
+import org.poevi.io.AtomicFiles;
 import org.poevi.spark.Poevi;
 import org.poevi.spark.PoeviFit;
 import org.poevi.target.Target;
@@ -57,13 +58,13 @@ final class FitCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of(fitConfig.outputDir());
     PrintWriter stdout = spec.commandLine().getOut();
     if (!"none".equals(sparkMaster)) {
-      SampleCommand.prepareOutputDirectory(dir);
+      AtomicFiles.prepareDirectory(dir, "--out");
     }
     try (Poevi poevi = Poevi.master(sparkMaster, "poevi fit " + target.name())) {
       poevi.progress(stdout, ConsoleProgress.isTerminal());
       // Without Spark the rows are read in this JVM (a data file is an error) before the
       // output directory is made.
-      PoeviFit fit = poevi.fit(fitConfig, t -> SampleCommand.prepareOutputDirectory(dir));
+      PoeviFit fit = poevi.fit(fitConfig, t -> AtomicFiles.prepareDirectory(dir, "--out"));
       // Saved before close(): the plots of a posterior over data read its cached rows.
       fit.save(dir);
       fit.report(stdout, dir);

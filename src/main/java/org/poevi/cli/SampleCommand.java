@@ -1,6 +1,5 @@
 package org.poevi.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.poevi.InvalidInputException;
@@ -68,7 +67,7 @@ final class SampleCommand implements Callable<Integer> {
     Object read = ModelJson.readAny(model);
     checkMemory(options, read instanceof PoeModel poe ? poe.dim()
         : ((org.poevi.family.GaussianModel) read).dim());
-    prepareOutputDirectory(out);
+    AtomicFiles.prepareDirectory(out, "--out");
     SampleOutcome outcome = SampleOutcome.of(read, options, model, start);
     outcome.save(out);
     outcome.print(spec.commandLine().getOut(), out);
@@ -143,16 +142,5 @@ final class SampleCommand implements Callable<Integer> {
           + " --max-proposals, or raise the heap (JAVA_OPTS=-Xmx...)", options.draws(), dim,
           options.maxProposals(), need / 1e9, have / 1e9));
     }
-  }
-
-  /**
-   * Fails before any work when the output directory (--out) cannot be used; a regular file there
-   * is left alone.
-   */
-  static void prepareOutputDirectory(Path dir) {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new InvalidInputException("--out " + dir + " exists and is not a directory");
-    }
-    AtomicFiles.prepareDirectory(dir);
   }
 }

@@ -45,19 +45,21 @@ public final class AtomicFiles {
     }
   }
 
-  /** Fails, before any work, when {@code dir} cannot be created or written to. */
-  public static void prepareDirectory(Path dir) {
+  /**
+   * Fails, before any work, when {@code dir} cannot be created or written to; the one-line error
+   * calls it {@code name} (e.g. "--out" on the command line). A regular file there is left alone.
+   */
+  public static void prepareDirectory(Path dir, String name) {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new InvalidInputException("output directory " + dir
-          + " exists and is not a directory");
+      throw new InvalidInputException(name + " " + dir + " exists and is not a directory");
     }
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create output directory " + dir + ": " + e, e);
+      throw new UncheckedIOException("cannot create " + name + " " + dir + ": " + e, e);
     }
     if (!Files.isWritable(dir)) {
-      throw new InvalidInputException("output directory " + dir + " is not writable");
+      throw new InvalidInputException(name + " " + dir + " is not writable");
     }
   }
 

@@ -28,8 +28,8 @@ import org.poevi.fit.TraceRow;
 import org.poevi.math.SampleMoments;
 
 /**
- * The pictures of a fit, as PNG bytes (XChart, and Java2D for the contours), which {@code poevi
- * fit} writes into {@code DIR/plots/} and notebooks can show:
+ * The pictures of a fit, as images (XChart, and Java2D for the contours), which notebooks show
+ * and {@code poevi fit} writes into {@code DIR/plots/} ({@link #png} encodes one for a file):
  *
  * <ul>
  *   <li>{@link #trace}: the sample Fisher divergence, the ESS fraction, the active experts and
@@ -56,23 +56,14 @@ public final class FitPlots {
 
   private FitPlots() {}
 
-  /** A PNG (as the other methods return) decoded for display, e.g. in a notebook. */
-  public static BufferedImage image(byte[] png) {
-    try {
-      return ImageIO.read(new java.io.ByteArrayInputStream(png));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** The trace: four panels against iteration. */
-  public static byte[] trace(List<TraceRow> rows) {
+  public static BufferedImage trace(List<TraceRow> rows) {
     List<XYChart> charts = new ArrayList<>();
     charts.add(traceChart(rows, "sample Fisher divergence", TraceRow::fisher, true));
     charts.add(traceChart(rows, "ESS fraction", TraceRow::essFraction, false));
     charts.add(traceChart(rows, "active experts", r -> r.activeExperts(), false));
     charts.add(traceChart(rows, "log C (running estimate)", TraceRow::logNormalizer, false));
-    return png(charts, 2, 2, null);
+    return grid(charts, 2, 2, null);
   }
 
   private static XYChart traceChart(List<TraceRow> rows, String title,
@@ -109,12 +100,12 @@ public final class FitPlots {
    * @param draws n×D row-major
    * @param reference m×D row-major, or null
    */
-  public static byte[] marginals(double[] draws, int dim, List<String> names, double[] reference) {
+  public static BufferedImage marginals(double[] draws, int dim, List<String> names, double[] reference) {
     return marginals(draws, dim, names, reference, "q", "reference");
   }
 
   /** As above, with the legend's names of the draws and of the reference draws. */
-  public static byte[] marginals(double[] draws, int dim, List<String> names, double[] reference,
+  public static BufferedImage marginals(double[] draws, int dim, List<String> names, double[] reference,
       String drawsLabel, String referenceLabel) {
     int shown = Math.min(dim, MAX_MARGINALS);
     int columns = (int) Math.ceil(Math.sqrt(shown));
@@ -138,7 +129,7 @@ public final class FitPlots {
       addHistogram(chart, drawsLabel, q, range, new Color(31, 119, 180));
       charts.add(chart);
     }
-    return png(charts, rows, columns, dim > shown ? "the first " + shown + " of " + dim
+    return grid(charts, rows, columns, dim > shown ? "the first " + shown + " of " + dim
         + " parameters (draws.csv and summary.json hold them all)" : null);
   }
 
@@ -185,7 +176,7 @@ public final class FitPlots {
    *
    * @param series method → {evaluations[], divergence[]}
    */
-  public static byte[] againstEvaluations(String title, String metric,
+  public static BufferedImage againstEvaluations(String title, String metric,
       java.util.Map<String, double[][]> series) {
     XYChart chart = new XYChartBuilder().width(2 * PANEL_WIDTH).height(PANEL_HEIGHT + 80)
         .title(title).xAxisTitle("score evaluations").yAxisTitle(metric).build();
@@ -208,11 +199,11 @@ public final class FitPlots {
         chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
       }
     }
-    return png(List.of(chart), 1, 1, null);
+    return grid(List.of(chart), 1, 1, null);
   }
 
   /** Bars of the final α of every expert with α &gt; 0, labelled by index and kind. */
-  public static byte[] alpha(double[] alpha, List<String> kinds) {
+  public static BufferedImage alpha(double[] alpha, List<String> kinds) {
     List<String> labels = new ArrayList<>();
     List<Double> values = new ArrayList<>();
     for (int k = 0; k < alpha.length; k++) {
@@ -233,7 +224,7 @@ public final class FitPlots {
     chart.getStyler().setXAxisLabelRotation(90);
     chart.getStyler().setXAxisTicksVisible(labels.size() <= 60);
     chart.addSeries("alpha", labels, values);
-    return png(List.of(chart), 1, 1, null);
+    return grid(List.of(chart), 1, 1, null);
   }
 
   /** log p̃ at a batch of points (n×2 row-major) into {@code out}. */
@@ -248,7 +239,7 @@ public final class FitPlots {
    *
    * @param draws n×2 row-major draws of q
    */
-  public static byte[] contours(ProductOfExperts family, LogDensities target, double[] draws,
+  public static BufferedImage contours(ProductOfExperts family, LogDensities target, double[] draws,
       List<String> names) {
     int grid = 160;
     double[] x = SampleMoments.column(draws, 2, 0);
@@ -287,7 +278,7 @@ public final class FitPlots {
     g.drawString("bands: 0.5, 1, 2, 3, 4.5, 6, 8, 11 and 15 below each panel's maximum (white:"
         + " lower)", margin, size + margin + 48);
     g.dispose();
-    return png(image);
+    return image;
   }
 
   /** Levels below the maximum at which the filled bands change colour. */
@@ -351,9 +342,10 @@ public final class FitPlots {
 
   /**
    * The charts in a grid, row by row (cells past the last chart stay white), with a caption line
-   * below when {@code caption} is not null, as PNG bytes.
+   * below when {@code caption} is not null.
    */
-  private static <T extends Chart<?, ?>> byte[] png(List<T> charts, int rows, int columns,
+  private static <T extends Chart<?, ?>> BufferedImage grid(List<T> charts, int rows,
+      int columns,
       String caption) {
     int width = charts.get(0).getWidth();
     int height = charts.get(0).getHeight();
@@ -375,10 +367,11 @@ public final class FitPlots {
       g.drawString(caption, 10, rows * height + 17);
     }
     g.dispose();
-    return png(image);
+    return image;
   }
 
-  private static byte[] png(BufferedImage image) {
+  /** A picture of this class as PNG bytes, for a file. */
+  public static byte[] png(BufferedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       ImageIO.write(image, "png", out);

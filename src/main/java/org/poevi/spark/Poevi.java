@@ -245,12 +245,15 @@ public final class Poevi implements AutoCloseable {
   }
 
   /**
-   * The configuration's target: its keys are all checked before any rows are read; rows come
-   * from this JVM ({@link #local()}) or are cached on Spark (added to {@code cached}).
+   * The configuration's target, with its rows read in this JVM ({@link #local()}) or cached on
+   * Spark (added to {@code cached}). For a posterior over rows every key (priors included) is
+   * checked first, before the rows are generated or read.
    */
   private Target build(FitConfig config, List<SparkRowData> cached) {
     com.typesafe.config.Config targetConfig = config.resolved().getConfig("target");
-    Targets.build(targetConfig, Targets.UNLOADED);
+    if (Targets.isDataTarget(targetConfig)) {
+      Targets.build(targetConfig, Targets.UNLOADED);
+    }
     if (spark == null) {
       int threads = config.settings().threads();
       return Targets.build(targetConfig, data -> InMemoryRowData.of(data, threads));

@@ -23,8 +23,9 @@ import org.poevi.target.BananaTarget;
  * more than the threshold, which is one grey level's worth, (1/255)²).
  */
 class FitPlotsTest {
-  private static BufferedImage decode(byte[] png) throws IOException {
-    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+  /** The picture as the PNG file it becomes, read back. */
+  private static BufferedImage decode(BufferedImage picture) throws IOException {
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(FitPlots.png(picture)));
     assertTrue(image != null, "a PNG");
     return image;
   }
