@@ -284,7 +284,7 @@ public final class FeynmanSampler {
     double[] logWeights = new double[n];
     int numBlocks = (n + BLOCK_SIZE - 1) / BLOCK_SIZE;
     BlockParallel.forEach(numBlocks, threads, Scratch::new,
-        (block, s) -> weightedBlock(streams, stage, n, block, s, z, logWeights));
+        (block, s) -> weightedBlock(streams, stage, n, block, s, z, logWeights, 0));
     return new WeightedDraws(z, logWeights, dim);
   }
 
@@ -295,19 +295,20 @@ public final class FeynmanSampler {
 
   /**
    * Block {@code block} (draws [block·{@value #BLOCK_SIZE}, …)) of {@link #weighted}{@code
-   * (streams, stage, n, ·)}, bit for bit, written at the draws' own indices of {@code z} (n×D)
-   * and {@code logWeights} (n): so any worker can draw any block.
+   * (streams, stage, n, ·)}, bit for bit, written at the draws' own indices of {@code z} and
+   * {@code logWeights} less {@code base}: so any worker can draw any block, into arrays that hold
+   * only its own share of the draws (from draw {@code base} on).
    *
    * @param scratch from {@link #blockScratch()} of this sampler
    */
   public void weightedBlock(RandomStreams streams, long stage, int n, int block, Object scratch,
-      double[] z, double[] logWeights) {
+      double[] z, double[] logWeights, int base) {
     Scratch s = (Scratch) scratch;
     int nb = blockLength(n, block);
     drawAndForm(prior, streams.stream(RandomStreams.DIRICHLET, stage, 0, block), nb, s, false);
     ZSampler zs = new ZSampler(streams.stream(RandomStreams.CONDITIONAL_T, stage, 0, block));
     for (int i = 0; i < nb; i++) {
-      int m = block * BLOCK_SIZE + i;
+      int m = block * BLOCK_SIZE + i - base;
       double logC = s.conditional(i);
       if (Double.isNaN(logC)) {
         logWeights[m] = Double.NEGATIVE_INFINITY;

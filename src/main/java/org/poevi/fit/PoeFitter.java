@@ -339,7 +339,7 @@ public final class PoeFitter {
     int b = logW.length;
     ScoreEvaluator.drawProposalBatch(proposal, streams, iteration, b, z, settings.threads());
     evaluator.evaluate(z, b, logP, scores);
-    ScoreEvaluator.importanceLogWeights(proposal, z, logP, logW, 0, b);
+    ScoreEvaluator.importanceLogWeights(proposal, z, logP, logW, 0, b, 0);
     return checkedEss(logW, iteration);
   }
 

@@ -5,11 +5,13 @@ import org.poevi.family.Expert;
 import org.poevi.family.QMatrixBlock;
 import org.poevi.family.ScoreBasis;
 import org.poevi.math.BlockParallel;
+import org.poevi.math.DyadicSum;
 
 /**
  * Folds a batch of weighted points into {@link ScoreSums}: blocks of points in parallel, each
- * block's Q stacked and reduced with BLAS-3 (dsyrk for QᵀQ), and the per-block sums merged in
- * block order, so the result is bit-identical for any number of threads.
+ * block's Q stacked and reduced with BLAS-3 (dsyrk for QᵀQ), and the per-block sums combined over
+ * the fixed tree of {@link ScoreSums#overBlocks}, so the result is bit-identical for any number of
+ * threads, partitions or executors.
  */
 public final class ScoreAccumulation {
   /** Q blocks are capped at about 2²⁰ numbers (8 MB) per thread. */
@@ -27,17 +29,20 @@ public final class ScoreAccumulation {
     int k = experts.size();
     int block = blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
+    if (numBlocks == 0) {
+      return ScoreSums.empty(k);
+    }
     ScoreSums[] parts = new ScoreSums[numBlocks];
     BlockParallel.forEach(numBlocks, threads, () -> new Object[] {
         new QMatrixBlock(experts, block), new double[block * dim * k],
         new double[scratchSize(block, dim)]},
         (b, scratch) -> parts[b] = block(b, block, (QMatrixBlock) scratch[0], experts,
-            (double[]) scratch[1], (double[]) scratch[2], z, scores, logWeights, n, dim, k));
-    ScoreSums total = ScoreSums.empty(k);
-    for (ScoreSums part : parts) {
-      total.merge(part);
+            (double[]) scratch[1], (double[]) scratch[2], z, scores, logWeights, n, dim, k, 0));
+    DyadicSum<ScoreSums> total = ScoreSums.overBlocks(numBlocks);
+    for (int b = 0; b < numBlocks; b++) {
+      total.add(b, parts[b]);
     }
-    return total;
+    return total.total();
   }
 
   /** The numbers of scratch {@link #block} needs for blocks of {@code block} points. */
@@ -48,20 +53,22 @@ public final class ScoreAccumulation {
   /**
    * The sums of block {@code b} (points [b·block, min(n, (b+1)·block))), with scratch for
    * {@code block} points: a Q block, its (block·D)×K stack and {@link #scratchSize} numbers.
-   * Scores and Q are measured in the experts' metric ({@link ScoreBasis}).
+   * Scores and Q are measured in the experts' metric ({@link ScoreBasis}). z, scores and
+   * logWeights hold the points from point {@code base} on (0: the whole batch).
    */
   public static ScoreSums block(int b, int block, QMatrixBlock q, List<Expert> experts,
       double[] stacked, double[] scratch, double[] z, double[] scores, double[] logWeights,
-      int n, int dim, int k) {
+      int n, int dim, int k, int base) {
     int from = b * block;
     int nb = Math.min(block, n - from);
-    q.compute(z, from * dim, nb, stacked);
+    int at = from - base;
+    q.compute(z, at * dim, nb, stacked);
     // The block's scores in the metric, in the second half of the scratch.
     int half = block * dim;
     double[] transformed = scratch;
-    ScoreBasis.transformScores(experts, scores, from, nb, transformed, half);
+    ScoreBasis.transformScores(experts, scores, at, nb, transformed, half);
     ScoreSums sums = ScoreSums.empty(k);
-    sums.addBlock(stacked, nb, dim, transformed, half / dim, logWeights, from, scratch);
+    sums.addBlock(stacked, nb, dim, transformed, half / dim, logWeights, at, scratch);
     return sums;
   }
 }

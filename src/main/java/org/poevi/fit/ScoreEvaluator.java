@@ -52,7 +52,7 @@ public interface ScoreEvaluator {
         drawAlpha)).weighted(streams, stage, n, threads);
     double[] z = batch.z();
     double[] logW = batch.logWeights();
-    zeroUndrawn(z, logW, 0, n, dim);
+    zeroUndrawn(z, logW, 0, n, dim, 0);
     double[] logP = new double[n];
     double[] scores = new double[n * dim];
     evaluate(z, n, logP, scores);
@@ -109,7 +109,7 @@ public interface ScoreEvaluator {
     double[] scores = new double[n * dim];
     evaluate(z, n, logP, scores);
     double[] logW = new double[n];
-    importanceLogWeights(proposal, z, logP, logW, 0, n);
+    importanceLogWeights(proposal, z, logP, logW, 0, n, 0);
     weigh.accept(logW);
     return new WeightedSums(accumulate(experts, z, scores, logW, n, dim, threads), logW);
   }
@@ -119,33 +119,42 @@ public interface ScoreEvaluator {
       int n, double[] z, int threads) {
     int numBlocks = (n + PROPOSAL_BLOCK - 1) / PROPOSAL_BLOCK;
     org.poevi.math.BlockParallel.forEach(numBlocks, threads, () -> null,
-        (block, unused) -> drawProposalBlock(proposal, streams, iteration, block, n, z));
+        (block, unused) -> drawProposalBlock(proposal, streams, iteration, block, n, z, 0));
   }
 
-  /** Block {@code block} of an importance batch of n draws, written at the draws' indices. */
+  /**
+   * Block {@code block} of an importance batch of n draws, written at the draws' indices less
+   * {@code base} (the first draw that z holds).
+   */
   static void drawProposalBlock(MultivariateT proposal, RandomStreams streams, long iteration,
-      int block, int n, double[] z) {
+      int block, int n, double[] z, int base) {
     int dim = proposal.dim();
     MultivariateT.Sampler sampler = proposal.sampler(streams.stream(RandomStreams.BATCH,
         iteration, block));
     for (int i = block * PROPOSAL_BLOCK; i < Math.min(n, (block + 1) * PROPOSAL_BLOCK); i++) {
-      sampler.sample(z, i * dim);
+      sampler.sample(z, (i - base) * dim);
     }
   }
 
-  /** logW[i] = log p̃(z_i) − log r(z_i) for i in [from, to). */
+  /**
+   * logW[i] = log p̃(z_i) − log r(z_i) for i in [from, to), the arrays holding the points from
+   * point {@code base} on.
+   */
   static void importanceLogWeights(MultivariateT proposal, double[] z, double[] logP,
-      double[] logW, int from, int to) {
+      double[] logW, int from, int to, int base) {
     int dim = proposal.dim();
     double[] scratch = new double[dim];
-    for (int i = from; i < to; i++) {
+    for (int i = from - base; i < to - base; i++) {
       logW[i] = logP[i] - proposal.logDensity(z, i * dim, scratch);
     }
   }
 
-  /** Points from..to−1 of weight zero (log weight −∞, z undrawn) are put at the origin. */
-  static void zeroUndrawn(double[] z, double[] logW, int from, int to, int dim) {
-    for (int i = from; i < to; i++) {
+  /**
+   * Points from..to−1 of weight zero (log weight −∞, z undrawn) are put at the origin; the arrays
+   * hold the points from point {@code base} on.
+   */
+  static void zeroUndrawn(double[] z, double[] logW, int from, int to, int dim, int base) {
+    for (int i = from - base; i < to - base; i++) {
       if (logW[i] == Double.NEGATIVE_INFINITY) {
         java.util.Arrays.fill(z, i * dim, (i + 1) * dim, 0);
       }

@@ -2,6 +2,7 @@ package org.poevi.fit;
 
 import dev.ludovic.netlib.blas.BLAS;
 import java.io.Serializable;
+import org.poevi.math.DyadicSum;
 
 /**
  * The sufficient statistics of the score-matching QP over a batch of weighted points
@@ -155,6 +156,26 @@ public final class ScoreSums implements Serializable {
         }
       }
       return s;
+    }
+  }
+
+  /**
+   * The empty order-independent sum of per-block sums over {@code numBlocks} blocks (≥ 1): blocks
+   * combined over a fixed binary tree on their indices, so the total is bit-identical however the
+   * blocks were grouped (threads, partitions, executors), and a contiguous run of blocks keeps
+   * O(log blocks) partial sums (SPEC §6).
+   */
+  public static DyadicSum<ScoreSums> overBlocks(int numBlocks) {
+    return new DyadicSum<>(numBlocks, Merge.INSTANCE);
+  }
+
+  /** {@link #merge} as the combiner of {@link #overBlocks}. */
+  private enum Merge implements DyadicSum.Combiner<ScoreSums> {
+    INSTANCE;
+
+    @Override
+    public ScoreSums combine(ScoreSums left, ScoreSums right) {
+      return left.merge(right);
     }
   }
 

@@ -335,8 +335,8 @@ public final class SparkRowData implements RowData, AutoCloseable {
     sc.setJobDescription("poevi " + stage + ": likelihood of " + rows + " rows at " + n
         + " points");
     try {
-      DyadicSum sum = blocks.mapPartitions(it -> List.of(RowSums.partial(it, total, likelihood,
-          likelihood.workspace(), shared.value(), n, dim)).iterator())
+      DyadicSum<double[]> sum = blocks.mapPartitions(it -> List.of(RowSums.partial(it, total,
+          likelihood, likelihood.workspace(), shared.value(), n, dim)).iterator())
           .treeReduce(DyadicSum::merge);
       return sum.total();
     } catch (Exception e) {

@@ -12,12 +12,12 @@ import org.poevi.family.Expert;
 import org.poevi.family.FeynmanSampler;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.family.QMatrixBlock;
-import org.poevi.fit.BlockSums;
 import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.fit.MalaKernel;
 import org.poevi.fit.ScoreAccumulation;
 import org.poevi.fit.ScoreSums;
 import org.poevi.fit.ScoreEvaluator;
+import org.poevi.math.DyadicSum;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 import org.poevi.target.Target;
@@ -25,15 +25,21 @@ import org.poevi.target.TargetEvaluationException;
 import scala.Tuple3;
 
 /**
- * Evaluates the target on Spark executors: the points are broadcast, fixed blocks of
- * {@value #BLOCK} points are spread over {@code partitions} partitions, each task evaluates its
- * blocks with the same per-point code as {@link LocalScoreEvaluator}, and the results come back
- * keyed by block index. Every point's result depends on the point only, so the output is
- * bit-identical to the local evaluator's for any number of partitions, executors or cores.
+ * Evaluates the target on Spark executors, sample-parallel: fixed blocks of points are spread over
+ * {@code partitions} partitions in contiguous runs, and each task works on its own blocks with the
+ * same per-point and per-block code as the local evaluator. Every point's result depends on the
+ * point only (random streams are keyed by stage and block, never by partition), so every result
+ * is bit-identical to {@link LocalScoreEvaluator}'s for any number of partitions, executors or
+ * cores.
  *
- * <p>The QP's sums are reduced on the executors too ({@link #accumulate}). This is the
- * sample-parallel evaluation of points the driver drew (issue #4's first step); drawing the points
- * on the executors and the data-parallel targets build on it.
+ * <p>A fit's iteration is one Spark job: the tasks draw their points (of q, of the importance
+ * proposal, or by moving their MALA chains), evaluate the target there and fold their blocks into
+ * the QP's sums, a partial {@link ScoreSums#overBlocks} sum of O(log blocks) values per task that
+ * the driver completes; only those sums and the weights or chains the driver needs travel back.
+ * Values the tasks share (the experts, α, the proposal) travel inside the task when small and in
+ * a broadcast of their own, destroyed after the job, when large ({@link Shared}). {@link
+ * #evaluate} and {@link #accumulate} serve points the driver holds: the points are broadcast,
+ * and the results come back keyed by block.
  */
 public final class SparkScoreEvaluator implements ScoreEvaluator {
   static final int BLOCK = 256;
@@ -72,11 +78,11 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             int to = Math.min(n, from + BLOCK);
             double[] lp = new double[to - from];
             double[] sc2 = new double[(to - from) * dim];
-            evaluateRange(t, shared.value(), from, to, lp, sc2, from);
+            evaluateRange(t, shared.value(), 0, from, to, lp, sc2, from);
             out.add(new Tuple3<>(b, lp, sc2));
           }
           return out;
-        }), shared);
+        }), Shared.of(shared));
     for (List<Tuple3<Integer, double[], double[]>> part : results) {
       for (Tuple3<Integer, double[], double[]> r : part) {
         int from = r._1() * BLOCK;
@@ -88,10 +94,10 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
   }
 
   /**
-   * The QP's sums reduced on the executors: the experts, points, scores and weights are broadcast,
-   * each task folds its blocks (BLAS-3, as on one JVM) into {@link BlockSums} keyed by block
-   * index, and {@code treeReduce} unions them; the driver folds the blocks in index order, so
-   * the result is bit-identical to {@link ScoreEvaluator}'s local default for any partitioning.
+   * The QP's sums reduced on the executors: the points, scores and weights are broadcast, each
+   * task folds its blocks (BLAS-3, as on one JVM) into a partial {@link ScoreSums#overBlocks}
+   * sum, and the driver completes the tree, so the result is bit-identical to
+   * {@link ScoreEvaluator}'s local default for any partitioning.
    */
   @Override
   public ScoreSums accumulate(List<Expert> experts, double[] z, double[] scores,
@@ -99,42 +105,53 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     int k = experts.size();
     int block = ScoreAccumulation.blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
+    if (numBlocks == 0) {
+      return ScoreSums.empty(k);
+    }
     JavaRDD<Integer> blocks = blockIndices(numBlocks);
-    Broadcast<Object[]> shared = sc.broadcast(new Object[] {org.poevi.family.ScoreBasis.copyOf(experts),
-        Arrays.copyOf(z, n * dim), Arrays.copyOf(scores, n * dim), Arrays.copyOf(logWeights, n)});
-    // One task per partition folds its blocks with scratch allocated once (Q block and its stack
-    // are the large arrays); treeReduce then unions the partitions' BlockSums.
+    Shared<List<Expert>> basis = basis(experts);
+    Broadcast<Object[]> points = sc.broadcast(new Object[] {Arrays.copyOf(z, n * dim),
+        Arrays.copyOf(scores, n * dim), Arrays.copyOf(logWeights, n)});
     return job("score sums over " + k + " experts at " + n + " points", () -> merge(
         PartitionJobs.run(blocks, indices -> {
-          Object[] data = shared.value();
-          @SuppressWarnings("unchecked")
-          List<Expert> ex = (List<Expert>) data[0];
-          List<Integer> mine = new ArrayList<>();
-          indices.forEachRemaining(mine::add);
-          BlockSums acc = new BlockSums();
-          fold(acc, ex, mine, block, (double[]) data[1], (double[]) data[2], (double[]) data[3],
-              n);
+          Object[] data = points.value();
+          DyadicSum<ScoreSums> acc = ScoreSums.overBlocks(numBlocks);
+          fold(acc, basis.value(), mine(indices), block, (double[]) data[0], (double[]) data[1],
+              (double[]) data[2], n, 0);
           return acc;
-        }), BlockSums::merge), shared).total(k);
+        }), DyadicSum::merge), basis, Shared.of(points)).total();
   }
 
-  /** A partition's share of an under-q batch: its blocks' sums and its points' log weights. */
-  private static final class UnderQPart implements java.io.Serializable {
+  /** A partition's share of a weighted batch: its blocks' partial sums and its log weights. */
+  private static final class WeightedPart implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
-    final BlockSums sums = new BlockSums();
+    final DyadicSum<ScoreSums> sums;
+    /** The log weights of points [key, key + length), where the driver needs them. */
     final java.util.TreeMap<Integer, double[]> logWeights = new java.util.TreeMap<>();
 
-    UnderQPart merge(UnderQPart other) {
+    WeightedPart(int numBlocks) {
+      sums = ScoreSums.overBlocks(numBlocks);
+    }
+
+    WeightedPart merge(WeightedPart other) {
       sums.merge(other.sums);
       logWeights.putAll(other.logWeights);
       return this;
+    }
+
+    /** The n log weights, from the partitions' runs. */
+    double[] logWeights(int n) {
+      double[] logW = new double[n];
+      logWeights.forEach((from, values) -> System.arraycopy(values, 0, logW, from,
+          values.length));
+      return logW;
     }
   }
 
   /**
    * One job: each task draws the sampler blocks that cover its accumulation blocks (streams keyed
    * by stage and sampler block, as on one JVM), evaluates the target there and folds its blocks;
-   * only the block sums and the n log weights travel back. Bit-identical to the local default.
+   * only the partial sums and the n log weights travel back. Bit-identical to the local default.
    */
   @Override
   public WeightedSums drawEvaluateAccumulate(List<Expert> experts, double[] drawAlpha,
@@ -147,57 +164,57 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     // Checked here (not normalisable, no active expert: the error it is on one JVM); the tasks
     // rebuild it from the experts and exponents.
     ProductOfExperts.of(experts, drawAlpha);
-    Broadcast<Object[]> shared = sc.broadcast(new Object[] {org.poevi.family.ScoreBasis.copyOf(experts),
-        drawAlpha.clone()});
+    Shared<List<Expert>> basis = basis(experts);
+    double[] alpha = drawAlpha.clone();
     long seed = streams.seed();
     Target t = target;
-    UnderQPart total = job(n + " draws of q, target " + target.name() + " and score sums over "
-        + k + " experts", () -> merge(PartitionJobs.run(blocks, indices -> {
-            List<Integer> mine = new ArrayList<>();
-            indices.forEachRemaining(mine::add);
-            UnderQPart part = new UnderQPart();
+    WeightedPart total = job(n + " draws of q, target " + target.name()
+        + " and score sums over " + k + " experts", () -> merge(PartitionJobs.run(blocks,
+          indices -> {
+            List<Integer> mine = mine(indices);
+            WeightedPart part = new WeightedPart(numBlocks);
             if (mine.isEmpty()) {
               return part;
             }
-            Object[] data = shared.value();
-            @SuppressWarnings("unchecked")
-            List<Expert> ex = (List<Expert>) data[0];
-            FeynmanSampler sampler = FeynmanSampler.of(ProductOfExperts.of(ex, (double[]) data[1]));
+            List<Expert> ex = basis.value();
+            FeynmanSampler sampler = FeynmanSampler.of(ProductOfExperts.of(ex, alpha));
             RandomStreams rs = RandomStreams.of(seed);
             int from = mine.get(0) * block;
             int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
-            double[] z = new double[n * dim];
-            double[] logW = new double[n];
-            double[] scores = new double[n * dim];
+            // This task's share only: the sampler blocks that cover [from, to).
+            int first = from / FeynmanSampler.BLOCK_SIZE;
+            int last = (to - 1) / FeynmanSampler.BLOCK_SIZE;
+            int base = first * FeynmanSampler.BLOCK_SIZE;
+            int held = Math.min(n, (last + 1) * FeynmanSampler.BLOCK_SIZE) - base;
+            double[] z = new double[held * dim];
+            double[] logW = new double[held];
+            double[] scores = new double[held * dim];
             Object scratch = sampler.blockScratch();
-            for (int sb = from / FeynmanSampler.BLOCK_SIZE;
-                sb <= (to - 1) / FeynmanSampler.BLOCK_SIZE; sb++) {
-              sampler.weightedBlock(rs, samplerStage, n, sb, scratch, z, logW);
+            for (int sb = first; sb <= last; sb++) {
+              sampler.weightedBlock(rs, samplerStage, n, sb, scratch, z, logW, base);
             }
-            ScoreEvaluator.zeroUndrawn(z, logW, from, to, dim);
-            evaluateRange(t, z, from, to, new double[n], scores);
-            fold(part.sums, ex, mine, block, z, scores, logW, n);
-            part.logWeights.put(from, Arrays.copyOfRange(logW, from, to));
+            ScoreEvaluator.zeroUndrawn(z, logW, from, to, dim, base);
+            evaluateRange(t, z, base, from, to, new double[held], scores, base);
+            fold(part.sums, ex, mine, block, z, scores, logW, n, base);
+            part.logWeights.put(from, Arrays.copyOfRange(logW, from - base, to - base));
             return part;
-          }), UnderQPart::merge), shared);
-    double[] logW = new double[n];
-    total.logWeights.forEach((from, values) -> System.arraycopy(values, 0, logW, from,
-        values.length));
+          }), WeightedPart::merge), basis);
     evaluations.addAndGet(n);
-    return new WeightedSums(total.sums.total(k), logW);
+    return new WeightedSums(total.sums.total(), total.logWeights(n));
   }
 
-  /** A partition's share of a moved population: its chains, block sums and move counts. */
+  /** A partition's share of a moved population: its chains, partial sums and move counts. */
   private static final class MovedPart implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
-    final BlockSums sums = new BlockSums();
+    final DyadicSum<ScoreSums> sums;
     /** Chains [from, from + length): z (length·D), log p̃, scores (length·D). */
     final java.util.TreeMap<Integer, double[][]> chains = new java.util.TreeMap<>();
     long[] accepted;
     long moved;
 
-    MovedPart(int steps) {
+    MovedPart(int steps, int numBlocks) {
       accepted = new long[steps];
+      sums = ScoreSums.overBlocks(numBlocks);
     }
 
     MovedPart merge(MovedPart other) {
@@ -227,27 +244,25 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     int block = ScoreAccumulation.blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
     JavaRDD<Integer> blocks = blockIndices(numBlocks);
-    Broadcast<Object[]> shared = sc.broadcast(new Object[] {org.poevi.family.ScoreBasis.copyOf(experts), kernel,
+    Shared<List<Expert>> basis = basis(experts);
+    Broadcast<Object[]> shared = sc.broadcast(new Object[] {kernel,
         Arrays.copyOf(z, n * dim), Arrays.copyOf(logP, n), Arrays.copyOf(scores, n * dim)});
     long seed = streams.seed();
     Target t = target;
     MovedPart total = job(steps + " MALA steps of " + n + " chains, target " + target.name()
         + " and score sums over " + k + " experts", () -> merge(PartitionJobs.run(blocks,
           indices -> {
-            List<Integer> mine = new ArrayList<>();
-            indices.forEachRemaining(mine::add);
-            MovedPart part = new MovedPart(steps);
+            List<Integer> mine = mine(indices);
+            MovedPart part = new MovedPart(steps, numBlocks);
             if (mine.isEmpty()) {
               return part;
             }
             Object[] data = shared.value();
-            @SuppressWarnings("unchecked")
-            List<Expert> ex = (List<Expert>) data[0];
-            MalaKernel mala = (MalaKernel) data[1];
+            MalaKernel mala = (MalaKernel) data[0];
             // This task's copies: the broadcast values are shared by the executor's tasks.
-            double[] zz = ((double[]) data[2]).clone();
-            double[] lp = ((double[]) data[3]).clone();
-            double[] sc2 = ((double[]) data[4]).clone();
+            double[] zz = ((double[]) data[1]).clone();
+            double[] lp = ((double[]) data[2]).clone();
+            double[] sc2 = ((double[]) data[3]).clone();
             RandomStreams rs = RandomStreams.of(seed);
             int from = mine.get(0) * block;
             int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
@@ -265,7 +280,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
               for (int mb = firstMala; mb <= lastMala; mb++) {
                 mala.propose(rs, key, s, mb, n, zz, sc2, buffers, scratch);
               }
-              evaluateRange(t, proposals, chainsFrom, chainsTo, proposalLogP, proposalScores);
+              evaluateRange(t, proposals, 0, chainsFrom, chainsTo, proposalLogP, proposalScores,
+                  0);
               for (int mb = firstMala; mb <= lastMala; mb++) {
                 mala.accept(mb, n, zz, lp, sc2, buffers, moved, scratch);
               }
@@ -276,52 +292,32 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             for (int i = from; i < to; i++) {
               part.moved += moved[i] ? 1 : 0;
             }
-            fold(part.sums, ex, mine, block, zz, sc2, new double[n], n);
+            fold(part.sums, basis.value(), mine, block, zz, sc2, new double[n], n, 0);
             part.chains.put(from, new double[][] {Arrays.copyOfRange(zz, from * dim, to * dim),
                 Arrays.copyOfRange(lp, from, to), Arrays.copyOfRange(sc2, from * dim, to * dim)});
             return part;
-          }), MovedPart::merge), shared);
+          }), MovedPart::merge), basis, Shared.of(shared));
     total.chains.forEach((from, chains) -> {
       System.arraycopy(chains[0], 0, z, from * dim, chains[0].length);
       System.arraycopy(chains[1], 0, logP, from, chains[1].length);
       System.arraycopy(chains[2], 0, scores, from * dim, chains[2].length);
     });
     evaluations.addAndGet((long) steps * n);
-    return new MovedSums(total.sums.total(k), total.accepted, total.moved);
-  }
-
-  /** A partition's drawn and evaluated points [from, to), cached between the two jobs. */
-  private static final class DrawnPart implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    final int from;
-    final double[] z;
-    final double[] scores;
-    final double[] logW;
-    final int[] blocks;
-    /** The blocks folded with the untempered log weights (the sums when tau = 1). */
-    final BlockSums untempered;
-
-    DrawnPart(int from, double[] z, double[] scores, double[] logW, int[] blocks,
-        BlockSums untempered) {
-      this.from = from;
-      this.z = z;
-      this.scores = scores;
-      this.logW = logW;
-      this.blocks = blocks;
-      this.untempered = untempered;
-    }
+    return new MovedSums(total.sums.total(), total.accepted, total.moved);
   }
 
   /**
-   * One job, and a second only when the weights are tempered, the points never leaving the
-   * executors. The first draws each task's share of the proposal's blocks (streams keyed by
-   * iteration and block, as on one JVM), evaluates the target there, folds its blocks with the
-   * untempered log weights, caches the points with their scores and brings back the n log weights
-   * and those sums. The driver tempers the weights over the whole batch. When they stay as drawn
-   * (tau = 1, the usual case: the fit takes weighted batches only when tempering was not needed
-   * at its start) the first job's sums are the answer; otherwise the second job folds the cached
-   * blocks with the tempered weights. Bit-identical to the local default either way: the same
-   * blocks folded with the same weights.
+   * One job, and a second only when the weights are tempered; no points leave the executors or
+   * stay cached there. The first job draws each task's share of the proposal's blocks (streams
+   * keyed by iteration and block, as on one JVM), evaluates the target there, folds its blocks
+   * with the untempered log weights and brings back those sums and the n log weights. The driver
+   * tempers the weights over the whole batch. When they stay as drawn (tau = 1, the usual case:
+   * the fit takes weighted batches only when tempering was not needed at its start) the first
+   * job's sums are the answer. Otherwise a second job draws and evaluates the same points again
+   * (the same streams, so the same numbers) and folds them with the tempered weights: a tempered
+   * batch costs two passes over the target, where caching every batch's points would cost every
+   * batch a store and a removal on the executors. Bit-identical to the local default either way:
+   * the same blocks folded with the same weights. {@link #evaluations()} counts the batch once.
    */
   @Override
   public WeightedSums importanceAccumulate(MultivariateT proposal, RandomStreams streams,
@@ -332,88 +328,159 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     int block = ScoreAccumulation.blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
     JavaRDD<Integer> blocks = blockIndices(numBlocks);
+    Shared<List<Expert>> basis = basis(experts);
     long seed = streams.seed();
     Target t = target;
-    Broadcast<MultivariateT> sharedProposal = sc.broadcast(proposal);
-    Broadcast<List<Expert>> sharedExperts = sc.broadcast(
-        org.poevi.family.ScoreBasis.copyOf(experts));
-    JavaRDD<DrawnPart> drawn = PartitionJobs.map(blocks, indices -> {
-          List<Integer> mine = new ArrayList<>();
-          indices.forEachRemaining(mine::add);
-          if (mine.isEmpty()) {
-            return null;
-          }
-          MultivariateT r = sharedProposal.value();
-          RandomStreams rs = RandomStreams.of(seed);
-          int from = mine.get(0) * block;
-          int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
-          double[] z = new double[n * dim];
-          for (int pb = from / PROPOSAL_BLOCK; pb <= (to - 1) / PROPOSAL_BLOCK; pb++) {
-            ScoreEvaluator.drawProposalBlock(r, rs, iteration, pb, n, z);
-          }
-          double[] logP = new double[n];
-          double[] scores = new double[n * dim];
-          evaluateRange(t, z, from, to, logP, scores);
-          double[] logW = new double[n];
-          ScoreEvaluator.importanceLogWeights(r, z, logP, logW, from, to);
-          BlockSums untempered = new BlockSums();
-          fold(untempered, sharedExperts.value(), mine, block, z, scores, logW, n);
-          return new DrawnPart(from, Arrays.copyOfRange(z, from * dim, to * dim),
-              Arrays.copyOfRange(scores, from * dim, to * dim), Arrays.copyOfRange(logW, from,
-              to), mine.stream().mapToInt(Integer::intValue).toArray(), untempered);
-        }).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    // The experts live until the end: both jobs fold with them.
     try {
-      double[] logW = new double[n];
-      BlockSums untempered = new BlockSums();
-      // The broadcasts live until the end: a lost cached part is redrawn from them.
-      for (List<DrawnPart> parts : job(n + " draws of the proposal, target " + target.name()
-          + " and score sums over " + k + " experts", () -> PartitionJobs.run(drawn, cached -> {
-            // Where the points start, their log weights and the untempered sums travel back.
-            List<DrawnPart> out = new ArrayList<>();
-            cached.forEachRemaining(p -> out.add(new DrawnPart(p.from, null, null, p.logW,
-                null, p.untempered)));
-            return out;
-          }))) {
-        for (DrawnPart part : parts) {
-          System.arraycopy(part.logW, 0, logW, part.from, part.logW.length);
-          untempered.merge(part.untempered);
-        }
-      }
+      ImportanceTask drawn = new ImportanceTask(t, proposal, basis, seed, iteration, n, block,
+          numBlocks, null);
+      WeightedPart untempered = job(n + " draws of the proposal, target " + target.name()
+          + " and score sums over " + k + " experts", () -> merge(PartitionJobs.run(blocks,
+            drawn), WeightedPart::merge));
+      double[] logW = untempered.logWeights(n);
       double[] drawnWeights = logW.clone();
       // The caller's own code (it may throw its own errors): outside the unwrapping.
       weigh.accept(logW);
       evaluations.addAndGet(n);
       if (Arrays.equals(drawnWeights, logW)) {
-        return new WeightedSums(untempered.total(k), logW);
+        return new WeightedSums(untempered.sums.total(), logW);
       }
-      Broadcast<double[]> weights = sc.broadcast(logW.clone());
-      BlockSums sums = job("score sums over " + k + " experts at " + n + " points (tempered)",
-          () -> merge(PartitionJobs.run(drawn, cached -> {
-            BlockSums acc = new BlockSums();
-            if (!cached.hasNext()) {
-              return acc;
-            }
-            double[] w = weights.value();
-            double[] z = new double[n * dim];
-            double[] scores = new double[n * dim];
-            List<Integer> mine = new ArrayList<>();
-            while (cached.hasNext()) {
-              DrawnPart p = cached.next();
-              System.arraycopy(p.z, 0, z, p.from * dim, p.z.length);
-              System.arraycopy(p.scores, 0, scores, p.from * dim, p.scores.length);
-              for (int b : p.blocks) {
-                mine.add(b);
-              }
-            }
-            fold(acc, sharedExperts.value(), mine, block, z, scores, w, n);
-            return acc;
-          }), BlockSums::merge), weights);
-      return new WeightedSums(sums.total(k), logW);
+      Shared<double[]> tempered = Shared.of(sc, logW.clone(), 8L * n);
+      ImportanceTask redrawn = new ImportanceTask(t, proposal, basis, seed, iteration, n, block,
+          numBlocks, tempered);
+      WeightedPart sums = job(n + " draws of the proposal again, target " + target.name()
+          + " and score sums with tempered weights", () -> merge(PartitionJobs.run(blocks,
+            redrawn), WeightedPart::merge), tempered);
+      return new WeightedSums(sums.sums.total(), logW);
     } finally {
-      drawn.unpersist(false);
-      sharedProposal.destroy();
-      sharedExperts.destroy();
+      basis.destroy();
     }
+  }
+
+  /**
+   * A task of {@link #importanceAccumulate}: draws, evaluates and weighs its blocks' points, then
+   * folds them with those weights (and returns the weights), or with the driver's tempered
+   * weights when given.
+   */
+  private static final class ImportanceTask implements PartitionJobs.Task<Integer, WeightedPart> {
+    private static final long serialVersionUID = 1L;
+    private final Target target;
+    private final MultivariateT proposal;
+    private final Shared<List<Expert>> basis;
+    private final long seed;
+    private final long iteration;
+    private final int n;
+    private final int block;
+    private final int numBlocks;
+    private final Shared<double[]> tempered;
+
+    ImportanceTask(Target target, MultivariateT proposal, Shared<List<Expert>> basis, long seed,
+        long iteration, int n, int block, int numBlocks, Shared<double[]> tempered) {
+      this.target = target;
+      this.proposal = proposal;
+      this.basis = basis;
+      this.seed = seed;
+      this.iteration = iteration;
+      this.n = n;
+      this.block = block;
+      this.numBlocks = numBlocks;
+      this.tempered = tempered;
+    }
+
+    @Override
+    public WeightedPart run(java.util.Iterator<Integer> indices) {
+      List<Integer> mine = mine(indices);
+      WeightedPart part = new WeightedPart(numBlocks);
+      if (mine.isEmpty()) {
+        return part;
+      }
+      int dim = target.dim();
+      RandomStreams rs = RandomStreams.of(seed);
+      int from = mine.get(0) * block;
+      int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
+      // This task's share only: the proposal blocks that cover [from, to).
+      int first = from / ScoreEvaluator.PROPOSAL_BLOCK;
+      int last = (to - 1) / ScoreEvaluator.PROPOSAL_BLOCK;
+      int base = first * ScoreEvaluator.PROPOSAL_BLOCK;
+      int held = Math.min(n, (last + 1) * ScoreEvaluator.PROPOSAL_BLOCK) - base;
+      double[] z = new double[held * dim];
+      for (int pb = first; pb <= last; pb++) {
+        ScoreEvaluator.drawProposalBlock(proposal, rs, iteration, pb, n, z, base);
+      }
+      double[] logP = new double[held];
+      double[] scores = new double[held * dim];
+      evaluateRange(target, z, base, from, to, logP, scores, base);
+      double[] logW;
+      if (tempered == null) {
+        logW = new double[held];
+        ScoreEvaluator.importanceLogWeights(proposal, z, logP, logW, from, to, base);
+        part.logWeights.put(from, Arrays.copyOfRange(logW, from - base, to - base));
+      } else {
+        // This task's share of the driver's weights.
+        logW = Arrays.copyOfRange(tempered.value(), base, base + held);
+      }
+      fold(part.sums, basis.value(), mine, block, z, scores, logW, n, base);
+      return part;
+    }
+  }
+
+  /**
+   * A value the tasks of one job share. Up to {@value #INLINE_BYTES} bytes it travels inside the
+   * task itself, which Spark broadcasts with the job (once per executor and job, cleaned up by
+   * Spark); larger values get their own broadcast, read once per executor and destroyed after the
+   * job. A broadcast of its own costs about 1.5 ms per job on the driver (creating, storing and
+   * destroying it; docs/benchmarks.md), as much as the experts' bytes themselves at K = 64,
+   * D = 10.
+   */
+  static final class Shared<T> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Values inside the task up to this size; Spark warns of task binaries above 1000 KiB. */
+    static final long INLINE_BYTES = 256 * 1024;
+    private final T value;
+    private final Broadcast<T> broadcast;
+
+    private Shared(T value, Broadcast<T> broadcast) {
+      this.value = value;
+      this.broadcast = broadcast;
+    }
+
+    /** {@code value} (about {@code bytes} serialized), inside the task or broadcast. */
+    static <T> Shared<T> of(JavaSparkContext sc, T value, long bytes) {
+      return bytes <= INLINE_BYTES ? new Shared<>(value, null)
+          : new Shared<>(null, sc.broadcast(value));
+    }
+
+    /** An existing broadcast, destroyed with the job. */
+    static <T> Shared<T> of(Broadcast<T> broadcast) {
+      return new Shared<>(null, broadcast);
+    }
+
+    T value() {
+      return broadcast == null ? value : broadcast.value();
+    }
+
+    void destroy() {
+      if (broadcast != null) {
+        broadcast.destroy();
+      }
+    }
+  }
+
+  /** The experts in their score metric, shared by a job's tasks. */
+  private Shared<List<Expert>> basis(List<Expert> experts) {
+    int k = experts.size();
+    int dim = experts.get(0).dim();
+    // Location, Λ, Λ·location and a null-space basis per expert, and the metric's factor.
+    long bytes = 8L * ((long) k * (2L * dim * dim + 2L * dim) + (long) dim * dim);
+    return Shared.of(sc, org.poevi.family.ScoreBasis.copyOf(experts), bytes);
+  }
+
+  /** A partition's block indices, in order. */
+  private static List<Integer> mine(java.util.Iterator<Integer> indices) {
+    List<Integer> mine = new ArrayList<>();
+    indices.forEachRemaining(mine::add);
+    return mine;
   }
 
   /**
@@ -423,15 +490,15 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
    * destroyed afterwards, whatever happened.
    */
   private <T> T job(String description, java.util.function.Supplier<T> actions,
-      Broadcast<?>... broadcasts) {
+      Shared<?>... shared) {
     sc.setJobDescription("poevi " + stage + ": " + description);
     try {
       return actions.get();
     } catch (Exception e) {
       throw unwrap(e);
     } finally {
-      for (Broadcast<?> b : broadcasts) {
-        b.destroy();
+      for (Shared<?> v : shared) {
+        v.destroy();
       }
       sc.setJobDescription(null);
     }
@@ -458,28 +525,28 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     return sc.parallelize(indices, Math.min(partitions, Math.max(count, 1)));
   }
 
-  /** log p̃ and scores of points [from, to) of z, at their own indices (the contract enforced). */
-  private static void evaluateRange(Target t, double[] z, int from, int to, double[] logP,
-      double[] scores) {
-    evaluateRange(t, z, from, to, logP, scores, 0);
-  }
-
-  /** The same, written at index i − base of logP and scores. */
-  private static void evaluateRange(Target t, double[] z, int from, int to, double[] logP,
-      double[] scores, int base) {
+  /**
+   * log p̃ and scores of points [from, to) (the contract enforced), point i read at index
+   * i − zBase of z and written at index i − outBase of logP and scores.
+   */
+  private static void evaluateRange(Target t, double[] z, int zBase, int from, int to,
+      double[] logP, double[] scores, int outBase) {
     int dim = t.dim();
     double[] x = new double[dim];
     double[] g = new double[dim];
     for (int i = from; i < to; i++) {
-      System.arraycopy(z, i * dim, x, 0, dim);
-      logP[i - base] = LocalScoreEvaluator.evaluateOne(t, x, g, i);
-      System.arraycopy(g, 0, scores, (i - base) * dim, dim);
+      System.arraycopy(z, (i - zBase) * dim, x, 0, dim);
+      logP[i - outBase] = LocalScoreEvaluator.evaluateOne(t, x, g, i);
+      System.arraycopy(g, 0, scores, (i - outBase) * dim, dim);
     }
   }
 
-  /** Adds the sums of accumulation blocks {@code mine} (of {@code block} points) to {@code acc}. */
-  private static void fold(BlockSums acc, List<Expert> experts, List<Integer> mine, int block,
-      double[] z, double[] scores, double[] logW, int n) {
+  /**
+   * Adds the sums of accumulation blocks {@code mine} (of {@code block} points) to {@code acc};
+   * z, scores and logW hold the points from point {@code base} on.
+   */
+  private static void fold(DyadicSum<ScoreSums> acc, List<Expert> experts, List<Integer> mine,
+      int block, double[] z, double[] scores, double[] logW, int n, int base) {
     if (mine.isEmpty()) {
       return;
     }
@@ -490,7 +557,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     double[] work = new double[ScoreAccumulation.scratchSize(block, dim)];
     for (int b : mine) {
       acc.add(b, ScoreAccumulation.block(b, block, q, experts, stacked, work, z, scores, logW, n,
-          dim, k));
+          dim, k, base));
     }
   }
 

@@ -62,15 +62,16 @@ public final class InMemoryRowData implements RowData {
     // Contiguous runs of blocks, a few per thread for balance: each run's partial sum keeps
     // O(log blocks) vectors (one per block would take blocks·n·(D + 1) numbers at once).
     int runs = Math.min(numBlocks, 4 * threads);
-    DyadicSum[] parts = new DyadicSum[runs];
+    @SuppressWarnings("unchecked")
+    DyadicSum<double[]>[] parts = new DyadicSum[runs];
     BlockParallel.forEach(runs, threads, likelihood::workspace, (r, workspace) -> {
       int from = (int) ((long) numBlocks * r / runs);
       int to = (int) ((long) numBlocks * (r + 1) / runs);
       parts[r] = RowSums.partial(blocks.subList(from, to).iterator(), numBlocks, likelihood,
           workspace, points, n, columns);
     });
-    DyadicSum total = new DyadicSum(numBlocks);
-    for (DyadicSum part : parts) {
+    DyadicSum<double[]> total = DyadicSum.vectors(numBlocks);
+    for (DyadicSum<double[]> part : parts) {
       total.merge(part);
     }
     return total.total();

@@ -13,10 +13,10 @@ public final class RowSums {
    *
    * @param workspace the likelihood's scratch, reused for every block
    */
-  public static DyadicSum partial(Iterator<RowBlock> blocks, int numBlocks,
+  public static DyadicSum<double[]> partial(Iterator<RowBlock> blocks, int numBlocks,
       RowLikelihood likelihood, RowLikelihood.Workspace workspace, double[] points, int n,
       int dim) {
-    DyadicSum sum = new DyadicSum(numBlocks);
+    DyadicSum<double[]> sum = DyadicSum.vectors(numBlocks);
     while (blocks.hasNext()) {
       RowBlock block = blocks.next();
       double[] out = new double[n * (dim + 1)];

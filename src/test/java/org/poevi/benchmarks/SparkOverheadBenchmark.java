@@ -27,7 +27,8 @@ import org.poevi.target.SinhArcsinhTarget;
 /**
  * Issue #4's Spark overhead: one under-p iteration's distributed work with importance weights
  * (draws of the proposal, the target's log density and scores at B points, then the QP's sums
- * over K experts: {@code iteration}) and one under-q iteration's ({@code underQIteration}), with the local
+ * over K experts: {@code iteration}, and {@code temperedIteration} when the driver tempers the
+ * weights) and one under-q iteration's ({@code underQIteration}), with the local
  * multi-threaded evaluator against the Spark evaluator in local[2], at B = 10⁴, K = 64, D = 10
  * (sinh-arcsinh).
  *
@@ -44,7 +45,7 @@ public class SparkOverheadBenchmark {
   /**
    * local-threads: LocalScoreEvaluator, 2 threads; spark-local[2]: SparkScoreEvaluator;
    * spark-empty-jobs: the floor of this design, Spark jobs of empty tasks run as the evaluator
-   * runs its jobs (two per importance-weighted iteration, one per under-q iteration).
+   * runs its jobs (one per iteration, two per tempered one).
    */
   @Param({"local-threads", "spark-local[2]", "spark-empty-jobs"})
   public String evaluator;
@@ -118,16 +119,33 @@ public class SparkOverheadBenchmark {
   }
 
   /**
-   * One under-p iteration with importance weights: B draws of a t proposal, the target's log
-   * density and scores there, the weights, then the QP's sums (on Spark two jobs, the points
-   * staying on the executors); the floor is two empty jobs.
+   * One under-p iteration with importance weights left as drawn (tau = 1, the usual case): B draws
+   * of a t proposal, the target's log density and scores there, the weights, then the QP's sums
+   * (on Spark one job, the points never leaving the executors); the floor is one empty job.
    */
   @Benchmark
   public Object iteration() {
     if (evaluator.equals("spark-empty-jobs")) {
-      emptyJob();
       return emptyJob();
     }
     return eval.importanceAccumulate(proposal, RandomStreams.of(3), 1, B, experts, w -> { }, 2);
+  }
+
+  /**
+   * The same with the weights tempered by the driver (tau = 1/2): on Spark a second job draws
+   * and evaluates the batch again and folds it with the tempered weights; the floor is two
+   * empty jobs.
+   */
+  @Benchmark
+  public Object temperedIteration() {
+    if (evaluator.equals("spark-empty-jobs")) {
+      emptyJob();
+      return emptyJob();
+    }
+    return eval.importanceAccumulate(proposal, RandomStreams.of(3), 1, B, experts, w -> {
+      for (int i = 0; i < w.length; i++) {
+        w[i] *= 0.5;
+      }
+    }, 2);
   }
 }

@@ -25,13 +25,13 @@ class DyadicSumTest {
   }
 
   private static double[] sumOf(List<List<Integer>> groups, double[][] v) {
-    DyadicSum total = new DyadicSum(v.length);
+    DyadicSum<double[]> total = DyadicSum.vectors(v.length);
     for (List<Integer> group : groups) {
-      DyadicSum part = new DyadicSum(v.length);
+      DyadicSum<double[]> part = DyadicSum.vectors(v.length);
       for (int b : group) {
         part.add(b, v[b].clone());
       }
-      total = new DyadicSum(v.length).merge(part).merge(total);
+      total = DyadicSum.vectors(v.length).merge(part).merge(total);
     }
     return total.total();
   }
@@ -64,14 +64,14 @@ class DyadicSumTest {
   @Test
   void mergeWithTheEmptySumIsTheIdentityAndMergingEqualsFolding() {
     double[][] v = values(11, 4, 3);
-    DyadicSum folded = new DyadicSum(11);
-    DyadicSum left = new DyadicSum(11);
-    DyadicSum right = new DyadicSum(11);
+    DyadicSum<double[]> folded = DyadicSum.vectors(11);
+    DyadicSum<double[]> left = DyadicSum.vectors(11);
+    DyadicSum<double[]> right = DyadicSum.vectors(11);
     for (int b = 0; b < 11; b++) {
       folded.add(b, v[b].clone());
       (b < 6 ? left : right).add(b, v[b].clone());
     }
-    double[] merged = new DyadicSum(11).merge(left.merge(right)).total();
+    double[] merged = DyadicSum.vectors(11).merge(left.merge(right)).total();
     assertArrayEquals(folded.total(), merged, 0.0);
     // A merged sum is consumed: it is left empty, and cannot be merged with itself.
     assertEquals(0, right.pendingNodes());
@@ -82,7 +82,7 @@ class DyadicSumTest {
   void theTotalIsTheSumAndAContiguousRunKeepsFewNodes() {
     int blocks = 1000;
     double[][] v = new double[blocks][1];
-    DyadicSum part = new DyadicSum(blocks);
+    DyadicSum<double[]> part = DyadicSum.vectors(blocks);
     for (int b = 123; b < 877; b++) {
       v[b][0] = b;
       part.add(b, v[b].clone());
@@ -98,9 +98,43 @@ class DyadicSumTest {
     assertEquals(blocks * (blocks - 1) / 2.0, part.total()[0], 0.0);
   }
 
+  /**
+   * A combiner that is not commutative (concatenation) sees each left node before its right
+   * sibling: the total lists the blocks in index order, whatever the grouping and arrival order.
+   */
+  @Test
+  void nodesCombineLeftBeforeRightForAnyGrouping() {
+    for (int blocks : new int[] {1, 2, 3, 7, 13, 40}) {
+      StringBuilder expected = new StringBuilder();
+      List<Integer> order = new ArrayList<>();
+      for (int b = 0; b < blocks; b++) {
+        expected.append('[').append(b).append(']');
+        order.add(b);
+      }
+      Random rng = new Random(blocks);
+      for (int trial = 0; trial < 10; trial++) {
+        Collections.shuffle(order, rng);
+        int groups = 1 + rng.nextInt(blocks);
+        List<DyadicSum<String>> parts = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+          parts.add(new DyadicSum<>(blocks, (left, right) -> left + right));
+        }
+        for (int b : order) {
+          parts.get(rng.nextInt(groups)).add(b, "[" + b + "]");
+        }
+        Collections.shuffle(parts, rng);
+        DyadicSum<String> total = parts.get(0);
+        for (int g = 1; g < groups; g++) {
+          total = rng.nextBoolean() ? total.merge(parts.get(g)) : parts.get(g).merge(total);
+        }
+        assertEquals(expected.toString(), total.total(), blocks + " blocks, trial " + trial);
+      }
+    }
+  }
+
   @Test
   void incompleteOrRepeatedBlocksAreErrors() {
-    DyadicSum s = new DyadicSum(4);
+    DyadicSum<double[]> s = DyadicSum.vectors(4);
     s.add(0, new double[] {1});
     assertThrows(IllegalStateException.class, s::total);
     assertThrows(IllegalStateException.class, () -> s.add(0, new double[] {1}));

@@ -179,7 +179,7 @@ class SparkScoreEvaluatorTest {
           streams, 3, n, experts, w -> { }, 2);
       double[] z = new double[n * dim];
       for (int b = 0; b * 256 < n; b++) {
-        org.poevi.fit.ScoreEvaluator.drawProposalBlock(proposal, streams, 9, b, n, z);
+        org.poevi.fit.ScoreEvaluator.drawProposalBlock(proposal, streams, 9, b, n, z, 0);
       }
       double[] logP = new double[n];
       double[] scores = new double[n * dim];

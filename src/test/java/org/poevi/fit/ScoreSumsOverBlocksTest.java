@@ -11,10 +11,11 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.junit.jupiter.api.Test;
 import org.poevi.family.Expert;
 import org.poevi.family.QMatrixBlock;
+import org.poevi.math.DyadicSum;
 import org.poevi.math.RandomStreams;
 
 /** The order-independent accumulator behind the distributed reduction (SPEC §6). */
-class BlockSumsTest {
+class ScoreSumsOverBlocksTest {
   private static final int DIM = 3;
   private static final int K = 9;
   private static final int N = 1000;
@@ -41,17 +42,19 @@ class BlockSumsTest {
         2);
     int block = ScoreAccumulation.blockSize(DIM, K);
     int numBlocks = (N + block - 1) / block;
-    List<ScoreSums> parts = new ArrayList<>();
+    ScoreSums leftFold = ScoreSums.empty(K);
     for (int b = 0; b < numBlocks; b++) {
-      parts.add(ScoreAccumulation.block(b, block, new QMatrixBlock(experts, block), experts,
-          new double[block * DIM * K], new double[ScoreAccumulation.scratchSize(block, DIM)],
-          data[0], data[1], data[2], N, DIM, K));
+      leftFold.merge(block(experts, data, b));
     }
+    // The tree and a left-to-right fold add the same numbers in different orders: equal within
+    // round-off (about numBlocks·2⁻⁵² relative per entry; 1e-12 is far above it).
+    assertArrayEquals(leftFold.normalizedGram(), folded.normalizedGram(), 1e-12);
+    assertArrayEquals(leftFold.normalizedCross(), folded.normalizedCross(), 1e-12);
     for (int trial = 0; trial < 20; trial++) {
       int groups = 1 + rng.nextInt(numBlocks);
-      List<BlockSums> partitions = new ArrayList<>();
+      List<DyadicSum<ScoreSums>> partitions = new ArrayList<>();
       for (int g = 0; g < groups; g++) {
-        partitions.add(new BlockSums());
+        partitions.add(ScoreSums.overBlocks(numBlocks));
       }
       List<Integer> order = new ArrayList<>();
       for (int b = 0; b < numBlocks; b++) {
@@ -59,23 +62,46 @@ class BlockSumsTest {
       }
       Collections.shuffle(order, new java.util.Random(trial));
       for (int b : order) {
-        partitions.get(rng.nextInt(groups)).add(b, parts.get(b));
+        // The sums own (and add into) their blocks' values: each gets a fresh one.
+        partitions.get(rng.nextInt(groups)).add(b, block(experts, data, b));
       }
       Collections.shuffle(partitions, new java.util.Random(100 + trial));
-      BlockSums all = new BlockSums();
-      for (BlockSums p : partitions) {
+      DyadicSum<ScoreSums> all = ScoreSums.overBlocks(numBlocks);
+      for (DyadicSum<ScoreSums> p : partitions) {
         all = rng.nextBoolean() ? all.merge(p) : p.merge(all);
       }
-      assertEquals(numBlocks, all.numBlocks());
-      assertSameSums(folded, all.total(K));
-      assertSameSums(folded, new BlockSums().merge(all).total(K));
+      assertEquals(1, all.pendingNodes());
+      assertSameSums(folded, all.total());
     }
+  }
+
+  /** A contiguous run of blocks (a partition's share) ships a few partial sums, not one each. */
+  @Test
+  void aContiguousRunKeepsFewPartialSums() {
+    UniformRandomProvider rng = RandomStreams.of(4).stream(1);
+    List<Expert> experts = RandomExperts.of(rng, DIM, K);
+    int n = 40 * ScoreAccumulation.blockSize(DIM, K);
+    double[][] data = RandomExperts.batch(rng, n, DIM, 30);
+    DyadicSum<ScoreSums> second = ScoreSums.overBlocks(40);
+    for (int b = 20; b < 40; b++) {
+      second.add(b, block(experts, data, b));
+    }
+    // Blocks 20..39 of 40: [20, 24), [24, 32) and [32, 64) (which covers blocks 32..39).
+    assertEquals(3, second.pendingNodes());
   }
 
   @Test
   void aBlockCountsOnce() {
-    BlockSums a = new BlockSums().add(0, ScoreSums.empty(K));
-    assertThrows(IllegalStateException.class, () -> a.merge(new BlockSums().add(0,
+    DyadicSum<ScoreSums> a = ScoreSums.overBlocks(2).add(0, ScoreSums.empty(K));
+    assertThrows(IllegalStateException.class, () -> a.merge(ScoreSums.overBlocks(2).add(0,
         ScoreSums.empty(K))));
+  }
+
+  private static ScoreSums block(List<Expert> experts, double[][] data, int b) {
+    int block = ScoreAccumulation.blockSize(DIM, K);
+    int n = data[2].length;
+    return ScoreAccumulation.block(b, block, new QMatrixBlock(experts, block), experts,
+        new double[block * DIM * K], new double[ScoreAccumulation.scratchSize(block, DIM)],
+        data[0], data[1], data[2], n, DIM, K, 0);
   }
 }
