@@ -28,11 +28,15 @@ import org.poevi.target.SinhArcsinhTarget;
  * Issue #4's Spark overhead: one under-p iteration's distributed work with importance weights
  * (draws of the proposal, the target's log density and scores at B points, then the QP's sums
  * over K experts: {@code iteration}, and {@code temperedIteration} when the driver tempers the
- * weights) and one under-q iteration's ({@code underQIteration}), with the local
+ * weights), one on a MALA population's ({@code populationIteration}) and one under-q
+ * iteration's ({@code underQIteration}), with the local
  * multi-threaded evaluator against the Spark evaluator in local[2], at B = 10⁴, K = 64, D = 10
  * (sinh-arcsinh).
  *
- * <pre>jobs/bench -f 1 -wi 3 -w 3s -i 5 -r 3s SparkOverheadBenchmark</pre>
+ * <pre>jobs/bench -f 3 -wi 6 -w 3s -i 5 -r 3s -p partitions=2 SparkOverheadBenchmark</pre>
+ *
+ * (Spark's own per-job code is still being compiled after 9 s, hence six warm-up iterations;
+ * docs/benchmarks.md.)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -129,6 +133,44 @@ public class SparkOverheadBenchmark {
       return emptyJob();
     }
     return eval.importanceAccumulate(proposal, RandomStreams.of(3), 1, B, experts, w -> { }, 2);
+  }
+
+  /** MALA steps per population iteration (fit.move-steps' default). */
+  private static final int MOVE_STEPS = 5;
+  /** The population's starting state (B chains: z, log p̃, scores), copied before every call. */
+  private double[][] population;
+  private final double[][] chains = new double[3][];
+  private org.poevi.fit.MalaKernel kernel;
+
+  @Setup(Level.Trial)
+  public void setUpPopulation() {
+    double[] z = new double[B * D];
+    for (int b = 0; b * ScoreEvaluator.PROPOSAL_BLOCK < B; b++) {
+      ScoreEvaluator.drawProposalBlock(proposal, RandomStreams.of(5), 1, b, B, z, 0);
+    }
+    double[] logP = new double[B];
+    double[] scores = new double[B * D];
+    new LocalScoreEvaluator(SinhArcsinhTarget.of(D), 2).evaluate(z, B, logP, scores);
+    population = new double[][] {z, logP, scores};
+    kernel = org.poevi.fit.MalaKernel.of(D, identityTimes(1), 0.3);
+  }
+
+  /**
+   * One under-p iteration on a MALA population: {@value #MOVE_STEPS} steps of B chains (the
+   * target at every proposal), then the QP's sums with equal weights: one Spark job, each task
+   * moving its own blocks of chains; the floor is one empty job. Both evaluators start every call
+   * from the same chains (copying them costs both the same).
+   */
+  @Benchmark
+  public Object populationIteration() {
+    if (evaluator.equals("spark-empty-jobs")) {
+      return emptyJob();
+    }
+    for (int c = 0; c < 3; c++) {
+      chains[c] = population[c].clone();
+    }
+    return eval.moveAndAccumulate(kernel, RandomStreams.of(3), 1, MOVE_STEPS, experts, chains[0],
+        chains[1], chains[2], B, 2);
   }
 
   /**
