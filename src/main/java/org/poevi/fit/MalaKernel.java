@@ -45,8 +45,14 @@ public final class MalaKernel implements Serializable {
     return dim;
   }
 
-  /** Buffers for moving n chains of dimension D: their proposals and accept decisions. */
+  /**
+   * Buffers for moving chains [base, base + n) of dimension D: their proposals and accept
+   * decisions. {@link #propose} and {@link #accept} read and write these and the chains' own
+   * arrays (z, log p̃, scores, moved) at index i − base for chain i, so a worker that moves only
+   * some blocks of chains holds only those.
+   */
   public static final class Buffers {
+    final int base;
     final double[] proposal;
     final double[] proposalLogP;
     final double[] proposalScores;
@@ -54,7 +60,14 @@ public final class MalaKernel implements Serializable {
     final double[] logU;
     final boolean[] accepted;
 
+    /** Buffers for all n chains. */
     public Buffers(int n, int dim) {
+      this(0, n, dim);
+    }
+
+    /** Buffers for chains [base, base + n). */
+    public Buffers(int base, int n, int dim) {
+      this.base = base;
       proposal = new double[n * dim];
       proposalLogP = new double[n];
       proposalScores = new double[n * dim];
@@ -91,14 +104,18 @@ public final class MalaKernel implements Serializable {
     return accepted;
   }
 
-  /** Proposals and accept uniforms of block {@code block}'s chains at step {@code stepIndex}. */
+  /**
+   * Proposals and accept uniforms of block {@code block}'s chains at step {@code stepIndex}, of n
+   * chains in all (z and scores indexed from the buffers' base).
+   */
   public void propose(RandomStreams streams, long key, long stepIndex, int block, int n,
       double[] z, double[] scores, Buffers buffers, double[] scratch) {
     double h = step;
     double rootH = Math.sqrt(h);
     UniformRandomProvider rng = streams.stream(RandomStreams.MOVE, key, stepIndex, block);
     ZigguratSampler.NormalizedGaussian normal = ZigguratSampler.NormalizedGaussian.of(rng);
-    for (int i = block * BLOCK; i < Math.min(n, (block + 1) * BLOCK); i++) {
+    for (int i = block * BLOCK - buffers.base; i < Math.min(n, (block + 1) * BLOCK) - buffers.base;
+        i++) {
       double squares = 0;
       for (int d = 0; d < dim; d++) {
         double xi = normal.sample();
@@ -124,11 +141,15 @@ public final class MalaKernel implements Serializable {
     }
   }
 
-  /** Metropolis–Hastings for block {@code block}'s chains, given their evaluated proposals. */
+  /**
+   * Metropolis–Hastings for block {@code block}'s chains, given their evaluated proposals (the
+   * chains' arrays indexed from the buffers' base).
+   */
   public void accept(int block, int n, double[] z, double[] logP, double[] scores,
       Buffers buffers, boolean[] moved, double[] scratch) {
     double h = step;
-    for (int i = block * BLOCK; i < Math.min(n, (block + 1) * BLOCK); i++) {
+    for (int i = block * BLOCK - buffers.base; i < Math.min(n, (block + 1) * BLOCK) - buffers.base;
+        i++) {
       buffers.accepted[i] = false;
       if (buffers.proposalLogP[i] == Double.NEGATIVE_INFINITY
           || Double.isNaN(buffers.forward[i])) {
@@ -158,7 +179,7 @@ public final class MalaKernel implements Serializable {
 
   /** Whether chain i's proposal was accepted at the last {@link #accept}. */
   public static boolean accepted(Buffers buffers, int i) {
-    return buffers.accepted[i];
+    return buffers.accepted[i - buffers.base];
   }
 
   /** The proposals (n×D) of the last {@link #propose} calls. */

@@ -259,10 +259,6 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             }
             Object[] data = shared.value();
             MalaKernel mala = (MalaKernel) data[0];
-            // This task's copies: the broadcast values are shared by the executor's tasks.
-            double[] zz = ((double[]) data[1]).clone();
-            double[] lp = ((double[]) data[2]).clone();
-            double[] sc2 = ((double[]) data[3]).clone();
             RandomStreams rs = RandomStreams.of(seed);
             int from = mine.get(0) * block;
             int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
@@ -270,8 +266,15 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             int lastMala = (to - 1) / MalaKernel.BLOCK;
             int chainsFrom = firstMala * MalaKernel.BLOCK;
             int chainsTo = Math.min(n, (lastMala + 1) * MalaKernel.BLOCK);
-            MalaKernel.Buffers buffers = new MalaKernel.Buffers(n, dim);
-            boolean[] moved = new boolean[n];
+            int held = chainsTo - chainsFrom;
+            // This task's copies of its own chains (the broadcast values are shared by the
+            // executor's tasks), indexed from chainsFrom.
+            double[] zz = Arrays.copyOfRange((double[]) data[1], chainsFrom * dim, chainsTo * dim);
+            double[] lp = Arrays.copyOfRange((double[]) data[2], chainsFrom, chainsTo);
+            double[] sc2 = Arrays.copyOfRange((double[]) data[3], chainsFrom * dim,
+                chainsTo * dim);
+            MalaKernel.Buffers buffers = new MalaKernel.Buffers(chainsFrom, held, dim);
+            boolean[] moved = new boolean[held];
             double[] scratch = new double[2 * dim];
             double[] proposals = MalaKernel.proposals(buffers);
             double[] proposalLogP = MalaKernel.proposalLogDensities(buffers);
@@ -280,8 +283,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
               for (int mb = firstMala; mb <= lastMala; mb++) {
                 mala.propose(rs, key, s, mb, n, zz, sc2, buffers, scratch);
               }
-              evaluateRange(t, proposals, 0, chainsFrom, chainsTo, proposalLogP, proposalScores,
-                  0);
+              evaluateRange(t, proposals, chainsFrom, chainsFrom, chainsTo, proposalLogP,
+                  proposalScores, chainsFrom);
               for (int mb = firstMala; mb <= lastMala; mb++) {
                 mala.accept(mb, n, zz, lp, sc2, buffers, moved, scratch);
               }
@@ -290,11 +293,13 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
               }
             }
             for (int i = from; i < to; i++) {
-              part.moved += moved[i] ? 1 : 0;
+              part.moved += moved[i - chainsFrom] ? 1 : 0;
             }
-            fold(part.sums, basis.value(), mine, block, zz, sc2, new double[n], n, 0);
-            part.chains.put(from, new double[][] {Arrays.copyOfRange(zz, from * dim, to * dim),
-                Arrays.copyOfRange(lp, from, to), Arrays.copyOfRange(sc2, from * dim, to * dim)});
+            fold(part.sums, basis.value(), mine, block, zz, sc2, new double[held], n, chainsFrom);
+            int at = from - chainsFrom;
+            part.chains.put(from, new double[][] {Arrays.copyOfRange(zz, at * dim,
+                (at + to - from) * dim), Arrays.copyOfRange(lp, at, at + to - from),
+                Arrays.copyOfRange(sc2, at * dim, (at + to - from) * dim)});
             return part;
           }), MovedPart::merge), basis, Shared.of(shared));
     total.chains.forEach((from, chains) -> {
