@@ -179,24 +179,20 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             List<Expert> ex = basis.value();
             FeynmanSampler sampler = FeynmanSampler.of(ProductOfExperts.of(ex, alpha));
             RandomStreams rs = RandomStreams.of(seed);
-            int from = mine.get(0) * block;
-            int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
-            // This task's share only: the sampler blocks that cover [from, to).
-            int first = from / FeynmanSampler.BLOCK_SIZE;
-            int last = (to - 1) / FeynmanSampler.BLOCK_SIZE;
-            int base = first * FeynmanSampler.BLOCK_SIZE;
-            int held = Math.min(n, (last + 1) * FeynmanSampler.BLOCK_SIZE) - base;
-            double[] z = new double[held * dim];
-            double[] logW = new double[held];
-            double[] scores = new double[held * dim];
+            Share my = Share.of(mine, block, n, FeynmanSampler.BLOCK_SIZE);
+            int base = my.base();
+            double[] z = new double[my.held() * dim];
+            double[] logW = new double[my.held()];
+            double[] scores = new double[my.held() * dim];
             Object scratch = sampler.blockScratch();
-            for (int sb = first; sb <= last; sb++) {
+            for (int sb = my.first(); sb <= my.last(); sb++) {
               sampler.weightedBlock(rs, samplerStage, n, sb, scratch, z, logW, base);
             }
-            ScoreEvaluator.zeroUndrawn(z, logW, from, to, dim, base);
-            evaluateRange(t, z, base, from, to, new double[held], scores, base);
+            ScoreEvaluator.zeroUndrawn(z, logW, my.from(), my.to(), dim, base);
+            evaluateRange(t, z, base, my.from(), my.to(), new double[my.held()], scores, base);
             fold(part.sums, ex, mine, block, z, scores, logW, n, base);
-            part.logWeights.put(from, Arrays.copyOfRange(logW, from - base, to - base));
+            part.logWeights.put(my.from(), Arrays.copyOfRange(logW, my.from() - base,
+                my.to() - base));
             return part;
           }), WeightedPart::merge), basis);
     evaluations.addAndGet(n);
@@ -260,13 +256,14 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
             Object[] data = shared.value();
             MalaKernel mala = (MalaKernel) data[0];
             RandomStreams rs = RandomStreams.of(seed);
-            int from = mine.get(0) * block;
-            int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
-            int firstMala = from / MalaKernel.BLOCK;
-            int lastMala = (to - 1) / MalaKernel.BLOCK;
-            int chainsFrom = firstMala * MalaKernel.BLOCK;
-            int chainsTo = Math.min(n, (lastMala + 1) * MalaKernel.BLOCK);
-            int held = chainsTo - chainsFrom;
+            Share my = Share.of(mine, block, n, MalaKernel.BLOCK);
+            int from = my.from();
+            int to = my.to();
+            int firstMala = my.first();
+            int lastMala = my.last();
+            int chainsFrom = my.base();
+            int held = my.held();
+            int chainsTo = chainsFrom + held;
             // This task's copies of its own chains (the broadcast values are shared by the
             // executor's tasks), indexed from chainsFrom.
             double[] zz = Arrays.copyOfRange((double[]) data[1], chainsFrom * dim, chainsTo * dim);
@@ -402,25 +399,22 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
       }
       int dim = target.dim();
       RandomStreams rs = RandomStreams.of(seed);
-      int from = mine.get(0) * block;
-      int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
-      // This task's share only: the proposal blocks that cover [from, to).
-      int first = from / ScoreEvaluator.PROPOSAL_BLOCK;
-      int last = (to - 1) / ScoreEvaluator.PROPOSAL_BLOCK;
-      int base = first * ScoreEvaluator.PROPOSAL_BLOCK;
-      int held = Math.min(n, (last + 1) * ScoreEvaluator.PROPOSAL_BLOCK) - base;
+      Share my = Share.of(mine, block, n, ScoreEvaluator.PROPOSAL_BLOCK);
+      int base = my.base();
+      int held = my.held();
       double[] z = new double[held * dim];
-      for (int pb = first; pb <= last; pb++) {
+      for (int pb = my.first(); pb <= my.last(); pb++) {
         ScoreEvaluator.drawProposalBlock(proposal, rs, iteration, pb, n, z, base);
       }
       double[] logP = new double[held];
       double[] scores = new double[held * dim];
-      evaluateRange(target, z, base, from, to, logP, scores, base);
+      evaluateRange(target, z, base, my.from(), my.to(), logP, scores, base);
       double[] logW;
       if (tempered == null) {
         logW = new double[held];
-        ScoreEvaluator.importanceLogWeights(proposal, z, logP, logW, from, to, base);
-        part.logWeights.put(from, Arrays.copyOfRange(logW, from - base, to - base));
+        ScoreEvaluator.importanceLogWeights(proposal, z, logP, logW, my.from(), my.to(), base);
+        part.logWeights.put(my.from(), Arrays.copyOfRange(logW, my.from() - base,
+            my.to() - base));
       } else {
         // This task's share of the driver's weights.
         logW = Arrays.copyOfRange(tempered.value(), base, base + held);
@@ -479,6 +473,23 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     // Location, Λ, Λ·location and a null-space basis per expert, and the metric's factor.
     long bytes = 8L * ((long) k * (2L * dim * dim + 2L * dim) + (long) dim * dim);
     return Shared.of(sc, org.poevi.family.ScoreBasis.copyOf(experts), bytes);
+  }
+
+  /**
+   * A task's points: [from, to), its accumulation blocks, and the blocks of {@code drawBlock}
+   * points that cover them (draw blocks first..last, points [base, base + held)), which it draws
+   * or moves and holds.
+   */
+  private record Share(int from, int to, int first, int last, int base, int held) {
+    /** The share of accumulation blocks {@code mine} (ascending, contiguous, not empty). */
+    static Share of(List<Integer> mine, int block, int n, int drawBlock) {
+      int from = mine.get(0) * block;
+      int to = Math.min(n, (mine.get(mine.size() - 1) + 1) * block);
+      int first = from / drawBlock;
+      int last = (to - 1) / drawBlock;
+      int base = first * drawBlock;
+      return new Share(from, to, first, last, base, Math.min(n, (last + 1) * drawBlock) - base);
+    }
   }
 
   /** A partition's block indices, in order. */
