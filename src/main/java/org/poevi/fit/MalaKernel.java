@@ -182,7 +182,7 @@ public final class MalaKernel implements Serializable {
     return buffers.accepted[i - buffers.base];
   }
 
-  /** The proposals (n×D) of the last {@link #propose} calls. */
+  /** The proposals (a row of D per chain the buffers hold) of the last {@link #propose} calls. */
   public static double[] proposals(Buffers buffers) {
     return buffers.proposal;
   }

@@ -381,7 +381,7 @@ public final class PoeFitter {
       ScoreSums sums;
       if (population == null) {
         // Draws of the proposal, the target there, weights p̃/r tempered over the whole batch,
-        // and the sums; on Spark the points stay where they were drawn and evaluated.
+        // and the sums; on Spark the points never leave the executors that drew them.
         long iteration = t;
         double[] tempering = new double[1];
         sums = evaluator.importanceAccumulate(proposal, streams, iteration, b, basis,

@@ -95,9 +95,10 @@ public interface ScoreEvaluator {
    * One importance-weighted batch of the under-p objective: n draws of {@code proposal} (block b
    * from the stream (BATCH, iteration, b)), log p̃ and scores there, log weights log p̃ − log r,
    * which {@code weigh} sees whole and may change in place (tempering; it may also throw), then
-   * the QP's sums. Locally in that order; a distributed evaluator draws and evaluates where the
-   * points stay (one job bringing back the n log weights), then folds them with the weights
-   * (a second job), with the same result bit for bit.
+   * the QP's sums. Locally in that order; a distributed evaluator draws, evaluates and folds
+   * where the points are drawn (one job bringing back the n log weights and the sums), and when
+   * {@code weigh} changes the weights it draws and evaluates them again to fold them with the new
+   * weights (a second job), with the same result bit for bit.
    */
   default WeightedSums importanceAccumulate(MultivariateT proposal, RandomStreams streams,
       long iteration, int n, List<Expert> experts, java.util.function.Consumer<double[]> weigh,

@@ -19,7 +19,8 @@ import org.poevi.math.DyadicSum;
  * <p>Weights arrive as logarithms and are held relative to a common log scale (the largest seen),
  * so self-normalised importance weights never overflow. An associative accumulator with an
  * identity ({@link #empty}), {@link #addBlock} and {@link #merge}, in the style of Spark MLlib's
- * loss aggregators; merging in a fixed (block-index) order gives bit-identical results.
+ * loss aggregators; merging over a fixed tree on the block indices ({@link #overBlocks}) gives
+ * bit-identical results however the blocks were grouped.
  */
 public final class ScoreSums implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -70,7 +70,7 @@ public final class DyadicSum<T> implements Serializable {
   }
 
   /**
-   * Adds block {@code block}'s vector, which this sum then owns (it may add into it). Each block
+   * Adds block {@code block}'s value, which this sum then owns (it may add into it). Each block
    * exactly once.
    */
   public DyadicSum<T> add(int block, T value) {
@@ -83,7 +83,7 @@ public final class DyadicSum<T> implements Serializable {
 
   /**
    * Adds {@code other}'s nodes into this sum and returns this. {@code other} is consumed: its
-   * vectors may be added into, and it is left empty.
+   * values may be added into, and it is left empty.
    */
   public DyadicSum<T> merge(DyadicSum<T> other) {
     if (other == this) {

@@ -2,15 +2,11 @@ package org.poevi.spark;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.rdd.RDD;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
-import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
@@ -26,7 +22,7 @@ import scala.runtime.BoxedUnit;
 public final class PartitionJobs {
   private PartitionJobs() {}
 
-  /** The work of one partition: its elements in, one value out (null for none, in {@link #map}). */
+  /** The work of one partition: its elements in, one value out. */
   @FunctionalInterface
   public interface Task<T, R> extends Serializable {
     R run(java.util.Iterator<T> elements);
@@ -44,16 +40,6 @@ public final class PartitionJobs {
       out.add(value);
     }
     return out;
-  }
-
-  /**
-   * The RDD of each partition's task value (none where the task returns null), evaluated lazily,
-   * e.g. to be cached between two jobs.
-   */
-  public static <T, R> JavaRDD<R> map(JavaRDD<T> rdd, Task<T, R> task) {
-    ClassTag<R> tag = anyRef();
-    RDD<R> mapped = rdd.rdd().mapPartitions(new PartitionBody<T, R>(task), true, tag);
-    return new JavaRDD<>(mapped, tag);
   }
 
   @SuppressWarnings("unchecked")
@@ -75,25 +61,6 @@ public final class PartitionJobs {
     @Override
     public R apply(TaskContext context, scala.collection.Iterator<T> elements) {
       return task.run(scala.jdk.javaapi.CollectionConverters.asJava(elements));
-    }
-  }
-
-  /** The task of {@link #map}, as the function of Spark's mapPartitions. */
-  private static final class PartitionBody<T, R>
-      extends AbstractFunction1<scala.collection.Iterator<T>, scala.collection.Iterator<R>>
-      implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final Task<T, R> task;
-
-    PartitionBody(Task<T, R> task) {
-      this.task = task;
-    }
-
-    @Override
-    public scala.collection.Iterator<R> apply(scala.collection.Iterator<T> elements) {
-      R value = task.run(scala.jdk.javaapi.CollectionConverters.asJava(elements));
-      List<R> out = value == null ? Collections.emptyList() : Arrays.asList(value);
-      return scala.jdk.javaapi.CollectionConverters.asScala(out.iterator());
     }
   }
 

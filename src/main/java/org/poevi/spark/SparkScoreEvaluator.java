@@ -36,10 +36,11 @@ import scala.Tuple3;
  * proposal, or by moving their MALA chains), evaluate the target there and fold their blocks into
  * the QP's sums, a partial {@link ScoreSums#overBlocks} sum of O(log blocks) values per task that
  * the driver completes; only those sums and the weights or chains the driver needs travel back.
- * Values the tasks share (the experts, α, the proposal) travel inside the task when small and in
- * a broadcast of their own, destroyed after the job, when large ({@link Shared}). {@link
- * #evaluate} and {@link #accumulate} serve points the driver holds: the points are broadcast,
- * and the results come back keyed by block.
+ * Values the tasks share (the experts, the proposal, tempered weights) travel inside the task
+ * when small and in a broadcast of their own, destroyed after the job, when large ({@link
+ * Shared}); α (K numbers) always inside the task. {@link #evaluate} and {@link #accumulate} serve
+ * points the driver holds: the points are broadcast, and {@link #evaluate}'s results come back
+ * keyed by block.
  */
 public final class SparkScoreEvaluator implements ScoreEvaluator {
   static final int BLOCK = 256;
@@ -156,6 +157,10 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
   @Override
   public WeightedSums drawEvaluateAccumulate(List<Expert> experts, double[] drawAlpha,
       RandomStreams streams, long samplerStage, int n, int threads) {
+    if (n == 0) {
+      return ScoreEvaluator.super.drawEvaluateAccumulate(experts, drawAlpha, streams,
+          samplerStage, n, threads);
+    }
     int dim = target.dim();
     int k = experts.size();
     int block = ScoreAccumulation.blockSize(dim, k);
@@ -235,6 +240,10 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
   public MovedSums moveAndAccumulate(MalaKernel kernel, RandomStreams streams, long key,
       int steps, List<Expert> experts, double[] z, double[] logP, double[] scores, int n,
       int threads) {
+    if (n == 0) {
+      return ScoreEvaluator.super.moveAndAccumulate(kernel, streams, key, steps, experts, z, logP,
+          scores, n, threads);
+    }
     int dim = target.dim();
     int k = experts.size();
     int block = ScoreAccumulation.blockSize(dim, k);
@@ -325,31 +334,37 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
   public WeightedSums importanceAccumulate(MultivariateT proposal, RandomStreams streams,
       long iteration, int n, List<Expert> experts, java.util.function.Consumer<double[]> weigh,
       int threads) {
+    if (n == 0) {
+      return ScoreEvaluator.super.importanceAccumulate(proposal, streams, iteration, n, experts,
+          weigh, threads);
+    }
     int dim = target.dim();
     int k = experts.size();
     int block = ScoreAccumulation.blockSize(dim, k);
     int numBlocks = (n + block - 1) / block;
     JavaRDD<Integer> blocks = blockIndices(numBlocks);
     Shared<List<Expert>> basis = basis(experts);
+    // Location and packed Cholesky factor: fewer than D·(D + 4) numbers.
+    Shared<MultivariateT> shared = Shared.of(sc, proposal, 8L * dim * (dim + 4));
     long seed = streams.seed();
     Target t = target;
-    // The experts live until the end: both jobs fold with them.
+    // The experts and the proposal live until the end: both jobs draw and fold with them.
     try {
-      ImportanceTask drawn = new ImportanceTask(t, proposal, basis, seed, iteration, n, block,
+      ImportanceTask drawn = new ImportanceTask(t, shared, basis, seed, iteration, n, block,
           numBlocks, null);
       WeightedPart untempered = job(n + " draws of the proposal, target " + target.name()
           + " and score sums over " + k + " experts", () -> merge(PartitionJobs.run(blocks,
             drawn), WeightedPart::merge));
       double[] logW = untempered.logWeights(n);
       double[] drawnWeights = logW.clone();
+      evaluations.addAndGet(n);
       // The caller's own code (it may throw its own errors): outside the unwrapping.
       weigh.accept(logW);
-      evaluations.addAndGet(n);
       if (Arrays.equals(drawnWeights, logW)) {
         return new WeightedSums(untempered.sums.total(), logW);
       }
       Shared<double[]> tempered = Shared.of(sc, logW.clone(), 8L * n);
-      ImportanceTask redrawn = new ImportanceTask(t, proposal, basis, seed, iteration, n, block,
+      ImportanceTask redrawn = new ImportanceTask(t, shared, basis, seed, iteration, n, block,
           numBlocks, tempered);
       WeightedPart sums = job(n + " draws of the proposal again, target " + target.name()
           + " and score sums with tempered weights", () -> merge(PartitionJobs.run(blocks,
@@ -357,6 +372,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
       return new WeightedSums(sums.sums.total(), logW);
     } finally {
       basis.destroy();
+      shared.destroy();
     }
   }
 
@@ -368,7 +384,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
   private static final class ImportanceTask implements PartitionJobs.Task<Integer, WeightedPart> {
     private static final long serialVersionUID = 1L;
     private final Target target;
-    private final MultivariateT proposal;
+    private final Shared<MultivariateT> proposal;
     private final Shared<List<Expert>> basis;
     private final long seed;
     private final long iteration;
@@ -377,8 +393,8 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     private final int numBlocks;
     private final Shared<double[]> tempered;
 
-    ImportanceTask(Target target, MultivariateT proposal, Shared<List<Expert>> basis, long seed,
-        long iteration, int n, int block, int numBlocks, Shared<double[]> tempered) {
+    ImportanceTask(Target target, Shared<MultivariateT> proposal, Shared<List<Expert>> basis,
+        long seed, long iteration, int n, int block, int numBlocks, Shared<double[]> tempered) {
       this.target = target;
       this.proposal = proposal;
       this.basis = basis;
@@ -398,13 +414,14 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
         return part;
       }
       int dim = target.dim();
+      MultivariateT r = proposal.value();
       RandomStreams rs = RandomStreams.of(seed);
       Share my = Share.of(mine, block, n, ScoreEvaluator.PROPOSAL_BLOCK);
       int base = my.base();
       int held = my.held();
       double[] z = new double[held * dim];
       for (int pb = my.first(); pb <= my.last(); pb++) {
-        ScoreEvaluator.drawProposalBlock(proposal, rs, iteration, pb, n, z, base);
+        ScoreEvaluator.drawProposalBlock(r, rs, iteration, pb, n, z, base);
       }
       double[] logP = new double[held];
       double[] scores = new double[held * dim];
@@ -412,7 +429,7 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
       double[] logW;
       if (tempered == null) {
         logW = new double[held];
-        ScoreEvaluator.importanceLogWeights(proposal, z, logP, logW, my.from(), my.to(), base);
+        ScoreEvaluator.importanceLogWeights(r, z, logP, logW, my.from(), my.to(), base);
         part.logWeights.put(my.from(), Arrays.copyOfRange(logW, my.from() - base,
             my.to() - base));
       } else {
@@ -513,16 +530,24 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
     } catch (Exception e) {
       throw unwrap(e);
     } finally {
-      for (Shared<?> v : shared) {
-        v.destroy();
-      }
       sc.setJobDescription(null);
+      RuntimeException failed = null;
+      for (Shared<?> v : shared) {
+        try {
+          v.destroy();
+        } catch (RuntimeException e) {
+          failed = failed == null ? e : failed;
+        }
+      }
+      if (failed != null) {
+        throw failed;
+      }
     }
   }
 
   /**
-   * The partitions' results merged on the driver, in partition order (each merge is keyed by
-   * block index, so the order never changes a bit).
+   * The partitions' results merged on the driver, in partition order (their sums are partial
+   * sums over a fixed tree on the block indices, so the order never changes a bit).
    */
   private static <P> P merge(List<P> parts, java.util.function.BinaryOperator<P> merge) {
     P total = parts.get(0);

@@ -213,6 +213,32 @@ class SparkScoreEvaluatorTest {
     assertTrue(SparkTestContext.get().getPersistentRDDs().isEmpty(), "nothing left cached");
   }
 
+  /** An empty batch is the local empty batch (no job over zero blocks). */
+  @Test
+  void anEmptyBatchIsTheLocalEmptyBatch() {
+    UniformRandomProvider rng = RandomStreams.of(8).stream(1);
+    java.util.List<org.poevi.family.Expert> experts = org.poevi.fit.RandomExperts.of(rng, 2, 4);
+    double[] alpha = {0.5, 0.5, 0.5, 0.5};
+    double[] identity = {1, 0, 0, 1};
+    org.poevi.math.MultivariateT proposal = org.poevi.math.MultivariateT.of(new double[2],
+        identity, 5);
+    SinhArcsinhTarget target = SinhArcsinhTarget.of(2);
+    LocalScoreEvaluator local = new LocalScoreEvaluator(target, 2);
+    SparkScoreEvaluator spark = new SparkScoreEvaluator(SparkTestContext.get(), target, 3);
+    RandomStreams streams = RandomStreams.of(2);
+    assertSameSums(local.drawEvaluateAccumulate(experts, alpha, streams, 1, 0, 2),
+        spark.drawEvaluateAccumulate(experts, alpha, streams, 1, 0, 2), "under q");
+    assertSameSums(local.importanceAccumulate(proposal, streams, 1, 0, experts, w -> { }, 2),
+        spark.importanceAccumulate(proposal, streams, 1, 0, experts, w -> { }, 2),
+        "importance");
+    org.poevi.fit.MalaKernel kernel = org.poevi.fit.MalaKernel.of(2, identity, 0.3);
+    org.poevi.fit.ScoreEvaluator.MovedSums moved = spark.moveAndAccumulate(kernel, streams, 1, 2,
+        experts, new double[0], new double[0], new double[0], 0, 2);
+    assertEquals(0, moved.movedChains());
+    assertEquals(0, moved.sums().count());
+    assertEquals(0, spark.evaluations());
+  }
+
   private static void scale(double[] w, double f) {
     for (int i = 0; i < w.length; i++) {
       w[i] *= f;
