@@ -1,4 +1,4 @@
-"""Coefficients of LogisticTerms' polynomials (src/main/java/org/poevi/target/LogisticTerms.java).
+"""Coefficients of LogisticTerms' polynomials (src/main/java/org/poevi/targets/glm/LogisticTerms.java).
 
 Chebyshev economization, in exact rational arithmetic, of
   - e^r = sum r^k / k! on |r| <= ln2/2, from degree 17 down to 11, and

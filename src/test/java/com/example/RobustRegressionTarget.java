@@ -3,7 +3,7 @@ package com.example;
 import com.typesafe.config.Config;
 import java.util.List;
 import org.poevi.InvalidInputException;
-import org.poevi.target.Target;
+import org.poevi.targets.Target;
 
 /**
  * Straight-line regression with Student-t errors: y_i ~ t_dof(a + b x_i, sigma), with priors

@@ -18,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.poevi.api.Evaluate;
-import org.poevi.api.SampleOutcome;
+import org.poevi.results.Evaluate;
+import org.poevi.results.SampleOutcome;
 import org.poevi.spark.Poevi;
 import org.poevi.spark.PoeviFit;
 

@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.poevi.InvalidInputException;
-import org.poevi.api.Evaluate;
-import org.poevi.api.FitConfig;
-import org.poevi.api.JsonOutput;
+import org.poevi.config.FitConfig;
+import org.poevi.config.TargetReader;
 import org.poevi.family.ModelJson;
 import org.poevi.math.BlockParallel;
-import org.poevi.target.InMemoryRowData;
-import org.poevi.target.Target;
-import org.poevi.target.Targets;
+import org.poevi.results.Evaluate;
+import org.poevi.results.JsonOutput;
+import org.poevi.targets.Target;
+import org.poevi.targets.glm.InMemoryRowData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,8 +76,8 @@ final class EvaluateCommand implements Callable<Integer> {
     FitConfig fitConfig = FitConfig.load(config, overrides);
     com.typesafe.config.Config targetConfig = fitConfig.resolved().getConfig("target");
     int threads = BlockParallel.defaultThreads();
-    Target target = reference == null ? Targets.fromConfig(targetConfig)
-        : Targets.build(targetConfig, data -> InMemoryRowData.of(data, threads));
+    Target target = reference == null ? TargetReader.fromConfig(targetConfig)
+        : TargetReader.build(targetConfig, data -> InMemoryRowData.of(data, threads));
     Evaluate.check(read, target, reference, referenceDraws, draws, model.toString());
     if (out.getParent() != null) {
       org.poevi.io.AtomicFiles.prepareDirectory(out.getParent(), "--out");

@@ -5,24 +5,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.poevi.api.FitConfig;
-import org.poevi.api.ReferenceDraws;
+import org.poevi.config.FitConfig;
+import org.poevi.config.TargetReader;
 import org.poevi.family.GaussianModel;
 import org.poevi.family.ProductOfExperts;
-import org.poevi.fit.ActiveSetQpSolver;
 import org.poevi.fit.FitResult;
 import org.poevi.fit.FitSettings;
 import org.poevi.fit.GaussianBaselines;
 import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.fit.PoeFitter;
 import org.poevi.io.AtomicFiles;
+import org.poevi.io.ReferenceDraws;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.RandomStreams;
 import org.poevi.plot.FitPlots;
-import org.poevi.target.ExactTarget;
-import org.poevi.target.InMemoryRowData;
-import org.poevi.target.Target;
-import org.poevi.target.Targets;
+import org.poevi.qp.ActiveSetQpSolver;
+import org.poevi.targets.ExactTarget;
+import org.poevi.targets.Target;
+import org.poevi.targets.glm.InMemoryRowData;
 
 /**
  * Fisher(p; q) = E_p‖∇log q − ∇log p‖² along a fit, against the score evaluations spent so far
@@ -43,7 +43,7 @@ final class FisherTrace {
     FitConfig config = FitConfig.load(Path.of(c.config()), overrides);
     FitSettings settings = config.settings();
     int threads = BlockParallel.defaultThreads();
-    Target target = Targets.build(config.resolved().getConfig("target"),
+    Target target = TargetReader.build(config.resolved().getConfig("target"),
         data -> InMemoryRowData.of(data, threads));
     double[] p = pDraws(c, target, threads);
     int n = p.length / target.dim();
@@ -87,7 +87,7 @@ final class FisherTrace {
     if (at >= 0) {
       return ReferenceDraws.read(Path.of(c.evaluate().get(at + 1)), target.parameterNames());
     }
-    return org.poevi.api.Evaluate.exactDraws((ExactTarget) target, DRAWS, RandomStreams.of(1),
+    return org.poevi.results.Evaluate.exactDraws((ExactTarget) target, DRAWS, RandomStreams.of(1),
         threads);
   }
 

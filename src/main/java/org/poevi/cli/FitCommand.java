@@ -5,13 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.poevi.api.ConsoleProgress;
-import org.poevi.api.FitConfig;
+import org.poevi.config.FitConfig;
+import org.poevi.config.TargetReader;
 import org.poevi.io.AtomicFiles;
+import org.poevi.results.ConsoleProgress;
 import org.poevi.spark.Poevi;
 import org.poevi.spark.PoeviFit;
-import org.poevi.target.Target;
-import org.poevi.target.Targets;
+import org.poevi.targets.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,7 +50,7 @@ final class FitCommand implements Callable<Integer> {
     // Checks every setting and target key before anything starts.
     fitConfig.settings();
     fitConfig.baseline();
-    Target target = Targets.build(fitConfig.resolved().getConfig("target"), Targets.UNLOADED);
+    Target target = TargetReader.build(fitConfig.resolved().getConfig("target"), TargetReader.UNLOADED);
     // --master, else spark-submit's master (it sets the spark.master property), else spark.master.
     String sparkMaster = master != null ? master
         : System.getProperty("spark.master", fitConfig.sparkMaster());

@@ -3,10 +3,10 @@ package org.poevi.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.poevi.InvalidInputException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code poevi} command line: {@code sample} draws from a saved model. Exit status 0 on
@@ -67,7 +67,7 @@ public final class Main implements Runnable {
       // A target that cannot be evaluated is the model's problem, not poevi's: one line naming
       // the point (a user-supplied model is the usual cause).
       if (ex instanceof InvalidInputException || ex instanceof UncheckedIOException
-          || ex instanceof org.poevi.target.TargetEvaluationException) {
+          || ex instanceof org.poevi.targets.TargetEvaluationException) {
         err.println("error: " + firstLine(ex.getMessage()));
         err.flush();
         return EXIT_USAGE;

@@ -5,11 +5,10 @@ import java.util.List;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.poevi.family.Expert;
-import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.SymmetricEigen;
-import org.poevi.target.Target;
+import org.poevi.targets.Target;
 
 /**
  * The candidate experts (SPEC §4), deliberately more than the QP will keep:

@@ -8,7 +8,7 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.poevi.family.GaussianModel;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.SymmetricEigen;
-import org.poevi.target.Target;
+import org.poevi.targets.Target;
 
 /**
  * The Gaussian baselines of SPEC §8, on the same targets and evaluators as the product of experts:

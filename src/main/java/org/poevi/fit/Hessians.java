@@ -2,8 +2,8 @@ package org.poevi.fit;
 
 import org.poevi.math.BlockParallel;
 import org.poevi.math.SymmetricEigen;
-import org.poevi.target.BatchTarget;
-import org.poevi.target.Target;
+import org.poevi.targets.BatchTarget;
+import org.poevi.targets.Target;
 
 /** Negative Hessians of log p: analytic when the target has one, else differenced gradients. */
 final class Hessians {

@@ -3,9 +3,9 @@ package org.poevi.fit;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.poevi.math.BlockParallel;
-import org.poevi.target.BatchTarget;
-import org.poevi.target.Target;
-import org.poevi.target.TargetEvaluationException;
+import org.poevi.targets.BatchTarget;
+import org.poevi.targets.Target;
+import org.poevi.targets.TargetEvaluationException;
 
 /**
  * Evaluates a target on the threads of this JVM, in blocks of points; a {@link BatchTarget} (e.g.

@@ -10,7 +10,7 @@ import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
 import org.poevi.math.Lbfgs;
 import org.poevi.math.RandomStreams;
-import org.poevi.target.Target;
+import org.poevi.targets.Target;
 
 /**
  * Local maxima of log p̃ by L-BFGS from many starts (SPEC §4, step 1).

@@ -11,7 +11,6 @@ import org.poevi.family.SampleOptions;
 import org.poevi.family.SampleResult;
 import org.poevi.family.ScoreBasis;
 import org.poevi.family.ValidatedSampler;
-import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
 import org.poevi.math.LogMeanEstimate;
 import org.poevi.math.LogSpace;
@@ -19,7 +18,10 @@ import org.poevi.math.MultivariateT;
 import org.poevi.math.ParetoTail;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.SampleMoments;
-import org.poevi.target.Target;
+import org.poevi.qp.QpProblem;
+import org.poevi.qp.QpResult;
+import org.poevi.qp.QpSolver;
+import org.poevi.targets.Target;
 
 /**
  * Fits the exponents α of a product of experts to a target (SPEC §3–4).
@@ -352,7 +354,7 @@ public final class PoeFitter {
     int b = logW.length;
     double ess = LogSpace.effectiveSampleSize(logW, 0, b);
     if (!(ess >= 1)) {
-      throw new org.poevi.target.TargetEvaluationException("target " + target.name()
+      throw new org.poevi.targets.TargetEvaluationException("target " + target.name()
           + " has log density -infinity at all " + b + " draws of the proposal around the"
           + " preliminary Gaussian (batch " + iteration + "): its support is not where the mode"
           + " search and the Gaussian put it");

@@ -14,7 +14,7 @@ import org.poevi.math.RandomStreams;
  *
  * <p>Contract: the results depend only on the points, never on how the work was split. A target
  * that throws or returns a non-finite gradient at a finite point fails the whole call with a
- * {@link org.poevi.target.TargetEvaluationException} naming the point and the target.
+ * {@link org.poevi.targets.TargetEvaluationException} naming the point and the target.
  */
 public interface ScoreEvaluator {
   /**

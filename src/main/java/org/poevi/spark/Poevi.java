@@ -9,25 +9,25 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.poevi.InvalidInputException;
-import org.poevi.api.ConsoleProgress;
-import org.poevi.api.Evaluate;
-import org.poevi.api.FitConfig;
-import org.poevi.api.SampleOutcome;
+import org.poevi.config.FitConfig;
+import org.poevi.config.TargetReader;
 import org.poevi.family.PoeModel;
-import org.poevi.fit.ActiveSetQpSolver;
 import org.poevi.fit.FitSettings;
 import org.poevi.fit.GaussianBaselines;
 import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.fit.PoeFitter;
 import org.poevi.fit.ScoreEvaluator;
-import org.poevi.target.BatchTarget;
-import org.poevi.target.DataFile;
-import org.poevi.target.InMemoryRowData;
-import org.poevi.target.RegressionTarget;
-import org.poevi.target.RowData;
-import org.poevi.target.SyntheticLogisticData;
-import org.poevi.target.Target;
-import org.poevi.target.Targets;
+import org.poevi.qp.ActiveSetQpSolver;
+import org.poevi.results.ConsoleProgress;
+import org.poevi.results.Evaluate;
+import org.poevi.results.SampleOutcome;
+import org.poevi.targets.BatchTarget;
+import org.poevi.targets.Target;
+import org.poevi.targets.glm.DataFile;
+import org.poevi.targets.glm.InMemoryRowData;
+import org.poevi.targets.glm.RegressionTarget;
+import org.poevi.targets.glm.RowData;
+import org.poevi.targets.glm.SyntheticLogisticData;
 
 /**
  * The library's entry point for notebooks and programs: fit, sample and evaluate with no files
@@ -251,19 +251,19 @@ public final class Poevi implements AutoCloseable {
    */
   private Target build(FitConfig config, List<SparkRowData> cached) {
     com.typesafe.config.Config targetConfig = config.resolved().getConfig("target");
-    if (Targets.isDataTarget(targetConfig)) {
-      Targets.build(targetConfig, Targets.UNLOADED);
+    if (TargetReader.isDataTarget(targetConfig)) {
+      TargetReader.build(targetConfig, TargetReader.UNLOADED);
     }
     if (spark == null) {
       int threads = config.settings().threads();
-      return Targets.build(targetConfig, data -> InMemoryRowData.of(data, threads));
+      return TargetReader.build(targetConfig, data -> InMemoryRowData.of(data, threads));
     }
     int partitions = partitions(config);
-    if (Targets.isDataTarget(targetConfig)) {
+    if (TargetReader.isDataTarget(targetConfig)) {
       messages.printf("poevi fit: loading the data on Spark %s ...%n", spark.context().master());
       messages.flush();
     }
-    return Targets.build(targetConfig, new Targets.DataBackend() {
+    return TargetReader.build(targetConfig, new TargetReader.DataBackend() {
       @Override
       public RowData rows(SyntheticLogisticData data) {
         return cache(SparkRowData.generate(spark.context(), data, partitions));

@@ -8,10 +8,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.poevi.api.FitConfig;
-import org.poevi.api.FitOutcome;
+import org.poevi.config.FitConfig;
 import org.poevi.fit.TraceRow;
-import org.poevi.target.Target;
+import org.poevi.results.FitOutcome;
+import org.poevi.targets.Target;
 
 /**
  * A finished fit ({@link FitOutcome}: model, trace, summary, draws, plots, {@code save}) with its

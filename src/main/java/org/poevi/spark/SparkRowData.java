@@ -2,10 +2,10 @@ package org.poevi.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -13,14 +13,14 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.storage.StorageLevel;
 import org.poevi.InvalidInputException;
-import org.poevi.target.DataFile;
-import scala.Tuple2;
 import org.poevi.math.DyadicSum;
-import org.poevi.target.RowBlock;
-import org.poevi.target.RowData;
-import org.poevi.target.RowLikelihood;
-import org.poevi.target.RowSums;
-import org.poevi.target.SyntheticLogisticData;
+import org.poevi.targets.glm.DataFile;
+import org.poevi.targets.glm.RowBlock;
+import org.poevi.targets.glm.RowData;
+import org.poevi.targets.glm.RowLikelihood;
+import org.poevi.targets.glm.RowSums;
+import org.poevi.targets.glm.SyntheticLogisticData;
+import scala.Tuple2;
 
 /**
  * Rows cached on Spark executors (SPEC §6, data-parallel). A batch of points is broadcast (n·D
@@ -28,7 +28,7 @@ import org.poevi.target.SyntheticLogisticData;
  * {@link DyadicSum} (a contiguous run of blocks ships O(log blocks) vectors of n·(D + 1)), and
  * {@code treeReduce} merges them; traffic per batch is O(n·D) whatever the number of rows. The
  * fixed summation tree makes the sums bit-identical for any partitioning, and to
- * {@link org.poevi.target.InMemoryRowData} on the same blocks.
+ * {@link org.poevi.targets.glm.InMemoryRowData} on the same blocks.
  *
  * <p>Synthetic rows are generated inside the executors from their row indices and cached
  * (memory, spilling to disk); a lost executor's blocks are rebuilt identically.

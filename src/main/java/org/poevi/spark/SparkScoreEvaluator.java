@@ -1,13 +1,13 @@
 package org.poevi.spark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import java.util.Arrays;
 import org.poevi.family.Expert;
 import org.poevi.family.FeynmanSampler;
 import org.poevi.family.ProductOfExperts;
@@ -15,13 +15,13 @@ import org.poevi.family.QMatrixBlock;
 import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.fit.MalaKernel;
 import org.poevi.fit.ScoreAccumulation;
-import org.poevi.fit.ScoreSums;
 import org.poevi.fit.ScoreEvaluator;
+import org.poevi.fit.ScoreSums;
 import org.poevi.math.DyadicSum;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
-import org.poevi.target.Target;
-import org.poevi.target.TargetEvaluationException;
+import org.poevi.targets.Target;
+import org.poevi.targets.TargetEvaluationException;
 import scala.Tuple3;
 
 /**

@@ -14,9 +14,9 @@ import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.storage.RDDInfo;
 import org.poevi.spark.SparkContexts;
 import org.poevi.spark.SparkRowData;
-import org.poevi.target.RegressionTarget;
-import org.poevi.target.Prior;
-import org.poevi.target.SyntheticLogisticData;
+import org.poevi.targets.glm.Prior;
+import org.poevi.targets.glm.RegressionTarget;
+import org.poevi.targets.glm.SyntheticLogisticData;
 
 /**
  * One data-parallel iteration of logistic regression on Spark (issue #4): the time of one pass

@@ -14,15 +14,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.poevi.family.Expert;
 import org.poevi.family.ScoreBasis;
-import org.poevi.fit.ActiveSetQpSolver;
 import org.poevi.fit.LocalScoreEvaluator;
-import org.poevi.fit.QpProblem;
-import org.poevi.fit.QpResult;
-import org.poevi.fit.ScoreEvaluator;
 import org.poevi.fit.ScoreSums;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
-import org.poevi.target.SinhArcsinhTarget;
+import org.poevi.qp.ActiveSetQpSolver;
+import org.poevi.qp.QpProblem;
+import org.poevi.qp.QpResult;
+import org.poevi.targets.SinhArcsinhTarget;
 
 /**
  * One under-p iteration as the fit runs it with importance-weighted batches, end to end on one

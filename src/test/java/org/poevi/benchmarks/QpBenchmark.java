@@ -11,11 +11,11 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.poevi.fit.OjAlgoQpSolver;
-import org.poevi.fit.ActiveSetQpSolver;
-import org.poevi.fit.QpProblem;
-import org.poevi.fit.QpResult;
-import org.poevi.fit.QpSolver;
+import org.poevi.qp.ActiveSetQpSolver;
+import org.poevi.qp.OjAlgoQpSolver;
+import org.poevi.qp.QpProblem;
+import org.poevi.qp.QpResult;
+import org.poevi.qp.QpSolver;
 
 /**
  * One α-step QP of Algorithm 1, end to end (validation, start, solve, KKT certificate), with

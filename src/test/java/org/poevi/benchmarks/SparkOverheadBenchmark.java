@@ -19,10 +19,9 @@ import org.poevi.family.Expert;
 import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.fit.RandomExperts;
 import org.poevi.fit.ScoreEvaluator;
-import org.poevi.fit.ScoreSums;
 import org.poevi.math.RandomStreams;
 import org.poevi.spark.SparkScoreEvaluator;
-import org.poevi.target.SinhArcsinhTarget;
+import org.poevi.targets.SinhArcsinhTarget;
 
 /**
  * Issue #4's Spark overhead: one under-p iteration's distributed work with importance weights

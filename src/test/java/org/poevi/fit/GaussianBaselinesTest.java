@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.poevi.family.GaussianModel;
-import org.poevi.target.GaussianMixtureTarget;
+import org.poevi.targets.GaussianMixtureTarget;
 
 /**
  * The baselines on a correlated 3-D Gaussian target N(m, S): ADVI full rank and BaM recover m and

@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.SymmetricEigen;
-import org.poevi.target.EightSchoolsTarget;
-import org.poevi.target.GaussianMixtureTarget;
+import org.poevi.targets.GaussianMixtureTarget;
+import org.poevi.targets.posteriordb.EightSchoolsTarget;
 
 /** The mode search keeps stationary points only; curvatures are floored relative to their top. */
 class ModeFinderTest {

@@ -10,9 +10,10 @@ import org.poevi.family.ModelJson;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.math.LogSpace;
 import org.poevi.math.RandomStreams;
-import org.poevi.target.FunnelTarget;
-import org.poevi.target.GaussianMixtureTarget;
-import org.poevi.target.ProductOfTTarget;
+import org.poevi.qp.OjAlgoQpSolver;
+import org.poevi.targets.FunnelTarget;
+import org.poevi.targets.GaussianMixtureTarget;
+import org.poevi.targets.ProductOfTTarget;
 
 class PoeFitterTest {
   private static FitSettings.Builder small() {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.SampleMoments;
-import org.poevi.target.SinhArcsinhTarget;
+import org.poevi.targets.SinhArcsinhTarget;
 
 /**
  * The MALA population of the under-p objective, on the skewed, heavy-tailed, correlated

@@ -15,7 +15,7 @@ import org.poevi.family.Expert;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.fit.TraceRow;
 import org.poevi.math.RandomStreams;
-import org.poevi.target.BananaTarget;
+import org.poevi.targets.BananaTarget;
 
 /**
  * Every picture renders as a PNG of the expected size that is not blank: the luminance of its

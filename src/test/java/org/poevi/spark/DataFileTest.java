@@ -14,11 +14,11 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.poevi.InvalidInputException;
-import org.poevi.target.DataFile;
-import org.poevi.target.InMemoryRowData;
-import org.poevi.target.LogisticLikelihood;
-import org.poevi.target.RowBlock;
-import org.poevi.target.SyntheticLogisticData;
+import org.poevi.targets.glm.DataFile;
+import org.poevi.targets.glm.InMemoryRowData;
+import org.poevi.targets.glm.LogisticLikelihood;
+import org.poevi.targets.glm.RowBlock;
+import org.poevi.targets.glm.SyntheticLogisticData;
 
 /**
  * Regression data read from files through Spark (issue #5): CSV, Parquet and JSON lines give the
@@ -149,13 +149,13 @@ class DataFileTest {
     DataFile file = new DataFile(path.toString(), "count", List.of("x1", "x2"), true,
         DataFile.ResponseKind.COUNT);
     try (SparkRowData rows = SparkRowData.read(SparkTestContext.get(), file, 2)) {
-      org.poevi.target.RegressionTarget target = new org.poevi.target.RegressionTarget(
-          org.poevi.target.RegressionTarget.Family.POISSON, rows, true,
-          org.poevi.target.Prior.normal(0, 2.5), org.poevi.target.Prior.normal(0, 2.5));
+      org.poevi.targets.glm.RegressionTarget target = new org.poevi.targets.glm.RegressionTarget(
+          org.poevi.targets.glm.RegressionTarget.Family.POISSON, rows, true,
+          org.poevi.targets.glm.Prior.normal(0, 2.5), org.poevi.targets.glm.Prior.normal(0, 2.5));
       org.poevi.fit.FitResult fit = org.poevi.fit.PoeFitter.fit(target,
           org.poevi.fit.FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(1024)
               .modeStarts(1).locations(8).iterations(8).batchSize(512).outputDraws(4000).build(),
-          new org.poevi.fit.LocalScoreEvaluator(target, 2), org.poevi.fit.OjAlgoQpSolver.create(),
+          new org.poevi.fit.LocalScoreEvaluator(target, 2), org.poevi.qp.OjAlgoQpSolver.create(),
           org.poevi.fit.PoeFitter.Progress.SILENT);
       for (int d = 0; d < 3; d++) {
         double[] meanSd = meanSd(fit.draws().draws(), 3, d);
@@ -209,10 +209,10 @@ class DataFileTest {
     DataFile file = new DataFile(path.toString(), "y", List.of("x1", "x2"), true,
         DataFile.ResponseKind.REAL);
     try (SparkRowData data = SparkRowData.read(SparkTestContext.get(), file, 3)) {
-      org.poevi.target.Prior flat = org.poevi.target.Prior.flat();
-      org.poevi.target.RegressionTarget target = new org.poevi.target.RegressionTarget(
-          org.poevi.target.RegressionTarget.Family.LINEAR, data, true,
-          new org.poevi.target.Prior[] {flat, flat, flat, org.poevi.target.Prior.flatScale()},
+      org.poevi.targets.glm.Prior flat = org.poevi.targets.glm.Prior.flat();
+      org.poevi.targets.glm.RegressionTarget target = new org.poevi.targets.glm.RegressionTarget(
+          org.poevi.targets.glm.RegressionTarget.Family.LINEAR, data, true,
+          new org.poevi.targets.glm.Prior[] {flat, flat, flat, org.poevi.targets.glm.Prior.flatScale()},
           null);
       assertEquals(List.of("intercept", "beta[1]", "beta[2]", "log_sigma"),
           target.parameterNames());
@@ -226,7 +226,7 @@ class DataFileTest {
       org.poevi.fit.FitResult fit = org.poevi.fit.PoeFitter.fit(target,
           org.poevi.fit.FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(1024)
               .modeStarts(2).locations(8).iterations(8).batchSize(512).outputDraws(4000).build(),
-          new org.poevi.fit.LocalScoreEvaluator(target, 2), org.poevi.fit.OjAlgoQpSolver.create(),
+          new org.poevi.fit.LocalScoreEvaluator(target, 2), org.poevi.qp.OjAlgoQpSolver.create(),
           org.poevi.fit.PoeFitter.Progress.SILENT);
       for (int d = 0; d < 3; d++) {
         double[] meanSd = meanSd(fit.draws().draws(), 4, d);

@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.poevi.fit.FitResult;
 import org.poevi.fit.FitSettings;
 import org.poevi.fit.LocalScoreEvaluator;
-import org.poevi.fit.OjAlgoQpSolver;
 import org.poevi.fit.PoeFitter;
-import org.poevi.target.InMemoryRowData;
-import org.poevi.target.RegressionTarget;
-import org.poevi.target.Prior;
-import org.poevi.target.RowData;
-import org.poevi.target.SyntheticLogisticData;
+import org.poevi.qp.OjAlgoQpSolver;
+import org.poevi.targets.glm.InMemoryRowData;
+import org.poevi.targets.glm.Prior;
+import org.poevi.targets.glm.RegressionTarget;
+import org.poevi.targets.glm.RowData;
+import org.poevi.targets.glm.SyntheticLogisticData;
 
 /**
  * Data-parallel logistic regression (SPEC §6): fits whose likelihood passes run over rows cached
@@ -52,7 +52,7 @@ class DataParallelFitTest {
     }
     // local[1]: one executor core instead of two.
     SparkTestContext.stop();
-    org.poevi.target.BananaTarget banana = org.poevi.target.BananaTarget.of(2);
+    org.poevi.targets.BananaTarget banana = org.poevi.targets.BananaTarget.of(2);
     FitResult bananaLocal = PoeFitter.fit(banana, smallSettings(), new LocalScoreEvaluator(banana,
         2), OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
     try (JavaSparkContext sc = new JavaSparkContext(SparkTestContext.conf("local[1]",

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.poevi.fit.FitResult;
 import org.poevi.fit.FitSettings;
 import org.poevi.fit.LocalScoreEvaluator;
-import org.poevi.fit.OjAlgoQpSolver;
 import org.poevi.fit.PoeFitter;
-import org.poevi.target.BananaTarget;
-import org.poevi.target.InMemoryRowData;
-import org.poevi.target.SyntheticLogisticData;
+import org.poevi.qp.OjAlgoQpSolver;
+import org.poevi.targets.BananaTarget;
+import org.poevi.targets.glm.InMemoryRowData;
+import org.poevi.targets.glm.SyntheticLogisticData;
 
 /**
  * A fit whose target evaluations and score sums run in two executor JVMs

@@ -18,17 +18,18 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.poevi.InvalidInputException;
-import org.poevi.api.Evaluate;
-import org.poevi.api.FitConfig;
-import org.poevi.fit.ActiveSetQpSolver;
+import org.poevi.config.FitConfig;
+import org.poevi.config.TargetReader;
+import org.poevi.family.GaussianModel;
 import org.poevi.fit.FitResult;
 import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.fit.PoeFitter;
-import org.poevi.api.SampleOutcome;
-import org.poevi.family.GaussianModel;
 import org.poevi.math.SampleMoments;
-import org.poevi.target.Target;
-import org.poevi.target.Targets;
+import org.poevi.qp.ActiveSetQpSolver;
+import org.poevi.results.Evaluate;
+import org.poevi.results.SampleOutcome;
+import org.poevi.targets.Target;
+import org.poevi.targets.Targets;
 
 /** The notebook API: the same fit as the command line, in memory, on Spark or not. */
 class PoeviTest {
@@ -90,7 +91,7 @@ class PoeviTest {
       fit = poevi.fit(BANANA);
     }
     FitConfig config = FitConfig.parse(BANANA, List.of());
-    Target target = Targets.fromConfig(config.resolved().getConfig("target"));
+    Target target = TargetReader.fromConfig(config.resolved().getConfig("target"));
     FitResult direct = PoeFitter.fit(target, config.settings(), new LocalScoreEvaluator(target,
         config.settings().threads()), ActiveSetQpSolver.create(), PoeFitter.Progress.SILENT);
     assertArrayEquals(direct.family().alpha(), fit.result().family().alpha());

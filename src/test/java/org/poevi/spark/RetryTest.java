@@ -8,13 +8,13 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.poevi.fit.LocalScoreEvaluator;
-import org.poevi.target.BananaTarget;
-import org.poevi.target.InMemoryRowData;
-import org.poevi.target.LogisticLikelihood;
-import org.poevi.target.RowBlock;
-import org.poevi.target.RowLikelihood;
-import org.poevi.target.SyntheticLogisticData;
-import org.poevi.target.Target;
+import org.poevi.targets.BananaTarget;
+import org.poevi.targets.Target;
+import org.poevi.targets.glm.InMemoryRowData;
+import org.poevi.targets.glm.LogisticLikelihood;
+import org.poevi.targets.glm.RowBlock;
+import org.poevi.targets.glm.RowLikelihood;
+import org.poevi.targets.glm.SyntheticLogisticData;
 
 /**
  * Failed tasks (a lost executor's, for instance) are retried by Spark, and lost cached rows are

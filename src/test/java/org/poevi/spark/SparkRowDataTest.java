@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
-import org.poevi.target.InMemoryRowData;
-import org.poevi.target.LogisticLikelihood;
-import org.poevi.target.SyntheticLogisticData;
+import org.poevi.targets.glm.InMemoryRowData;
+import org.poevi.targets.glm.LogisticLikelihood;
+import org.poevi.targets.glm.SyntheticLogisticData;
 
 class SparkRowDataTest {
   @Test

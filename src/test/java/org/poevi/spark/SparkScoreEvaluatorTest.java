@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.poevi.fit.FitResult;
 import org.poevi.fit.FitSettings;
 import org.poevi.fit.LocalScoreEvaluator;
-import org.poevi.fit.OjAlgoQpSolver;
 import org.poevi.fit.PoeFitter;
 import org.poevi.math.RandomStreams;
-import org.poevi.target.BananaTarget;
-import org.poevi.target.SinhArcsinhTarget;
-import org.poevi.target.Target;
-import org.poevi.target.TargetEvaluationException;
+import org.poevi.qp.OjAlgoQpSolver;
+import org.poevi.targets.BananaTarget;
+import org.poevi.targets.SinhArcsinhTarget;
+import org.poevi.targets.Target;
+import org.poevi.targets.TargetEvaluationException;
 
 /** The Spark evaluator against the local one: equal bit for bit, however the work is split. */
 class SparkScoreEvaluatorTest {

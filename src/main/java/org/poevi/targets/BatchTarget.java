@@ -1,0 +1,21 @@
+package org.poevi.targets;
+
+/**
+ * A target that evaluates a whole batch of points in one go, e.g. with one pass over a data set
+ * that lives on Spark executors (SPEC §6, data-parallel). Evaluators hand it the batch as it is
+ * instead of splitting it point by point.
+ */
+public interface BatchTarget extends Target {
+  /**
+   * log p̃ and ∇log p̃ at n points, with the contract of {@link Target#logDensity}: finite values,
+   * or a {@link TargetEvaluationException} naming the first point that is not.
+   *
+   * @param points n×D row-major
+   * @param logDensity receives n values
+   * @param scores receives n×D values, row-major
+   */
+  void logDensities(double[] points, int n, double[] logDensity, double[] scores);
+
+  /** What the fit is doing (e.g. "iteration 3"), for naming distributed work; no-op here. */
+  default void stage(String description) {}
+}

@@ -1,0 +1,71 @@
+package org.poevi.targets.glm;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * A generalised linear model's likelihood Σ_i ℓ(y_i, η_i) with η = X z, for a batch of points z_1..z_n
+ * at once. Over chunks of {@value #CHUNK} rows and tiles of {@value #TILE} points:
+ * η = X_chunk · Z_tileᵀ (one dgemm), the elementwise terms and residuals r = ∂ℓ/∂η
+ * ({@link GlmTerms}), and the gradient Xᵀ r (a second dgemm, added into the output): 4·rows·D·n
+ * flops in dgemm, and rows·n elementwise terms.
+ */
+public abstract class GlmLikelihood implements RowLikelihood {
+  private static final long serialVersionUID = 1L;
+  static final int CHUNK = 512;
+  static final int TILE = 512;
+
+  private final int dim;
+  private transient GlmTerms terms;
+
+  /** @param dim D, the columns of the design matrix */
+  protected GlmLikelihood(int dim) {
+    this.dim = dim;
+  }
+
+  /** The elementwise terms of this model (the blocked products are the same for every GLM). */
+  abstract GlmTerms newTerms();
+
+  private static final class Scratch implements Workspace {
+    final double[] eta = new double[CHUNK * TILE];
+    final double[] residual = new double[CHUNK * TILE];
+    final double[] partial = new double[8];
+  }
+
+  @Override
+  public Workspace workspace() {
+    return new Scratch();
+  }
+
+  @Override
+  public void add(RowBlock block, double[] points, int n, double[] out, Workspace workspace) {
+    if (block.columns() != dim) {
+      throw new IllegalArgumentException("block of " + block.columns() + " columns for a"
+          + " likelihood of dimension " + dim);
+    }
+    GlmTerms t = terms;
+    if (t == null) {
+      t = newTerms();
+      terms = t;
+    }
+    Scratch s = (Scratch) workspace;
+    BLAS blas = BLAS.getInstance();
+    int rows = block.rows();
+    double[] x = block.x();
+    double[] y = block.y();
+    for (int p0 = 0; p0 < n; p0 += TILE) {
+      int tile = Math.min(TILE, n - p0);
+      for (int r0 = 0; r0 < rows; r0 += CHUNK) {
+        int m = Math.min(CHUNK, rows - r0);
+        // eta (m×tile, column-major) = X[r0:r0+m, :] · Z_tileᵀ; Z row-major n×D is Zᵀ column-major.
+        blas.dgemm("N", "N", m, tile, dim, 1.0, x, r0, rows, points, p0 * dim, dim, 0.0, s.eta,
+            0, m);
+        for (int b = 0; b < tile; b++) {
+          out[p0 + b] += t.apply(s.eta, b * m, m, y, r0, s.residual, s.partial);
+        }
+        // gradient (D×tile, column-major = tile×D row-major) += X[r0:r0+m, :]ᵀ · residual.
+        blas.dgemm("T", "N", dim, tile, m, 1.0, x, r0, rows, s.residual, 0, m, 1.0, out,
+            n + p0 * dim, dim);
+      }
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package org.poevi.targets.glm;
+
+/**
+ * The elementwise part of a generalised linear model's likelihood over one column of linear
+ * predictors η (one parameter point, m rows): Σ_i ℓ(y_i, η_i) and the residuals ∂ℓ/∂η_i that the
+ * gradient Xᵀr needs. Implementations compute every element with IEEE operations only (no
+ * java.lang.Math transcendental functions, whose bits may change when the JIT compiles a loop)
+ * and sum in the fixed order of {@link ScalarGlmTerms}, so a vector and a scalar implementation
+ * give the same bits.
+ */
+interface GlmTerms {
+  /**
+   * @param eta m linear predictors from {@code eta[etaOff]}
+   * @param y m responses from {@code y[yOff]}
+   * @param residual receives m residuals ∂ℓ/∂η from {@code residual[etaOff]}
+   * @param partial scratch of at least 8 numbers (overwritten)
+   * @return Σ_i ℓ(y_i, η_i)
+   */
+  double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual,
+      double[] partial);
+
+  /** The vector implementation named {@code className} if this JVM can run it, else the scalar. */
+  static GlmTerms best(String className, GlmTerms scalar) {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      try {
+        // By name, so that this class loads on JVMs without the incubator module.
+        boolean lanes = (Boolean) Class.forName("org.poevi.targets.glm.VectorExp")
+            .getDeclaredMethod("supported").invoke(null);
+        return lanes ? (GlmTerms) Class.forName(className).getDeclaredConstructor().newInstance()
+            : scalar;
+      } catch (ReflectiveOperationException | LinkageError e) {
+        return scalar;
+      }
+    }
+    return scalar;
+  }
+}

@@ -1,0 +1,273 @@
+package org.poevi.targets.glm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.poevi.targets.BatchTarget;
+import org.poevi.targets.TargetEvaluationException;
+
+/**
+ * A Bayesian regression with independent priors ({@link Prior}) on the intercept (the design's
+ * first column, when it has one), on each coefficient and, for the linear model, on the noise
+ * scale ({@link Family}):
+ *
+ * <ul>
+ *   <li>linear, y_i ~ N(x_iᵀβ, σ²), with u = log σ a parameter: log lik = −e^{−2u}·Σ_i r_i²/2
+ *       − N·u (r = y − Xβ; the constant −(N/2) log 2π is left out), whose gradient is
+ *       e^{−2u}·Xᵀr in β and e^{−2u}·Σ r_i² − N in u;
+ *   <li>logistic, y_i ~ Bernoulli(σ(x_iᵀβ));
+ *   <li>Poisson, y_i ~ Poisson(exp(x_iᵀβ)) (without the constant −Σ log y_i!).
+ * </ul>
+ *
+ * The likelihood is a sum over the rows of a {@link RowData}, which may live on Spark executors:
+ * one batch of points is one pass over the data (SPEC §6, data-parallel), and the prior (and for
+ * the linear model the scaling by σ) is applied here.
+ *
+ * <p>Parameters: {@code intercept} (if any), then {@code beta[1]}..{@code beta[P]}, then
+ * {@code log_sigma} for the linear model.
+ */
+public final class RegressionTarget implements BatchTarget {
+  private static final long serialVersionUID = 1L;
+
+  /** The likelihood: its target type name, its kernel and the responses it accepts. */
+  public enum Family {
+    LINEAR("linear-regression", DataFile.ResponseKind.REAL),
+    LOGISTIC("logistic-regression", DataFile.ResponseKind.BINARY),
+    POISSON("poisson-regression", DataFile.ResponseKind.COUNT);
+
+    private final String type;
+    private final DataFile.ResponseKind response;
+
+    Family(String type, DataFile.ResponseKind response) {
+      this.type = type;
+      this.response = response;
+    }
+
+    /** target.type. */
+    public String type() {
+      return type;
+    }
+
+    public DataFile.ResponseKind response() {
+      return response;
+    }
+
+    GlmLikelihood likelihood(int dim) {
+      return switch (this) {
+        case LINEAR -> new GaussianLikelihood(dim);
+        case LOGISTIC -> new LogisticLikelihood(dim);
+        case POISSON -> new PoissonLikelihood(dim);
+      };
+    }
+
+    /** Whether the model has a noise scale σ (the parameter log_sigma, last). */
+    public boolean hasScale() {
+      return this == LINEAR;
+    }
+  }
+
+  public static final Prior DEFAULT_PRIOR = Prior.normal(0, 2.5);
+
+  private final transient RowData data;
+  private final boolean intercept;
+  private final Prior[] priors;
+  private final Family family;
+  private final GlmLikelihood likelihood;
+  /** Columns of the design matrix. */
+  private final int columns;
+  private final int dim;
+  private final double[] truth;
+
+  /** A logistic or Poisson regression with one prior for every coefficient. */
+  public RegressionTarget(Family family, RowData data, boolean intercept, Prior interceptPrior,
+      Prior coefficientPrior) {
+    this(family, data, intercept, interceptPrior, coefficientPrior, null);
+  }
+
+  /** @param truth the coefficients that generated synthetic data (null when unknown) */
+  public RegressionTarget(Family family, RowData data, boolean intercept, Prior interceptPrior,
+      Prior coefficientPrior, double[] truth) {
+    this(family, data, intercept, uniform(data.columns(), intercept, interceptPrior,
+        coefficientPrior), truth);
+  }
+
+  /**
+   * @param priors one per parameter, in parameter order (the intercept's first if there is one,
+   *     and for the linear model the scale prior on log σ last)
+   * @param truth the coefficients that generated synthetic data (null when unknown)
+   */
+  public RegressionTarget(Family family, RowData data, boolean intercept, Prior[] priors,
+      double[] truth) {
+    this.family = family;
+    this.truth = truth == null ? null : truth.clone();
+    this.data = data;
+    this.intercept = intercept;
+    this.columns = data.columns();
+    this.dim = columns + (family.hasScale() ? 1 : 0);
+    if (priors.length != dim) {
+      throw new IllegalArgumentException(priors.length + " priors for " + dim + " parameters");
+    }
+    this.priors = priors.clone();
+    this.likelihood = family.likelihood(columns);
+  }
+
+  private static Prior[] uniform(int columns, boolean intercept, Prior interceptPrior,
+      Prior coefficientPrior) {
+    Prior[] priors = new Prior[columns];
+    Arrays.fill(priors, coefficientPrior);
+    if (intercept) {
+      priors[0] = interceptPrior;
+    }
+    return priors;
+  }
+
+  /** The coefficients that generated the data, for synthetic data; empty otherwise. */
+  public java.util.Optional<double[]> truth() {
+    return java.util.Optional.ofNullable(truth).map(double[]::clone);
+  }
+
+  public RowData data() {
+    return data;
+  }
+
+  /** The prior of every parameter, in parameter order. */
+  public List<Prior> priors() {
+    return List.of(priors);
+  }
+
+  @Override
+  public int dim() {
+    return dim;
+  }
+
+  @Override
+  public String name() {
+    return family.type();
+  }
+
+  public Family family() {
+    return family;
+  }
+
+  @Override
+  public List<String> parameterNames() {
+    List<String> names = new ArrayList<>(dim);
+    if (intercept) {
+      names.add("intercept");
+    }
+    for (int j = 1; names.size() < columns; j++) {
+      names.add("beta[" + j + "]");
+    }
+    if (family.hasScale()) {
+      names.add("log_sigma");
+    }
+    return names;
+  }
+
+  @Override
+  public List<String> constrainedNames() {
+    List<String> names = new ArrayList<>(parameterNames());
+    if (family.hasScale()) {
+      names.set(columns, "sigma");
+    }
+    return names;
+  }
+
+  @Override
+  public void constrain(double[] z, double[] out) {
+    System.arraycopy(z, 0, out, 0, dim);
+    if (family.hasScale()) {
+      out[columns] = Math.exp(z[columns]);
+    }
+  }
+
+  /**
+   * Points per pass over the data (a multiple of the kernel's tile, so the bits do not depend on
+   * the split): bounds each block's result to MAX_PASS·(D + 1) numbers.
+   */
+  static final int MAX_PASS = 8 * GlmLikelihood.TILE;
+
+  @Override
+  public void logDensities(double[] points, int n, double[] logDensity, double[] scores) {
+    for (int from = 0; from < n; from += MAX_PASS) {
+      int m = Math.min(MAX_PASS, n - from);
+      double[] part = from == 0 && m == n ? points
+          : Arrays.copyOfRange(points, from * dim, (from + m) * dim);
+      double[] sums = data.sums(likelihood, coefficients(part, m), m);
+      if (family.hasScale()) {
+        sums = scaleByNoise(part, m, sums);
+      }
+      addPrior(part, m, sums, from, logDensity, scores);
+    }
+  }
+
+  /** The coefficient part of m points: the points themselves unless there is a scale. */
+  private double[] coefficients(double[] points, int m) {
+    if (!family.hasScale()) {
+      return points;
+    }
+    double[] beta = new double[m * columns];
+    for (int b = 0; b < m; b++) {
+      System.arraycopy(points, b * dim, beta, b * columns, columns);
+    }
+    return beta;
+  }
+
+  /**
+   * Turns the unit-scale Gaussian sums (S_b = −Σr²/2 and Xᵀr, m×columns) into the likelihood's
+   * value and gradient at (β, u), laid out for m×dim points: log lik = e^{−2u}·S − N·u,
+   * gradient e^{−2u}·Xᵀr and −2e^{−2u}·S − N.
+   */
+  private double[] scaleByNoise(double[] points, int m, double[] sums) {
+    double n = data.rows();
+    double[] out = new double[m * (dim + 1)];
+    for (int b = 0; b < m; b++) {
+      double u = points[b * dim + columns];
+      double precision = Math.exp(-2 * u);
+      double s = sums[b];
+      out[b] = precision * s - n * u;
+      for (int d = 0; d < columns; d++) {
+        out[m + b * dim + d] = precision * sums[m + b * columns + d];
+      }
+      out[m + b * dim + columns] = -2 * precision * s - n;
+    }
+    return out;
+  }
+
+  /** log p̃ and its score at points from..from+m: the likelihood sums plus the prior. */
+  private void addPrior(double[] points, int n, double[] sums, int from, double[] logDensity,
+      double[] scores) {
+    for (int b = 0; b < n; b++) {
+      double lp = sums[b];
+      for (int d = 0; d < dim; d++) {
+        double z = points[b * dim + d];
+        Prior prior = priors[d];
+        lp += prior.logDensity(z);
+        scores[(from + b) * dim + d] = sums[n + b * dim + d] + prior.score(z);
+      }
+      logDensity[from + b] = lp;
+      boolean finite = Double.isFinite(lp);
+      for (int d = 0; d < dim && finite; d++) {
+        finite = Double.isFinite(scores[(from + b) * dim + d]);
+      }
+      if (!finite) {
+        throw new TargetEvaluationException("target " + name() + " is not finite at sample "
+            + (from + b)
+            + " " + Arrays.toString(Arrays.copyOfRange(points, b * dim, (b + 1) * dim))
+            + " (log density " + lp + ")");
+      }
+    }
+  }
+
+  @Override
+  public double logDensity(double[] z, double[] gradient) {
+    double[] lp = new double[1];
+    logDensities(z, 1, lp, gradient);
+    return lp[0];
+  }
+
+  @Override
+  public void stage(String description) {
+    data.stage(description);
+  }
+}
