@@ -52,23 +52,42 @@ final class BenchmarkCommand implements Callable<Integer> {
       + " fisher-vs-evaluations.png)")
   boolean trace;
 
-  /** A target of a suite: its configuration, overrides, and how evaluate scores it. */
-  record Case(String name, String config, List<String> overrides, List<String> evaluate) {}
+  /**
+   * A target of a suite: its configuration, overrides for every method and for each method
+   * alone (a key of another method is an error), and how evaluate scores it.
+   */
+  record Case(String name, String config, List<String> common,
+      Map<String, List<String>> byMethod, List<String> evaluate) {
+    Case(String name, String config, List<String> evaluate) {
+      this(name, config, List.of(), Map.of(), evaluate);
+    }
+
+    /** The overrides of a fit by {@code method}. */
+    List<String> overrides(String method) {
+      List<String> all = new ArrayList<>(common);
+      all.addAll(byMethod.getOrDefault(method, List.of()));
+      return all;
+    }
+  }
 
   static List<Case> cases(String suite) {
     List<String> exact = List.of("--reference-draws", "100000", "--draws", "20000");
     return switch (suite) {
-      case "smoke" -> List.of(new Case("banana", "conf/examples/banana.conf", List.of(
-          "experts.count=8", "experts.gaussian-rounds=2", "experts.gaussian-draws=2000",
-          "experts.mode-starts=4", "fit.iterations=3", "fit.batch-size=600",
-          "output.draws=2000", "advi.iterations=500", "bam.iterations=30"),
+      case "smoke" -> List.of(new Case("banana", "conf/examples/banana.conf",
+          List.of("output.draws=2000"), Map.of(
+              "poe", List.of("experts.count=8", "init.gaussian-rounds=2",
+                  "init.gaussian-draws=2000", "init.mode-starts=4", "fit.iterations=3",
+                  "fit.batch-size=600"),
+              "advi-fullrank", List.of("fit.advi.iterations=500"),
+              "advi-meanfield", List.of("fit.advi.iterations=500"),
+              "bam", List.of("fit.bam.iterations=30")),
           List.of("--reference-draws", "5000", "--draws", "5000")));
       case "paper-synthetic" -> List.of(
-          new Case("gaussian-mixture", "conf/examples/gaussian-mixture.conf", List.of(), exact),
-          new Case("product-of-t", "conf/examples/product-of-t.conf", List.of(), exact),
-          new Case("banana", "conf/examples/banana.conf", List.of(), exact),
-          new Case("funnel", "conf/examples/funnel.conf", List.of(), exact),
-          new Case("sinh-arcsinh-50", "conf/examples/sinh-arcsinh-50.conf", List.of(),
+          new Case("gaussian-mixture", "conf/examples/gaussian-mixture.conf", exact),
+          new Case("product-of-t", "conf/examples/product-of-t.conf", exact),
+          new Case("banana", "conf/examples/banana.conf", exact),
+          new Case("funnel", "conf/examples/funnel.conf", exact),
+          new Case("sinh-arcsinh-50", "conf/examples/sinh-arcsinh-50.conf",
               List.of("--reference-draws", "20000", "--draws", "20000")));
       case "posteriordb" -> {
         List<Case> all = new ArrayList<>();
@@ -80,7 +99,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             "low_dim_gauss_mix-low_dim_gauss_mix", "normal-mixture").entrySet().stream()
             .sorted(Map.Entry.comparingByKey()).toList()) {
           all.add(new Case(e.getKey(), "conf/examples/posteriordb/" + e.getValue() + ".conf",
-              List.of(), List.of("--reference", "conf/posteriordb/" + e.getKey()
+              List.of("--reference", "conf/posteriordb/" + e.getKey()
                   + "/draws_unconstrained.csv.gz", "--draws", "100000", "--seed", "7")));
         }
         yield all;
@@ -102,7 +121,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         Path dir = out.resolve(c.name()).resolve(method);
         List<String> fit = new ArrayList<>(List.of("fit", c.config(), "--out", dir.toString(),
             "--master", "none", "fit.method=" + method));
-        fit.addAll(c.overrides());
+        fit.addAll(c.overrides(method));
         run(fit, c.name() + " " + method + ": fit");
         Path eval = dir.resolve("eval.json");
         List<String> evaluate = new ArrayList<>(List.of("evaluate", "--model",

@@ -9,17 +9,16 @@ import org.poevi.config.FitConfig;
 import org.poevi.config.TargetReader;
 import org.poevi.family.GaussianModel;
 import org.poevi.family.ProductOfExperts;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.fit.FitResult;
-import org.poevi.fit.FitSettings;
-import org.poevi.fit.GaussianBaselines;
-import org.poevi.fit.LocalScoreEvaluator;
-import org.poevi.fit.PoeFitter;
+import org.poevi.fit.GaussianResult;
+import org.poevi.fit.PoeResult;
+import org.poevi.fit.Progress;
 import org.poevi.io.AtomicFiles;
 import org.poevi.io.ReferenceDraws;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.RandomStreams;
 import org.poevi.plot.FitPlots;
-import org.poevi.qp.ActiveSetQpSolver;
 import org.poevi.targets.ExactTarget;
 import org.poevi.targets.Target;
 import org.poevi.targets.glm.InMemoryRowData;
@@ -38,10 +37,9 @@ final class FisherTrace {
 
   /** {evaluations[], fisher[]} of one method's fit (in this JVM, without Spark). */
   static double[][] of(BenchmarkCommand.Case c, String method) {
-    List<String> overrides = new ArrayList<>(c.overrides());
+    List<String> overrides = new ArrayList<>(c.overrides(method));
     overrides.add("fit.method=" + method);
     FitConfig config = FitConfig.load(Path.of(c.config()), overrides);
-    FitSettings settings = config.settings();
     int threads = BlockParallel.defaultThreads();
     Target target = TargetReader.build(config.resolved().getConfig("target"),
         data -> InMemoryRowData.of(data, threads));
@@ -49,37 +47,41 @@ final class FisherTrace {
     int n = p.length / target.dim();
     double[] scores = new double[p.length];
     new LocalScoreEvaluator(target, threads).evaluate(p, n, new double[n], scores);
-    List<double[]> points = new ArrayList<>();
-    GaussianBaselines.Method baseline = config.baseline();
-    LocalScoreEvaluator evaluator = new LocalScoreEvaluator(target, threads);
-    if (baseline == null) {
-      FitResult r = PoeFitter.fit(target, settings, evaluator, ActiveSetQpSolver.create(),
-          PoeFitter.Progress.SILENT);
-      List<org.poevi.family.Expert> experts = r.family().experts();
-      for (int t = 0; t < r.trace().size(); t++) {
-        ProductOfExperts q = ProductOfExperts.of(experts, r.alphaPath().get(t));
-        points.add(new double[] {r.trace().get(t).scoreEvaluations(),
-            fisher(p, scores, target.dim(), q::score)});
-      }
-    } else {
-      GaussianBaselines.Result r = baseline == GaussianBaselines.Method.BAM
-          ? GaussianBaselines.bam(target, config.bamIterations(), config.bamBatchSize(),
-              settings.seed(), evaluator)
-          : GaussianBaselines.advi(target, baseline == GaussianBaselines.Method.ADVI_MEANFIELD,
-              config.adviSettings(), settings.seed(), evaluator);
-      for (GaussianBaselines.Snapshot s : r.path()) {
-        GaussianModel.Density q = new GaussianModel(target.parameterNames(), s.mean(),
-            s.covariance()).density();
-        points.add(new double[] {s.scoreEvaluations(), fisher(p, scores, target.dim(),
-            (z, out) -> q.logDensity(z, out))});
-      }
-    }
+    FitResult result = config.fitter().fit(target, new LocalScoreEvaluator(target, threads),
+        Progress.SILENT);
+    List<double[]> points = result.match(poe -> poePoints(poe, p, scores, target.dim()),
+        gaussian -> gaussianPoints(gaussian, p, scores, target));
     double[][] out = new double[2][points.size()];
     for (int i = 0; i < points.size(); i++) {
       out[0][i] = points.get(i)[0];
       out[1][i] = points.get(i)[1];
     }
     return out;
+  }
+
+  /** Fisher(p; q) at every iteration's α, with the evaluations so far. */
+  private static List<double[]> poePoints(PoeResult r, double[] p, double[] scores, int dim) {
+    List<double[]> points = new ArrayList<>();
+    List<org.poevi.family.Expert> experts = r.family().experts();
+    for (int t = 0; t < r.trace().size(); t++) {
+      ProductOfExperts q = ProductOfExperts.of(experts, r.alphaPath().get(t));
+      points.add(new double[] {r.trace().get(t).scoreEvaluations(),
+          fisher(p, scores, dim, q::score)});
+    }
+    return points;
+  }
+
+  /** Fisher(p; q) at every Gaussian of the baseline's path, with the evaluations so far. */
+  private static List<double[]> gaussianPoints(GaussianResult r, double[] p, double[] scores,
+      Target target) {
+    List<double[]> points = new ArrayList<>();
+    for (GaussianResult.Snapshot s : r.path()) {
+      GaussianModel.Density q = new GaussianModel(target.parameterNames(), s.mean(),
+          s.covariance()).density();
+      points.add(new double[] {s.scoreEvaluations(), fisher(p, scores, target.dim(),
+          (z, out) -> q.logDensity(z, out))});
+    }
+    return points;
   }
 
   private static double[] pDraws(BenchmarkCommand.Case c, Target target, int threads) {

@@ -48,8 +48,7 @@ final class FitCommand implements Callable<Integer> {
   public Integer call() {
     FitConfig fitConfig = FitConfig.load(config, overrides);
     // Checks every setting and target key before anything starts.
-    fitConfig.settings();
-    fitConfig.baseline();
+    fitConfig.fitter();
     Target target = TargetReader.build(fitConfig.resolved().getConfig("target"), TargetReader.UNLOADED);
     // --master, else spark-submit's master (it sets the spark.master property), else spark.master.
     String sparkMaster = master != null ? master

@@ -9,14 +9,22 @@ import com.typesafe.config.ConfigSyntax;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import org.poevi.InvalidInputException;
+import org.poevi.baselines.AdviSettings;
+import org.poevi.baselines.BamSettings;
+import org.poevi.fit.AlphaSettings;
 import org.poevi.fit.ExpertPool;
-import org.poevi.fit.FitSettings;
-import org.poevi.fit.GaussianBaselines;
+import org.poevi.fit.ExpertSource;
+import org.poevi.fit.Fitter;
+import org.poevi.fit.InitSettings;
 import org.poevi.fit.Objective;
+import org.poevi.fit.ObjectiveSettings;
+import org.poevi.fit.PoeSettings;
 import org.poevi.fit.PopulationMode;
+import org.poevi.fit.RunSettings;
+import org.poevi.fit.ScoreMetric;
+import org.poevi.fit.UnderPSettings;
+import org.poevi.fit.UnderQSettings;
 import org.poevi.math.BlockParallel;
 
 /**
@@ -30,7 +38,7 @@ public final class FitConfig {
 
   private final Config user;
   private final Config resolved;
-  private FitSettings settings;
+  private Fitter fitter;
 
   private FitConfig(Config user, Config resolved) {
     this.user = user;
@@ -100,18 +108,7 @@ public final class FitConfig {
     } catch (ConfigException e) {
       throw new InvalidInputException("configuration: " + oneLine(e));
     }
-    TreeSet<String> unknown = new TreeSet<>();
-    for (Map.Entry<String, ?> e : user.entrySet()) {
-      String key = e.getKey();
-      if (!key.startsWith("target.") && !reference.hasPath(key)) {
-        unknown.add(key);
-      }
-    }
-    if (!unknown.isEmpty()) {
-      throw new InvalidInputException("unknown configuration key " + unknown.first()
-          + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more)" : "")
-          + "; the keys are documented in conf/reference.conf");
-    }
+    ConfigKeys.checkKnown(user, reference);
     if (requireTarget && !resolved.hasPath("target.type")) {
       throw new InvalidInputException("target.type is missing: the configuration must name a"
           + " target (see conf/reference-targets.conf)");
@@ -129,69 +126,84 @@ public final class FitConfig {
   }
 
   /**
-   * The fit's settings, read and checked once (they may read a model file, experts.from): the
-   * command line checks them before anything starts, and the fit uses the same object.
+   * The chosen fit method with its settings, checked once: the method, its objective and that
+   * no key of another method or objective is set (the command line checks this before anything
+   * starts, and the fit uses the same object).
    */
-  public synchronized FitSettings settings() {
-    if (settings == null) {
-      settings = read(this::readSettings);
+  public synchronized Fitter fitter() {
+    if (fitter == null) {
+      FitMethod method = method();
+      read(() -> {
+        ConfigKeys.checkApplicable(user, method, resolved.getString("fit.objective"),
+            !resolved.getString("experts.from").isEmpty());
+        return null;
+      });
+      runSettings();
+      fitter = method.fitter(this);
     }
-    return settings;
+    return fitter;
   }
 
-  private FitSettings readSettings() {
-    baseline();
-    int threads = resolved.getInt("fit.threads");
-    if (threads < 0) {
-      throw new InvalidInputException("fit.threads must be >= 0 (0 = all cores), got "
-          + threads);
-    }
-    return FitSettings.builder()
-        .objective(Objective.parse(resolved.getString("fit.objective")))
-        .iterations(resolved.getInt("fit.iterations"))
-        .batchSize(resolved.getInt("fit.batch-size"))
-        .seed(resolved.getLong("fit.seed"))
-        .threads(threads == 0 ? BlockParallel.defaultThreads() : threads)
-        .eta(resolved.getDouble("fit.eta"))
-        .sumSlack(resolved.getDouble("fit.sum-slack"))
-        .tolerance(resolved.getDouble("fit.tolerance"))
-        .proposalDof(resolved.getDouble("fit.proposal-dof"))
-        .proposalScale(resolved.getDouble("fit.proposal-scale"))
-        .minEssFraction(resolved.getDouble("fit.min-ess-fraction"))
-        .growthCap(resolved.getDouble("fit.growth-cap"))
-        .essFloor(resolved.getDouble("fit.ess-floor"))
-        .population(PopulationMode.parse(resolved.getString("fit.population")))
-        .metric(org.poevi.fit.ScoreMetric.parse(resolved.getString("fit.metric")))
-        .moveSteps(resolved.getInt("fit.move-steps"))
-        .moveBurnIn(resolved.getInt("fit.move-burn-in"))
-        .qTemper(resolved.getDouble("fit.q-temper"))
-        .locations(resolved.getInt("experts.count"))
-        .placement(ExpertPool.Placement.parse(resolved.getString("experts.placement")))
-        .widths(doubles("experts.widths"))
-        .plannedAlpha(resolved.getDouble("experts.planned-alpha"))
-        .broadFactors(doubles("experts.broad-factors"))
-        .globalWidths(doubles("experts.global-widths"))
-        .hessianFloor(resolved.getDouble("experts.hessian-floor"))
-        .modeStarts(resolved.getInt("experts.mode-starts"))
-        .startScale(resolved.getDouble("experts.start-scale"))
-        .gaussianRounds(resolved.getInt("experts.gaussian-rounds"))
-        .gaussianDraws(resolved.getInt("experts.gaussian-draws"))
-        .outputDraws(resolved.getInt("output.draws"))
-        .initial(initialModel())
-        .build();
+  /** fit.method. */
+  public FitMethod method() {
+    return FitMethod.parse(read(() -> resolved.getString("fit.method")));
   }
 
-  /** The model named by experts.from (a model.json), or null when the key is empty. */
-  private org.poevi.family.ProductOfExperts initialModel() {
+  /** What every method shares: fit.seed, fit.threads (0: every core), output.draws. */
+  public RunSettings runSettings() {
+    return read(() -> {
+      int threads = resolved.getInt("fit.threads");
+      if (threads < 0) {
+        throw new InvalidInputException("fit.threads must be >= 0 (0 = all cores), got "
+            + threads);
+      }
+      return new RunSettings(resolved.getLong("fit.seed"),
+          threads == 0 ? BlockParallel.defaultThreads() : threads,
+          resolved.getInt("output.draws"));
+    });
+  }
+
+  /** The settings of a product-of-experts fit: the init, experts and fit blocks. */
+  public PoeSettings poeSettings() {
+    return read(() -> new PoeSettings(runSettings(), new InitSettings(
+        resolved.getInt("init.mode-starts"), resolved.getDouble("init.start-scale"),
+        resolved.getInt("init.gaussian-rounds"), resolved.getInt("init.gaussian-draws")),
+        expertSource(), alphaSettings()));
+  }
+
+  private AlphaSettings alphaSettings() {
+    Objective objective = Objective.parse(resolved.getString("fit.objective"));
+    ObjectiveSettings block = objective == Objective.UNDER_P
+        ? new UnderPSettings(resolved.getDouble("fit.under-p.proposal-dof"),
+            resolved.getDouble("fit.under-p.proposal-scale"),
+            resolved.getDouble("fit.under-p.min-ess-fraction"),
+            PopulationMode.parse(resolved.getString("fit.under-p.population")),
+            resolved.getInt("fit.under-p.move-steps"),
+            resolved.getInt("fit.under-p.move-burn-in"))
+        : new UnderQSettings(resolved.getDouble("fit.under-q.growth-cap"),
+            resolved.getDouble("fit.under-q.ess-floor"),
+            resolved.getDouble("fit.under-q.q-temper"));
+    return new AlphaSettings(resolved.getInt("fit.iterations"), resolved.getInt("fit.batch-size"),
+        resolved.getDouble("fit.eta"), resolved.getDouble("fit.sum-slack"),
+        resolved.getDouble("fit.tolerance"), ScoreMetric.parse(resolved.getString("fit.metric")),
+        block);
+  }
+
+  /** The model named by experts.from (a model.json), or the pool of the experts block. */
+  private ExpertSource expertSource() {
     String path = resolved.getString("experts.from");
-    if (path.isEmpty()) {
-      return null;
+    if (!path.isEmpty()) {
+      try {
+        return new ExpertSource.Given(org.poevi.family.ModelJson.read(Path.of(path)).family());
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("experts.from: " + e.getMessage(), e);
+      }
     }
-    try {
-      return org.poevi.family.ModelJson.read(Path.of(path)).family();
-    } catch (InvalidInputException e) {
-      throw new InvalidInputException("experts.from: " + e.getMessage(), e);
-    }
+    return new ExpertPool.Settings(ExpertPool.Placement.parse(
+        resolved.getString("experts.placement")), resolved.getInt("experts.count"),
+        resolved.getDouble("experts.planned-alpha"), doubles("experts.widths"),
+        doubles("experts.broad-factors"), doubles("experts.global-widths"),
+        resolved.getDouble("experts.hessian-floor"));
   }
 
   /** spark.master: a Spark master URL, or "none". */
@@ -213,53 +225,18 @@ public final class FitConfig {
     return read(() -> resolved.getString("output.dir"));
   }
 
-  /** fit.method: null for poe, else the Gaussian baseline. */
-  public GaussianBaselines.Method baseline() {
-    String method = read(() -> resolved.getString("fit.method"));
-    if ("poe".equals(method)) {
-      return null;
-    }
-    for (GaussianBaselines.Method m : GaussianBaselines.Method.values()) {
-      if (m.label().equals(method)) {
-        return m;
-      }
-    }
-    throw new InvalidInputException("fit.method must be one of poe, advi-fullrank,"
-        + " advi-meanfield, bam; got \"" + method + "\"");
+  /** The fit.advi block. */
+  public AdviSettings adviSettings() {
+    return read(() -> new AdviSettings(resolved.getInt("fit.advi.iterations"),
+        resolved.getInt("fit.advi.grad-samples"), resolved.getInt("fit.advi.elbo-samples"),
+        resolved.getInt("fit.advi.eval-elbo"), resolved.getDouble("fit.advi.tol-rel-obj"),
+        resolved.getDouble("fit.advi.learning-rate")));
   }
 
-  /** The advi block. */
-  public GaussianBaselines.AdviSettings adviSettings() {
-    return read(() -> {
-      GaussianBaselines.AdviSettings s = new GaussianBaselines.AdviSettings(
-          resolved.getInt("advi.iterations"), resolved.getInt("advi.grad-samples"),
-          resolved.getInt("advi.elbo-samples"), resolved.getInt("advi.eval-elbo"),
-          resolved.getDouble("advi.tol-rel-obj"), resolved.getDouble("advi.learning-rate"));
-      atLeastOne(s.iterations(), "advi.iterations");
-      atLeastOne(s.gradSamples(), "advi.grad-samples");
-      atLeastOne(s.elboSamples(), "advi.elbo-samples");
-      atLeastOne(s.evalElbo(), "advi.eval-elbo");
-      if (!(s.tolRelObj() > 0) || !(s.learningRate() > 0) || !Double.isFinite(s.learningRate())) {
-        throw new InvalidInputException("advi.tol-rel-obj and advi.learning-rate must be > 0,"
-            + " got " + s.tolRelObj() + " and " + s.learningRate());
-      }
-      return s;
-    });
-  }
-
-  public int bamIterations() {
-    return atLeastOne(read(() -> resolved.getInt("bam.iterations")), "bam.iterations");
-  }
-
-  public int bamBatchSize() {
-    return atLeastOne(read(() -> resolved.getInt("bam.batch-size")), "bam.batch-size");
-  }
-
-  private static int atLeastOne(int v, String key) {
-    if (v < 1) {
-      throw new InvalidInputException(key + " must be >= 1, got " + v);
-    }
-    return v;
+  /** The fit.bam block. */
+  public BamSettings bamSettings() {
+    return read(() -> new BamSettings(resolved.getInt("fit.bam.iterations"),
+        resolved.getInt("fit.bam.batch-size")));
   }
 
   /** output.plots: whether fit writes its pictures into DIR/plots/. */

@@ -15,7 +15,8 @@ import org.poevi.math.Cholesky;
  * @param mean m, length D
  * @param covariance S, row-major D×D, symmetric positive definite
  */
-public record GaussianModel(List<String> parameters, double[] mean, double[] covariance) {
+public record GaussianModel(List<String> parameters, double[] mean, double[] covariance)
+    implements FittedModel {
   private static final double LOG_2PI = Math.log(2 * Math.PI);
 
   /** Validates (finite, symmetric to 1e-10 relative, positive definite) and copies. */
@@ -52,8 +53,25 @@ public record GaussianModel(List<String> parameters, double[] mean, double[] cov
     }
   }
 
+  @Override
   public int dim() {
     return mean.length;
+  }
+
+  @Override
+  public String familyName() {
+    return ModelJson.GAUSSIAN;
+  }
+
+  @Override
+  public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+    return ModelJson.toJson(this);
+  }
+
+  @Override
+  public <R> R match(java.util.function.Function<PoeModel, R> poe,
+      java.util.function.Function<GaussianModel, R> gaussian) {
+    return gaussian.apply(this);
   }
 
   @Override

@@ -71,7 +71,7 @@ public final class ModelJson {
    * Reads a model file of either family: a {@link PoeModel} or a {@link GaussianModel}
    * ({@code "family": "gaussian"}).
    */
-  public static Object readAny(Path path) {
+  public static FittedModel readAny(Path path) {
     String text = readText(path);
     try {
       JsonNode root = org.poevi.io.StrictJson.parse(text, "");

@@ -14,7 +14,7 @@ import org.poevi.InvalidInputException;
  * @param logNormalizer null when the file does not carry one
  */
 public record PoeModel(List<String> parameters, ProductOfExperts family,
-    LogNormalizer logNormalizer) {
+    LogNormalizer logNormalizer) implements FittedModel {
 
   /** A log-normaliser estimate with its standard error and the number of draws behind it. */
   public record LogNormalizer(double estimate, double standardError, long draws) {
@@ -63,7 +63,24 @@ public record PoeModel(List<String> parameters, ProductOfExperts family,
     return new PoeModel(parameters, family, value);
   }
 
+  @Override
   public int dim() {
     return family.dim();
+  }
+
+  @Override
+  public String familyName() {
+    return ModelJson.FAMILY;
+  }
+
+  @Override
+  public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+    return ModelJson.toJson(this);
+  }
+
+  @Override
+  public <R> R match(java.util.function.Function<PoeModel, R> poe,
+      java.util.function.Function<GaussianModel, R> gaussian) {
+    return poe.apply(this);
   }
 }

@@ -28,9 +28,16 @@ import org.poevi.targets.Target;
  * could not beat the best Gaussian on banana even with exact draws).
  *
  * @param experts the pool, in the order mode, bulk, broad
- * @param kinds "mode", "bulk", "broad" or "jitter" for each expert
+ * @param kinds "mode", "bulk", "global", "broad", "jitter" or "given" for each expert
+ * @param evaluations target gradient evaluations building the pool used (its local Hessians)
  */
-public record ExpertPool(List<Expert> experts, List<String> kinds) {
+public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluations) {
+
+  /** A pool of given experts (a model's), each of kind "given". */
+  static ExpertPool given(List<Expert> experts) {
+    return new ExpertPool(List.copyOf(experts), java.util.Collections.nCopies(experts.size(),
+        "given"), 0);
+  }
 
   /** Where the pool's experts go. */
   public enum Placement implements ConfigChoice {
@@ -59,13 +66,45 @@ public record ExpertPool(List<Expert> experts, List<String> kinds) {
     }
   }
 
-  /** Settings of the pool. */
-  record Settings(Placement placement, int locations, double plannedAlpha, double[] widths,
-      double[] broadFactors, double[] globalWidths, double floor) {}
+  /**
+   * The pool's settings (the {@code experts} block).
+   *
+   * @param placement {@code experts.placement}
+   * @param locations {@code experts.count}: bulk centres, or jittered experts per mode
+   * @param plannedAlpha {@code experts.planned-alpha}: the exponent a at which an expert's
+   *     curvature matches the target's
+   * @param widths {@code experts.widths}: width factors s of the mode and bulk experts
+   * @param broadFactors {@code experts.broad-factors}: factors c of the broad experts
+   *     Λ = S⁻¹/(2ac)
+   * @param globalWidths {@code experts.global-widths}: widths s of the global-shape experts at the
+   *     bulk locations, Λ = S⁻¹/(2as)
+   * @param floor {@code experts.hessian-floor}: local curvatures are floored at this times
+   *     λ_min(S⁻¹)
+   */
+  public record Settings(Placement placement, int locations, double plannedAlpha,
+      double[] widths, double[] broadFactors, double[] globalWidths, double floor)
+      implements ExpertSource {
+    public Settings {
+      SettingsChecks.nonNegative(locations, "experts.count");
+      SettingsChecks.positiveFinite(plannedAlpha, "experts.planned-alpha");
+      if (widths.length == 0) {
+        throw new org.poevi.InvalidInputException("experts.widths must not be empty");
+      }
+      widths = SettingsChecks.positiveFinite(widths, "experts.widths");
+      broadFactors = SettingsChecks.positiveFinite(broadFactors, "experts.broad-factors");
+      globalWidths = SettingsChecks.positiveFinite(globalWidths, "experts.global-widths");
+      SettingsChecks.positiveFinite(floor, "experts.hessian-floor");
+    }
+
+    /** The defaults of conf/reference.conf. */
+    public static Settings defaults() {
+      return new Settings(Placement.BULK, 64, 2, new double[] {0.5, 1, 2},
+          new double[] {4, 16}, new double[] {0.5, 2}, 0.1);
+    }
+  }
 
   static ExpertPool build(Target target, List<ModeFinder.Mode> modes, GaussianFit gaussian,
-      Settings settings, RandomStreams streams, int threads, long[] evaluations,
-      PoeFitter.Progress progress) {
+      Settings settings, RandomStreams streams, int threads, Progress progress) {
     int dim = target.dim();
     double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
     double floor = settings.floor() * SymmetricEigen.of(precision, dim).minValue();
@@ -79,8 +118,9 @@ public record ExpertPool(List<Expert> experts, List<String> kinds) {
         ? bulkLocations(gaussian, settings.locations(), dim,
             streams.stream(RandomStreams.POOL, 0))
         : jitteredLocations(modes, settings.locations(), settings.widths(), dim, floor, streams);
-    double[][] hessians = Hessians.negativeHessians(target, locations, threads, evaluations,
+    Hessians.Curvatures curvatures = Hessians.negativeHessians(target, locations, threads,
         progress);
+    double[][] hessians = curvatures.hessians();
     for (int i = 0; i < hessians.length; i++) {
       hessians[i] = Hessians.floored(hessians[i], dim, floor);
     }
@@ -99,14 +139,14 @@ public record ExpertPool(List<Expert> experts, List<String> kinds) {
       }
     }
     if (settings.placement() == Placement.MODES) {
-      return new ExpertPool(List.copyOf(experts), List.copyOf(kinds));
+      return new ExpertPool(List.copyOf(experts), List.copyOf(kinds), curvatures.evaluations());
     }
     for (double c : settings.broadFactors()) {
       experts.add(Expert.of(gaussian.mean(), GaussianFit.scaled(precision,
           1 / (2 * settings.plannedAlpha() * c))));
       kinds.add("broad");
     }
-    return new ExpertPool(List.copyOf(experts), List.copyOf(kinds));
+    return new ExpertPool(List.copyOf(experts), List.copyOf(kinds), curvatures.evaluations());
   }
 
   private static void addWidths(List<Expert> experts, List<String> kinds, String kind,

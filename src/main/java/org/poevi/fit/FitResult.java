@@ -1,50 +1,34 @@
 package org.poevi.fit;
 
 import java.util.List;
-import org.poevi.family.NormalizerValidation;
-import org.poevi.family.ProductOfExperts;
-import org.poevi.family.SampleResult;
+import java.util.function.Function;
+import org.poevi.family.FittedModel;
 
 /**
- * What a fit produced.
- *
- * @param family the fitted product of experts (the whole pool, most α_k = 0)
- * @param kinds "mode", "bulk" or "broad" per expert
- * @param parameterNames the target's coordinate names
- * @param trace one row per iteration
- * @param alphaPath α after each iteration (α⁽¹⁾, α⁽²⁾, …)
- * @param stop why the iterations ended
- * @param draws unweighted draws of the fitted q, with how they were made
- * @param normalizer the validated log-normaliser of q
- * @param psisKhat Pareto k̂ of log p̃ − log q over the draws (&gt; 0.7: q misses mass of p)
- * @param scoreEvaluations target evaluations in all (each gives log p̃ and its gradient)
- * @param seconds wall time
- * @param modes number of distinct modes found
- * @param warnings what a user should know
+ * What a fit method produced: one fitted model with how the fit went. A product of experts
+ * ({@link PoeResult}) or a Gaussian baseline ({@link GaussianResult}); what only one of them has
+ * (the trace of α, the pool, the validated normaliser; the ELBO trace) is reached through
+ * {@link #match}, which the compiler keeps exhaustive.
  */
-public record FitResult(ProductOfExperts family, List<String> kinds, List<String> parameterNames,
-    List<TraceRow> trace, List<double[]> alphaPath, StopReason stop, SampleResult draws, NormalizerValidation normalizer,
-    double psisKhat, long scoreEvaluations, double seconds, int modes, List<String> warnings) {
+public sealed interface FitResult permits PoeResult, GaussianResult {
+  /** The fitted model, as model.json holds it. */
+  FittedModel model();
 
   /** Why the iterations ended. */
-  public enum StopReason {
-    CONVERGED("converged"),
-    MAX_ITERATIONS("max-iterations"),
-    DIVERGED("diverged"),
-    QP_FAILED("qp-failed");
+  StopReason stop();
 
-    private final String label;
+  /** Iterations run. */
+  int iterations();
 
-    StopReason(String label) {
-      this.label = label;
-    }
+  /** Target evaluations in all (each gives log p̃ and its gradient). */
+  long scoreEvaluations();
 
-    public String label() {
-      return label;
-    }
-  }
+  /** Wall time of the fit. */
+  double seconds();
 
-  public boolean converged() {
-    return stop == StopReason.CONVERGED;
-  }
+  /** What a user should know (empty when there is nothing). */
+  List<String> warnings();
+
+  /** {@code poe} of a product-of-experts fit, {@code gaussian} of a baseline's. */
+  <R> R match(Function<PoeResult, R> poe, Function<GaussianResult, R> gaussian);
 }

@@ -1,5 +1,6 @@
 package org.poevi.fit;
 
+import org.poevi.evaluator.ScoreEvaluator;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.LogMeanEstimate;
@@ -30,7 +31,7 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
   private static final int BLOCK = 256;
 
   static GaussianFit of(ScoreEvaluator evaluator, int dim, double[] mean, double[] covariance,
-      int rounds, int draws, RandomStreams streams, int threads, PoeFitter.Progress progress) {
+      int rounds, int draws, RandomStreams streams, int threads, Progress progress) {
     double[] m = mean.clone();
     double[] s = covariance.clone();
     double ess = Double.NaN;

@@ -14,16 +14,16 @@ final class Hessians {
    * the gradient with step h_i = 1e-4·max(1, |x_i|) (error O(h²) from the third derivative plus
    * O(ε/h) rounding, about 1e-8 relative for smooth targets), 2D gradient evaluations.
    *
-   * @param evaluations incremented by the gradient evaluations used
+   * @return the Hessian and the gradient evaluations it used (none for an analytic one)
    */
-  static double[] negativeHessian(Target target, double[] x, long[] evaluations) {
+  static Curvatures negativeHessian(Target target, double[] x) {
     int dim = x.length;
     double[] h = new double[dim * dim];
     if (target.hessian(x.clone(), h)) {
       for (int i = 0; i < h.length; i++) {
         h[i] = -h[i];
       }
-      return symmetrised(h, dim);
+      return new Curvatures(new double[][] {symmetrised(h, dim)}, 0);
     }
     double[] plus = new double[dim];
     double[] minus = new double[dim];
@@ -35,26 +35,27 @@ final class Hessians {
       xm[i] -= step;
       target.logDensity(xp, plus);
       target.logDensity(xm, minus);
-      evaluations[0] += 2;
       for (int j = 0; j < dim; j++) {
         h[j * dim + i] = -(plus[j] - minus[j]) / (2 * step);
       }
     }
-    return symmetrised(h, dim);
+    return new Curvatures(new double[][] {symmetrised(h, dim)}, 2L * dim);
   }
+
+  /** Negative Hessians at points, and the gradient evaluations they used. */
+  record Curvatures(double[][] hessians, long evaluations) {}
 
   /**
    * {@link #negativeHessian} at many points; for a {@link BatchTarget} all differenced gradients
    * are evaluated as one batch (one pass over its data instead of 2D per point).
    */
-  static double[][] negativeHessians(Target target, double[][] points, int threads,
-      long[] evaluations) {
-    return negativeHessians(target, points, threads, evaluations, PoeFitter.Progress.SILENT);
+  static Curvatures negativeHessians(Target target, double[][] points, int threads) {
+    return negativeHessians(target, points, threads, Progress.SILENT);
   }
 
   /** As above, telling {@code progress} how many points are done (a batch target: one pass). */
-  static double[][] negativeHessians(Target target, double[][] points, int threads,
-      long[] evaluations, PoeFitter.Progress progress) {
+  static Curvatures negativeHessians(Target target, double[][] points, int threads,
+      Progress progress) {
     int count = points.length;
     double[][] out = new double[count][];
     if (!(target instanceof BatchTarget batch) || count == 0) {
@@ -62,15 +63,16 @@ final class Hessians {
       java.util.concurrent.atomic.AtomicInteger done =
           new java.util.concurrent.atomic.AtomicInteger();
       BlockParallel.forEach(count, threads, () -> null, (i, unused) -> {
-        long[] used = new long[1];
-        out[i] = negativeHessian(target, points[i], used);
-        counts[i] = used[0];
+        Curvatures one = negativeHessian(target, points[i]);
+        out[i] = one.hessians()[0];
+        counts[i] = one.evaluations();
         progress.advance(done.incrementAndGet(), count);
       });
+      long evaluations = 0;
       for (long c : counts) {
-        evaluations[0] += c;
+        evaluations += c;
       }
-      return out;
+      return new Curvatures(out, evaluations);
     }
     int dim = target.dim();
     int n = count * 2 * dim;
@@ -90,7 +92,6 @@ final class Hessians {
     double[] logP = new double[n];
     double[] grad = new double[n * dim];
     batch.logDensities(z, n, logP, grad);
-    evaluations[0] += n;
     for (int p = 0; p < count; p++) {
       double[] h = new double[dim * dim];
       for (int i = 0; i < dim; i++) {
@@ -101,7 +102,7 @@ final class Hessians {
       }
       out[p] = symmetrised(h, dim);
     }
-    return out;
+    return new Curvatures(out, n);
   }
 
   private static double[] symmetrised(double[] h, int dim) {

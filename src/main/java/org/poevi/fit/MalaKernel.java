@@ -3,7 +3,6 @@ package org.poevi.fit;
 import java.io.Serializable;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
-import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
 import org.poevi.math.RandomStreams;
 
@@ -75,33 +74,6 @@ public final class MalaKernel implements Serializable {
       logU = new double[n];
       accepted = new boolean[n];
     }
-  }
-
-  /**
-   * Moves the n chains (z, log p̃, scores) in place by {@code steps} steps numbered
-   * firstStep, firstStep + 1, …, evaluating each step's proposals with {@code evaluator}.
-   *
-   * @param moved set for every chain that moves
-   * @return accepted proposals per step
-   */
-  long[] move(ScoreEvaluator evaluator, RandomStreams streams, long key, int firstStep,
-      int steps, double[] z, double[] logP, double[] scores, int n, int threads,
-      boolean[] moved) {
-    Buffers buffers = new Buffers(n, dim);
-    int numBlocks = (n + BLOCK - 1) / BLOCK;
-    long[] accepted = new long[steps];
-    for (int s = 0; s < steps; s++) {
-      long stepIndex = firstStep + s;
-      BlockParallel.forEach(numBlocks, threads, () -> new double[2 * dim], (block, scratch) ->
-          propose(streams, key, stepIndex, block, n, z, scores, buffers, scratch));
-      evaluator.evaluate(buffers.proposal, n, buffers.proposalLogP, buffers.proposalScores);
-      BlockParallel.forEach(numBlocks, threads, () -> new double[2 * dim], (block, scratch) ->
-          accept(block, n, z, logP, scores, buffers, moved, scratch));
-      for (int i = 0; i < n; i++) {
-        accepted[s] += buffers.accepted[i] ? 1 : 0;
-      }
-    }
-    return accepted;
   }
 
   /**

@@ -35,21 +35,23 @@ final class ModeFinder {
 
   private ModeFinder() {}
 
-  static List<Mode> find(Target target, int starts, double startScale, RandomStreams streams,
-      int threads, long[] evaluations) {
-    return find(target, starts, startScale, streams, threads, evaluations,
-        PoeFitter.Progress.SILENT);
+  /** The modes found, best first, and the target evaluations the search used. */
+  record Search(List<Mode> modes, long evaluations) {}
+
+  /** {@link #find(Target, int, double, RandomStreams, int, Progress)} without progress. */
+  static Search find(Target target, int starts, double startScale, RandomStreams streams,
+      int threads) {
+    return find(target, starts, startScale, streams, threads, Progress.SILENT);
   }
 
-  /** As above, telling {@code progress} how many starts have finished. */
-  static List<Mode> find(Target target, int starts, double startScale, RandomStreams streams,
-      int threads, long[] evaluations, PoeFitter.Progress progress) {
+  /** The modes from {@code starts} starts, telling {@code progress} how many have finished. */
+  static Search find(Target target, int starts, double startScale, RandomStreams streams,
+      int threads, Progress progress) {
     int dim = target.dim();
     java.util.concurrent.atomic.AtomicInteger finished =
         new java.util.concurrent.atomic.AtomicInteger();
     Lbfgs lbfgs = Lbfgs.of(1000, 10, 1e-8, 1e-12);
     Lbfgs.Result[] results = new Lbfgs.Result[starts];
-    long[] counts = new long[starts];
     BlockParallel.forEach(starts, threads, () -> null, (i, unused) -> {
       UniformRandomProvider rng = streams.stream(RandomStreams.MODE_STARTS, i);
       var normal = ZigguratSampler.NormalizedGaussian.of(rng);
@@ -59,20 +61,18 @@ final class ModeFinder {
           start[d] = startScale * normal.sample();
         }
       }
-      long[] used = new long[1];
       results[i] = lbfgs.minimize((x, g) -> {
-        used[0]++;
         double v = target.logDensity(x, g);
         for (int d = 0; d < dim; d++) {
           g[d] = -g[d];
         }
         return Double.isNaN(v) ? Double.POSITIVE_INFINITY : -v;
       }, start);
-      counts[i] = used[0];
       progress.advance(finished.incrementAndGet(), starts);
     });
-    for (long c : counts) {
-      evaluations[0] += c;
+    long evaluations = 0;
+    for (Lbfgs.Result r : results) {
+      evaluations += r.evaluations();
     }
     List<Lbfgs.Result> finite = new ArrayList<>();
     for (Lbfgs.Result r : results) {
@@ -91,12 +91,14 @@ final class ModeFinder {
       if (isDuplicate(modes, r.x(), dim)) {
         continue;
       }
-      double[] h = Hessians.negativeHessians(target, new double[][] {r.x()}, 1, evaluations)[0];
+      Hessians.Curvatures c = Hessians.negativeHessians(target, new double[][] {r.x()}, 1);
+      evaluations += c.evaluations();
+      double[] h = c.hessians()[0];
       if (isStationary(target, r.x(), h, dim)) {
         modes.add(new Mode(r.x(), -r.value(), h));
       }
     }
-    return modes;
+    return new Search(modes, evaluations);
   }
 
   /** Whether H is positive definite at x and gᵀH⁻¹g ≤ MAX_DECREMENT. */

@@ -2,11 +2,11 @@ package org.poevi.fit;
 
 /**
  * When the under-p objective replaces importance-weighted batches by a population of MALA chains
- * ({@link ResampleMove}; key {@code fit.population}).
+ * ({@link ResampleMove}; key {@code fit.under-p.population}).
  */
 public enum PopulationMode implements ConfigChoice {
   /**
-   * When the first batch's importance weights keep fewer than fit.min-ess-fraction of its draws
+   * When the first batch's importance weights keep fewer than fit.under-p.min-ess-fraction of its draws
    * effective (the default): weighted batches are cheaper and, while they keep enough draws,
    * as good (docs/design-study.md); in high dimension they do not.
    */
@@ -28,6 +28,6 @@ public enum PopulationMode implements ConfigChoice {
   }
 
   public static PopulationMode parse(String s) {
-    return ConfigChoice.parse(values(), "fit.population", s);
+    return ConfigChoice.parse(values(), "fit.under-p.population", s);
   }
 }

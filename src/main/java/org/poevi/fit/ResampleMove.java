@@ -1,5 +1,6 @@
 package org.poevi.fit;
 
+import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.math.Cholesky;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.Resampling;
@@ -35,14 +36,15 @@ final class ResampleMove {
   private final int dim;
   private double[] factor;
   private final RandomStreams streams;
-  private final int threads;
   private double step;
 
   /** What a call of {@link #move} did: mean acceptance, and chains that never moved. */
-  record Moves(double acceptance, double unmovedFraction) {}
+  record Moves(double acceptance, double unmovedFraction) {
+    /** No moves (a batch that is not a moved population). */
+    static final Moves NONE = new Moves(Double.NaN, Double.NaN);
+  }
 
-  ResampleMove(ScoreEvaluator evaluator, int dim, double[] covariance, RandomStreams streams,
-      int threads) {
+  ResampleMove(ScoreEvaluator evaluator, int dim, double[] covariance, RandomStreams streams) {
     this.evaluator = evaluator;
     this.dim = dim;
     // A preliminary Gaussian squeezed into a funnel's neck can be numerically singular: its
@@ -52,7 +54,6 @@ final class ResampleMove {
       throw new IllegalArgumentException("the MALA preconditioner is not positive definite");
     }
     this.streams = streams;
-    this.threads = threads;
     this.step = 1.65 * 1.65 * Math.pow(dim, -1.0 / 3);
   }
 
@@ -85,7 +86,9 @@ final class ResampleMove {
    * (nearly) singular, e.g. from a population of too few distinct points. Returns whether S
    * changed.
    */
-  boolean preconditionFrom(double[] z, int n) {
+  boolean preconditionFrom(Chains chains) {
+    int n = chains.size();
+    double[] z = chains.z();
     return precondition(SampleMoments.covariance(z, n, SampleMoments.mean(z, n, dim), dim));
   }
 
@@ -111,12 +114,13 @@ final class ResampleMove {
   }
 
   /**
-   * Replaces the n weighted points (z, log p̃, scores) in place by n equally weighted ones, by
-   * systematic resampling of exp(logW); copies of one point are spread by a shuffle.
+   * n equally weighted chains from n weighted points, by systematic resampling of exp(logW);
+   * copies of one point are spread by a shuffle.
    *
    * @throws IllegalArgumentException if no weight is positive
    */
-  void resample(double[] z, double[] logP, double[] scores, double[] logW, int n, long key) {
+  Chains resample(Chains weighted, double[] logW, long key) {
+    int n = weighted.size();
     boolean any = false;
     for (int i = 0; i < n && !any; i++) {
       any = logW[i] > Double.NEGATIVE_INFINITY;
@@ -126,41 +130,38 @@ final class ResampleMove {
     }
     int[] order = Resampling.shuffledAncestors(logW, n, n,
         streams.stream(RandomStreams.MOVE, key, -1));
-    double[] z0 = z.clone();
-    double[] p0 = logP.clone();
-    double[] s0 = scores.clone();
+    double[] z = new double[n * dim];
+    double[] logP = new double[n];
+    double[] scores = new double[n * dim];
     for (int i = 0; i < n; i++) {
       int from = order[i];
-      System.arraycopy(z0, from * dim, z, i * dim, dim);
-      System.arraycopy(s0, from * dim, scores, i * dim, dim);
-      logP[i] = p0[from];
+      System.arraycopy(weighted.z(), from * dim, z, i * dim, dim);
+      System.arraycopy(weighted.scores(), from * dim, scores, i * dim, dim);
+      logP[i] = weighted.logP()[from];
     }
+    return new Chains(z, logP, scores, dim);
   }
 
   /**
-   * Moves the population (z, log p̃, scores; n points) by {@code steps} MALA steps in place, with
-   * streams keyed by (key, step, block). With {@code adapt}, h adapts after every step.
+   * The chains after {@code steps} MALA steps (streams keyed by (key, step, block)) with h
+   * adapted after every step from the whole population's acceptance rate (burn-in).
    */
-  Moves move(double[] z, double[] logP, double[] scores, int n, int steps, long key,
-      boolean adapt) {
-    boolean[] moved = new boolean[n];
-    double acceptance = 0;
-    if (!adapt) {
-      for (long a : kernel().move(evaluator, streams, key, 0, steps, z, logP, scores, n, threads,
-          moved)) {
-        acceptance += (double) a / n;
-      }
-    } else {
-      for (int s = 0; s < steps; s++) {
-        double rate = (double) kernel().move(evaluator, streams, key, s, 1, z, logP, scores, n,
-            threads, moved)[0] / n;
-        acceptance += rate;
-        // The whole population's rate (independent of the block split); bounded so that one bad
-        // step cannot collapse or blow up the scale.
-        step *= Math.exp(Math.max(-1, Math.min(1, 2 * (rate - TARGET_ACCEPTANCE))));
-      }
+  Chains adapt(Chains chains, int steps, long key) {
+    int n = chains.size();
+    for (int s = 0; s < steps; s++) {
+      MoveTask.Moved moved = MoveTask.move(evaluator, kernel(), chains, streams, key, s, 1);
+      chains = moved.chains();
+      double rate = (double) moved.accepted()[0] / n;
+      // The whole population's rate (independent of the block split); bounded so that one bad
+      // step cannot collapse or blow up the scale.
+      step *= Math.exp(Math.max(-1, Math.min(1, 2 * (rate - TARGET_ACCEPTANCE))));
     }
-    return moves(acceptance, count(moved), n, steps);
+    return chains;
+  }
+
+  /** The chains after {@code steps} steps of the current kernel, with what the moves did. */
+  MoveTask.Moved move(Chains chains, int steps, long key) {
+    return MoveTask.move(evaluator, kernel(), chains, streams, key, 0, steps);
   }
 
   /** The current kernel: h and S as they are now (frozen once burn-in ends). */
@@ -168,18 +169,20 @@ final class ResampleMove {
     return new MalaKernel(dim, factor, step);
   }
 
-  /** Moves from the summed per-step acceptance rates and the number of chains that moved. */
-  static Moves moves(double acceptanceRateSum, long movedChains, int n, int steps) {
-    return steps == 0 ? new Moves(Double.NaN, Double.NaN)
-        : new Moves(acceptanceRateSum / steps, 1 - (double) movedChains / n);
-  }
-
-  private static long count(boolean[] flags) {
-    long count = 0;
-    for (boolean f : flags) {
-      count += f ? 1 : 0;
+  /**
+   * What the moves of n chains did: the mean of the steps' acceptance rates (each the accepted
+   * count over n), and the fraction of chains that never moved.
+   */
+  static Moves moves(MoveTask.Moved moved, int n) {
+    int steps = moved.accepted().length;
+    if (steps == 0) {
+      return new Moves(Double.NaN, Double.NaN);
     }
-    return count;
+    double rates = 0;
+    for (long a : moved.accepted()) {
+      rates += (double) a / n;
+    }
+    return new Moves(rates / steps, 1 - (double) moved.movedChains() / n);
   }
 
   /**
@@ -187,7 +190,11 @@ final class ResampleMove {
    * coordinate d (integration by parts, m the mean). Returns the coordinate whose population
    * average misses −1 by more than max(0.1, 4 standard errors), or −1 if none does.
    */
-  static int steinViolation(double[] z, double[] scores, int n, int dim) {
+  static int steinViolation(Chains chains) {
+    int n = chains.size();
+    int dim = chains.dim();
+    double[] z = chains.z();
+    double[] scores = chains.scores();
     double[] m = SampleMoments.mean(z, n, dim);
     for (int d = 0; d < dim; d++) {
       double sum = 0;

@@ -24,6 +24,7 @@ public final class ScoreAccumulation {
     return Math.max(8, Math.min(256, MAX_BLOCK_ENTRIES / (dim * numExperts)));
   }
 
+  /** The sums of all n points (weights as logarithms), on {@code threads} threads. */
   public static ScoreSums accumulate(List<Expert> experts, double[] z, double[] scores,
       double[] logWeights, int n, int dim, int threads) {
     int k = experts.size();
@@ -32,17 +33,39 @@ public final class ScoreAccumulation {
     if (numBlocks == 0) {
       return ScoreSums.empty(k);
     }
-    ScoreSums[] parts = new ScoreSums[numBlocks];
-    BlockParallel.forEach(numBlocks, threads, () -> new Object[] {
+    DyadicSum<ScoreSums> total = ScoreSums.overBlocks(numBlocks);
+    fold(total, experts, 0, numBlocks - 1, block, z, scores, logWeights, n, 0, threads);
+    return total.total();
+  }
+
+  /**
+   * Adds the sums of blocks first..last (of {@code block} points; n points in all) to
+   * {@code acc}, the blocks on {@code threads} threads; z, scores and logWeights hold the points
+   * from point {@code base} on. The blocks' sums enter {@code acc} by index, so the result is the
+   * same for any split of the blocks between calls, threads or tasks.
+   */
+  public static void fold(DyadicSum<ScoreSums> acc, List<Expert> experts, int first, int last,
+      int block, double[] z, double[] scores, double[] logWeights, int n, int base,
+      int threads) {
+    int count = last - first + 1;
+    if (count <= 0) {
+      return;
+    }
+    int k = experts.size();
+    int dim = experts.get(0).dim();
+    // Each block's sums enter the tree as soon as they are made (any order gives the same
+    // bits), so at most about 2·log2(blocks) K×K nodes are pending at a time.
+    BlockParallel.forEach(count, threads, () -> new Object[] {
         new QMatrixBlock(experts, block), new double[block * dim * k],
         new double[scratchSize(block, dim)]},
-        (b, scratch) -> parts[b] = block(b, block, (QMatrixBlock) scratch[0], experts,
-            (double[]) scratch[1], (double[]) scratch[2], z, scores, logWeights, n, dim, k, 0));
-    DyadicSum<ScoreSums> total = ScoreSums.overBlocks(numBlocks);
-    for (int b = 0; b < numBlocks; b++) {
-      total.add(b, parts[b]);
-    }
-    return total.total();
+        (i, scratch) -> {
+          ScoreSums sums = block(first + i, block, (QMatrixBlock) scratch[0], experts,
+              (double[]) scratch[1], (double[]) scratch[2], z, scores, logWeights, n, dim, k,
+              base);
+          synchronized (acc) {
+            acc.add(first + i, sums);
+          }
+        });
   }
 
   /** The numbers of scratch {@link #block} needs for blocks of {@code block} points. */

@@ -1,5 +1,10 @@
 package org.poevi.fit;
 
+import java.util.List;
+import org.poevi.family.Expert;
+import org.poevi.family.ScoreBasis;
+import org.poevi.math.Cholesky;
+
 /**
  * The metric of the score-matching objective (key {@code fit.metric}): how score differences
  * ∇log q − ∇log p are measured ({@link org.poevi.family.ScoreBasis}).
@@ -36,5 +41,28 @@ public enum ScoreMetric implements ConfigChoice {
 
   public static ScoreMetric parse(String s) {
     return ConfigChoice.parse(values(), "fit.metric", s);
+  }
+
+  /** The experts as the objective sees them: in this metric, from the preliminary Gaussian. */
+  List<Expert> basis(List<Expert> experts, GaussianFit gaussian) {
+    int dim = experts.get(0).dim();
+    return switch (this) {
+      case COVARIANCE -> ScoreBasis.of(experts, Hessians.floored(gaussian.covariance(), dim, 0,
+          Hessians.MAX_CONDITION));
+      case INFORMATION -> ScoreBasis.of(experts, informationMetric(gaussian, dim));
+      case IDENTITY -> experts;
+    };
+  }
+
+  /**
+   * F⁻¹ with F = E_p[∇log p ∇log pᵀ] (eigenvalues floored at 1e-8 of the largest); the
+   * covariance S when F is zero (no importance round had any weight).
+   */
+  private static double[] informationMetric(GaussianFit gaussian, int dim) {
+    double[] f = gaussian.information();
+    if (!(Hessians.eigenRange(f, dim)[1] > 0)) {
+      return Hessians.floored(gaussian.covariance(), dim, 0, Hessians.MAX_CONDITION);
+    }
+    return Cholesky.inverse(Hessians.floored(f, dim, 0, Hessians.MAX_CONDITION), dim);
   }
 }

@@ -229,6 +229,20 @@ public final class ScoreSums implements Serializable {
     return count;
   }
 
+  /** Whether Gram/W and Cross/W are finite (a batch with no weight, W = 0, is not). */
+  public boolean isFinite() {
+    return allFinite(normalizedGram()) && allFinite(normalizedCross());
+  }
+
+  private static boolean allFinite(double[] values) {
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Kish's effective sample size of the weights, (Σw)²/Σw². */
   public double effectiveSampleSize() {
     return weightSquareSum == 0 ? 0 : weightSum * weightSum / weightSquareSum;

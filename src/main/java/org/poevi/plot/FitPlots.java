@@ -59,9 +59,9 @@ public final class FitPlots {
   /** The trace: four panels against iteration. */
   public static BufferedImage trace(List<TraceRow> rows) {
     List<XYChart> charts = new ArrayList<>();
-    charts.add(traceChart(rows, "sample Fisher divergence", TraceRow::fisher, true));
-    charts.add(traceChart(rows, "ESS fraction", TraceRow::essFraction, false));
-    charts.add(traceChart(rows, "active experts", r -> r.activeExperts(), false));
+    charts.add(traceChart(rows, "sample Fisher divergence", r -> r.step().fisher(), true));
+    charts.add(traceChart(rows, "ESS fraction", r -> r.batch().essFraction(), false));
+    charts.add(traceChart(rows, "active experts", r -> r.step().activeExperts(), false));
     charts.add(traceChart(rows, "log C (running estimate)", TraceRow::logNormalizer, false));
     return grid(charts, 2, 2, null);
   }

@@ -1,7 +1,7 @@
 package org.poevi.results;
 
 import java.io.PrintWriter;
-import org.poevi.fit.PoeFitter;
+import org.poevi.fit.Progress;
 import org.poevi.fit.TraceRow;
 
 /**
@@ -11,7 +11,7 @@ import org.poevi.fit.TraceRow;
  * anything else (a log file, a notebook cell) gets a plain line at each quarter, so the output
  * stays readable when it is not a terminal.
  */
-public final class ConsoleProgress implements PoeFitter.Progress {
+public final class ConsoleProgress implements Progress {
   private static final int BAR = 30;
 
   private final PrintWriter out;
@@ -113,10 +113,11 @@ public final class ConsoleProgress implements PoeFitter.Progress {
   public synchronized void iteration(TraceRow r) {
     closeBar();
     out.printf("  iter %3d  fisher %.3e  |dalpha| %.2e  dF %.1e  active %3d"
-        + "  nu %.3g  ESS %.2f%s  logC %.3f  %.1f s%n", r.iteration(), r.fisher(),
-        r.deltaAlpha(), r.objectiveChange(), r.activeExperts(), r.nu(), r.essFraction(),
-        Double.isNaN(r.acceptance()) ? "" : String.format("  accept %.2f",
-            r.acceptance()), r.logNormalizer(), r.seconds());
+        + "  nu %.3g  ESS %.2f%s  logC %.3f  %.1f s%n", r.iteration(), r.step().fisher(),
+        r.step().deltaAlpha(), r.step().objectiveChange(), r.step().activeExperts(),
+        r.step().nu(), r.batch().essFraction(), Double.isNaN(r.batch().acceptance()) ? ""
+            : String.format("  accept %.2f", r.batch().acceptance()), r.logNormalizer(),
+        r.seconds());
     out.flush();
   }
 

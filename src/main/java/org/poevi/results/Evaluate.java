@@ -12,7 +12,7 @@ import org.poevi.family.ModelJson;
 import org.poevi.family.PoeModel;
 import org.poevi.family.SampleOptions;
 import org.poevi.family.ValidatedSampler;
-import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.io.ReferenceDraws;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.LogMeanEstimate;

@@ -2,7 +2,7 @@ package org.poevi.results;
 
 import java.util.Arrays;
 import org.poevi.family.ProductOfExperts;
-import org.poevi.fit.ScoreEvaluator;
+import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
 import org.poevi.math.SampleMoments;

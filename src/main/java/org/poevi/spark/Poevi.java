@@ -10,14 +10,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.poevi.InvalidInputException;
 import org.poevi.config.FitConfig;
+import org.poevi.config.FitMethod;
 import org.poevi.config.TargetReader;
+import org.poevi.evaluator.LocalScoreEvaluator;
+import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.family.PoeModel;
-import org.poevi.fit.FitSettings;
-import org.poevi.fit.GaussianBaselines;
-import org.poevi.fit.LocalScoreEvaluator;
-import org.poevi.fit.PoeFitter;
-import org.poevi.fit.ScoreEvaluator;
-import org.poevi.qp.ActiveSetQpSolver;
+import org.poevi.fit.Fitter;
+import org.poevi.fit.Progress;
 import org.poevi.results.ConsoleProgress;
 import org.poevi.results.Evaluate;
 import org.poevi.results.SampleOutcome;
@@ -57,7 +56,7 @@ import org.poevi.targets.glm.SyntheticLogisticData;
 public final class Poevi implements AutoCloseable {
   private final SparkContexts spark;
   private final SparkSession session;
-  private PoeFitter.Progress progress;
+  private Progress progress;
   private PrintWriter messages;
 
   private Poevi(SparkContexts spark, SparkSession session) {
@@ -113,7 +112,7 @@ public final class Poevi implements AutoCloseable {
   /** No progress output. */
   public Poevi quiet() {
     this.messages = new PrintWriter(Writer.nullWriter());
-    this.progress = PoeFitter.Progress.SILENT;
+    this.progress = Progress.SILENT;
     return this;
   }
 
@@ -201,41 +200,33 @@ public final class Poevi implements AutoCloseable {
   private final List<SparkRowData> retained = new ArrayList<>();
 
   private PoeviFit fit(Target target, FitConfig config) {
-    FitSettings settings = config.settings();
-    GaussianBaselines.Method baseline = config.baseline();
-    String method = baseline == null ? "objective " + settings.objective().label()
-        : "method " + baseline.label();
+    Fitter fitter = config.fitter();
+    FitMethod method = config.method();
+    int threads = config.runSettings().threads();
+    String what = method == FitMethod.POE
+        ? "objective " + config.resolved().getString("fit.objective")
+        : "method " + method.label();
     String rows = target instanceof RegressionTarget t ? ", " + t.data().rows() + " rows" : "";
     ScoreEvaluator evaluator;
     if (spark == null) {
       messages.printf("poevi fit: target %s (D = %d%s), %s, %d threads%n", target.name(),
-          target.dim(), rows, method, settings.threads());
-      evaluator = new LocalScoreEvaluator(target, settings.threads());
+          target.dim(), rows, what, threads);
+      evaluator = new LocalScoreEvaluator(target, threads);
     } else {
       int partitions = partitions(config);
       messages.printf("poevi fit: target %s (D = %d%s), %s, Spark %s, %d partitions%n",
-          target.name(), target.dim(), rows, method, spark.context().master(), partitions);
+          target.name(), target.dim(), rows, what, spark.context().master(), partitions);
       // A posterior over data is evaluated a batch at a time over its cached rows (the rows
       // never move); other targets have their points spread over the executors.
       evaluator = target instanceof BatchTarget
-          ? new LocalScoreEvaluator(target, settings.threads())
+          ? new LocalScoreEvaluator(target, threads)
           : new SparkScoreEvaluator(spark.context(), target, partitions);
     }
     messages.flush();
-    Object fitted;
-    if (baseline == null) {
-      fitted = PoeFitter.fit(target, settings, evaluator, ActiveSetQpSolver.create(), progress);
-    } else {
-      progress.phase(baseline.label());
-      fitted = switch (baseline) {
-        case BAM -> GaussianBaselines.bam(target, config.bamIterations(), config.bamBatchSize(),
-            settings.seed(), evaluator);
-        case ADVI_FULLRANK, ADVI_MEANFIELD -> GaussianBaselines.advi(target,
-            baseline == GaussianBaselines.Method.ADVI_MEANFIELD, config.adviSettings(),
-            settings.seed(), evaluator);
-      };
+    if (method != FitMethod.POE) {
+      progress.phase(method.label());
     }
-    return new PoeviFit(config, target, fitted, this);
+    return new PoeviFit(config, target, fitter.fit(target, evaluator, progress), this);
   }
 
   /** spark.partitions, or Spark's default parallelism (one partition per executor core). */
@@ -255,7 +246,7 @@ public final class Poevi implements AutoCloseable {
       TargetReader.build(targetConfig, TargetReader.UNLOADED);
     }
     if (spark == null) {
-      int threads = config.settings().threads();
+      int threads = config.runSettings().threads();
       return TargetReader.build(targetConfig, data -> InMemoryRowData.of(data, threads));
     }
     int partitions = partitions(config);

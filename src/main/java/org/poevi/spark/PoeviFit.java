@@ -1,5 +1,7 @@
 package org.poevi.spark;
 
+import org.poevi.fit.FitResult;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -20,7 +22,7 @@ import org.poevi.targets.Target;
 public final class PoeviFit extends FitOutcome {
   private final transient Poevi poevi;
 
-  PoeviFit(FitConfig config, Target target, Object fitted, Poevi poevi) {
+  PoeviFit(FitConfig config, Target target, FitResult fitted, Poevi poevi) {
     super(config, target, fitted);
     this.poevi = poevi;
   }
@@ -55,9 +57,9 @@ public final class PoeviFit extends FitOutcome {
     int i = 0;
     for (TraceRow r : trace) {
       values[i++] = r.iteration();
-      values[i++] = r.fisher();
-      values[i++] = r.essFraction();
-      values[i++] = r.activeExperts();
+      values[i++] = r.step().fisher();
+      values[i++] = r.batch().essFraction();
+      values[i++] = r.step().activeExperts();
       values[i++] = r.logNormalizer();
       values[i++] = r.scoreEvaluations();
       values[i++] = r.seconds();

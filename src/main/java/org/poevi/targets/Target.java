@@ -54,6 +54,14 @@ public interface Target extends Serializable {
   /** log p̃(z), and ∇log p̃(z) written into {@code gradient} (length D). */
   double logDensity(double[] z, double[] gradient);
 
+  /**
+   * What a user should know about how this target is evaluated, e.g. a fallback to a slower
+   * path; the fit reports these on the console and in summary.json. None by default.
+   */
+  default List<String> warnings() {
+    return List.of();
+  }
+
   /** log p̃(z) alone; the default evaluates the gradient too. */
   default double logDensity(double[] z) {
     return logDensity(z, new double[dim()]);

@@ -12,9 +12,10 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.family.Expert;
 import org.poevi.family.ScoreBasis;
-import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.fit.ImportanceTask;
 import org.poevi.fit.ScoreSums;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
@@ -64,8 +65,8 @@ public class IterationBenchmark {
 
   @Benchmark
   public QpResult iteration() {
-    ScoreSums sums = evaluator.importanceAccumulate(proposal, streams, ++iteration, POINTS,
-        basis, w -> { }, 1).sums();
+    ScoreSums sums = ImportanceTask.run(evaluator, proposal, basis, streams, ++iteration,
+        POINTS, w -> 1, 1).sums();
     double[] g = sums.normalizedGram();
     double[] h = sums.normalizedCross();
     int k = alpha.length;

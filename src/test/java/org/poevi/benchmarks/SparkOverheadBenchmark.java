@@ -15,10 +15,14 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.poevi.evaluator.LocalScoreEvaluator;
+import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.family.Expert;
-import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.fit.Chains;
+import org.poevi.fit.ImportanceTask;
+import org.poevi.fit.MoveTask;
+import org.poevi.fit.QBatchTask;
 import org.poevi.fit.RandomExperts;
-import org.poevi.fit.ScoreEvaluator;
 import org.poevi.math.RandomStreams;
 import org.poevi.spark.SparkScoreEvaluator;
 import org.poevi.targets.SinhArcsinhTarget;
@@ -118,7 +122,7 @@ public class SparkOverheadBenchmark {
       return emptyJob();
     }
     java.util.Arrays.fill(alpha, 0.2);
-    return eval.drawEvaluateAccumulate(experts, alpha, RandomStreams.of(3), 1, B, 2);
+    return QBatchTask.run(eval, experts, alpha, RandomStreams.of(3), 1, B);
   }
 
   /**
@@ -131,26 +135,23 @@ public class SparkOverheadBenchmark {
     if (evaluator.equals("spark-empty-jobs")) {
       return emptyJob();
     }
-    return eval.importanceAccumulate(proposal, RandomStreams.of(3), 1, B, experts, w -> { }, 2);
+    return ImportanceTask.run(eval, proposal, experts, RandomStreams.of(3), 1, B, w -> 1, 2);
   }
 
   /** MALA steps per population iteration (fit.move-steps' default). */
   private static final int MOVE_STEPS = 5;
-  /** The population's starting state (B chains: z, log p̃, scores), copied before every call. */
-  private double[][] population;
-  private final double[][] chains = new double[3][];
+  /** The population's starting state (B chains: z, log p̃, scores); moves make new arrays. */
+  private Chains population;
   private org.poevi.fit.MalaKernel kernel;
 
   @Setup(Level.Trial)
   public void setUpPopulation() {
     double[] z = new double[B * D];
-    for (int b = 0; b * ScoreEvaluator.PROPOSAL_BLOCK < B; b++) {
-      ScoreEvaluator.drawProposalBlock(proposal, RandomStreams.of(5), 1, b, B, z, 0);
-    }
+    ImportanceTask.drawBatch(proposal, RandomStreams.of(5), 1, B, z, 1);
     double[] logP = new double[B];
     double[] scores = new double[B * D];
     new LocalScoreEvaluator(SinhArcsinhTarget.of(D), 2).evaluate(z, B, logP, scores);
-    population = new double[][] {z, logP, scores};
+    population = new Chains(z, logP, scores, D);
     kernel = org.poevi.fit.MalaKernel.of(D, identityTimes(1), 0.3);
   }
 
@@ -158,18 +159,15 @@ public class SparkOverheadBenchmark {
    * One under-p iteration on a MALA population: {@value #MOVE_STEPS} steps of B chains (the
    * target at every proposal), then the QP's sums with equal weights: one Spark job, each task
    * moving its own blocks of chains; the floor is one empty job. Both evaluators start every call
-   * from the same chains (copying them costs both the same).
+   * from the same chains (the moved chains are new arrays on both).
    */
   @Benchmark
   public Object populationIteration() {
     if (evaluator.equals("spark-empty-jobs")) {
       return emptyJob();
     }
-    for (int c = 0; c < 3; c++) {
-      chains[c] = population[c].clone();
-    }
-    return eval.moveAndAccumulate(kernel, RandomStreams.of(3), 1, MOVE_STEPS, experts, chains[0],
-        chains[1], chains[2], B, 2);
+    return MoveTask.moveAndSum(eval, kernel, population, experts, RandomStreams.of(3), 1,
+        MOVE_STEPS);
   }
 
   /**
@@ -183,10 +181,11 @@ public class SparkOverheadBenchmark {
       emptyJob();
       return emptyJob();
     }
-    return eval.importanceAccumulate(proposal, RandomStreams.of(3), 1, B, experts, w -> {
+    return ImportanceTask.run(eval, proposal, experts, RandomStreams.of(3), 1, B, w -> {
       for (int i = 0; i < w.length; i++) {
         w[i] *= 0.5;
       }
+      return 0.5;
     }, 2);
   }
 }

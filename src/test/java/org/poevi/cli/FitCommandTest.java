@@ -20,9 +20,12 @@ import org.poevi.family.ModelJson;
 
 /** End-to-end tests of {@code poevi fit} and {@code poevi evaluate}, and their one-line errors. */
 class FitCommandTest {
-  private static final String[] SMALL = {"experts.count=8", "experts.gaussian-rounds=2",
-      "experts.gaussian-draws=2000", "experts.mode-starts=4", "fit.iterations=2",
-      "fit.batch-size=600", "output.draws=1000", "spark.master=none"};
+  /** Settings of every method for a small, fast fit. */
+  private static final String[] RUN = {"output.draws=1000", "spark.master=none"};
+  /** A small product-of-experts fit (keys of fit.method = poe only). */
+  private static final String[] SMALL = {"experts.count=8", "init.gaussian-rounds=2",
+      "init.gaussian-draws=2000", "init.mode-starts=4", "fit.iterations=2",
+      "fit.batch-size=600"};
 
   @TempDir
   Path dir;
@@ -44,9 +47,16 @@ class FitCommandTest {
   }
 
   private Run fit(Path config, Path out, String... extra) {
+    List<String> args = new ArrayList<>(List.of(SMALL));
+    args.addAll(List.of(extra));
+    return fitWith(config, out, args.toArray(new String[0]));
+  }
+
+  /** A fit with only the settings every method shares, and {@code extra}. */
+  private Run fitWith(Path config, Path out, String... extra) {
     List<String> args = new ArrayList<>(List.of("fit", config.toString(), "--out",
         out.toString()));
-    args.addAll(List.of(SMALL));
+    args.addAll(List.of(RUN));
     args.addAll(List.of(extra));
     return run(args.toArray(new String[0]));
   }
@@ -59,7 +69,9 @@ class FitCommandTest {
     assertEquals(0, r.exitCode(), r.err());
     org.poevi.spark.PoeviFit fit;
     try (org.poevi.spark.Poevi poevi = org.poevi.spark.Poevi.local().quiet()) {
-      fit = poevi.fit(conf, SMALL);
+      List<String> all = new ArrayList<>(List.of(RUN));
+      all.addAll(List.of(SMALL));
+      fit = poevi.fit(conf, all.toArray(new String[0]));
     }
     fit.save(dir.resolve("api"));
     // trace.csv holds timings; the rest is deterministic.
@@ -183,7 +195,8 @@ class FitCommandTest {
   void aBaselineIsFittedEvaluatedAndSampled() throws IOException {
     Path conf = config("target { type = banana }\n");
     Path out = dir.resolve("bam");
-    Run r = fit(conf, out, "fit.method=bam", "bam.iterations=20", "bam.batch-size=16");
+    Run r = fitWith(conf, out, "fit.method=bam", "fit.bam.iterations=20",
+        "fit.bam.batch-size=16");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("method bam"), r.out());
     JsonNode model = new ObjectMapper().readTree(out.resolve("model.json").toFile());
@@ -209,7 +222,7 @@ class FitCommandTest {
         "500", "--seed", "2", "--out", sampled.toString());
     assertEquals(0, sample.exitCode(), sample.err());
     assertEquals(501, Files.readAllLines(sampled.resolve("draws.csv")).size());
-    Run bad = fit(conf, dir.resolve("bad"), "fit.method=vi");
+    Run bad = fitWith(conf, dir.resolve("bad"), "fit.method=vi");
     assertEquals(Main.EXIT_USAGE, bad.exitCode());
     assertEquals("error: fit.method must be one of poe, advi-fullrank, advi-meanfield, bam; got"
         + " \"vi\"", bad.err().strip());
@@ -258,10 +271,15 @@ class FitCommandTest {
         "target.curvatur");
     // Each override is bad on its own and must be named: key=value → the key in the message.
     Path banana = config("target { type = banana }\n");
-    for (String bad : List.of("fit.objective=sideways", "fit.move-steps=0", "fit.population=sometimes",
-        "fit.move-burn-in=-5", "fit.q-temper=0", "fit.q-temper=1.5", "fit.eta=-1",
-        "fit.min-ess-fraction=2")) {
+    for (String bad : List.of("fit.objective=sideways", "fit.under-p.move-steps=0",
+        "fit.under-p.population=sometimes", "fit.under-p.move-burn-in=-5", "fit.eta=-1",
+        "fit.under-p.min-ess-fraction=2", "init.gaussian-draws=10", "experts.widths=[]")) {
       assertUserError(fit(banana, out, bad), bad.substring(0, bad.indexOf('=')));
+    }
+    for (String bad : List.of("fit.under-q.q-temper=0", "fit.under-q.q-temper=1.5",
+        "fit.under-q.growth-cap=1", "fit.under-q.ess-floor=1")) {
+      String key = bad.substring(0, bad.indexOf('='));
+      assertUserError(fit(banana, out, "fit.objective=under-q", bad), key + " must be");
     }
     assertUserError(fit(banana, out, "fit.iterations"), "key=value");
     assertUserError(fit(config("target { type = banana }\nfit { method = bayes }\n"), out),

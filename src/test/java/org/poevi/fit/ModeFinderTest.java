@@ -16,7 +16,7 @@ class ModeFinderTest {
   @Test
   void findsEveryModeOfAMixture() {
     GaussianMixtureTarget t = GaussianMixtureTarget.defaultMixture();
-    List<ModeFinder.Mode> modes = ModeFinder.find(t, 16, 3, RandomStreams.of(1), 1, new long[1]);
+    List<ModeFinder.Mode> modes = ModeFinder.find(t, 16, 3, RandomStreams.of(1), 1).modes();
     assertEquals(3, modes.size());
     for (ModeFinder.Mode m : modes) {
       double[] g = new double[2];
@@ -35,7 +35,7 @@ class ModeFinderTest {
   void runawaysDownAFunnelNeckAreNotModes() {
     EightSchoolsTarget t = EightSchoolsTarget.read(Path.of(
         "conf/posteriordb/eight_schools-eight_schools_centered/data.json"), true);
-    assertEquals(List.of(), ModeFinder.find(t, 8, 2, RandomStreams.of(1), 1, new long[1]));
+    assertEquals(List.of(), ModeFinder.find(t, 8, 2, RandomStreams.of(1), 1).modes());
   }
 
   @Test

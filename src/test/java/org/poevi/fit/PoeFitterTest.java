@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.family.ModelJson;
 import org.poevi.family.ProductOfExperts;
-import org.poevi.math.LogSpace;
 import org.poevi.math.RandomStreams;
 import org.poevi.qp.OjAlgoQpSolver;
 import org.poevi.targets.FunnelTarget;
@@ -16,8 +16,8 @@ import org.poevi.targets.GaussianMixtureTarget;
 import org.poevi.targets.ProductOfTTarget;
 
 class PoeFitterTest {
-  private static FitSettings.Builder small() {
-    return FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+  private static PoeSettings.Builder small() {
+    return PoeSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
         .modeStarts(8).outputDraws(2000).batchSize(512);
   }
 
@@ -39,18 +39,18 @@ class PoeFitterTest {
     double norm = Math.sqrt(alphaStar[0] * alphaStar[0] + alphaStar[1] * alphaStar[1]
         + alphaStar[2] * alphaStar[2]);
     ProductOfExperts start = truth.withAlpha(new double[] {1, 1, 1});
-    java.util.Map<String, FitSettings.Builder> variants = new java.util.LinkedHashMap<>();
-    variants.put("under-p, MALA population", small().objective(Objective.UNDER_P)
+    java.util.Map<String, PoeSettings.Builder> variants = new java.util.LinkedHashMap<>();
+    variants.put("under-p, MALA population", small().objective(UnderPSettings.defaults())
         .population(PopulationMode.ALWAYS));
-    variants.put("under-p, importance weights", small().objective(Objective.UNDER_P)
+    variants.put("under-p, importance weights", small().objective(UnderPSettings.defaults())
         .population(PopulationMode.NEVER));
-    variants.put("under-q", small().objective(Objective.UNDER_Q));
-    variants.put("under-q, tempered q", small().objective(Objective.UNDER_Q).qTemper(0.5));
+    variants.put("under-q", small().objective(UnderQSettings.defaults()));
+    variants.put("under-q, tempered q", small().objective(new UnderQSettings(1.2, 0.2, 0.5)));
     for (var v : variants.entrySet()) {
       String objective = v.getKey();
-      FitResult r = PoeFitter.fit(target, v.getValue().initial(start)
-          .iterations(12).eta(1000).tolerance(1e-9).build(), new LocalScoreEvaluator(target, 2),
-          OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+      PoeResult r = new PoeFitter(v.getValue().initial(start).iterations(12).eta(1000)
+          .tolerance(1e-9).build(), OjAlgoQpSolver.create()).fit(target,
+          new LocalScoreEvaluator(target, 2), Progress.SILENT);
       double previous = Double.POSITIVE_INFINITY;
       for (double[] a : r.alphaPath()) {
         double e = 0;
@@ -71,8 +71,8 @@ class PoeFitterTest {
   @Test
   void modeSearchFindsAllModesOfASeparatedMixture() {
     GaussianMixtureTarget target = GaussianMixtureTarget.defaultMixture();
-    List<ModeFinder.Mode> modes = ModeFinder.find(target, 16, 3, RandomStreams.of(2), 2,
-        new long[1]);
+    List<ModeFinder.Mode> modes = ModeFinder.find(target, 16, 3, RandomStreams.of(2), 2)
+        .modes();
     assertEquals(3, modes.size(), "modes " + modes.size());
   }
 
@@ -83,10 +83,12 @@ class PoeFitterTest {
   @Test
   void aFitNeverReturnsADivergedAlpha() {
     FunnelTarget target = FunnelTarget.of(3, 3);
-    FitResult r = PoeFitter.fit(target, small().objective(Objective.UNDER_Q)
-        .placement(ExpertPool.Placement.MODES).locations(10).growthCap(1e9).essFloor(0)
-        .iterations(8).build(), new LocalScoreEvaluator(target, 2), OjAlgoQpSolver.create(),
-        PoeFitter.Progress.SILENT);
+    ExpertPool.Settings d = ExpertPool.Settings.defaults();
+    PoeResult r = new PoeFitter(small().objective(new UnderQSettings(1e9, 0, 1))
+        .experts(new ExpertPool.Settings(ExpertPool.Placement.MODES, 10, d.plannedAlpha(),
+            d.widths(), d.broadFactors(), d.globalWidths(), d.floor()))
+        .iterations(8).build(), OjAlgoQpSolver.create()).fit(target,
+        new LocalScoreEvaluator(target, 2), Progress.SILENT);
     double sum = 0;
     for (double a : r.family().alpha()) {
       assertTrue(Double.isFinite(a) && a >= 0, "alpha " + a);
@@ -95,21 +97,6 @@ class PoeFitterTest {
     // The QP's constraint Σα ≥ D/2 + ε (3/2 + 1/2) holds for whatever α is returned.
     assertTrue(sum >= 2 - 1e-9, "sum(alpha) " + sum);
     assertEquals(r.trace().size(), r.alphaPath().size());
-    assertTrue(Double.isFinite(r.normalizer().chosenEstimate().estimate()));
-  }
-
-  /** Tempering keeps at least the asked-for effective sample size, and τ = 1 when it already is. */
-  @Test
-  void temperingKeepsTheEffectiveSampleSize() {
-    double[] logW = new double[1000];
-    for (int i = 0; i < logW.length; i++) {
-      logW[i] = 30.0 * i / logW.length;
-    }
-    double[] copy = logW.clone();
-    double tau = PoeFitter.temper(copy, 100);
-    assertTrue(tau < 1 && tau > 0);
-    assertTrue(LogSpace.effectiveSampleSize(copy, 0, copy.length) >= 100 * (1 - 1e-6));
-    double[] flat = new double[1000];
-    assertEquals(1, PoeFitter.temper(flat, 500));
+    assertTrue(Double.isFinite(r.finish().normalizer().chosenEstimate().estimate()));
   }
 }

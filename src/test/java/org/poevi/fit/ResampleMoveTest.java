@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.junit.jupiter.api.Test;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.SampleMoments;
@@ -33,15 +34,15 @@ class ResampleMoveTest {
     return z;
   }
 
-  private record Population(double[] z, double[] logP, double[] scores, ResampleMove mover) {}
+  private record Population(Chains chains, ResampleMove mover) {}
 
   private static Population population(double[] z, int n, double[] preconditioner, int threads) {
     LocalScoreEvaluator evaluator = new LocalScoreEvaluator(TARGET, threads);
     double[] logP = new double[n];
     double[] scores = new double[n * DIM];
     evaluator.evaluate(z, n, logP, scores);
-    return new Population(z, logP, scores, new ResampleMove(evaluator, DIM, preconditioner,
-        RandomStreams.of(3), threads));
+    return new Population(new Chains(z, logP, scores, DIM), new ResampleMove(evaluator, DIM,
+        preconditioner, RandomStreams.of(3)));
   }
 
   /**
@@ -92,16 +93,18 @@ class ResampleMoveTest {
       sampler.sample(z, i * DIM);
     }
     Population p = population(z, n, broadScatter, 2);
+    Chains chains = p.chains();
     for (int done = 0; done < 50; done += 5) {
-      p.mover().move(z, p.logP(), p.scores(), n, 5, -1 - done, true);
-      assertTrue(p.mover().preconditionFrom(z, n), "population covariance accepted");
+      chains = p.mover().adapt(chains, 5, -1 - done);
+      assertTrue(p.mover().preconditionFrom(chains), "population covariance accepted");
     }
-    ResampleMove.Moves moves = p.mover().move(z, p.logP(), p.scores(), n, 100, 1, false);
+    MoveTask.Moved moved = p.mover().move(chains, 100, 1);
+    ResampleMove.Moves moves = ResampleMove.moves(moved, n);
     // Sanity, not a statistical bound: adaptation aims at 0.574.
     assertTrue(moves.acceptance() > 0.4 && moves.acceptance() < 0.75, "acceptance " + moves);
     assertTrue(moves.unmovedFraction() < 0.01, "chains that never moved: " + moves);
-    assertMatchesTarget(z, n);
-    assertEquals(-1, ResampleMove.steinViolation(z, p.scores(), n, DIM));
+    assertMatchesTarget(moved.chains().z(), n);
+    assertEquals(-1, ResampleMove.steinViolation(moved.chains()));
   }
 
   /**
@@ -113,8 +116,7 @@ class ResampleMoveTest {
     int n = 4096;
     double[] z = exactDraws(n, 21);
     Population p = population(z, n, REF_COV, 2);
-    p.mover().move(z, p.logP(), p.scores(), n, 30, 1, false);
-    assertMatchesTarget(z, n);
+    assertMatchesTarget(p.mover().move(p.chains(), 30, 1).chains().z(), n);
   }
 
   /** Stein's identity flags a population that is not p: exact draws scaled by 1.3 about the mean. */
@@ -125,12 +127,14 @@ class ResampleMoveTest {
     double[] logP = new double[n];
     double[] scores = new double[n * DIM];
     new LocalScoreEvaluator(TARGET, 2).evaluate(z, n, logP, scores);
-    assertEquals(-1, ResampleMove.steinViolation(z, scores, n, DIM));
+    assertEquals(-1, ResampleMove.steinViolation(new Chains(z, logP, scores, DIM)));
+    double[] scaled = z.clone();
     for (int i = 0; i < n * DIM; i++) {
-      z[i] = REF_MEAN[i % DIM] + 1.3 * (z[i] - REF_MEAN[i % DIM]);
+      scaled[i] = REF_MEAN[i % DIM] + 1.3 * (z[i] - REF_MEAN[i % DIM]);
     }
-    new LocalScoreEvaluator(TARGET, 2).evaluate(z, n, logP, scores);
-    assertTrue(ResampleMove.steinViolation(z, scores, n, DIM) >= 0);
+    double[] scaledScores = new double[n * DIM];
+    new LocalScoreEvaluator(TARGET, 2).evaluate(scaled, n, logP, scaledScores);
+    assertTrue(ResampleMove.steinViolation(new Chains(scaled, logP, scaledScores, DIM)) >= 0);
   }
 
   private static double[] squaredScoreNorms(double[] z, int n) {
@@ -179,17 +183,17 @@ class ResampleMoveTest {
     logW[17] = 0;
     logW[400] = Math.log(3);
     ResampleMove mover = new ResampleMove(new LocalScoreEvaluator(TARGET, 1), DIM, REF_COV,
-        RandomStreams.of(3), 1);
-    mover.resample(z, logP, scores, logW, n, 1);
+        RandomStreams.of(3));
+    Chains resampled = mover.resample(new Chains(z, logP, scores, DIM), logW, 1);
     int copies17 = 0;
     for (int i = 0; i < n; i++) {
-      int from = (int) logP[i];
+      int from = (int) resampled.logP()[i];
       assertTrue(from == 17 || from == 400, "row " + i + " came from " + from);
       copies17 += from == 17 ? 1 : 0;
       assertArrayEquals(Arrays.copyOfRange(original, from * DIM, (from + 1) * DIM),
-          Arrays.copyOfRange(z, i * DIM, (i + 1) * DIM));
+          Arrays.copyOfRange(resampled.z(), i * DIM, (i + 1) * DIM));
       for (int d = 0; d < DIM; d++) {
-        assertEquals(-from, scores[i * DIM + d]);
+        assertEquals(-from, resampled.scores()[i * DIM + d]);
       }
     }
     assertEquals(250, copies17, 1);
@@ -203,9 +207,8 @@ class ResampleMoveTest {
     double[] two = one.clone();
     Population a = population(one, n, REF_COV, 1);
     Population b = population(two, n, REF_COV, 2);
-    a.mover().move(one, a.logP(), a.scores(), n, 5, 1, true);
-    b.mover().move(two, b.logP(), b.scores(), n, 5, 1, true);
-    assertArrayEquals(one, two);
+    assertArrayEquals(a.mover().adapt(a.chains(), 5, 1).z(),
+        b.mover().adapt(b.chains(), 5, 1).z());
     assertEquals(a.mover().step(), b.mover().step());
   }
 }

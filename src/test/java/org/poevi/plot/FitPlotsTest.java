@@ -61,8 +61,9 @@ class FitPlotsTest {
   void traceHasFourPanels() throws IOException {
     List<TraceRow> rows = new ArrayList<>();
     for (int t = 1; t <= 6; t++) {
-      rows.add(new TraceRow(t, 10.0 / t, 0.1, 0.01, 10 + t, 5, 8, 500, 0.25, 1, Double.NaN,
-          Double.NaN, -3 + 0.1 * t, "OPTIMAL", 2, 100, 1000L * t, t));
+      rows.add(new TraceRow(t, new TraceRow.BatchInfo(500, 0.25, 1, Double.NaN, Double.NaN),
+          new TraceRow.StepInfo(10.0 / t, 0.1, 0.01, 10 + t, 5, 8, "OPTIMAL", 2, 100),
+          -3 + 0.1 * t, 1000L * t, t));
     }
     BufferedImage image = decode(FitPlots.trace(rows));
     assertEquals(2 * 480, image.getWidth());

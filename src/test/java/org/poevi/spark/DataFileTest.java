@@ -14,6 +14,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.poevi.InvalidInputException;
+import org.poevi.fit.PoeFitter;
+import org.poevi.fit.PoeResult;
+import org.poevi.fit.PoeSettings;
+import org.poevi.fit.Progress;
 import org.poevi.targets.glm.DataFile;
 import org.poevi.targets.glm.InMemoryRowData;
 import org.poevi.targets.glm.LogisticLikelihood;
@@ -152,13 +156,10 @@ class DataFileTest {
       org.poevi.targets.glm.RegressionTarget target = new org.poevi.targets.glm.RegressionTarget(
           org.poevi.targets.glm.RegressionTarget.Family.POISSON, rows, true,
           org.poevi.targets.glm.Prior.normal(0, 2.5), org.poevi.targets.glm.Prior.normal(0, 2.5));
-      org.poevi.fit.FitResult fit = org.poevi.fit.PoeFitter.fit(target,
-          org.poevi.fit.FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(1024)
-              .modeStarts(1).locations(8).iterations(8).batchSize(512).outputDraws(4000).build(),
-          new org.poevi.fit.LocalScoreEvaluator(target, 2), org.poevi.qp.OjAlgoQpSolver.create(),
-          org.poevi.fit.PoeFitter.Progress.SILENT);
+      PoeResult fit = new PoeFitter(PoeSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(1024)
+              .modeStarts(1).locations(8).iterations(8).batchSize(512).outputDraws(4000).build(), org.poevi.qp.OjAlgoQpSolver.create()).fit(target, new org.poevi.evaluator.LocalScoreEvaluator(target, 2), Progress.SILENT);
       for (int d = 0; d < 3; d++) {
-        double[] meanSd = meanSd(fit.draws().draws(), 3, d);
+        double[] meanSd = meanSd(fit.finish().draws().draws(), 3, d);
         assertTrue(Math.abs(meanSd[0] - truth[d]) <= 4 * meanSd[1], "coordinate " + d
             + ": mean " + meanSd[0] + ", sd " + meanSd[1] + ", truth " + truth[d]);
       }
@@ -223,13 +224,10 @@ class DataFileTest {
       for (int d = 0; d < 4; d++) {
         assertEquals(0, g[d], 1e-8 * 5000 * 0.5 * 9 / 0.25, "gradient " + d + " at the mode");
       }
-      org.poevi.fit.FitResult fit = org.poevi.fit.PoeFitter.fit(target,
-          org.poevi.fit.FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(1024)
-              .modeStarts(2).locations(8).iterations(8).batchSize(512).outputDraws(4000).build(),
-          new org.poevi.fit.LocalScoreEvaluator(target, 2), org.poevi.qp.OjAlgoQpSolver.create(),
-          org.poevi.fit.PoeFitter.Progress.SILENT);
+      PoeResult fit = new PoeFitter(PoeSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(1024)
+              .modeStarts(2).locations(8).iterations(8).batchSize(512).outputDraws(4000).build(), org.poevi.qp.OjAlgoQpSolver.create()).fit(target, new org.poevi.evaluator.LocalScoreEvaluator(target, 2), Progress.SILENT);
       for (int d = 0; d < 3; d++) {
-        double[] meanSd = meanSd(fit.draws().draws(), 4, d);
+        double[] meanSd = meanSd(fit.finish().draws().draws(), 4, d);
         assertTrue(Math.abs(meanSd[0] - beta[d]) <= 0.25 * meanSd[1], "coefficient " + d
             + ": mean " + meanSd[0] + ", sd " + meanSd[1] + ", least squares " + beta[d]);
       }

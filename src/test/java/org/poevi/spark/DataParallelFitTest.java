@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
-import org.poevi.fit.FitResult;
-import org.poevi.fit.FitSettings;
-import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.fit.PoeFitter;
+import org.poevi.fit.PoeResult;
+import org.poevi.fit.PoeSettings;
+import org.poevi.fit.Progress;
 import org.poevi.qp.OjAlgoQpSolver;
 import org.poevi.targets.glm.InMemoryRowData;
 import org.poevi.targets.glm.Prior;
@@ -28,56 +29,53 @@ class DataParallelFitTest {
   private static final SyntheticLogisticData SMALL = new SyntheticLogisticData(
       3 * SyntheticLogisticData.BLOCK_ROWS + 1000, 3, true, 11);
 
-  static FitSettings smallSettings() {
-    return FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(1024).modeStarts(2)
+  static PoeSettings smallSettings() {
+    return PoeSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(1024).modeStarts(2)
         .locations(8).iterations(3).batchSize(512).outputDraws(1000).build();
   }
 
-  static FitResult fit(RowData rows, FitSettings settings) {
+  static PoeResult fit(RowData rows, PoeSettings settings) {
     RegressionTarget target = new RegressionTarget(RegressionTarget.Family.LOGISTIC, rows, true, PRIOR, PRIOR);
-    return PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
-        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    return new PoeFitter(settings, OjAlgoQpSolver.create()).fit(target, new LocalScoreEvaluator(target, 2), Progress.SILENT);
   }
 
   @Test
   void fitsOnExecutorsEqualTheDriversForAnyPartitioningAndCores() {
-    FitResult driver = fit(InMemoryRowData.of(SMALL, 2), smallSettings());
+    PoeResult driver = fit(InMemoryRowData.of(SMALL, 2), smallSettings());
     for (int partitions : new int[] {1, 3, 8}) {
       try (SparkRowData rows = SparkRowData.generate(SparkTestContext.get(), SMALL, partitions)) {
-        FitResult spark = fit(rows, smallSettings());
+        PoeResult spark = fit(rows, smallSettings());
         assertArrayEquals(driver.family().alpha(), spark.family().alpha(), partitions
             + " partitions");
-        assertArrayEquals(driver.draws().draws(), spark.draws().draws());
+        assertArrayEquals(driver.finish().draws().draws(), spark.finish().draws().draws());
       }
     }
     // local[1]: one executor core instead of two.
     SparkTestContext.stop();
     org.poevi.targets.BananaTarget banana = org.poevi.targets.BananaTarget.of(2);
-    FitResult bananaLocal = PoeFitter.fit(banana, smallSettings(), new LocalScoreEvaluator(banana,
-        2), OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    PoeResult bananaLocal = new PoeFitter(smallSettings(), OjAlgoQpSolver.create()).fit(banana, new LocalScoreEvaluator(banana,
+        2), Progress.SILENT);
     try (JavaSparkContext sc = new JavaSparkContext(SparkTestContext.conf("local[1]",
             "poevi-local-1-test"));
         SparkRowData rows = SparkRowData.generate(sc, SMALL, 3)) {
       assertArrayEquals(driver.family().alpha(), fit(rows, smallSettings()).family().alpha(),
           "local[1]");
       // A sample-parallel fit on one core too (the local[2] cases: SparkScoreEvaluatorTest).
-      assertArrayEquals(bananaLocal.family().alpha(), PoeFitter.fit(banana, smallSettings(),
-          new SparkScoreEvaluator(sc, banana, 3), OjAlgoQpSolver.create(),
-          PoeFitter.Progress.SILENT).family().alpha(), "banana on local[1]");
+      assertArrayEquals(bananaLocal.family().alpha(), new PoeFitter(smallSettings(), OjAlgoQpSolver.create()).fit(banana, new SparkScoreEvaluator(sc, banana, 3), Progress.SILENT).family().alpha(), "banana on local[1]");
     }
   }
 
   @Test
   void onAMillionRowsThePosteriorCoversTheTrueCoefficients() {
     SyntheticLogisticData data = new SyntheticLogisticData(1_000_000, 5, true, 1);
-    FitSettings settings = FitSettings.builder().threads(2).gaussianRounds(2)
+    PoeSettings settings = PoeSettings.builder().threads(2).gaussianRounds(2)
         .gaussianDraws(1024).modeStarts(1).locations(8).iterations(8).batchSize(512)
         .outputDraws(4000).build();
     try (SparkRowData rows = SparkRowData.generate(SparkTestContext.get(), data, 8)) {
       assertEquals(1_000_000, rows.rows());
-      FitResult result = fit(rows, settings);
+      PoeResult result = fit(rows, settings);
       double[] truth = data.trueCoefficients();
-      double[] draws = result.draws().draws();
+      double[] draws = result.finish().draws().draws();
       int dim = truth.length;
       int n = draws.length / dim;
       for (int d = 0; d < dim; d++) {

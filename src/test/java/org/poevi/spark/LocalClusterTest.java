@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
-import org.poevi.fit.FitResult;
-import org.poevi.fit.FitSettings;
-import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.fit.PoeFitter;
+import org.poevi.fit.PoeResult;
+import org.poevi.fit.PoeSettings;
+import org.poevi.fit.Progress;
+import org.poevi.fit.UnderQSettings;
 import org.poevi.qp.OjAlgoQpSolver;
 import org.poevi.targets.BananaTarget;
 import org.poevi.targets.glm.InMemoryRowData;
@@ -29,24 +31,21 @@ class LocalClusterTest {
     String sparkHome = System.getenv("SPARK_HOME");
     Files.createDirectories(Path.of(sparkHome, "jars"));
     BananaTarget target = BananaTarget.of(2);
-    FitSettings settings = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+    PoeSettings settings = PoeSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
         .modeStarts(4).locations(8).iterations(3).batchSize(600).outputDraws(1000).build();
-    FitResult local = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
-        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    PoeResult local = new PoeFitter(settings, OjAlgoQpSolver.create()).fit(target, new LocalScoreEvaluator(target, 2), Progress.SILENT);
     // The one-job iterations: chains moved on the executors (population), draws of q made there.
-    FitSettings moving = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+    PoeSettings moving = PoeSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
         .modeStarts(4).locations(8).iterations(2).batchSize(600).outputDraws(1000)
         .population(org.poevi.fit.PopulationMode.ALWAYS).moveBurnIn(5).build();
-    FitSettings underQ = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+    PoeSettings underQ = PoeSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
         .modeStarts(4).locations(8).iterations(2).batchSize(600).outputDraws(1000)
-        .objective(org.poevi.fit.Objective.UNDER_Q).build();
-    FitResult movingLocal = PoeFitter.fit(target, moving, new LocalScoreEvaluator(target, 2),
-        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
-    FitResult underQLocal = PoeFitter.fit(target, underQ, new LocalScoreEvaluator(target, 2),
-        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+        .objective(UnderQSettings.defaults()).build();
+    PoeResult movingLocal = new PoeFitter(moving, OjAlgoQpSolver.create()).fit(target, new LocalScoreEvaluator(target, 2), Progress.SILENT);
+    PoeResult underQLocal = new PoeFitter(underQ, OjAlgoQpSolver.create()).fit(target, new LocalScoreEvaluator(target, 2), Progress.SILENT);
     SyntheticLogisticData data = new SyntheticLogisticData(
         2 * SyntheticLogisticData.BLOCK_ROWS + 500, 3, true, 4);
-    FitResult dataLocal = DataParallelFitTest.fit(InMemoryRowData.of(data, 2),
+    PoeResult dataLocal = DataParallelFitTest.fit(InMemoryRowData.of(data, 2),
         DataParallelFitTest.smallSettings());
     SparkTestContext.stop();
     SparkConf conf = SparkTestContext.conf("local-cluster[2,1,1024]", "poevi-local-cluster-test")
@@ -57,23 +56,18 @@ class LocalClusterTest {
         .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
         .set("spark.executor.extraJavaOptions", String.join(" ", SparkTestContext.OPENS));
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-      FitResult spark = PoeFitter.fit(target, settings, new SparkScoreEvaluator(sc, target, 4),
-          OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+      PoeResult spark = new PoeFitter(settings, OjAlgoQpSolver.create()).fit(target, new SparkScoreEvaluator(sc, target, 4), Progress.SILENT);
       assertArrayEquals(local.family().alpha(), spark.family().alpha());
-      assertArrayEquals(local.draws().draws(), spark.draws().draws());
-      assertArrayEquals(movingLocal.family().alpha(), PoeFitter.fit(target, moving,
-          new SparkScoreEvaluator(sc, target, 3), OjAlgoQpSolver.create(),
-          PoeFitter.Progress.SILENT).family().alpha(), "population");
-      assertArrayEquals(underQLocal.family().alpha(), PoeFitter.fit(target, underQ,
-          new SparkScoreEvaluator(sc, target, 3), OjAlgoQpSolver.create(),
-          PoeFitter.Progress.SILENT).family().alpha(), "under q");
+      assertArrayEquals(local.finish().draws().draws(), spark.finish().draws().draws());
+      assertArrayEquals(movingLocal.family().alpha(), new PoeFitter(moving, OjAlgoQpSolver.create()).fit(target, new SparkScoreEvaluator(sc, target, 3), Progress.SILENT).family().alpha(), "population");
+      assertArrayEquals(underQLocal.family().alpha(), new PoeFitter(underQ, OjAlgoQpSolver.create()).fit(target, new SparkScoreEvaluator(sc, target, 3), Progress.SILENT).family().alpha(), "under q");
       // Rows generated and cached in the executor JVMs. These run without the Vector API module
       // (their options are the --add-opens only), so their exp/log take the scalar path: equal
       // bits to this JVM's vector path are part of what is checked.
       try (SparkRowData rows = SparkRowData.generate(sc, data, 3)) {
-        FitResult dataSpark = DataParallelFitTest.fit(rows, DataParallelFitTest.smallSettings());
+        PoeResult dataSpark = DataParallelFitTest.fit(rows, DataParallelFitTest.smallSettings());
         assertArrayEquals(dataLocal.family().alpha(), dataSpark.family().alpha());
-        assertArrayEquals(dataLocal.draws().draws(), dataSpark.draws().draws());
+        assertArrayEquals(dataLocal.finish().draws().draws(), dataSpark.finish().draws().draws());
       }
       assertEquals(2, sc.sc().getExecutorMemoryStatus().size() - 1, "two executors");
     }

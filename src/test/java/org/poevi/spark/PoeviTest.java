@@ -20,10 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.poevi.InvalidInputException;
 import org.poevi.config.FitConfig;
 import org.poevi.config.TargetReader;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.family.GaussianModel;
-import org.poevi.fit.FitResult;
-import org.poevi.fit.LocalScoreEvaluator;
 import org.poevi.fit.PoeFitter;
+import org.poevi.fit.PoeResult;
+import org.poevi.fit.Progress;
 import org.poevi.math.SampleMoments;
 import org.poevi.qp.ActiveSetQpSolver;
 import org.poevi.results.Evaluate;
@@ -35,7 +36,7 @@ import org.poevi.targets.Targets;
 class PoeviTest {
   /** A small, fast fit (the settings FitCommandTest uses). */
   private static final String SMALL = String.join("\n", "experts.count = 8",
-      "experts.gaussian-rounds = 2", "experts.gaussian-draws = 2000", "experts.mode-starts = 4",
+      "init.gaussian-rounds = 2", "init.gaussian-draws = 2000", "init.mode-starts = 4",
       "fit.iterations = 2", "fit.batch-size = 600", "output.draws = 1000");
   private static final String BANANA = "target { type = banana }\n" + SMALL;
 
@@ -92,10 +93,10 @@ class PoeviTest {
     }
     FitConfig config = FitConfig.parse(BANANA, List.of());
     Target target = TargetReader.fromConfig(config.resolved().getConfig("target"));
-    FitResult direct = PoeFitter.fit(target, config.settings(), new LocalScoreEvaluator(target,
-        config.settings().threads()), ActiveSetQpSolver.create(), PoeFitter.Progress.SILENT);
-    assertArrayEquals(direct.family().alpha(), fit.result().family().alpha());
-    assertArrayEquals(direct.draws().draws(), fit.draws());
+    PoeResult direct = new PoeFitter(config.poeSettings(), ActiveSetQpSolver.create()).fit(target,
+        new LocalScoreEvaluator(target, config.runSettings().threads()), Progress.SILENT);
+    assertArrayEquals(direct.family().alpha(), ((PoeResult) fit.result()).family().alpha());
+    assertArrayEquals(direct.finish().draws().draws(), fit.draws());
   }
 
   @Test
@@ -194,7 +195,8 @@ class PoeviTest {
   @Test
   void aBaselineFitHoldsAGaussian() {
     try (Poevi poevi = Poevi.local().quiet()) {
-      PoeviFit fit = poevi.fit(BANANA, "fit.method = advi-fullrank", "advi.iterations = 200");
+      PoeviFit fit = poevi.fit("target { type = banana }\noutput.draws = 1000",
+          "fit.method = advi-fullrank", "fit.advi.iterations = 200");
       assertEquals("advi-fullrank", fit.method());
       assertInstanceOf(GaussianModel.class, fit.fittedModel());
       assertThrows(InvalidInputException.class, fit::model);

@@ -7,7 +7,7 @@ import java.util.Random;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
-import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.targets.BananaTarget;
 import org.poevi.targets.Target;
 import org.poevi.targets.glm.InMemoryRowData;

@@ -5,12 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.junit.jupiter.api.Test;
-import org.poevi.fit.FitResult;
-import org.poevi.fit.FitSettings;
-import org.poevi.fit.LocalScoreEvaluator;
+import org.poevi.evaluator.LocalScoreEvaluator;
+import org.poevi.family.Expert;
+import org.poevi.family.ScoreBasis;
+import org.poevi.fit.Chains;
+import org.poevi.fit.ImportanceTask;
+import org.poevi.fit.MalaKernel;
+import org.poevi.fit.MoveTask;
 import org.poevi.fit.PoeFitter;
+import org.poevi.fit.PoeResult;
+import org.poevi.fit.PoeSettings;
+import org.poevi.fit.Progress;
+import org.poevi.fit.QBatchTask;
+import org.poevi.fit.RandomExperts;
+import org.poevi.fit.ScoreAccumulation;
+import org.poevi.fit.ScoreSums;
+import org.poevi.fit.UnderQSettings;
+import org.poevi.fit.WeightedSums;
+import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 import org.poevi.qp.OjAlgoQpSolver;
 import org.poevi.targets.BananaTarget;
@@ -46,36 +62,6 @@ class SparkScoreEvaluatorTest {
       assertArrayEquals(localLogP, logP, partitions + " partitions");
       assertArrayEquals(localScores, scores, partitions + " partitions");
       assertEquals(n, spark.evaluations());
-    }
-  }
-
-  /** The QP's sums reduced on executors equal the local fold bit for bit, for any partitioning. */
-  @Test
-  void theSumsReducedOnExecutorsAreTheLocalSums() {
-    UniformRandomProvider rng = RandomStreams.of(8).stream(1);
-    int dim = 3;
-    int k = 40;
-    int n = 3000;
-    java.util.List<org.poevi.family.Expert> experts = org.poevi.fit.RandomExperts.of(rng, dim, k);
-    double[][] data = org.poevi.fit.RandomExperts.batch(rng, n, dim, 20);
-    double[] z = data[0];
-    double[] s = data[1];
-    double[] logW = data[2];
-    // The plain experts, and the same experts in a score metric (it travels with them).
-    double[] metric = {2, 0.3, -0.1, 0.3, 1, 0.2, -0.1, 0.2, 0.5};
-    for (java.util.List<org.poevi.family.Expert> basis : java.util.List.of(experts,
-        org.poevi.family.ScoreBasis.of(experts, metric))) {
-      org.poevi.fit.ScoreSums local = new LocalScoreEvaluator(SinhArcsinhTarget.of(dim), 2)
-          .accumulate(basis, z, s, logW, n, dim, 2);
-      for (int partitions : new int[] {1, 3, 8}) {
-        org.poevi.fit.ScoreSums spark = new SparkScoreEvaluator(SparkTestContext.get(),
-            SinhArcsinhTarget.of(dim), partitions).accumulate(basis, z, s, logW, n, dim, 2);
-        String what = partitions + " parts, " + basis.getClass().getSimpleName();
-        assertArrayEquals(local.normalizedGram(), spark.normalizedGram(), what);
-        assertArrayEquals(local.normalizedCross(), spark.normalizedCross(), what);
-        assertEquals(local.effectiveSampleSize(), spark.effectiveSampleSize());
-        assertEquals(local.count(), spark.count());
-      }
     }
   }
 
@@ -116,31 +102,28 @@ class SparkScoreEvaluatorTest {
 
   /**
    * An under-q batch drawn, evaluated and folded on the executors (one job; each task draws its
-   * own blocks) equals the local draw, evaluation and fold bit for bit, for any partitioning.
+   * own blocks) equals the local draw, evaluation and fold bit for bit, for any partitioning,
+   * with the plain experts and with the experts in a score metric (it travels with them).
    */
   @Test
   void anUnderQBatchDrawnOnExecutorsIsTheLocalBatch() {
     UniformRandomProvider rng = RandomStreams.of(9).stream(1);
     int dim = 3;
-    java.util.List<org.poevi.family.Expert> experts = org.poevi.fit.RandomExperts.of(rng, dim,
-        12);
+    List<Expert> experts = RandomExperts.of(rng, dim, 12);
+    double[] metric = {2, 0.3, -0.1, 0.3, 1, 0.2, -0.1, 0.2, 0.5};
     double[] alpha = new double[12];
-    java.util.Arrays.fill(alpha, 0.4);
+    Arrays.fill(alpha, 0.4);
     SinhArcsinhTarget target = SinhArcsinhTarget.of(dim);
     RandomStreams streams = RandomStreams.of(4);
     int n = 1100; // 5 sampler blocks, the last partial; accumulation blocks of 256 too
-    org.poevi.fit.ScoreEvaluator.WeightedSums local = new LocalScoreEvaluator(target, 2)
-        .drawEvaluateAccumulate(experts, alpha, streams, 3, n, 2);
-    for (int partitions : new int[] {1, 3, 8}) {
-      org.poevi.fit.ScoreEvaluator.WeightedSums spark = new SparkScoreEvaluator(
-          SparkTestContext.get(), target, partitions).drawEvaluateAccumulate(experts, alpha,
-          streams, 3, n, 2);
-      assertArrayEquals(local.logWeights(), spark.logWeights(), partitions + " parts");
-      assertArrayEquals(local.sums().normalizedGram(), spark.sums().normalizedGram(),
-          partitions + " parts");
-      assertArrayEquals(local.sums().normalizedCross(), spark.sums().normalizedCross(),
-          partitions + " parts");
-      assertEquals(local.sums().count(), spark.sums().count());
+    for (List<Expert> basis : List.of(experts, ScoreBasis.of(experts, metric))) {
+      WeightedSums local = QBatchTask.run(new LocalScoreEvaluator(target, 2), basis, alpha,
+          streams, 3, n);
+      for (int partitions : new int[] {1, 3, 8}) {
+        String what = partitions + " parts, " + basis.getClass().getSimpleName();
+        assertSameSums(local, QBatchTask.run(new SparkScoreEvaluator(SparkTestContext.get(),
+            target, partitions), basis, alpha, streams, 3, n), what);
+      }
     }
   }
 
@@ -154,58 +137,51 @@ class SparkScoreEvaluatorTest {
   void misalignedBlocksGiveTheLocalResults() {
     int dim = 40;
     int k = 200;
-    assertEquals(131, org.poevi.fit.ScoreAccumulation.blockSize(dim, k));
+    assertEquals(131, ScoreAccumulation.blockSize(dim, k));
     UniformRandomProvider rng = RandomStreams.of(21).stream(1);
-    java.util.List<org.poevi.family.Expert> experts = org.poevi.fit.RandomExperts.of(rng, dim, k);
+    List<Expert> experts = RandomExperts.of(rng, dim, k);
     double[] alpha = new double[k];
-    java.util.Arrays.fill(alpha, 0.2);
+    Arrays.fill(alpha, 0.2);
     SinhArcsinhTarget target = SinhArcsinhTarget.of(dim);
     double[] scatter = new double[dim * dim];
     for (int d = 0; d < dim; d++) {
       scatter[d * dim + d] = 1;
     }
-    org.poevi.math.MultivariateT proposal = org.poevi.math.MultivariateT.of(new double[dim],
-        scatter, 5);
-    org.poevi.fit.MalaKernel kernel = org.poevi.fit.MalaKernel.of(dim, scatter, 0.3);
+    MultivariateT proposal = MultivariateT.of(new double[dim], scatter, 5);
+    MalaKernel kernel = MalaKernel.of(dim, scatter, 0.3);
     RandomStreams streams = RandomStreams.of(6);
     LocalScoreEvaluator local = new LocalScoreEvaluator(target, 2);
     for (int n : new int[] {257, 600}) {
-      org.poevi.fit.ScoreEvaluator.WeightedSums q = local.drawEvaluateAccumulate(experts, alpha,
-          streams, 2, n, 2);
-      org.poevi.fit.ScoreEvaluator.WeightedSums is = local.importanceAccumulate(proposal,
-          streams, 2, n, experts, w -> scale(w, 0.5), 2);
+      WeightedSums q = QBatchTask.run(local, experts, alpha, streams, 2, n);
+      ImportanceTask.Weighted is = ImportanceTask.run(local, proposal, experts, streams, 2, n,
+          w -> scale(w, 0.5), 2);
       // Weights left as drawn (tau = 1): Spark takes the sums its first job folded.
-      org.poevi.fit.ScoreEvaluator.WeightedSums plain = local.importanceAccumulate(proposal,
-          streams, 3, n, experts, w -> { }, 2);
+      ImportanceTask.Weighted plain = ImportanceTask.run(local, proposal, experts, streams, 3,
+          n, w -> 1, 2);
       double[] z = new double[n * dim];
-      for (int b = 0; b * 256 < n; b++) {
-        org.poevi.fit.ScoreEvaluator.drawProposalBlock(proposal, streams, 9, b, n, z, 0);
-      }
+      ImportanceTask.drawBatch(proposal, streams, 9, n, z, 1);
       double[] logP = new double[n];
       double[] scores = new double[n * dim];
       local.evaluate(z, n, logP, scores);
-      double[][] moved = {z.clone(), logP.clone(), scores.clone()};
-      org.poevi.fit.ScoreEvaluator.MovedSums mv = local.moveAndAccumulate(kernel, streams, 4, 3,
-          experts, moved[0], moved[1], moved[2], n, 2);
+      Chains chains = new Chains(z, logP, scores, dim);
+      MoveTask.Moved mv = MoveTask.moveAndSum(local, kernel, chains, experts, streams, 4, 3);
       for (int partitions : new int[] {2, 3, 7}) {
         String what = "n = " + n + ", " + partitions + " partitions";
         SparkScoreEvaluator spark = new SparkScoreEvaluator(SparkTestContext.get(), target,
             partitions);
-        assertSameSums(q, spark.drawEvaluateAccumulate(experts, alpha, streams, 2, n, 2), what);
-        assertSameSums(is, spark.importanceAccumulate(proposal, streams, 2, n, experts,
+        assertSameSums(q, QBatchTask.run(spark, experts, alpha, streams, 2, n), what);
+        assertSameSums(is, ImportanceTask.run(spark, proposal, experts, streams, 2, n,
             w -> scale(w, 0.5), 2), what);
-        assertSameSums(plain, spark.importanceAccumulate(proposal, streams, 3, n, experts,
-            w -> { }, 2), what + ", untempered");
-        double[][] chains = {z.clone(), logP.clone(), scores.clone()};
-        org.poevi.fit.ScoreEvaluator.MovedSums smv = spark.moveAndAccumulate(kernel, streams, 4,
-            3, experts, chains[0], chains[1], chains[2], n, 2);
+        assertSameSums(plain, ImportanceTask.run(spark, proposal, experts, streams, 3, n,
+            w -> 1, 2), what + ", untempered");
+        MoveTask.Moved smv = MoveTask.moveAndSum(spark, kernel, chains, experts, streams, 4, 3);
         assertArrayEquals(mv.accepted(), smv.accepted(), what);
         assertEquals(mv.movedChains(), smv.movedChains(), what);
         assertTrue(mv.movedChains() > 0, what);
         assertArrayEquals(mv.sums().normalizedGram(), smv.sums().normalizedGram(), what);
-        for (int c = 0; c < 3; c++) {
-          assertArrayEquals(moved[c], chains[c], what);
-        }
+        assertArrayEquals(mv.chains().z(), smv.chains().z(), what);
+        assertArrayEquals(mv.chains().logP(), smv.chains().logP(), what);
+        assertArrayEquals(mv.chains().scores(), smv.chains().scores(), what);
         // n (under q) + 2 n (importance) + 3 steps · n (moves), as on one JVM.
         assertEquals(6L * n, spark.evaluations(), what);
       }
@@ -217,59 +193,67 @@ class SparkScoreEvaluatorTest {
   @Test
   void anEmptyBatchIsTheLocalEmptyBatch() {
     UniformRandomProvider rng = RandomStreams.of(8).stream(1);
-    java.util.List<org.poevi.family.Expert> experts = org.poevi.fit.RandomExperts.of(rng, 2, 4);
+    List<Expert> experts = RandomExperts.of(rng, 2, 4);
     double[] alpha = {0.5, 0.5, 0.5, 0.5};
     double[] identity = {1, 0, 0, 1};
-    org.poevi.math.MultivariateT proposal = org.poevi.math.MultivariateT.of(new double[2],
-        identity, 5);
+    MultivariateT proposal = MultivariateT.of(new double[2], identity, 5);
     SinhArcsinhTarget target = SinhArcsinhTarget.of(2);
     LocalScoreEvaluator local = new LocalScoreEvaluator(target, 2);
     SparkScoreEvaluator spark = new SparkScoreEvaluator(SparkTestContext.get(), target, 3);
     RandomStreams streams = RandomStreams.of(2);
-    assertSameSums(local.drawEvaluateAccumulate(experts, alpha, streams, 1, 0, 2),
-        spark.drawEvaluateAccumulate(experts, alpha, streams, 1, 0, 2), "under q");
-    assertSameSums(local.importanceAccumulate(proposal, streams, 1, 0, experts, w -> { }, 2),
-        spark.importanceAccumulate(proposal, streams, 1, 0, experts, w -> { }, 2),
-        "importance");
-    org.poevi.fit.MalaKernel kernel = org.poevi.fit.MalaKernel.of(2, identity, 0.3);
-    org.poevi.fit.ScoreEvaluator.MovedSums moved = spark.moveAndAccumulate(kernel, streams, 1, 2,
-        experts, new double[0], new double[0], new double[0], 0, 2);
+    assertSameSums(QBatchTask.run(local, experts, alpha, streams, 1, 0),
+        QBatchTask.run(spark, experts, alpha, streams, 1, 0), "under q");
+    assertSameSums(ImportanceTask.run(local, proposal, experts, streams, 1, 0, w -> 1, 2),
+        ImportanceTask.run(spark, proposal, experts, streams, 1, 0, w -> 1, 2), "importance");
+    MalaKernel kernel = MalaKernel.of(2, identity, 0.3);
+    MoveTask.Moved moved = MoveTask.moveAndSum(spark, kernel, new Chains(new double[0],
+        new double[0], new double[0], 2), experts, streams, 1, 2);
     assertEquals(0, moved.movedChains());
     assertEquals(0, moved.sums().count());
     assertEquals(0, spark.evaluations());
   }
 
-  private static void scale(double[] w, double f) {
+  /** Tempers the log weights by f (in place) and returns f. */
+  private static double scale(double[] w, double f) {
     for (int i = 0; i < w.length; i++) {
       w[i] *= f;
     }
+    return f;
   }
 
-  private static void assertSameSums(org.poevi.fit.ScoreEvaluator.WeightedSums expected,
-      org.poevi.fit.ScoreEvaluator.WeightedSums actual, String what) {
-    assertArrayEquals(expected.logWeights(), actual.logWeights(), what);
-    assertArrayEquals(expected.sums().normalizedGram(), actual.sums().normalizedGram(), what);
-    assertArrayEquals(expected.sums().normalizedCross(), actual.sums().normalizedCross(), what);
-    assertEquals(expected.sums().effectiveSampleSize(), actual.sums().effectiveSampleSize(),
+  private static void assertSameSums(WeightedSums expected, WeightedSums actual, String what) {
+    assertSameSums(expected.sums(), expected.logWeights(), actual.sums(), actual.logWeights(),
         what);
-    assertEquals(expected.sums().count(), actual.sums().count(), what);
+  }
+
+  private static void assertSameSums(ImportanceTask.Weighted expected,
+      ImportanceTask.Weighted actual, String what) {
+    assertSameSums(expected.sums(), expected.logWeights(), actual.sums(), actual.logWeights(),
+        what);
+    assertEquals(expected.tempering(), actual.tempering(), what);
+  }
+
+  private static void assertSameSums(ScoreSums expected, double[] expectedLogWeights,
+      ScoreSums actual, double[] actualLogWeights, String what) {
+    assertArrayEquals(expectedLogWeights, actualLogWeights, what);
+    assertArrayEquals(expected.normalizedGram(), actual.normalizedGram(), what);
+    assertArrayEquals(expected.normalizedCross(), actual.normalizedCross(), what);
+    assertEquals(expected.effectiveSampleSize(), actual.effectiveSampleSize(), what);
+    assertEquals(expected.count(), actual.count(), what);
   }
 
   /** A whole under-q fit on Spark is the local fit, with one Spark job per iteration. */
   @Test
   void anUnderQFitRunsOneJobPerIteration() throws java.util.concurrent.TimeoutException {
     BananaTarget target = BananaTarget.of(2);
-    FitSettings settings = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+    PoeSettings settings = PoeSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
         .modeStarts(4).locations(8).iterations(3).batchSize(600).outputDraws(1000)
-        .objective(org.poevi.fit.Objective.UNDER_Q).build();
-    FitResult local = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
-        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+        .objective(UnderQSettings.defaults()).build();
+    PoeResult local = new PoeFitter(settings, OjAlgoQpSolver.create()).fit(target, new LocalScoreEvaluator(target, 2), Progress.SILENT);
     java.util.Map<String, Integer> jobs = new java.util.concurrent.ConcurrentHashMap<>();
-    FitResult spark = countingJobs(() -> PoeFitter.fit(target, settings,
-        new SparkScoreEvaluator(SparkTestContext.get(), target, 3), OjAlgoQpSolver.create(),
-        PoeFitter.Progress.SILENT), jobs);
+    PoeResult spark = countingJobs(() -> new PoeFitter(settings, OjAlgoQpSolver.create()).fit(target, new SparkScoreEvaluator(SparkTestContext.get(), target, 3), Progress.SILENT), jobs);
     assertArrayEquals(local.family().alpha(), spark.family().alpha());
-    assertArrayEquals(local.draws().draws(), spark.draws().draws());
+    assertArrayEquals(local.finish().draws().draws(), spark.finish().draws().draws());
     assertEquals(local.trace().size(), jobs.size(), jobs.toString());
     jobs.forEach((iteration, count) -> assertEquals(1, count, iteration));
   }
@@ -282,24 +266,19 @@ class SparkScoreEvaluatorTest {
   void aPopulationFitMovesChainsOnExecutorsInOneJobPerIteration()
       throws java.util.concurrent.TimeoutException {
     BananaTarget target = BananaTarget.of(2);
-    FitSettings settings = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+    PoeSettings settings = PoeSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
         .modeStarts(4).locations(8).iterations(3).batchSize(600).outputDraws(1000)
         .population(org.poevi.fit.PopulationMode.ALWAYS).moveBurnIn(10).build();
-    FitResult local = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
-        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
-    assertTrue(local.trace().stream().allMatch(r -> r.acceptance() > 0), "chains moved");
+    PoeResult local = new PoeFitter(settings, OjAlgoQpSolver.create()).fit(target, new LocalScoreEvaluator(target, 2), Progress.SILENT);
+    assertTrue(local.trace().stream().allMatch(r -> r.batch().acceptance() > 0), "chains moved");
     for (int partitions : new int[] {1, 3, 8}) {
       java.util.Map<String, Integer> jobs = new java.util.concurrent.ConcurrentHashMap<>();
       int parts = partitions;
-      FitResult spark = countingJobs(() -> PoeFitter.fit(target, settings,
-          new SparkScoreEvaluator(SparkTestContext.get(), target, parts), OjAlgoQpSolver.create(),
-          PoeFitter.Progress.SILENT), jobs);
+      PoeResult spark = countingJobs(() -> new PoeFitter(settings, OjAlgoQpSolver.create()).fit(target, new SparkScoreEvaluator(SparkTestContext.get(), target, parts), Progress.SILENT), jobs);
       assertArrayEquals(local.family().alpha(), spark.family().alpha(), partitions + " parts");
-      assertArrayEquals(local.draws().draws(), spark.draws().draws(), partitions + " parts");
+      assertArrayEquals(local.finish().draws().draws(), spark.finish().draws().draws(), partitions + " parts");
       for (int i = 0; i < local.trace().size(); i++) {
-        assertEquals(local.trace().get(i).acceptance(), spark.trace().get(i).acceptance());
-        assertEquals(local.trace().get(i).unmovedFraction(),
-            spark.trace().get(i).unmovedFraction());
+        assertEquals(local.trace().get(i).batch(), spark.trace().get(i).batch());
       }
       assertEquals(local.scoreEvaluations(), spark.scoreEvaluations());
       assertEquals(local.trace().size(), jobs.size(), jobs.toString());
@@ -323,9 +302,9 @@ class SparkScoreEvaluatorTest {
     try {
       for (org.junit.jupiter.api.function.Executable call : java.util.List.<
           org.junit.jupiter.api.function.Executable>of(
-          () -> spark.drawEvaluateAccumulate(experts, alpha, RandomStreams.of(1), 1, 700, 2),
-          () -> spark.importanceAccumulate(org.poevi.math.MultivariateT.of(new double[2],
-              identity, 5), RandomStreams.of(1), 1, 700, experts, w -> { }, 2))) {
+          () -> QBatchTask.run(spark, experts, alpha, RandomStreams.of(1), 1, 700),
+          () -> ImportanceTask.run(spark, MultivariateT.of(new double[2], identity, 5),
+              experts, RandomStreams.of(1), 1, 700, w -> 1, 2))) {
         TargetEvaluationException e = assertThrows(TargetEvaluationException.class, call);
         assertTrue(e.getMessage().startsWith("target half-failing returned a non-finite"
             + " gradient") && e.getMessage().contains(" at sample "), e.getMessage());
@@ -361,10 +340,9 @@ class SparkScoreEvaluatorTest {
   @Test
   void aFitOnSparkIsTheLocalFit() throws java.util.concurrent.TimeoutException {
     BananaTarget target = BananaTarget.of(2);
-    FitSettings settings = FitSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
+    PoeSettings settings = PoeSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
         .modeStarts(4).locations(8).iterations(3).batchSize(600).outputDraws(1000).build();
-    FitResult local = PoeFitter.fit(target, settings, new LocalScoreEvaluator(target, 2),
-        OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+    PoeResult local = new PoeFitter(settings, OjAlgoQpSolver.create()).fit(target, new LocalScoreEvaluator(target, 2), Progress.SILENT);
     java.util.Set<String> descriptions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     org.apache.spark.scheduler.SparkListener listener =
         new org.apache.spark.scheduler.SparkListener() {
@@ -377,10 +355,10 @@ class SparkScoreEvaluatorTest {
           }
         };
     SparkTestContext.get().sc().addSparkListener(listener);
-    FitResult spark;
+    PoeResult spark;
     try {
-      spark = PoeFitter.fit(target, settings, new SparkScoreEvaluator(SparkTestContext.get(),
-          target, 3), OjAlgoQpSolver.create(), PoeFitter.Progress.SILENT);
+      spark = new PoeFitter(settings, OjAlgoQpSolver.create()).fit(target, new SparkScoreEvaluator(SparkTestContext.get(),
+          target, 3), Progress.SILENT);
       // Jobs are named after the fit's stage and iteration (the Spark UI shows progress). The
       // listener bus delivers events asynchronously: drain it before looking (Spark's own tests
       // do the same; the method is Scala package-private, public to Java).
@@ -393,12 +371,12 @@ class SparkScoreEvaluatorTest {
     assertTrue(descriptions.stream().anyMatch(d -> d.startsWith("poevi preliminary Gaussian")),
         descriptions.toString());
     assertArrayEquals(local.family().alpha(), spark.family().alpha());
-    assertArrayEquals(local.draws().draws(), spark.draws().draws());
+    assertArrayEquals(local.finish().draws().draws(), spark.finish().draws().draws());
     assertEquals(local.scoreEvaluations(), spark.scoreEvaluations());
   }
 
   /** Runs a fit and counts its Spark jobs per iteration (by job description). */
-  private static FitResult countingJobs(java.util.function.Supplier<FitResult> fit,
+  private static PoeResult countingJobs(java.util.function.Supplier<PoeResult> fit,
       java.util.Map<String, Integer> jobs) throws java.util.concurrent.TimeoutException {
     org.apache.spark.scheduler.SparkListener listener =
         new org.apache.spark.scheduler.SparkListener() {
@@ -412,7 +390,7 @@ class SparkScoreEvaluatorTest {
         };
     SparkTestContext.get().sc().addSparkListener(listener);
     try {
-      FitResult result = fit.get();
+      PoeResult result = fit.get();
       // The listener bus delivers events asynchronously: drain it before looking.
       SparkTestContext.get().sc().listenerBus().waitUntilEmpty();
       return result;

@@ -25,6 +25,15 @@ public abstract class GlmLikelihood implements RowLikelihood {
   /** The elementwise terms of this model (the blocked products are the same for every GLM). */
   abstract GlmTerms newTerms();
 
+  /**
+   * Why this JVM evaluates the elementwise terms on the scalar path when the model has a
+   * vectorised one (the JDK Vector API is missing or has no lanes here), or empty: the scalar
+   * path gives the same bits about 8 times slower (docs/benchmarks.md).
+   */
+  java.util.Optional<String> slowPath() {
+    return java.util.Optional.empty();
+  }
+
   private static final class Scratch implements Workspace {
     final double[] eta = new double[CHUNK * TILE];
     final double[] residual = new double[CHUNK * TILE];

@@ -19,6 +19,18 @@ interface GlmTerms {
   double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual,
       double[] partial);
 
+  /**
+   * Why {@code terms} of the {@code model} likelihood are the scalar fallback of a vectorised
+   * implementation on this JVM, or empty when they are vectorised.
+   */
+  static java.util.Optional<String> slowPathOf(GlmTerms terms, String model) {
+    return terms instanceof ScalarGlmTerms
+        ? java.util.Optional.of("the " + model + " likelihood runs on its scalar path, about 8"
+            + " times slower: this JVM has no usable JDK Vector API (start it with"
+            + " --add-modules=jdk.incubator.vector, as jobs/poevi does)")
+        : java.util.Optional.empty();
+  }
+
   /** The vector implementation named {@code className} if this JVM can run it, else the scalar. */
   static GlmTerms best(String className, GlmTerms scalar) {
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {

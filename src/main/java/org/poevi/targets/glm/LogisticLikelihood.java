@@ -14,6 +14,11 @@ public final class LogisticLikelihood extends GlmLikelihood {
   }
 
   @Override
+  java.util.Optional<String> slowPath() {
+    return GlmTerms.slowPathOf(newTerms(), "logistic");
+  }
+
+  @Override
   GlmTerms newTerms() {
     return LogisticTerms.best();
   }

@@ -14,6 +14,11 @@ public final class PoissonLikelihood extends GlmLikelihood {
   }
 
   @Override
+  java.util.Optional<String> slowPath() {
+    return GlmTerms.slowPathOf(newTerms(), "Poisson");
+  }
+
+  @Override
   GlmTerms newTerms() {
     return PoissonTerms.best();
   }

@@ -126,6 +126,12 @@ public final class RegressionTarget implements BatchTarget {
     return java.util.Optional.ofNullable(truth).map(double[]::clone);
   }
 
+  /** The likelihood's slow path on this JVM, if it takes one ({@link GlmLikelihood#slowPath}). */
+  @Override
+  public List<String> warnings() {
+    return likelihood.slowPath().stream().toList();
+  }
+
   public RowData data() {
     return data;
   }

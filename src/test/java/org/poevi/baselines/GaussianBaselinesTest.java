@@ -1,10 +1,13 @@
-package org.poevi.fit;
+package org.poevi.baselines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.family.GaussianModel;
+import org.poevi.fit.GaussianResult;
+import org.poevi.fit.Progress;
 import org.poevi.targets.GaussianMixtureTarget;
 
 /**
@@ -41,8 +44,8 @@ class GaussianBaselinesTest {
   @Test
   void bamRecoversAGaussian() {
     GaussianMixtureTarget t = target();
-    GaussianBaselines.Result r = GaussianBaselines.bam(t, 60, 32, 1,
-        new LocalScoreEvaluator(t, 2));
+    GaussianResult r = new Bam(new BamSettings(60, 32), 1).fit(t, new LocalScoreEvaluator(t, 2),
+        Progress.SILENT);
     assertRecovers(r.model(), "BaM");
     assertEquals(60 * 32, r.scoreEvaluations());
   }
@@ -50,16 +53,16 @@ class GaussianBaselinesTest {
   @Test
   void adviFullRankRecoversAGaussian() {
     GaussianMixtureTarget t = target();
-    GaussianBaselines.Result r = GaussianBaselines.advi(t, false,
-        GaussianBaselines.AdviSettings.defaults(), 1, new LocalScoreEvaluator(t, 2));
+    GaussianResult r = Advi.fullRank(AdviSettings.defaults(), 1).fit(t,
+        new LocalScoreEvaluator(t, 2), Progress.SILENT);
     assertRecovers(r.model(), "ADVI full rank");
   }
 
   @Test
   void meanFieldUnderestimatesTheVariances() {
     GaussianMixtureTarget t = target();
-    GaussianBaselines.Result r = GaussianBaselines.advi(t, true,
-        GaussianBaselines.AdviSettings.defaults(), 1, new LocalScoreEvaluator(t, 2));
+    GaussianResult r = Advi.meanField(AdviSettings.defaults(), 1).fit(t,
+        new LocalScoreEvaluator(t, 2), Progress.SILENT);
     double[] s = r.model().covariance();
     double[] precisionDiagonal = {0.82, 2, 2.72}; // diag(S⁻¹), computed by hand
     for (int i = 0; i < 3; i++) {

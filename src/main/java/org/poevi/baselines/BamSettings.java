@@ -1,0 +1,18 @@
+package org.poevi.baselines;
+
+/**
+ * The {@code fit.bam} block.
+ *
+ * @param iterations {@code fit.bam.iterations}
+ * @param batchSize {@code fit.bam.batch-size}: draws per iteration; λ_t = B·D/(t + 1)
+ */
+public record BamSettings(int iterations, int batchSize) {
+  public BamSettings {
+    AdviSettings.atLeastOne(iterations, "fit.bam.iterations");
+    AdviSettings.atLeastOne(batchSize, "fit.bam.batch-size");
+  }
+
+  public static BamSettings defaults() {
+    return new BamSettings(200, 32);
+  }
+}

@@ -1,0 +1,23 @@
+package org.poevi.fit;
+
+/**
+ * What the iterations on α carry from one step to the next (blackjax's state; diagnostics go to
+ * {@link TraceRow}). Immutable: a step returns a new state.
+ *
+ * @param iteration iterations done (0 before the first)
+ * @param alpha the current exponents (K)
+ * @param eta the current proximal step η
+ * @param objective the objective from the batches so far
+ * @param source where the next batch comes from
+ */
+public record FitState(int iteration, double[] alpha, double eta, Quadratic objective,
+    BatchSource source) {
+  public FitState {
+    alpha = alpha.clone();
+  }
+
+  @Override
+  public double[] alpha() {
+    return alpha.clone();
+  }
+}

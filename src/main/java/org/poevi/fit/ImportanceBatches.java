@@ -1,0 +1,80 @@
+package org.poevi.fit;
+
+import java.util.List;
+import java.util.OptionalDouble;
+import org.poevi.evaluator.ScoreEvaluator;
+import org.poevi.family.Expert;
+import org.poevi.math.LogSpace;
+import org.poevi.math.MultivariateT;
+import org.poevi.math.RandomStreams;
+import org.poevi.targets.TargetEvaluationException;
+
+/**
+ * Under p: each iteration's batch is {@code batchSize} fresh draws of the proposal r = t_ν(m, c²S),
+ * weighted by p̃/r, tempered to (p̃/r)^τ when that keeps too few draws effective ({@link
+ * ImportanceTask}).
+ *
+ * @param minEss the smallest Kish ESS the weights may keep before they are tempered
+ */
+record ImportanceBatches(ScoreEvaluator evaluator, MultivariateT proposal, List<Expert> basis,
+    RandomStreams streams, int batchSize, double minEss, int threads, String targetName)
+    implements BatchSource {
+
+  @Override
+  public Batch next(int iteration, double[] alpha) {
+    ImportanceTask.Weighted batch = ImportanceTask.run(evaluator, proposal, basis, streams,
+        iteration, batchSize, logW -> {
+          checkedEss(logW, iteration, targetName);
+          return temper(logW, minEss);
+        }, threads);
+    return new Batch(batch.sums(), batch.sums().effectiveSampleSize(), batchSize,
+        batch.tempering(), ResampleMove.Moves.NONE, OptionalDouble.empty(), this);
+  }
+
+  /**
+   * The Kish ESS of a batch's log weights.
+   *
+   * @throws TargetEvaluationException when p̃ is 0 at every draw (nothing to fit)
+   */
+  static double checkedEss(double[] logW, long iteration, String targetName) {
+    int b = logW.length;
+    double ess = LogSpace.effectiveSampleSize(logW, 0, b);
+    if (!(ess >= 1)) {
+      throw new TargetEvaluationException("target " + targetName + " has log density -infinity"
+          + " at all " + b + " draws of the proposal around the preliminary Gaussian (batch "
+          + iteration + "): its support is not where the mode search and the Gaussian put it");
+    }
+    return ess;
+  }
+
+  /**
+   * Tempers log weights in place to τ·logW with τ ∈ (0, 1] the largest keeping an effective
+   * sample size of at least {@code minEss} (bisection; the ESS of τ·logW falls as τ grows for
+   * weights that are not all equal). Returns τ.
+   */
+  static double temper(double[] logW, double minEss) {
+    int n = logW.length;
+    if (LogSpace.effectiveSampleSize(logW, 0, n) >= minEss) {
+      return 1;
+    }
+    double lo = 0;
+    double hi = 1;
+    double[] scaled = new double[n];
+    for (int it = 0; it < 40; it++) {
+      double mid = 0.5 * (lo + hi);
+      for (int i = 0; i < n; i++) {
+        scaled[i] = mid * logW[i];
+      }
+      if (LogSpace.effectiveSampleSize(scaled, 0, n) >= minEss) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    double tau = Math.max(lo, 1e-6);
+    for (int i = 0; i < n; i++) {
+      logW[i] *= tau;
+    }
+    return tau;
+  }
+}

@@ -1,0 +1,31 @@
+package org.poevi.fit;
+
+import org.poevi.InvalidInputException;
+
+/**
+ * The {@code init} block: how the fit finds its bearings before the experts exist, by a mode
+ * search (multi-start L-BFGS) and a preliminary Gaussian (adaptive importance sampling, {@link
+ * GaussianFit}).
+ *
+ * @param modeStarts {@code init.mode-starts}: L-BFGS starts
+ * @param startScale {@code init.start-scale}: starts are N(0, startScale²·I)
+ * @param gaussianRounds {@code init.gaussian-rounds}: importance-sampling rounds
+ * @param gaussianDraws {@code init.gaussian-draws}: draws per round (at least 1000)
+ */
+public record InitSettings(int modeStarts, double startScale, int gaussianRounds,
+    int gaussianDraws) {
+  public InitSettings {
+    SettingsChecks.atLeastOne(modeStarts, "init.mode-starts");
+    SettingsChecks.positiveFinite(startScale, "init.start-scale");
+    SettingsChecks.atLeastOne(gaussianRounds, "init.gaussian-rounds");
+    if (gaussianDraws < 1000) {
+      throw new InvalidInputException("init.gaussian-draws must be >= 1000, got "
+          + gaussianDraws);
+    }
+  }
+
+  /** 16 starts of scale 2, 8 rounds of 20 000 draws (conf/reference.conf). */
+  public static InitSettings defaults() {
+    return new InitSettings(16, 2, 8, 20_000);
+  }
+}

@@ -1,0 +1,61 @@
+package org.poevi.fit;
+
+import java.util.List;
+import java.util.function.Function;
+import org.poevi.family.NormalizerValidation;
+import org.poevi.family.PoeModel;
+import org.poevi.family.ProductOfExperts;
+import org.poevi.family.SampleResult;
+import org.poevi.math.LogMeanEstimate;
+
+/**
+ * What a product-of-experts fit produced.
+ *
+ * @param family the fitted product of experts (the whole pool, most α_k = 0)
+ * @param kinds "mode", "bulk", "global", "broad", "jitter" or "given" per expert
+ * @param parameterNames the target's coordinate names
+ * @param trace one row per iteration
+ * @param alphaPath α after each iteration (α⁽¹⁾, α⁽²⁾, …)
+ * @param stop why the iterations ended
+ * @param finish the fitted q's unweighted draws, validated normaliser and PSIS k̂
+ * @param scoreEvaluations target evaluations in all (each gives log p̃ and its gradient)
+ * @param seconds wall time
+ * @param modes number of distinct modes found
+ * @param warnings what a user should know
+ */
+public record PoeResult(ProductOfExperts family, List<String> kinds, List<String> parameterNames,
+    List<TraceRow> trace, List<double[]> alphaPath, StopReason stop, Finish finish,
+    long scoreEvaluations, double seconds, int modes, List<String> warnings)
+    implements FitResult {
+
+  /**
+   * The finish of a fit.
+   *
+   * @param draws unweighted draws of the fitted q, with how they were made
+   * @param normalizer the validated log-normaliser of q
+   * @param psisKhat Pareto k̂ of log p̃ − log q over the draws (&gt; 0.7: q misses mass of p)
+   */
+  public record Finish(SampleResult draws, NormalizerValidation normalizer, double psisKhat) {}
+
+  /** The fitted product of experts with its chosen log-normaliser (what model.json holds). */
+  @Override
+  public PoeModel model() {
+    LogMeanEstimate logC = finish.normalizer().chosenEstimate();
+    return new PoeModel(parameterNames, family, new PoeModel.LogNormalizer(logC.estimate(),
+        logC.standardError(), logC.draws()));
+  }
+
+  @Override
+  public int iterations() {
+    return trace.size();
+  }
+
+  public boolean converged() {
+    return stop == StopReason.CONVERGED;
+  }
+
+  @Override
+  public <R> R match(Function<PoeResult, R> poe, Function<GaussianResult, R> gaussian) {
+    return poe.apply(this);
+  }
+}

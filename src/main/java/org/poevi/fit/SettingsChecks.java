@@ -1,0 +1,37 @@
+package org.poevi.fit;
+
+import org.poevi.InvalidInputException;
+
+/** The checks of the settings records, each naming the configuration key it checks. */
+final class SettingsChecks {
+  private SettingsChecks() {}
+
+  static int atLeastOne(int v, String key) {
+    if (v < 1) {
+      throw new InvalidInputException(key + " must be >= 1, got " + v);
+    }
+    return v;
+  }
+
+  static int nonNegative(int v, String key) {
+    if (v < 0) {
+      throw new InvalidInputException(key + " must be >= 0, got " + v);
+    }
+    return v;
+  }
+
+  static double positiveFinite(double v, String key) {
+    if (!(v > 0) || Double.isInfinite(v)) {
+      throw new InvalidInputException(key + " must be finite and > 0, got " + v);
+    }
+    return v;
+  }
+
+  /** Every value finite and positive; returns a copy. */
+  static double[] positiveFinite(double[] values, String key) {
+    for (double v : values) {
+      positiveFinite(v, key);
+    }
+    return values.clone();
+  }
+}

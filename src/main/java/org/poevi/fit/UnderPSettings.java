@@ -1,0 +1,63 @@
+package org.poevi.fit;
+
+import org.poevi.InvalidInputException;
+
+/**
+ * The {@code fit.under-p} block: batches drawn from a broad proposal r = t_ν(m, c²S) around the
+ * preliminary Gaussian and weighted by p̃/r, or a population of MALA chains ({@link
+ * ResampleMove}) when those weights degenerate.
+ *
+ * @param proposalDof {@code fit.under-p.proposal-dof}: ν of the proposal
+ * @param proposalScale {@code fit.under-p.proposal-scale}: c
+ * @param minEssFraction {@code fit.under-p.min-ess-fraction}: weights are tempered to (p̃/r)^τ,
+ *     τ ≤ 1 as large as keeps this effective fraction
+ * @param population {@code fit.under-p.population}: when the MALA population replaces the
+ *     weighted batches
+ * @param moveSteps {@code fit.under-p.move-steps}: MALA steps per iteration
+ * @param moveBurnIn {@code fit.under-p.move-burn-in}: MALA steps before the population is used
+ */
+public record UnderPSettings(double proposalDof, double proposalScale, double minEssFraction,
+    PopulationMode population, int moveSteps, int moveBurnIn) implements ObjectiveSettings {
+  public UnderPSettings {
+    SettingsChecks.positiveFinite(proposalDof, "fit.under-p.proposal-dof");
+    SettingsChecks.positiveFinite(proposalScale, "fit.under-p.proposal-scale");
+    if (!(minEssFraction > 0 && minEssFraction <= 1)) {
+      throw new InvalidInputException("fit.under-p.min-ess-fraction must be in (0, 1], got "
+          + minEssFraction);
+    }
+    SettingsChecks.atLeastOne(moveSteps, "fit.under-p.move-steps");
+    SettingsChecks.nonNegative(moveBurnIn, "fit.under-p.move-burn-in");
+  }
+
+  /** The defaults of conf/reference.conf. */
+  public static UnderPSettings defaults() {
+    return new UnderPSettings(5, 1.5, 0.05, PopulationMode.AUTO, 5, 50);
+  }
+
+  @Override
+  public Objective objective() {
+    return Objective.UNDER_P;
+  }
+
+  /** The average over every batch so far: all are draws of p. */
+  @Override
+  public Quadratic quadratic(int numExperts) {
+    return Quadratic.averaged(numExperts);
+  }
+
+  /** Under p the QP's answer is taken as it is. */
+  @Override
+  public double growthCap() {
+    return Double.POSITIVE_INFINITY;
+  }
+
+  @Override
+  public double essFloor() {
+    return 0;
+  }
+
+  @Override
+  public double maxNu() {
+    return Double.POSITIVE_INFINITY;
+  }
+}

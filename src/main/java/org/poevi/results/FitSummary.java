@@ -1,0 +1,98 @@
+package org.poevi.results;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.poevi.fit.GaussianResult;
+import org.poevi.fit.PoeResult;
+import org.poevi.fit.StopReason;
+import org.poevi.targets.Target;
+import org.poevi.targets.glm.RegressionTarget;
+
+/**
+ * summary.json of a fit (SPEC §7): the target, how the fit went, per-parameter summaries on both
+ * scales, and the resolved configuration; for a product of experts also the pool, ν, the PSIS
+ * k̂, the draws and the validated normaliser, a regression's data and priors, and the warnings.
+ */
+final class FitSummary {
+  private FitSummary() {}
+
+  static ObjectNode of(FitOutcome fit) {
+    ObjectNode root = JsonOutput.object();
+    root.put("command", "fit");
+    root.put("target", fit.target().name());
+    root.put("dimension", fit.target().dim());
+    fit.result().match(poe -> poe(root, poe, fit), gaussian -> gaussian(root, gaussian, fit));
+    try {
+      root.set("config", JsonOutput.MAPPER.readTree(fit.config().renderJson()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("resolved configuration is not JSON", e);
+    }
+    return root;
+  }
+
+  private static ObjectNode gaussian(ObjectNode root, GaussianResult gaussian, FitOutcome fit) {
+    ObjectNode out = root.putObject("fit");
+    out.put("method", gaussian.method());
+    out.put("stopReason", gaussian.stop().label());
+    out.put("converged", gaussian.stop() == StopReason.CONVERGED);
+    out.put("iterations", gaussian.iterations());
+    out.put("scoreEvaluations", gaussian.scoreEvaluations());
+    out.put("wallTimeSeconds", gaussian.seconds());
+    JsonOutput.putSummaries(root.putObject("parameters"), fit.drawsView(), fit.target().dim(),
+        gaussian.model().parameters());
+    JsonOutput.putConstrained(root, fit.target(), fit.drawsView());
+    ArrayNode w = root.putArray("warnings");
+    gaussian.warnings().forEach(w::add);
+    return root;
+  }
+
+  private static ObjectNode poe(ObjectNode root, PoeResult poe, FitOutcome fit) {
+    ObjectNode out = root.putObject("fit");
+    out.put("method", "poe");
+    out.put("objective", fit.config().resolved().getString("fit.objective"));
+    out.put("stopReason", poe.stop().label());
+    out.put("converged", poe.converged());
+    out.put("iterations", poe.iterations());
+    out.put("scoreEvaluations", poe.scoreEvaluations());
+    out.put("wallTimeSeconds", poe.seconds());
+    ObjectNode pool = root.putObject("experts");
+    pool.put("pool", poe.family().numExperts());
+    pool.put("active", poe.family().numActive());
+    pool.put("modes", poe.modes());
+    ObjectNode byKind = pool.putObject("activeByKind");
+    for (int k : poe.family().activeExperts()) {
+      String kind = poe.kinds().get(k);
+      byKind.put(kind, byKind.path(kind).asInt(0) + 1);
+    }
+    JsonOutput.putNumber(root, "alphaSum", poe.family().alphaSum());
+    JsonOutput.putNumber(root, "dof", poe.family().dof());
+    JsonOutput.putNumber(root, "psisKhat", poe.finish().psisKhat());
+    JsonOutput.putDrawsAndNormalizer(root, poe.finish().draws(), poe.finish().normalizer(),
+        poe.parameterNames());
+    JsonOutput.putConstrained(root, fit.target(), fit.drawsView());
+    putData(root, fit.target());
+    ArrayNode w = root.putArray("warnings");
+    poe.warnings().forEach(w::add);
+    return root;
+  }
+
+  /** A regression's rows, priors and (for synthetic data) true coefficients. */
+  private static void putData(ObjectNode root, Target target) {
+    if (!(target instanceof RegressionTarget t)) {
+      return;
+    }
+    ObjectNode data = root.putObject("data");
+    data.put("rows", t.data().rows());
+    ObjectNode priors = data.putObject("priors");
+    for (int d = 0; d < t.dim(); d++) {
+      priors.put(t.parameterNames().get(d), t.priors().get(d).toString());
+    }
+    t.truth().ifPresent(truth -> {
+      ObjectNode values = data.putObject("trueCoefficients");
+      for (int d = 0; d < truth.length; d++) {
+        values.put(t.parameterNames().get(d), truth[d]);
+      }
+    });
+  }
+}

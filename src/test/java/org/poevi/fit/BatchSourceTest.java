@@ -1,0 +1,178 @@
+package org.poevi.fit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.junit.jupiter.api.Test;
+import org.poevi.evaluator.LocalScoreEvaluator;
+import org.poevi.family.Expert;
+import org.poevi.math.LogSpace;
+import org.poevi.math.MultivariateT;
+import org.poevi.math.RandomStreams;
+import org.poevi.qp.ActiveSetQpSolver;
+import org.poevi.targets.BananaTarget;
+
+/**
+ * The batch sources, the state and the step on their own: a step is a pure function of its
+ * state (the same state gives the same step, and the state is not changed), a population source
+ * carries its moved chains forward in its successor, and each source reports its weights the way
+ * the trace documents.
+ */
+class BatchSourceTest {
+  private static final BananaTarget TARGET = BananaTarget.of(2);
+  private static final int K = 12;
+  private static final List<Expert> EXPERTS = RandomExperts.of(RandomStreams.of(3).stream(1), 2,
+      K);
+
+  private static LocalScoreEvaluator evaluator() {
+    return new LocalScoreEvaluator(TARGET, 2);
+  }
+
+  private static double[] startingAlpha() {
+    double[] alpha = new double[K];
+    Arrays.fill(alpha, 2.5 / K);
+    return alpha;
+  }
+
+  private static MultivariateT proposal(double scale) {
+    return MultivariateT.of(new double[2], new double[] {scale * scale * 4, 0, 0,
+        scale * scale * 4}, 5);
+  }
+
+  private static AlphaIterations iterations(LocalScoreEvaluator evaluator, double growthCap,
+      double essFloor, double maxNu) {
+    return new AlphaIterations(evaluator, new AlphaStep(ActiveSetQpSolver.create(), 1.5,
+        growthCap), new StoppingRule(5, 1e-3, maxNu), EXPERTS, "under-p", essFloor,
+        RandomStreams.of(1), 2, 0, System.nanoTime());
+  }
+
+  @Test
+  void theStateCopiesAlphaInAndOut() {
+    double[] alpha = startingAlpha();
+    FitState state = new FitState(0, alpha, 10, Quadratic.averaged(K), null);
+    alpha[0] = 99;
+    assertEquals(2.5 / K, state.alpha()[0]);
+    state.alpha()[1] = 99;
+    assertEquals(2.5 / K, state.alpha()[1]);
+  }
+
+  /** The same state stepped twice gives the same new state and row; the state is untouched. */
+  @Test
+  void aStepIsAPureFunctionOfItsState() {
+    LocalScoreEvaluator evaluator = evaluator();
+    ImportanceBatches source = new ImportanceBatches(evaluator, proposal(1.5), EXPERTS,
+        RandomStreams.of(1), 1000, 50, 2, TARGET.name());
+    FitState state = new FitState(0, startingAlpha(), 100, Quadratic.averaged(K), source);
+    AlphaIterations iterations = iterations(evaluator, Double.POSITIVE_INFINITY, 0,
+        Double.POSITIVE_INFINITY);
+    AlphaIterations.Step first = iterations.step(state);
+    AlphaIterations.Step again = iterations.step(state);
+    assertArrayEquals(startingAlpha(), state.alpha(), "the state is not changed");
+    assertEquals(0, state.iteration());
+    assertArrayEquals(first.state().alpha(), again.state().alpha());
+    TraceRow.StepInfo a = first.row().orElseThrow().step();
+    TraceRow.StepInfo b = again.row().orElseThrow().step();
+    // Everything but the QP's wall time.
+    assertEquals(a, new TraceRow.StepInfo(b.fisher(), b.deltaAlpha(), b.objectiveChange(),
+        b.activeExperts(), b.alphaSum(), b.nu(), b.qpStatus(), a.qpMillis(), b.eta()));
+    assertEquals(first.row().orElseThrow().batch(), again.row().orElseThrow().batch());
+    assertEquals(1, first.state().iteration());
+    assertTrue(first.stop().isEmpty(), "one iteration of five, not converged at the first");
+    assertSame(source, first.state().source(), "importance batches carry no state");
+  }
+
+  /**
+   * A population source hands its moved chains to its successor: the first batch reports the
+   * start's ESS and tempering, later ones the population size and 1; the same source gives the
+   * same batch twice.
+   */
+  @Test
+  void aPopulationCarriesItsChainsForward() {
+    int n = 600;
+    UniformRandomProvider rng = RandomStreams.of(4).stream(1);
+    double[] z = new double[n * 2];
+    for (int i = 0; i < n; i++) {
+      TARGET.sample(rng, z, 2 * i);
+    }
+    double[] logP = new double[n];
+    double[] scores = new double[n * 2];
+    LocalScoreEvaluator evaluator = evaluator();
+    evaluator.evaluate(z, n, logP, scores);
+    Population start = new Population(new Chains(z, logP, scores, 2),
+        MalaKernel.of(2, new double[] {4, 0, 0, 4}, 0.5), 123.5, 0.75);
+    PopulationBatches source = new PopulationBatches(evaluator, start, EXPERTS,
+        RandomStreams.of(2), 3);
+    Batch first = source.next(1, startingAlpha());
+    assertEquals(123.5, first.ess());
+    assertEquals(0.75, first.tempering());
+    assertEquals(123.5 / n, first.essFraction());
+    assertTrue(first.moves().acceptance() > 0, "the chains moved");
+    assertNotSame(source, first.next());
+    PopulationBatches next = (PopulationBatches) first.next();
+    assertFalse(Arrays.equals(z, next.population().chains().z()), "the successor's chains moved");
+    assertArrayEquals(z, start.chains().z(), "the start's chains are untouched");
+    Batch second = next.next(2, startingAlpha());
+    assertEquals(n, second.ess());
+    assertEquals(1, second.tempering());
+    Batch firstAgain = source.next(1, startingAlpha());
+    assertArrayEquals(first.sums().normalizedGram(), firstAgain.sums().normalizedGram());
+    assertArrayEquals(next.population().chains().z(),
+        ((PopulationBatches) firstAgain.next()).population().chains().z());
+  }
+
+  /**
+   * Importance batches from a proposal far too narrow for the banana: the weights are tempered
+   * (τ &lt; 1) to keep at least the asked-for ESS, which the batch reports.
+   */
+  @Test
+  void importanceWeightsAreTemperedToKeepTheirEss() {
+    ImportanceBatches source = new ImportanceBatches(evaluator(), proposal(0.2), EXPERTS,
+        RandomStreams.of(1), 2000, 200, 2, TARGET.name());
+    Batch batch = source.next(1, startingAlpha());
+    assertTrue(batch.tempering() < 1, "tempered: " + batch.tempering());
+    // Bisection stops within 2^-40 of the τ that gives exactly 200: the ESS is 200 to rounding.
+    assertTrue(batch.ess() >= 200 * (1 - 1e-6), "ESS " + batch.ess());
+    assertTrue(batch.logNormalizer().isEmpty());
+    assertTrue(Double.isNaN(batch.moves().acceptance()));
+  }
+
+  /**
+   * Under q a batch from q_α itself carries the Feynman weights' estimate of log C_α; one from a
+   * tempered q_τα does not. The source carries no state.
+   */
+  @Test
+  void qBatchesEstimateTheNormaliserOnlyUntempered() {
+    double[] alpha = startingAlpha();
+    Arrays.fill(alpha, 2.0);  // Σα = 24: q_τα with τ = 0.5 stays normalisable (Στα = 12 > 1)
+    QBatches plain = new QBatches(evaluator(), EXPERTS, EXPERTS, RandomStreams.of(1), 500, 1);
+    Batch batch = plain.next(1, alpha);
+    assertEquals(1, batch.tempering());
+    assertTrue(batch.logNormalizer().isPresent());
+    assertSame(plain, batch.next());
+    QBatches tempered = new QBatches(evaluator(), EXPERTS, EXPERTS, RandomStreams.of(1), 500,
+        0.5);
+    Batch flatter = tempered.next(1, alpha);
+    assertEquals(0.5, flatter.tempering());
+    assertTrue(flatter.logNormalizer().isEmpty());
+  }
+
+  /** Tempering keeps at least the asked-for effective sample size, and τ = 1 when it already is. */
+  @Test
+  void temperingKeepsTheEffectiveSampleSize() {
+    double[] logW = new double[1000];
+    for (int i = 0; i < logW.length; i++) {
+      logW[i] = 30.0 * i / logW.length;
+    }
+    double tau = ImportanceBatches.temper(logW, 100);
+    assertTrue(tau < 1 && tau > 0);
+    assertTrue(LogSpace.effectiveSampleSize(logW, 0, logW.length) >= 100 * (1 - 1e-6));
+    assertEquals(1, ImportanceBatches.temper(new double[1000], 500));
+  }
+}
