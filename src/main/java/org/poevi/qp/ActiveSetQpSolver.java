@@ -19,10 +19,22 @@ import org.netlib.util.intW;
  * solve starts from the previous one's point, so only the free set's changes cost work: a warm
  * start from α⁽ᵗ⁻¹⁾, as in the fit, usually needs a handful of factorisations.
  *
- * <p>The result is certified by the scaled KKT residual ({@link KktResidual}); a point that does
- * not reach the tolerance (degenerate cycling, an iteration cap, a G that does not factor) is
- * handed to the fallback solver (ojAlgo), whose answer is returned if it is better. Stateless and
- * thread-safe.
+ * <p><b>Result.</b> The point is certified by the scaled KKT residual ({@link KktResidual}):
+ * <ul>
+ *   <li>residual ≤ tolerance: OPTIMAL, the fallback is not asked;
+ *   <li>otherwise, without a fallback: APPROXIMATE, the same (feasible) point, the residual in the
+ *       message; with one: the fallback's result as it is (its status judged by its own
+ *       tolerance), unless it is not OPTIMAL and this solver's point has the lower objective,
+ *       which is then returned as APPROXIMATE;
+ *   <li>no usable point (a free block of G does not factor, or a bound-constrained solve hits its
+ *       cap of 10K + 100 iterations): the fallback's result, or without one FAILED with the
+ *       uniform point c/K and the reason in the message.
+ * </ul>
+ * Positive definiteness is checked only on the free blocks that the method factors: a G that is
+ * not positive definite is reported FAILED when one of them does not factor, but an indefinite G
+ * whose factored blocks are definite can end at a KKT point, which is then certified OPTIMAL
+ * although it need not be the global minimiser. Every G built as {@link QpProblem} describes is
+ * positive definite. Stateless and thread-safe.
  */
 public final class ActiveSetQpSolver implements QpSolver {
   private static final String BACKEND = "active set on the bounds, Newton on the sum's multiplier";
@@ -69,40 +81,9 @@ public final class ActiveSetQpSolver implements QpSolver {
         alpha[i] = Math.max(0, warm[i]);
       }
     }
-    double[] b = h.clone();
-    boolean ok = w.boundConstrained(b, alpha);
-    double mu = 0;
-    int steps = 0;
-    if (ok && sum(alpha) < c) {
-      // s(μ) = c on μ > 0: bracket [lo, hi] with s(lo) < c ≤ s(hi) once hi is known.
-      double lo = 0;
-      double hi = Double.POSITIVE_INFINITY;
-      while (ok && steps < MAX_MULTIPLIER_STEPS) {
-        steps++;
-        double s = sum(alpha);
-        if (Math.abs(s - c) <= 1e-13 * c) {
-          break;
-        }
-        if (s < c) {
-          lo = Math.max(lo, mu);
-        } else {
-          hi = Math.min(hi, mu);
-        }
-        double slope = w.sumSlope();
-        double next = slope > 0 ? mu + (c - s) / slope : Double.NaN;
-        if (!(next > lo && next < hi)) {
-          next = Double.isInfinite(hi) ? Math.max(2 * mu, lo + 1e-12 + Math.abs(lo)) : 0.5 * (lo + hi);
-        }
-        if (next == mu) {
-          break;
-        }
-        mu = next;
-        for (int i = 0; i < k; i++) {
-          b[i] = h[i] + mu;
-        }
-        ok = w.boundConstrained(b, alpha);
-      }
-    }
+    int steps = w.boundConstrained(h.clone(), alpha) && sum(alpha) < c
+        ? w.raiseToSum(h, c, alpha) : 0;
+    boolean ok = w.failure == null;
     if (ok) {
       ensureFeasible(alpha, c);
       double residual = KktResidual.of(g, h, c, alpha);
@@ -119,14 +100,15 @@ public final class ActiveSetQpSolver implements QpSolver {
       double[] feasible = new double[k];
       Arrays.fill(feasible, c / k);
       return new QpResult(feasible, problem.objective(feasible), QpResult.Status.FAILED,
-          w.factorizations, System.nanoTime() - start, KktResidual.of(g, h, c, feasible),
-          BACKEND + ": G does not factor on the free set or the method cycled");
+          w.factorizations + steps, System.nanoTime() - start,
+          KktResidual.of(g, h, c, feasible), BACKEND + " failed: " + w.failure
+          + "; solution is the uniform feasible point c/K");
     }
     QpResult other = fallback.solve(problem);
     if (ok && !other.isOptimal() && problem.objective(alpha) < other.objective()) {
       double residual = KktResidual.of(g, h, c, alpha);
       return new QpResult(alpha, problem.objective(alpha), QpResult.Status.APPROXIMATE,
-          w.factorizations, System.nanoTime() - start, residual, BACKEND
+          w.factorizations + steps, System.nanoTime() - start, residual, BACKEND
           + ": not certified (KKT residual " + residual + "), and the fallback did worse");
     }
     return other;
@@ -176,6 +158,8 @@ public final class ActiveSetQpSolver implements QpSolver {
     final double[] ones;
     final intW info = new intW(0);
     int factorizations;
+    /** Why a solve stopped without a usable point; {@code null} while none did. */
+    String failure;
     /** Iterations of one bound-constrained solve at most (cycling guard). */
     final int maxIterations;
 
@@ -209,6 +193,10 @@ public final class ActiveSetQpSolver implements QpSolver {
         return true;
       }
       LAPACK.getInstance().dpotrf("L", size, factor, size, info);
+      if (info.val != 0) {
+        failure = "quadratic (G) is not numerically positive definite: the Cholesky factorisation"
+            + " of its block on " + size + " free experts failed at pivot " + info.val;
+      }
       return info.val == 0;
     }
 
@@ -231,8 +219,79 @@ public final class ActiveSetQpSolver implements QpSolver {
     }
 
     /**
+     * Solves s(μ) = c for μ &gt; 0 (see the class comment) from α = α(0) with Σα &lt; c, leaving
+     * α = α(μ) in {@code alpha}; returns the number of multiplier steps. A failed
+     * bound-constrained solve ends it with {@link #failure} set.
+     */
+    int raiseToSum(double[] h, double c, double[] alpha) {
+      double[] b = h.clone();
+      double mu = 0;
+      int steps = 0;
+      // s(μ) = c on μ > 0: bracket [lo, hi] with s(lo) < c ≤ s(hi) once hi is known.
+      double lo = 0;
+      double hi = Double.POSITIVE_INFINITY;
+      while (steps < MAX_MULTIPLIER_STEPS) {
+        steps++;
+        double s = sum(alpha);
+        if (Math.abs(s - c) <= 1e-13 * c) {
+          break;
+        }
+        if (s < c) {
+          lo = Math.max(lo, mu);
+        } else {
+          hi = Math.min(hi, mu);
+        }
+        double slope = sumSlope();
+        double next = slope > 0 ? mu + (c - s) / slope : Double.NaN;
+        if (!(next > lo && next < hi)) {
+          next = Double.isInfinite(hi) ? Math.max(2 * mu, lo + 1e-12 + Math.abs(lo))
+              : 0.5 * (lo + hi);
+        }
+        if (next == mu) {
+          break;
+        }
+        mu = next;
+        for (int i = 0; i < k; i++) {
+          b[i] = h[i] + mu;
+        }
+        if (!boundConstrained(b, alpha)) {
+          break;
+        }
+      }
+      return steps;
+    }
+
+    /**
+     * The bound whose release lowers the objective fastest: the entry off the free set with the
+     * most negative gradient (Gx − b)_i, or −1 when none is negative beyond the rounding of the
+     * terms it is made of ({@code scale} = max|b|).
+     */
+    int mostNegativeGradient(double[] b, double[] x, double scale) {
+      int best = -1;
+      double most = 0;
+      for (int i = 0; i < k; i++) {
+        if (free[i]) {
+          continue;
+        }
+        double gradient = -b[i];
+        double magnitude = Math.abs(b[i]);
+        int row = i * k;
+        for (int a = 0; a < size; a++) {
+          double t = g[row + index[a]] * x[index[a]];
+          gradient += t;
+          magnitude += Math.abs(t);
+        }
+        if (gradient < -1e-13 * Math.max(magnitude, scale) && gradient < most) {
+          most = gradient;
+          best = i;
+        }
+      }
+      return best;
+    }
+
+    /**
      * min ½ xᵀGx − bᵀx over x ≥ 0, from the feasible x given (overwritten with the solution);
-     * false if G_FF does not factor or the iteration cap is hit.
+     * false, with {@link #failure} set, if G_FF does not factor or the iteration cap is hit.
      */
     boolean boundConstrained(double[] b, double[] x) {
       for (int i = 0; i < k; i++) {
@@ -259,27 +318,7 @@ public final class ActiveSetQpSolver implements QpSolver {
         }
         if (interior) {
           System.arraycopy(z, 0, x, 0, k);
-          // The bound whose release lowers the objective fastest: the most negative gradient.
-          int best = -1;
-          double most = 0;
-          for (int i = 0; i < k; i++) {
-            if (free[i]) {
-              continue;
-            }
-            double gradient = -b[i];
-            double magnitude = Math.abs(b[i]);
-            int row = i * k;
-            for (int a = 0; a < size; a++) {
-              double t = g[row + index[a]] * x[index[a]];
-              gradient += t;
-              magnitude += Math.abs(t);
-            }
-            // Below rounding of the terms it is made of, a gradient counts as zero.
-            if (gradient < -1e-13 * Math.max(magnitude, scale) && gradient < most) {
-              most = gradient;
-              best = i;
-            }
-          }
+          int best = mostNegativeGradient(b, x, scale);
           if (best < 0) {
             return true;
           }
@@ -304,6 +343,8 @@ public final class ActiveSetQpSolver implements QpSolver {
           }
         }
       }
+      failure = "the bound-constrained solve did not finish in " + maxIterations
+          + " iterations (cycling)";
       return false;
     }
   }

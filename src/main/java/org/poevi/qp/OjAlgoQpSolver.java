@@ -1,8 +1,6 @@
 package org.poevi.qp;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.ojalgo.matrix.store.R064Store;
@@ -10,7 +8,6 @@ import org.ojalgo.optimisation.Optimisation;
 import org.ojalgo.optimisation.convex.ConvexSolver;
 import org.ojalgo.structure.Mutate2D;
 import org.poevi.InvalidInputException;
-import org.poevi.math.Cholesky;
 
 /**
  * The α-step QP of Algorithm 1 with ojAlgo's active-set {@link ConvexSolver}:
@@ -23,7 +20,7 @@ import org.poevi.math.Cholesky;
  * class: no ojAlgo type appears in a signature.
  *
  * <p><b>Scaling.</b> The problem is solved in the variables β with α = τ D β, where
- * D = diag(d), d_k = 1/√G_kk, and τ = c / max_k d_k:
+ * D = diag(d), d_k = 1/√G_kk, and τ = c / max_k d_k ({@link ScaledQp}):
  *
  * <pre>
  *   minimise ½ βᵀĜβ − ĥᵀβ   subject to β ≥ 0, Σ_k a_k β_k ≥ 1,
@@ -49,20 +46,28 @@ import org.poevi.math.Cholesky;
  * <p><b>Iterate.</b> One pass per start, at most {@value #MAX_PASSES}: ojAlgo
  * {@code ConvexSolver}, dense active set ({@code Options.sparse = false}: ~2× faster than the
  * iterative variant it picks for these sparse constraint rows at K = 200), warm-started from the
- * start; then polish: entries down to −tolerance·max α are set to 0, a sum short of c by at most
- * tolerance·c is scaled up to c, and anything worse is a failure of that pass (never returned);
- * then certify by the KKT residual ({@link KktResidual}, a scale-free backward error). The next
- * pass runs only if this one did not certify. It starts elsewhere on purpose: ojAlgo's answer
- * depends on its start (from a start whose would-be zeros were 1e-6 instead of 0 it stopped
- * with a KKT residual of ~5e-6 and state OPTIMAL), so repeating from its own point does not
- * help. ojAlgo 57's convex solvers do not count their active-set iterations, so
+ * start and stopped after at most {@link #maxIterations()} of its active-set iterations (one
+ * constraint added to or dropped from its working set each; {@code Options.iterations_abort}),
+ * with no time limit; then polish: entries down to −tolerance·max α are set to 0, a sum short of
+ * c by at most tolerance·c is scaled up to c, and anything worse is a failure of that pass
+ * (never returned); then certify by the KKT residual ({@link KktResidual}, a scale-free backward
+ * error). The next pass runs only if this one did not certify. It starts elsewhere on purpose:
+ * ojAlgo's answer depends on its start (from a start whose would-be zeros were 1e-6 instead of 0
+ * it stopped with a KKT residual of ~5e-6 and state OPTIMAL), so repeating from its own point
+ * does not help. ojAlgo counts its active-set iterations but does not report the count, so
  * {@link QpResult#iterations()} counts passes.
  *
  * <p><b>Result.</b> OPTIMAL when the best pass certifies (residual ≤ tolerance); APPROXIMATE
- * when none does; FAILED when no pass produced a usable point (ojAlgo threw or reported
- * failure, or returned a clearly infeasible point, or G did not factor), with the first start as
- * the solution and the reasons in the message. A time limit bounds the whole call (ojAlgo's
- * active-set solver has no iteration limit of its own).
+ * when none does, for instance when both passes stopped at the iteration limit (ojAlgo then
+ * returns its current feasible point with state FEASIBLE, and the message names the limit);
+ * FAILED when no pass produced a usable point (ojAlgo threw or reported failure, or returned a
+ * clearly infeasible point, or G did not factor), with the first start as the solution and the
+ * reasons in the message. Every returned point is feasible (a FAILED one to the rounding of the
+ * map from β back to α).
+ *
+ * <p><b>Deterministic.</b> The work of a call is bounded by {@value #MAX_PASSES} ×
+ * {@link #maxIterations()} ojAlgo iterations, not by wall time (ojAlgo's own time limits are
+ * lifted), so the result of a problem does not depend on the load of the machine.
  *
  * <p>Immutable and thread-safe: every call builds its own ojAlgo solver.
  */
@@ -74,53 +79,61 @@ public final class OjAlgoQpSolver implements QpSolver {
    * worse).
    */
   public static final double DEFAULT_TOLERANCE = 1e-9;
-  /** Default wall-time limit of one {@link #solve} call. */
-  public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(5);
+  /**
+   * Default limit of ojAlgo's active-set iterations in one pass. Measured from this class's
+   * starts (ojAlgo 57.1.0): at most 38 on the K ≤ 30 test problems; on fit-like problems (Gram
+   * matrix of correlated experts plus a ridge of 0.01, many α at 0, sum slack or binding)
+   * 131–359 at K = 325 and 207–548 at K = 500, the most from the uniform start, about 1.1·K. So
+   * 10⁴ does not bind below K ≈ 9000, where this dense solver is impractical anyway (~5 ms per
+   * iteration at K = 500: 50 s a pass); it only ends a solve that would not.
+   */
+  public static final int DEFAULT_MAX_ITERATIONS = 10_000;
   /** One pass, plus one from the next start if the first does not certify. */
   static final int MAX_PASSES = 2;
   private static final String BACKEND = "ojAlgo ConvexSolver (dense active set)";
 
   private final double tolerance;
-  private final Duration timeLimit;
+  private final int maxIterations;
 
-  private OjAlgoQpSolver(double tolerance, Duration timeLimit) {
+  private OjAlgoQpSolver(double tolerance, int maxIterations) {
     this.tolerance = tolerance;
-    this.timeLimit = timeLimit;
+    this.maxIterations = maxIterations;
   }
 
-  /** With {@link #DEFAULT_TOLERANCE} and {@link #DEFAULT_TIME_LIMIT}. */
+  /** With {@link #DEFAULT_TOLERANCE} and {@link #DEFAULT_MAX_ITERATIONS}. */
   public static OjAlgoQpSolver create() {
-    return new OjAlgoQpSolver(DEFAULT_TOLERANCE, DEFAULT_TIME_LIMIT);
+    return new OjAlgoQpSolver(DEFAULT_TOLERANCE, DEFAULT_MAX_ITERATIONS);
   }
 
   /**
    * @param tolerance KKT residual (scaled, see {@link KktResidual}) up to which a point is
    *     OPTIMAL, in (0, 1)
-   * @param timeLimit wall-time limit of one {@link #solve} call, positive
+   * @param maxIterations ojAlgo active-set iterations allowed in one pass, at least 1
+   * @throws InvalidInputException if either is out of range
    */
-  public static OjAlgoQpSolver of(double tolerance, Duration timeLimit) {
+  public static OjAlgoQpSolver of(double tolerance, int maxIterations) {
     if (!(tolerance > 0 && tolerance < 1)) {
       throw new InvalidInputException("tolerance must be in (0, 1), got " + tolerance);
     }
-    if (timeLimit == null || timeLimit.isNegative() || timeLimit.isZero()) {
-      throw new InvalidInputException("timeLimit must be positive, got " + timeLimit);
+    if (maxIterations < 1) {
+      throw new InvalidInputException("maxIterations must be at least 1, got " + maxIterations);
     }
-    return new OjAlgoQpSolver(tolerance, timeLimit);
+    return new OjAlgoQpSolver(tolerance, maxIterations);
   }
 
   public double tolerance() {
     return tolerance;
   }
 
-  public Duration timeLimit() {
-    return timeLimit;
+  /** The limit of ojAlgo's active-set iterations in one pass. */
+  public int maxIterations() {
+    return maxIterations;
   }
 
   @Override
   public QpResult solve(QpProblem problem) {
     long started = System.nanoTime();
-    long deadline = started + timeLimit.toNanos();
-    Scaled scaled = new Scaled(problem);
+    ScaledQp scaled = new ScaledQp(problem);
 
     // Init: the feasible starts, in the order the passes use them.
     double[] unconstrained = scaled.unconstrainedMinimiser();
@@ -132,18 +145,7 @@ public final class OjAlgoQpSolver implements QpSolver {
           "quadratic (G) is not numerically positive definite: its Cholesky factorisation failed"
               + " after Jacobi scaling");
     }
-    List<double[]> starts = new ArrayList<>(3);
-    double[] heuristic = scaled.feasible(unconstrained);
-    if (projectedWarm != null && scaled.objective(projectedWarm) < scaled.objective(heuristic)) {
-      starts.add(projectedWarm);
-      starts.add(heuristic);
-    } else {
-      starts.add(heuristic);
-      if (projectedWarm != null) {
-        starts.add(projectedWarm);
-      }
-    }
-    starts.add(scaled.uniform());
+    List<double[]> starts = starts(scaled, scaled.feasible(unconstrained), projectedWarm);
 
     // Iterate: one ojAlgo pass per start until one certifies.
     double[] best = null;
@@ -151,8 +153,8 @@ public final class OjAlgoQpSolver implements QpSolver {
     String bestState = "";
     StringBuilder notes = new StringBuilder();
     int passes = 0;
-    while (passes < MAX_PASSES && System.nanoTime() < deadline) {
-      Pass pass = runOjAlgo(scaled, starts.get(passes), deadline);
+    while (passes < MAX_PASSES) {
+      Pass pass = runOjAlgo(scaled, starts.get(passes), maxIterations);
       passes++;
       String failure = pass.failure;
       double[] alpha = null;
@@ -181,20 +183,41 @@ public final class OjAlgoQpSolver implements QpSolver {
           .append(String.format(Locale.ROOT, "%.2e", residual))
           .append(" (ojAlgo state ").append(pass.state).append(")");
     }
+    return best == null
+        ? failed(problem, scaled.toOriginal(starts.get(0)), passes, started, notes.substring(2))
+        : result(problem, best, bestResidual, bestState, passes, started, notes);
+  }
 
-    // Build the result.
-    if (best == null) {
-      return failed(problem, scaled.toOriginal(starts.get(0)), passes, started,
-          notes.length() == 0 ? "time limit " + timeLimit + " reached before ojAlgo ran"
-              : notes.substring(2));
+  /**
+   * The starts of the passes: the clipped unconstrained minimiser and the projected warm start
+   * (if any), the one of lower objective first, then the uniform point.
+   */
+  private static List<double[]> starts(ScaledQp scaled, double[] heuristic,
+      double[] projectedWarm) {
+    List<double[]> starts = new ArrayList<>(3);
+    if (projectedWarm != null && scaled.objective(projectedWarm) < scaled.objective(heuristic)) {
+      starts.add(projectedWarm);
+      starts.add(heuristic);
+    } else {
+      starts.add(heuristic);
+      if (projectedWarm != null) {
+        starts.add(projectedWarm);
+      }
     }
-    QpResult.Status status = bestResidual <= tolerance ? QpResult.Status.OPTIMAL
-        : QpResult.Status.APPROXIMATE;
-    String message = BACKEND + ": ojAlgo state " + bestState + ", KKT residual "
-        + String.format(Locale.ROOT, "%.2e", bestResidual)
-        + (status == QpResult.Status.OPTIMAL ? " <= " : " > ") + "tolerance " + tolerance + notes;
-    return new QpResult(best, problem.objective(best), status, passes,
-        System.nanoTime() - started, bestResidual, message);
+    starts.add(scaled.uniform());
+    return starts;
+  }
+
+  /** OPTIMAL or APPROXIMATE by the best pass's residual; the notes of the other passes. */
+  private QpResult result(QpProblem problem, double[] best, double residual, String state,
+      int passes, long started, CharSequence notes) {
+    boolean optimal = residual <= tolerance;
+    String message = BACKEND + ": ojAlgo state " + state + ", KKT residual "
+        + String.format(Locale.ROOT, "%.2e", residual) + (optimal ? " <= " : " > ")
+        + "tolerance " + tolerance + notes
+        + (optimal ? "" : "; iteration limit " + maxIterations + " per pass");
+    return new QpResult(best, problem.objective(best), optimal ? QpResult.Status.OPTIMAL
+        : QpResult.Status.APPROXIMATE, passes, System.nanoTime() - started, residual, message);
   }
 
   private QpResult failed(QpProblem problem, double[] fallback, int passes, long started,
@@ -208,7 +231,7 @@ public final class OjAlgoQpSolver implements QpSolver {
   /** The outcome of one ojAlgo solve: a finite β and ojAlgo's state, or a failure reason. */
   private record Pass(double[] beta, String state, String failure) {}
 
-  private static Pass runOjAlgo(Scaled scaled, double[] from, long deadline) {
+  private static Pass runOjAlgo(ScaledQp scaled, double[] from, int maxIterations) {
     int k = scaled.numExperts;
     try {
       // ojAlgo keeps (and may patch the diagonal of) the stores it is given: fresh copies.
@@ -227,8 +250,13 @@ public final class OjAlgoQpSolver implements QpSolver {
       // Dense active set (DirectASS): measured ~2x faster here than the iterative variant that
       // ojAlgo picks for K + 1 sparse constraint rows.
       options.sparse = Boolean.FALSE;
-      // The convex solvers ignore iteration limits (they do not count iterations); time bounds.
-      options.time_abort = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      // The active-set solver counts one iteration per change of its working set and stops at
+      // iterations_abort with its current feasible point (state FEASIBLE). Its wall-time limits
+      // (1 day to abort, 1 hour to settle for a feasible point, by default) are lifted: the
+      // iteration count alone bounds the work, so the result does not depend on machine load.
+      options.iterations_abort = maxIterations;
+      options.time_abort = Long.MAX_VALUE;
+      options.time_suffice = Long.MAX_VALUE;
       ConvexSolver solver = builder.build(options);
       Optimisation.Result result;
       try {
@@ -293,120 +321,5 @@ public final class OjAlgoQpSolver implements QpSolver {
       }
     }
     return null;
-  }
-
-  /** The scaled problem of the class comment, and the maps between α and β. */
-  private static final class Scaled {
-    final int numExperts;
-    /** d_k = 1/√G_kk. */
-    final double[] d;
-    final double tau;
-    /** Ĝ = D G D, row-major, symmetric with unit diagonal. */
-    final double[] quadratic;
-    /** ĥ = D h / τ. */
-    final double[] linear;
-    /** a_k = d_k / max d: the sum constraint reads Σ a_k β_k ≥ 1. */
-    final double[] sumRow;
-
-    Scaled(QpProblem problem) {
-      int k = problem.numExperts();
-      double[] g = problem.quadraticView();
-      double[] h = problem.linearView();
-      numExperts = k;
-      d = new double[k];
-      double maxD = 0;
-      for (int i = 0; i < k; i++) {
-        d[i] = 1 / Math.sqrt(g[i * k + i]);
-        maxD = Math.max(maxD, d[i]);
-      }
-      tau = problem.minSum() / maxD;
-      quadratic = new double[k * k];
-      linear = new double[k];
-      sumRow = new double[k];
-      for (int i = 0; i < k; i++) {
-        for (int j = 0; j < k; j++) {
-          quadratic[i * k + j] = d[i] * g[i * k + j] * d[j];
-        }
-        // Exactly 1: d_i² G_ii can be off by an ulp.
-        quadratic[i * k + i] = 1;
-        linear[i] = d[i] * h[i] / tau;
-        sumRow[i] = d[i] / maxD;
-      }
-    }
-
-    double[] toOriginal(double[] beta) {
-      double[] alpha = new double[numExperts];
-      for (int i = 0; i < numExperts; i++) {
-        alpha[i] = tau * d[i] * beta[i];
-      }
-      return alpha;
-    }
-
-    double[] toScaled(double[] alpha) {
-      double[] beta = new double[numExperts];
-      for (int i = 0; i < numExperts; i++) {
-        beta[i] = alpha[i] / (tau * d[i]);
-      }
-      return beta;
-    }
-
-    /**
-     * A feasible point near β: negatives to 0, then scaled up to Σ a_k β_k = 1 if short of it,
-     * or the uniform point on that hyperplane if nothing positive is left.
-     */
-    double[] feasible(double[] beta) {
-      double[] out = new double[numExperts];
-      double s = 0;
-      for (int i = 0; i < numExperts; i++) {
-        out[i] = Math.max(0, beta[i]);
-        s += sumRow[i] * out[i];
-      }
-      if (s <= 0) {
-        return uniform();
-      } else if (s < 1) {
-        for (int i = 0; i < numExperts; i++) {
-          out[i] /= s;
-        }
-      }
-      return out;
-    }
-
-    /** The point on the hyperplane Σ a_k β_k = 1 with all β_k equal: strictly feasible. */
-    double[] uniform() {
-      double rowSum = 0;
-      for (double a : sumRow) {
-        rowSum += a;
-      }
-      double[] out = new double[numExperts];
-      Arrays.fill(out, 1 / rowSum);
-      return out;
-    }
-
-    /** f̂(β) = ½ βᵀĜβ − ĥᵀβ. */
-    double objective(double[] beta) {
-      double quad = 0;
-      double lin = 0;
-      for (int i = 0; i < numExperts; i++) {
-        double row = 0;
-        for (int j = 0; j < numExperts; j++) {
-          row += quadratic[i * numExperts + j] * beta[j];
-        }
-        quad += beta[i] * row;
-        lin += linear[i] * beta[i];
-      }
-      return 0.5 * quad - lin;
-    }
-
-    /** Ĝ⁻¹ĥ by Cholesky, or {@code null} when Ĝ does not factor (G not positive definite). */
-    double[] unconstrainedMinimiser() {
-      double[] packed = Cholesky.pack(quadratic, numExperts);
-      if (!Cholesky.factor(packed, 0, numExperts)) {
-        return null;
-      }
-      double[] x = linear.clone();
-      Cholesky.solveLower(packed, 0, numExperts, x, 0);
-      Cholesky.solveLowerTransposed(packed, 0, numExperts, x, 0);
-      return x;
-    }
   }
 }

@@ -24,8 +24,9 @@ import org.poevi.InvalidInputException;
  * <p>Immutable. The constructor checks every entry (finite; G with a positive diagonal and
  * symmetric to rounding), names the offending input in a one-line message, copies the arrays and
  * makes G exactly symmetric. Positive definiteness itself costs a factorisation and is left to the
- * solver, which reports a G that does not factor as {@link QpResult.Status#FAILED}. Accessors
- * return copies.
+ * solver: {@link OjAlgoQpSolver} factors all of G and reports a G that does not factor as
+ * {@link QpResult.Status#FAILED}; {@link ActiveSetQpSolver} factors only the blocks it works on
+ * (see there). Accessors return copies.
  */
 public record QpProblem(double[] quadratic, double[] linear, double minSum, double[] warmStart) {
   /**

@@ -14,7 +14,7 @@ import java.util.Objects;
  *   <li>{@link Status#OPTIMAL}: the KKT conditions hold within the solver's tolerance
  *       ({@code kktResidual} ≤ tolerance);
  *   <li>{@link Status#APPROXIMATE}: a feasible point from the solver whose KKT residual exceeds the
- *       tolerance (for instance a solve stopped by its time limit);
+ *       tolerance (for instance a solve stopped by its iteration limit);
  *   <li>{@link Status#FAILED}: the solver produced no usable point; {@code solution} is then the
  *       feasible starting point (the projected warm start, or a heuristic one) and {@code message}
  *       gives the reason.
