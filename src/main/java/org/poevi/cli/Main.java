@@ -10,8 +10,9 @@ import picocli.CommandLine;
 
 /**
  * The {@code poevi} command line: {@code sample} draws from a saved model. Exit status 0 on
- * success, 2 with a one-line reason on bad input (arguments, files, models), 1 on an internal
- * error (with its stack trace, which is a bug to report).
+ * success, 2 with a one-line reason on bad input (arguments, files, models), 3 with one line
+ * saying how to give it more memory when this JVM runs out of heap, 1 on an internal error (with
+ * its stack trace, which is a bug to report).
  */
 @Command(name = "poevi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Variational inference with a product of multivariate-t experts.",
@@ -24,6 +25,7 @@ public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_INTERNAL = 1;
   public static final int EXIT_USAGE = 2;
+  public static final int EXIT_OUT_OF_MEMORY = 3;
 
   /**
    * netlib announces its BLAS choice at INFO through java.util.logging; keep the console for
@@ -35,21 +37,32 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     NETLIB_LOG.setLevel(java.util.logging.Level.WARNING);
-    int status;
-    try {
-      status = run(args);
-    } catch (OutOfMemoryError e) {
-      // Not catchable as a user error inside picocli; the heap is a setting the user controls.
-      System.err.println("error: out of memory (" + e.getMessage() + "): lower --draws,"
-          + " --normalizer-draws or --max-proposals, or raise the heap with JAVA_OPTS=-Xmx...");
-      status = EXIT_USAGE;
-    }
-    System.exit(status);
+    System.exit(run(args));
   }
 
-  /** Runs the command line and returns the exit status (for tests). */
+  /** Runs the command line and returns the exit status (main exits with it; tests read it). */
   public static int run(String... args) {
-    return commandLine().execute(args);
+    return execute(commandLine(), args);
+  }
+
+  /**
+   * Runs {@code cl} and returns its exit status. An OutOfMemoryError thrown in this JVM (poevi's
+   * Spark driver, when there is Spark) is {@link #EXIT_OUT_OF_MEMORY} with one line on
+   * {@code cl}'s error stream naming the settings that size its heap, and no stack trace: the
+   * heap is the user's to set, not a bug.
+   */
+  static int execute(CommandLine cl, String... args) {
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli's exception handlers take Exceptions only, so an Error arrives here.
+      PrintWriter err = cl.getErr();
+      err.println("error: out of memory (" + e.getMessage() + "): give poevi's JVM more heap,"
+          + " e.g. JAVA_OPTS=-Xmx8g with jobs/poevi or --driver-memory 8g (spark.driver.memory)"
+          + " with spark-submit");
+      err.flush();
+      return EXIT_OUT_OF_MEMORY;
+    }
   }
 
   static CommandLine commandLine() {

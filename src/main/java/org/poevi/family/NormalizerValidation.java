@@ -16,8 +16,12 @@ import org.poevi.math.LogMeanEstimate;
  *   <li>Otherwise the reliable one is used; if both are reliable yet disagree, the larger one,
  *       because importance sampling that misses mass errs low, never high (a rare huge weight,
  *       the way it errs high, is what k̂ flags); if neither is reliable, the one with smaller k̂.
+ *   <li>A NaN k̂ (too few draws to fit a tail, or no estimate at all) means the tail could not be
+ *       checked: the estimate is not reliable ({@link LogMeanEstimate#isReliable()}) and ranks
+ *       below every numeric k̂.
  * </ul>
- * Every case other than the first adds a warning that says what happened.
+ * Every case other than the first adds a warning that says what happened, as does a z-space
+ * check that gave no estimate ({@link ZSpaceNormalizer.Result#failure()}).
  */
 public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zSpace,
     boolean agree, Source chosen, List<String> warnings) {
@@ -59,7 +63,12 @@ public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zS
     boolean dirichletOk = dirichlet.isReliable();
     boolean zOk = zSpace.isReliable() && zResult.tailsCovered();
     List<String> warnings = new ArrayList<>();
-    if (!zResult.tailsCovered()) {
+    boolean zFailed = zResult.failure() != null;
+    if (zFailed) {
+      warnings.add("the z-space check of the log-normaliser gave no estimate: "
+          + zResult.failure() + "; the Dirichlet estimate " + describe(dirichlet)
+          + " is used unchecked");
+    } else if (!zResult.tailsCovered()) {
       warnings.add("the z-space check of the log-normaliser cannot cover this model's tails"
           + " (its heaviest ridge decays too slowly for a t proposal), so it is not trusted");
     }
@@ -72,11 +81,12 @@ public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zS
       chosen = dirichlet.estimate() >= zSpace.estimate() ? Source.DIRICHLET : Source.Z_SPACE;
     } else {
       chosen = khatOrder(dirichlet) <= khatOrder(zSpace) ? Source.DIRICHLET : Source.Z_SPACE;
-      warnings.add("neither log-normaliser estimate is reliable (Pareto k-hat above 0.7):"
-          + " treat log densities of this model with caution");
+      warnings.add("neither log-normaliser estimate is reliable (Pareto k-hat above 0.7 or"
+          + " unavailable): treat log densities of this model with caution");
     }
-    if (!agree || chosen != Source.DIRICHLET || !dirichletOk) {
-      // Note: with no z-space estimate at all (NaN) the comparison reads as a disagreement.
+    // A failed z-space check has nothing to compare; its own warning said so. (A NaN estimate
+    // that did not fail reads as a disagreement.)
+    if (!zFailed && (!agree || chosen != Source.DIRICHLET || !dirichletOk)) {
       warnings.add(String.format("log-normaliser: the Dirichlet estimate %s and the z-space"
           + " importance estimate %s %s; using the %s estimate", describe(dirichlet),
           describe(zSpace), agree ? "agree" : "disagree", chosen.label()));
@@ -84,6 +94,7 @@ public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zS
     return new NormalizerValidation(dirichlet, zSpace, agree, chosen, List.copyOf(warnings));
   }
 
+  /** k̂ for ranking, with NaN (the tail could not be checked) last, as in the rules above. */
   private static double khatOrder(LogMeanEstimate e) {
     return Double.isNaN(e.khat()) ? Double.POSITIVE_INFINITY : e.khat();
   }

@@ -1,5 +1,7 @@
 package org.poevi.family;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.math.BlockParallel;
@@ -73,22 +75,33 @@ public final class ZSpaceNormalizer {
   private static final int BLOCK = FeynmanSampler.BLOCK_SIZE;
   /** Stage of the Feynman streams used for the fit sample, apart from every other use. */
   private static final long FIT_STAGE = -1;
+  /** Why {@link #fitted} gives no t, the end of a {@link Result#failed} reason. */
+  private static final String FIT_FAILURE = " (none has finite coordinates and positive weight,"
+      + " or their spread overflows double precision)";
 
   private ZSpaceNormalizer() {}
 
   /**
-   * The estimate, and whether the proposal's tails are heavy enough for q's (when false the weights
-   * may have infinite variance whatever k̂ says); with resampled draws of q when they were asked
-   * for (else null).
+   * The estimate; whether the proposal's tails are heavy enough for q's (when false the weights
+   * may have infinite variance whatever k̂ says); resampled draws of q when they were asked for
+   * (else null); and, when no t proposal could be fitted, {@code failure}: one line saying why
+   * (else null). A failed result's estimate is NaN with 0 draws.
    */
-  public record Result(LogMeanEstimate estimate, boolean tailsCovered, SampleResult draws) {
+  public record Result(LogMeanEstimate estimate, boolean tailsCovered, SampleResult draws,
+      String failure) {
     public Result(LogMeanEstimate estimate, boolean tailsCovered) {
-      this(estimate, tailsCovered, null);
+      this(estimate, tailsCovered, null, null);
+    }
+
+    static Result failed(boolean tailsCovered, String failure) {
+      return new Result(new LogMeanEstimate(Double.NaN, Double.NaN, 0, Double.NaN, 0),
+          tailsCovered, null, failure);
     }
   }
 
   /**
-   * @param numDraws importance draws in the final round (capped at {@value #MAX_DRAWS})
+   * @param numDraws importance draws in the final round, at least 2 (capped at
+   *     {@value #MAX_DRAWS})
    */
   public static Result estimate(ProductOfExperts family, RandomStreams streams, long stage,
       int numDraws, int threads) {
@@ -107,6 +120,8 @@ public final class ZSpaceNormalizer {
   /**
    * As above, with {@code anchor} (or null) as one more defensive component of the proposal: a t
    * over the region where q is expected to hold its mass (for a fitted q, the target's bulk).
+   * When the t proposal cannot be fitted to the draws meant to place it (see {@link #fitted}) the
+   * result is {@link Result#failed}; any other exception propagates.
    */
   public static Result estimate(ProductOfExperts family, RandomStreams streams, long stage,
       int numDraws, int threads, int resampleDraws, MultivariateT anchor) {
@@ -119,62 +134,113 @@ public final class ZSpaceNormalizer {
     boolean covered = needed >= MIN_PROPOSAL_DOF;
     FeynmanSampler.WeightedDraws fitSample = FeynmanSampler.of(family).weighted(streams,
         FIT_STAGE - stage, FIT_DRAWS, threads);
-    double[] fitWeights = normalisedWeights(fitSample.logWeights());
-    MultivariateT proposal;
-    List<MultivariateT> defensive = new java.util.ArrayList<>();
+    List<MultivariateT> defensive = new ArrayList<>();
     if (anchor != null) {
       defensive.add(anchor);
     }
-    try {
-      // Degenerate Feynman weights (a handful of effective draws) would fit the t to a point;
-      // then start from q's Laplace approximation instead, and adapt one round more.
-      boolean degenerate = LogSpace.effectiveSampleSize(fitSample.logWeights(), 0,
-          fitSample.size()) < MIN_FIT_ESS;
-      ExpertStack stack = ExpertStack.of(family);
-      int pilotDraws = Math.min(Math.max(numDraws / 4, 16 * BLOCK), MAX_PILOT_DRAWS);
-      double[] pilotZ = new double[pilotDraws * dim];
-      double[] pilotLogW = new double[pilotDraws];
-      if (degenerate) {
-        // Two candidate starts: the unweighted Feynman draws (their distribution, ∫Dir(w)·t(z|w),
-        // is broader than q and covers it) and q's Laplace approximation; keep the one whose
-        // trial importance round keeps more effective draws.
-        MultivariateT broad = MultivariateT.fit(fitSample.z(), null, dim, dof, EM_ITERATIONS,
-            INFLATION);
-        MultivariateT local = laplace(family, dof);
-        double[] trialZ = new double[TRIAL_DRAWS * dim];
-        double[] trialLogW = new double[TRIAL_DRAWS];
-        importanceRound(stack, broad, List.of(), streams, stage, 20, trialZ, trialLogW,
-            threads);
-        double broadEss = LogSpace.effectiveSampleSize(trialLogW, 0, TRIAL_DRAWS);
-        importanceRound(stack, local, List.of(), streams, stage, 21, trialZ, trialLogW,
-            threads);
-        double localEss = LogSpace.effectiveSampleSize(trialLogW, 0, TRIAL_DRAWS);
-        proposal = broadEss >= localEss ? broad : local;
-        defensive.add(broad);
-        defensive.add(local);
-      } else {
-        proposal = MultivariateT.fit(fitSample.z(), fitWeights, dim, dof, EM_ITERATIONS,
-            INFLATION);
-      }
-      for (int round = 0; round < (degenerate ? 3 : 1); round++) {
-        importanceRound(stack, proposal, defensive, streams, stage, 10 + round, pilotZ,
-            pilotLogW, threads);
-        proposal = MultivariateT.fit(pilotZ, normalisedWeights(pilotLogW), dim, dof,
-            EM_ITERATIONS, INFLATION);
-      }
-      int finalDraws = Math.min(numDraws, MAX_DRAWS);
-      double[] logW = new double[finalDraws];
-      double[] z = resampleDraws > 0 ? new double[finalDraws * dim] : null;
-      importanceRound(stack, proposal, defensive, streams, stage, 1, z, logW, threads);
-      LogMeanEstimate estimate = LogMeanEstimate.of(logW);
-      SampleResult draws = resampleDraws > 0
-          ? resampled(z, logW, dim, resampleDraws, estimate, streams.stream(
-              RandomStreams.RESAMPLE, stage, 1)) : null;
-      return new Result(estimate, covered, draws);
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      // The fit of the proposal broke down (e.g. draws too spread for doubles): no estimate.
-      return new Result(new LogMeanEstimate(Double.NaN, Double.NaN, 0, Double.NaN, 0), false);
+    ExpertStack stack = ExpertStack.of(family);
+    // Degenerate Feynman weights (a handful of effective draws) would fit the t to a point;
+    // then the start is chosen by trial rounds instead, and adapted two rounds more.
+    boolean degenerate = LogSpace.effectiveSampleSize(fitSample.logWeights(), 0,
+        fitSample.size()) < MIN_FIT_ESS;
+    MultivariateT proposal = degenerate
+        ? trialStart(family, stack, fitSample, dof, defensive, streams, stage, threads)
+        : fitted(fitSample.z(), normalisedWeights(fitSample.logWeights()), dim, dof);
+    if (proposal == null) {
+      return Result.failed(covered, "its t proposal could not be fitted to the " + FIT_DRAWS
+          + (degenerate ? " unweighted" : " C(w)-weighted") + " Feynman draws" + FIT_FAILURE);
     }
+    int pilotDraws = Math.min(Math.max(numDraws / 4, 16 * BLOCK), MAX_PILOT_DRAWS);
+    double[] pilotZ = new double[pilotDraws * dim];
+    double[] pilotLogW = new double[pilotDraws];
+    for (int round = 0; round < (degenerate ? 3 : 1); round++) {
+      importanceRound(stack, proposal, defensive, streams, stage, 10 + round, pilotZ, pilotLogW,
+          threads);
+      proposal = fitted(pilotZ, normalisedWeights(pilotLogW), dim, dof);
+      if (proposal == null) {
+        return Result.failed(covered, "its t proposal could not be refitted to the "
+            + pilotDraws + " weighted draws of pilot round " + (round + 1) + FIT_FAILURE);
+      }
+    }
+    int finalDraws = Math.min(numDraws, MAX_DRAWS);
+    double[] logW = new double[finalDraws];
+    double[] z = resampleDraws > 0 ? new double[finalDraws * dim] : null;
+    importanceRound(stack, proposal, defensive, streams, stage, 1, z, logW, threads);
+    LogMeanEstimate estimate = LogMeanEstimate.of(logW);
+    SampleResult draws = resampleDraws > 0
+        ? resampled(z, logW, dim, resampleDraws, estimate, streams.stream(
+            RandomStreams.RESAMPLE, stage, 1)) : null;
+    return new Result(estimate, covered, draws, null);
+  }
+
+  /**
+   * The start when the fit draws' weights are degenerate: of a t fitted to the unweighted Feynman
+   * draws (their distribution, ∫Dir(w)·t(z|w), is broader than q and covers it) and q's Laplace
+   * approximation, the one whose trial importance round keeps more effective draws; both join
+   * {@code defensive}. Null when the unweighted draws cannot be fitted ({@link #fitted}).
+   */
+  private static MultivariateT trialStart(ProductOfExperts family, ExpertStack stack,
+      FeynmanSampler.WeightedDraws fitSample, double dof, List<MultivariateT> defensive,
+      RandomStreams streams, long stage, int threads) {
+    int dim = family.dim;
+    MultivariateT broad = fitted(fitSample.z(), null, dim, dof);
+    if (broad == null) {
+      return null;
+    }
+    MultivariateT local = laplace(family, dof);
+    double[] trialZ = new double[TRIAL_DRAWS * dim];
+    double[] trialLogW = new double[TRIAL_DRAWS];
+    importanceRound(stack, broad, List.of(), streams, stage, 20, trialZ, trialLogW, threads);
+    double broadEss = LogSpace.effectiveSampleSize(trialLogW, 0, TRIAL_DRAWS);
+    importanceRound(stack, local, List.of(), streams, stage, 21, trialZ, trialLogW, threads);
+    double localEss = LogSpace.effectiveSampleSize(trialLogW, 0, TRIAL_DRAWS);
+    defensive.add(broad);
+    defensive.add(local);
+    return broadEss >= localEss ? broad : local;
+  }
+
+  /**
+   * The EM fit ({@link MultivariateT#fit}) of a t with ν = {@code dof} to the rows of
+   * {@code points} that have finite coordinates and positive weight ({@code weights} null: all
+   * weight 1), or null when no row qualifies or when the fitted scatter is not numerically
+   * positive definite. The left-out rows carry nothing about where q's mass is: a degenerate
+   * Feynman draw (Λ(w) singular: z NaN, weight 0), a t draw that overflowed, or a weight that
+   * underflowed to 0 (which the fit would ignore anyway). The scatter fails when the kept rows are
+   * so spread (beyond about 10¹⁵⁴) that their squared spread overflows, which only the fit itself
+   * can tell.
+   */
+  static MultivariateT fitted(double[] points, double[] weights, int dim, double dof) {
+    int n = points.length / dim;
+    double[] keptPoints = new double[points.length];
+    double[] keptWeights = new double[n];
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+      double w = weights == null ? 1 : weights[i];
+      if (w > 0 && allFinite(points, i * dim, dim)) {
+        System.arraycopy(points, i * dim, keptPoints, kept * dim, dim);
+        keptWeights[kept++] = w;
+      }
+    }
+    if (kept == 0) {
+      return null;
+    }
+    try {
+      return MultivariateT.fit(Arrays.copyOf(keptPoints, kept * dim),
+          Arrays.copyOf(keptWeights, kept), dim, dof, EM_ITERATIONS, INFLATION);
+    } catch (IllegalArgumentException e) {
+      // ν > 0 and the shapes hold by construction, so the only IllegalArgumentException the fit
+      // can throw here is MultivariateT.of's "scatter matrix is not positive definite".
+      return null;
+    }
+  }
+
+  private static boolean allFinite(double[] v, int from, int length) {
+    for (int i = from; i < from + length; i++) {
+      if (!Double.isFinite(v[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Systematic resampling of n rows of z with probabilities ∝ exp(logW), then a shuffle. */

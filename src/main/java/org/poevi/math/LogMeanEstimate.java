@@ -8,7 +8,8 @@ package org.poevi.math;
  * @param estimate log of the sample mean
  * @param standardError delta-method standard error of {@code estimate}
  * @param draws n
- * @param khat Pareto k̂ of the v's; NaN when too few draws, −∞ when they do not vary
+ * @param khat Pareto k̂ of the v's; NaN when too few draws to fit a tail
+ *     ({@link ParetoTail#khat}), −∞ when they do not vary
  * @param ess (Σv)²/Σv²
  */
 public record LogMeanEstimate(double estimate, double standardError, long draws, double khat,
@@ -51,8 +52,12 @@ public record LogMeanEstimate(double estimate, double standardError, long draws,
     return of(logValues, 0, logValues.length);
   }
 
-  /** True when k̂ says the estimate can be trusted (k̂ ≤ 0.7, or weights with no tail at all). */
+  /**
+   * True when k̂ says the estimate can be trusted: k̂ ≤ 0.7, or −∞ (weights with no tail at all),
+   * and the standard error is a number. A NaN k̂ means the tail could not be checked, which is no
+   * evidence of reliability, so it counts as unreliable.
+   */
   public boolean isReliable() {
-    return !(khat > ParetoTail.RELIABLE_KHAT) && !Double.isNaN(standardError);
+    return khat <= ParetoTail.RELIABLE_KHAT && !Double.isNaN(standardError);
   }
 }

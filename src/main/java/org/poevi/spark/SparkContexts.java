@@ -1,9 +1,15 @@
 package org.poevi.spark;
 
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -19,6 +25,7 @@ import org.poevi.InvalidInputException;
  * {@link #close}.
  */
 public final class SparkContexts implements AutoCloseable {
+  private static final Logger LOG = LogManager.getLogger(SparkContexts.class);
   private final JavaSparkContext context;
   private final boolean owned;
 
@@ -37,7 +44,12 @@ public final class SparkContexts implements AutoCloseable {
       conf.setIfMissing("spark.driver.host", "127.0.0.1")
           .setIfMissing("spark.driver.bindAddress", "127.0.0.1");
     } else {
-      shipOwnCode(conf);
+      String warning = shipOwnCode(conf, ownCodeLocation());
+      if (warning != null) {
+        // Not an error: the executors may have poevi already (a jar in spark.jars, a library
+        // installed on the cluster, or a running context, on which this configuration is moot).
+        LOG.warn(warning);
+      }
       // Executors run the data likelihoods' exp and log on the Vector API (a scalar fallback
       // without it); a user's own executor options are left as they are.
       conf.setIfMissing("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
@@ -65,28 +77,50 @@ public final class SparkContexts implements AutoCloseable {
     }
   }
 
+  /** Where poevi's classes were loaded from, or null when their class loader does not say. */
+  private static URL ownCodeLocation() {
+    CodeSource source = SparkContexts.class.getProtectionDomain().getCodeSource();
+    return source == null ? null : source.getLocation();
+  }
+
   /**
    * Executors of a cluster need poevi's own classes (the cluster provides Spark and, for
    * jobs/cluster, the other libraries): a jar is shipped with spark.jars; a classes directory
    * (jobs/poevi from a build tree) is put on the executors' class path, which works for clusters
    * on this machine. spark-submit lists its application jar in spark.jars itself, and then
    * nothing is added; user jars already in spark.jars (jobs/poevi --jars) are kept.
+   *
+   * @param location where poevi's classes were loaded from, or null when unknown
+   * @return null, or a one-line warning when {@code location} is not a local jar or directory:
+   *     then nothing is added, and unless the executors have poevi's classes some other way
+   *     (spark.jars set by the user, a library installed on the cluster) its tasks fail there
    */
-  private static void shipOwnCode(SparkConf conf) {
-    try {
-      java.nio.file.Path code = java.nio.file.Path.of(SparkContexts.class.getProtectionDomain()
-          .getCodeSource().getLocation().toURI());
-      String jars = conf.get("spark.jars", "");
-      if (code.toString().endsWith(".jar")) {
-        if (!jars.contains(code.getFileName().toString())) {
-          conf.set("spark.jars", jars.isEmpty() ? code.toString() : jars + "," + code);
-        }
-      } else if (!conf.contains("spark.executor.extraClassPath")) {
-        conf.set("spark.executor.extraClassPath", code.toString());
-      }
-    } catch (java.net.URISyntaxException | RuntimeException e) {
-      // No code source: leave it to the user's spark.jars.
+  static String shipOwnCode(SparkConf conf, URL location) {
+    if (location == null) {
+      return cannotShip("its class loader gives no code source");
     }
+    Path code;
+    try {
+      code = Path.of(location.toURI());
+    } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+      // A location that is not a file here, e.g. a jar nested in another or a remote URL.
+      return cannotShip("it was loaded from " + location + ", not a local file");
+    }
+    String jars = conf.get("spark.jars", "");
+    if (code.toString().endsWith(".jar")) {
+      if (!jars.contains(code.getFileName().toString())) {
+        conf.set("spark.jars", jars.isEmpty() ? code.toString() : jars + "," + code);
+      }
+    } else if (!conf.contains("spark.executor.extraClassPath")) {
+      conf.set("spark.executor.extraClassPath", code.toString());
+    }
+    return null;
+  }
+
+  private static String cannotShip(String why) {
+    return "poevi cannot ship its own classes to the Spark executors (" + why + "): unless they"
+        + " have them already, add poevi's jar to spark.jars (spark-submit --jars, jobs/poevi"
+        + " --jars)";
   }
 
   /**

@@ -67,6 +67,46 @@ class NormalizerValidationTest {
   }
 
   /**
+   * A k̂ of NaN (too few draws to fit a tail) is no evidence of reliability: a Dirichlet estimate
+   * with it yields, with a warning, to an agreeing reliable z-space one (it used to be taken
+   * silently), and against an unreliable z-space one (k̂ 0.9) it ranks last.
+   */
+  @Test
+  void aNanKhatIsNotReliable() {
+    NormalizerValidation v = NormalizerValidation.decide(est(1.00, 0.01, Double.NaN),
+        z(1.01, 0.01, 0.2));
+    assertTrue(v.agree());
+    assertEquals(NormalizerValidation.Source.Z_SPACE, v.chosen());
+    assertEquals(1, v.warnings().size());
+    assertTrue(v.warnings().get(0).contains("k-hat NaN"), v.warnings().get(0));
+    v = NormalizerValidation.decide(est(1.00, 0.01, Double.NaN), z(1.01, 0.01, 0.9));
+    assertEquals(NormalizerValidation.Source.Z_SPACE, v.chosen());
+    assertTrue(v.warnings().get(0).contains("neither"), v.warnings().get(0));
+  }
+
+  /**
+   * A z-space check that could not fit its proposal says so, with its reason, in the warnings the
+   * caller reports (ValidatedSampler passes them on), instead of a silent NaN or the unrelated
+   * tails warning; the Dirichlet estimate is used and no comparison with NaN is claimed.
+   */
+  @Test
+  void aFailedZSpaceCheckIsAWarning() {
+    String reason = "its t proposal could not be fitted to the 20000 C(w)-weighted Feynman draws";
+    NormalizerValidation v = NormalizerValidation.decide(est(1, 0.01, 0.2),
+        ZSpaceNormalizer.Result.failed(true, reason));
+    assertEquals(NormalizerValidation.Source.DIRICHLET, v.chosen());
+    assertEquals(1, v.warnings().size(), v.warnings().toString());
+    assertTrue(v.warnings().get(0).startsWith("the z-space check of the log-normaliser gave no"
+        + " estimate: " + reason + "; the Dirichlet estimate 1.0000"), v.warnings().get(0));
+    v = NormalizerValidation.decide(est(1, 0.01, 0.9),
+        ZSpaceNormalizer.Result.failed(false, reason));
+    assertEquals(NormalizerValidation.Source.DIRICHLET, v.chosen());
+    assertEquals(2, v.warnings().size(), v.warnings().toString());
+    assertTrue(v.warnings().get(0).contains(reason), v.warnings().get(0));
+    assertTrue(v.warnings().get(1).contains("neither"), v.warnings().get(1));
+  }
+
+  /**
    * A narrow expert (Λ = 100, α = 0.3) with a very broad one (Λ = 1e-10, α = 0.3): under Dir(α),
    * C(w) ∝ |Λ(w)|^(−1/2) explodes as the narrow expert's weight vanishes, a Pareto-like tail of
    * index 0.6 over ten decades. The paper's estimate is flagged by k̂ &gt; 0.7, the validation

@@ -46,6 +46,39 @@ class LogMeanEstimateTest {
     assertFalse(e.isReliable());
   }
 
+  /**
+   * The Pareto fit needs a tail of ⌈min(0.2·n, 3√n)⌉ ≥ 5 weights, so n ≥ 21. With 20 draws k̂ is
+   * NaN: the tail is unchecked and the estimate is not reliable though its standard error is a
+   * number. One draw more gives a k̂, and these light-tailed weights (log-normal, σ = 0.5, whose
+   * k is 0) are then reliable: a 5-weight tail is dominated by the prior's pull towards 0.5.
+   */
+  @Test
+  void tooFewDrawsToCheckTheTailAreNotReliable() {
+    var normal = ZigguratSampler.NormalizedGaussian.of(RandomStreams.of(4).stream(1));
+    double[] lv = new double[21];
+    for (int i = 0; i < lv.length; i++) {
+      lv[i] = 0.5 * normal.sample();
+    }
+    LogMeanEstimate few = LogMeanEstimate.of(lv, 0, 20);
+    assertTrue(Double.isNaN(few.khat()), "k-hat " + few.khat());
+    assertTrue(Double.isFinite(few.standardError()));
+    assertFalse(few.isReliable());
+    LogMeanEstimate enough = LogMeanEstimate.of(lv, 0, 21);
+    assertTrue(enough.khat() <= 0.7, "k-hat " + enough.khat());
+    assertTrue(enough.isReliable());
+  }
+
+  /** Weights that do not vary have no tail at all (k̂ = −∞): reliable, unlike a NaN k̂. */
+  @Test
+  void weightsThatDoNotVaryAreReliable() {
+    double[] lv = new double[100];
+    java.util.Arrays.fill(lv, 3);
+    LogMeanEstimate e = LogMeanEstimate.of(lv);
+    assertEquals(Double.NEGATIVE_INFINITY, e.khat());
+    assertEquals(0, e.standardError());
+    assertTrue(e.isReliable());
+  }
+
   @Test
   void zeroWeightsCount() {
     double[] lv = {0, Double.NEGATIVE_INFINITY, 0, Double.NEGATIVE_INFINITY};
