@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.poevi.InvalidInputException;
 import org.poevi.config.FitConfig;
 import org.poevi.config.TargetReader;
+import org.poevi.family.FittedModel;
 import org.poevi.family.ModelJson;
 import org.poevi.math.BlockParallel;
 import org.poevi.results.Evaluate;
@@ -72,7 +73,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (referenceDraws < 100 || draws < 100) {
       throw new InvalidInputException("--reference-draws and --draws must be >= 100");
     }
-    Object read = ModelJson.readAny(model);
+    FittedModel read = ModelJson.readAny(model);
     FitConfig fitConfig = FitConfig.load(config, overrides);
     com.typesafe.config.Config targetConfig = fitConfig.resolved().getConfig("target");
     int threads = BlockParallel.defaultThreads();

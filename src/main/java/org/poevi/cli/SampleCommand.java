@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.poevi.InvalidInputException;
 import org.poevi.family.ModelJson;
-import org.poevi.family.PoeModel;
+import org.poevi.family.FittedModel;
 import org.poevi.family.SampleOptions;
 import org.poevi.family.ZSpaceNormalizer;
 import org.poevi.io.AtomicFiles;
@@ -64,9 +64,8 @@ final class SampleCommand implements Callable<Integer> {
   public Integer call() {
     long start = System.nanoTime();
     SampleOptions options = options();
-    Object read = ModelJson.readAny(model);
-    checkMemory(options, read instanceof PoeModel poe ? poe.dim()
-        : ((org.poevi.family.GaussianModel) read).dim());
+    FittedModel read = ModelJson.readAny(model);
+    checkMemory(options, read.dim());
     AtomicFiles.prepareDirectory(out, "--out");
     SampleOutcome outcome = SampleOutcome.of(read, options, model, start);
     outcome.save(out);

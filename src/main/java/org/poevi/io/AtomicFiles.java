@@ -61,6 +61,41 @@ public final class AtomicFiles {
     if (!Files.isWritable(dir)) {
       throw new InvalidInputException(name + " " + dir + " is not writable");
     }
+    checkAtomicRename(dir, name);
+  }
+
+  /**
+   * Fails when {@code dir}'s file system cannot rename atomically (some network and FUSE file
+   * systems): the outputs would then be replaced one file at a time, and a failure could leave
+   * new and old files mixed, which poevi promises never happens.
+   */
+  private static void checkAtomicRename(Path dir, String name) {
+    Path probe = null;
+    try {
+      probe = Files.createTempFile(dir, ".poevi-probe.", ".tmp");
+      Files.move(probe, probe.resolveSibling(probe.getFileName() + ".moved"),
+          StandardCopyOption.ATOMIC_MOVE);
+      Files.delete(probe.resolveSibling(probe.getFileName() + ".moved"));
+      probe = null;
+    } catch (AtomicMoveNotSupportedException e) {
+      throw notAtomic(name + " " + dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write in " + name + " " + dir + ": " + e, e);
+    } finally {
+      if (probe != null) {
+        try {
+          Files.deleteIfExists(probe);
+        } catch (IOException ignored) {
+          // Best effort: the probe is hidden and the error above is what matters.
+        }
+      }
+    }
+  }
+
+  private static InvalidInputException notAtomic(String where) {
+    return new InvalidInputException(where + " is on a file system that cannot rename files"
+        + " atomically; poevi writes its outputs atomically (never half-written): choose a"
+        + " directory on a local file system");
   }
 
   /** What produces a text file's content. */
@@ -96,14 +131,14 @@ public final class AtomicFiles {
         }
       }
       for (Map.Entry<Path, Path> e : temporaries.entrySet()) {
-        try {
-          Files.move(e.getValue(), e.getKey(), StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException unsupported) {
-          Files.move(e.getValue(), e.getKey(), StandardCopyOption.REPLACE_EXISTING);
-        }
+        // Atomic or not at all: prepareDirectory checked the file system can (an
+        // AtomicMoveNotSupportedException here is an IOException, reported below).
+        Files.move(e.getValue(), e.getKey(), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       }
       temporaries.clear();
+    } catch (AtomicMoveNotSupportedException e) {
+      throw notAtomic(String.valueOf(e.getFile()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + String.join(", ",
           files.keySet().stream().map(Path::toString).toList()) + ": " + e.getMessage(), e);

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.InvalidInputException;
-import org.poevi.family.GaussianModel;
-import org.poevi.family.ModelJson;
+import org.poevi.family.FittedModel;
 import org.poevi.family.PoeModel;
 import org.poevi.family.SampleOptions;
 import org.poevi.family.ValidatedSampler;
@@ -59,13 +58,13 @@ public final class Evaluate {
    *
    * @throws InvalidInputException one line naming what does not match
    */
-  public static void check(Object model, Target target, Path reference, int referenceDraws,
-      int draws, String modelFile) {
+  public static void check(FittedModel model, Target target, Path reference,
+      int referenceDraws, int draws, String modelFile) {
     if ((reference == null && referenceDraws < 100) || draws < 100) {
       throw new InvalidInputException("evaluate needs at least 100 reference draws and 100"
           + " model draws, got " + (reference == null ? referenceDraws + " and " : "") + draws);
     }
-    List<String> parameters = parameters(model);
+    List<String> parameters = model.parameters();
     if (target.dim() != parameters.size()) {
       throw new InvalidInputException("model " + modelFile + " has dimension "
           + parameters.size() + " but target " + target.name() + " has dimension "
@@ -81,63 +80,76 @@ public final class Evaluate {
     }
   }
 
-  private static List<String> parameters(Object model) {
-    return model instanceof PoeModel p ? p.parameters() : ((GaussianModel) model).parameters();
-  }
-
   /**
-   * Evaluates {@code model} (a {@link PoeModel} or a {@link GaussianModel}) against
-   * {@code target}: on {@code reference} draws when it is not null, else on
-   * {@code referenceDraws} exact draws of a synthetic target; {@code draws} draws of the model.
-   * {@code modelFile} names the model in the report.
+   * Evaluates {@code model} against {@code target}: on {@code reference} draws when it is not
+   * null, else on {@code referenceDraws} exact draws of a synthetic target; {@code draws} draws
+   * of the model. {@code modelFile} names the model in the report.
    */
-  public static Report against(Object model, Target target, Path reference,
+  public static Report against(FittedModel model, Target target, Path reference,
       int referenceDraws, int draws, long seed, String modelFile) {
     check(model, target, reference, referenceDraws, draws, modelFile);
-    PoeModel poe = model instanceof PoeModel p ? p : null;
-    GaussianModel gaussian = model instanceof GaussianModel gm ? gm : null;
-    List<String> parameters = parameters(model);
-    int modelDim = parameters.size();
+    List<String> parameters = model.parameters();
     int threads = BlockParallel.defaultThreads();
     double[] pDraws = reference != null ? ReferenceDraws.read(reference, parameters)
         : exactDraws((ExactTarget) target, referenceDraws, RandomStreams.of(seed), threads);
-    int pCount = pDraws.length / target.dim();
     double logZ = target instanceof ExactTarget exact ? exact.logNormalizer() : Double.NaN;
     // q's draws and the normaliser check use a seed derived from --seed, never --seed itself: a
     // fit with fit.seed = S estimated its normaliser from seed S, and the check must not repeat it.
     long checkSeed = RandomStreams.of(seed).stream(RandomStreams.EVALUATE, 1).nextLong();
     LocalScoreEvaluator evaluator = new LocalScoreEvaluator(target, threads);
-    ValidatedSampler.Outcome q = null;
-    double logC = Double.NaN;
-    LogMeanEstimate independent = null;
-    LogMeanEstimate zSpace = null;
-    double[] qDraws;
-    Evaluation.Metrics m;
-    if (poe != null) {
-      // Anchor the z-space normaliser on the target's bulk too (a t₅ with 1.5 times the
-      // reference draws' scale), as the fit does: a q with a spike away from its bulk fools a
-      // proposal fitted to q.
-      double[] pMean = SampleMoments.mean(pDraws, pCount, target.dim());
-      MultivariateT anchor = MultivariateT.of(pMean, SampleMoments.covariance(pDraws,
-          pCount, pMean, target.dim()), 5).withScatterScaled(2.25);
-      q = ValidatedSampler.sample(poe.family(), SampleOptions.builder()
-          .draws(draws).seed(checkSeed).threads(threads).build(), anchor);
-      // The metrics use the model's own normaliser (model.json), the q users get; the
-      // independent estimate here checks it.
-      logC = poe.logNormalizer().estimate();
-      independent = q.normalizer().chosenEstimate();
-      zSpace = q.normalizer().zSpace();
-      qDraws = q.draws().draws();
-      m = Evaluation.of(poe.family(), logC, qDraws, target, pDraws, logZ, evaluator);
-    } else {
-      // A Gaussian's normaliser is exact and its draws are exact.
-      qDraws = gaussian.sample(RandomStreams.of(checkSeed).stream(RandomStreams.EVALUATE),
-          draws);
-      m = Evaluation.of(() -> gaussian.density()::logDensity, modelDim, qDraws, target,
-          pDraws, logZ, evaluator);
-    }
+    Scored q = model.match(
+        poe -> scorePoe(poe, target, pDraws, logZ, draws, checkSeed, threads, evaluator),
+        gaussian -> {
+          // A Gaussian's normaliser is exact and its draws are exact.
+          double[] qDraws = gaussian.sample(RandomStreams.of(checkSeed).stream(
+              RandomStreams.EVALUATE), draws);
+          return new Scored(qDraws, Evaluation.of(() -> gaussian.density()::logDensity,
+              gaussian.dim(), qDraws, target, pDraws, logZ, evaluator), null);
+        });
     Evaluation.Metrics g = Evaluation.oracleGaussian(target, pDraws, logZ, evaluator);
+    ObjectNode root = json(model, target, reference, pDraws.length / target.dim(), draws,
+        modelFile, q, g);
+    return new Report(root, q.draws(), pDraws, parameters, text(q, g, logZ));
+  }
 
+  /**
+   * A model's draws and metrics, and for a product of experts the check of its normaliser.
+   *
+   * @param normalizer null for a Gaussian (its normaliser is exact)
+   */
+  private record Scored(double[] draws, Evaluation.Metrics metrics,
+      NormalizerCheck normalizer) {}
+
+  /**
+   * A product of experts' own log-normaliser (model.json's, which the metrics use: the q users
+   * get) against an independent estimate from fresh draws, and the z-space one.
+   */
+  private record NormalizerCheck(double model, LogMeanEstimate independent,
+      LogMeanEstimate zSpace, String method, List<String> warnings) {}
+
+  private static Scored scorePoe(PoeModel poe, Target target, double[] pDraws, double logZ,
+      int draws, long checkSeed, int threads, LocalScoreEvaluator evaluator) {
+    int dim = target.dim();
+    int pCount = pDraws.length / dim;
+    // Anchor the z-space normaliser on the target's bulk too (a t₅ with 1.5 times the reference
+    // draws' scale), as the fit does: a q with a spike away from its bulk fools a proposal
+    // fitted to q.
+    double[] pMean = SampleMoments.mean(pDraws, pCount, dim);
+    MultivariateT anchor = MultivariateT.of(pMean, SampleMoments.covariance(pDraws, pCount,
+        pMean, dim), 5).withScatterScaled(2.25);
+    ValidatedSampler.Outcome q = ValidatedSampler.sample(poe.family(), SampleOptions.builder()
+        .draws(draws).seed(checkSeed).threads(threads).build(), anchor);
+    double logC = poe.logNormalizer().estimate();
+    double[] qDraws = q.draws().draws();
+    return new Scored(qDraws, Evaluation.of(poe.family(), logC, qDraws, target, pDraws, logZ,
+        evaluator), new NormalizerCheck(logC, q.normalizer().chosenEstimate(),
+        q.normalizer().zSpace(), q.normalizer().chosen().label(), q.warnings()));
+  }
+
+  /** eval.json's content. */
+  private static ObjectNode json(FittedModel model, Target target, Path reference, int pCount,
+      int draws, String modelFile, Scored q, Evaluation.Metrics g) {
+    Evaluation.Metrics m = q.metrics();
     ObjectNode root = JsonOutput.object();
     root.put("command", "evaluate");
     root.put("modelFile", modelFile);
@@ -148,29 +160,37 @@ public final class Evaluate {
       root.put("referenceFile", reference.toString());
     }
     root.put("modelDraws", draws);
-    root.put("family", poe != null ? ModelJson.FAMILY : ModelJson.GAUSSIAN);
-    root.set("model", metrics(m, parameters));
+    root.put("family", model.familyName());
+    root.set("model", metrics(m, model.parameters()));
     root.set("oracleGaussian", metrics(g, null));
     JsonOutput.putNumber(root, "klRatio", m.kl().value() / g.kl().value());
     JsonOutput.putNumber(root, "fisherRatio", m.fisher().value() / g.fisher().value());
     ArrayNode w = root.putArray("warnings");
-    if (q != null) {
-      JsonOutput.putNumber(root, "modelLogNormalizer", logC);
-      JsonOutput.putNumber(root, "logNormalizer", independent.estimate());
-      JsonOutput.putNumber(root, "logNormalizerStandardError", independent.standardError());
-      root.put("logNormalizerMethod", q.normalizer().chosen().label());
-      JsonOutput.putNumber(root, "zSpaceLogNormalizer", zSpace.estimate());
-      JsonOutput.putNumber(root, "zSpaceLogNormalizerStandardError", zSpace.standardError());
-      JsonOutput.putNumber(root, "zSpaceParetoK", zSpace.khat());
-      JsonOutput.putNumber(root, "logNormalizerGap", logC - zSpace.estimate());
-      q.warnings().forEach(w::add);
-    } else {
+    NormalizerCheck c = q.normalizer();
+    if (c == null) {
       root.put("logNormalizerMethod", "exact");
+      return root;
     }
+    JsonOutput.putNumber(root, "modelLogNormalizer", c.model());
+    JsonOutput.putNumber(root, "logNormalizer", c.independent().estimate());
+    JsonOutput.putNumber(root, "logNormalizerStandardError", c.independent().standardError());
+    root.put("logNormalizerMethod", c.method());
+    JsonOutput.putNumber(root, "zSpaceLogNormalizer", c.zSpace().estimate());
+    JsonOutput.putNumber(root, "zSpaceLogNormalizerStandardError", c.zSpace().standardError());
+    JsonOutput.putNumber(root, "zSpaceParetoK", c.zSpace().khat());
+    JsonOutput.putNumber(root, "logNormalizerGap", c.model() - c.zSpace().estimate());
+    c.warnings().forEach(w::add);
+    return root;
+  }
+
+  /** The lines {@code poevi evaluate} prints. */
+  private static String text(Scored q, Evaluation.Metrics g, double logZ) {
+    Evaluation.Metrics m = q.metrics();
     StringBuilder text = new StringBuilder();
     if (!Double.isNaN(logZ)) {
       text.append(String.format("KL(p;q) %.4f ± %.4f  (oracle Gaussian %.4f, ratio %.3f)%n",
-          m.kl().value(), m.kl().standardError(), g.kl().value(), m.kl().value() / g.kl().value()));
+          m.kl().value(), m.kl().standardError(), g.kl().value(),
+          m.kl().value() / g.kl().value()));
     }
     text.append(String.format("Fisher(p;q) %.4g ± %.2g  (oracle Gaussian %.4g)%n",
         m.fisher().value(), m.fisher().standardError(), g.fisher().value()));
@@ -178,12 +198,13 @@ public final class Evaluate {
         + "  max |log sd ratio| %.3f  mean W1/sd %.3f%n", m.negLogLikelihood().value(),
         m.negLogLikelihood().standardError(), g.negLogLikelihood().value(), m.maxMeanError(),
         m.maxLogSdRatio(), m.meanWasserstein()));
-    if (zSpace != null) {
+    NormalizerCheck c = q.normalizer();
+    if (c != null && c.zSpace() != null) {
       text.append(String.format("log-normaliser: model %.4f, independent z-space estimate"
-          + " %.4f ± %.4f (gap %.4f)%n", logC, zSpace.estimate(), zSpace.standardError(),
-          logC - zSpace.estimate()));
+          + " %.4f ± %.4f (gap %.4f)%n", c.model(), c.zSpace().estimate(),
+          c.zSpace().standardError(), c.model() - c.zSpace().estimate()));
     }
-    return new Report(root, qDraws, pDraws, parameters, text.toString());
+    return text.toString();
   }
 
   private static ObjectNode metrics(Evaluation.Metrics m, List<String> names) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.poevi.family.FittedModel;
 import org.poevi.family.GaussianModel;
 import org.poevi.family.ModelJson;
 import org.poevi.family.NormalizerValidation;
@@ -58,29 +59,37 @@ public final class SampleOutcome {
    * {@code startNanos} ({@link System#nanoTime}) is when the work began (reading the model
    * included), for the reported wall time.
    */
-  public static SampleOutcome of(Object model, SampleOptions options, Path file,
+  public static SampleOutcome of(FittedModel model, SampleOptions options, Path file,
       long startNanos) {
-    long start = startNanos;
-    if (model instanceof GaussianModel gaussian) {
-      double[] z = gaussian.sample(RandomStreams.of(options.seed()).stream(
-          RandomStreams.BASELINE), options.draws());
-      double seconds = (System.nanoTime() - start) * 1e-9;
-      ObjectNode root = JsonOutput.object();
-      root.put("command", "sample");
-      putPath(root, "modelFile", file);
-      root.put("family", ModelJson.GAUSSIAN);
-      root.put("dimension", gaussian.dim());
-      root.put("draws", options.draws());
-      root.put("seed", options.seed());
-      root.putObject("sampling").put("mode", "exact");
-      root.putObject("logNormalizer").put("method", "exact");
-      JsonOutput.putSummaries(root.putObject("parameters"), z, gaussian.dim(),
-          gaussian.parameters());
-      JsonOutput.putNumber(root, "wallTimeSeconds", seconds);
-      return new SampleOutcome(gaussian.parameters(), z, root, String.format(
-          "%d exact draws of the Gaussian model in %.1f s%n", options.draws(), seconds), true);
-    }
-    PoeModel poe = (PoeModel) model;
+    return model.match(poe -> ofPoe(poe, options, file, startNanos),
+        gaussian -> ofGaussian(gaussian, options, file, startNanos));
+  }
+
+  /** Exact draws of a Gaussian, from the stream (seed, BASELINE). */
+  private static SampleOutcome ofGaussian(GaussianModel gaussian, SampleOptions options,
+      Path file, long start) {
+    double[] z = gaussian.sample(RandomStreams.of(options.seed()).stream(
+        RandomStreams.BASELINE), options.draws());
+    double seconds = (System.nanoTime() - start) * 1e-9;
+    ObjectNode root = JsonOutput.object();
+    root.put("command", "sample");
+    putPath(root, "modelFile", file);
+    root.put("family", ModelJson.GAUSSIAN);
+    root.put("dimension", gaussian.dim());
+    root.put("draws", options.draws());
+    root.put("seed", options.seed());
+    root.putObject("sampling").put("mode", "exact");
+    root.putObject("logNormalizer").put("method", "exact");
+    JsonOutput.putSummaries(root.putObject("parameters"), z, gaussian.dim(),
+        gaussian.parameters());
+    JsonOutput.putNumber(root, "wallTimeSeconds", seconds);
+    return new SampleOutcome(gaussian.parameters(), z, root, String.format(
+        "%d exact draws of the Gaussian model in %.1f s%n", options.draws(), seconds), true);
+  }
+
+  /** Validated draws of a product of experts, with its log-normaliser checked. */
+  private static SampleOutcome ofPoe(PoeModel poe, SampleOptions options, Path file,
+      long start) {
     ValidatedSampler.Outcome outcome = ValidatedSampler.sample(poe.family(), options);
     SampleResult result = outcome.draws();
     NormalizerValidation check = outcome.normalizer();
