@@ -87,55 +87,18 @@ public final class Bam implements Fitter {
   /** One BaM update into (nextMu, next); false when it is not finite or not definite. */
   static boolean update(double[] z, double[] g, int batch, int dim, double[] mu, double[] sigma,
       double lambda, double[] nextMu, double[] next) {
-    double[] zBar = new double[dim];
-    double[] gBar = new double[dim];
-    for (int b = 0; b < batch; b++) {
-      for (int d = 0; d < dim; d++) {
-        zBar[d] += z[b * dim + d] / batch;
-        gBar[d] += g[b * dim + d] / batch;
-      }
-    }
-    double shrink = lambda / (1 + lambda);
-    double[] u = new double[dim * dim];
-    double[] v = new double[dim * dim];
-    for (int i = 0; i < dim; i++) {
-      for (int j = 0; j < dim; j++) {
-        double c = 0;
-        double gamma = 0;
-        for (int b = 0; b < batch; b++) {
-          c += (z[b * dim + i] - zBar[i]) * (z[b * dim + j] - zBar[j]);
-          gamma += (g[b * dim + i] - gBar[i]) * (g[b * dim + j] - gBar[j]);
-        }
-        u[i * dim + j] = lambda * gamma / batch + shrink * gBar[i] * gBar[j];
-        v[i * dim + j] = sigma[i * dim + j] + lambda * c / batch
-            + shrink * (mu[i] - zBar[i]) * (mu[j] - zBar[j]);
-      }
-    }
+    double[] zBar = batchMean(z, batch, dim);
+    double[] gBar = batchMean(g, batch, dim);
+    double[] u = scoreMatch(g, gBar, batch, dim, lambda);
+    double[] v = drawMatch(z, zBar, mu, sigma, batch, dim, lambda);
     // Σ' = 2 V^½ (I + M^½)⁻¹ V^½ with M = I + 4 V^½ U V^½ (symmetric form of the update).
     double[] vHalf = power(v, dim, 0.5);
     if (vHalf == null) {
       return false;
     }
-    double[] m = multiply(multiply(vHalf, u, dim), vHalf, dim);
-    for (int i = 0; i < dim * dim; i++) {
-      m[i] *= 4;
-    }
-    for (int i = 0; i < dim; i++) {
-      m[i * dim + i] += 1;
-    }
-    SymmetricEigen e = SymmetricEigen.of(symmetrised(m, dim), dim);
-    double[] inner = new double[dim * dim];
-    for (int k = 0; k < dim; k++) {
-      double value = e.values()[k];
-      if (!(value > 0)) {
-        return false;
-      }
-      double f = 1 / (1 + Math.sqrt(value));
-      for (int i = 0; i < dim; i++) {
-        for (int j = 0; j < dim; j++) {
-          inner[i * dim + j] += f * e.vectors()[i * dim + k] * e.vectors()[j * dim + k];
-        }
-      }
+    double[] inner = inverseOnePlusRoot(vHalf, u, dim);
+    if (inner == null) {
+      return false;
     }
     double[] s = multiply(multiply(vHalf, inner, dim), vHalf, dim);
     for (int i = 0; i < dim * dim; i++) {
@@ -150,6 +113,78 @@ public final class Bam implements Fitter {
       nextMu[i] = (mu[i] + lambda * (sg + zBar[i])) / (1 + lambda);
     }
     return finite(next) && finite(nextMu);
+  }
+
+  /** The batch mean of the rows of x (batch×D row-major), accumulated in row order. */
+  private static double[] batchMean(double[] x, int batch, int dim) {
+    double[] mean = new double[dim];
+    for (int b = 0; b < batch; b++) {
+      for (int d = 0; d < dim; d++) {
+        mean[d] += x[b * dim + d] / batch;
+      }
+    }
+    return mean;
+  }
+
+  /** U = λΓ + λ/(1+λ)·ḡḡᵀ, Γ the batch covariance of the scores. */
+  private static double[] scoreMatch(double[] g, double[] gBar, int batch, int dim,
+      double lambda) {
+    double shrink = lambda / (1 + lambda);
+    double[] u = new double[dim * dim];
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < dim; j++) {
+        double gamma = 0;
+        for (int b = 0; b < batch; b++) {
+          gamma += (g[b * dim + i] - gBar[i]) * (g[b * dim + j] - gBar[j]);
+        }
+        u[i * dim + j] = lambda * gamma / batch + shrink * gBar[i] * gBar[j];
+      }
+    }
+    return u;
+  }
+
+  /** V = Σ + λC + λ/(1+λ)·(μ − z̄)(μ − z̄)ᵀ, C the batch covariance of the draws. */
+  private static double[] drawMatch(double[] z, double[] zBar, double[] mu, double[] sigma,
+      int batch, int dim, double lambda) {
+    double shrink = lambda / (1 + lambda);
+    double[] v = new double[dim * dim];
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < dim; j++) {
+        double c = 0;
+        for (int b = 0; b < batch; b++) {
+          c += (z[b * dim + i] - zBar[i]) * (z[b * dim + j] - zBar[j]);
+        }
+        v[i * dim + j] = sigma[i * dim + j] + lambda * c / batch
+            + shrink * (mu[i] - zBar[i]) * (mu[j] - zBar[j]);
+      }
+    }
+    return v;
+  }
+
+  /** (I + M^½)⁻¹ with M = I + 4 V^½ U V^½, or null when M is not positive definite. */
+  private static double[] inverseOnePlusRoot(double[] vHalf, double[] u, int dim) {
+    double[] m = multiply(multiply(vHalf, u, dim), vHalf, dim);
+    for (int i = 0; i < dim * dim; i++) {
+      m[i] *= 4;
+    }
+    for (int i = 0; i < dim; i++) {
+      m[i * dim + i] += 1;
+    }
+    SymmetricEigen e = SymmetricEigen.of(symmetrised(m, dim), dim);
+    double[] inner = new double[dim * dim];
+    for (int k = 0; k < dim; k++) {
+      double value = e.values()[k];
+      if (!(value > 0)) {
+        return null;
+      }
+      double f = 1 / (1 + Math.sqrt(value));
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j < dim; j++) {
+          inner[i * dim + j] += f * e.vectors()[i * dim + k] * e.vectors()[j * dim + k];
+        }
+      }
+    }
+    return inner;
   }
 
   /** A^p for a symmetric positive definite A (null if it is not). */

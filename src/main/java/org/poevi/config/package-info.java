@@ -9,7 +9,8 @@
  * {@code family}, {@code io}, {@code math}; Typesafe Config.
  *
  * <p>Add here: a new key (in conf/reference.conf, read into its block's record), a new fit
- * method (a constant of {@code FitMethod}), a new target type (in {@code TargetReader} and
- * conf/reference-targets.conf).
+ * method (a constant of {@code FitMethod}), a new target type (its name and keys in
+ * {@code TargetReader}, its reading in {@code SyntheticTargetReader}, {@code
+ * RegressionTargetReader} or {@code PosteriorDbTargetReader}, and conf/reference-targets.conf).
  */
 package org.poevi.config;

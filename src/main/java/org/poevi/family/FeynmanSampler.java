@@ -1,21 +1,15 @@
 package org.poevi.family;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.commons.numbers.gamma.LogBeta;
 import org.apache.commons.numbers.gamma.LogGamma;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
-import org.poevi.InvalidInputException;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
 import org.poevi.math.LogChiSquareSampler;
-import org.poevi.math.LogMeanEstimate;
-import org.poevi.math.LogSpace;
 import org.poevi.math.RandomStreams;
-import org.poevi.math.Resampling;
 
 /**
  * Draws from q_α through the Feynman identity (SPEC §2).
@@ -50,6 +44,9 @@ import org.poevi.math.Resampling;
  * K·D² + D³/3 flops. Output depends only on the seed, never on the number of threads. The first
  * pass keeps only log C(w) per proposal; the second regenerates the blocks that hold selected
  * draws, so memory stays at a few bytes per proposal.
+ *
+ * <p>This class holds the conditional given w and the block machinery both passes share; the
+ * rounds of {@link #sample} run in {@code UnweightedSampler}, over {@code ProposalPool}s.
  */
 public final class FeynmanSampler {
   /** Proposals per block: fixed, because block boundaries define the random streams. */
@@ -58,11 +55,11 @@ public final class FeynmanSampler {
   static final int NATIVE_CHOLESKY_DIM = 20;
 
   private final ProductOfExperts family;
-  private final ExpertStack stack;
-  private final WeightProposal prior;
-  private final int dim;
-  private final int count;
-  private final double dof;
+  final ExpertStack stack;
+  final WeightProposal prior;
+  final int dim;
+  final int count;
+  final double dof;
   /** (D/2) log π + lnΓ(ν/2) − lnΓ((ν+D)/2). */
   private final double logConstant;
   /** log sup C(w), or NaN when some active Λ_k is singular (no exact mode). */
@@ -218,7 +215,7 @@ public final class FeynmanSampler {
   }
 
   /** Per-thread buffers for one block, allocated once. */
-  private final class Scratch {
+  final class Scratch {
     final double[] logW = new double[count * BLOCK_SIZE];
     final double[] w = new double[count * BLOCK_SIZE];
     final double[] formed = new double[stack.rows * BLOCK_SIZE];
@@ -242,7 +239,7 @@ public final class FeynmanSampler {
    * then Λ(w), b(w), c(w) for the whole block with one matrix product. log w goes to s.logW only
    * when asked (the adapted mixture always needs it).
    */
-  private void drawAndForm(WeightProposal proposal, UniformRandomProvider rng, int nb, Scratch s,
+  void drawAndForm(WeightProposal proposal, UniformRandomProvider rng, int nb, Scratch s,
       boolean withLogW) {
     drawWeights(proposal, rng, nb, s, withLogW);
     stack.combine(s.w, nb, s.formed);
@@ -293,6 +290,11 @@ public final class FeynmanSampler {
     return new Scratch();
   }
 
+  /** Buffers for one block's proposals, for {@link ProposalPool}. */
+  Scratch scratch() {
+    return new Scratch();
+  }
+
   /**
    * Block {@code block} (draws [block·{@value #BLOCK_SIZE}, …)) of {@link #weighted}{@code
    * (streams, stage, n, ·)}, bit for bit, written at the draws' own indices of {@code z} and
@@ -322,300 +324,13 @@ public final class FeynmanSampler {
 
   // ---------------------------------------------------------------- unweighted draws
 
-  /**
-   * The proposals of one round: per proposal its log importance weight
-   * log C(w) + log(Dir(w | α)/r(w)) and, for the prior proposal, whether its accept uniform fell
-   * under C(w)/sup C. Optionally the weighted moments of w that adapt the next proposal.
-   */
-  private final class Pool {
-    final WeightProposal proposal;
-    final long round;
-    /** True while the pool is a pilot whose weighted moments may adapt the next proposal. */
-    boolean collectMoments;
-    double[] logWeight = new double[0];
-    boolean[] accepted = new boolean[0];
-    long size;
-    long degenerate;
-    /** Per block: its max log weight, then Σ e^{lw − max}·(1, w_k, w_k², log w_k). */
-    final List<double[]> blockMoments = new ArrayList<>();
-
-    Pool(WeightProposal proposal, long round, boolean collectMoments) {
-      this.proposal = proposal;
-      this.round = round;
-      this.collectMoments = collectMoments;
-    }
-
-    int numBlocks() {
-      return (int) ((size + BLOCK_SIZE - 1) / BLOCK_SIZE);
-    }
-
-    UniformRandomProvider wStream(RandomStreams streams, long stage, int block) {
-      return streams.stream(RandomStreams.DIRICHLET, stage, round, block);
-    }
-
-    UniformRandomProvider zStream(RandomStreams streams, long stage, int block) {
-      return streams.stream(RandomStreams.CONDITIONAL_T, stage, round, block);
-    }
-
-    /** Grows the pool to {@code newSize} proposals (rounded up to whole blocks). */
-    void extend(long newSize, RandomStreams streams, long stage, int threads) {
-      int oldBlocks = numBlocks();
-      int newBlocks = (int) ((newSize + BLOCK_SIZE - 1) / BLOCK_SIZE);
-      if (newBlocks <= oldBlocks) {
-        return;
-      }
-      long total = (long) newBlocks * BLOCK_SIZE;
-      logWeight = Arrays.copyOf(logWeight, (int) total);
-      accepted = Arrays.copyOf(accepted, (int) total);
-      long[] degenerateByBlock = new long[newBlocks - oldBlocks];
-      double[][] moments = new double[newBlocks - oldBlocks][];
-      double[] lw = logWeight;
-      boolean[] acc = accepted;
-      BlockParallel.forEach(newBlocks - oldBlocks, threads, Scratch::new, (j, s) -> {
-        int block = oldBlocks + j;
-        drawAndForm(proposal, wStream(streams, stage, block), BLOCK_SIZE, s, collectMoments);
-        int base = block * BLOCK_SIZE;
-        for (int i = 0; i < BLOCK_SIZE; i++) {
-          double v = s.conditional(i);
-          if (Double.isNaN(v)) {
-            degenerateByBlock[j]++;
-            v = Double.NEGATIVE_INFINITY;
-          }
-          acc[base + i] = s.logU[i] < v - logBound;
-          lw[base + i] = v + s.logCorrection[i];
-        }
-        if (collectMoments) {
-          moments[j] = momentsOf(lw, base, s);
-        }
-      });
-      for (long d : degenerateByBlock) {
-        degenerate += d;
-      }
-      if (collectMoments) {
-        blockMoments.addAll(Arrays.asList(moments));
-      }
-      size = total;
-    }
-
-    long countAccepted() {
-      long n = 0;
-      for (int m = 0; m < size; m++) {
-        if (accepted[m]) {
-          n++;
-        }
-      }
-      return n;
-    }
-
-    double ess() {
-      return LogSpace.effectiveSampleSize(logWeight, 0, (int) size);
-    }
-
-    /** Dir(β) fitted to the pool's weighted w draws, or null when no fit exists. */
-    double[] fitBeta() {
-      double max = Double.NEGATIVE_INFINITY;
-      for (double[] m : blockMoments) {
-        max = Math.max(max, m[0]);
-      }
-      double[] total = new double[1 + 3 * count];
-      for (double[] m : blockMoments) {
-        if (m[0] == Double.NEGATIVE_INFINITY) {
-          continue;
-        }
-        double scale = Math.exp(m[0] - max);
-        for (int i = 1; i < m.length; i++) {
-          total[i - 1] += scale * m[i];
-        }
-      }
-      double[] meanW = new double[count];
-      double[] meanW2 = new double[count];
-      double[] meanLogW = new double[count];
-      for (int k = 0; k < count; k++) {
-        meanW[k] = total[1 + k] / total[0];
-        meanW2[k] = total[1 + count + k] / total[0];
-        meanLogW[k] = total[1 + 2 * count + k] / total[0];
-      }
-      return WeightProposal.fit(meanW, meanW2, meanLogW);
-    }
-  }
-
-  /** A block's weighted sums of w, w² and log w, shifted by the block's largest log weight. */
-  private double[] momentsOf(double[] lw, int base, Scratch s) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < BLOCK_SIZE; i++) {
-      max = Math.max(max, lw[base + i]);
-    }
-    double[] m = new double[2 + 3 * count];
-    m[0] = max;
-    if (max == Double.NEGATIVE_INFINITY) {
-      return m;
-    }
-    for (int i = 0; i < BLOCK_SIZE; i++) {
-      double weight = Math.exp(lw[base + i] - max);
-      if (weight == 0) {
-        continue;
-      }
-      m[1] += weight;
-      for (int k = 0; k < count; k++) {
-        double w = s.w[i * count + k];
-        m[2 + k] += weight * w;
-        m[2 + count + k] += weight * w * w;
-        m[2 + 2 * count + k] += weight * s.logW[i * count + k];
-      }
-    }
-    return m;
-  }
-
   /** Unweighted draws of q_α, with the normaliser estimate and the diagnostics of how. */
   public SampleResult sample(SampleOptions options) {
-    RandomStreams streams = RandomStreams.of(options.seed());
-    long stage = 0;
-    int threads = options.threads();
-    int draws = options.draws();
-    List<String> warnings = new ArrayList<>();
-    Pool pool = new Pool(prior, 0, true);
-    pool.extend(options.normalizerDraws(), streams, stage, threads);
-    LogMeanEstimate pilot = LogMeanEstimate.of(pool.logWeight, 0, (int) pool.size);
-    // The pilot's moments are all the adaptation uses; later blocks need not pay for log w.
-    pool.collectMoments = false;
-    if (pilot.ess() == 0) {
-      throw new InvalidInputException("Lambda(w) could not be factored for any Dirichlet"
-          + " proposal: the alphas of the full-rank experts are too small next to singular ones,"
-          + " or the model's scales are too extreme for double precision");
-    }
-    double estimatedAcceptance = hasExactMode() ? Math.exp(pilot.estimate() - logBound) : 0;
-    SamplingMode mode = switch (options.mode()) {
-      case EXACT -> {
-        if (!hasExactMode()) {
-          throw new InvalidInputException("exact sampling needs every active expert's lambda to be"
-              + " positive definite; this model has a singular one (use mode sir or auto)");
-        }
-        yield SamplingMode.EXACT;
-      }
-      case SIR -> SamplingMode.SIR;
-      case AUTO -> hasExactMode() && estimatedAcceptance >= options.minAcceptance()
-          && draws / estimatedAcceptance <= options.maxProposals()
-          ? SamplingMode.EXACT : SamplingMode.SIR;
-    };
-
-    int[] counts = null;
-    if (mode == SamplingMode.EXACT) {
-      counts = selectExact(pool, options, streams, stage);
-      if (counts == null) {
-        String message = "exact sampling accepted fewer than " + draws + " draws within "
-            + options.maxProposals() + " proposals (acceptance rate "
-            + (double) pool.countAccepted() / pool.size + ")";
-        if (options.mode() == SampleOptions.Mode.EXACT) {
-          throw new InvalidInputException(message + "; raise the proposal cap or use mode sir");
-        }
-        warnings.add(message + "; fell back to SIR");
-        mode = SamplingMode.SIR;
-      }
-    }
-    double ess = Double.NaN;
-    double acceptanceRate = Double.NaN;
-    if (mode == SamplingMode.SIR) {
-      pool = adaptedPool(pool, options, streams, stage);
-      ess = pool.ess();
-      // Growing a pool whose weights keep under 1% of it effective costs far more than it gives;
-      // the caller then compares with SIR in z space (ValidatedSampler).
-      boolean worthGrowing = ess >= MIN_GROWTH_ESS_FRACTION * pool.size;
-      if (worthGrowing && ess < options.targetEss() && pool.size < options.maxProposals()) {
-        // The ESS fraction is roughly stable in the pool size, so one step reaches the target.
-        long wanted = (long) Math.ceil(pool.size * options.targetEss() / ess * 1.05);
-        pool.extend(Math.min(wanted, options.maxProposals()), streams, stage, threads);
-        ess = pool.ess();
-      }
-      counts = resample(pool, draws, streams.stream(RandomStreams.RESAMPLE, stage));
-      if (ess < Math.min(options.targetEss(), draws) / 10) {
-        warnings.add(String.format("SIR effective sample size is %.0f from %d proposals"
-            + " (%.2g%%): the draws repeat few distinct w and may be unreliable", ess, pool.size,
-            100 * ess / pool.size));
-      }
-    } else {
-      acceptanceRate = (double) pool.countAccepted() / pool.size;
-    }
-    if (pool.degenerate > 0) {
-      warnings.add(pool.degenerate + " of " + pool.size + " proposals had a numerically singular"
-          + " Lambda(w) and were given zero weight");
-    }
-    LogMeanEstimate normalizer = LogMeanEstimate.of(pool.logWeight, 0, (int) pool.size);
-    double[] out = materialise(pool, counts, draws, streams, stage, threads);
-    for (int i = 0; i < out.length; i++) {
-      if (!Double.isFinite(out[i])) {
-        throw new InvalidInputException("draw " + i / dim + " overflowed to " + out[i]
-            + ": the tails of this model (dof " + dof + ") are too heavy to represent its draws"
-            + " in double precision");
-      }
-    }
-    if (mode == SamplingMode.SIR) {
-      Resampling.shuffleRows(out, draws, dim, streams.stream(RandomStreams.SHUFFLE, stage));
-    }
-    return new SampleResult(out, dim, draws, mode, pool.size, acceptanceRate, ess, normalizer,
-        pool.degenerate, pool.proposal.isPrior() ? "dirichlet" : "adapted-dirichlet",
-        List.copyOf(warnings));
-  }
-
-  /**
-   * When the prior pool keeps less than {@value #ADAPT_BELOW} of its draws effective, tries the
-   * adapted mixture on a trial of a quarter of the pool's size and keeps whichever proposal has the
-   * larger ESS fraction. The chosen pool is returned; the other one is dropped.
-   */
-  private Pool adaptedPool(Pool pilot, SampleOptions options, RandomStreams streams, long stage) {
-    double pilotFraction = pilot.ess() / pilot.size;
-    if (pilotFraction >= ADAPT_BELOW || count == 1) {
-      return pilot;
-    }
-    double[] beta = pilot.fitBeta();
-    if (beta == null) {
-      return pilot;
-    }
-    Pool trial = new Pool(WeightProposal.adapted(stack.alpha, beta), 1, false);
-    trial.extend(Math.max(pilot.size / 4, 16L * BLOCK_SIZE), streams, stage, options.threads());
-    if (trial.ess() / trial.size <= pilotFraction) {
-      return pilot;
-    }
-    trial.extend(pilot.size, streams, stage, options.threads());
-    return trial;
-  }
-
-  /** The SIR pool grows towards the target ESS only when its ESS fraction is at least this. */
-  static final double MIN_GROWTH_ESS_FRACTION = 0.01;
-
-  /** Below this ESS fraction the prior proposal is worth adapting. */
-  static final double ADAPT_BELOW = 0.3;
-
-  /** Marks the first {@code draws} accepted proposals, growing the pool as needed; null if capped. */
-  private int[] selectExact(Pool pool, SampleOptions options, RandomStreams streams, long stage) {
-    long draws = options.draws();
-    long accepted = pool.countAccepted();
-    while (accepted < draws && pool.size < options.maxProposals()) {
-      double rate = Math.max((double) accepted / pool.size, 1.0 / pool.size);
-      long wanted = pool.size + (long) Math.ceil((draws - accepted) / rate * 1.1) + BLOCK_SIZE;
-      pool.extend(Math.min(wanted, options.maxProposals()), streams, stage, options.threads());
-      accepted = pool.countAccepted();
-    }
-    if (accepted < draws) {
-      return null;
-    }
-    int[] counts = new int[(int) pool.size];
-    long taken = 0;
-    for (int m = 0; m < pool.size && taken < draws; m++) {
-      if (pool.accepted[m]) {
-        counts[m] = 1;
-        taken++;
-      }
-    }
-    return counts;
-  }
-
-  /** Systematic resampling of {@code draws} indices with probabilities ∝ exp(logWeight). */
-  private static int[] resample(Pool pool, int draws, UniformRandomProvider rng) {
-    return Resampling.systematicCounts(pool.logWeight, (int) pool.size, draws, rng);
+    return new UnweightedSampler(this).sample(options);
   }
 
   /** Second pass: regenerates each block holding selected proposals and draws z | w per copy. */
-  private double[] materialise(Pool pool, int[] counts, int draws, RandomStreams streams,
+  double[] materialise(ProposalPool pool, int[] counts, int draws, RandomStreams streams,
       long stage, int threads) {
     int numBlocks = pool.numBlocks();
     int[] offsets = new int[numBlocks + 1];

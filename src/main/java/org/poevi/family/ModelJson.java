@@ -166,7 +166,12 @@ public final class ModelJson {
             + " (expected \"" + FAMILY + "\")");
       }
     }
+    ProductOfExperts family = readExperts(root, dim);
+    return new PoeModel(names, family, readLogNormalizer(root));
+  }
 
+  /** The experts and their alphas, each expert checked and named by its index. */
+  private static ProductOfExperts readExperts(JsonNode root, int dim) {
     JsonNode expertsNode = root.get("experts");
     if (expertsNode == null) {
       throw new InvalidInputException("experts is missing");
@@ -195,22 +200,25 @@ public final class ModelJson {
         throw new InvalidInputException(at + "." + ex.getMessage(), ex);
       }
     }
-    ProductOfExperts family = ProductOfExperts.of(experts, alpha);
-    PoeModel.LogNormalizer normalizer = null;
-    if (root.has("logNormalizer")) {
-      JsonNode n = root.get("logNormalizer");
-      if (!n.isObject()) {
-        throw new InvalidInputException("logNormalizer must be an object");
-      }
-      checkFields(n, NORMALIZER_FIELDS, "logNormalizer.");
-      double estimate = readNumber(required(n, "estimate", "logNormalizer"),
-          "logNormalizer.estimate");
-      double se = readNumber(required(n, "standardError", "logNormalizer"),
-          "logNormalizer.standardError");
-      long draws = requiredLong(n, "draws", "logNormalizer.draws");
-      normalizer = new PoeModel.LogNormalizer(estimate, se, draws);
+    return ProductOfExperts.of(experts, alpha);
+  }
+
+  /** The optional logNormalizer block, or null when absent. */
+  private static PoeModel.LogNormalizer readLogNormalizer(JsonNode root) {
+    if (!root.has("logNormalizer")) {
+      return null;
     }
-    return new PoeModel(names, family, normalizer);
+    JsonNode n = root.get("logNormalizer");
+    if (!n.isObject()) {
+      throw new InvalidInputException("logNormalizer must be an object");
+    }
+    checkFields(n, NORMALIZER_FIELDS, "logNormalizer.");
+    double estimate = readNumber(required(n, "estimate", "logNormalizer"),
+        "logNormalizer.estimate");
+    double se = readNumber(required(n, "standardError", "logNormalizer"),
+        "logNormalizer.standardError");
+    long draws = requiredLong(n, "draws", "logNormalizer.draws");
+    return new PoeModel.LogNormalizer(estimate, se, draws);
   }
 
   /** Writes the model atomically. */

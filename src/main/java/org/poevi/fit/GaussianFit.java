@@ -42,15 +42,7 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
     double[] logW = new double[draws];
     for (int round = 0; round < rounds; round++) {
       MultivariateT proposal = MultivariateT.of(m, scaled(s, PROPOSAL_INFLATION), PROPOSAL_DOF);
-      int r = round;
-      int numBlocks = (draws + BLOCK - 1) / BLOCK;
-      BlockParallel.forEach(numBlocks, threads, () -> null, (block, unused) -> {
-        UniformRandomProvider rng = streams.stream(RandomStreams.GAUSSIAN, r, block);
-        MultivariateT.Sampler sampler = proposal.sampler(rng);
-        for (int i = block * BLOCK; i < Math.min(draws, (block + 1) * BLOCK); i++) {
-          sampler.sample(z, i * dim);
-        }
-      });
+      drawProposal(proposal, round, z, draws, dim, streams, threads);
       evaluator.evaluate(z, draws, logP, scores);
       double[] scratch = new double[dim];
       for (int i = 0; i < draws; i++) {
@@ -76,48 +68,86 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
       for (int d = 0; d < dim; d++) {
         newMean[d] /= total;
       }
-      double[] newCov = new double[dim * dim];
       // Only the last round's information is kept: accumulate it there alone.
-      boolean last = round == rounds - 1;
-      for (int i = 0; i < draws; i++) {
-        double w = Math.exp(logW[i] - max) / total;
-        if (w == 0) {
-          continue;
-        }
-        for (int a = 0; a < dim && last; a++) {
-          for (int b = 0; b < dim; b++) {
-            information[a * dim + b] += w * scores[i * dim + a] * scores[i * dim + b];
-          }
-        }
-        for (int a = 0; a < dim; a++) {
-          double da = z[i * dim + a] - newMean[a];
-          for (int b = 0; b <= a; b++) {
-            newCov[a * dim + b] += w * da * (z[i * dim + b] - newMean[b]);
-          }
-        }
+      if (round == rounds - 1) {
+        addInformation(scores, logW, max, total, dim, information);
       }
-      for (int a = 0; a < dim; a++) {
-        for (int b = 0; b < a; b++) {
-          newCov[b * dim + a] = newCov[a * dim + b];
-        }
-      }
+      double[] newCov = weightedCovariance(z, logW, max, total, newMean, dim);
       if (ess < MIN_ESS) {
         for (int i = 0; i < newCov.length; i++) {
           newCov[i] = 0.5 * (newCov[i] + s[i]);
         }
       }
-      double trace = 0;
-      for (int a = 0; a < dim; a++) {
-        trace += newCov[a * dim + a];
-      }
-      for (int a = 0; a < dim; a++) {
-        newCov[a * dim + a] += 1e-10 * trace / dim;
-      }
+      addJitter(newCov, dim);
       m = newMean;
       s = newCov;
       progress.advance(round + 1, rounds);
     }
     return new GaussianFit(m, s, ess, information);
+  }
+
+  /** Draws of the proposal into z, block by block from the GAUSSIAN streams of the round. */
+  private static void drawProposal(MultivariateT proposal, int round, double[] z, int draws,
+      int dim, RandomStreams streams, int threads) {
+    int numBlocks = (draws + BLOCK - 1) / BLOCK;
+    BlockParallel.forEach(numBlocks, threads, () -> null, (block, unused) -> {
+      UniformRandomProvider rng = streams.stream(RandomStreams.GAUSSIAN, round, block);
+      MultivariateT.Sampler sampler = proposal.sampler(rng);
+      for (int i = block * BLOCK; i < Math.min(draws, (block + 1) * BLOCK); i++) {
+        sampler.sample(z, i * dim);
+      }
+    });
+  }
+
+  /** Adds Σ_i w_i ∇log p_i ∇log p_iᵀ to information, w_i = e^{logW_i − max}/total. */
+  private static void addInformation(double[] scores, double[] logW, double max, double total,
+      int dim, double[] information) {
+    for (int i = 0; i < logW.length; i++) {
+      double w = Math.exp(logW[i] - max) / total;
+      if (w == 0) {
+        continue;
+      }
+      for (int a = 0; a < dim; a++) {
+        for (int b = 0; b < dim; b++) {
+          information[a * dim + b] += w * scores[i * dim + a] * scores[i * dim + b];
+        }
+      }
+    }
+  }
+
+  /** The covariance of the draws z about mean with weights w_i = e^{logW_i − max}/total. */
+  private static double[] weightedCovariance(double[] z, double[] logW, double max, double total,
+      double[] mean, int dim) {
+    double[] cov = new double[dim * dim];
+    for (int i = 0; i < logW.length; i++) {
+      double w = Math.exp(logW[i] - max) / total;
+      if (w == 0) {
+        continue;
+      }
+      for (int a = 0; a < dim; a++) {
+        double da = z[i * dim + a] - mean[a];
+        for (int b = 0; b <= a; b++) {
+          cov[a * dim + b] += w * da * (z[i * dim + b] - mean[b]);
+        }
+      }
+    }
+    for (int a = 0; a < dim; a++) {
+      for (int b = 0; b < a; b++) {
+        cov[b * dim + a] = cov[a * dim + b];
+      }
+    }
+    return cov;
+  }
+
+  /** Adds 1e-10 times the mean variance to the diagonal, keeping the covariance definite. */
+  private static void addJitter(double[] cov, int dim) {
+    double trace = 0;
+    for (int a = 0; a < dim; a++) {
+      trace += cov[a * dim + a];
+    }
+    for (int a = 0; a < dim; a++) {
+      cov[a * dim + a] += 1e-10 * trace / dim;
+    }
   }
 
   static double[] scaled(double[] matrix, double factor) {

@@ -89,12 +89,7 @@ public final class Lbfgs {
     if (!Double.isFinite(fx) || !allFinite(g)) {
       return new Result(x, fx, 0, evaluations, Stop.NON_FINITE_START);
     }
-    double[][] s = new double[memory][n];
-    double[][] y = new double[memory][n];
-    double[] rho = new double[memory];
-    double[] alpha = new double[memory];
-    int stored = 0;
-    int newest = -1;
+    CurvaturePairs pairs = new CurvaturePairs(memory, n);
     double[] direction = new double[n];
     double[] xNew = new double[n];
     double[] gNew = new double[n];
@@ -102,7 +97,58 @@ public final class Lbfgs {
       if (maxAbs(g) <= gradientTolerance * Math.max(1, Math.abs(fx))) {
         return new Result(x, fx, it, evaluations, Stop.GRADIENT_CONVERGED);
       }
-      // Two-loop recursion: direction = −H g with H the L-BFGS inverse-Hessian approximation.
+      pairs.twoLoopDirection(g, direction);
+      double slope = dot(g, direction);
+      if (!(slope < 0)) {
+        // Not a descent direction (rounding in a nearly flat region): restart from −g.
+        for (int i = 0; i < n; i++) {
+          direction[i] = -g[i] / Math.max(1, maxAbs(g));
+        }
+        slope = dot(g, direction);
+        pairs.stored = 0;
+      }
+      LineSearch ls = lineSearch(f, x, fx, g, direction, slope, xNew, gNew);
+      evaluations += ls.evaluations;
+      if (!ls.found) {
+        return new Result(x, fx, it, evaluations, Stop.LINE_SEARCH_FAILED);
+      }
+      double change = fx - ls.value;
+      pairs.add(x, xNew, g, gNew);
+      System.arraycopy(xNew, 0, x, 0, n);
+      System.arraycopy(gNew, 0, g, 0, n);
+      fx = ls.value;
+      if (change <= valueTolerance * Math.max(1, Math.abs(fx))) {
+        return new Result(x, fx, it + 1, evaluations, Stop.VALUE_CONVERGED);
+      }
+    }
+    return new Result(x, fx, maxIterations, evaluations, Stop.MAX_ITERATIONS);
+  }
+
+  /**
+   * The L-BFGS memory: the last {@code memory} curvature pairs s = x' − x, y = ∇f(x') − ∇f(x)
+   * with ρ = 1/sᵀy, in a ring whose newest pair is at {@code newest}.
+   */
+  private static final class CurvaturePairs {
+    final int memory;
+    final double[][] s;
+    final double[][] y;
+    final double[] rho;
+    final double[] alpha;
+    /** Pairs in use; 0 after a restart from steepest descent. */
+    int stored = 0;
+    int newest = -1;
+
+    CurvaturePairs(int memory, int n) {
+      this.memory = memory;
+      this.s = new double[memory][n];
+      this.y = new double[memory][n];
+      this.rho = new double[memory];
+      this.alpha = new double[memory];
+    }
+
+    /** direction = −H g by the two-loop recursion, H the L-BFGS inverse-Hessian approximation. */
+    void twoLoopDirection(double[] g, double[] direction) {
+      int n = g.length;
       for (int i = 0; i < n; i++) {
         direction[i] = -g[i];
       }
@@ -121,23 +167,12 @@ public final class Lbfgs {
         double beta = rho[k] * dot(y[k], direction);
         axpy(alpha[k] - beta, s[k], direction);
       }
-      double slope = dot(g, direction);
-      if (!(slope < 0)) {
-        // Not a descent direction (rounding in a nearly flat region): restart from −g.
-        for (int i = 0; i < n; i++) {
-          direction[i] = -g[i] / Math.max(1, maxAbs(g));
-        }
-        slope = dot(g, direction);
-        stored = 0;
-      }
-      LineSearch ls = lineSearch(f, x, fx, g, direction, slope, xNew, gNew);
-      evaluations += ls.evaluations;
-      if (!ls.found) {
-        return new Result(x, fx, it, evaluations, Stop.LINE_SEARCH_FAILED);
-      }
-      double change = fx - ls.value;
+    }
+
+    /** Adds the pair of the step from (x, g) to (xNew, gNew), unless its curvature is unusable. */
+    void add(double[] x, double[] xNew, double[] g, double[] gNew) {
       newest = (newest + 1) % memory;
-      for (int i = 0; i < n; i++) {
+      for (int i = 0; i < x.length; i++) {
         s[newest][i] = xNew[i] - x[i];
         y[newest][i] = gNew[i] - g[i];
       }
@@ -149,14 +184,7 @@ public final class Lbfgs {
         // Curvature pair unusable (can only happen if the Wolfe search was cut short): drop it.
         newest = Math.floorMod(newest - 1, memory);
       }
-      System.arraycopy(xNew, 0, x, 0, n);
-      System.arraycopy(gNew, 0, g, 0, n);
-      fx = ls.value;
-      if (change <= valueTolerance * Math.max(1, Math.abs(fx))) {
-        return new Result(x, fx, it + 1, evaluations, Stop.VALUE_CONVERGED);
-      }
     }
-    return new Result(x, fx, maxIterations, evaluations, Stop.MAX_ITERATIONS);
   }
 
   private record LineSearch(boolean found, double value, int evaluations) {}

@@ -155,9 +155,33 @@ public final class MultivariateT implements java.io.Serializable {
       w[i] = weights == null ? 1 : weights[i];
       weightSum += w[i];
     }
-    // Start from the coordinate-wise weighted median and squared MAD (scaled to a normal's
-    // variance): unlike the mean and covariance they exist for any tails and cannot overflow.
     double[] mu = new double[dim];
+    double[] scatter = robustStart(points, w, dim, mu);
+    double[] u = new double[n];
+    double[] factor = new double[Cholesky.packedSize(dim)];
+    double[] inverseDiagonal = new double[dim];
+    double[] diff = new double[dim];
+    for (int it = 0; it < iterations; it++) {
+      System.arraycopy(Cholesky.pack(scatter, dim), 0, factor, 0, factor.length);
+      if (!Cholesky.factor(factor, 0, dim, inverseDiagonal)) {
+        break;
+      }
+      updateLocation(points, w, factor, dof, dim, diff, u, mu);
+      scatter = weightedScatter(points, w, u, mu, dim, weightSum);
+    }
+    for (int i = 0; i < scatter.length; i++) {
+      scatter[i] *= inflation;
+    }
+    return of(mu, scatter, dof);
+  }
+
+  /**
+   * The EM start: the coordinate-wise weighted median (written into mu) and, returned, the
+   * diagonal scatter of squared MADs scaled to a normal's variance. Unlike the mean and covariance
+   * they exist for any tails and cannot overflow.
+   */
+  private static double[] robustStart(double[] points, double[] w, int dim, double[] mu) {
+    int n = w.length;
     double[] start = new double[dim * dim];
     double[] column = new double[n];
     for (int d = 0; d < dim; d++) {
@@ -171,42 +195,36 @@ public final class MultivariateT implements java.io.Serializable {
       double mad = 1.4826 * weightedMedian(column, w);
       start[d * dim + d] = mad > 0 ? mad * mad : 1;
     }
-    double[] u = new double[n];
-    double[] scatter = start;
-    double[] factor = new double[Cholesky.packedSize(dim)];
-    double[] inverseDiagonal = new double[dim];
-    double[] diff = new double[dim];
-    for (int it = 0; it < iterations; it++) {
-      System.arraycopy(Cholesky.pack(scatter, dim), 0, factor, 0, factor.length);
-      if (!Cholesky.factor(factor, 0, dim, inverseDiagonal)) {
-        break;
-      }
-      double uwSum = 0;
-      double[] newMu = new double[dim];
-      for (int i = 0; i < n; i++) {
-        for (int d = 0; d < dim; d++) {
-          diff[d] = points[i * dim + d] - mu[d];
-        }
-        Cholesky.solveLower(factor, 0, dim, diff, 0);
-        double delta = 0;
-        for (int d = 0; d < dim; d++) {
-          delta += diff[d] * diff[d];
-        }
-        u[i] = (dof + dim) / (dof + delta);
-        uwSum += w[i] * u[i];
-        for (int d = 0; d < dim; d++) {
-          newMu[d] += w[i] * u[i] * points[i * dim + d];
-        }
-      }
+    return start;
+  }
+
+  /**
+   * One EM location step given the scatter's Cholesky factor: the weights u_i = (ν + D)/(ν + δ_i)
+   * into u, and μ ← Σ w_i u_i z_i / Σ w_i u_i into mu ({@code diff} is scratch).
+   */
+  private static void updateLocation(double[] points, double[] w, double[] factor, double dof,
+      int dim, double[] diff, double[] u, double[] mu) {
+    int n = w.length;
+    double uwSum = 0;
+    double[] newMu = new double[dim];
+    for (int i = 0; i < n; i++) {
       for (int d = 0; d < dim; d++) {
-        mu[d] = newMu[d] / uwSum;
+        diff[d] = points[i * dim + d] - mu[d];
       }
-      scatter = weightedScatter(points, w, u, mu, dim, weightSum);
+      Cholesky.solveLower(factor, 0, dim, diff, 0);
+      double delta = 0;
+      for (int d = 0; d < dim; d++) {
+        delta += diff[d] * diff[d];
+      }
+      u[i] = (dof + dim) / (dof + delta);
+      uwSum += w[i] * u[i];
+      for (int d = 0; d < dim; d++) {
+        newMu[d] += w[i] * u[i] * points[i * dim + d];
+      }
     }
-    for (int i = 0; i < scatter.length; i++) {
-      scatter[i] *= inflation;
+    for (int d = 0; d < dim; d++) {
+      mu[d] = newMu[d] / uwSum;
     }
-    return of(mu, scatter, dof);
   }
 
   /** The weighted median of v (v is reordered). */

@@ -92,6 +92,27 @@ public final class SparkRowData implements RowData, AutoCloseable {
    */
   public static SparkRowData read(JavaSparkContext sc, DataFile file, int partitions) {
     String path = file.path();
+    Dataset<Row> frame = open(sc, path);
+    requireRows(frame, path);
+    List<String> needed = new ArrayList<>();
+    needed.add(file.response());
+    needed.addAll(file.predictors());
+    requireNumericColumns(frame, needed, path);
+    Dataset<Row> selected = frame.select(needed.stream().map(org.apache.spark.sql.functions::col)
+        .toArray(org.apache.spark.sql.Column[]::new));
+    // Parsed once: the check and the blocks both read these cached rows.
+    JavaPairRDD<Row, Long> indexed = selected.javaRDD().zipWithIndex()
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long count = checkedRowCount(sc, indexed, List.copyOf(needed), file.kind(), path);
+      return cachedBlocks(sc, indexed, count, file, partitions, path);
+    } finally {
+      indexed.unpersist(false);
+    }
+  }
+
+  /** The data file as a data frame, read by its extension; throws on a bad format or path. */
+  private static Dataset<Row> open(JavaSparkContext sc, String path) {
     SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     String lower = path.toLowerCase(java.util.Locale.ROOT);
     if (!(lower.endsWith(".csv") || lower.endsWith(".parquet") || lower.endsWith(".json")
@@ -99,6 +120,24 @@ public final class SparkRowData implements RowData, AutoCloseable {
       throw new InvalidInputException("target.data.path must end in .csv, .parquet, .json or"
           + " .jsonl (the format), got " + path);
     }
+    requireExists(sc, path);
+    try {
+      if (lower.endsWith(".csv")) {
+        return session.read().option("header", true).option("inferSchema", true).csv(path);
+      } else if (lower.endsWith(".parquet")) {
+        return session.read().parquet(path);
+      } else {
+        return session.read().json(path);
+      }
+    } catch (Exception e) {
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw new InvalidInputException("target.data.path: cannot read " + path + ": "
+          + message.lines().findFirst().orElse(message));
+    }
+  }
+
+  /** Throws unless the path matches at least one file. */
+  private static void requireExists(JavaSparkContext sc, String path) {
     try {
       // Checked here: Spark logs a warning with a stack trace for a missing path.
       org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(path);
@@ -113,20 +152,10 @@ public final class SparkRowData implements RowData, AutoCloseable {
       throw new InvalidInputException("target.data.path: cannot read " + path + ": "
           + e.getMessage());
     }
-    Dataset<Row> frame;
-    try {
-      if (lower.endsWith(".csv")) {
-        frame = session.read().option("header", true).option("inferSchema", true).csv(path);
-      } else if (lower.endsWith(".parquet")) {
-        frame = session.read().parquet(path);
-      } else {
-        frame = session.read().json(path);
-      }
-    } catch (Exception e) {
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      throw new InvalidInputException("target.data.path: cannot read " + path + ": "
-          + message.lines().findFirst().orElse(message));
-    }
+  }
+
+  /** Throws when the data frame has no rows. */
+  private static void requireRows(Dataset<Row> frame, String path) {
     boolean empty;
     try {
       // First, as the column types of an empty CSV are not inferred (all strings).
@@ -137,10 +166,12 @@ public final class SparkRowData implements RowData, AutoCloseable {
     if (empty) {
       throw new InvalidInputException("target.data.path: " + path + " has no rows");
     }
+  }
+
+  /** Throws unless every needed column (the response first) exists and is numeric. */
+  private static void requireNumericColumns(Dataset<Row> frame, List<String> needed,
+      String path) {
     List<String> available = List.of(frame.columns());
-    List<String> needed = new ArrayList<>();
-    needed.add(file.response());
-    needed.addAll(file.predictors());
     for (int i = 0; i < needed.size(); i++) {
       String key = i == 0 ? "target.data.response" : "target.data.predictors";
       String column = needed.get(i);
@@ -156,58 +187,59 @@ public final class SparkRowData implements RowData, AutoCloseable {
             + " is not numeric (" + type.simpleString() + ")");
       }
     }
-    Dataset<Row> selected = frame.select(needed.stream().map(org.apache.spark.sql.functions::col)
-        .toArray(org.apache.spark.sql.Column[]::new));
-    // Parsed once: the check and the blocks both read these cached rows.
-    JavaPairRDD<Row, Long> indexed = selected.javaRDD().zipWithIndex()
-        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** The number of rows, after one pass that finds the first row that cannot be used. */
+  private static long checkedRowCount(JavaSparkContext sc, JavaPairRDD<Row, Long> indexed,
+      List<String> names, DataFile.ResponseKind kind, String path) {
+    sc.setJobDescription("poevi: checking " + path);
+    Check check;
     try {
-      DataFile.ResponseKind kind = file.kind();
-      List<String> names = List.copyOf(needed);
-      sc.setJobDescription("poevi: checking " + path);
-      Check check;
-      try {
-        // One pass: the number of rows and the first row that cannot be used.
-        check = indexed.treeAggregate(new Check(), (c, t) -> c.add(t._2(), problem(t._1(), names,
-            kind)), Check::merge);
-      } catch (Exception e) {
-        throw SparkScoreEvaluator.unwrap(e);
-      } finally {
-        sc.setJobDescription(null);
-      }
-      if (check.badRow >= 0) {
-        throw new InvalidInputException("target.data.path: row " + (check.badRow + 1) + " of "
-            + path + ": " + check.problem);
-      }
-      long count = check.rows;
-      int blockRows = SyntheticLogisticData.BLOCK_ROWS;
-      if (count > (long) Integer.MAX_VALUE * blockRows) {
-        throw new InvalidInputException("target.data.path: " + path + " has " + count
-            + " rows, more than " + (long) Integer.MAX_VALUE * blockRows);
-      }
-      int numBlocks = (int) ((count + blockRows - 1) / blockRows);
-      int columns = file.columns();
-      boolean intercept = file.intercept();
-      JavaRDD<RowBlock> blocks = indexed
-          .mapToPair(t -> new Tuple2<>((int) (t._2() / blockRows), new Tuple2<>(t._2(), t._1())))
-          .groupByKey(new ContiguousBlocks(numBlocks, Math.min(partitions, numBlocks)))
-          .map(group -> block(group._1(), group._2(), blockRows, count, columns, intercept))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      blocks.setName("poevi rows of " + path);
-      sc.setJobDescription("poevi: reading " + count + " rows of " + path);
-      List<String> blas;
-      try {
-        blas = blasOf(blocks);
-      } catch (Exception e) {
-        blocks.unpersist(false);
-        throw SparkScoreEvaluator.unwrap(e);
-      } finally {
-        sc.setJobDescription(null);
-      }
-      return new SparkRowData(sc, blocks, numBlocks, count, columns, List.copyOf(blas));
+      // One pass: the number of rows and the first row that cannot be used.
+      check = indexed.treeAggregate(new Check(), (c, t) -> c.add(t._2(), problem(t._1(), names,
+          kind)), Check::merge);
+    } catch (Exception e) {
+      throw SparkScoreEvaluator.unwrap(e);
     } finally {
-      indexed.unpersist(false);
+      sc.setJobDescription(null);
     }
+    if (check.badRow >= 0) {
+      throw new InvalidInputException("target.data.path: row " + (check.badRow + 1) + " of "
+          + path + ": " + check.problem);
+    }
+    long count = check.rows;
+    int blockRows = SyntheticLogisticData.BLOCK_ROWS;
+    if (count > (long) Integer.MAX_VALUE * blockRows) {
+      throw new InvalidInputException("target.data.path: " + path + " has " + count
+          + " rows, more than " + (long) Integer.MAX_VALUE * blockRows);
+    }
+    return count;
+  }
+
+  /** The checked rows grouped into blocks in file order and cached (one job, run here). */
+  private static SparkRowData cachedBlocks(JavaSparkContext sc, JavaPairRDD<Row, Long> indexed,
+      long count, DataFile file, int partitions, String path) {
+    int blockRows = SyntheticLogisticData.BLOCK_ROWS;
+    int numBlocks = (int) ((count + blockRows - 1) / blockRows);
+    int columns = file.columns();
+    boolean intercept = file.intercept();
+    JavaRDD<RowBlock> blocks = indexed
+        .mapToPair(t -> new Tuple2<>((int) (t._2() / blockRows), new Tuple2<>(t._2(), t._1())))
+        .groupByKey(new ContiguousBlocks(numBlocks, Math.min(partitions, numBlocks)))
+        .map(group -> block(group._1(), group._2(), blockRows, count, columns, intercept))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    blocks.setName("poevi rows of " + path);
+    sc.setJobDescription("poevi: reading " + count + " rows of " + path);
+    List<String> blas;
+    try {
+      blas = blasOf(blocks);
+    } catch (Exception e) {
+      blocks.unpersist(false);
+      throw SparkScoreEvaluator.unwrap(e);
+    } finally {
+      sc.setJobDescription(null);
+    }
+    return new SparkRowData(sc, blocks, numBlocks, count, columns, List.copyOf(blas));
   }
 
   /** Rows seen and the first one that cannot be used (−1: none). */

@@ -177,6 +177,17 @@ public final class GpPoissonTarget implements Target {
     double[] l = new double[size];
     double[] dRho = new double[size];
     double[] dAlpha = new double[size];
+    kernelWithTangents(inverseRho, alpha2, l, dRho, dAlpha);
+    if (!factorWithTangents(l, dRho, dAlpha)) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    return logPosterior(z, rho, alpha2, l, dRho, dAlpha, gradient);
+  }
+
+  /** K, ∂K/∂log ρ and ∂K/∂log α as packed lower triangles, into l, dRho and dAlpha. */
+  private void kernelWithTangents(double inverseRho, double alpha2, double[] l, double[] dRho,
+      double[] dAlpha) {
+    int n = x.length;
     for (int i = 0; i < n; i++) {
       int row = Cholesky.packedIndex(i, 0);
       for (int j = 0; j < i; j++) {
@@ -191,6 +202,14 @@ public final class GpPoissonTarget implements Target {
       dRho[row + i] = 0;
       dAlpha[row + i] = 2 * alpha2;
     }
+  }
+
+  /**
+   * Overwrites K with its Cholesky factor L and ∂K with ∂L along log ρ and log α (forward mode
+   * through the recurrence); false when K is not numerically positive definite.
+   */
+  private boolean factorWithTangents(double[] l, double[] dRho, double[] dAlpha) {
+    int n = x.length;
     for (int i = 0; i < n; i++) {
       int rowI = Cholesky.packedIndex(i, 0);
       for (int j = 0; j <= i; j++) {
@@ -207,7 +226,7 @@ public final class GpPoissonTarget implements Target {
         }
         if (i == j) {
           if (!(s > 0) || s == Double.POSITIVE_INFINITY) {
-            return Double.NEGATIVE_INFINITY;
+            return false;
           }
           double lii = Math.sqrt(s);
           l[rowI + i] = lii;
@@ -222,6 +241,15 @@ public final class GpPoissonTarget implements Target {
         }
       }
     }
+    return true;
+  }
+
+  /** log p̃ and its score from the factor L of K and its tangents, as in the class comment. */
+  private double logPosterior(double[] z, double rho, double alpha2, double[] l, double[] dRho,
+      double[] dAlpha, double[] gradient) {
+    int n = x.length;
+    double logRho = z[0];
+    double logAlpha = z[1];
     double lp = RHO_SHAPE * logRho - RHO_RATE * rho - 0.5 * alpha2 * ALPHA_PRECISION + logAlpha;
     double gRho = RHO_SHAPE - RHO_RATE * rho;
     double gAlpha = -alpha2 * ALPHA_PRECISION + 1;

@@ -1,0 +1,242 @@
+package org.poevi.config;
+
+import static org.poevi.config.TargetReader.AUTO;
+import static org.poevi.config.TargetReader.DATA_FILE_KEYS;
+import static org.poevi.config.TargetReader.PREFIX;
+import static org.poevi.config.TargetReader.describe;
+import static org.poevi.config.TargetReader.prefixed;
+import static org.poevi.config.TargetReader.regressionDefaults;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.poevi.InvalidInputException;
+import org.poevi.config.TargetReader.DataBackend;
+import org.poevi.config.TargetReader.Unloaded;
+import org.poevi.targets.glm.ColumnMoments;
+import org.poevi.targets.glm.DataFile;
+import org.poevi.targets.glm.Prior;
+import org.poevi.targets.glm.RegressionTarget;
+import org.poevi.targets.glm.RowData;
+import org.poevi.targets.glm.SyntheticLogisticData;
+
+/**
+ * The posteriors over data rows ({@link TargetReader#DATA_TYPES}, SPEC §6): a regression's keys,
+ * its rows (synthetic, or a data file) from a {@link DataBackend}, and its priors.
+ */
+final class RegressionTargetReader {
+  private RegressionTargetReader() {}
+
+  /**
+   * The regression a data-parallel {@code target} block names, over the rows the backend holds.
+   *
+   * @throws InvalidInputException one line naming the offending key
+   */
+  static RegressionTarget read(Config target, DataBackend backend) {
+    RegressionTarget.Family family = family(target.getString("type"));
+    String typeName = family.type();
+    Map<String, Object> defaults = regressionDefaults(family);
+    BlockReader r = new BlockReader(knownKeys(target, defaults, typeName));
+    boolean intercept = intercept(r);
+    if (!intercept && r.has("prior.intercept")) {
+      throw new InvalidInputException(PREFIX + "prior.intercept is set, but " + PREFIX
+          + "intercept = false: the model has no intercept");
+    }
+    PriorSpec priors = new PriorSpec(
+        priorText(r, defaults, "prior.intercept"), priorText(r, defaults, "prior.coefficients"),
+        family.hasScale() ? priorText(r, defaults, "prior.sigma") : null);
+    RowData rows;
+    double[] truth = null;
+    if (r.has("data.path") || r.has("data.response") || r.has("data.predictors")) {
+      rows = backend.rows(dataFile(r, family, intercept));
+    } else if (family != RegressionTarget.Family.LOGISTIC) {
+      throw new InvalidInputException(PREFIX + "data.path is missing: " + typeName + " reads its"
+          + " data from a file (synthetic data is for logistic-regression)");
+    } else {
+      SyntheticLogisticData data = syntheticData(r, intercept);
+      rows = backend.rows(data);
+      truth = data.trueCoefficients();
+    }
+    return new RegressionTarget(family, rows, intercept, priors.resolve(family, rows, intercept),
+        truth);
+  }
+
+  /** The block's values by key, each key checked against the type's keys and the data keys. */
+  private static Map<String, ConfigValue> knownKeys(Config target, Map<String, Object> defaults,
+      String typeName) {
+    Map<String, ConfigValue> flat = new java.util.HashMap<>();
+    for (Map.Entry<String, ConfigValue> e : target.entrySet()) {
+      String key = e.getKey();
+      if (!key.equals("type") && !defaults.containsKey(key) && !DATA_FILE_KEYS.contains(key)) {
+        Set<String> allowed = new TreeSet<>(defaults.keySet());
+        allowed.addAll(DATA_FILE_KEYS);
+        throw new InvalidInputException("unknown key " + PREFIX + key + " for type "
+            + typeName + " (allowed: " + String.join(", ", allowed) + ", type)");
+      }
+      flat.put(key, e.getValue());
+    }
+    return flat;
+  }
+
+  /** {@code target.intercept}: a boolean or the string true or false; true when absent. */
+  private static boolean intercept(BlockReader r) {
+    boolean intercept = true;
+    if (r.has("intercept")) {
+      ConfigValue v = r.values.get("intercept");
+      if (v.valueType() == ConfigValueType.BOOLEAN) {
+        intercept = (Boolean) v.unwrapped();
+      } else if (v.valueType() == ConfigValueType.STRING
+          && ("true".equals(v.unwrapped()) || "false".equals(v.unwrapped()))) {
+        intercept = Boolean.parseBoolean((String) v.unwrapped());
+      } else {
+        throw new InvalidInputException(PREFIX + "intercept must be true or false, got "
+            + describe(v));
+      }
+    }
+    return intercept;
+  }
+
+  /** The data file the {@code data.*} keys name (never together with synthetic data). */
+  private static DataFile dataFile(BlockReader r, RegressionTarget.Family family,
+      boolean intercept) {
+    for (String key : r.values.keySet()) {
+      if (key.startsWith("data.synthetic.")) {
+        throw new InvalidInputException(PREFIX + key + " and " + PREFIX + "data.path are"
+            + " exclusive: the data is either synthetic or read from a file");
+      }
+    }
+    return new DataFile(requiredString(r, "data.path"),
+        requiredString(r, "data.response"), stringList(r, "data.predictors"), intercept,
+        family.response());
+  }
+
+  /** logistic-regression's synthetic data, from the {@code data.synthetic.*} keys. */
+  private static SyntheticLogisticData syntheticData(BlockReader r, boolean intercept) {
+    long count = r.whole("data.synthetic.rows", 100000);
+    int predictors = r.integer("data.synthetic.predictors", 20);
+    long seed = r.whole("data.synthetic.seed", 1);
+    return prefixed("data.synthetic.", () -> new SyntheticLogisticData(
+        count, predictors, intercept, seed));
+  }
+
+  /** The regression family of a data-parallel type name. */
+  private static RegressionTarget.Family family(String type) {
+    for (RegressionTarget.Family f : RegressionTarget.Family.values()) {
+      if (f.type().equals(type)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException(type);
+  }
+
+  /** A prior's text: the key's string, or its default. */
+  private static String priorText(BlockReader r, Map<String, Object> defaults, String key) {
+    return r.has(key) ? BlockReader.string(r.values.get(key), key) : (String) defaults.get(key);
+  }
+
+  /**
+   * A regression's prior strings, "auto" meaning rstanarm's weakly informative default scaled by
+   * the data (one pass over the rows, {@link ColumnMoments}; with s_y = sd(y) for the linear
+   * model and 1 otherwise, x̄_j and s_j the mean and sd of predictor j):
+   *
+   * <ul>
+   *   <li>coefficients: normal(0, 2.5·s_y/s_j) (2.5·s_y for a constant column);
+   *   <li>intercept: rstanarm's normal(m, 2.5·s_y) on the intercept of the centred predictors
+   *       (m = mean(y) for the linear model, else 0), carried to poevi's intercept of the
+   *       uncentred design, α = α_c − Σ_j β_j x̄_j, with the same marginal spread:
+   *       normal(m, ((2.5·s_y)² + Σ_j x̄_j²·s_βj²)^½), s_βj the coefficients' auto scales (or
+   *       2.5·s_y for coefficients with a prior given explicitly);
+   *   <li>sigma: exponential(1/s_y).
+   * </ul>
+   */
+  private record PriorSpec(String intercept, String coefficients, String sigma) {
+    Prior[] resolve(RegressionTarget.Family family, RowData rows, boolean hasIntercept) {
+      int columns = rows.columns();
+      Prior[] priors = new Prior[columns + (family.hasScale() ? 1 : 0)];
+      boolean auto = AUTO.equals(intercept) && hasIntercept || AUTO.equals(coefficients)
+          || AUTO.equals(sigma);
+      ColumnMoments.Summary moments = auto && !(rows instanceof Unloaded)
+          ? ColumnMoments.of(rows) : null;
+      double sy = 1;
+      double my = 0;
+      if (family.hasScale() && moments != null) {
+        sy = moments.sdY();
+        my = moments.meanY();
+        if (!(sy > 0)) {
+          throw new InvalidInputException(PREFIX + "data.response is constant (sd 0): the"
+              + " default (auto) priors scale with its sd; give " + PREFIX + "prior.intercept, "
+              + PREFIX + "prior.coefficients and " + PREFIX + "prior.sigma explicitly");
+        }
+      }
+      int first = hasIntercept ? 1 : 0;
+      double[] coefficientScale = new double[columns];
+      for (int d = first; d < columns; d++) {
+        if (AUTO.equals(coefficients)) {
+          double sx = moments == null ? 1 : moments.sdX()[d];
+          coefficientScale[d] = sx > 0 ? 2.5 * sy / sx : 2.5 * sy;
+          priors[d] = Prior.normal(0, coefficientScale[d]);
+        } else {
+          priors[d] = Prior.coefficient(PREFIX + "prior.coefficients", coefficients);
+        }
+      }
+      if (hasIntercept) {
+        if (AUTO.equals(intercept)) {
+          double variance = 2.5 * sy * 2.5 * sy;
+          for (int d = first; d < columns && moments != null; d++) {
+            // A coefficient with a non-normal prior adds its scale's spread the same way.
+            double s = AUTO.equals(coefficients) ? coefficientScale[d] : 2.5 * sy;
+            double mean = moments.meanX()[d];
+            variance += mean * mean * s * s;
+          }
+          priors[0] = Prior.normal(my, Math.sqrt(variance));
+        } else {
+          priors[0] = Prior.coefficient(PREFIX + "prior.intercept", intercept);
+        }
+      }
+      if (family.hasScale()) {
+        priors[columns] = AUTO.equals(sigma) ? Prior.exponential(1 / sy)
+            : Prior.scale(PREFIX + "prior.sigma", sigma);
+      }
+      return priors;
+    }
+  }
+
+  /** A data file key's string, required and not blank. */
+  private static String requiredString(BlockReader r, String key) {
+    if (!r.has(key)) {
+      throw new InvalidInputException(PREFIX + key + " is missing (a data file needs "
+          + PREFIX + "data.path, " + PREFIX + "data.response and " + PREFIX
+          + "data.predictors)");
+    }
+    String text = BlockReader.string(r.values.get(key), key);
+    if (text.isBlank()) {
+      throw new InvalidInputException(PREFIX + key + " must not be empty");
+    }
+    return text;
+  }
+
+  /** A data file key's list of column names: required, not empty, no name twice. */
+  private static List<String> stringList(BlockReader r, String key) {
+    if (!r.has(key)) {
+      requiredString(r, key);
+    }
+    ConfigList list = BlockReader.list(r.values.get(key), key, "column names");
+    if (list.isEmpty()) {
+      throw new InvalidInputException(PREFIX + key + " must name at least one column");
+    }
+    List<String> names = new java.util.ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String name = BlockReader.string(list.get(i), key + "[" + i + "]");
+      if (names.contains(name)) {
+        throw new InvalidInputException(PREFIX + key + " names column \"" + name + "\" twice");
+      }
+      names.add(name);
+    }
+    return names;
+  }
+}

@@ -1,0 +1,209 @@
+package org.poevi.family;
+
+import static org.poevi.family.FeynmanSampler.BLOCK_SIZE;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.poevi.InvalidInputException;
+import org.poevi.math.LogMeanEstimate;
+import org.poevi.math.RandomStreams;
+import org.poevi.math.Resampling;
+
+/**
+ * Unweighted draws of q_α ({@link FeynmanSampler#sample}): a pilot {@link ProposalPool} of Dir(α)
+ * proposals estimates C_α and chooses the mode; exact mode keeps the first accepted proposals,
+ * SIR mode (with an adapted proposal when it keeps more draws effective) resamples by weight;
+ * then the sampler's second pass draws z | w for every selected proposal.
+ */
+final class UnweightedSampler {
+  /** The SIR pool grows towards the target ESS only when its ESS fraction is at least this. */
+  static final double MIN_GROWTH_ESS_FRACTION = 0.01;
+
+  /** Below this ESS fraction the prior proposal is worth adapting. */
+  static final double ADAPT_BELOW = 0.3;
+
+  private final FeynmanSampler sampler;
+  private final int dim;
+
+  UnweightedSampler(FeynmanSampler sampler) {
+    this.sampler = sampler;
+    this.dim = sampler.dim;
+  }
+
+  /** Unweighted draws of q_α, with the normaliser estimate and the diagnostics of how. */
+  SampleResult sample(SampleOptions options) {
+    RandomStreams streams = RandomStreams.of(options.seed());
+    long stage = 0;
+    int threads = options.threads();
+    int draws = options.draws();
+    List<String> warnings = new ArrayList<>();
+    ProposalPool pool = new ProposalPool(sampler, sampler.prior, 0, true);
+    pool.extend(options.normalizerDraws(), streams, stage, threads);
+    LogMeanEstimate pilot = LogMeanEstimate.of(pool.logWeight, 0, (int) pool.size);
+    // The pilot's moments are all the adaptation uses; later blocks need not pay for log w.
+    pool.collectMoments = false;
+    if (pilot.ess() == 0) {
+      throw new InvalidInputException("Lambda(w) could not be factored for any Dirichlet"
+          + " proposal: the alphas of the full-rank experts are too small next to singular ones,"
+          + " or the model's scales are too extreme for double precision");
+    }
+    SamplingMode mode = mode(options, pilot);
+    int[] counts = null;
+    if (mode == SamplingMode.EXACT) {
+      counts = selectExact(pool, options, streams, stage);
+      if (counts == null) {
+        warnings.add(exactShortfall(options, pool));
+        mode = SamplingMode.SIR;
+      }
+    }
+    double ess = Double.NaN;
+    double acceptanceRate = Double.NaN;
+    if (mode == SamplingMode.SIR) {
+      pool = adaptedPool(pool, options, streams, stage);
+      ess = grownEss(pool, options, streams, stage);
+      counts = resample(pool, draws, streams.stream(RandomStreams.RESAMPLE, stage));
+      if (ess < Math.min(options.targetEss(), draws) / 10) {
+        warnings.add(String.format("SIR effective sample size is %.0f from %d proposals"
+            + " (%.2g%%): the draws repeat few distinct w and may be unreliable", ess, pool.size,
+            100 * ess / pool.size));
+      }
+    } else {
+      acceptanceRate = (double) pool.countAccepted() / pool.size;
+    }
+    if (pool.degenerate > 0) {
+      warnings.add(pool.degenerate + " of " + pool.size + " proposals had a numerically singular"
+          + " Lambda(w) and were given zero weight");
+    }
+    LogMeanEstimate normalizer = LogMeanEstimate.of(pool.logWeight, 0, (int) pool.size);
+    double[] out = sampler.materialise(pool, counts, draws, streams, stage, threads);
+    requireFinite(out);
+    if (mode == SamplingMode.SIR) {
+      Resampling.shuffleRows(out, draws, dim, streams.stream(RandomStreams.SHUFFLE, stage));
+    }
+    return new SampleResult(out, dim, draws, mode, pool.size, acceptanceRate, ess, normalizer,
+        pool.degenerate, pool.proposal.isPrior() ? "dirichlet" : "adapted-dirichlet",
+        List.copyOf(warnings));
+  }
+
+  /** The mode asked for; under auto, exact when the pilot's acceptance rate is practical. */
+  private SamplingMode mode(SampleOptions options, LogMeanEstimate pilot) {
+    int draws = options.draws();
+    double estimatedAcceptance = sampler.hasExactMode()
+        ? Math.exp(pilot.estimate() - sampler.logBound()) : 0;
+    return switch (options.mode()) {
+      case EXACT -> {
+        if (!sampler.hasExactMode()) {
+          throw new InvalidInputException("exact sampling needs every active expert's lambda to be"
+              + " positive definite; this model has a singular one (use mode sir or auto)");
+        }
+        yield SamplingMode.EXACT;
+      }
+      case SIR -> SamplingMode.SIR;
+      case AUTO -> sampler.hasExactMode() && estimatedAcceptance >= options.minAcceptance()
+          && draws / estimatedAcceptance <= options.maxProposals()
+          ? SamplingMode.EXACT : SamplingMode.SIR;
+    };
+  }
+
+  /**
+   * The warning when exact sampling accepted too few proposals within the cap, after which SIR
+   * takes over; an error when exact mode was asked for.
+   */
+  private static String exactShortfall(SampleOptions options, ProposalPool pool) {
+    String message = "exact sampling accepted fewer than " + options.draws() + " draws within "
+        + options.maxProposals() + " proposals (acceptance rate "
+        + (double) pool.countAccepted() / pool.size + ")";
+    if (options.mode() == SampleOptions.Mode.EXACT) {
+      throw new InvalidInputException(message + "; raise the proposal cap or use mode sir");
+    }
+    return message + "; fell back to SIR";
+  }
+
+  /**
+   * The ESS of a SIR pool, after growing it once towards the target ESS when its weights keep
+   * enough of it effective for that to pay.
+   */
+  private double grownEss(ProposalPool pool, SampleOptions options, RandomStreams streams,
+      long stage) {
+    double ess = pool.ess();
+    // Growing a pool whose weights keep under 1% of it effective costs far more than it gives;
+    // the caller then compares with SIR in z space (ValidatedSampler).
+    boolean worthGrowing = ess >= MIN_GROWTH_ESS_FRACTION * pool.size;
+    if (worthGrowing && ess < options.targetEss() && pool.size < options.maxProposals()) {
+      // The ESS fraction is roughly stable in the pool size, so one step reaches the target.
+      long wanted = (long) Math.ceil(pool.size * options.targetEss() / ess * 1.05);
+      pool.extend(Math.min(wanted, options.maxProposals()), streams, stage, options.threads());
+      ess = pool.ess();
+    }
+    return ess;
+  }
+
+  /** Throws when a draw overflowed: the model's tails are too heavy for double precision. */
+  private void requireFinite(double[] out) {
+    for (int i = 0; i < out.length; i++) {
+      if (!Double.isFinite(out[i])) {
+        throw new InvalidInputException("draw " + i / dim + " overflowed to " + out[i]
+            + ": the tails of this model (dof " + sampler.dof + ") are too heavy to represent its"
+            + " draws in double precision");
+      }
+    }
+  }
+
+  /**
+   * When the prior pool keeps less than {@value #ADAPT_BELOW} of its draws effective, tries the
+   * adapted mixture on a trial of a quarter of the pool's size and keeps whichever proposal has the
+   * larger ESS fraction. The chosen pool is returned; the other one is dropped.
+   */
+  private ProposalPool adaptedPool(ProposalPool pilot, SampleOptions options,
+      RandomStreams streams, long stage) {
+    double pilotFraction = pilot.ess() / pilot.size;
+    if (pilotFraction >= ADAPT_BELOW || sampler.count == 1) {
+      return pilot;
+    }
+    double[] beta = pilot.fitBeta();
+    if (beta == null) {
+      return pilot;
+    }
+    ProposalPool trial = new ProposalPool(sampler,
+        WeightProposal.adapted(sampler.stack.alpha, beta), 1, false);
+    trial.extend(Math.max(pilot.size / 4, 16L * BLOCK_SIZE), streams, stage, options.threads());
+    if (trial.ess() / trial.size <= pilotFraction) {
+      return pilot;
+    }
+    trial.extend(pilot.size, streams, stage, options.threads());
+    return trial;
+  }
+
+  /**
+   * Marks the first {@code draws} accepted proposals, growing the pool as needed; null if capped.
+   */
+  private int[] selectExact(ProposalPool pool, SampleOptions options, RandomStreams streams,
+      long stage) {
+    long draws = options.draws();
+    long accepted = pool.countAccepted();
+    while (accepted < draws && pool.size < options.maxProposals()) {
+      double rate = Math.max((double) accepted / pool.size, 1.0 / pool.size);
+      long wanted = pool.size + (long) Math.ceil((draws - accepted) / rate * 1.1) + BLOCK_SIZE;
+      pool.extend(Math.min(wanted, options.maxProposals()), streams, stage, options.threads());
+      accepted = pool.countAccepted();
+    }
+    if (accepted < draws) {
+      return null;
+    }
+    int[] counts = new int[(int) pool.size];
+    long taken = 0;
+    for (int m = 0; m < pool.size && taken < draws; m++) {
+      if (pool.accepted[m]) {
+        counts[m] = 1;
+        taken++;
+      }
+    }
+    return counts;
+  }
+
+  /** Systematic resampling of {@code draws} indices with probabilities ∝ exp(logWeight). */
+  private static int[] resample(ProposalPool pool, int draws, UniformRandomProvider rng) {
+    return Resampling.systematicCounts(pool.logWeight, (int) pool.size, draws, rng);
+  }
+}
