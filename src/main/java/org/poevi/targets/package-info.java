@@ -9,7 +9,8 @@
  * named in a configuration are built in {@code config} ({@code TargetReader}).
  *
  * <p>Add here: a new synthetic target (a class implementing {@code Target}, or {@code
- * ExactTarget} when it has exact draws and a normaliser; its keys in {@code TargetReader} and
+ * ExactTarget} when it has exact draws and a normaliser; its type and keys in {@code config}
+ * ({@code TargetReader}, {@code SyntheticTargetReader}) and
  * conf/reference-targets.conf). A posterior over data rows goes to {@code targets.glm}, a
  * posteriordb model to {@code targets.posteriordb}; a user's own target is a class in a jar
  * ({@code target.type = class}, docs/user-targets.md).

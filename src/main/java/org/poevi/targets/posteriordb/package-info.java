@@ -7,7 +7,8 @@
  * <p>Depends on: {@code targets}, {@code math}, {@code io}.
  *
  * <p>Add here: a new posteriordb model (a class implementing {@code Target} with its data
- * reader, a type in {@code TargetReader} and conf/reference-targets.conf, a test against its
+ * reader, its type in {@code config.TargetReader} and {@code PosteriorDbTargetReader} and
+ * conf/reference-targets.conf, a test against its
  * reference draws).
  */
 package org.poevi.targets.posteriordb;
