@@ -79,13 +79,19 @@ final class ConfigKeys {
   /**
    * Fails on a user key that the chosen method (and, for poe, objective) does not read, e.g.
    * {@code fit.under-q.growth-cap} under p, or {@code init.mode-starts} with ADVI; and on pool
-   * keys given with {@code experts.from}.
+   * keys given with {@code experts.from}. A key set to its default is not an error: it changes
+   * nothing either way.
    */
-  static void checkApplicable(Config user, FitMethod method, String objective,
+  static void checkApplicable(Config user, Config reference, FitMethod method, String objective,
       boolean expertsGiven) {
     List<String> keys = new ArrayList<>(new TreeSet<>(user.entrySet().stream()
         .map(Map.Entry::getKey).toList()));
     for (String key : keys) {
+      if (isDefault(user, reference, key)) {
+        // A copy of conf/reference.conf, or a resolved configuration echoed by summary.json,
+        // names every key with its default: harmless, as nothing it sets is ignored.
+        continue;
+      }
       String owner = ownerOf(key, method, objective);
       if (owner != null) {
         throw new InvalidInputException(key + " applies to " + owner + ", not to the chosen "
@@ -97,6 +103,12 @@ final class ConfigKeys {
             + " the given model's experts");
       }
     }
+  }
+
+  /** Whether the user's value of {@code key} is its documented default. */
+  private static boolean isDefault(Config user, Config reference, String key) {
+    return reference.hasPath(key)
+        && reference.getValue(key).unwrapped().equals(user.getValue(key).unwrapped());
   }
 
   /** The method or objective a key belongs to when it is not the chosen one, else null. */

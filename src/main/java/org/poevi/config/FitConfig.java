@@ -37,11 +37,13 @@ public final class FitConfig {
   public static final String REFERENCE = "org/poevi/reference.conf";
 
   private final Config user;
+  private final Config reference;
   private final Config resolved;
   private Fitter fitter;
 
-  private FitConfig(Config user, Config resolved) {
+  private FitConfig(Config user, Config reference, Config resolved) {
     this.user = user;
+    this.reference = reference;
     this.resolved = resolved;
   }
 
@@ -113,7 +115,7 @@ public final class FitConfig {
       throw new InvalidInputException("target.type is missing: the configuration must name a"
           + " target (see conf/reference-targets.conf)");
     }
-    return new FitConfig(user, resolved);
+    return new FitConfig(user, reference, resolved);
   }
 
   public Config resolved() {
@@ -134,7 +136,11 @@ public final class FitConfig {
     if (fitter == null) {
       FitMethod method = method();
       read(() -> {
-        ConfigKeys.checkApplicable(user, method, resolved.getString("fit.objective"),
+        String objective = resolved.getString("fit.objective");
+        if (method == FitMethod.POE) {
+          Objective.parse(objective);
+        }
+        ConfigKeys.checkApplicable(user, reference, method, objective,
             !resolved.getString("experts.from").isEmpty());
         return null;
       });
@@ -260,10 +266,6 @@ public final class FitConfig {
       out[i] = list.get(i);
     }
     return out;
-  }
-
-  public boolean userSet(String key) {
-    return user.hasPath(key);
   }
 
   public static String oneLine(ConfigException e) {

@@ -76,6 +76,11 @@ public final class LocalScoreEvaluator implements ScoreEvaluator {
   }
 
   @Override
+  public int dim() {
+    return target.dim();
+  }
+
+  @Override
   public long evaluations() {
     return evaluations.get();
   }

@@ -31,7 +31,7 @@ public interface ScoreEvaluator {
    * @param scores receives ∇log p̃ at each point (n×D row-major)
    */
   default void evaluate(double[] points, int n, double[] logDensity, double[] scores) {
-    int dim = n == 0 ? 0 : points.length / n;
+    int dim = dim();
     Ranges values = run("target at " + n + " points", sharing -> new EvaluateTask(
         sharing.share(java.util.Arrays.copyOf(points, n * dim), 8L * n * dim), n, dim));
     values.copyInto(0, logDensity, 1);
@@ -43,6 +43,9 @@ public interface ScoreEvaluator {
    * evaluator names its jobs with it (the Spark UI then shows the fit's progress). No-op here.
    */
   default void stage(String description) {}
+
+  /** D, the dimension of the target it evaluates. */
+  int dim();
 
   /** Number of (log density, score) evaluations made so far. */
   long evaluations();

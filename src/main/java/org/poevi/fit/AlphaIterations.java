@@ -1,6 +1,7 @@
 package org.poevi.fit;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.family.Expert;
@@ -67,8 +68,8 @@ record AlphaIterations(ScoreEvaluator evaluator, AlphaStep alphaStep, StoppingRu
         evaluator.evaluations() + evaluationsBefore, (System.nanoTime() - start) * 1e-9);
     Optional<StopReason> stop = rule.stop(t, r.delta(), alpha, r.objectiveChange(), nu);
     List<String> warnings = stop.filter(s -> s == StopReason.DIVERGED).isPresent()
-        ? List.of(String.format("%s diverged: nu = 2 sum(alpha) - D = %.3g exceeded %.3g at"
-            + " iteration %d", label, nu, rule.maxNu(), t)) : List.of();
+        ? List.of(String.format(Locale.ROOT, "%s diverged: nu = 2 sum(alpha) - D = %.3g"
+            + " exceeded %.0e at iteration %d", label, nu, rule.maxNu(), t)) : List.of();
     return new Step(new FitState(t, alpha, eta, objective, batch.next()), Optional.of(row),
         stop, warnings);
   }

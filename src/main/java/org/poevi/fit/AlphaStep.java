@@ -50,8 +50,9 @@ public record AlphaStep(QpSolver qp, double minSum, double growthCap) {
 
   /** The step from {@code previous} on the objective {@code f} with proximal step η. */
   public Result take(Quadratic f, double[] previous, double eta) {
-    double[] g = f.g();
-    double[] h = f.h();
+    // The proximal term goes into copies: f's own matrices are its business.
+    double[] g = f.g().clone();
+    double[] h = f.h().clone();
     int k = previous.length;
     double trace = 0;
     for (int i = 0; i < k; i++) {

@@ -11,7 +11,7 @@ import org.poevi.math.RandomStreams;
  * packed Cholesky factor L of S. Chains move in blocks of {@value #BLOCK}; block b's random
  * numbers at step s come from the stream (MOVE, key, s, b), so a block can be moved by any worker,
  * and chains of different blocks never interact: a frozen kernel's chains can be moved where they
- * live, several steps in a row, with the same bits as here.
+ * live, several steps in a row, with the same bits anywhere ({@link MoveTask} runs the steps).
  */
 public final class MalaKernel implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -83,7 +83,7 @@ final class ModeFinder {
     if (finite.isEmpty()) {
       throw new InvalidInputException("mode search failed: log density of target "
           + target.name() + " is not finite at any of " + starts + " starts"
-          + " (raise experts.start-scale or check the target)");
+          + " (raise init.start-scale or check the target)");
     }
     finite.sort(Comparator.comparingDouble(Lbfgs.Result::value));
     List<Mode> modes = new ArrayList<>();

@@ -77,8 +77,9 @@ public record PoeSettings(RunSettings run, InitSettings init, ExpertSource exper
 
     /** Bulk expert centres ({@code experts.count}) of a built pool. */
     public Builder locations(int v) {
-      ExpertPool.Settings p = experts instanceof ExpertPool.Settings s ? s
-          : ExpertPool.Settings.defaults();
+      if (!(experts instanceof ExpertPool.Settings p)) {
+        throw new IllegalStateException("experts.count is for a built pool, not given experts");
+      }
       experts = new ExpertPool.Settings(p.placement(), v, p.plannedAlpha(), p.widths(),
           p.broadFactors(), p.globalWidths(), p.floor());
       return this;
@@ -129,7 +130,11 @@ public record PoeSettings(RunSettings run, InitSettings init, ExpertSource exper
     }
 
     private UnderPSettings underP() {
-      return alpha.objective() instanceof UnderPSettings p ? p : UnderPSettings.defaults();
+      if (!(alpha.objective() instanceof UnderPSettings p)) {
+        throw new IllegalStateException("the population settings are under p; the objective is "
+            + alpha.objective().objective().label());
+      }
+      return p;
     }
 
     public PoeSettings build() {

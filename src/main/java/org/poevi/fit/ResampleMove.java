@@ -38,7 +38,7 @@ final class ResampleMove {
   private final RandomStreams streams;
   private double step;
 
-  /** What a call of {@link #move} did: mean acceptance, and chains that never moved. */
+  /** What moves of a population did: mean acceptance, and chains that never moved. */
   record Moves(double acceptance, double unmovedFraction) {
     /** No moves (a batch that is not a moved population). */
     static final Moves NONE = new Moves(Double.NaN, Double.NaN);
@@ -92,22 +92,6 @@ final class ResampleMove {
     return precondition(SampleMoments.covariance(z, n, SampleMoments.mean(z, n, dim), dim));
   }
 
-  /** S as a row-major D×D matrix. */
-  double[] preconditioner() {
-    double[] s = new double[dim * dim];
-    for (int a = 0; a < dim; a++) {
-      for (int b = 0; b <= a; b++) {
-        double v = 0;
-        for (int k = 0; k <= b; k++) {
-          v += factor[a * (a + 1) / 2 + k] * factor[b * (b + 1) / 2 + k];
-        }
-        s[a * dim + b] = v;
-        s[b * dim + a] = v;
-      }
-    }
-    return s;
-  }
-
   /** The current step h, in units of S. */
   double step() {
     return step;
@@ -157,11 +141,6 @@ final class ResampleMove {
       step *= Math.exp(Math.max(-1, Math.min(1, 2 * (rate - TARGET_ACCEPTANCE))));
     }
     return chains;
-  }
-
-  /** The chains after {@code steps} steps of the current kernel, with what the moves did. */
-  MoveTask.Moved move(Chains chains, int steps, long key) {
-    return MoveTask.move(evaluator, kernel(), chains, streams, key, 0, steps);
   }
 
   /** The current kernel: h and S as they are now (frozen once burn-in ends). */

@@ -50,7 +50,11 @@ final class WeightedPart implements Serializable {
     return scores;
   }
 
+  /** Adds another run's part; a part that keeps its points is a whole batch and never merges. */
   WeightedPart merge(WeightedPart other) {
+    if (holdsPoints() || other.holdsPoints()) {
+      throw new IllegalStateException("a part that keeps its batch's points is the whole batch");
+    }
     if (sums != null) {
       sums.merge(other.sums);
     }

@@ -19,6 +19,8 @@ final class FitFiles {
 
   static void save(FitOutcome fit, Path dir) {
     AtomicFiles.prepareDirectory(dir, "output directory");
+    // The pictures first: a warning they raise belongs in summary.json.
+    Map<String, byte[]> plots = fit.config().outputPlots() ? plots(fit) : Map.of();
     Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
     files.put(dir.resolve("model.json"), JsonOutput.content(fit.fittedModel().toJson()));
     files.put(dir.resolve("draws.csv"), DrawsCsv.content(fit.parameterNames(), fit.drawsView(),
@@ -26,10 +28,8 @@ final class FitFiles {
     files.put(dir.resolve("trace.csv"), fit.result().match(poe -> traceCsv(poe.trace()),
         FitFiles::baselineTrace));
     files.put(dir.resolve("summary.json"), JsonOutput.content(fit.summary()));
-    if (fit.config().outputPlots()) {
-      plots(fit).forEach((name, png) -> files.put(dir.resolve("plots").resolve(name),
-          AtomicFiles.Content.bytes(png)));
-    }
+    plots.forEach((name, png) -> files.put(dir.resolve("plots").resolve(name),
+        AtomicFiles.Content.bytes(png)));
     AtomicFiles.writeAll(files);
   }
 

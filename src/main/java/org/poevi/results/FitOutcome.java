@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.poevi.InvalidInputException;
@@ -35,6 +36,7 @@ public class FitOutcome {
   private final Target target;
   private final FitResult result;
   private final double[] draws;
+  private final List<String> outputWarnings = new ArrayList<>();
   private ObjectNode summary;
 
   /**
@@ -106,9 +108,22 @@ public class FitOutcome {
     return result.match(PoeResult::trace, gaussian -> List.of());
   }
 
-  /** Warnings a user should read (empty when there are none). */
-  public List<String> warnings() {
-    return result.warnings();
+  /**
+   * Warnings a user should read (empty when there are none): the fit's, then those that
+   * making its outputs raised (e.g. a contour plot with blank points).
+   */
+  public synchronized List<String> warnings() {
+    List<String> all = new ArrayList<>(result.warnings());
+    all.addAll(outputWarnings);
+    return List.copyOf(all);
+  }
+
+  /** A warning raised while making an output; summary.json is made again with it. */
+  private synchronized void warn(String warning) {
+    if (!outputWarnings.contains(warning)) {
+      outputWarnings.add(warning);
+      summary = null;
+    }
   }
 
   /** The output draws (output.draws of them), n×D row-major, a copy. */
@@ -186,8 +201,11 @@ public class FitOutcome {
       throw new InvalidInputException("contour plots are for 2-D targets; " + target.name()
           + " has D = " + target.dim());
     }
-    return FitPlots.contours(poe.family(), new PlotDensities(target)::logDensities, draws,
+    PlotDensities densities = new PlotDensities(target);
+    BufferedImage image = FitPlots.contours(poe.family(), densities::logDensities, draws,
         target.parameterNames());
+    densities.warning().ifPresent(this::warn);
+    return image;
   }
 
   /** The pictures {@code fit} writes into DIR/plots/, as PNG bytes by file name. */

@@ -43,7 +43,7 @@ final class FitSummary {
         gaussian.model().parameters());
     JsonOutput.putConstrained(root, fit.target(), fit.drawsView());
     ArrayNode w = root.putArray("warnings");
-    gaussian.warnings().forEach(w::add);
+    fit.warnings().forEach(w::add);
     return root;
   }
 
@@ -73,7 +73,7 @@ final class FitSummary {
     JsonOutput.putConstrained(root, fit.target(), fit.drawsView());
     putData(root, fit.target());
     ArrayNode w = root.putArray("warnings");
-    poe.warnings().forEach(w::add);
+    fit.warnings().forEach(w::add);
     return root;
   }
 

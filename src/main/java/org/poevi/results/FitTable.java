@@ -73,19 +73,16 @@ final class FitTable {
       out.printf("log-normaliser %.4f ± %.4f (%s); PSIS k-hat %.2f; %d score evaluations;"
           + " %.1f s%n", logC.estimate(), logC.standardError(), poe.finish().normalizer()
           .chosen().label(), poe.finish().psisKhat(), poe.scoreEvaluations(), poe.seconds());
-      for (String w : poe.warnings()) {
-        out.println("warning: " + w);
-      }
       return null;
     }, gaussian -> {
       out.printf("stopped: %s after %d iterations; %d score evaluations; %.1f s%n",
           gaussian.stop().label(), gaussian.iterations(), gaussian.scoreEvaluations(),
           gaussian.seconds());
-      for (String w : gaussian.warnings()) {
-        out.println("warning: " + w);
-      }
       return null;
     });
+    for (String w : fit.warnings()) {
+      out.println("warning: " + w);
+    }
     if (dir != null) {
       out.println("wrote " + dir.resolve("model.json") + ", draws.csv, trace.csv and"
           + " summary.json");

@@ -28,7 +28,8 @@ import org.poevi.targets.TargetEvaluationException;
  * org.poevi.evaluator.LocalScoreEvaluator}'s for any number of partitions, executors or cores.
  * This class ships and merges; what a task computes is written once, in the fit layer.
  *
- * <p>A fit's iteration is one Spark job, named after the fit's stage in the Spark UI. Values the
+ * <p>A fit's iteration is one Spark job (two for an importance batch whose weights the driver
+ * tempers), named after the fit's stage in the Spark UI. Values the
  * tasks share travel inside the task when small and in a broadcast of their own, destroyed after
  * the job, when large ({@link JobSharing}).
  */
@@ -214,6 +215,11 @@ public final class SparkScoreEvaluator implements ScoreEvaluator {
   @Override
   public void stage(String description) {
     stage = description;
+  }
+
+  @Override
+  public int dim() {
+    return target.dim();
   }
 
   @Override

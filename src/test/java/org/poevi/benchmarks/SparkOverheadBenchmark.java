@@ -138,7 +138,7 @@ public class SparkOverheadBenchmark {
     return ImportanceTask.run(eval, proposal, experts, RandomStreams.of(3), 1, B, w -> 1, 2);
   }
 
-  /** MALA steps per population iteration (fit.move-steps' default). */
+  /** MALA steps per population iteration (fit.under-p.move-steps' default). */
   private static final int MOVE_STEPS = 5;
   /** The population's starting state (B chains: z, log p̃, scores); moves make new arrays. */
   private Chains population;

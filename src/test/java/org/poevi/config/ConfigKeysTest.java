@@ -91,6 +91,29 @@ class ConfigKeysTest {
     }
   }
 
+  /**
+   * A key of another method or objective set to its default changes nothing, so it is not an
+   * error: a copy of conf/reference.conf (every key with its default) is a valid configuration.
+   */
+  @Test
+  void theReferenceItselfIsAValidConfiguration() throws java.io.IOException {
+    String reference = java.nio.file.Files.readString(java.nio.file.Path.of(
+        "conf/reference.conf"));
+    FitConfig config = FitConfig.parse(reference + "\n" + BANANA, List.of());
+    assertInstanceOf(PoeFitter.class, config.fitter());
+    assertInstanceOf(Bam.class, FitConfig.parse(reference + "\n" + BANANA,
+        List.of("fit.method=bam")).fitter());
+    assertEquals("fit.under-q.growth-cap applies to fit.objective = under-q, not to the chosen"
+        + " fit.objective = under-p", error(reference + "\n" + BANANA,
+        "fit.under-q.growth-cap=2"));
+  }
+
+  @Test
+  void aMisspelledObjectiveIsNamedFirst() {
+    assertTrue(error(BANANA, "fit.objective=under_q", "fit.under-q.growth-cap=2")
+        .startsWith("fit.objective must be"));
+  }
+
   @Test
   void poolKeysDoNotApplyWithGivenExperts() {
     assertEquals("experts.count does not apply with experts.from: the pool is the given model's"

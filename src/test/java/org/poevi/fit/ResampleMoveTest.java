@@ -34,7 +34,9 @@ class ResampleMoveTest {
     return z;
   }
 
-  private record Population(Chains chains, ResampleMove mover) {}
+  private static final RandomStreams STREAMS = RandomStreams.of(3);
+
+  private record Population(Chains chains, ResampleMove mover, LocalScoreEvaluator evaluator) {}
 
   private static Population population(double[] z, int n, double[] preconditioner, int threads) {
     LocalScoreEvaluator evaluator = new LocalScoreEvaluator(TARGET, threads);
@@ -42,7 +44,7 @@ class ResampleMoveTest {
     double[] scores = new double[n * DIM];
     evaluator.evaluate(z, n, logP, scores);
     return new Population(new Chains(z, logP, scores, DIM), new ResampleMove(evaluator, DIM,
-        preconditioner, RandomStreams.of(3)));
+        preconditioner, STREAMS), evaluator);
   }
 
   /**
@@ -98,7 +100,8 @@ class ResampleMoveTest {
       chains = p.mover().adapt(chains, 5, -1 - done);
       assertTrue(p.mover().preconditionFrom(chains), "population covariance accepted");
     }
-    MoveTask.Moved moved = p.mover().move(chains, 100, 1);
+    MoveTask.Moved moved = MoveTask.move(p.evaluator(), p.mover().kernel(), chains, STREAMS, 1,
+        0, 100);
     ResampleMove.Moves moves = ResampleMove.moves(moved, n);
     // Sanity, not a statistical bound: adaptation aims at 0.574.
     assertTrue(moves.acceptance() > 0.4 && moves.acceptance() < 0.75, "acceptance " + moves);
@@ -116,7 +119,8 @@ class ResampleMoveTest {
     int n = 4096;
     double[] z = exactDraws(n, 21);
     Population p = population(z, n, REF_COV, 2);
-    assertMatchesTarget(p.mover().move(p.chains(), 30, 1).chains().z(), n);
+    assertMatchesTarget(MoveTask.move(p.evaluator(), p.mover().kernel(), p.chains(), STREAMS, 1,
+        0, 30).chains().z(), n);
   }
 
   /** Stein's identity flags a population that is not p: exact draws scaled by 1.3 about the mean. */

@@ -146,6 +146,42 @@ class PoeviTest {
     assertEquals(0.5, cov[1], 0.18);
   }
 
+  /** Whether {@link #BREAKS_AFTER_THE_FIT}'s target throws (set once its fit is done). */
+  private static final java.util.concurrent.atomic.AtomicBoolean BROKEN =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * A target that starts throwing a plain exception (not the contract's
+   * TargetEvaluationException) after its fit: the contour plot still draws, leaves the points
+   * blank, and says so in the fit's warnings and summary.json instead of hiding it.
+   */
+  @Test
+  void aTargetFailingInAPlotIsAWarning() {
+    Target target = Targets.of("breaks-after-the-fit", List.of("a", "b"), (z, g) -> {
+      if (BROKEN.get() && z[0] > 0) {
+        throw new IllegalStateException("broken");
+      }
+      g[0] = -z[0];
+      g[1] = -z[1];
+      return -0.5 * (z[0] * z[0] + z[1] * z[1]);
+    });
+    PoeviFit fit;
+    try (Poevi poevi = Poevi.local().quiet()) {
+      fit = poevi.fit(target, SMALL);
+    }
+    BROKEN.set(true);
+    try {
+      BufferedImage image = fit.contourPlot();
+      assertTrue(image.getWidth() > 0);
+    } finally {
+      BROKEN.set(false);
+    }
+    String warning = fit.warnings().get(fit.warnings().size() - 1);
+    assertTrue(warning.startsWith("the contour plot leaves ") && warning.contains(
+        "java.lang.IllegalStateException: broken"), warning);
+    assertTrue(fit.summary().get("warnings").toString().contains("the contour plot leaves"));
+  }
+
   @Test
   void badConfigurationsAreOneLineErrorsNamingTheKey() {
     try (Poevi poevi = Poevi.local().quiet()) {
