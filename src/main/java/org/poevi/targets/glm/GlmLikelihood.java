@@ -3,8 +3,8 @@ package org.poevi.targets.glm;
 import dev.ludovic.netlib.blas.BLAS;
 
 /**
- * A generalised linear model's likelihood Σ_i ℓ(y_i, η_i) with η = X z, for a batch of points z_1..z_n
- * at once. Over chunks of {@value #CHUNK} rows and tiles of {@value #TILE} points:
+ * A generalised linear model's likelihood Σ_i w_i·ℓ(y_i, η_i) with η = X z + o (row weights w,
+ * default 1, and offsets o, default 0: {@link RowBlock}), for a batch of points z_1..z_n at once. Over chunks of {@value #CHUNK} rows and tiles of {@value #TILE} points:
  * η = X_chunk · Z_tileᵀ (one dgemm), the elementwise terms and residuals r = ∂ℓ/∂η
  * ({@link GlmTerms}), and the gradient Xᵀ r (a second dgemm, added into the output): 4·rows·D·n
  * flops in dgemm, and rows·n elementwise terms.
@@ -61,6 +61,8 @@ public abstract class GlmLikelihood implements RowLikelihood {
     int rows = block.rows();
     double[] x = block.x();
     double[] y = block.y();
+    double[] weight = block.weight();
+    double[] offset = block.offset();
     for (int p0 = 0; p0 < n; p0 += TILE) {
       int tile = Math.min(TILE, n - p0);
       for (int r0 = 0; r0 < rows; r0 += CHUNK) {
@@ -68,12 +70,24 @@ public abstract class GlmLikelihood implements RowLikelihood {
         // eta (m×tile, column-major) = X[r0:r0+m, :] · Z_tileᵀ; Z row-major n×D is Zᵀ column-major.
         blas.dgemm("N", "N", m, tile, dim, 1.0, x, r0, rows, points, p0 * dim, dim, 0.0, s.eta,
             0, m);
+        if (offset != null) {
+          addOffsets(s.eta, offset, r0, m, tile);
+        }
         for (int b = 0; b < tile; b++) {
-          out[p0 + b] += t.apply(s.eta, b * m, m, y, r0, s.residual, s.partial);
+          out[p0 + b] += t.apply(s.eta, b * m, m, y, r0, weight, s.residual, s.partial);
         }
         // gradient (D×tile, column-major = tile×D row-major) += X[r0:r0+m, :]ᵀ · residual.
         blas.dgemm("T", "N", dim, tile, m, 1.0, x, r0, rows, s.residual, 0, m, 1.0, out,
             n + p0 * dim, dim);
+      }
+    }
+  }
+
+  /** η_ib += o_{r0+i} for the tile's points: the rows' offsets (η = Xz + o). */
+  private static void addOffsets(double[] eta, double[] offset, int r0, int m, int tile) {
+    for (int b = 0; b < tile; b++) {
+      for (int i = 0; i < m; i++) {
+        eta[b * m + i] += offset[r0 + i];
       }
     }
   }

@@ -12,12 +12,14 @@ interface GlmTerms {
   /**
    * @param eta m linear predictors from {@code eta[etaOff]}
    * @param y m responses from {@code y[yOff]}
-   * @param residual receives m residuals ∂ℓ/∂η from {@code residual[etaOff]}
+   * @param w m row weights from {@code w[yOff]}, or null for weights of 1 (the same bits as
+   *     weights of exactly 1: x·1 is x)
+   * @param residual receives m weighted residuals w_i·∂ℓ/∂η from {@code residual[etaOff]}
    * @param partial scratch of at least 8 numbers (overwritten)
-   * @return Σ_i ℓ(y_i, η_i)
+   * @return Σ_i w_i·ℓ(y_i, η_i)
    */
-  double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual,
-      double[] partial);
+  double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] w,
+      double[] residual, double[] partial);
 
   /**
    * Why {@code terms} of the {@code model} likelihood are the scalar fallback of a vectorised

@@ -12,6 +12,7 @@ public final class InMemoryRowData implements RowData {
   private final List<RowBlock> blocks;
   private final int columns;
   private final long rows;
+  private final double weightSum;
   private final int threads;
 
   /** @param blocks blocks 0..B−1, in order */
@@ -20,17 +21,25 @@ public final class InMemoryRowData implements RowData {
       throw new IllegalArgumentException("no row blocks");
     }
     long n = 0;
+    double weights = 0;
     for (int i = 0; i < blocks.size(); i++) {
       if (blocks.get(i).index() != i || blocks.get(i).columns() != blocks.get(0).columns()) {
         throw new IllegalArgumentException("block " + i + " is out of order or has "
             + blocks.get(i).columns() + " columns");
       }
       n += blocks.get(i).rows();
+      weights += blocks.get(i).weightSum();
     }
     this.blocks = List.copyOf(blocks);
     this.columns = blocks.get(0).columns();
     this.rows = n;
+    this.weightSum = weights;
     this.threads = threads;
+  }
+
+  @Override
+  public double weightSum() {
+    return weightSum;
   }
 
   /** The blocks, in order. */

@@ -222,10 +222,11 @@ public final class RegressionTarget implements BatchTarget {
   /**
    * Turns the unit-scale Gaussian sums (S_b = −Σr²/2 and Xᵀr, m×columns) into the likelihood's
    * value and gradient at (β, u), laid out for m×dim points: log lik = e^{−2u}·S − N·u,
-   * gradient e^{−2u}·Xᵀr and −2e^{−2u}·S − N.
+   * gradient e^{−2u}·Xᵀr and −2e^{−2u}·S − N, with N the rows' weight sum (their number when
+   * unweighted).
    */
   private double[] scaleByNoise(double[] points, int m, double[] sums) {
-    double n = data.rows();
+    double n = data.weightSum();
     double[] out = new double[m * (dim + 1)];
     for (int b = 0; b < m; b++) {
       double u = points[b * dim + columns];

@@ -14,6 +14,15 @@ public interface RowData {
   int columns();
 
   /**
+   * Σ of the rows' weights, summed block by block in block order: the effective number of rows
+   * (a Gaussian likelihood's normalising term counts it). The number of rows when the rows are
+   * unweighted.
+   */
+  default double weightSum() {
+    return rows();
+  }
+
+  /**
    * Σ_rows log lik(row | z_b) and its gradient for every point of the batch.
    *
    * @param points n×D row-major

@@ -24,8 +24,8 @@ final class VectorLogisticTerms implements LogisticTerms {
   VectorLogisticTerms() {}
 
   @Override
-  public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual,
-      double[] partial) {
+  public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] weight,
+      double[] residual, double[] partial) {
     int lanes = SPECIES.length();
     int bound = m - m % 8;
     java.util.Arrays.fill(partial, 0, 8, 0);
@@ -54,12 +54,18 @@ final class VectorLogisticTerms implements LogisticTerms {
       DoubleVector log1p = s.mul(2).mul(p).add(ZERO.blend(LN2, big));
       DoubleVector inv = twoF.mul(q);
       VectorMask<Double> nonNegative = e.compare(VectorOperators.GE, ZERO);
-      yi.sub(a.mul(inv).blend(inv, nonNegative)).intoArray(residual, off);
+      DoubleVector r = yi.sub(a.mul(inv).blend(inv, nonNegative));
       DoubleVector term = yi.mul(e).sub(e.max(0).add(log1p));
+      if (weight != null) {
+        DoubleVector wi = DoubleVector.fromArray(SPECIES, weight, yOff + i);
+        r = r.mul(wi);
+        term = term.mul(wi);
+      }
+      r.intoArray(residual, off);
       int lane = i & 7;
       DoubleVector.fromArray(SPECIES, partial, lane).add(term).intoArray(partial, lane);
     }
     return VectorExp.combine(partial)
-        + SCALAR.tail(eta, etaOff + bound, m - bound, y, yOff + bound, residual);
+        + SCALAR.tail(eta, etaOff + bound, m - bound, y, yOff + bound, weight, residual);
   }
 }

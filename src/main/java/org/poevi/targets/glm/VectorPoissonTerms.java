@@ -15,8 +15,8 @@ final class VectorPoissonTerms implements PoissonTerms {
   VectorPoissonTerms() {}
 
   @Override
-  public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] residual,
-      double[] partial) {
+  public double apply(double[] eta, int etaOff, int m, double[] y, int yOff, double[] w,
+      double[] residual, double[] partial) {
     int lanes = SPECIES.length();
     int bound = m - m % 8;
     java.util.Arrays.fill(partial, 0, 8, 0);
@@ -26,12 +26,18 @@ final class VectorPoissonTerms implements PoissonTerms {
       DoubleVector e = DoubleVector.fromArray(SPECIES, eta, off);
       DoubleVector yi = DoubleVector.fromArray(SPECIES, y, yOff + i);
       DoubleVector mu = VectorExp.any(e);
-      yi.sub(mu).intoArray(residual, off);
+      DoubleVector r = yi.sub(mu);
       DoubleVector term = yi.mul(e).sub(mu);
+      if (w != null) {
+        DoubleVector wi = DoubleVector.fromArray(SPECIES, w, yOff + i);
+        r = r.mul(wi);
+        term = term.mul(wi);
+      }
+      r.intoArray(residual, off);
       int lane = i & 7;
       DoubleVector.fromArray(SPECIES, partial, lane).add(term).intoArray(partial, lane);
     }
     return VectorExp.combine(partial)
-        + SCALAR.tail(eta, etaOff + bound, m - bound, y, yOff + bound, residual);
+        + SCALAR.tail(eta, etaOff + bound, m - bound, y, yOff + bound, w, residual);
   }
 }

@@ -83,9 +83,9 @@ class RegressionTargetTest {
     eta[7] = 1e-300;
     double[] r1 = new double[m];
     double[] r2 = new double[m];
-    double s1 = scalar.apply(eta, 0, m, y, 0, r1, new double[8]);
+    double s1 = scalar.apply(eta, 0, m, y, 0, null, r1, new double[8]);
     for (int rep = 0; rep < 3000; rep++) { // interpreted, then compiled
-      assertEquals(s1, best.apply(eta, 0, m, y, 0, r2, new double[8]), 0.0);
+      assertEquals(s1, best.apply(eta, 0, m, y, 0, null, r2, new double[8]), 0.0);
     }
     assertArrayEquals(r1, r2, 0.0);
     double[] r = new double[m];
@@ -95,7 +95,7 @@ class RegressionTargetTest {
       // exp: degree-11 economized Taylor on |r| <= ln 2 / 2 (error 4e-18) and Horner round-off;
       // log1p: degree 7 in s^2 on |s| <= 0.172 (error 2e-18), a few ulps; 4e-16 is 2 ulps of the
       // larger operand of the difference.
-      double term = scalar.tail(eta, i, 1, y, i, r);
+      double term = scalar.tail(eta, i, 1, y, i, null, r);
       // The difference y·η − softplus rounds relative to its larger operand.
       double scale = Math.max(1, Math.max(Math.abs(e), Math.abs(softplus)));
       assertEquals(y[i] * e - softplus, term, 4e-16 * scale, "term " + i);
@@ -151,11 +151,11 @@ class RegressionTargetTest {
     eta[9] = 800; // overflows: +infinity, then a non-finite log density
     double[] r1 = new double[m];
     double[] r2 = new double[m];
-    double s1 = scalar.apply(eta, 0, 9, y, 0, r1, new double[8]);
+    double s1 = scalar.apply(eta, 0, 9, y, 0, null, r1, new double[8]);
     for (int rep = 0; rep < 3000; rep++) { // interpreted, then compiled
-      assertEquals(s1, best.apply(eta, 0, 9, y, 0, r2, new double[8]), 0.0);
-      assertEquals(scalar.apply(eta, 10, m - 10, y, 10, r1, new double[8]),
-          best.apply(eta, 10, m - 10, y, 10, r2, new double[8]), 0.0);
+      assertEquals(s1, best.apply(eta, 0, 9, y, 0, null, r2, new double[8]), 0.0);
+      assertEquals(scalar.apply(eta, 10, m - 10, y, 10, null, r1, new double[8]),
+          best.apply(eta, 10, m - 10, y, 10, null, r2, new double[8]), 0.0);
     }
     assertArrayEquals(r1, r2, 0.0);
     for (int i = 10; i < m; i++) {
@@ -166,7 +166,7 @@ class RegressionTargetTest {
     }
     double[] rInf = new double[1];
     double[] yInf = {1};
-    assertEquals(Double.NEGATIVE_INFINITY, scalar.apply(new double[] {800}, 0, 1, yInf, 0, rInf,
+    assertEquals(Double.NEGATIVE_INFINITY, scalar.apply(new double[] {800}, 0, 1, yInf, 0, null, rInf,
         new double[8]));
   }
 
