@@ -2,15 +2,12 @@ package org.poevi.spark;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.storage.StorageLevel;
 import org.poevi.InvalidInputException;
 import org.poevi.math.DyadicSum;
@@ -20,7 +17,6 @@ import org.poevi.targets.glm.RowData;
 import org.poevi.targets.glm.RowLikelihood;
 import org.poevi.targets.glm.RowSums;
 import org.poevi.targets.glm.SyntheticLogisticData;
-import scala.Tuple2;
 
 /**
  * Rows cached on Spark executors (SPEC §6, data-parallel). A batch of points is broadcast (n·D
@@ -39,11 +35,13 @@ public final class SparkRowData implements RowData, AutoCloseable {
   private final int numBlocks;
   private final long rows;
   private final int columns;
+  private final double weightSum;
   private final List<String> blas;
   private volatile String stage = "";
 
-  private SparkRowData(JavaSparkContext sc, JavaRDD<RowBlock> blocks, int numBlocks, long rows,
-      int columns, List<String> blas) {
+  SparkRowData(JavaSparkContext sc, JavaRDD<RowBlock> blocks, int numBlocks, long rows,
+      int columns, double weightSum, List<String> blas) {
+    this.weightSum = weightSum;
     this.blas = blas;
     this.sc = sc;
     this.blocks = blocks;
@@ -79,7 +77,8 @@ public final class SparkRowData implements RowData, AutoCloseable {
     } finally {
       sc.setJobDescription(null);
     }
-    return new SparkRowData(sc, rdd, numBlocks, data.rows(), data.columns(), List.copyOf(blas));
+    return new SparkRowData(sc, rdd, numBlocks, data.rows(), data.columns(), data.rows(),
+        List.copyOf(blas));
   }
 
   /**
@@ -91,24 +90,7 @@ public final class SparkRowData implements RowData, AutoCloseable {
    * value, a response the likelihood does not accept, an empty data set.
    */
   public static SparkRowData read(JavaSparkContext sc, DataFile file, int partitions) {
-    String path = file.path();
-    Dataset<Row> frame = open(sc, path);
-    requireRows(frame, path);
-    List<String> needed = new ArrayList<>();
-    needed.add(file.response());
-    needed.addAll(file.predictors());
-    requireNumericColumns(frame, needed, path);
-    Dataset<Row> selected = frame.select(needed.stream().map(org.apache.spark.sql.functions::col)
-        .toArray(org.apache.spark.sql.Column[]::new));
-    // Parsed once: the check and the blocks both read these cached rows.
-    JavaPairRDD<Row, Long> indexed = selected.javaRDD().zipWithIndex()
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long count = checkedRowCount(sc, indexed, List.copyOf(needed), file.kind(), path);
-      return cachedBlocks(sc, indexed, count, file, partitions, path);
-    } finally {
-      indexed.unpersist(false);
-    }
+    return FrameRows.cache(sc, open(sc, file.path()), FrameRows.Spec.of(file), partitions);
   }
 
   /** The data file as a data frame, read by its extension; throws on a bad format or path. */
@@ -154,162 +136,8 @@ public final class SparkRowData implements RowData, AutoCloseable {
     }
   }
 
-  /** Throws when the data frame has no rows. */
-  private static void requireRows(Dataset<Row> frame, String path) {
-    boolean empty;
-    try {
-      // First, as the column types of an empty CSV are not inferred (all strings).
-      empty = frame.isEmpty();
-    } catch (Exception e) {
-      throw SparkScoreEvaluator.unwrap(e);
-    }
-    if (empty) {
-      throw new InvalidInputException("target.data.path: " + path + " has no rows");
-    }
-  }
-
-  /** Throws unless every needed column (the response first) exists and is numeric. */
-  private static void requireNumericColumns(Dataset<Row> frame, List<String> needed,
-      String path) {
-    List<String> available = List.of(frame.columns());
-    for (int i = 0; i < needed.size(); i++) {
-      String key = i == 0 ? "target.data.response" : "target.data.predictors";
-      String column = needed.get(i);
-      if (!available.contains(column)) {
-        throw new InvalidInputException(key + ": no column \"" + column + "\" in " + path
-            + " (columns: " + String.join(", ", available.size() > 20
-                ? available.subList(0, 20) : available) + (available.size() > 20 ? ", ..." : "")
-            + ")");
-      }
-      DataType type = frame.schema().apply(column).dataType();
-      if (!(type instanceof NumericType)) {
-        throw new InvalidInputException(key + ": column \"" + column + "\" of " + path
-            + " is not numeric (" + type.simpleString() + ")");
-      }
-    }
-  }
-
-  /** The number of rows, after one pass that finds the first row that cannot be used. */
-  private static long checkedRowCount(JavaSparkContext sc, JavaPairRDD<Row, Long> indexed,
-      List<String> names, DataFile.ResponseKind kind, String path) {
-    sc.setJobDescription("poevi: checking " + path);
-    Check check;
-    try {
-      // One pass: the number of rows and the first row that cannot be used.
-      check = indexed.treeAggregate(new Check(), (c, t) -> c.add(t._2(), problem(t._1(), names,
-          kind)), Check::merge);
-    } catch (Exception e) {
-      throw SparkScoreEvaluator.unwrap(e);
-    } finally {
-      sc.setJobDescription(null);
-    }
-    if (check.badRow >= 0) {
-      throw new InvalidInputException("target.data.path: row " + (check.badRow + 1) + " of "
-          + path + ": " + check.problem);
-    }
-    long count = check.rows;
-    int blockRows = SyntheticLogisticData.BLOCK_ROWS;
-    if (count > (long) Integer.MAX_VALUE * blockRows) {
-      throw new InvalidInputException("target.data.path: " + path + " has " + count
-          + " rows, more than " + (long) Integer.MAX_VALUE * blockRows);
-    }
-    return count;
-  }
-
-  /** The checked rows grouped into blocks in file order and cached (one job, run here). */
-  private static SparkRowData cachedBlocks(JavaSparkContext sc, JavaPairRDD<Row, Long> indexed,
-      long count, DataFile file, int partitions, String path) {
-    int blockRows = SyntheticLogisticData.BLOCK_ROWS;
-    int numBlocks = (int) ((count + blockRows - 1) / blockRows);
-    int columns = file.columns();
-    boolean intercept = file.intercept();
-    JavaRDD<RowBlock> blocks = indexed
-        .mapToPair(t -> new Tuple2<>((int) (t._2() / blockRows), new Tuple2<>(t._2(), t._1())))
-        .groupByKey(new ContiguousBlocks(numBlocks, Math.min(partitions, numBlocks)))
-        .map(group -> block(group._1(), group._2(), blockRows, count, columns, intercept))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    blocks.setName("poevi rows of " + path);
-    sc.setJobDescription("poevi: reading " + count + " rows of " + path);
-    List<String> blas;
-    try {
-      blas = blasOf(blocks);
-    } catch (Exception e) {
-      blocks.unpersist(false);
-      throw SparkScoreEvaluator.unwrap(e);
-    } finally {
-      sc.setJobDescription(null);
-    }
-    return new SparkRowData(sc, blocks, numBlocks, count, columns, List.copyOf(blas));
-  }
-
-  /** Rows seen and the first one that cannot be used (−1: none). */
-  private static final class Check implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    long rows;
-    long badRow = -1;
-    String problem;
-
-    Check add(long row, String rowProblem) {
-      rows++;
-      if (rowProblem != null && (badRow < 0 || row < badRow)) {
-        badRow = row;
-        problem = rowProblem;
-      }
-      return this;
-    }
-
-    Check merge(Check other) {
-      rows += other.rows;
-      if (other.badRow >= 0 && (badRow < 0 || other.badRow < badRow)) {
-        badRow = other.badRow;
-        problem = other.problem;
-      }
-      return this;
-    }
-  }
-
-  /** Why a row cannot be used (null if it can): response first, then the predictors in order. */
-  private static String problem(Row row, List<String> names, DataFile.ResponseKind kind) {
-    for (int i = 0; i < names.size(); i++) {
-      if (row.isNullAt(i)) {
-        return "column \"" + names.get(i) + "\" is empty (null)";
-      }
-      double v = ((Number) row.get(i)).doubleValue();
-      if (!Double.isFinite(v)) {
-        return "column \"" + names.get(i) + "\" is " + v;
-      }
-      if (i == 0 && !kind.accepts(v)) {
-        return "response \"" + names.get(0) + "\" is " + v + ", but must be "
-            + kind.description();
-      }
-    }
-    return null;
-  }
-
-  /** Block {@code index} from its rows (global index, values: response then predictors). */
-  private static RowBlock block(int index, Iterable<Tuple2<Long, Row>> rows, int blockRows,
-      long total, int columns, boolean intercept) {
-    long first = (long) index * blockRows;
-    int n = (int) Math.min(blockRows, total - first);
-    double[] x = new double[n * columns];
-    double[] y = new double[n];
-    int lead = intercept ? 1 : 0;
-    for (Tuple2<Long, Row> r : rows) {
-      int i = (int) (r._1() - first);
-      Row row = r._2();
-      y[i] = ((Number) row.get(0)).doubleValue();
-      if (intercept) {
-        x[i] = 1;
-      }
-      for (int j = 1; j < row.size(); j++) {
-        x[i + (lead + j - 1) * n] = ((Number) row.get(j)).doubleValue();
-      }
-    }
-    return new RowBlock(index, first, n, columns, x, y);
-  }
-
   /** Blocks 0..B−1 over P partitions in contiguous runs (small partial sums, SPEC §6). */
-  private static final class ContiguousBlocks extends org.apache.spark.Partitioner {
+  static final class ContiguousBlocks extends org.apache.spark.Partitioner {
     private static final long serialVersionUID = 1L;
     private final int blocks;
     private final int partitions;
@@ -331,7 +159,7 @@ public final class SparkRowData implements RowData, AutoCloseable {
   }
 
   /** Materialises (and caches) the blocks; returns the BLAS implementations of the executors. */
-  private static List<String> blasOf(JavaRDD<RowBlock> rdd) {
+  static List<String> blasOf(JavaRDD<RowBlock> rdd) {
     return rdd.mapPartitions(blocks -> {
       while (blocks.hasNext()) {
         blocks.next();
@@ -357,6 +185,11 @@ public final class SparkRowData implements RowData, AutoCloseable {
   @Override
   public int columns() {
     return columns;
+  }
+
+  @Override
+  public double weightSum() {
+    return weightSum;
   }
 
   @Override
