@@ -2,6 +2,7 @@ package org.poevi.fit;
 
 import java.util.List;
 import java.util.function.Function;
+import org.poevi.family.AffineMap;
 import org.poevi.family.FittedModel;
 
 /**
@@ -28,6 +29,13 @@ public sealed interface FitResult permits PoeResult, GaussianResult {
 
   /** What a user should know (empty when there is nothing). */
   List<String> warnings();
+
+  /**
+   * The same fit in other coordinates z = A·z̃ + b (this result's are z̃), with the parameters
+   * named {@code names}: the fitted model, its draws and its normaliser carried exactly
+   * ({@link AffineMap}); what does not depend on the coordinates (α, the trace, k̂) unchanged.
+   */
+  FitResult mapped(AffineMap map, List<String> names);
 
   /** {@code poe} of a product-of-experts fit, {@code gaussian} of a baseline's. */
   <R> R match(Function<PoeResult, R> poe, Function<GaussianResult, R> gaussian);

@@ -2,6 +2,7 @@ package org.poevi.fit;
 
 import java.util.List;
 import java.util.function.Function;
+import org.poevi.family.AffineMap;
 import org.poevi.family.GaussianModel;
 
 /**
@@ -31,6 +32,17 @@ public record GaussianResult(String method, GaussianModel model, List<Row> trace
   @Override
   public int iterations() {
     return trace.size();
+  }
+
+  @Override
+  public GaussianResult mapped(AffineMap map, List<String> names) {
+    List<Snapshot> mappedPath = new java.util.ArrayList<>();
+    for (Snapshot s : path) {
+      GaussianModel g = map.map(new GaussianModel(names, s.mean(), s.covariance()), names);
+      mappedPath.add(new Snapshot(s.scoreEvaluations(), g.mean(), g.covariance()));
+    }
+    return new GaussianResult(method, map.map(model, names), trace, stop, scoreEvaluations,
+        seconds, List.copyOf(mappedPath), warnings);
   }
 
   @Override

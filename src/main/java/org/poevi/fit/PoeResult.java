@@ -2,6 +2,7 @@ package org.poevi.fit;
 
 import java.util.List;
 import java.util.function.Function;
+import org.poevi.family.AffineMap;
 import org.poevi.family.NormalizerValidation;
 import org.poevi.family.PoeModel;
 import org.poevi.family.ProductOfExperts;
@@ -52,6 +53,20 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
 
   public boolean converged() {
     return stop == StopReason.CONVERGED;
+  }
+
+  @Override
+  public PoeResult mapped(AffineMap map, List<String> names) {
+    SampleResult d = finish.draws();
+    SampleResult draws = new SampleResult(map.apply(d.draws(), d.numDraws()), d.dim(),
+        d.numDraws(), d.mode(), d.proposals(), d.acceptanceRate(), d.ess(),
+        map.map(d.normalizer()), d.degenerateDraws(), d.proposal(), d.warnings());
+    NormalizerValidation n = finish.normalizer();
+    NormalizerValidation normalizer = new NormalizerValidation(map.map(n.dirichlet()),
+        map.map(n.zSpace()), n.agree(), n.chosen(), n.warnings());
+    return new PoeResult(map.map(family), kinds, List.copyOf(names), trace, alphaPath, stop,
+        new Finish(draws, normalizer, finish.psisKhat()), scoreEvaluations, seconds, modes,
+        warnings);
   }
 
   @Override
