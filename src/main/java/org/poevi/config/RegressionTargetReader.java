@@ -1,6 +1,5 @@
 package org.poevi.config;
 
-import static org.poevi.config.TargetReader.AUTO;
 import static org.poevi.config.TargetReader.DATA_FILE_KEYS;
 import static org.poevi.config.TargetReader.PREFIX;
 import static org.poevi.config.TargetReader.describe;
@@ -18,9 +17,8 @@ import java.util.TreeSet;
 import org.poevi.InvalidInputException;
 import org.poevi.config.TargetReader.DataBackend;
 import org.poevi.config.TargetReader.Unloaded;
-import org.poevi.targets.glm.ColumnMoments;
 import org.poevi.targets.glm.DataFile;
-import org.poevi.targets.glm.Prior;
+import org.poevi.targets.glm.RegressionPriors;
 import org.poevi.targets.glm.RegressionTarget;
 import org.poevi.targets.glm.RowData;
 import org.poevi.targets.glm.SyntheticLogisticData;
@@ -37,6 +35,11 @@ final class RegressionTargetReader {
    *
    * @throws InvalidInputException one line naming the offending key
    */
+  /** The keys prior errors name. */
+  private static final RegressionPriors.Keys KEYS = new RegressionPriors.Keys(PREFIX
+      + "prior.intercept", PREFIX + "prior.coefficients", PREFIX + "prior.sigma", PREFIX
+      + "data.response");
+
   static RegressionTarget read(Config target, DataBackend backend) {
     RegressionTarget.Family family = family(target.getString("type"));
     String typeName = family.type();
@@ -47,7 +50,7 @@ final class RegressionTargetReader {
       throw new InvalidInputException(PREFIX + "prior.intercept is set, but " + PREFIX
           + "intercept = false: the model has no intercept");
     }
-    PriorSpec priors = new PriorSpec(
+    RegressionPriors priors = new RegressionPriors(
         priorText(r, defaults, "prior.intercept"), priorText(r, defaults, "prior.coefficients"),
         family.hasScale() ? priorText(r, defaults, "prior.sigma") : null);
     RowData rows;
@@ -62,8 +65,8 @@ final class RegressionTargetReader {
       rows = backend.rows(data);
       truth = data.trueCoefficients();
     }
-    return new RegressionTarget(family, rows, intercept, priors.resolve(family, rows, intercept),
-        truth);
+    return new RegressionTarget(family, rows, intercept, priors.resolve(family, rows, intercept,
+        KEYS, !(rows instanceof Unloaded)), truth);
   }
 
   /** The block's values by key, each key checked against the type's keys and the data keys. */
@@ -137,73 +140,6 @@ final class RegressionTargetReader {
   /** A prior's text: the key's string, or its default. */
   private static String priorText(BlockReader r, Map<String, Object> defaults, String key) {
     return r.has(key) ? BlockReader.string(r.values.get(key), key) : (String) defaults.get(key);
-  }
-
-  /**
-   * A regression's prior strings, "auto" meaning rstanarm's weakly informative default scaled by
-   * the data (one pass over the rows, {@link ColumnMoments}; with s_y = sd(y) for the linear
-   * model and 1 otherwise, x̄_j and s_j the mean and sd of predictor j):
-   *
-   * <ul>
-   *   <li>coefficients: normal(0, 2.5·s_y/s_j) (2.5·s_y for a constant column);
-   *   <li>intercept: rstanarm's normal(m, 2.5·s_y) on the intercept of the centred predictors
-   *       (m = mean(y) for the linear model, else 0), carried to poevi's intercept of the
-   *       uncentred design, α = α_c − Σ_j β_j x̄_j, with the same marginal spread:
-   *       normal(m, ((2.5·s_y)² + Σ_j x̄_j²·s_βj²)^½), s_βj the coefficients' auto scales (or
-   *       2.5·s_y for coefficients with a prior given explicitly);
-   *   <li>sigma: exponential(1/s_y).
-   * </ul>
-   */
-  private record PriorSpec(String intercept, String coefficients, String sigma) {
-    Prior[] resolve(RegressionTarget.Family family, RowData rows, boolean hasIntercept) {
-      int columns = rows.columns();
-      Prior[] priors = new Prior[columns + (family.hasScale() ? 1 : 0)];
-      boolean auto = AUTO.equals(intercept) && hasIntercept || AUTO.equals(coefficients)
-          || AUTO.equals(sigma);
-      ColumnMoments.Summary moments = auto && !(rows instanceof Unloaded)
-          ? ColumnMoments.of(rows) : null;
-      double sy = 1;
-      double my = 0;
-      if (family.hasScale() && moments != null) {
-        sy = moments.sdY();
-        my = moments.meanY();
-        if (!(sy > 0)) {
-          throw new InvalidInputException(PREFIX + "data.response is constant (sd 0): the"
-              + " default (auto) priors scale with its sd; give " + PREFIX + "prior.intercept, "
-              + PREFIX + "prior.coefficients and " + PREFIX + "prior.sigma explicitly");
-        }
-      }
-      int first = hasIntercept ? 1 : 0;
-      double[] coefficientScale = new double[columns];
-      for (int d = first; d < columns; d++) {
-        if (AUTO.equals(coefficients)) {
-          double sx = moments == null ? 1 : moments.sdX()[d];
-          coefficientScale[d] = sx > 0 ? 2.5 * sy / sx : 2.5 * sy;
-          priors[d] = Prior.normal(0, coefficientScale[d]);
-        } else {
-          priors[d] = Prior.coefficient(PREFIX + "prior.coefficients", coefficients);
-        }
-      }
-      if (hasIntercept) {
-        if (AUTO.equals(intercept)) {
-          double variance = 2.5 * sy * 2.5 * sy;
-          for (int d = first; d < columns && moments != null; d++) {
-            // A coefficient with a non-normal prior adds its scale's spread the same way.
-            double s = AUTO.equals(coefficients) ? coefficientScale[d] : 2.5 * sy;
-            double mean = moments.meanX()[d];
-            variance += mean * mean * s * s;
-          }
-          priors[0] = Prior.normal(my, Math.sqrt(variance));
-        } else {
-          priors[0] = Prior.coefficient(PREFIX + "prior.intercept", intercept);
-        }
-      }
-      if (family.hasScale()) {
-        priors[columns] = AUTO.equals(sigma) ? Prior.exponential(1 / sy)
-            : Prior.scale(PREFIX + "prior.sigma", sigma);
-      }
-      return priors;
-    }
   }
 
   /** A data file key's string, required and not blank. */
