@@ -72,7 +72,8 @@ def run(name, experts, truth_fn, seed=7):
     p = subprocess.run(["jobs/poevi","sample","--model",path,"--draws","200000","--seed",str(seed),"--out",out], capture_output=True, text=True)
     el = time.time()-t0
     if p.returncode: print(name, "FAILED", p.stderr); return
-    s = json.load(open(out+"/summary.json")); draws = np.loadtxt(out+"/draws.csv", delimiter=",", skiprows=1, ndmin=2)
+    # draws.csv: the D parameter columns, then lq__ (log q at each draw).
+    s = json.load(open(out+"/summary.json")); draws = np.loadtxt(out+"/draws.csv", delimiter=",", skiprows=1, ndmin=2, usecols=range(len(experts[0][0])))
     C, mean, var, tse = truth_fn(experts, draws)
     est, se = s["logNormalizer"]["estimate"], s["logNormalizer"]["standardError"]
     sd = np.sqrt(var)

@@ -29,7 +29,8 @@ def t_logpdf(Z, mu, chol, nu):
     return (special.gammaln((nu + D) / 2) - special.gammaln(nu / 2) - D / 2 * np.log(nu * np.pi)
             - np.log(np.diag(chol)).sum() - (nu + D) / 2 * np.log1p(delta / nu))
 
-draws = np.loadtxt(f"{d}/draws.csv", delimiter=",", skiprows=1, ndmin=2)
+# draws.csv: the D parameter columns, then lp__ and lq__ (log p-tilde and log q at each draw).
+draws = np.loadtxt(f"{d}/draws.csv", delimiter=",", skiprows=1, ndmin=2, usecols=range(D))
 mu = np.median(draws, 0)
 cov = np.cov(draws.T).reshape(D, D) * 1.5 + 1e-9 * np.eye(D)
 chol = np.linalg.cholesky(cov)

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code poevi sample}: unweighted draws from a saved model, its validated log-normaliser and a
- * per-parameter summary. Writes {@code draws.csv}, then {@code summary.json}, each atomically.
+ * per-parameter summary. Writes {@code draws.csv} (the parameters, then {@code lq__}, log q at each
+ * draw; there is no target, so no {@code lp__}) and {@code summary.json}, together, atomically.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true,
     description = "Draw from a saved model (model.json) and estimate its log-normaliser.")

@@ -96,6 +96,26 @@ public record GaussianModel(List<String> parameters, double[] mean, double[] cov
     return new Density(this);
   }
 
+  /**
+   * log q(z) = −½ (z − m)ᵀS⁻¹(z − m) − ½ log|2πS| at each of n points (n×D row-major), with S's
+   * factor computed once.
+   */
+  public double[] logDensities(double[] points) {
+    int dim = dim();
+    if (points.length % dim != 0) {
+      throw new InvalidInputException("points has " + points.length + " numbers, not a multiple"
+          + " of D = " + dim);
+    }
+    Density density = density();
+    double[] z = new double[dim];
+    double[] out = new double[points.length / dim];
+    for (int i = 0; i < out.length; i++) {
+      System.arraycopy(points, i * dim, z, 0, dim);
+      out[i] = density.logDensity(z, null);
+    }
+    return out;
+  }
+
   /** log q(z) and ∇log q(z) = −S⁻¹(z − m), with S's factor computed once. */
   public static final class Density {
     private final double[] mean;

@@ -3,6 +3,7 @@ package org.poevi.family;
 import java.util.Arrays;
 import java.util.List;
 import org.poevi.InvalidInputException;
+import org.poevi.math.BlockParallel;
 
 /**
  * The variational family: a product of multivariate-t experts,
@@ -183,6 +184,32 @@ public final class ProductOfExperts {
       sum -= alpha[k] * Math.log1p(experts[k].quadraticForm(z));
     }
     return sum;
+  }
+
+  /**
+   * log q_α(z) = −Σ_k α_k log A_k(z) − logNormalizer at each of n points, on {@code threads}
+   * threads. Each value is {@link #logDensityUnnormalized} of its own point minus the constant, so
+   * the result does not depend on the threads.
+   *
+   * @param points n×D row-major
+   * @param logNormalizer log C_α (an estimate, e.g. model.json's {@code logNormalizer.estimate})
+   * @return n values
+   */
+  public double[] logDensities(double[] points, double logNormalizer, int threads) {
+    if (points.length % dim != 0) {
+      throw new InvalidInputException("points has " + points.length + " numbers, not a multiple"
+          + " of D = " + dim);
+    }
+    int n = points.length / dim;
+    double[] out = new double[n];
+    int block = 256;
+    BlockParallel.forEach((n + block - 1) / block, threads, () -> new double[dim], (b, z) -> {
+      for (int i = b * block; i < Math.min(n, (b + 1) * block); i++) {
+        System.arraycopy(points, i * dim, z, 0, dim);
+        out[i] = logDensityUnnormalized(z) - logNormalizer;
+      }
+    });
+    return out;
   }
 
   /** ∇log q_α(z) = Σ_k α_k g_k(z), written into {@code out} (length D). */

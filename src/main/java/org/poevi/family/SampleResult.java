@@ -20,6 +20,20 @@ public record SampleResult(double[] draws, int dim, int numDraws, SamplingMode m
     long proposals, double acceptanceRate, double ess, LogMeanEstimate normalizer,
     long degenerateDraws, String proposal, List<String> warnings) {
 
+  /**
+   * The effective sample size of the numDraws draws for a mean (what a Monte Carlo standard error
+   * sd/√ESS divides by). Exact draws are independent: numDraws. SIR draws are resampled from a
+   * weighted pool of Kish ESS e: the mean of n resampled draws has variance about σ²/e (importance
+   * sampling) + σ²/n (multinomial resampling), so ESS = n·e/(n + e). Systematic resampling, and a
+   * fresh z for each copy of a w, add less than σ²/n: the value errs on the small (safe) side.
+   */
+  public double drawsEss() {
+    if (mode == SamplingMode.EXACT) {
+      return numDraws;
+    }
+    return numDraws * ess / (numDraws + ess);
+  }
+
   /** Draw i as a new array. */
   public double[] draw(int i) {
     double[] out = new double[dim];

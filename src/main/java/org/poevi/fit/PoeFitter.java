@@ -33,8 +33,9 @@ import org.poevi.targets.Target;
  *       from r = t_ν(m, c²S) weighted by p̃/r, or from the moved population, and the objective
  *       averages them all; under q (the paper's Algorithm 1) they come from q_α with its Feynman
  *       weights, with step control.
- *   <li><b>finish</b>: unweighted draws of the fitted q, its validated log-normaliser, and the
- *       PSIS k̂ of log p̃ − log q over those draws.
+ *   <li><b>finish</b>: unweighted draws of the fitted q, its validated log-normaliser, log p̃
+ *       and log q at those draws (kept: draws.csv writes them as lp__ and lq__), and the PSIS k̂
+ *       of log p̃ − log q over them.
  * </ol>
  *
  * Every random choice comes from streams keyed by the seed and a purpose, iteration and block
@@ -208,14 +209,18 @@ public final class PoeFitter implements Fitter {
       SampleResult sample = outcome.draws();
       NormalizerValidation normalizer = outcome.normalizer();
       warnings.addAll(outcome.warnings());
-      double khat = psisKhat(family, sample, normalizer.chosenEstimate().estimate());
+      // log p̃ and log q at the output draws: the PSIS k̂ needs them, and draws.csv keeps them.
+      double[] logP = logTarget(sample);
+      double[] logQ = family.logDensities(sample.draws(), normalizer.chosenEstimate().estimate(),
+          run.threads());
+      double khat = psisKhat(logP, logQ);
       if (khat > ParetoTail.RELIABLE_KHAT) {
         warnings.add(String.format("PSIS k-hat of log p - log q is %.2f > 0.7: q misses parts of"
             + " p (importance-weighted estimates under q are unreliable)", khat));
       }
       long evaluations = evaluator.evaluations() + init.iterations().evaluationsBefore();
       return new PoeResult(family, init.pool().kinds(), target.parameterNames(), trace, alphaPath,
-          stop, new PoeResult.Finish(sample, normalizer, khat), evaluations,
+          stop, new PoeResult.Finish(sample, normalizer, khat, logP, logQ), evaluations,
           (System.nanoTime() - start) * 1e-9, init.modes(), List.copyOf(warnings));
     }
 
@@ -240,17 +245,19 @@ public final class PoeFitter implements Fitter {
       evaluator.stage(description);
     }
 
-    /** PSIS k̂ of log p̃(z) − log q(z) over the fit's draws (evaluates the target there). */
-    private double psisKhat(ProductOfExperts family, SampleResult sample, double logC) {
+    /** log p̃ at each of the draws, evaluated where the fit evaluates the target. */
+    private double[] logTarget(SampleResult sample) {
       int n = sample.numDraws();
-      int dim = target.dim();
       double[] logP = new double[n];
-      evaluator.evaluate(sample.draws(), n, logP, new double[n * dim]);
-      double[] logRatio = new double[n];
-      double[] z = new double[dim];
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(sample.draws(), i * dim, z, 0, dim);
-        logRatio[i] = logP[i] - (family.logDensityUnnormalized(z) - logC);
+      evaluator.evaluate(sample.draws(), n, logP, new double[n * target.dim()]);
+      return logP;
+    }
+
+    /** PSIS k̂ of log p̃(z) − log q(z) over the fit's draws. */
+    private static double psisKhat(double[] logP, double[] logQ) {
+      double[] logRatio = new double[logP.length];
+      for (int i = 0; i < logP.length; i++) {
+        logRatio[i] = logP[i] - logQ[i];
       }
       return ParetoTail.khat(logRatio);
     }

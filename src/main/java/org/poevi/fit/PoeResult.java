@@ -35,8 +35,34 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
    * @param draws unweighted draws of the fitted q, with how they were made
    * @param normalizer the validated log-normaliser of q
    * @param psisKhat Pareto k̂ of log p̃ − log q over the draws (&gt; 0.7: q misses mass of p)
+   * @param logP log p̃, the target's unnormalised log density, at each draw (draws.csv's
+   *     {@code lp__}; copied)
+   * @param logQ log q = −Σ_k α_k log A_k − log Ĉ_α with the chosen (model.json's) log-normaliser,
+   *     at each draw (draws.csv's {@code lq__}; copied)
    */
-  public record Finish(SampleResult draws, NormalizerValidation normalizer, double psisKhat) {}
+  public record Finish(SampleResult draws, NormalizerValidation normalizer, double psisKhat,
+      double[] logP, double[] logQ) {
+    public Finish {
+      if (logP.length != draws.numDraws() || logQ.length != draws.numDraws()) {
+        throw new IllegalArgumentException("log p and log q need one value per draw ("
+            + draws.numDraws() + "), got " + logP.length + " and " + logQ.length);
+      }
+      logP = logP.clone();
+      logQ = logQ.clone();
+    }
+
+    /** log p̃ at each draw, a copy. */
+    @Override
+    public double[] logP() {
+      return logP.clone();
+    }
+
+    /** log q at each draw, a copy. */
+    @Override
+    public double[] logQ() {
+      return logQ.clone();
+    }
+  }
 
   /** The fitted product of experts with its chosen log-normaliser (what model.json holds). */
   @Override

@@ -29,4 +29,12 @@ public record ColumnSummary(double mean, double sd, double q05, double q50, doub
     }
     return out;
   }
+
+  /**
+   * The Monte Carlo standard error of the mean, sd/√ess, for draws whose effective sample size
+   * is {@code ess} (their number when they are independent).
+   */
+  public double mcse(double ess) {
+    return sd / Math.sqrt(ess);
+  }
 }

@@ -11,8 +11,9 @@ import org.poevi.io.DrawsCsv;
 import org.poevi.plot.FitPlots;
 
 /**
- * The files {@code poevi fit} writes (SPEC §7): model.json, draws.csv, trace.csv, summary.json
- * and (output.plots) the pictures in plots/, all renamed into place only once all are complete.
+ * The files {@code poevi fit} writes (SPEC §7): model.json, draws.csv (the parameters, then lp__
+ * and lq__), trace.csv, summary.json and (output.plots) the pictures in plots/, all renamed into
+ * place only once all are complete.
  */
 final class FitFiles {
   private FitFiles() {}
@@ -23,8 +24,8 @@ final class FitFiles {
     Map<String, byte[]> plots = fit.config().outputPlots() ? plots(fit) : Map.of();
     Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
     files.put(dir.resolve("model.json"), JsonOutput.content(fit.fittedModel().toJson()));
-    files.put(dir.resolve("draws.csv"), DrawsCsv.content(fit.parameterNames(), fit.drawsView(),
-        fit.target().dim()));
+    files.put(dir.resolve("draws.csv"), DrawsCsv.content(fit.drawColumns(), fit.drawTable(),
+        fit.drawColumns().size()));
     files.put(dir.resolve("trace.csv"), fit.result().match(poe -> traceCsv(poe.trace()),
         FitFiles::baselineTrace));
     files.put(dir.resolve("summary.json"), JsonOutput.content(fit.summary()));

@@ -10,22 +10,24 @@ import java.util.List;
 import java.util.Map;
 import org.poevi.InvalidInputException;
 import org.poevi.config.FitConfig;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.family.FittedModel;
 import org.poevi.family.GaussianModel;
 import org.poevi.family.PoeModel;
 import org.poevi.fit.FitResult;
 import org.poevi.fit.PoeResult;
 import org.poevi.fit.TraceRow;
+import org.poevi.io.DrawsCsv;
 import org.poevi.math.RandomStreams;
 import org.poevi.plot.FitPlots;
 import org.poevi.targets.Target;
 
 /**
  * A finished fit, in memory: the fit's result ({@link FitResult}: one fitted model with how the
- * fit went), its output draws, and what is made from them: the summary (summary.json's content,
- * {@link FitSummary}), the console table and lines ({@link FitTable}), the plots ({@link
- * FitPlots}) and {@link #save} to write the files {@code poevi fit} writes (SPEC §7, {@link
- * FitFiles}). A product-of-experts fit ({@code fit.method = poe}) or a Gaussian baseline
+ * fit went), its output draws with log p̃ and log q at each, and what is made from them: the
+ * summary (summary.json's content, {@link FitSummary}), the console table and lines ({@link
+ * FitTable}), the plots ({@link FitPlots}) and {@link #save} to write the files {@code poevi fit}
+ * writes (SPEC §7, {@link FitFiles}). A product-of-experts fit ({@code fit.method = poe}) or a Gaussian baseline
  * ({@code advi-fullrank}, {@code advi-meanfield}, {@code bam}).
  */
 public class FitOutcome {
@@ -36,20 +38,44 @@ public class FitOutcome {
   private final Target target;
   private final FitResult result;
   private final double[] draws;
+  /** log p̃ at each draw (draws.csv's lp__). */
+  private final double[] logP;
+  /** log q at each draw (draws.csv's lq__). */
+  private final double[] logQ;
   private final List<String> outputWarnings = new ArrayList<>();
   private ObjectNode summary;
 
   /**
-   * The outcome of a fit: a product of experts' output draws are the fit's own; a Gaussian's are
-   * drawn here from the stream (fit.seed, BASELINE, last), output.draws of them.
+   * The outcome of a fit: a product of experts' output draws, and log p̃ and log q at them, are
+   * the fit's own (its finish evaluated the target there); a Gaussian's are drawn here from the
+   * stream (fit.seed, BASELINE, last), output.draws of them, with log q exact and log p̃
+   * evaluated here.
    */
   protected FitOutcome(FitConfig config, Target target, FitResult result) {
     this.config = config;
     this.target = target;
     this.result = result;
-    this.draws = result.match(poe -> poe.finish().draws().draws(), gaussian ->
+    double[] z = result.match(poe -> poe.finish().draws().draws(), gaussian ->
         gaussian.model().sample(RandomStreams.of(config.runSettings().seed()).stream(
             RandomStreams.BASELINE, BASELINE_DRAWS_KEY), config.runSettings().outputDraws()));
+    this.draws = z;
+    this.logP = result.match(poe -> poe.finish().logP(), gaussian -> logTarget(target, z,
+        config.runSettings().threads()));
+    this.logQ = result.match(poe -> poe.finish().logQ(), gaussian -> gaussian.model()
+        .logDensities(z));
+  }
+
+  /**
+   * log p̃ at a baseline's draws. The fit's evaluator is not at hand here, so the target is
+   * evaluated on this JVM's threads, a batch target (a posterior over rows) in one pass over its
+   * rows: each value depends on its draw alone, so it is the value the fit's evaluator gives, on
+   * the command line and in a notebook alike.
+   */
+  private static double[] logTarget(Target target, double[] draws, int threads) {
+    int n = draws.length / target.dim();
+    double[] logP = new double[n];
+    new LocalScoreEvaluator(target, threads).evaluate(draws, n, logP, new double[draws.length]);
+    return logP;
   }
 
   /** "poe", "advi-fullrank", "advi-meanfield" or "bam" (fit.method). */
@@ -136,6 +162,43 @@ public class FitOutcome {
     return draws.length / target.dim();
   }
 
+  /** log p̃, the target's unnormalised log density, at each output draw (lp__), a copy. */
+  public double[] logP() {
+    return logP.clone();
+  }
+
+  /**
+   * log q, the fitted model's normalised log density, at each output draw (lq__), a copy: for a
+   * product of experts −Σ_k α_k log A_k(z) − model.json's logNormalizer.estimate, for a
+   * Gaussian its exact log density.
+   */
+  public double[] logQ() {
+    return logQ.clone();
+  }
+
+  /** The columns of draws.csv: the parameters, then lp__ and lq__. */
+  public List<String> drawColumns() {
+    List<String> columns = new ArrayList<>(parameterNames());
+    columns.add(DrawsCsv.LOG_P);
+    columns.add(DrawsCsv.LOG_Q);
+    return List.copyOf(columns);
+  }
+
+  /** draws.csv's values: n rows of {@link #drawColumns()}, row-major. */
+  public double[] drawTable() {
+    return DrawsCsv.withColumns(draws, target.dim(), logP, logQ);
+  }
+
+  /**
+   * The effective sample size of the output draws for a mean (the MCSE's, sd/√ESS): a product of
+   * experts' from how its draws were made ({@link org.poevi.family.SampleResult#drawsEss}), a
+   * Gaussian's draws are exact and independent: their number.
+   */
+  public double drawsEss() {
+    return result.match(poe -> poe.finish().draws().drawsEss(),
+        gaussian -> (double) drawCount());
+  }
+
   /** summary.json's content. */
   public synchronized ObjectNode summary() {
     if (summary == null) {
@@ -145,9 +208,9 @@ public class FitOutcome {
   }
 
   /**
-   * The posterior summary as a table, as Stan and PyMC print it: mean, sd and the 5/50/95%
-   * quantiles of each parameter (unconstrained scale, then the target's own scale where it
-   * differs), then the fit's diagnostics.
+   * The posterior summary as a table, as Stan and PyMC print it: mean, its Monte Carlo standard
+   * error, sd and the 5/50/95% quantiles of each parameter (unconstrained scale, then the
+   * target's own scale where it differs), then the fit's diagnostics.
    */
   public String summaryTable() {
     return FitTable.of(this);

@@ -11,8 +11,9 @@ import org.poevi.targets.glm.RegressionTarget;
 
 /**
  * summary.json of a fit (SPEC §7): the target, how the fit went, per-parameter summaries on both
- * scales, and the resolved configuration; for a product of experts also the pool, ν, the PSIS
- * k̂, the draws and the validated normaliser, a regression's data and priors, and the warnings.
+ * scales (mean with its MCSE, sd, quantiles, ESS: {@link JsonOutput#putSummaries}), and the
+ * resolved configuration; for a product of experts also the pool, ν, the PSIS k̂, the draws and
+ * the validated normaliser, a regression's data and priors, and the warnings.
  */
 final class FitSummary {
   private FitSummary() {}
@@ -40,8 +41,8 @@ final class FitSummary {
     out.put("scoreEvaluations", gaussian.scoreEvaluations());
     out.put("wallTimeSeconds", gaussian.seconds());
     JsonOutput.putSummaries(root.putObject("parameters"), fit.drawsView(), fit.target().dim(),
-        gaussian.model().parameters());
-    JsonOutput.putConstrained(root, fit.target(), fit.drawsView());
+        gaussian.model().parameters(), fit.drawsEss());
+    JsonOutput.putConstrained(root, fit.target(), fit.drawsView(), fit.drawsEss());
     ArrayNode w = root.putArray("warnings");
     fit.warnings().forEach(w::add);
     return root;
@@ -70,7 +71,7 @@ final class FitSummary {
     JsonOutput.putNumber(root, "psisKhat", poe.finish().psisKhat());
     JsonOutput.putDrawsAndNormalizer(root, poe.finish().draws(), poe.finish().normalizer(),
         poe.parameterNames());
-    JsonOutput.putConstrained(root, fit.target(), fit.drawsView());
+    JsonOutput.putConstrained(root, fit.target(), fit.drawsView(), fit.drawsEss());
     putData(root, fit.target());
     ArrayNode w = root.putArray("warnings");
     fit.warnings().forEach(w::add);

@@ -10,9 +10,9 @@ import org.poevi.math.LogMeanEstimate;
 import org.poevi.targets.Target;
 
 /**
- * What a fit shows on a console: the posterior summary as Stan and PyMC print it (mean, sd and
- * the 5/50/95% quantiles of each parameter on both scales, then the diagnostics), and the lines
- * {@code poevi fit} prints when a fit ends.
+ * What a fit shows on a console: the posterior summary as Stan and PyMC print it (mean, its Monte
+ * Carlo standard error sd/√ESS, sd and the 5/50/95% quantiles of each parameter on both scales,
+ * then the diagnostics), and the lines {@code poevi fit} prints when a fit ends.
  */
 final class FitTable {
   private FitTable() {}
@@ -24,11 +24,12 @@ final class FitTable {
     out.append(String.format("%s fit of %s (D = %d): %s%n", fit.method(),
         target.name(), target.dim(), fit.result().match(FitTable::stopLine,
             FitTable::stopLine)));
-    table(out, target.parameterNames(), draws, target.dim());
+    table(out, target.parameterNames(), draws, target.dim(), fit.drawsEss());
     List<String> constrained = target.constrainedNames();
     if (!constrained.equals(target.parameterNames())) {
       out.append("constrained scale:\n");
-      table(out, constrained, JsonOutput.constrain(target, draws), constrained.size());
+      table(out, constrained, JsonOutput.constrain(target, draws), constrained.size(),
+          fit.drawsEss());
     }
     for (String w : fit.warnings()) {
       out.append("warning: ").append(w).append('\n');
@@ -36,15 +37,17 @@ final class FitTable {
     return out.toString();
   }
 
-  private static void table(StringBuilder out, List<String> names, double[] values, int dim) {
+  private static void table(StringBuilder out, List<String> names, double[] values, int dim,
+      double ess) {
     int width = Math.max(9, names.stream().mapToInt(String::length).max().orElse(0));
     ColumnSummary[] columns = ColumnSummary.of(values, dim);
-    out.append(String.format("%-" + width + "s %10s %10s %10s %10s %10s%n",
-        "", "mean", "sd", "5%", "50%", "95%"));
+    out.append(String.format("%-" + width + "s %10s %10s %10s %10s %10s %10s%n",
+        "", "mean", "mcse", "sd", "5%", "50%", "95%"));
     for (int d = 0; d < dim; d++) {
       ColumnSummary c = columns[d];
-      out.append(String.format("%-" + width + "s %10.4g %10.4g %10.4g %10.4g"
-          + " %10.4g%n", names.get(d), c.mean(), c.sd(), c.q05(), c.q50(), c.q95()));
+      out.append(String.format("%-" + width + "s %10.4g %10.2g %10.4g %10.4g %10.4g"
+          + " %10.4g%n", names.get(d), c.mean(), c.mcse(ess), c.sd(), c.q05(), c.q50(),
+          c.q95()));
     }
   }
 

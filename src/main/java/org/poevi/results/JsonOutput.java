@@ -49,7 +49,8 @@ public final class JsonOutput {
   /**
    * The blocks that every command producing draws of a product of experts writes: "sampling"
    * (how the draws were made), "logNormalizer" (the value to use), "logNormalizerCheck" (both
-   * estimates) and "parameters" (mean, sd and 5/50/95% quantiles per coordinate).
+   * estimates) and "parameters" (the summaries of {@link #putSummaries}, with the draws' ESS of
+   * {@link SampleResult#drawsEss}).
    */
   public static void putDrawsAndNormalizer(ObjectNode root, SampleResult result,
       NormalizerValidation check, List<String> names) {
@@ -78,17 +79,20 @@ public final class JsonOutput {
     validation.put("agree", check.agree());
     validation.put("agreementZ", NormalizerValidation.AGREEMENT_Z);
 
-    putSummaries(root.putObject("parameters"), result.draws(), result.dim(), names);
+    putSummaries(root.putObject("parameters"), result.draws(), result.dim(), names,
+        result.drawsEss());
   }
 
   /**
    * {@code constrainedParameters}: the summaries of the draws (n×D row-major, unconstrained) on
-   * the target's own scale ({@link Target#constrain}: sigma for log_sigma, ...).
+   * the target's own scale ({@link Target#constrain}: sigma for log_sigma, ...); {@code ess} as
+   * in {@link #putSummaries} (a function of each draw has the draws' ESS).
    */
-  public static void putConstrained(ObjectNode root, Target target, double[] draws) {
+  public static void putConstrained(ObjectNode root, Target target, double[] draws,
+      double ess) {
     List<String> constrained = target.constrainedNames();
     putSummaries(root.putObject("constrainedParameters"), constrain(target, draws),
-        constrained.size(), constrained);
+        constrained.size(), constrained, ess);
   }
 
   /** The draws (n×D row-major, unconstrained) mapped onto the target's own scale. */
@@ -106,16 +110,24 @@ public final class JsonOutput {
     return mapped;
   }
 
-  /** Mean, sd and 5/50/95% quantiles of each column of n×dim row-major draws, by name. */
-  public static void putSummaries(ObjectNode parameters, double[] draws, int dim, List<String> names) {
+  /**
+   * Per column of n×dim row-major draws, by name: the mean, its Monte Carlo standard error
+   * {@code mcse} = sd/√ESS, the sd, the 5/50/95% quantiles ({@code q05} and {@code q95} bound
+   * the 90% central interval) and {@code ess}, the draws' effective sample size (n for exact,
+   * independent draws; {@link SampleResult#drawsEss} for resampled ones).
+   */
+  public static void putSummaries(ObjectNode parameters, double[] draws, int dim,
+      List<String> names, double ess) {
     ColumnSummary[] columns = ColumnSummary.of(draws, dim);
     for (int d = 0; d < dim; d++) {
       ObjectNode p = parameters.putObject(names.get(d));
       putNumber(p, "mean", columns[d].mean());
+      putNumber(p, "mcse", columns[d].mcse(ess));
       putNumber(p, "sd", columns[d].sd());
       putNumber(p, "q05", columns[d].q05());
       putNumber(p, "q50", columns[d].q50());
       putNumber(p, "q95", columns[d].q95());
+      putNumber(p, "ess", ess);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,21 +21,25 @@ import org.poevi.io.DrawsCsv;
 import org.poevi.math.RandomStreams;
 
 /**
- * Draws from a fitted model (what {@code poevi sample} writes): unweighted draws, and for a
- * product of experts its validated log-normaliser; a Gaussian baseline's draws and normaliser
- * are exact.
+ * Draws from a fitted model (what {@code poevi sample} writes): unweighted draws with log q at
+ * each, and for a product of experts its validated log-normaliser; a Gaussian baseline's draws
+ * and normaliser are exact. There is no target here, so draws.csv has {@code lq__} and no
+ * {@code lp__}.
  */
 public final class SampleOutcome {
   private final List<String> names;
   private final double[] draws;
+  /** log q at each draw (draws.csv's lq__). */
+  private final double[] logQ;
   private final ObjectNode summary;
   private final String report;
   private final boolean exactGaussian;
 
-  private SampleOutcome(List<String> names, double[] draws, ObjectNode summary, String report,
-      boolean exactGaussian) {
+  private SampleOutcome(List<String> names, double[] draws, double[] logQ, ObjectNode summary,
+      String report, boolean exactGaussian) {
     this.names = names;
     this.draws = draws;
+    this.logQ = logQ;
     this.summary = summary;
     this.report = report;
     this.exactGaussian = exactGaussian;
@@ -80,14 +85,20 @@ public final class SampleOutcome {
     root.put("seed", options.seed());
     root.putObject("sampling").put("mode", "exact");
     root.putObject("logNormalizer").put("method", "exact");
+    // Exact draws are independent: their effective sample size is their number.
     JsonOutput.putSummaries(root.putObject("parameters"), z, gaussian.dim(),
-        gaussian.parameters());
+        gaussian.parameters(), options.draws());
     JsonOutput.putNumber(root, "wallTimeSeconds", seconds);
-    return new SampleOutcome(gaussian.parameters(), z, root, String.format(
-        "%d exact draws of the Gaussian model in %.1f s%n", options.draws(), seconds), true);
+    return new SampleOutcome(gaussian.parameters(), z, gaussian.logDensities(z), root,
+        String.format("%d exact draws of the Gaussian model in %.1f s%n", options.draws(),
+            seconds), true);
   }
 
-  /** Validated draws of a product of experts, with its log-normaliser checked. */
+  /**
+   * Validated draws of a product of experts, with its log-normaliser checked. log q uses the
+   * model's own log-normaliser (as the fit's draws.csv and {@code evaluate} do), or this run's
+   * estimate when the model carries none.
+   */
   private static SampleOutcome ofPoe(PoeModel poe, SampleOptions options, Path file,
       long start) {
     ValidatedSampler.Outcome outcome = ValidatedSampler.sample(poe.family(), options);
@@ -108,7 +119,10 @@ public final class SampleOutcome {
     ArrayNode w = root.putArray("warnings");
     outcome.warnings().forEach(w::add);
     root.put("wallTimeSeconds", seconds);
-    return new SampleOutcome(poe.parameters(), result.draws(), root,
+    double logC = poe.logNormalizer() != null ? poe.logNormalizer().estimate()
+        : check.chosenEstimate().estimate();
+    double[] logQ = poe.family().logDensities(result.draws(), logC, options.threads());
+    return new SampleOutcome(poe.parameters(), result.draws(), logQ, root,
         report(result, check, outcome.warnings(), seconds), false);
   }
 
@@ -153,6 +167,18 @@ public final class SampleOutcome {
     return draws.clone();
   }
 
+  /** log q, the model's normalised log density, at each draw (draws.csv's lq__), a copy. */
+  public double[] logQ() {
+    return logQ.clone();
+  }
+
+  /** The columns of draws.csv: the parameters, then lq__. */
+  public List<String> drawColumns() {
+    List<String> columns = new ArrayList<>(names);
+    columns.add(DrawsCsv.LOG_Q);
+    return List.copyOf(columns);
+  }
+
   /** summary.json's content. */
   public ObjectNode summary() {
     return summary.deepCopy();
@@ -167,7 +193,8 @@ public final class SampleOutcome {
   public void save(Path dir) {
     AtomicFiles.prepareDirectory(dir, "output directory");
     Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
-    files.put(dir.resolve("draws.csv"), DrawsCsv.content(names, draws, names.size()));
+    files.put(dir.resolve("draws.csv"), DrawsCsv.content(drawColumns(),
+        DrawsCsv.withColumns(draws, names.size(), logQ), names.size() + 1));
     files.put(dir.resolve("summary.json"), JsonOutput.content(summary));
     AtomicFiles.writeAll(files);
   }

@@ -28,8 +28,9 @@ public final class PoeviFit extends FitOutcome {
   }
 
   /**
-   * The output draws as a DataFrame, one double column per parameter (unconstrained scale, as
-   * draws.csv), on the Poevi's session.
+   * The output draws as a DataFrame with draws.csv's columns: one double column per parameter
+   * (unconstrained scale), then {@code lp__} (log p̃) and {@code lq__} (log q), on the Poevi's
+   * session.
    */
   public Dataset<Row> drawsDataFrame() {
     return drawsDataFrame(poevi.sparkSession());
@@ -37,7 +38,7 @@ public final class PoeviFit extends FitOutcome {
 
   /** As above, on the given session (e.g. for a fit made with {@link Poevi#local()}). */
   public Dataset<Row> drawsDataFrame(SparkSession session) {
-    return frame(session, draws(), parameterNames());
+    return frame(session, drawTable(), drawColumns());
   }
 
   /**

@@ -20,6 +20,8 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.poevi.family.ModelJson;
+import org.poevi.family.ProductOfExperts;
 
 /** End-to-end tests of {@code poevi sample}: outputs, determinism and one-line user errors. */
 class SampleCommandTest {
@@ -93,13 +95,14 @@ class SampleCommandTest {
         + out.resolve("summary.json")), r.out());
 
     List<String> lines = Files.readAllLines(out.resolve("draws.csv"));
-    assertEquals("mu,log_sigma", lines.get(0), "header = parameter names in order");
+    assertEquals("mu,log_sigma,lq__", lines.get(0),
+        "header = parameter names in order, then log q (no lp__: sample has no target)");
     assertEquals(2001, lines.size(), "header + 2000 draws");
-    double[][] columns = new double[2][2000];
+    double[][] columns = new double[3][2000];
     for (int i = 1; i < lines.size(); i++) {
       String[] cells = lines.get(i).split(",", -1);
-      assertEquals(2, cells.length, "cells on line " + (i + 1));
-      for (int d = 0; d < 2; d++) {
+      assertEquals(3, cells.length, "cells on line " + (i + 1));
+      for (int d = 0; d < 3; d++) {
         double v = Double.parseDouble(cells[d]);
         assertTrue(Double.isFinite(v), "draw on line " + (i + 1) + " is " + v);
         columns[d][i - 1] = v;
@@ -122,7 +125,7 @@ class SampleCommandTest {
     for (int d = 0; d < 2; d++) {
       String name = d == 0 ? "mu" : "log_sigma";
       JsonNode p = summary.path("parameters").path(name);
-      for (String stat : List.of("mean", "sd", "q05", "q50", "q95")) {
+      for (String stat : List.of("mean", "mcse", "sd", "q05", "q50", "q95", "ess")) {
         assertTrue(p.path(stat).isNumber(), "parameters." + name + "." + stat + ": " + p);
       }
       double[] x = columns[d];
@@ -133,6 +136,14 @@ class SampleCommandTest {
       assertTrue(p.path("q05").asDouble() <= p.path("q50").asDouble()
           && p.path("q50").asDouble() <= p.path("q95").asDouble(), "quantiles ordered: " + p);
       assertTrue(p.path("sd").asDouble() > 0, "sd > 0: " + p);
+    }
+    // The model carries no logNormalizer: lq__ uses this run's (summary.json's), exactly.
+    ProductOfExperts family = ModelJson.read(model).family();
+    double logC = normalizer.path("estimate").asDouble();
+    for (int i = 0; i < 2000; i += 199) {
+      double expected = family.logDensityUnnormalized(new double[] {columns[0][i],
+          columns[1][i]}) - logC;
+      assertEquals(expected, columns[2][i], 0.0, "lq__ of draw " + i);
     }
   }
 
@@ -279,7 +290,7 @@ class SampleCommandTest {
     assertEquals(0, r.exitCode(), () -> "stderr: " + r.err());
     JsonNode summary = MAPPER.readTree(out.resolve("summary.json").toFile());
     assertEquals("sir", summary.path("sampling").path("mode").asText());
-    assertEquals("z[1],z[2]", Files.readAllLines(out.resolve("draws.csv")).get(0),
+    assertEquals("z[1],z[2],lq__", Files.readAllLines(out.resolve("draws.csv")).get(0),
         "default parameter names");
   }
 

@@ -70,19 +70,25 @@ class PoeviTest {
     try (Poevi poevi = Poevi.on(session).quiet()) {
       onSpark = poevi.fit(BANANA);
       Dataset<Row> draws = onSpark.drawsDataFrame();
-      assertEquals(List.of("z[1]", "z[2]"), List.of(draws.columns()));
+      assertEquals(List.of("z[1]", "z[2]", "lp__", "lq__"), List.of(draws.columns()));
       List<Row> rows = draws.collectAsList();
       double[] z = onSpark.draws();
+      double[] logP = onSpark.logP();
+      double[] logQ = onSpark.logQ();
       assertEquals(z.length / 2, rows.size());
       for (int i = 0; i < rows.size(); i++) {
         assertEquals(z[2 * i], rows.get(i).getDouble(0));
         assertEquals(z[2 * i + 1], rows.get(i).getDouble(1));
+        assertEquals(logP[i], rows.get(i).getDouble(2));
+        assertEquals(logQ[i], rows.get(i).getDouble(3));
       }
       assertEquals(onSpark.trace().size(), onSpark.traceDataFrame().count());
     }
     assertFalse(session.sparkContext().isStopped(), "a session given to Poevi.on stays running");
-    // SPEC §6: the same seed gives the same fit whatever runs it.
+    // SPEC §6: the same seed gives the same fit whatever runs it, log p̃ and log q at its draws
+    // included.
     assertEquals(local.modelJson(), onSpark.modelJson());
+    assertArrayEquals(local.drawTable(), onSpark.drawTable());
   }
 
   @Test
