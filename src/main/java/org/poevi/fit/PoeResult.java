@@ -91,8 +91,17 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
     NormalizerValidation normalizer = new NormalizerValidation(map.map(n.dirichlet()),
         map.map(n.zSpace()), n.agree(), n.chosen(), n.warnings());
     return new PoeResult(map.map(family), kinds, List.copyOf(names), trace, alphaPath, stop,
-        new Finish(draws, normalizer, finish.psisKhat()), scoreEvaluations, seconds, modes,
-        warnings);
+        new Finish(draws, normalizer, finish.psisKhat(), finish.logP(), shifted(finish.logQ(),
+        -map.logAbsDet())), scoreEvaluations, seconds, modes, warnings);
+  }
+
+  /** log q in the new coordinates: the old one less log|det A| (the same points). */
+  private static double[] shifted(double[] values, double shift) {
+    double[] out = values.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i] += shift;
+    }
+    return out;
   }
 
   @Override
