@@ -74,14 +74,19 @@ public final class ModelJson {
   public static FittedModel readAny(Path path) {
     String text = readText(path);
     try {
-      JsonNode root = org.poevi.io.StrictJson.parse(text, "");
-      if (root != null && root.isObject() && GAUSSIAN.equals(root.path("family").asText())) {
-        return parseGaussian(root);
-      }
-      return parse(text);
+      return parseAny(text);
     } catch (InvalidInputException e) {
       throw new InvalidInputException("model file " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A model of either family from model.json's text. */
+  public static FittedModel parseAny(String text) {
+    JsonNode root = org.poevi.io.StrictJson.parse(text, "");
+    if (root != null && root.isObject() && GAUSSIAN.equals(root.path("family").asText())) {
+      return parseGaussian(root);
+    }
+    return parse(text);
   }
 
   /** The file's text; a missing or unreadable file is a one-line error naming it. */

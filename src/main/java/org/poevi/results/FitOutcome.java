@@ -78,6 +78,11 @@ public class FitOutcome {
     return logP;
   }
 
+  /** The outcome of a fit of {@code target} with {@code config}'s settings. */
+  public static FitOutcome of(FitConfig config, Target target, FitResult result) {
+    return new FitOutcome(config, target, result);
+  }
+
   /** "poe", "advi-fullrank", "advi-meanfield" or "bam" (fit.method). */
   public String method() {
     return result.match(poe -> "poe", gaussian -> gaussian.method());

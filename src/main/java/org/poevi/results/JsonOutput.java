@@ -135,6 +135,15 @@ public final class JsonOutput {
     AtomicFiles.write(path, content(node));
   }
 
+  /** Pretty-printed JSON as a string, as {@link #content} writes it. */
+  public static String text(ObjectNode node) {
+    try {
+      return MAPPER.writeValueAsString(node) + System.lineSeparator();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree that cannot be written", e);
+    }
+  }
+
   /** Pretty-printed JSON as content for {@link AtomicFiles}. */
   public static AtomicFiles.Content content(ObjectNode node) {
     return AtomicFiles.Content.text(out -> {

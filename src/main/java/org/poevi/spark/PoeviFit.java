@@ -69,7 +69,7 @@ public final class PoeviFit extends FitOutcome {
   }
 
   /** n×names.size() row-major values as a DataFrame of double columns. */
-  static Dataset<Row> frame(SparkSession session, double[] values, List<String> names) {
+  public static Dataset<Row> frame(SparkSession session, double[] values, List<String> names) {
     int dim = names.size();
     List<StructField> fields = new ArrayList<>(dim);
     for (String name : names) {

@@ -8,6 +8,6 @@
  * <p>Depends on: {@code results}, {@code config}, {@code fit}, {@code evaluator}, {@code
  * targets}, {@code family}, {@code math}; Spark.
  *
- * <p>Add here: a new way to run on Spark (an evaluator or a row source); a Spark ML stage.
+ * <p>Add here: a new way to run on Spark (an evaluator or a row source). Spark ML stages are in {@code org.poevi.ml}, also in the Spark layer.
  */
 package org.poevi.spark;

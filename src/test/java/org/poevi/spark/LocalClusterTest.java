@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.fit.PoeFitter;
@@ -14,7 +18,10 @@ import org.poevi.fit.PoeResult;
 import org.poevi.fit.PoeSettings;
 import org.poevi.fit.Progress;
 import org.poevi.fit.UnderQSettings;
+import org.poevi.ml.BayesianLogisticRegression;
+import org.poevi.ml.BayesianLogisticRegressionModel;
 import org.poevi.qp.OjAlgoQpSolver;
+import org.poevi.results.JsonOutput;
 import org.poevi.targets.BananaTarget;
 import org.poevi.targets.glm.InMemoryRowData;
 import org.poevi.targets.glm.SyntheticLogisticData;
@@ -23,7 +30,8 @@ import org.poevi.targets.glm.SyntheticLogisticData;
  * A fit whose target evaluations and score sums run in two executor JVMs
  * ({@code local-cluster[2,1,1024]}): everything sent to them is really serialized, which local
  * mode does not check. It must give the local fit's α and draws exactly, for a sample-parallel
- * target and for a data-parallel one (logistic regression over rows cached on the executors).
+ * target and for a data-parallel one (logistic regression over rows cached on the executors),
+ * and the Estimator over a DataFrame the local Estimator's model.json and predictions.
  */
 class LocalClusterTest {
   @Test
@@ -47,6 +55,18 @@ class LocalClusterTest {
         2 * SyntheticLogisticData.BLOCK_ROWS + 500, 3, true, 4);
     PoeResult dataLocal = DataParallelFitTest.fit(InMemoryRowData.of(data, 2),
         DataParallelFitTest.smallSettings());
+    // The Estimator over a DataFrame (rows from executors into cached blocks, the standardised
+    // fit, the predictive UDF): the same model.json and predictions in two executor JVMs.
+    double[][] mlRows = org.poevi.ml.MlTestData.rows("logistic", 700, 0.2, new double[] {1, -0.5},
+        9);
+    SparkSession localSession = SparkSession.builder().sparkContext(SparkTestContext.get().sc())
+        .getOrCreate();
+    Dataset<Row> localFrame = org.poevi.ml.MlTestData.frame(localSession, mlRows, 3);
+    BayesianLogisticRegressionModel localModel = new BayesianLogisticRegression().setSeed(5)
+        .fit(localFrame);
+    String mlLocal = JsonOutput.text(localModel.fittedModel().toJson());
+    List<Row> predictedLocal = localModel.setPredictiveDraws(200).transform(localFrame)
+        .collectAsList();
     SparkTestContext.stop();
     SparkConf conf = SparkTestContext.conf("local-cluster[2,1,1024]", "poevi-local-cluster-test")
         // Each worker of local-cluster[2,1,1024] offers 1024 MB; Spark's default executor asks
@@ -69,6 +89,13 @@ class LocalClusterTest {
         assertArrayEquals(dataLocal.family().alpha(), dataSpark.family().alpha());
         assertArrayEquals(dataLocal.finish().draws().draws(), dataSpark.finish().draws().draws());
       }
+      SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+      Dataset<Row> frame = org.poevi.ml.MlTestData.frame(session, mlRows, 3);
+      BayesianLogisticRegressionModel model = new BayesianLogisticRegression().setSeed(5)
+          .fit(frame);
+      assertEquals(mlLocal, JsonOutput.text(model.fittedModel().toJson()), "estimator");
+      assertEquals(predictedLocal, model.setPredictiveDraws(200).transform(frame)
+          .collectAsList(), "transform");
       assertEquals(2, sc.sc().getExecutorMemoryStatus().size() - 1, "two executors");
     }
   }

@@ -4,9 +4,9 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /** One embedded Spark context per test JVM (starting one takes seconds), local[2], no UI. */
-final class SparkTestContext {
+public final class SparkTestContext {
   /** Spark's own --add-opens list (jobs/spark-opens.txt), for executor JVMs. */
-  static final java.util.List<String> OPENS = readOpens();
+  public static final java.util.List<String> OPENS = readOpens();
 
   private static JavaSparkContext context;
 
@@ -20,7 +20,7 @@ final class SparkTestContext {
   }
 
   /** Stops the shared context (a test that needs another master); get() starts a new one. */
-  static synchronized void stop() {
+  public static synchronized void stop() {
     if (context != null) {
       context.stop();
       context = null;
@@ -30,14 +30,14 @@ final class SparkTestContext {
   private SparkTestContext() {}
 
   /** A test context's configuration: on loopback, without the UI. */
-  static SparkConf conf(String master, String appName) {
+  public static SparkConf conf(String master, String appName) {
     return new SparkConf().setMaster(master).setAppName(appName)
         .set("spark.ui.enabled", "false")
         .set("spark.driver.host", "127.0.0.1")
         .set("spark.driver.bindAddress", "127.0.0.1");
   }
 
-  static synchronized JavaSparkContext get() {
+  public static synchronized JavaSparkContext get() {
     if (context == null || context.sc().isStopped()) {
       context = new JavaSparkContext(conf("local[2]", "poevi-tests"));
       JavaSparkContext started = context;

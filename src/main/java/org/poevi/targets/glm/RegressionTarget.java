@@ -77,6 +77,8 @@ public final class RegressionTarget implements BatchTarget {
   private final int columns;
   private final int dim;
   private final double[] truth;
+  /** The parameters' names, or null for intercept, beta[j], log_sigma. */
+  private final List<String> names;
 
   /** A logistic or Poisson regression with one prior for every coefficient. */
   public RegressionTarget(Family family, RowData data, boolean intercept, Prior interceptPrior,
@@ -98,6 +100,16 @@ public final class RegressionTarget implements BatchTarget {
    */
   public RegressionTarget(Family family, RowData data, boolean intercept, Prior[] priors,
       double[] truth) {
+    this(family, data, intercept, priors, truth, null);
+  }
+
+  /**
+   * As above, with the parameters named {@code names} (e.g. after a DataFrame's features), or
+   * null for the default names: intercept, beta[1..P], log_sigma.
+   */
+  public RegressionTarget(Family family, RowData data, boolean intercept, Prior[] priors,
+      double[] truth, List<String> names) {
+    this.names = names == null ? null : List.copyOf(names);
     this.family = family;
     this.truth = truth == null ? null : truth.clone();
     this.data = data;
@@ -109,6 +121,10 @@ public final class RegressionTarget implements BatchTarget {
     }
     this.priors = priors.clone();
     this.likelihood = family.likelihood(columns);
+    if (this.names != null && this.names.size() != dim) {
+      throw new IllegalArgumentException(this.names.size() + " names for " + dim
+          + " parameters");
+    }
   }
 
   private static Prior[] uniform(int columns, boolean intercept, Prior interceptPrior,
@@ -157,6 +173,9 @@ public final class RegressionTarget implements BatchTarget {
 
   @Override
   public List<String> parameterNames() {
+    if (this.names != null) {
+      return this.names;
+    }
     List<String> names = new ArrayList<>(dim);
     if (intercept) {
       names.add("intercept");

@@ -1,0 +1,302 @@
+package org.poevi.ml;
+
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+import org.poevi.family.FittedModel;
+import org.poevi.targets.glm.RegressionPriors;
+import org.poevi.targets.glm.RegressionTarget;
+
+/**
+ * A Bayesian generalised linear regression as a spark.ml Estimator over any DataFrame: a
+ * features vector column (e.g. from VectorAssembler or RFormula), a label column, optional
+ * weight and offset columns. The posterior is fitted by poevi (the product of experts by
+ * default, or any {@code fit.method} through the {@code config} Param), on centred and scaled
+ * features when {@code standardization} is true, and reported on the original scale.
+ *
+ * @param <M> the model it fits
+ * @param <E> the estimator itself (for its setters)
+ */
+public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
+    E extends BayesianRegression<M, E>> extends Estimator<M> implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+  private final String uid;
+  private final Param<String> featuresCol;
+  private final Param<String> labelCol;
+  private final Param<String> weightCol;
+  private final Param<String> offsetCol;
+  private final BooleanParam fitIntercept;
+  private final BooleanParam standardization;
+  private final Param<String> coefficientPrior;
+  private final Param<String> interceptPrior;
+  private final LongParam seed;
+  private final Param<String> config;
+  private final Param<String> predictionCol;
+  private final Param<String> predictionSdCol;
+  private final Param<String> lowerCol;
+  private final Param<String> upperCol;
+  private final DoubleParam intervalLevel;
+  private final IntParam predictiveDraws;
+
+  protected BayesianRegression(String uid) {
+    this.uid = uid;
+    featuresCol = RegressionParams.featuresCol(this);
+    labelCol = RegressionParams.labelCol(this);
+    weightCol = RegressionParams.weightCol(this);
+    offsetCol = RegressionParams.offsetCol(this);
+    fitIntercept = RegressionParams.fitIntercept(this);
+    standardization = RegressionParams.standardization(this);
+    coefficientPrior = RegressionParams.coefficientPrior(this);
+    interceptPrior = RegressionParams.interceptPrior(this);
+    seed = RegressionParams.seed(this);
+    config = RegressionParams.config(this);
+    predictionCol = RegressionParams.predictionCol(this);
+    predictionSdCol = RegressionParams.predictionSdCol(this);
+    lowerCol = RegressionParams.lowerCol(this);
+    upperCol = RegressionParams.upperCol(this);
+    intervalLevel = RegressionParams.intervalLevel(this);
+    predictiveDraws = RegressionParams.predictiveDraws(this);
+    setDefault(featuresCol, "features");
+    setDefault(labelCol, "label");
+    setDefault(fitIntercept, true);
+    setDefault(standardization, true);
+    setDefault(coefficientPrior, RegressionPriors.AUTO);
+    setDefault(interceptPrior, RegressionPriors.AUTO);
+    setDefault(seed, 1L);
+    setDefault(config, "");
+    setDefault(predictionCol, "prediction");
+    setDefault(predictionSdCol, "prediction_sd");
+    setDefault(lowerCol, "prediction_lower");
+    setDefault(upperCol, "prediction_upper");
+    setDefault(intervalLevel, 0.9);
+    setDefault(predictiveDraws, 1000);
+  }
+
+  /** The regression's likelihood. */
+  abstract RegressionTarget.Family family();
+
+  /** The sigma prior's string (the linear model's; null for the others). */
+  String sigmaPriorText() {
+    return null;
+  }
+
+  /** The fitted model, named {@code uid}: the posterior and summary.json's text. */
+  abstract M model(String uid, FittedModel posterior, String summaryJson);
+
+  @SuppressWarnings("unchecked")
+  final E self() {
+    return (E) this;
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public M fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    RegressionFit.Fitted fitted = RegressionFit.run(new RegressionFit.Request(family(),
+        getFeaturesCol(), getLabelCol(), isDefined(weightCol) ? getWeightCol() : null,
+        isDefined(offsetCol) ? getOffsetCol() : null, getFitIntercept(), getStandardization(),
+        new RegressionPriors(getInterceptPrior(), getCoefficientPrior(), sigmaPriorText()),
+        getSeed(), getConfig()), dataset);
+    M model = model(uid, fitted.fittedModel(), fitted.summaryJson());
+    copyValues(model, ParamMap.empty());
+    model.setParent(this);
+    return model;
+  }
+
+  /** The schema as it is: the columns are checked when the rows are read. */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    for (String column : new String[] {getFeaturesCol(), getLabelCol()}) {
+      if (!java.util.Arrays.asList(schema.fieldNames()).contains(column)) {
+        throw new org.poevi.InvalidInputException((column.equals(getFeaturesCol())
+            ? "featuresCol" : "labelCol") + ": no column \"" + column + "\" in the DataFrame");
+      }
+    }
+    return schema;
+  }
+
+  @Override
+  public E copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  public Param<String> labelCol() {
+    return labelCol;
+  }
+
+  public Param<String> weightCol() {
+    return weightCol;
+  }
+
+  public Param<String> offsetCol() {
+    return offsetCol;
+  }
+
+  public BooleanParam fitIntercept() {
+    return fitIntercept;
+  }
+
+  public BooleanParam standardization() {
+    return standardization;
+  }
+
+  public Param<String> coefficientPrior() {
+    return coefficientPrior;
+  }
+
+  public Param<String> interceptPrior() {
+    return interceptPrior;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public Param<String> config() {
+    return config;
+  }
+
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  public Param<String> predictionSdCol() {
+    return predictionSdCol;
+  }
+
+  public Param<String> lowerCol() {
+    return lowerCol;
+  }
+
+  public Param<String> upperCol() {
+    return upperCol;
+  }
+
+  public DoubleParam intervalLevel() {
+    return intervalLevel;
+  }
+
+  public IntParam predictiveDraws() {
+    return predictiveDraws;
+  }
+
+  public String getFeaturesCol() {
+    return getOrDefault(featuresCol);
+  }
+
+  public String getLabelCol() {
+    return getOrDefault(labelCol);
+  }
+
+  public String getWeightCol() {
+    return getOrDefault(weightCol);
+  }
+
+  public String getOffsetCol() {
+    return getOrDefault(offsetCol);
+  }
+
+  public boolean getFitIntercept() {
+    return (Boolean) getOrDefault(fitIntercept);
+  }
+
+  public boolean getStandardization() {
+    return (Boolean) getOrDefault(standardization);
+  }
+
+  public String getCoefficientPrior() {
+    return getOrDefault(coefficientPrior);
+  }
+
+  public String getInterceptPrior() {
+    return getOrDefault(interceptPrior);
+  }
+
+  public long getSeed() {
+    return (Long) getOrDefault(seed);
+  }
+
+  public String getConfig() {
+    return getOrDefault(config);
+  }
+
+  public E setFeaturesCol(String v) {
+    set(featuresCol, v);
+    return self();
+  }
+
+  public E setLabelCol(String v) {
+    set(labelCol, v);
+    return self();
+  }
+
+  public E setWeightCol(String v) {
+    set(weightCol, v);
+    return self();
+  }
+
+  public E setOffsetCol(String v) {
+    set(offsetCol, v);
+    return self();
+  }
+
+  public E setFitIntercept(boolean v) {
+    set(fitIntercept, v);
+    return self();
+  }
+
+  public E setStandardization(boolean v) {
+    set(standardization, v);
+    return self();
+  }
+
+  public E setCoefficientPrior(String v) {
+    set(coefficientPrior, v);
+    return self();
+  }
+
+  public E setInterceptPrior(String v) {
+    set(interceptPrior, v);
+    return self();
+  }
+
+  public E setSeed(long v) {
+    set(seed, v);
+    return self();
+  }
+
+  public E setConfig(String v) {
+    set(config, v);
+    return self();
+  }
+
+  public E setPredictionCol(String v) {
+    set(predictionCol, v);
+    return self();
+  }
+
+  public E setIntervalLevel(double v) {
+    set(intervalLevel, v);
+    return self();
+  }
+
+  public E setPredictiveDraws(int v) {
+    set(predictiveDraws, v);
+    return self();
+  }
+}

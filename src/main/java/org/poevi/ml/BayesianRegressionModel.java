@@ -1,0 +1,279 @@
+package org.poevi.ml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.poevi.InvalidInputException;
+import org.poevi.family.FittedModel;
+import org.poevi.io.DrawsCsv;
+import org.poevi.results.JsonOutput;
+import org.poevi.results.SampleOutcome;
+import org.poevi.targets.glm.RegressionTarget;
+
+/**
+ * A fitted Bayesian regression: the posterior (the fitted family, on the original scale of the
+ * features, as model.json holds it), its summary (summary.json's content), the posterior means
+ * of the coefficients and the intercept, draws as a DataFrame, and {@link #transform}: the
+ * posterior predictive of E[y | x] per row, computed on the executors from
+ * {@code predictiveDraws} posterior draws broadcast once. Saved with Spark ML's metadata and
+ * model.json ({@link RegressionModelFiles}).
+ *
+ * @param <M> the model itself
+ */
+public abstract class BayesianRegressionModel<M extends BayesianRegressionModel<M>>
+    extends Model<M> implements MLWritable {
+  private static final long serialVersionUID = 1L;
+  private final String uid;
+  private final FittedModel posterior;
+  private final String summaryJson;
+  private final Param<String> featuresCol;
+  private final Param<String> offsetCol;
+  private final Param<String> predictionCol;
+  private final Param<String> predictionSdCol;
+  private final Param<String> lowerCol;
+  private final Param<String> upperCol;
+  private final DoubleParam intervalLevel;
+  private final IntParam predictiveDraws;
+  private final LongParam seed;
+
+  /**
+   * @param posterior the fitted family on the original scale
+   * @param summaryJson summary.json's text
+   */
+  protected BayesianRegressionModel(String uid, FittedModel posterior, String summaryJson) {
+    this.uid = uid;
+    this.posterior = posterior;
+    this.summaryJson = summaryJson;
+    featuresCol = RegressionParams.featuresCol(this);
+    offsetCol = RegressionParams.offsetCol(this);
+    predictionCol = RegressionParams.predictionCol(this);
+    predictionSdCol = RegressionParams.predictionSdCol(this);
+    lowerCol = RegressionParams.lowerCol(this);
+    upperCol = RegressionParams.upperCol(this);
+    intervalLevel = RegressionParams.intervalLevel(this);
+    predictiveDraws = RegressionParams.predictiveDraws(this);
+    seed = RegressionParams.seed(this);
+    setDefault(featuresCol, "features");
+    setDefault(predictionCol, "prediction");
+    setDefault(predictionSdCol, "prediction_sd");
+    setDefault(lowerCol, "prediction_lower");
+    setDefault(upperCol, "prediction_upper");
+    setDefault(intervalLevel, 0.9);
+    setDefault(predictiveDraws, 1000);
+    setDefault(seed, 1L);
+  }
+
+  /** The regression's likelihood. */
+  abstract RegressionTarget.Family family();
+
+  /** A model of the same class with this one's posterior, named {@code uid}. */
+  abstract M with(String uid, FittedModel posterior, String summaryJson);
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /**
+   * The posterior: the fitted family on the original scale (model.json's content), as {@code
+   * PoeviFit.fittedModel()}.
+   */
+  public FittedModel fittedModel() {
+    return posterior;
+  }
+
+  /** summary.json's content: per-parameter mean, sd, MCSE, quantiles; the fit's diagnostics. */
+  public ObjectNode summary() {
+    try {
+      return (ObjectNode) JsonOutput.MAPPER.readTree(summaryJson);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("summary.json of " + uid + " is not JSON", e);
+    }
+  }
+
+  String summaryJson() {
+    return summaryJson;
+  }
+
+  /** Whether the posterior has an intercept (its first parameter). */
+  public boolean hasIntercept() {
+    return posterior.parameters().get(0).equals("intercept");
+  }
+
+  /** The posterior mean of the intercept (0 without one). */
+  public double intercept() {
+    return hasIntercept() ? mean("intercept") : 0;
+  }
+
+  /** The posterior means of the coefficients, in the features' order. */
+  public Vector coefficients() {
+    List<String> names = posterior.parameters();
+    int first = hasIntercept() ? 1 : 0;
+    int last = names.size() - (family().hasScale() ? 1 : 0);
+    double[] means = new double[last - first];
+    for (int j = first; j < last; j++) {
+      means[j - first] = mean(names.get(j));
+    }
+    return Vectors.dense(means);
+  }
+
+  private double mean(String parameter) {
+    JsonNode node = summary().path("parameters").path(parameter).path("mean");
+    if (!node.isNumber()) {
+      throw new IllegalStateException("summary.json has no mean of " + parameter);
+    }
+    return node.asDouble();
+  }
+
+  /** As below, on the active SparkSession. */
+  public Dataset<Row> draws(int n, long drawSeed) {
+    return draws(n, drawSeed, org.apache.spark.sql.SparkSession.active());
+  }
+
+  /**
+   * {@code n} draws of the posterior as a DataFrame with one column per parameter (the
+   * unconstrained scale: log_sigma for the linear model) and lq__, on {@code dataset}'s session.
+   */
+  public Dataset<Row> draws(int n, long drawSeed, org.apache.spark.sql.SparkSession session) {
+    if (n < 1) {
+      throw new InvalidInputException("draws: n must be >= 1, got " + n);
+    }
+    SampleOutcome sample = SampleOutcome.of(posterior, org.poevi.family.SampleOptions.builder()
+        .draws(n).seed(drawSeed).build(), null, System.nanoTime());
+    return org.poevi.spark.PoeviFit.frame(session, DrawsCsv.withColumns(sample.draws(),
+        posterior.dim(), sample.logQ()), sample.drawColumns());
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    return Predictive.of(this).transform(dataset.toDF(), this);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return Predictive.schema(this, schema);
+  }
+
+  @Override
+  public M copy(ParamMap extra) {
+    M copy = with(uid, posterior, summaryJson);
+    copyValues(copy, extra);
+    return copy.setParent(parent());
+  }
+
+  @Override
+  public MLWriter write() {
+    return new RegressionModelFiles.Writer(this);
+  }
+
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  public Param<String> offsetCol() {
+    return offsetCol;
+  }
+
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  public Param<String> predictionSdCol() {
+    return predictionSdCol;
+  }
+
+  public Param<String> lowerCol() {
+    return lowerCol;
+  }
+
+  public Param<String> upperCol() {
+    return upperCol;
+  }
+
+  public DoubleParam intervalLevel() {
+    return intervalLevel;
+  }
+
+  public IntParam predictiveDraws() {
+    return predictiveDraws;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public String getFeaturesCol() {
+    return getOrDefault(featuresCol);
+  }
+
+  /** The offset column, or null when none is set. */
+  public String getOffsetColOrNull() {
+    return isDefined(offsetCol) ? getOrDefault(offsetCol) : null;
+  }
+
+  public String getPredictionCol() {
+    return getOrDefault(predictionCol);
+  }
+
+  public String getPredictionSdCol() {
+    return getOrDefault(predictionSdCol);
+  }
+
+  public String getLowerCol() {
+    return getOrDefault(lowerCol);
+  }
+
+  public String getUpperCol() {
+    return getOrDefault(upperCol);
+  }
+
+  public double getIntervalLevel() {
+    return (Double) getOrDefault(intervalLevel);
+  }
+
+  public int getPredictiveDraws() {
+    return (Integer) getOrDefault(predictiveDraws);
+  }
+
+  public long getSeed() {
+    return (Long) getOrDefault(seed);
+  }
+
+  @SuppressWarnings("unchecked")
+  public M setPredictionCol(String v) {
+    set(predictionCol, v);
+    return (M) this;
+  }
+
+  @SuppressWarnings("unchecked")
+  public M setFeaturesCol(String v) {
+    set(featuresCol, v);
+    return (M) this;
+  }
+
+  @SuppressWarnings("unchecked")
+  public M setIntervalLevel(double v) {
+    set(intervalLevel, v);
+    return (M) this;
+  }
+
+  @SuppressWarnings("unchecked")
+  public M setPredictiveDraws(int v) {
+    set(predictiveDraws, v);
+    return (M) this;
+  }
+}
