@@ -121,8 +121,8 @@ class WeightsOffsetsTest {
     } finally {
       keep.forEach(SparkRowData::close);
     }
-    assertSamePosterior(new BayesianLogisticRegression().setSeed(8).setWeightCol("w")
-        .fit(weighted), new BayesianLogisticRegression().setSeed(8).fit(copies), 0);
+    assertSamePosterior(new BayesianLogisticRegression().setSeed(8).setConfig(MlTestData.QUICK).setWeightCol("w")
+        .fit(weighted), new BayesianLogisticRegression().setSeed(8).setConfig(MlTestData.QUICK).fit(copies), 0);
   }
 
   @Test
@@ -143,9 +143,9 @@ class WeightsOffsetsTest {
     } finally {
       keep.forEach(SparkRowData::close);
     }
-    assertSamePosterior(new BayesianPoissonRegression().setSeed(8).setCoefficientPrior(
+    assertSamePosterior(new BayesianPoissonRegression().setSeed(8).setConfig(MlTestData.QUICK).setCoefficientPrior(
         "normal(0, 1)").setOffsetCol("o").setInterceptPrior(withOffset.intercept()).fit(frame),
-        new BayesianPoissonRegression().setSeed(8).setCoefficientPrior("normal(0, 1)")
+        new BayesianPoissonRegression().setSeed(8).setConfig(MlTestData.QUICK).setCoefficientPrior("normal(0, 1)")
         .setInterceptPrior(shifted.intercept()).fit(frame), Math.log(exposure));
   }
 }
