@@ -73,8 +73,19 @@ final class RegressionModelFiles {
 
     @Override
     public M load(String path) {
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path,
-          sparkSession(), type.getName());
+      if (!exists(new Path(path, "metadata"))) {
+        throw new InvalidInputException("model directory " + path + ": no metadata (not a"
+            + " saved " + type.getSimpleName() + ")");
+      }
+      DefaultParamsReader.Metadata metadata;
+      try {
+        metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
+            type.getName());
+      } catch (IllegalArgumentException e) {
+        // Spark's "requirement failed: ... Expected class name X but found class name Y".
+        throw new InvalidInputException("model directory " + path + ": "
+            + e.getMessage().replace("requirement failed: ", ""), e);
+      }
       FittedModel posterior;
       String model = text(new Path(path, MODEL));
       try {
@@ -86,6 +97,15 @@ final class RegressionModelFiles {
       M loaded = factory.create(metadata.uid(), posterior, text(new Path(path, SUMMARY)));
       metadata.getAndSetParams(loaded, scala.Option.empty());
       return loaded;
+    }
+
+    private boolean exists(Path file) {
+      try {
+        return file.getFileSystem(sparkSession().sparkContext().hadoopConfiguration())
+            .exists(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      }
     }
 
     private String text(Path file) {
