@@ -27,7 +27,8 @@ import scala.Tuple2;
  * the work. One pass checks every row and counts them; every problem is one line naming the
  * column (by its key or Param) and the row (counted from 1): a missing column or one of the wrong
  * type, a null, NaN or infinite value, a vector of another length, a response the likelihood
- * does not accept, a negative weight, an empty frame.
+ * does not accept, a negative weight, an empty frame. {@link LocalRows} builds the same blocks in
+ * the driver (a fit without Spark).
  */
 public final class FrameRows {
   private FrameRows() {}
@@ -39,8 +40,8 @@ public final class FrameRows {
    * Where a regression's rows are in a frame.
    *
    * @param source names the data in errors (a path, a table, "the DataFrame")
- * @param sourceKey the key that names the whole source in errors about its rows (e.g.
- *     target.data.path), or null to name the row's column by its own key
+   * @param sourceKey the key that names the whole source in errors about its rows (e.g.
+   *     target.data.path), or null to name the row's column by its own key
    * @param label the response
    * @param predictors numeric predictor columns, in order (empty with {@code features})
    * @param features an ML vector column of predictors, or null
@@ -56,13 +57,13 @@ public final class FrameRows {
       predictors = List.copyOf(predictors);
     }
 
-    /** The spec of a data file's columns (target.data). */
+    /** The spec of a data source's columns (target.data: a file or a table). */
     static Spec of(DataFile file) {
       List<Column> predictors = new ArrayList<>();
       for (String p : file.predictors()) {
         predictors.add(new Column(p, "target.data.predictors"));
       }
-      return new Spec(file.path(), "target.data.path", new Column(file.response(),
+      return new Spec(file.source(), file.sourceKey(), new Column(file.response(),
           "target.data.response"), predictors, null, null, null, file.intercept(), file.kind());
     }
 
@@ -98,11 +99,8 @@ public final class FrameRows {
       int partitions) {
     requireRows(frame, spec);
     requireColumns(frame, spec);
-    int width = spec.features() == null ? spec.predictors().size()
-        : vectorSize(frame, spec.features(), spec.source());
-    Dataset<Row> selected = frame.select(spec.selected().stream()
-        .map(c -> org.apache.spark.sql.functions.col(c.name()))
-        .toArray(org.apache.spark.sql.Column[]::new));
+    int width = width(frame, spec);
+    Dataset<Row> selected = selected(frame, spec);
     // Parsed once: the check and the blocks both read these cached rows.
     JavaPairRDD<Row, Long> indexed = selected.javaRDD().zipWithIndex()
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -114,14 +112,35 @@ public final class FrameRows {
     }
   }
 
-  /** Throws when the frame has no rows. */
-  private static void requireRows(Dataset<Row> frame, Spec spec) {
+  /** The predictors' number: the numeric columns, or the length of the features' vectors. */
+  static int width(Dataset<Row> frame, Spec spec) {
+    return spec.features() == null ? spec.predictors().size()
+        : vectorSize(frame, spec.features(), spec.source());
+  }
+
+  /** The frame's columns in {@link Spec#selected} order. */
+  static Dataset<Row> selected(Dataset<Row> frame, Spec spec) {
+    return frame.select(spec.selected().stream()
+        .map(c -> org.apache.spark.sql.functions.col(c.name()))
+        .toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  /**
+   * Throws when the frame has no rows; a data source that fails in this first pass over it (a
+   * corrupt file, say) is a one-line error naming its key.
+   */
+  static void requireRows(Dataset<Row> frame, Spec spec) {
     boolean empty;
     try {
       // First, as the column types of an empty CSV are not inferred (all strings).
       empty = frame.isEmpty();
     } catch (Exception e) {
-      throw SparkScoreEvaluator.unwrap(e);
+      RuntimeException unwrapped = SparkScoreEvaluator.unwrap(e);
+      if (spec.sourceKey() != null && !(unwrapped instanceof InvalidInputException)) {
+        throw new InvalidInputException(spec.sourceKey() + ": cannot read " + spec.source()
+            + ": " + SparkRowData.firstLine(e));
+      }
+      throw unwrapped;
     }
     if (empty) {
       throw new InvalidInputException(spec.rowKey(spec.label()) + ": " + spec.source()
@@ -130,7 +149,7 @@ public final class FrameRows {
   }
 
   /** Throws unless every column exists, numeric (or an ML vector for the features). */
-  private static void requireColumns(Dataset<Row> frame, Spec spec) {
+  static void requireColumns(Dataset<Row> frame, Spec spec) {
     List<String> available = List.of(frame.columns());
     for (Column column : spec.selected()) {
       if (!available.contains(column.name())) {
@@ -219,7 +238,7 @@ public final class FrameRows {
   }
 
   /** Why a row cannot be used, as {key, problem}, or null if it can. */
-  private static String[] problem(Row row, Spec spec, int width) {
+  static String[] problem(Row row, Spec spec, int width) {
     List<Column> columns = spec.selected();
     for (int i = 0; i < columns.size(); i++) {
       Column column = columns.get(i);
@@ -301,7 +320,7 @@ public final class FrameRows {
   }
 
   /** Block {@code index} from its rows (global index, values in {@link Spec#selected} order). */
-  private static RowBlock block(int index, Iterable<Tuple2<Long, Row>> rows, int blockRows,
+  static RowBlock block(int index, Iterable<Tuple2<Long, Row>> rows, int blockRows,
       long total, Spec spec, int width) {
     long first = (long) index * blockRows;
     int n = (int) Math.min(blockRows, total - first);
