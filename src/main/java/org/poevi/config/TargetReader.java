@@ -196,7 +196,7 @@ public final class TargetReader {
       }
 
       @Override
-      public double[] sums(RowLikelihood likelihood, double[] points, int n) {
+      public double[] sums(RowLikelihood likelihood, double[] points, int n, int dim) {
         throw new IllegalStateException("the rows of this target were not loaded");
       }
     };

@@ -12,11 +12,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import org.poevi.InvalidInputException;
 import org.poevi.family.FittedModel;
-import org.poevi.io.DrawsCsv;
-import org.poevi.results.JsonOutput;
-import org.poevi.results.SampleOutcome;
 import org.poevi.targets.glm.RegressionTarget;
 
 /**
@@ -75,11 +71,7 @@ public abstract class BayesianRegressionModel<M extends BayesianRegressionModel<
 
   /** summary.json's content: per-parameter mean, sd, MCSE, quantiles; the fit's diagnostics. */
   public ObjectNode summary() {
-    try {
-      return (ObjectNode) JsonOutput.MAPPER.readTree(summaryJson);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("summary.json of " + uid + " is not JSON", e);
-    }
+    return Posteriors.summary(uid, summaryJson);
   }
 
   String summaryJson() {
@@ -126,13 +118,7 @@ public abstract class BayesianRegressionModel<M extends BayesianRegressionModel<
    * unconstrained scale: log_sigma for the linear model) and lq__, on {@code dataset}'s session.
    */
   public Dataset<Row> draws(int n, long drawSeed, org.apache.spark.sql.SparkSession session) {
-    if (n < 1) {
-      throw new InvalidInputException("draws: n must be >= 1, got " + n);
-    }
-    SampleOutcome sample = SampleOutcome.of(posterior, org.poevi.family.SampleOptions.builder()
-        .draws(n).seed(drawSeed).build(), null, System.nanoTime());
-    return org.poevi.spark.PoeviFit.frame(session, DrawsCsv.withColumns(sample.draws(),
-        posterior.dim(), sample.logQ()), sample.drawColumns());
+    return Posteriors.draws(posterior, n, drawSeed, session);
   }
 
   @Override
@@ -155,6 +141,6 @@ public abstract class BayesianRegressionModel<M extends BayesianRegressionModel<
 
   @Override
   public MLWriter write() {
-    return new RegressionModelFiles.Writer(this);
+    return new RegressionModelFiles.Writer(this, posterior, summaryJson);
   }
 }

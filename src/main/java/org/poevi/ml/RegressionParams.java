@@ -138,6 +138,26 @@ final class RegressionParams {
         + " over (broadcast once)", ParamValidators.gtEq(10));
   }
 
+  static Param<String> modelClass(Identifiable owner) {
+    return new Param<>(owner, "modelClass", "the user's model: a class implementing"
+        + " org.poevi.ml.RowModel, with a public constructor taking a Config or none");
+  }
+
+  static Param<String> modelOptions(Identifiable owner) {
+    return new Param<>(owner, "modelOptions", "HOCON handed to the model's constructor that"
+        + " takes a com.typesafe.config.Config (empty: none)");
+  }
+
+  static Param<String> rowWeightCol(Identifiable owner) {
+    return new Param<>(owner, "weightCol", "weight column name (finite, >= 0), handed to the"
+        + " model with each block's rows; unset: none");
+  }
+
+  static Param<String> rowOffsetCol(Identifiable owner) {
+    return new Param<>(owner, "offsetCol", "offset column name (finite), handed to the model"
+        + " with each block's rows; unset: none");
+  }
+
   static Param<String> probabilityCol(Identifiable owner) {
     return new Param<>(owner, "probabilityCol", "column of the class probabilities [1 - p, p],"
         + " p the posterior predictive probability of y = 1");

@@ -251,9 +251,8 @@ public final class SparkRowData implements RowData, AutoCloseable {
   }
 
   @Override
-  public double[] sums(RowLikelihood likelihood, double[] points, int n) {
+  public double[] sums(RowLikelihood likelihood, double[] points, int n, int dim) {
     int total = numBlocks;
-    int dim = columns;
     Broadcast<double[]> shared = sc.broadcast(java.util.Arrays.copyOf(points, n * dim));
     sc.setJobDescription("poevi " + stage + ": likelihood of " + rows + " rows at " + n
         + " points");
