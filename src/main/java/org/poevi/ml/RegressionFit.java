@@ -62,8 +62,8 @@ final class RegressionFit {
     // Checked before the rows are read: a bad key or prior string is a one-line error.
     FitConfig config = config(request.config(), request.seed());
     config.fitter();
-    int partitions = config.sparkPartitions() > 0 ? config.sparkPartitions()
-        : sc.defaultParallelism();
+    // 0 (the default): the blocks stay where the DataFrame's rows are.
+    int partitions = config.sparkPartitions();
     try (SparkRowData rows = FrameRows.cache(sc, frame, spec, partitions)) {
       Prior[] priors = request.priors().resolve(request.family(), rows, request.intercept(),
           KEYS, true);

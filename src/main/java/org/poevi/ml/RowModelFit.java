@@ -41,8 +41,8 @@ final class RowModelFit {
     FitConfig config = config(request.seed(), request.config());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(frame.sparkSession()
         .sparkContext());
-    int partitions = config.sparkPartitions() > 0 ? config.sparkPartitions()
-        : sc.defaultParallelism();
+    // 0 (the default): the blocks stay where the DataFrame's rows are.
+    int partitions = config.sparkPartitions();
     FrameRows.Spec spec = new FrameRows.Spec("the DataFrame", null,
         new FrameRows.Column(request.labelCol(), "labelCol"), List.of(),
         new FrameRows.Column(request.featuresCol(), "featuresCol"),

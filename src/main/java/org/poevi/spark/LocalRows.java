@@ -12,7 +12,6 @@ import org.poevi.targets.glm.DataFile;
 import org.poevi.targets.glm.InMemoryRowData;
 import org.poevi.targets.glm.RowBlock;
 import org.poevi.targets.glm.SyntheticLogisticData;
-import scala.Tuple2;
 
 /**
  * A data source's rows read into this JVM, for a fit without Spark ({@code --master none},
@@ -76,7 +75,7 @@ final class LocalRows {
     int width = FrameRows.width(frame, spec);
     int blockRows = SyntheticLogisticData.BLOCK_ROWS;
     List<RowBlock> blocks = new ArrayList<>();
-    List<Tuple2<Long, Row>> pending = new ArrayList<>(blockRows);
+    List<Row> pending = new ArrayList<>(blockRows);
     long rows = 0;
     sc.setJobDescription("poevi: reading " + spec.source());
     try {
@@ -91,9 +90,10 @@ final class LocalRows {
         if (rows == maxRows) {
           throw new InvalidInputException(limit);
         }
-        pending.add(new Tuple2<>(rows++, row));
+        pending.add(row);
+        rows++;
         if (pending.size() == blockRows) {
-          blocks.add(FrameRows.block(blocks.size(), pending, blockRows, rows, spec, width));
+          blocks.add(FrameRows.block(blocks.size(), pending, blockRows, spec, width));
           pending.clear();
         }
       }
@@ -105,7 +105,7 @@ final class LocalRows {
       sc.setJobDescription(null);
     }
     if (!pending.isEmpty()) {
-      blocks.add(FrameRows.block(blocks.size(), pending, blockRows, rows, spec, width));
+      blocks.add(FrameRows.block(blocks.size(), pending, blockRows, spec, width));
     }
     return new InMemoryRowData(blocks, threads);
   }

@@ -121,7 +121,7 @@ public final class MlBenchmark {
         conversions.stream().sorted().toList().get(1) / (mllibSeconds / (iterations + 1)));
     double maxDiff = 0;
     for (int j = 0; j < mllib.coefficients().size(); j++) {
-      String name = "features_x" + (j + 1);
+      String name = poevi.fittedModel().parameters().get(j + 1);
       double sd = poevi.summary().path("parameters").path(name).path("sd").asDouble(Double.NaN);
       maxDiff = Math.max(maxDiff, Math.abs(poevi.coefficients().apply(j)
           - mllib.coefficients().apply(j)) / sd);
