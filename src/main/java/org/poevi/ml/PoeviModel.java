@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -31,19 +29,13 @@ import org.poevi.family.FittedModel;
  * <p>Saved with Spark ML's metadata, model.json and summary.json ({@link RegressionModelFiles});
  * {@link #load} reads it back, and so do {@code Pipeline} and {@code PipelineModel}.
  */
-public final class PoeviModel extends Model<PoeviModel> implements MLWritable {
+public final class PoeviModel extends Model<PoeviModel>
+    implements RowModelParams<PoeviModel>, MLWritable {
   private static final long serialVersionUID = 1L;
   private final String uid;
+  private final RowModelParams.Shared params;
   private final FittedModel posterior;
   private final String summaryJson;
-  private final Param<String> modelClass;
-  private final Param<String> modelOptions;
-  private final Param<String> featuresCol;
-  private final Param<String> labelCol;
-  private final Param<String> weightCol;
-  private final Param<String> offsetCol;
-  private final LongParam seed;
-  private final Param<String> config;
 
   /**
    * @param posterior the fitted family
@@ -51,26 +43,19 @@ public final class PoeviModel extends Model<PoeviModel> implements MLWritable {
    */
   PoeviModel(String uid, FittedModel posterior, String summaryJson) {
     this.uid = uid;
+    params = new RowModelParams.Shared(this);
     this.posterior = posterior;
     this.summaryJson = summaryJson;
-    modelClass = RegressionParams.modelClass(this);
-    modelOptions = RegressionParams.modelOptions(this);
-    featuresCol = RegressionParams.featuresCol(this);
-    labelCol = RegressionParams.labelCol(this);
-    weightCol = RegressionParams.rowWeightCol(this);
-    offsetCol = RegressionParams.rowOffsetCol(this);
-    seed = RegressionParams.seed(this);
-    config = RegressionParams.config(this);
-    setDefault(modelOptions, "");
-    setDefault(featuresCol, "features");
-    setDefault(labelCol, "label");
-    setDefault(seed, 1L);
-    setDefault(config, "");
   }
 
   @Override
   public String uid() {
     return uid;
+  }
+
+  @Override
+  public RowModelParams.Shared rowModelParams() {
+    return params;
   }
 
   /** The posterior: the fitted family (model.json's content), as {@code PoeviFit.fittedModel()}. */
@@ -142,72 +127,5 @@ public final class PoeviModel extends Model<PoeviModel> implements MLWritable {
 
   public static PoeviModel load(String path) {
     return read().load(path);
-  }
-
-  public Param<String> modelClass() {
-    return modelClass;
-  }
-
-  public Param<String> modelOptions() {
-    return modelOptions;
-  }
-
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public Param<String> labelCol() {
-    return labelCol;
-  }
-
-  public Param<String> weightCol() {
-    return weightCol;
-  }
-
-  public Param<String> offsetCol() {
-    return offsetCol;
-  }
-
-  public LongParam seed() {
-    return seed;
-  }
-
-  public Param<String> config() {
-    return config;
-  }
-
-  /** The model's class the posterior is of (the estimator's modelClass). */
-  public String getModelClass() {
-    return getOrDefault(modelClass);
-  }
-
-  public String getModelOptions() {
-    return getOrDefault(modelOptions);
-  }
-
-  public String getFeaturesCol() {
-    return getOrDefault(featuresCol);
-  }
-
-  public String getLabelCol() {
-    return getOrDefault(labelCol);
-  }
-
-  /** The weight column, or null when none was set. */
-  public String getWeightColOrNull() {
-    return isDefined(weightCol) ? getOrDefault(weightCol) : null;
-  }
-
-  /** The offset column, or null when none was set. */
-  public String getOffsetColOrNull() {
-    return isDefined(offsetCol) ? getOrDefault(offsetCol) : null;
-  }
-
-  public long getSeed() {
-    return (Long) getOrDefault(seed);
-  }
-
-  public String getConfig() {
-    return getOrDefault(config);
   }
 }
