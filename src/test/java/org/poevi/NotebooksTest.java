@@ -106,7 +106,7 @@ class NotebooksTest {
   @Test
   void jupyterNotebooksStartWithTheSetupCellThenTheJaninoFix() throws IOException {
     List<Path> notebooks = files(".ipynb");
-    assertEquals(List.of("big-data.ipynb", "posterior.ipynb", "quickstart.ipynb"),
+    assertEquals(List.of("big-data.ipynb", "posterior.ipynb", "quickstart.ipynb", "spark-ml.ipynb"),
         notebooks.stream().map(p -> p.getFileName().toString()).toList());
     for (Path file : notebooks) {
       JsonNode nb = JSON.readTree(file.toFile());

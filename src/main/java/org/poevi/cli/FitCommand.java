@@ -61,8 +61,8 @@ final class FitCommand implements Callable<Integer> {
     }
     try (Poevi poevi = Poevi.master(sparkMaster, "poevi fit " + target.name())) {
       poevi.progress(stdout, ConsoleProgress.isTerminal());
-      // Without Spark the rows are read in this JVM (a data file is an error) before the
-      // output directory is made.
+      // Without Spark the rows are read into this JVM (a data file or table by an embedded
+      // Spark, whose errors come first) before the output directory is made.
       PoeviFit fit = poevi.fit(fitConfig, t -> AtomicFiles.prepareDirectory(dir, "--out"));
       // Saved before close(): the plots of a posterior over data read its cached rows.
       fit.save(dir);

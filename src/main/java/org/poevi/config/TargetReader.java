@@ -148,19 +148,21 @@ public final class TargetReader {
 
   /**
    * Where the rows of a data-parallel target live: this JVM, or a Spark cluster. Rows come from a
-   * synthetic generator or from a data file.
+   * synthetic generator or from a data source (a file or a catalog table).
    */
   public interface DataBackend {
     RowData rows(SyntheticLogisticData data);
 
     /**
-     * The rows of a data file; this JVM alone cannot read them (no default reader outside Spark).
+     * The rows of a data file or table. Reading one needs Spark's data sources, which this
+     * layer does not have: {@code org.poevi.spark.Poevi}'s backends read them (with or without
+     * a Spark master); a backend of synthetic rows only, as in tests, keeps this default.
      *
-     * @throws InvalidInputException when the backend cannot read files
+     * @throws UnsupportedOperationException unless the backend reads data sources
      */
     default RowData rows(DataFile file) {
-      throw new InvalidInputException(PREFIX + "data.path: reading data files needs Spark (run"
-          + " without --master none), for " + file.path());
+      throw new UnsupportedOperationException("this backend holds synthetic rows only, not the"
+          + " rows of " + file.source());
     }
   }
 
@@ -194,7 +196,7 @@ public final class TargetReader {
       }
 
       @Override
-      public double[] sums(RowLikelihood likelihood, double[] points, int n) {
+      public double[] sums(RowLikelihood likelihood, double[] points, int n, int dim) {
         throw new IllegalStateException("the rows of this target were not loaded");
       }
     };
@@ -203,9 +205,12 @@ public final class TargetReader {
   /** Rows that were not read ({@link #UNLOADED}): no data-scaled defaults can be computed. */
   interface Unloaded extends RowData {}
 
-  /** The keys of a data file, below {@code target}. */
-  static final List<String> DATA_FILE_KEYS = List.of("data.path", "data.response",
-      "data.predictors");
+  /** The keys of a data source (a file or a table), below {@code target}. */
+  static final List<String> DATA_FILE_KEYS = List.of("data.path", "data.table", "data.format",
+      "data.response", "data.predictors");
+
+  /** The block of Spark reader options of a data source, below {@code target}. */
+  static final String DATA_OPTIONS = "data.options";
 
   /** Whether the {@code target} block names a data-parallel type. */
   public static boolean isDataTarget(Config target) {

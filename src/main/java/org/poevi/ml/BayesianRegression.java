@@ -2,9 +2,6 @@ package org.poevi.ml;
 
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -25,58 +22,36 @@ import org.poevi.targets.glm.RegressionTarget;
  * @param <E> the estimator itself (for its setters)
  */
 public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
-    E extends BayesianRegression<M, E>> extends Estimator<M> implements DefaultParamsWritable {
+    E extends BayesianRegression<M, E>> extends Estimator<M>
+    implements PredictiveParams<E>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
   private final String uid;
-  private final Param<String> featuresCol;
+  private final RegressionParams.Shared shared;
   private final Param<String> labelCol;
   private final Param<String> weightCol;
-  private final Param<String> offsetCol;
   private final BooleanParam fitIntercept;
   private final BooleanParam standardization;
   private final Param<String> coefficientPrior;
   private final Param<String> interceptPrior;
-  private final LongParam seed;
   private final Param<String> config;
-  private final Param<String> predictionCol;
-  private final Param<String> predictionSdCol;
-  private final Param<String> lowerCol;
-  private final Param<String> upperCol;
-  private final DoubleParam intervalLevel;
-  private final IntParam predictiveDraws;
 
   protected BayesianRegression(String uid) {
     this.uid = uid;
-    featuresCol = RegressionParams.featuresCol(this);
+    shared = new RegressionParams.Shared(this);
+    shared.setDefaults(this);
     labelCol = RegressionParams.labelCol(this);
     weightCol = RegressionParams.weightCol(this);
-    offsetCol = RegressionParams.offsetCol(this);
     fitIntercept = RegressionParams.fitIntercept(this);
     standardization = RegressionParams.standardization(this);
     coefficientPrior = RegressionParams.coefficientPrior(this);
     interceptPrior = RegressionParams.interceptPrior(this);
-    seed = RegressionParams.seed(this);
     config = RegressionParams.config(this);
-    predictionCol = RegressionParams.predictionCol(this);
-    predictionSdCol = RegressionParams.predictionSdCol(this);
-    lowerCol = RegressionParams.lowerCol(this);
-    upperCol = RegressionParams.upperCol(this);
-    intervalLevel = RegressionParams.intervalLevel(this);
-    predictiveDraws = RegressionParams.predictiveDraws(this);
-    setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
     setDefault(fitIntercept, true);
     setDefault(standardization, true);
     setDefault(coefficientPrior, RegressionPriors.AUTO);
     setDefault(interceptPrior, RegressionPriors.AUTO);
-    setDefault(seed, 1L);
     setDefault(config, "");
-    setDefault(predictionCol, "prediction");
-    setDefault(predictionSdCol, "prediction_sd");
-    setDefault(lowerCol, "prediction_lower");
-    setDefault(upperCol, "prediction_upper");
-    setDefault(intervalLevel, 0.9);
-    setDefault(predictiveDraws, 1000);
   }
 
   /** The regression's likelihood. */
@@ -96,6 +71,11 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
   }
 
   @Override
+  public RegressionParams.Shared sharedParams() {
+    return shared;
+  }
+
+  @Override
   public String uid() {
     return uid;
   }
@@ -105,7 +85,7 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
     transformSchema(dataset.schema(), true);
     RegressionFit.Fitted fitted = RegressionFit.run(new RegressionFit.Request(family(),
         getFeaturesCol(), getLabelCol(), isDefined(weightCol) ? getWeightCol() : null,
-        isDefined(offsetCol) ? getOffsetCol() : null, getFitIntercept(), getStandardization(),
+        getOffsetColOrNull(), getFitIntercept(), getStandardization(),
         new RegressionPriors(getInterceptPrior(), getCoefficientPrior(), sigmaPriorText()),
         getSeed(), getConfig()), dataset);
     M model = model(uid, fitted.fittedModel(), fitted.summaryJson());
@@ -131,20 +111,12 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
     return defaultCopy(extra);
   }
 
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
   public Param<String> labelCol() {
     return labelCol;
   }
 
   public Param<String> weightCol() {
     return weightCol;
-  }
-
-  public Param<String> offsetCol() {
-    return offsetCol;
   }
 
   public BooleanParam fitIntercept() {
@@ -163,40 +135,8 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
     return interceptPrior;
   }
 
-  public LongParam seed() {
-    return seed;
-  }
-
   public Param<String> config() {
     return config;
-  }
-
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  public Param<String> predictionSdCol() {
-    return predictionSdCol;
-  }
-
-  public Param<String> lowerCol() {
-    return lowerCol;
-  }
-
-  public Param<String> upperCol() {
-    return upperCol;
-  }
-
-  public DoubleParam intervalLevel() {
-    return intervalLevel;
-  }
-
-  public IntParam predictiveDraws() {
-    return predictiveDraws;
-  }
-
-  public String getFeaturesCol() {
-    return getOrDefault(featuresCol);
   }
 
   public String getLabelCol() {
@@ -205,10 +145,6 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
 
   public String getWeightCol() {
     return getOrDefault(weightCol);
-  }
-
-  public String getOffsetCol() {
-    return getOrDefault(offsetCol);
   }
 
   public boolean getFitIntercept() {
@@ -227,17 +163,8 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
     return getOrDefault(interceptPrior);
   }
 
-  public long getSeed() {
-    return (Long) getOrDefault(seed);
-  }
-
   public String getConfig() {
     return getOrDefault(config);
-  }
-
-  public E setFeaturesCol(String v) {
-    set(featuresCol, v);
-    return self();
   }
 
   public E setLabelCol(String v) {
@@ -247,11 +174,6 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
 
   public E setWeightCol(String v) {
     set(weightCol, v);
-    return self();
-  }
-
-  public E setOffsetCol(String v) {
-    set(offsetCol, v);
     return self();
   }
 
@@ -275,28 +197,9 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
     return self();
   }
 
-  public E setSeed(long v) {
-    set(seed, v);
-    return self();
-  }
-
   public E setConfig(String v) {
     set(config, v);
     return self();
   }
 
-  public E setPredictionCol(String v) {
-    set(predictionCol, v);
-    return self();
-  }
-
-  public E setIntervalLevel(double v) {
-    set(intervalLevel, v);
-    return self();
-  }
-
-  public E setPredictiveDraws(int v) {
-    set(predictiveDraws, v);
-    return self();
-  }
 }

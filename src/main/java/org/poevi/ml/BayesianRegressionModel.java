@@ -6,21 +6,13 @@ import java.util.List;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import org.poevi.InvalidInputException;
 import org.poevi.family.FittedModel;
-import org.poevi.io.DrawsCsv;
-import org.poevi.results.JsonOutput;
-import org.poevi.results.SampleOutcome;
 import org.poevi.targets.glm.RegressionTarget;
 
 /**
@@ -34,20 +26,12 @@ import org.poevi.targets.glm.RegressionTarget;
  * @param <M> the model itself
  */
 public abstract class BayesianRegressionModel<M extends BayesianRegressionModel<M>>
-    extends Model<M> implements MLWritable {
+    extends Model<M> implements PredictiveParams<M>, MLWritable {
   private static final long serialVersionUID = 1L;
   private final String uid;
   private final FittedModel posterior;
   private final String summaryJson;
-  private final Param<String> featuresCol;
-  private final Param<String> offsetCol;
-  private final Param<String> predictionCol;
-  private final Param<String> predictionSdCol;
-  private final Param<String> lowerCol;
-  private final Param<String> upperCol;
-  private final DoubleParam intervalLevel;
-  private final IntParam predictiveDraws;
-  private final LongParam seed;
+  private final RegressionParams.Shared shared;
 
   /**
    * @param posterior the fitted family on the original scale
@@ -57,23 +41,8 @@ public abstract class BayesianRegressionModel<M extends BayesianRegressionModel<
     this.uid = uid;
     this.posterior = posterior;
     this.summaryJson = summaryJson;
-    featuresCol = RegressionParams.featuresCol(this);
-    offsetCol = RegressionParams.offsetCol(this);
-    predictionCol = RegressionParams.predictionCol(this);
-    predictionSdCol = RegressionParams.predictionSdCol(this);
-    lowerCol = RegressionParams.lowerCol(this);
-    upperCol = RegressionParams.upperCol(this);
-    intervalLevel = RegressionParams.intervalLevel(this);
-    predictiveDraws = RegressionParams.predictiveDraws(this);
-    seed = RegressionParams.seed(this);
-    setDefault(featuresCol, "features");
-    setDefault(predictionCol, "prediction");
-    setDefault(predictionSdCol, "prediction_sd");
-    setDefault(lowerCol, "prediction_lower");
-    setDefault(upperCol, "prediction_upper");
-    setDefault(intervalLevel, 0.9);
-    setDefault(predictiveDraws, 1000);
-    setDefault(seed, 1L);
+    shared = new RegressionParams.Shared(this);
+    shared.setDefaults(this);
   }
 
   /** The regression's likelihood. */
@@ -87,6 +56,11 @@ public abstract class BayesianRegressionModel<M extends BayesianRegressionModel<
     return uid;
   }
 
+  @Override
+  public RegressionParams.Shared sharedParams() {
+    return shared;
+  }
+
   /**
    * The posterior: the fitted family on the original scale (model.json's content), as {@code
    * PoeviFit.fittedModel()}.
@@ -97,11 +71,7 @@ public abstract class BayesianRegressionModel<M extends BayesianRegressionModel<
 
   /** summary.json's content: per-parameter mean, sd, MCSE, quantiles; the fit's diagnostics. */
   public ObjectNode summary() {
-    try {
-      return (ObjectNode) JsonOutput.MAPPER.readTree(summaryJson);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("summary.json of " + uid + " is not JSON", e);
-    }
+    return Posteriors.summary(uid, summaryJson);
   }
 
   String summaryJson() {
@@ -148,13 +118,7 @@ public abstract class BayesianRegressionModel<M extends BayesianRegressionModel<
    * unconstrained scale: log_sigma for the linear model) and lq__, on {@code dataset}'s session.
    */
   public Dataset<Row> draws(int n, long drawSeed, org.apache.spark.sql.SparkSession session) {
-    if (n < 1) {
-      throw new InvalidInputException("draws: n must be >= 1, got " + n);
-    }
-    SampleOutcome sample = SampleOutcome.of(posterior, org.poevi.family.SampleOptions.builder()
-        .draws(n).seed(drawSeed).build(), null, System.nanoTime());
-    return org.poevi.spark.PoeviFit.frame(session, DrawsCsv.withColumns(sample.draws(),
-        posterior.dim(), sample.logQ()), sample.drawColumns());
+    return Posteriors.draws(posterior, n, drawSeed, session);
   }
 
   @Override
@@ -177,103 +141,6 @@ public abstract class BayesianRegressionModel<M extends BayesianRegressionModel<
 
   @Override
   public MLWriter write() {
-    return new RegressionModelFiles.Writer(this);
-  }
-
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public Param<String> offsetCol() {
-    return offsetCol;
-  }
-
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  public Param<String> predictionSdCol() {
-    return predictionSdCol;
-  }
-
-  public Param<String> lowerCol() {
-    return lowerCol;
-  }
-
-  public Param<String> upperCol() {
-    return upperCol;
-  }
-
-  public DoubleParam intervalLevel() {
-    return intervalLevel;
-  }
-
-  public IntParam predictiveDraws() {
-    return predictiveDraws;
-  }
-
-  public LongParam seed() {
-    return seed;
-  }
-
-  public String getFeaturesCol() {
-    return getOrDefault(featuresCol);
-  }
-
-  /** The offset column, or null when none is set. */
-  public String getOffsetColOrNull() {
-    return isDefined(offsetCol) ? getOrDefault(offsetCol) : null;
-  }
-
-  public String getPredictionCol() {
-    return getOrDefault(predictionCol);
-  }
-
-  public String getPredictionSdCol() {
-    return getOrDefault(predictionSdCol);
-  }
-
-  public String getLowerCol() {
-    return getOrDefault(lowerCol);
-  }
-
-  public String getUpperCol() {
-    return getOrDefault(upperCol);
-  }
-
-  public double getIntervalLevel() {
-    return (Double) getOrDefault(intervalLevel);
-  }
-
-  public int getPredictiveDraws() {
-    return (Integer) getOrDefault(predictiveDraws);
-  }
-
-  public long getSeed() {
-    return (Long) getOrDefault(seed);
-  }
-
-  @SuppressWarnings("unchecked")
-  public M setPredictionCol(String v) {
-    set(predictionCol, v);
-    return (M) this;
-  }
-
-  @SuppressWarnings("unchecked")
-  public M setFeaturesCol(String v) {
-    set(featuresCol, v);
-    return (M) this;
-  }
-
-  @SuppressWarnings("unchecked")
-  public M setIntervalLevel(double v) {
-    set(intervalLevel, v);
-    return (M) this;
-  }
-
-  @SuppressWarnings("unchecked")
-  public M setPredictiveDraws(int v) {
-    set(predictiveDraws, v);
-    return (M) this;
+    return new RegressionModelFiles.Writer(this, posterior, summaryJson);
   }
 }

@@ -7,6 +7,7 @@ import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.poevi.InvalidInputException;
 import org.poevi.config.FitConfig;
 import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.family.AffineMap;
@@ -59,11 +60,10 @@ final class RegressionFit {
         request.offsetCol() == null ? null : new FrameRows.Column(request.offsetCol(),
             "offsetCol"), request.intercept(), request.family().response());
     // Checked before the rows are read: a bad key or prior string is a one-line error.
-    FitConfig config = FitConfig.forCodeTarget(request.config(), List.of("fit.seed="
-        + request.seed()));
+    FitConfig config = config(request.config(), request.seed());
     config.fitter();
-    int partitions = config.sparkPartitions() > 0 ? config.sparkPartitions()
-        : sc.defaultParallelism();
+    // 0 (the default): the blocks stay where the DataFrame's rows are.
+    int partitions = config.sparkPartitions();
     try (SparkRowData rows = FrameRows.cache(sc, frame, spec, partitions)) {
       Prior[] priors = request.priors().resolve(request.family(), rows, request.intercept(),
           KEYS, true);
@@ -85,6 +85,24 @@ final class RegressionFit {
       // column evaluates the target.
       return new Fitted(outcome.fittedModel(), JsonOutput.text(outcome.summary()));
     }
+  }
+
+  /**
+   * The fit's settings: the {@code config} Param's HOCON and the seed Param. The keys the
+   * Params and the DataFrame own (the seed, the target) are refused in {@code config}, so a
+   * value there never silently loses to a Param.
+   */
+  static FitConfig config(String hocon, long seed) {
+    FitConfig config = FitConfig.forCodeTarget(hocon, List.of());
+    com.typesafe.config.Config user = com.typesafe.config.ConfigFactory.parseString(hocon);
+    if (user.hasPath("fit.seed")) {
+      throw new InvalidInputException("config: fit.seed is the seed Param here; use setSeed");
+    }
+    if (user.hasPath("target")) {
+      throw new InvalidInputException("config: the target is the DataFrame and the Params"
+          + " here; remove the target block");
+    }
+    return FitConfig.forCodeTarget(hocon, List.of("fit.seed=" + seed));
   }
 
   /**

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
@@ -19,11 +20,12 @@ import org.poevi.io.AtomicFiles;
 import org.poevi.results.JsonOutput;
 
 /**
- * A saved Bayesian regression model: a directory with Spark ML's {@code metadata} (the class,
- * uid and Params, so {@code Pipeline} and {@code PipelineModel} save and load it like any MLlib
- * stage), {@code model.json} (the posterior, byte for byte the file {@code poevi fit} writes,
- * readable by {@code poevi sample} and {@code poevi evaluate}) and {@code summary.json}. Written
- * and read through Hadoop's file systems, so any path Spark can save to.
+ * A saved fitted model of this package (a Bayesian regression's or a {@link PoeviModel}): a
+ * directory with Spark ML's {@code metadata} (the class, uid and Params, so {@code Pipeline} and
+ * {@code PipelineModel} save and load it like any MLlib stage), {@code model.json} (the
+ * posterior, byte for byte the file {@code poevi fit} writes, readable by {@code poevi sample}
+ * and {@code poevi evaluate}) and {@code summary.json}. Written and read through Hadoop's file
+ * systems, so any path Spark can save to.
  */
 final class RegressionModelFiles {
   static final String MODEL = "model.json";
@@ -36,18 +38,24 @@ final class RegressionModelFiles {
     M create(String uid, FittedModel posterior, String summaryJson);
   }
 
+  /** Writes a stage's metadata, its posterior's model.json and its summary.json. */
   static final class Writer extends MLWriter {
-    private final BayesianRegressionModel<?> model;
+    private final Params stage;
+    private final FittedModel posterior;
+    private final String summaryJson;
 
-    Writer(BayesianRegressionModel<?> model) {
-      this.model = model;
+    Writer(Params stage, FittedModel posterior, String summaryJson) {
+      this.stage = stage;
+      this.posterior = posterior;
+      this.summaryJson = summaryJson;
     }
 
     @Override
     public void saveImpl(String path) {
-      DefaultParamsWriter$.MODULE$.saveMetadata(model, path, sparkSession());
-      write(new Path(path, MODEL), JsonOutput.content(model.fittedModel().toJson()));
-      write(new Path(path, SUMMARY), JsonOutput.content(model.summary()));
+      DefaultParamsWriter$.MODULE$.saveMetadata(stage, path, sparkSession());
+      write(new Path(path, MODEL), JsonOutput.content(posterior.toJson()));
+      write(new Path(path, SUMMARY), JsonOutput.content(Posteriors.summary(stage.uid(),
+          summaryJson)));
     }
 
     private void write(Path file, AtomicFiles.Content content) {
@@ -62,7 +70,8 @@ final class RegressionModelFiles {
     }
   }
 
-  static final class Reader<M extends BayesianRegressionModel<M>> extends MLReader<M> {
+  /** Reads a stage of class {@code M} saved by {@link Writer}. */
+  static final class Reader<M extends Params> extends MLReader<M> {
     private final Class<M> type;
     private final Factory<M> factory;
 
@@ -73,8 +82,19 @@ final class RegressionModelFiles {
 
     @Override
     public M load(String path) {
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path,
-          sparkSession(), type.getName());
+      if (!exists(new Path(path, "metadata"))) {
+        throw new InvalidInputException("model directory " + path + ": no metadata (not a"
+            + " saved " + type.getSimpleName() + ")");
+      }
+      DefaultParamsReader.Metadata metadata;
+      try {
+        metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
+            type.getName());
+      } catch (IllegalArgumentException e) {
+        // Spark's "requirement failed: ... Expected class name X but found class name Y".
+        throw new InvalidInputException("model directory " + path + ": "
+            + e.getMessage().replace("requirement failed: ", ""), e);
+      }
       FittedModel posterior;
       String model = text(new Path(path, MODEL));
       try {
@@ -86,6 +106,15 @@ final class RegressionModelFiles {
       M loaded = factory.create(metadata.uid(), posterior, text(new Path(path, SUMMARY)));
       metadata.getAndSetParams(loaded, scala.Option.empty());
       return loaded;
+    }
+
+    private boolean exists(Path file) {
+      try {
+        return file.getFileSystem(sparkSession().sparkContext().hadoopConfiguration())
+            .exists(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      }
     }
 
     private String text(Path file) {

@@ -17,6 +17,47 @@ import org.apache.spark.ml.util.Identifiable;
 final class RegressionParams {
   private RegressionParams() {}
 
+  /**
+   * The Params the estimators and their models share, made for one owner with MLlib's defaults
+   * set: the features, the offset, the predictive's columns, level and draws, and the seed.
+   */
+  static final class Shared implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final Param<String> featuresCol;
+    final Param<String> offsetCol;
+    final Param<String> predictionCol;
+    final Param<String> predictionSdCol;
+    final Param<String> lowerCol;
+    final Param<String> upperCol;
+    final DoubleParam intervalLevel;
+    final IntParam predictiveDraws;
+    final LongParam seed;
+
+    Shared(Identifiable owner) {
+      featuresCol = featuresCol(owner);
+      offsetCol = offsetCol(owner);
+      predictionCol = predictionCol(owner);
+      predictionSdCol = predictionSdCol(owner);
+      lowerCol = lowerCol(owner);
+      upperCol = upperCol(owner);
+      intervalLevel = intervalLevel(owner);
+      predictiveDraws = predictiveDraws(owner);
+      seed = seed(owner);
+    }
+
+    /** MLlib's defaults (and poevi's for its own Params) on {@code owner}. */
+    void setDefaults(org.apache.spark.ml.param.Params owner) {
+      owner.setDefault(featuresCol, "features");
+      owner.setDefault(predictionCol, "prediction");
+      owner.setDefault(predictionSdCol, "prediction_sd");
+      owner.setDefault(lowerCol, "prediction_lower");
+      owner.setDefault(upperCol, "prediction_upper");
+      owner.setDefault(intervalLevel, 0.9);
+      owner.setDefault(predictiveDraws, 1000);
+      owner.setDefault(seed, 1L);
+    }
+  }
+
   static Param<String> featuresCol(Identifiable owner) {
     return new Param<>(owner, "featuresCol", "features column name (an ML vector)");
   }
@@ -95,6 +136,26 @@ final class RegressionParams {
   static IntParam predictiveDraws(Identifiable owner) {
     return new IntParam(owner, "predictiveDraws", "posterior draws that transform averages"
         + " over (broadcast once)", ParamValidators.gtEq(10));
+  }
+
+  static Param<String> modelClass(Identifiable owner) {
+    return new Param<>(owner, "modelClass", "the user's model: a class implementing"
+        + " org.poevi.ml.RowModel, with a public constructor taking a Config or none");
+  }
+
+  static Param<String> modelOptions(Identifiable owner) {
+    return new Param<>(owner, "modelOptions", "HOCON handed to the model's constructor that"
+        + " takes a com.typesafe.config.Config (empty: none)");
+  }
+
+  static Param<String> rowWeightCol(Identifiable owner) {
+    return new Param<>(owner, "weightCol", "weight column name (finite, >= 0), handed to the"
+        + " model with each block's rows; unset: none");
+  }
+
+  static Param<String> rowOffsetCol(Identifiable owner) {
+    return new Param<>(owner, "offsetCol", "offset column name (finite), handed to the model"
+        + " with each block's rows; unset: none");
   }
 
   static Param<String> probabilityCol(Identifiable owner) {

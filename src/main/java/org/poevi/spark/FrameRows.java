@@ -2,7 +2,6 @@ package org.poevi.spark;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.attribute.AttributeGroup;
@@ -27,7 +26,8 @@ import scala.Tuple2;
  * the work. One pass checks every row and counts them; every problem is one line naming the
  * column (by its key or Param) and the row (counted from 1): a missing column or one of the wrong
  * type, a null, NaN or infinite value, a vector of another length, a response the likelihood
- * does not accept, a negative weight, an empty frame.
+ * does not accept, a negative weight, an empty frame. {@link LocalRows} builds the same blocks in
+ * the driver (a fit without Spark).
  */
 public final class FrameRows {
   private FrameRows() {}
@@ -39,8 +39,8 @@ public final class FrameRows {
    * Where a regression's rows are in a frame.
    *
    * @param source names the data in errors (a path, a table, "the DataFrame")
- * @param sourceKey the key that names the whole source in errors about its rows (e.g.
- *     target.data.path), or null to name the row's column by its own key
+   * @param sourceKey the key that names the whole source in errors about its rows (e.g.
+   *     target.data.path), or null to name the row's column by its own key
    * @param label the response
    * @param predictors numeric predictor columns, in order (empty with {@code features})
    * @param features an ML vector column of predictors, or null
@@ -56,13 +56,13 @@ public final class FrameRows {
       predictors = List.copyOf(predictors);
     }
 
-    /** The spec of a data file's columns (target.data). */
+    /** The spec of a data source's columns (target.data: a file or a table). */
     static Spec of(DataFile file) {
       List<Column> predictors = new ArrayList<>();
       for (String p : file.predictors()) {
         predictors.add(new Column(p, "target.data.predictors"));
       }
-      return new Spec(file.path(), "target.data.path", new Column(file.response(),
+      return new Spec(file.source(), file.sourceKey(), new Column(file.response(),
           "target.data.response"), predictors, null, null, null, file.intercept(), file.kind());
     }
 
@@ -98,30 +98,41 @@ public final class FrameRows {
       int partitions) {
     requireRows(frame, spec);
     requireColumns(frame, spec);
-    int width = spec.features() == null ? spec.predictors().size()
-        : vectorSize(frame, spec.features(), spec.source());
-    Dataset<Row> selected = frame.select(spec.selected().stream()
-        .map(c -> org.apache.spark.sql.functions.col(c.name()))
-        .toArray(org.apache.spark.sql.Column[]::new));
-    // Parsed once: the check and the blocks both read these cached rows.
-    JavaPairRDD<Row, Long> indexed = selected.javaRDD().zipWithIndex()
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long count = checkedRowCount(sc, indexed, spec, width);
-      return cachedBlocks(sc, indexed, count, spec, width, partitions);
-    } finally {
-      indexed.unpersist(false);
-    }
+    int width = width(frame, spec);
+    JavaRDD<Row> rows = selected(frame, spec).javaRDD();
+    long[] counts = checkedCounts(sc, rows, spec, width);
+    return cachedBlocks(sc, rows, counts, spec, width, partitions);
   }
 
-  /** Throws when the frame has no rows. */
-  private static void requireRows(Dataset<Row> frame, Spec spec) {
+  /** The predictors' number: the numeric columns, or the length of the features' vectors. */
+  static int width(Dataset<Row> frame, Spec spec) {
+    return spec.features() == null ? spec.predictors().size()
+        : vectorSize(frame, spec.features(), spec.source());
+  }
+
+  /** The frame's columns in {@link Spec#selected} order. */
+  static Dataset<Row> selected(Dataset<Row> frame, Spec spec) {
+    return frame.select(spec.selected().stream()
+        .map(c -> org.apache.spark.sql.functions.col(c.name()))
+        .toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  /**
+   * Throws when the frame has no rows; a data source that fails in this first pass over it (a
+   * corrupt file, say) is a one-line error naming its key.
+   */
+  static void requireRows(Dataset<Row> frame, Spec spec) {
     boolean empty;
     try {
       // First, as the column types of an empty CSV are not inferred (all strings).
       empty = frame.isEmpty();
     } catch (Exception e) {
-      throw SparkScoreEvaluator.unwrap(e);
+      RuntimeException unwrapped = SparkScoreEvaluator.unwrap(e);
+      if (spec.sourceKey() != null && !(unwrapped instanceof InvalidInputException)) {
+        throw new InvalidInputException(spec.sourceKey() + ": cannot read " + spec.source()
+            + ": " + SparkRowData.firstLine(e));
+      }
+      throw unwrapped;
     }
     if (empty) {
       throw new InvalidInputException(spec.rowKey(spec.label()) + ": " + spec.source()
@@ -130,7 +141,7 @@ public final class FrameRows {
   }
 
   /** Throws unless every column exists, numeric (or an ML vector for the features). */
-  private static void requireColumns(Dataset<Row> frame, Spec spec) {
+  static void requireColumns(Dataset<Row> frame, Spec spec) {
     List<String> available = List.of(frame.columns());
     for (Column column : spec.selected()) {
       if (!available.contains(column.name())) {
@@ -163,63 +174,62 @@ public final class FrameRows {
     return ((Vector) first.get(0)).size();
   }
 
-  /** The number of rows, after one pass that finds the first row that cannot be used. */
-  private static long checkedRowCount(JavaSparkContext sc, JavaPairRDD<Row, Long> indexed,
-      Spec spec, int width) {
+  /**
+   * The rows of each partition, after one pass that finds the first row that cannot be used.
+   *
+   * @throws InvalidInputException one line naming the column's key and the row
+   */
+  private static long[] checkedCounts(JavaSparkContext sc, JavaRDD<Row> rows, Spec spec,
+      int width) {
     sc.setJobDescription("poevi: checking " + spec.source());
-    Check check;
+    List<Tally> tallies;
     try {
-      check = indexed.treeAggregate(new Check(), (c, t) -> c.add(t._2(), problem(t._1(), spec,
-          width)), Check::merge);
+      tallies = rows.mapPartitionsWithIndex((p, it) -> List.of(Tally.of(p, it, spec, width))
+          .iterator(), true).collect();
     } catch (Exception e) {
       throw SparkScoreEvaluator.unwrap(e);
     } finally {
       sc.setJobDescription(null);
     }
-    if (check.badRow >= 0) {
-      throw new InvalidInputException(check.key + ": row " + (check.badRow + 1) + " of "
-          + spec.source() + ": " + check.problem);
+    long[] counts = new long[tallies.size()];
+    long total = 0;
+    for (Tally t : tallies) {
+      counts[t.partition()] = t.rows();
     }
-    long count = check.rows;
+    for (int p = 0; p < counts.length; p++) {
+      Tally t = tallies.get(p);
+      if (t.badRow() >= 0) {
+        throw new InvalidInputException(t.key() + ": row " + (total + t.badRow() + 1) + " of "
+            + spec.source() + ": " + t.problem());
+      }
+      total += counts[p];
+    }
     int blockRows = SyntheticLogisticData.BLOCK_ROWS;
-    if (count > (long) Integer.MAX_VALUE * blockRows) {
-      throw new InvalidInputException(spec.source() + " has " + count + " rows, more than "
+    if (total > (long) Integer.MAX_VALUE * blockRows) {
+      throw new InvalidInputException(spec.source() + " has " + total + " rows, more than "
           + (long) Integer.MAX_VALUE * blockRows);
     }
-    return count;
+    return counts;
   }
 
-  /** Rows seen and the first one that cannot be used (−1: none), with its column's key. */
-  private static final class Check implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    long rows;
-    long badRow = -1;
-    String key;
-    String problem;
-
-    Check add(long row, String[] rowProblem) {
-      rows++;
-      if (rowProblem != null && (badRow < 0 || row < badRow)) {
-        badRow = row;
-        key = rowProblem[0];
-        problem = rowProblem[1];
+  /** A partition's rows and its first one that cannot be used (−1: none), with its key. */
+  private record Tally(int partition, long rows, long badRow, String key, String problem)
+      implements java.io.Serializable {
+    static Tally of(int partition, java.util.Iterator<Row> rows, Spec spec, int width) {
+      long n = 0;
+      while (rows.hasNext()) {
+        String[] problem = FrameRows.problem(rows.next(), spec, width);
+        if (problem != null) {
+          return new Tally(partition, n + 1, n, problem[0], problem[1]);
+        }
+        n++;
       }
-      return this;
-    }
-
-    Check merge(Check other) {
-      rows += other.rows;
-      if (other.badRow >= 0 && (badRow < 0 || other.badRow < badRow)) {
-        badRow = other.badRow;
-        key = other.key;
-        problem = other.problem;
-      }
-      return this;
+      return new Tally(partition, n, -1, null, null);
     }
   }
 
   /** Why a row cannot be used, as {key, problem}, or null if it can. */
-  private static String[] problem(Row row, Spec spec, int width) {
+  static String[] problem(Row row, Spec spec, int width) {
     List<Column> columns = spec.selected();
     for (int i = 0; i < columns.size(); i++) {
       Column column = columns.get(i);
@@ -256,18 +266,29 @@ public final class FrameRows {
     return null;
   }
 
-  /** The checked rows grouped into blocks in frame order and cached (one job, run here). */
-  private static SparkRowData cachedBlocks(JavaSparkContext sc, JavaPairRDD<Row, Long> indexed,
-      long count, Spec spec, int width, int partitions) {
+  /**
+   * The checked rows as blocks in frame order, cached where they are or in {@code partitions}
+   * contiguous runs ({@link BlockPieces}); one job, run here.
+   */
+  private static SparkRowData cachedBlocks(JavaSparkContext sc, JavaRDD<Row> rows,
+      long[] counts, Spec spec, int width, int partitions) {
     int blockRows = SyntheticLogisticData.BLOCK_ROWS;
+    long[] offsets = new long[counts.length];
+    long count = 0;
+    for (int p = 0; p < counts.length; p++) {
+      offsets[p] = count;
+      count += counts[p];
+    }
+    long total = count;
     int numBlocks = (int) ((count + blockRows - 1) / blockRows);
     int columns = width + (spec.intercept() ? 1 : 0);
-    JavaRDD<RowBlock> blocks = indexed
-        .mapToPair(t -> new Tuple2<>((int) (t._2() / blockRows), new Tuple2<>(t._2(), t._1())))
-        .groupByKey(new SparkRowData.ContiguousBlocks(numBlocks, Math.min(partitions,
-            numBlocks)))
-        .map(group -> block(group._1(), group._2(), blockRows, count, spec, width))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<RowBlock> pieces = rows.mapPartitionsWithIndex((p, it) -> BlockPieces.pieces(it,
+        offsets[p], counts[p], total, spec, width, blockRows), true);
+    if (partitions <= 0) {
+      pieces = pieces.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    JavaRDD<RowBlock> blocks = BlockPieces.blocks(pieces, total, blockRows, numBlocks,
+        partitions);
     blocks.setName("poevi rows of " + spec.source());
     sc.setJobDescription("poevi: reading " + count + " rows of " + spec.source());
     List<String> blas;
@@ -281,6 +302,7 @@ public final class FrameRows {
       blocks.unpersist(false);
       throw SparkScoreEvaluator.unwrap(e);
     } finally {
+      pieces.unpersist(false);
       sc.setJobDescription(null);
     }
     return new SparkRowData(sc, blocks, numBlocks, count, columns, weightSum, List.copyOf(blas));
@@ -300,42 +322,12 @@ public final class FrameRows {
     return sum;
   }
 
-  /** Block {@code index} from its rows (global index, values in {@link Spec#selected} order). */
-  private static RowBlock block(int index, Iterable<Tuple2<Long, Row>> rows, int blockRows,
-      long total, Spec spec, int width) {
-    long first = (long) index * blockRows;
-    int n = (int) Math.min(blockRows, total - first);
-    int lead = spec.intercept() ? 1 : 0;
-    int columns = width + lead;
-    double[] x = new double[n * columns];
-    double[] y = new double[n];
-    double[] weight = spec.weight() == null ? null : new double[n];
-    double[] offset = spec.offset() == null ? null : new double[n];
-    for (Tuple2<Long, Row> r : rows) {
-      int i = (int) (r._1() - first);
-      Row row = r._2();
-      y[i] = ((Number) row.get(0)).doubleValue();
-      if (spec.intercept()) {
-        x[i] = 1;
-      }
-      int at = 1;
-      if (spec.features() == null) {
-        for (int j = 0; j < width; j++) {
-          x[i + (lead + j) * n] = ((Number) row.get(at++)).doubleValue();
-        }
-      } else {
-        Vector v = (Vector) row.get(at++);
-        for (int j = 0; j < width; j++) {
-          x[i + (lead + j) * n] = v.apply(j);
-        }
-      }
-      if (weight != null) {
-        weight[i] = ((Number) row.get(at++)).doubleValue();
-      }
-      if (offset != null) {
-        offset[i] = ((Number) row.get(at)).doubleValue();
-      }
-    }
-    return new RowBlock(index, first, n, columns, x, y, weight, offset);
+  /**
+   * Block {@code index} from its rows (in order, values in {@link Spec#selected} order), the
+   * last of {@code total} rows.
+   */
+  static RowBlock block(int index, List<Row> rows, int blockRows, Spec spec, int width) {
+    return BlockPieces.piece(index, (long) index * blockRows, rows.size(), rows.iterator(),
+        spec, width);
   }
 }

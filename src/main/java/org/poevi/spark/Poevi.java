@@ -43,8 +43,9 @@ import org.poevi.targets.glm.SyntheticLogisticData;
  * }
  * }</pre>
  *
- * <p>Three ways to run: {@link #local()} fits on this JVM's threads (no Spark; a target over a
- * data file then needs Spark); {@link #on(SparkSession)} uses a notebook's or spark-submit's
+ * <p>Three ways to run: {@link #local()} fits on this JVM's threads (no Spark master; a target
+ * over a data file or table has its rows read into this JVM, by Spark's data sources on an
+ * embedded context started for the read); {@link #on(SparkSession)} uses a notebook's or spark-submit's
  * session, whose data-parallel targets keep their rows cached on the executors; and
  * {@link #master(String)} starts Spark for a master URL (embedded {@code local[*]} or a cluster)
  * and stops it on {@link #close()}. Progress (one line per phase and per iteration, bars on a
@@ -66,7 +67,12 @@ public final class Poevi implements AutoCloseable {
     this.messages = ConsoleProgress.currentStdout();
   }
 
-  /** Fits on this JVM's threads, without Spark ({@code spark.master = none}). */
+  /**
+   * Fits on this JVM's threads, without Spark ({@code spark.master = none}). A data file or table
+   * is read into this JVM (up to a quarter of its heap) by Spark's data sources: on the Spark
+   * context running in this JVM if there is one, else on an embedded {@code local[1]} started
+   * for the read and stopped after it. The fit is the same, bit for bit, as on Spark.
+   */
   public static Poevi local() {
     return new Poevi(null, null);
   }
@@ -247,7 +253,19 @@ public final class Poevi implements AutoCloseable {
     }
     if (spark == null) {
       int threads = config.runSettings().threads();
-      return TargetReader.build(targetConfig, data -> InMemoryRowData.of(data, threads));
+      return TargetReader.build(targetConfig, new TargetReader.DataBackend() {
+        @Override
+        public RowData rows(SyntheticLogisticData data) {
+          return InMemoryRowData.of(data, threads);
+        }
+
+        @Override
+        public RowData rows(DataFile file) {
+          messages.printf("poevi fit: reading %s into this JVM ...%n", file.source());
+          messages.flush();
+          return LocalRows.read(file, threads);
+        }
+      });
     }
     int partitions = partitions(config);
     if (TargetReader.isDataTarget(targetConfig)) {

@@ -54,6 +54,31 @@ public final class SparkContexts implements AutoCloseable {
       // without it); a user's own executor options are left as they are.
       conf.setIfMissing("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
     }
+    return start(conf, "--master " + master);
+  }
+
+  /**
+   * A context to read a data source with when the fit runs without Spark ({@code --master none},
+   * {@link LocalRows}): the one running in this JVM, used as it is and left running; else an
+   * embedded {@code local[1]} without a UI, which {@link #close} stops.
+   *
+   * @throws InvalidInputException when Spark cannot start
+   */
+  static SparkContexts forReading() {
+    SparkConf conf = new SparkConf().setMaster("local[1]")
+        .setAppName("poevi: reading target.data (--master none)")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1");
+    return start(conf, "target.data: reading it without a Spark master (--master none) needs"
+        + " an embedded Spark");
+  }
+
+  /**
+   * The running context, else a new one of {@code conf}; a failure to start is one line after
+   * {@code what}.
+   */
+  private static SparkContexts start(SparkConf conf, String what) {
     long before = System.currentTimeMillis();
     // A context that fails to start logs the error with a stack trace (and its metrics system a
     // warning) before throwing; the user gets it as one line below instead, so Spark's start-up
@@ -70,8 +95,7 @@ public final class SparkContexts implements AutoCloseable {
       return new SparkContexts(JavaSparkContext.fromSparkContext(sc), created);
     } catch (Exception e) {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      throw new InvalidInputException("--master " + master + ": " + message.lines().findFirst()
-          .orElse(message));
+      throw new InvalidInputException(what + ": " + message.lines().findFirst().orElse(message));
     } finally {
       unmute.run();
     }

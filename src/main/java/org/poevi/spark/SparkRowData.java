@@ -5,6 +5,8 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -82,40 +84,96 @@ public final class SparkRowData implements RowData, AutoCloseable {
   }
 
   /**
-   * Reads a data file through Spark (CSV with a header, Parquet or JSON lines, by extension),
-   * checks it, and caches its rows as blocks of {@value SyntheticLogisticData#BLOCK_ROWS} in file
-   * order (row i in block i / BLOCK_ROWS), so the sums do not depend on how Spark split the file.
-   * Every error is one line naming the key, the column or the row (counted from 1, the header
-   * not counted): a missing file or column, a column that is not numeric, a null, NaN or infinite
-   * value, a response the likelihood does not accept, an empty data set.
+   * Reads a data source through Spark (a path with its format, or a catalog table:
+   * {@link #open}), checks it, and caches its rows as blocks of
+   * {@value SyntheticLogisticData#BLOCK_ROWS} in the source's order (row i in block
+   * i / BLOCK_ROWS), so the sums do not depend on how Spark split the source. Every error is one
+   * line naming the key, the column or the row (counted from 1, a CSV header not counted): a
+   * missing file, table or column, an unknown format, a column that is not numeric, a null, NaN
+   * or infinite value, a response the likelihood does not accept, an empty data set.
    */
   public static SparkRowData read(JavaSparkContext sc, DataFile file, int partitions) {
-    return FrameRows.cache(sc, open(sc, file.path()), FrameRows.Spec.of(file), partitions);
+    return FrameRows.cache(sc, open(sc, file), FrameRows.Spec.of(file), partitions);
   }
 
-  /** The data file as a data frame, read by its extension; throws on a bad format or path. */
-  private static Dataset<Row> open(JavaSparkContext sc, String path) {
+  /**
+   * The data source as a data frame: {@code session.table} for a table; for a path, Spark's
+   * reader of its format (given, or by the extension: .csv, .parquet, .json or .jsonl), a CSV
+   * with a header and inferred column types unless the options say otherwise, and the reader
+   * options on top.
+   *
+   * @throws InvalidInputException one line naming the key: an unknown format, a path that
+   *     matches no file, a table that does not exist, a source Spark cannot read
+   */
+  static Dataset<Row> open(JavaSparkContext sc, DataFile file) {
     SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
-    String lower = path.toLowerCase(java.util.Locale.ROOT);
-    if (!(lower.endsWith(".csv") || lower.endsWith(".parquet") || lower.endsWith(".json")
-        || lower.endsWith(".jsonl"))) {
-      throw new InvalidInputException("target.data.path must end in .csv, .parquet, .json or"
-          + " .jsonl (the format), got " + path);
+    if (file.table() != null) {
+      return table(session, file);
     }
+    String path = file.path();
+    String format = file.format() != null ? file.format() : formatOf(path);
     requireExists(sc, path);
-    try {
-      if (lower.endsWith(".csv")) {
-        return session.read().option("header", true).option("inferSchema", true).csv(path);
-      } else if (lower.endsWith(".parquet")) {
-        return session.read().parquet(path);
-      } else {
-        return session.read().json(path);
-      }
-    } catch (Exception e) {
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      throw new InvalidInputException("target.data.path: cannot read " + path + ": "
-          + message.lines().findFirst().orElse(message));
+    DataFrameReader reader = session.read().format(format);
+    if (format.equalsIgnoreCase("csv")) {
+      reader = reader.option("header", true).option("inferSchema", true);
     }
+    try {
+      return reader.options(file.options()).load(path);
+    } catch (Exception e) {
+      if (isUnknownSource(e)) {
+        throw new InvalidInputException("target.data.format: unknown data source \"" + format
+            + "\" (Spark has csv, json, parquet, orc and text; others, such as avro or delta,"
+            + " need their package on the class path)");
+      }
+      throw new InvalidInputException("target.data.path: cannot read " + path + " as " + format
+          + ": " + firstLine(e));
+    }
+  }
+
+  /** The format of a path by its extension, when target.data.format does not name it. */
+  private static String formatOf(String path) {
+    String lower = path.toLowerCase(java.util.Locale.ROOT);
+    if (lower.endsWith(".csv")) {
+      return "csv";
+    } else if (lower.endsWith(".parquet")) {
+      return "parquet";
+    } else if (lower.endsWith(".json") || lower.endsWith(".jsonl")) {
+      return "json";
+    }
+    throw new InvalidInputException("target.data.path must end in .csv, .parquet, .json or"
+        + " .jsonl, or target.data.format must name its format (e.g. orc), got " + path);
+  }
+
+  /** A catalog table or view, with the reader options. */
+  private static Dataset<Row> table(SparkSession session, DataFile file) {
+    try {
+      return session.read().options(file.options()).table(file.table());
+    } catch (Exception e) {
+      if (e instanceof SparkThrowable t && "TABLE_OR_VIEW_NOT_FOUND".equals(t.getCondition())) {
+        throw new InvalidInputException("target.data.table: no table or view \"" + file.table()
+            + "\" in the Spark catalog");
+      }
+      throw new InvalidInputException("target.data.table: cannot read \"" + file.table()
+          + "\": " + firstLine(e));
+    }
+  }
+
+  /** Whether Spark failed to find the data source (the format) itself. */
+  private static boolean isUnknownSource(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof SparkThrowable t && "DATA_SOURCE_NOT_FOUND".equals(t.getCondition())
+          // avro and kafka: Spark's own sources, in packages of their own
+          || String.valueOf(c.getMessage()).startsWith("Failed to find data source")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The first line of an exception's message (Spark's run over many lines). */
+  static String firstLine(Throwable e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    return message.lines().findFirst().orElse(message);
   }
 
   /** Throws unless the path matches at least one file. */
@@ -193,9 +251,8 @@ public final class SparkRowData implements RowData, AutoCloseable {
   }
 
   @Override
-  public double[] sums(RowLikelihood likelihood, double[] points, int n) {
+  public double[] sums(RowLikelihood likelihood, double[] points, int n, int dim) {
     int total = numBlocks;
-    int dim = columns;
     Broadcast<double[]> shared = sc.broadcast(java.util.Arrays.copyOf(points, n * dim));
     sc.setJobDescription("poevi " + stage + ": likelihood of " + rows + " rows at " + n
         + " points");

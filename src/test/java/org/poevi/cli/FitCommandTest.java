@@ -259,6 +259,28 @@ class FitCommandTest {
         Files.readAllBytes(spark.resolve("draws.csv")));
   }
 
+  /**
+   * Without Spark (spark.master = none) a data file of any Spark format is read into this JVM
+   * (issue #16: it used to be refused); an unknown format is one line, before --out is made.
+   */
+  @Test
+  void aDataFileIsFittedWithoutSpark() throws IOException {
+    StringBuilder text = new StringBuilder("y;x\n");
+    for (int i = 0; i < 300; i++) {
+      text.append(i % 3 == 0 ? 1 : 0).append(';').append((i * 37 % 101) / 50.0 - 1).append('\n');
+    }
+    Path data = Files.writeString(dir.resolve("rows.txt"), text);
+    Path conf = config("target { type = logistic-regression, data { path = \"" + data + "\","
+        + " format = csv, options.sep = \";\", response = y, predictors = [x] } }\n");
+    Run r = fit(conf, dir.resolve("out"), "output.plots=false");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("reading " + data + " into this JVM"), r.out());
+    assertTrue(Files.exists(dir.resolve("out").resolve("model.json")));
+    assertUserError(fit(conf, dir.resolve("bad"), "target.data.format=xyz"),
+        "target.data.format: unknown data source \"xyz\"");
+    assertFalse(Files.exists(dir.resolve("bad")));
+  }
+
   @Test
   void badConfigurationsGetOneLineErrors() throws IOException {
     Path out = dir.resolve("bad");

@@ -26,6 +26,17 @@ public final class MlTestData {
     return SparkSession.builder().sparkContext(SparkTestContext.get().sc()).getOrCreate();
   }
 
+  /** Fit settings that keep a test's fit to about a second (the defaults otherwise). */
+  static final String QUICK = "init { mode-starts = 4, gaussian-rounds = 2, gaussian-draws = 2000"
+      + " }\nfit { iterations = 4, batch-size = 512 }\noutput.draws = 2000";
+
+  /**
+   * Fit settings for a test that compares posteriors: the default fit's iterations with a
+   * lighter start (fewer mode searches and preliminary draws) and fewer output draws.
+   */
+  static final String LIGHT = "init { mode-starts = 4, gaussian-rounds = 4, gaussian-draws ="
+      + " 5000 }\noutput.draws = 2000";
+
   /** n rows of (y, x1, ..., xp): y from the family's model with the given coefficients. */
   public static double[][] rows(String family, int n, double intercept, double[] beta, long seed) {
     Random rng = new Random(seed);

@@ -125,8 +125,9 @@ class DataFileTest {
         e.getMessage());
     e = assertThrows(InvalidInputException.class, () -> SparkRowData.read(
         SparkTestContext.get(), file(dir.resolve("rows.txt"), "x1"), 2));
-    assertEquals("target.data.path must end in .csv, .parquet, .json or .jsonl (the format), got "
-        + dir.resolve("rows.txt"), e.getMessage());
+    assertEquals("target.data.path must end in .csv, .parquet, .json or .jsonl, or"
+        + " target.data.format must name its format (e.g. orc), got " + dir.resolve("rows.txt"),
+        e.getMessage());
   }
 
   /**

@@ -93,7 +93,10 @@ class FrameRowsTest {
     frame.unpersist();
   }
 
-  /** Weights and offsets reach the blocks: the sums equal in-memory blocks built by hand. */
+  /**
+   * Weights and offsets reach the blocks, and the blocks do not depend on how the rows are
+   * partitioned: the sums equal in-memory blocks built by hand, bit for bit.
+   */
   @Test
   void weightsAndOffsetsReachTheBlocks() {
     Dataset<Row> frame = frame();
@@ -123,12 +126,22 @@ class FrameRowsTest {
     InMemoryRowData expected = new InMemoryRowData(blocks, 2);
     LogisticLikelihood lik = new LogisticLikelihood(3);
     double[] z = points();
-    try (SparkRowData data = FrameRows.cache(SparkTestContext.get(), assembled(frame),
-        vectorSpec(true), 3)) {
-      assertArrayEquals(expected.sums(lik, z, 7), data.sums(lik, z, 7), 0.0);
-      assertEquals(weightSum, data.weightSum(), 0.0);
-      assertTrue(data.weightSum() != ROWS, "weighted");
+    // The same rows in 1, 4 or 5 source partitions (their order kept), cached where they are
+    // (0: whole blocks stay, split ones are joined) or moved into 3 partitions.
+    for (int sources : new int[] {1, 4, 5}) {
+      Dataset<Row> split = session().createDataFrame(SparkTestContext.get().parallelize(rows,
+          sources), frame.schema());
+      for (int partitions : new int[] {0, 3}) {
+        try (SparkRowData data = FrameRows.cache(SparkTestContext.get(), assembled(split),
+            vectorSpec(true), partitions)) {
+          String what = sources + " source partitions, " + partitions;
+          assertArrayEquals(expected.sums(lik, z, 7), data.sums(lik, z, 7), 0.0, what);
+          assertEquals(weightSum, data.weightSum(), 0.0, what);
+          assertEquals(ROWS, data.rows(), what);
+        }
+      }
     }
+    assertTrue(weightSum != ROWS, "weighted");
   }
 
   private static void assertError(Dataset<Row> frame, FrameRows.Spec spec, String message) {

@@ -29,10 +29,14 @@ public final class SparkTestContext {
 
   private SparkTestContext() {}
 
-  /** A test context's configuration: on loopback, without the UI. */
+  /**
+   * A test context's configuration: on loopback, without the UI, its catalog's warehouse (made
+   * when a test reads a table) in Maven's build directory.
+   */
   public static SparkConf conf(String master, String appName) {
     return new SparkConf().setMaster(master).setAppName(appName)
         .set("spark.ui.enabled", "false")
+        .set("spark.sql.warehouse.dir", "target/spark-warehouse")
         .set("spark.driver.host", "127.0.0.1")
         .set("spark.driver.bindAddress", "127.0.0.1");
   }

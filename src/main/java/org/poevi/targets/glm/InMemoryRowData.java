@@ -66,7 +66,7 @@ public final class InMemoryRowData implements RowData {
   }
 
   @Override
-  public double[] sums(RowLikelihood likelihood, double[] points, int n) {
+  public double[] sums(RowLikelihood likelihood, double[] points, int n, int dim) {
     int numBlocks = blocks.size();
     // Contiguous runs of blocks, a few per thread for balance: each run's partial sum keeps
     // O(log blocks) vectors (one per block would take blocks·n·(D + 1) numbers at once).
@@ -77,7 +77,7 @@ public final class InMemoryRowData implements RowData {
       int from = (int) ((long) numBlocks * r / runs);
       int to = (int) ((long) numBlocks * (r + 1) / runs);
       parts[r] = RowSums.partial(blocks.subList(from, to).iterator(), numBlocks, likelihood,
-          workspace, points, n, columns);
+          workspace, points, n, dim);
     });
     DyadicSum<double[]> total = DyadicSum.vectors(numBlocks);
     for (DyadicSum<double[]> part : parts) {

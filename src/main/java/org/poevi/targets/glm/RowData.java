@@ -23,12 +23,24 @@ public interface RowData {
   }
 
   /**
-   * Σ_rows log lik(row | z_b) and its gradient for every point of the batch.
+   * Σ_rows log lik(row | z_b) and its gradient for every point of the batch, with D the design's
+   * columns (a GLM's coefficients).
    *
    * @param points n×D row-major
    * @return length n·(D + 1): the n log likelihoods, then the n×D gradients (row-major)
    */
-  double[] sums(RowLikelihood likelihood, double[] points, int n);
+  default double[] sums(RowLikelihood likelihood, double[] points, int n) {
+    return sums(likelihood, points, n, columns());
+  }
+
+  /**
+   * As {@link #sums(RowLikelihood, double[], int)} for points of any dimension {@code dim} (a
+   * user's model over these rows, whose parameters need not be one per column).
+   *
+   * @param points n×dim row-major
+   * @return length n·(dim + 1): the n log likelihoods, then the n×dim gradients (row-major)
+   */
+  double[] sums(RowLikelihood likelihood, double[] points, int n, int dim);
 
   /** What the fit is doing, for naming distributed jobs (e.g. "iteration 3"); no-op here. */
   default void stage(String description) {}

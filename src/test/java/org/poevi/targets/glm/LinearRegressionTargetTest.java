@@ -155,7 +155,8 @@ class LinearRegressionTargetTest {
         + " logistic-regression"), e.getMessage());
     e = assertThrows(InvalidInputException.class, () -> TargetReader.build(ConfigFactory.parseString(
         "type = linear-regression"), TargetReader.UNLOADED));
-    assertEquals("target.data.path is missing: linear-regression reads its data from a file"
-        + " (synthetic data is for logistic-regression)", e.getMessage());
+    assertEquals("target.data.path (or target.data.table) is missing: linear-regression reads"
+        + " its data from a file or a table (synthetic data is for logistic-regression)",
+        e.getMessage());
   }
 }

@@ -292,8 +292,9 @@ class RegressionTargetTest {
         e.getMessage());
     e = assertThrows(InvalidInputException.class, () -> TargetReader.build(ConfigFactory.parseString(
         "type = logistic-regression, data.path = \"x.csv\""), memory));
-    assertEquals("target.data.response is missing (a data file needs target.data.path,"
-        + " target.data.response and target.data.predictors)", e.getMessage());
+    assertEquals("target.data.response is missing (the data needs target.data.path or"
+        + " target.data.table, target.data.response and target.data.predictors)",
+        e.getMessage());
     e = assertThrows(InvalidInputException.class, () -> TargetReader.build(ConfigFactory.parseString(
         "type = logistic-regression, data { path = \"x.csv\", response = y, predictors = [] }"),
         memory));
@@ -303,12 +304,6 @@ class RegressionTargetTest {
             + " synthetic.rows = 10 }"), memory));
     assertEquals("target.data.synthetic.rows and target.data.path are exclusive: the data is"
         + " either synthetic or read from a file", e.getMessage());
-    // Without Spark a data file cannot be read: one line, before anything starts.
-    e = assertThrows(InvalidInputException.class, () -> TargetReader.build(ConfigFactory.parseString(
-        "type = logistic-regression, data { path = \"x.csv\", response = y, predictors = [a] }"),
-        memory));
-    assertEquals("target.data.path: reading data files needs Spark (run without --master none),"
-        + " for x.csv", e.getMessage());
     e = assertThrows(InvalidInputException.class, () -> TargetReader.build(ConfigFactory.parseString(
         "type = logistic-regression, data.pth = \"x.csv\""), memory));
     assertTrue(e.getMessage().startsWith("unknown key target.data.pth"), e.getMessage());

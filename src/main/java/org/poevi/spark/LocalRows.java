@@ -1,0 +1,112 @@
+package org.poevi.spark;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.poevi.InvalidInputException;
+import org.poevi.targets.glm.DataFile;
+import org.poevi.targets.glm.InMemoryRowData;
+import org.poevi.targets.glm.RowBlock;
+import org.poevi.targets.glm.SyntheticLogisticData;
+
+/**
+ * A data source's rows read into this JVM, for a fit without Spark ({@code --master none},
+ * {@link Poevi#local()}). Spark's data sources still do the reading, so every format and table
+ * the Spark path reads works here: on the Spark context already running in this JVM (used as it
+ * is and left running), else on a throwaway embedded {@code local[1]} context without a UI,
+ * started for the read and stopped after it. The rows stream to the driver one partition at a
+ * time, in the source's order, through {@link FrameRows}' checks into the same blocks that
+ * {@link FrameRows#cache} caches on executors: the sums, and so the fit, are the same bits.
+ *
+ * <p>The rows live in the heap: at most {@value #HEAP_SHARE} of it (the design matrix and the
+ * response, 8 bytes a number). A larger source is a one-line error naming the limit.
+ */
+final class LocalRows {
+  /** The share of the JVM's maximum heap that the rows may take. */
+  static final double HEAP_SHARE = 0.25;
+
+  private LocalRows() {}
+
+  /**
+   * The checked rows of {@code file}, as blocks in this JVM.
+   *
+   * @throws InvalidInputException one line naming the key, column or row (as on Spark), or the
+   *     row limit
+   */
+  static InMemoryRowData read(DataFile file, int threads) {
+    return read(file, threads, Runtime.getRuntime().maxMemory());
+  }
+
+  /** As above, for a heap of {@code heapBytes} (the limit's test gives a small one). */
+  static InMemoryRowData read(DataFile file, int threads, long heapBytes) {
+    long maxRows = maxRows(file.columns(), heapBytes);
+    String limit = file.sourceKey() + ": " + file.source() + " has more than " + maxRows
+        + " rows: --master none holds at most that many rows of " + file.columns()
+        + " columns (" + (int) (HEAP_SHARE * 100) + "% of this JVM's " + megabytes(heapBytes)
+        + " heap); run on Spark (e.g. --master local[*]) or give the JVM more heap (-Xmx)";
+    try (SparkContexts spark = SparkContexts.forReading()) {
+      JavaSparkContext sc = spark.context();
+      return collect(sc, SparkRowData.open(sc, file), FrameRows.Spec.of(file), maxRows, limit,
+          threads);
+    }
+  }
+
+  /** The rows of {@code columns} columns (and a response) that fit the heap's share. */
+  static long maxRows(int columns, long heapBytes) {
+    return (long) (HEAP_SHARE * heapBytes / (8.0 * (columns + 1)));
+  }
+
+  private static String megabytes(long bytes) {
+    return String.format(Locale.ROOT, "%d MB", bytes >> 20);
+  }
+
+  /**
+   * The frame's checked rows as blocks in this JVM, read in order one partition at a time; more
+   * than {@code maxRows} rows is an error with the message {@code limit}.
+   */
+  static InMemoryRowData collect(JavaSparkContext sc, Dataset<Row> frame, FrameRows.Spec spec,
+      long maxRows, String limit, int threads) {
+    FrameRows.requireRows(frame, spec);
+    FrameRows.requireColumns(frame, spec);
+    int width = FrameRows.width(frame, spec);
+    int blockRows = SyntheticLogisticData.BLOCK_ROWS;
+    List<RowBlock> blocks = new ArrayList<>();
+    List<Row> pending = new ArrayList<>(blockRows);
+    long rows = 0;
+    sc.setJobDescription("poevi: reading " + spec.source());
+    try {
+      Iterator<Row> it = FrameRows.selected(frame, spec).toLocalIterator();
+      while (it.hasNext()) {
+        Row row = it.next();
+        String[] problem = FrameRows.problem(row, spec, width);
+        if (problem != null) {
+          throw new InvalidInputException(problem[0] + ": row " + (rows + 1) + " of "
+              + spec.source() + ": " + problem[1]);
+        }
+        if (rows == maxRows) {
+          throw new InvalidInputException(limit);
+        }
+        pending.add(row);
+        rows++;
+        if (pending.size() == blockRows) {
+          blocks.add(FrameRows.block(blocks.size(), pending, blockRows, spec, width));
+          pending.clear();
+        }
+      }
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (Exception e) {
+      throw SparkScoreEvaluator.unwrap(e);
+    } finally {
+      sc.setJobDescription(null);
+    }
+    if (!pending.isEmpty()) {
+      blocks.add(FrameRows.block(blocks.size(), pending, blockRows, spec, width));
+    }
+    return new InMemoryRowData(blocks, threads);
+  }
+}
