@@ -209,8 +209,8 @@ def run_row(d, variant):
 def table(outdir, names, variants, margin, mean_tol):
     """The Markdown table of every data set and variant; exit 1 if a gated variant fails."""
     print("| data set | D | N | variant | Neg-LLH (± se) | oracle Gaussian | Δ | max \\|mean err\\|/sd "
-          "| worst coordinate | max \\|log sd ratio\\| | k̂ | fit s | verdict |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---|")
+          "| worst coordinate | max \\|log sd ratio\\| | k̂ | fit s | jobs/poevi evaluate | verdict |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|")
     failed = []
     for name in names:
         d = os.path.join(outdir, name)
@@ -220,7 +220,7 @@ def table(outdir, names, variants, margin, mean_tol):
             path = os.path.join(d, variant, "check.json")
             if not os.path.exists(path):
                 print(f"| {name} | {len(spec['predictors']) + 1} | {spec['rows']} | {variant} "
-                      "| (no result) | | | | | | | | FAILED TO RUN |")
+                      "| (no result) | | | | | | | | | FAILED TO RUN |")
                 if gated:
                     failed.append(f"{name}/{variant}")
                 continue
@@ -231,6 +231,20 @@ def table(outdir, names, variants, margin, mean_tol):
             per = m["parameters"]
             worst = max(per, key=lambda k: abs(per[k]["meanError"]))
             ok = nll <= gnll + margin and m["maxMeanError"] <= mean_tol
+            # The gated fits are also scored by jobs/poevi evaluate (cli-eval.json): the same
+            # model.json, target, seed and draws, so the same Neg-LLH to rounding.
+            cli = os.path.join(d, variant, "cli-eval.json")
+            if gated:
+                if os.path.exists(cli):
+                    with open(cli) as f:
+                        c = json.load(f)["model"]["negLogLikelihood"]["value"]
+                    same = abs(c - nll) <= 1e-9 * max(1.0, abs(nll))
+                    cli_text = f"{c:.4f}" + ("" if same else " (DIFFERS)")
+                    ok = ok and same
+                else:
+                    cli_text, ok = "(missing)", False
+            else:
+                cli_text = ""
             verdict = ("pass" if ok else "FAIL") if gated else ("(would pass)" if ok
                                                                  else "(would fail)")
             if gated and not ok:
@@ -240,7 +254,8 @@ def table(outdir, names, variants, margin, mean_tol):
                   f"{m['negLogLikelihood']['standardError']:.3f} | {gnll:.3f} | "
                   f"{nll - gnll:+.3f} | {m['maxMeanError']:.3f} | {worst} "
                   f"({per[worst]['meanError']:+.3f}) | {m['maxLogSdRatio']:.3f} | "
-                  f"{'' if khat is None else f'{khat:.2f}'} | {r['fitSeconds']:.1f} | {verdict} |")
+                  f"{'' if khat is None else f'{khat:.2f}'} | {r['fitSeconds']:.1f} | {cli_text} | "
+                  f"{verdict} |")
     print()
     print(f"gate: Neg-LLH <= oracle Gaussian + {margin} and max |mean error| <= {mean_tol} "
           "posterior sd")

@@ -14,8 +14,13 @@ import org.poevi.family.ModelJson;
 import org.poevi.math.BlockParallel;
 import org.poevi.results.Evaluate;
 import org.poevi.results.JsonOutput;
+import org.poevi.spark.LocalRows;
 import org.poevi.targets.Target;
+import org.poevi.targets.glm.DataFile;
 import org.poevi.targets.glm.InMemoryRowData;
+import org.poevi.targets.glm.RegressionTarget;
+import org.poevi.targets.glm.RowData;
+import org.poevi.targets.glm.SyntheticLogisticData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,6 +73,28 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "also write a PNG of the model's marginals over the reference draws'")
   Path plot;
 
+  /**
+   * A regression over a data file names its coefficients beta[1..P]; a model saved by a Spark ML
+   * Estimator names them after the feature columns. When the model's names are exactly the
+   * file's (intercept, its predictor columns in order, log_sigma), the target takes them.
+   */
+  static Target namedAsModel(Target target, List<DataFile> files, List<String> modelNames) {
+    if (!(target instanceof RegressionTarget regression) || files.size() != 1
+        || modelNames.equals(target.parameterNames())) {
+      return target;
+    }
+    DataFile file = files.get(0);
+    List<String> columns = new ArrayList<>();
+    if (file.intercept()) {
+      columns.add("intercept");
+    }
+    columns.addAll(file.predictors());
+    if (regression.family().hasScale()) {
+      columns.add("log_sigma");
+    }
+    return columns.equals(modelNames) ? regression.named(modelNames) : target;
+  }
+
   @Override
   public Integer call() {
     if (referenceDraws < 100 || draws < 100) {
@@ -77,8 +104,23 @@ final class EvaluateCommand implements Callable<Integer> {
     FitConfig fitConfig = FitConfig.load(config, overrides);
     com.typesafe.config.Config targetConfig = fitConfig.resolved().getConfig("target");
     int threads = BlockParallel.defaultThreads();
+    // A posterior over rows (synthetic, or a data file or table: read into this JVM, as
+    // fit --master none does) is scored against --reference draws.
+    List<DataFile> dataFiles = new ArrayList<>();
     Target target = reference == null ? TargetReader.fromConfig(targetConfig)
-        : TargetReader.build(targetConfig, data -> InMemoryRowData.of(data, threads));
+        : TargetReader.build(targetConfig, new TargetReader.DataBackend() {
+          @Override
+          public RowData rows(SyntheticLogisticData data) {
+            return InMemoryRowData.of(data, threads);
+          }
+
+          @Override
+          public RowData rows(DataFile file) {
+            dataFiles.add(file);
+            return LocalRows.read(file, threads);
+          }
+        });
+    target = namedAsModel(target, dataFiles, read.parameters());
     Evaluate.check(read, target, reference, referenceDraws, draws, model.toString());
     if (out.getParent() != null) {
       org.poevi.io.AtomicFiles.prepareDirectory(out.getParent(), "--out");

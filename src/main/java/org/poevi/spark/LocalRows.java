@@ -25,7 +25,7 @@ import org.poevi.targets.glm.SyntheticLogisticData;
  * <p>The rows live in the heap: at most {@value #HEAP_SHARE} of it (the design matrix and the
  * response, 8 bytes a number). A larger source is a one-line error naming the limit.
  */
-final class LocalRows {
+public final class LocalRows {
   /** The share of the JVM's maximum heap that the rows may take. */
   static final double HEAP_SHARE = 0.25;
 
@@ -37,7 +37,7 @@ final class LocalRows {
    * @throws InvalidInputException one line naming the key, column or row (as on Spark), or the
    *     row limit
    */
-  static InMemoryRowData read(DataFile file, int threads) {
+  public static InMemoryRowData read(DataFile file, int threads) {
     return read(file, threads, Runtime.getRuntime().maxMemory());
   }
 

@@ -1,5 +1,6 @@
 package org.poevi.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,11 +23,12 @@ import org.poevi.targets.glm.DataFile;
  * DataFrame (issue #16): the time to bring the DataFrame into poevi's row blocks, poevi's whole
  * fit (conversion included), and MLlib's fit (a point estimate by L-BFGS, its defaults), with
  * MLlib's time per pass over the data (its total over its iterations plus the one pass of its
- * summarizer).
+ * summarizer). poevi is fitted before MLlib and again after it: MLlib's Java BLAS slows poevi's
+ * Vector API kernels in the same JVM.
  *
  * <pre>
  *   jobs/bench-ml [--master local[2]] [--rows 1e6] [--predictors 19] [--partitions 8]
- *                 [--config HOCON]
+ *                 [--config HOCON] [--standardization true|false]
  * </pre>
  * The rows: x_j ~ N(0, 1) from Spark's randn (one seed per column), y ~ Bernoulli(sigmoid(−0.5 +
  * Σ_j x_j·(−1)^j·0.3)). D = predictors + 1. Output: "key: value" lines.
@@ -44,6 +46,7 @@ public final class MlBenchmark {
     int predictors = 19;
     int partitions = 8;
     String config = LIGHT;
+    boolean standardization = true;
     for (int i = 0; i < args.length; i += 2) {
       String v = args[i + 1];
       switch (args[i]) {
@@ -52,11 +55,13 @@ public final class MlBenchmark {
         case "--predictors" -> predictors = Integer.parseInt(v);
         case "--partitions" -> partitions = Integer.parseInt(v);
         case "--config" -> config = v;
+        case "--standardization" -> standardization = Boolean.parseBoolean(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    System.out.printf("rows N: %d%ncolumns D: %d%nmaster: %s%npartitions: %d%nconfig: %s%n",
-        rows, predictors + 1, master, partitions, config.replace("\n", "; "));
+    System.out.printf("rows N: %d%ncolumns D: %d%nmaster: %s%npartitions: %d%nconfig: %s%n"
+        + "standardization: %s%n", rows, predictors + 1, master, partitions,
+        config.replace("\n", "; "), standardization);
     SparkSession spark = SparkSession.builder().master(master).appName("poevi ml benchmark")
         .config("spark.ui.enabled", "false").getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
@@ -65,7 +70,7 @@ public final class MlBenchmark {
       long t0 = System.nanoTime();
       frame.count();
       System.out.printf("DataFrame generated and cached: %.1f s%n", seconds(t0));
-      run(spark, frame, partitions, config);
+      run(spark, frame, partitions, config, standardization);
     } finally {
       spark.stop();
     }
@@ -87,7 +92,8 @@ public final class MlBenchmark {
         .select("label", "features").cache();
   }
 
-  static void run(SparkSession spark, Dataset<Row> frame, int partitions, String config) {
+  static void run(SparkSession spark, Dataset<Row> frame, int partitions, String config,
+      boolean standardization) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     FrameRows.Spec spec = new FrameRows.Spec("the DataFrame", null,
         new FrameRows.Column("label", "labelCol"), List.of(),
@@ -102,21 +108,22 @@ public final class MlBenchmark {
     }
     System.out.printf("conversion into poevi's blocks (3 runs): %s s%n", conversions);
 
+    // poevi first, then MLlib, then poevi again: MLlib's level-1/2 BLAS (netlib's VectorBLAS,
+    // the Vector API) slows poevi's own Vector API kernels later in the same JVM (measured ~2x,
+    // docs/benchmarks.md), so both are reported.
+    double poeviSeconds = poevi(frame, partitions, config, standardization, "first");
     long t = System.nanoTime();
     LogisticRegressionModel mllib = new LogisticRegression().fit(frame);
     double mllibSeconds = seconds(t);
     int iterations = mllib.summary().totalIterations();
     System.out.printf("MLlib LogisticRegression: %.1f s, %d iterations, %.2f s per pass%n",
         mllibSeconds, iterations, mllibSeconds / (iterations + 1));
-
     t = System.nanoTime();
-    BayesianLogisticRegressionModel poevi = new BayesianLogisticRegression().setSeed(1)
-        .setConfig(config + "\nspark.partitions = " + partitions).fit(frame);
-    double poeviSeconds = seconds(t);
-    System.out.printf("poevi BayesianLogisticRegression (whole fit): %.1f s, %s, k-hat %.2f%n",
-        poeviSeconds, poevi.summary().path("fit").path("stopReason").asText(),
-        poevi.summary().path("psisKhat").asDouble());
-    System.out.printf("ratio poevi / MLlib: %.2f%n", poeviSeconds / mllibSeconds);
+    BayesianLogisticRegressionModel poevi = fit(frame, partitions, config, standardization);
+    double afterSeconds = seconds(t);
+    report(poevi, afterSeconds, "after MLlib in the same JVM");
+    System.out.printf("ratio poevi / MLlib: %.2f (poevi after MLlib: %.2f)%n",
+        poeviSeconds / mllibSeconds, afterSeconds / mllibSeconds);
     System.out.printf("ratio conversion (median) / MLlib pass: %.2f%n",
         conversions.stream().sorted().toList().get(1) / (mllibSeconds / (iterations + 1)));
     double maxDiff = 0;
@@ -127,6 +134,31 @@ public final class MlBenchmark {
           - mllib.coefficients().apply(j)) / sd);
     }
     System.out.printf("max |poevi mean − MLlib MLE| / posterior sd: %.3f%n", maxDiff);
+  }
+
+  private static double poevi(Dataset<Row> frame, int partitions, String config,
+      boolean standardization, String label) {
+    long t = System.nanoTime();
+    BayesianLogisticRegressionModel model = fit(frame, partitions, config, standardization);
+    double seconds = seconds(t);
+    report(model, seconds, label);
+    return seconds;
+  }
+
+  private static BayesianLogisticRegressionModel fit(Dataset<Row> frame, int partitions,
+      String config, boolean standardization) {
+    return new BayesianLogisticRegression().setSeed(1).setStandardization(standardization)
+        .setConfig(config + "\nspark.partitions = " + partitions).fit(frame);
+  }
+
+  private static void report(BayesianLogisticRegressionModel poevi, double seconds,
+      String label) {
+    JsonNode fit = poevi.summary().path("fit");
+    System.out.printf("poevi BayesianLogisticRegression (whole fit, %s): %.1f s, %s after %d"
+        + " iterations, %d score evaluations (%.1f s in the fit itself), k-hat %.2f%n", label,
+        seconds, fit.path("stopReason").asText(), fit.path("iterations").asInt(),
+        fit.path("scoreEvaluations").asLong(), fit.path("wallTimeSeconds").asDouble(),
+        poevi.summary().path("psisKhat").asDouble());
   }
 
   private static double seconds(long start) {

@@ -171,6 +171,14 @@ public final class RegressionTarget implements BatchTarget {
     return family;
   }
 
+  /**
+   * This posterior (the same rows and priors) with its parameters named {@code names}, e.g.
+   * after its data file's predictor columns: intercept, the columns, log_sigma.
+   */
+  public RegressionTarget named(List<String> names) {
+    return new RegressionTarget(family, data, intercept, priors, truth, names);
+  }
+
   @Override
   public List<String> parameterNames() {
     if (this.names != null) {
