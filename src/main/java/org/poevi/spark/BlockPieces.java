@@ -1,6 +1,7 @@
 package org.poevi.spark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -9,33 +10,132 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.poevi.InvalidInputException;
 import org.poevi.targets.glm.RowBlock;
 import scala.Tuple2;
 
 /**
  * A DataFrame's rows into poevi's blocks without moving them: block k holds the rows numbered
  * [k·B, (k + 1)·B) in the frame's order, whatever the partitioning, so the sums over blocks are
- * the same bits for any. Once the rows of each partition are counted, a partition, whose rows
- * are a contiguous run of those numbers, makes the blocks that lie inside it where it is, and
- * pieces of the at most two blocks it shares with its neighbours; only those pieces (fewer than
- * 2·B rows per partition) are shuffled and joined.
+ * the same bits for any. One pass over the rows checks each partition's and converts them into
+ * chunks of B rows (cached), which counts them. Then a partition, whose rows are a contiguous run
+ * of those numbers, cuts its chunks into the blocks that lie inside it, where it is, and pieces of
+ * the at most two blocks it shares with its neighbours; only those pieces (fewer than 2·B rows
+ * per partition) are shuffled and joined. The rows are read once; the cutting copies arrays.
  */
 final class BlockPieces {
   private BlockPieces() {}
 
-  /** The rows [offset, offset + count) of {@code total}: one piece per block they touch. */
-  static Iterator<RowBlock> pieces(Iterator<Row> rows, long offset, long count, long total,
-      FrameRows.Spec spec, int width, int blockRows) {
+  /**
+   * A partition's rows, checked, as chunks of at most {@code blockRows} rows in order (index:
+   * the partition; firstRow: the row's place in the partition).
+   *
+   * @throws InvalidInputException at the partition's first row that cannot be used
+   */
+  static Iterator<RowBlock> chunks(int partition, Iterator<Row> rows, FrameRows.Spec spec,
+      int width, int blockRows) {
     List<RowBlock> out = new ArrayList<>();
+    int columns = width + (spec.intercept() ? 1 : 0);
+    long local = 0;
+    while (rows.hasNext()) {
+      double[] x = new double[blockRows * columns];
+      double[] y = new double[blockRows];
+      double[] weight = spec.weight() == null ? null : new double[blockRows];
+      double[] offset = spec.offset() == null ? null : new double[blockRows];
+      int n = 0;
+      for (; n < blockRows && rows.hasNext(); n++) {
+        Row row = rows.next();
+        String[] problem = FrameRows.problem(row, spec, width);
+        if (problem != null) {
+          throw new InvalidInputException(problem[0] + ": row " + (local + n + 1)
+              + " of partition " + partition + " of " + spec.source() + ": " + problem[1]);
+        }
+        fill(row, n, blockRows, spec, width, x, y, weight, offset);
+      }
+      out.add(n == blockRows ? new RowBlock(partition, local, n, columns, x, y, weight, offset)
+          : new RowBlock(partition, local, n, columns, shrink(x, blockRows, n, columns),
+              Arrays.copyOf(y, n), weight == null ? null : Arrays.copyOf(weight, n),
+              offset == null ? null : Arrays.copyOf(offset, n)));
+      local += n;
+    }
+    return out.iterator();
+  }
+
+  /** The first n rows of a column-major matrix whose columns are {@code stride} long. */
+  private static double[] shrink(double[] x, int stride, int n, int columns) {
+    double[] out = new double[n * columns];
+    for (int j = 0; j < columns; j++) {
+      System.arraycopy(x, j * stride, out, j * n, n);
+    }
+    return out;
+  }
+
+  /**
+   * A partition's chunks, holding the rows [offset, offset + count) of {@code total}, cut into
+   * one piece per block those rows touch.
+   */
+  static Iterator<RowBlock> cut(Iterator<RowBlock> chunks, long offset, long count, long total,
+      int blockRows) {
+    List<RowBlock> out = new ArrayList<>();
+    Cursor cursor = new Cursor(chunks);
     long next = offset;
     long end = offset + count;
     while (next < end) {
       int index = (int) (next / blockRows);
       long blockEnd = Math.min(Math.min((long) (index + 1) * blockRows, total), end);
-      out.add(piece(index, next, (int) (blockEnd - next), rows, spec, width));
+      out.add(cursor.take(index, next, (int) (blockEnd - next)));
       next = blockEnd;
     }
     return out.iterator();
+  }
+
+  /** Reads rows off a partition's chunks, in order. */
+  private static final class Cursor {
+    private final Iterator<RowBlock> chunks;
+    private RowBlock chunk;
+    private int at;
+
+    Cursor(Iterator<RowBlock> chunks) {
+      this.chunks = chunks;
+    }
+
+    /** The next n rows as block {@code index}'s piece starting at row {@code firstRow}. */
+    RowBlock take(int index, long firstRow, int n) {
+      next();
+      int columns = chunk.columns();
+      double[] x = new double[n * columns];
+      double[] y = new double[n];
+      double[] weight = chunk.weight() == null ? null : new double[n];
+      double[] offset = chunk.offset() == null ? null : new double[n];
+      for (int done = 0; done < n;) {
+        next();
+        int k = Math.min(n - done, chunk.rows() - at);
+        for (int j = 0; j < columns; j++) {
+          System.arraycopy(chunk.x(), j * chunk.rows() + at, x, j * n + done, k);
+        }
+        System.arraycopy(chunk.y(), at, y, done, k);
+        if (weight != null) {
+          System.arraycopy(chunk.weight(), at, weight, done, k);
+        }
+        if (offset != null) {
+          System.arraycopy(chunk.offset(), at, offset, done, k);
+        }
+        at += k;
+        done += k;
+      }
+      return new RowBlock(index, firstRow, n, columns, x, y, weight, offset);
+    }
+
+    /** Moves to the next chunk when this one is used up. */
+    private void next() {
+      if (chunk == null || at == chunk.rows()) {
+        if (!chunks.hasNext()) {
+          throw new IllegalStateException("a partition's chunks hold fewer rows than counted");
+        }
+        chunk = chunks.next();
+        at = 0;
+      }
+    }
   }
 
   /** Whether {@code piece} is its whole block. */
@@ -46,9 +146,9 @@ final class BlockPieces {
 
   /**
    * The pieces as cached blocks: whole ones where they are, the others joined by a shuffle of
-   * just them ({@code partitions} ≤ 0: {@code pieces} is read twice, so the caller persists it
-   * until the blocks are materialised); or every block moved into {@code partitions} contiguous
-   * runs (partitions > 0).
+   * just them ({@code partitions} ≤ 0: {@code pieces} is computed twice, cheaply, from the
+   * cached chunks); or every block moved into {@code partitions} contiguous runs (partitions >
+   * 0).
    */
   static JavaRDD<RowBlock> blocks(JavaRDD<RowBlock> pieces, long total, int blockRows,
       int numBlocks, int partitions) {
@@ -108,8 +208,7 @@ final class BlockPieces {
    */
   static RowBlock piece(int index, long firstRow, int n, Iterator<Row> rows,
       FrameRows.Spec spec, int width) {
-    int lead = spec.intercept() ? 1 : 0;
-    int columns = width + lead;
+    int columns = width + (spec.intercept() ? 1 : 0);
     double[] x = new double[n * columns];
     double[] y = new double[n];
     double[] weight = spec.weight() == null ? null : new double[n];
@@ -117,32 +216,40 @@ final class BlockPieces {
     for (int i = 0; i < n; i++) {
       // Spark's row iterators move on in hasNext().
       if (!rows.hasNext()) {
-        throw new IllegalStateException("the DataFrame changed between two passes: fewer rows"
-            + " than counted (is it deterministic?)");
+        throw new IllegalStateException("fewer rows than counted");
       }
-      Row row = rows.next();
-      y[i] = ((Number) row.get(0)).doubleValue();
-      if (lead == 1) {
-        x[i] = 1;
-      }
-      int at = 1;
-      if (spec.features() == null) {
-        for (int j = 0; j < width; j++) {
-          x[i + (lead + j) * n] = ((Number) row.get(at++)).doubleValue();
-        }
-      } else {
-        Vector v = (Vector) row.get(at++);
-        for (int j = 0; j < width; j++) {
-          x[i + (lead + j) * n] = v.apply(j);
-        }
-      }
-      if (weight != null) {
-        weight[i] = ((Number) row.get(at++)).doubleValue();
-      }
-      if (offset != null) {
-        offset[i] = ((Number) row.get(at)).doubleValue();
-      }
+      fill(rows.next(), i, n, spec, width, x, y, weight, offset);
     }
     return new RowBlock(index, firstRow, n, columns, x, y, weight, offset);
+  }
+
+  /**
+   * Row i's values (in {@link FrameRows.Spec#selected} order, checked) into column-major arrays
+   * whose columns are {@code stride} long.
+   */
+  private static void fill(Row row, int i, int stride, FrameRows.Spec spec, int width,
+      double[] x, double[] y, double[] weight, double[] offset) {
+    int lead = spec.intercept() ? 1 : 0;
+    y[i] = ((Number) row.get(0)).doubleValue();
+    if (lead == 1) {
+      x[i] = 1;
+    }
+    int at = 1;
+    if (spec.features() == null) {
+      for (int j = 0; j < width; j++) {
+        x[i + (lead + j) * stride] = ((Number) row.get(at++)).doubleValue();
+      }
+    } else {
+      Vector v = (Vector) row.get(at++);
+      for (int j = 0; j < width; j++) {
+        x[i + (lead + j) * stride] = v.apply(j);
+      }
+    }
+    if (weight != null) {
+      weight[i] = ((Number) row.get(at++)).doubleValue();
+    }
+    if (offset != null) {
+      offset[i] = ((Number) row.get(at)).doubleValue();
+    }
   }
 }

@@ -100,8 +100,7 @@ public final class FrameRows {
     requireColumns(frame, spec);
     int width = width(frame, spec);
     JavaRDD<Row> rows = selected(frame, spec).javaRDD();
-    long[] counts = checkedCounts(sc, rows, spec, width);
-    return cachedBlocks(sc, rows, counts, spec, width, partitions);
+    return cachedBlocks(sc, rows, spec, width, partitions);
   }
 
   /** The predictors' number: the numeric columns, or the length of the features' vectors. */
@@ -175,7 +174,8 @@ public final class FrameRows {
   }
 
   /**
-   * The rows of each partition, after one pass that finds the first row that cannot be used.
+   * The rows of each partition, after a pass that finds the first row that cannot be used (in
+   * the frame's order): run only when the one pass that makes the chunks found a bad row.
    *
    * @throws InvalidInputException one line naming the column's key and the row
    */
@@ -204,12 +204,16 @@ public final class FrameRows {
       }
       total += counts[p];
     }
+    return counts;
+  }
+
+  /** Throws when {@code total} rows make more blocks than an int numbers. */
+  private static void requireBlockable(long total, Spec spec) {
     int blockRows = SyntheticLogisticData.BLOCK_ROWS;
     if (total > (long) Integer.MAX_VALUE * blockRows) {
       throw new InvalidInputException(spec.source() + " has " + total + " rows, more than "
           + (long) Integer.MAX_VALUE * blockRows);
     }
-    return counts;
   }
 
   /** A partition's rows and its first one that cannot be used (−1: none), with its key. */
@@ -267,12 +271,30 @@ public final class FrameRows {
   }
 
   /**
-   * The checked rows as blocks in frame order, cached where they are or in {@code partitions}
-   * contiguous runs ({@link BlockPieces}); one job, run here.
+   * The rows as blocks in frame order, cached where they are or in {@code partitions}
+   * contiguous runs ({@link BlockPieces}). One pass over the rows checks them and converts each
+   * partition's into chunks of at most B rows (cached); with the partitions' counts known, the
+   * chunks, not the rows, are cut at the blocks' bounds.
    */
-  private static SparkRowData cachedBlocks(JavaSparkContext sc, JavaRDD<Row> rows,
-      long[] counts, Spec spec, int width, int partitions) {
+  private static SparkRowData cachedBlocks(JavaSparkContext sc, JavaRDD<Row> rows, Spec spec,
+      int width, int partitions) {
     int blockRows = SyntheticLogisticData.BLOCK_ROWS;
+    JavaRDD<RowBlock> chunks = rows.mapPartitionsWithIndex((p, it) -> BlockPieces.chunks(p, it,
+        spec, width, blockRows), true).persist(StorageLevel.MEMORY_AND_DISK());
+    sc.setJobDescription("poevi: reading " + spec.source());
+    long[] counts;
+    try {
+      counts = chunkCounts(chunks);
+    } catch (Exception e) {
+      chunks.unpersist(false);
+      // A bad row, most likely: the message names the first one in the frame's order, which a
+      // second pass finds (the first failed task's need not hold it). Anything else, that pass
+      // meets too, or lets through.
+      checkedCounts(sc, rows, spec, width);
+      throw SparkScoreEvaluator.unwrap(e);
+    } finally {
+      sc.setJobDescription(null);
+    }
     long[] offsets = new long[counts.length];
     long count = 0;
     for (int p = 0; p < counts.length; p++) {
@@ -280,17 +302,20 @@ public final class FrameRows {
       count += counts[p];
     }
     long total = count;
+    try {
+      requireBlockable(total, spec);
+    } catch (InvalidInputException e) {
+      chunks.unpersist(false);
+      throw e;
+    }
     int numBlocks = (int) ((count + blockRows - 1) / blockRows);
     int columns = width + (spec.intercept() ? 1 : 0);
-    JavaRDD<RowBlock> pieces = rows.mapPartitionsWithIndex((p, it) -> BlockPieces.pieces(it,
-        offsets[p], counts[p], total, spec, width, blockRows), true);
-    if (partitions <= 0) {
-      pieces = pieces.persist(StorageLevel.MEMORY_AND_DISK());
-    }
+    JavaRDD<RowBlock> pieces = chunks.mapPartitionsWithIndex((p, it) -> BlockPieces.cut(it,
+        offsets[p], counts[p], total, blockRows), true);
     JavaRDD<RowBlock> blocks = BlockPieces.blocks(pieces, total, blockRows, numBlocks,
         partitions);
     blocks.setName("poevi rows of " + spec.source());
-    sc.setJobDescription("poevi: reading " + count + " rows of " + spec.source());
+    sc.setJobDescription("poevi: caching " + count + " rows of " + spec.source());
     List<String> blas;
     double weightSum = count;
     try {
@@ -302,10 +327,25 @@ public final class FrameRows {
       blocks.unpersist(false);
       throw SparkScoreEvaluator.unwrap(e);
     } finally {
-      pieces.unpersist(false);
+      chunks.unpersist(false);
       sc.setJobDescription(null);
     }
     return new SparkRowData(sc, blocks, numBlocks, count, columns, weightSum, List.copyOf(blas));
+  }
+
+  /** The rows in each partition's chunks (one job: it makes and caches the chunks). */
+  private static long[] chunkCounts(JavaRDD<RowBlock> chunks) {
+    long[] counts = new long[chunks.getNumPartitions()];
+    for (Tuple2<Integer, Long> t : chunks.mapPartitionsWithIndex((p, it) -> {
+      long n = 0;
+      while (it.hasNext()) {
+        n += it.next().rows();
+      }
+      return List.of(new Tuple2<>(p, n)).iterator();
+    }, true).collect()) {
+      counts[t._1()] = t._2();
+    }
+    return counts;
   }
 
   /** Σ of the weights, block by block in block order (the same bits for any partitioning). */

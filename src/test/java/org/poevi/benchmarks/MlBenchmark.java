@@ -28,6 +28,7 @@ import org.poevi.targets.glm.DataFile;
  *
  * <pre>
  *   jobs/bench-ml [--master local[2]] [--rows 1e6] [--predictors 19] [--partitions 8]
+ *                 [--spark-partitions 0]
  *                 [--config HOCON] [--standardization true|false]
  * </pre>
  * The rows: x_j ~ N(0, 1) from Spark's randn (one seed per column), y ~ Bernoulli(sigmoid(−0.5 +
@@ -45,6 +46,9 @@ public final class MlBenchmark {
     long rows = 1_000_000;
     int predictors = 19;
     int partitions = 8;
+    // spark.partitions: 0 (the Estimator's default) keeps the blocks where the DataFrame's rows
+    // are; N > 0 moves every block into N contiguous runs (a shuffle of all rows).
+    int sparkPartitions = 0;
     String config = LIGHT;
     boolean standardization = true;
     for (int i = 0; i < args.length; i += 2) {
@@ -54,13 +58,15 @@ public final class MlBenchmark {
         case "--rows" -> rows = (long) Double.parseDouble(v);
         case "--predictors" -> predictors = Integer.parseInt(v);
         case "--partitions" -> partitions = Integer.parseInt(v);
+        case "--spark-partitions" -> sparkPartitions = Integer.parseInt(v);
         case "--config" -> config = v;
         case "--standardization" -> standardization = Boolean.parseBoolean(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    System.out.printf("rows N: %d%ncolumns D: %d%nmaster: %s%npartitions: %d%nconfig: %s%n"
-        + "standardization: %s%n", rows, predictors + 1, master, partitions,
+    System.out.printf("rows N: %d%ncolumns D: %d%nmaster: %s%npartitions: %d%n"
+        + "spark.partitions: %d%nconfig: %s%nstandardization: %s%n", rows, predictors + 1,
+        master, partitions, sparkPartitions,
         config.replace("\n", "; "), standardization);
     SparkSession spark = SparkSession.builder().master(master).appName("poevi ml benchmark")
         .config("spark.ui.enabled", "false").getOrCreate();
@@ -70,7 +76,7 @@ public final class MlBenchmark {
       long t0 = System.nanoTime();
       frame.count();
       System.out.printf("DataFrame generated and cached: %.1f s%n", seconds(t0));
-      run(spark, frame, partitions, config, standardization);
+      run(spark, frame, sparkPartitions, config, standardization);
     } finally {
       spark.stop();
     }

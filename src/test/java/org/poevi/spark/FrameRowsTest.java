@@ -30,7 +30,11 @@ import org.poevi.targets.glm.RowBlock;
  * bad rows are one line naming the column's Param and the row.
  */
 class FrameRowsTest {
-  private static final int ROWS = 3 * 1024 + 17;
+  /**
+   * Three blocks of 8192, the last partial: in 2 source partitions the second holds two chunks
+   * whose rows the third block takes from both (the chunks are cut across their bounds).
+   */
+  private static final int ROWS = 2 * 8192 + 3 * 1024 + 17;
 
   private static SparkSession session() {
     return SparkSession.builder().sparkContext(SparkTestContext.get().sc()).getOrCreate();
@@ -126,9 +130,9 @@ class FrameRowsTest {
     InMemoryRowData expected = new InMemoryRowData(blocks, 2);
     LogisticLikelihood lik = new LogisticLikelihood(3);
     double[] z = points();
-    // The same rows in 1, 4 or 5 source partitions (their order kept), cached where they are
-    // (0: whole blocks stay, split ones are joined) or moved into 3 partitions.
-    for (int sources : new int[] {1, 4, 5}) {
+    // The same rows in 1, 2, 4 or 5 source partitions (their order kept), cached where they
+    // are (0: whole blocks stay, split ones are joined) or moved into 3 partitions.
+    for (int sources : new int[] {1, 2, 4, 5}) {
       Dataset<Row> split = session().createDataFrame(SparkTestContext.get().parallelize(rows,
           sources), frame.schema());
       for (int partitions : new int[] {0, 3}) {
