@@ -25,6 +25,7 @@ import org.poevi.targets.glm.ColumnMoments;
 import org.poevi.targets.glm.Prior;
 import org.poevi.targets.glm.RegressionPriors;
 import org.poevi.targets.glm.RegressionTarget;
+import org.poevi.targets.glm.RowData;
 
 /**
  * One fit of a Bayesian regression over a DataFrame: its rows into blocks cached on the
@@ -64,7 +65,10 @@ final class RegressionFit {
     config.fitter();
     // 0 (the default): the blocks stay where the DataFrame's rows are.
     int partitions = config.sparkPartitions();
-    try (SparkRowData rows = FrameRows.cache(sc, frame, spec, partitions)) {
+    int threads = BlockParallel.defaultThreads();
+    try (SparkRowData cached = FrameRows.cache(sc, frame, spec, partitions)) {
+      // A small frame is evaluated on the driver (the same bits; SparkRowData#forFit).
+      RowData rows = cached.forFit(partitions, threads);
       Prior[] priors = request.priors().resolve(request.family(), rows, request.intercept(),
           KEYS, true);
       List<String> names = parameterNames(frame, request, rows.columns());
@@ -76,7 +80,6 @@ final class RegressionFit {
         map = standardisation(rows, request.intercept(), target.dim());
         fitted = new AffineTarget(target, map, names);
       }
-      int threads = BlockParallel.defaultThreads();
       FitResult result = config.fitter().fit(fitted, new LocalScoreEvaluator(fitted, threads),
           Progress.SILENT);
       FitOutcome outcome = FitOutcome.of(config, target, map == null ? result
@@ -111,7 +114,7 @@ final class RegressionFit {
    * α = α̃ − Σ_j β̃_j·m_j/s_j (m_j, s_j the feature's mean and sd over the rows; s_j = 1 for a
    * constant feature, and no centring without an intercept to absorb it).
    */
-  static AffineMap standardisation(SparkRowData rows, boolean intercept, int dim) {
+  static AffineMap standardisation(RowData rows, boolean intercept, int dim) {
     ColumnMoments.Summary moments = ColumnMoments.of(rows);
     int columns = rows.columns();
     int first = intercept ? 1 : 0;

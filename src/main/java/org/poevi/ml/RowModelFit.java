@@ -51,7 +51,8 @@ final class RowModelFit {
     try (SparkRowData rows = FrameRows.cache(sc, frame, spec, partitions)) {
       List<String> names = RowModels.names(model, features(frame, request.featuresCol(),
           rows.columns()));
-      return fit(config, model, rows, names);
+      // A small frame is evaluated on the driver (the same bits; SparkRowData#forFit).
+      return fit(config, model, rows.forFit(partitions, BlockParallel.defaultThreads()), names);
     }
   }
 

@@ -2,10 +2,10 @@ package org.poevi.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,6 +14,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.poevi.InvalidInputException;
 import org.poevi.math.DyadicSum;
 import org.poevi.targets.glm.DataFile;
+import org.poevi.targets.glm.InMemoryRowData;
 import org.poevi.targets.glm.RowBlock;
 import org.poevi.targets.glm.RowData;
 import org.poevi.targets.glm.RowLikelihood;
@@ -50,6 +51,28 @@ public final class SparkRowData implements RowData, AutoCloseable {
     this.numBlocks = numBlocks;
     this.rows = rows;
     this.columns = columns;
+  }
+
+  /**
+   * The rows an estimator evaluates on the driver rather than the executors, at most: 2²⁰
+   * values (rows × columns, 8 MiB). Below it every batch of a fit would cost a Spark job whose
+   * overhead far exceeds its arithmetic (569 rows at D = 31: 7 minutes on Spark, under one in
+   * memory; docs/benchmarks.md).
+   */
+  public static final long DRIVER_VALUES = 1L << 20;
+
+  /**
+   * These rows for a fit: brought to this JVM ({@link InMemoryRowData}, the same sums bit for
+   * bit) when there are at most {@link #DRIVER_VALUES} values and {@code partitions} (the fit's
+   * spark.partitions) is 0; else these cached rows, evaluated on the executors.
+   */
+  public RowData forFit(int partitions, int threads) {
+    if (partitions != 0 || rows * columns > DRIVER_VALUES) {
+      return this;
+    }
+    List<RowBlock> local = new ArrayList<>(blocks.collect());
+    local.sort(java.util.Comparator.comparingInt(RowBlock::index));
+    return new InMemoryRowData(local, threads);
   }
 
   /**

@@ -32,10 +32,13 @@ class EstimatorMatchesFilePathTest {
     }
     for (int partitions : new int[] {1, 3}) {
       Dataset<Row> frame = MlTestData.frame(rows, partitions);
-      BayesianLogisticRegressionModel model = new BayesianLogisticRegression()
-          .setStandardization(false).setSeed(5).fit(frame);
-      assertEquals(reference, JsonOutput.text(model.fittedModel().toJson()),
-          partitions + " partitions");
+      // Evaluated on the driver (a small frame, spark.partitions = 0) and on the executors.
+      for (String config : new String[] {"", "spark.partitions = 2"}) {
+        BayesianLogisticRegressionModel model = new BayesianLogisticRegression()
+            .setStandardization(false).setSeed(5).setConfig(config).fit(frame);
+        assertEquals(reference, JsonOutput.text(model.fittedModel().toJson()),
+            partitions + " partitions, config \"" + config + "\"");
+      }
     }
   }
 }

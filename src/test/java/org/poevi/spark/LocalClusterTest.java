@@ -91,8 +91,10 @@ class LocalClusterTest {
       }
       SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
       Dataset<Row> frame = org.poevi.ml.MlTestData.frame(session, mlRows, 3);
+      // spark.partitions = 2: evaluated in the executors (a frame this small is otherwise
+      // brought to the driver, as the local fit above was): the same bits.
       BayesianLogisticRegressionModel model = new BayesianLogisticRegression().setSeed(5)
-          .fit(frame);
+          .setConfig("spark.partitions = 2").fit(frame);
       assertEquals(mlLocal, JsonOutput.text(model.fittedModel().toJson()), "estimator");
       assertEquals(predictedLocal, model.setPredictiveDraws(200).transform(frame)
           .collectAsList(), "transform");
