@@ -19,7 +19,9 @@ import org.poevi.InvalidInputException;
  * product of experts by default, or any {@code fit.method} through the {@code config} Param)
  * over every row's label ({@code labelCol}, any finite number), features ({@code featuresCol},
  * an ML vector) and, when set, weight and offset. The rows go into blocks cached on the
- * executors, never through the driver; the result does not depend on the partitioning.
+ * executors, never row by row through the driver (a small frame's blocks are then collected:
+ * {@link org.poevi.spark.SparkRowData#forFit}); the result does not depend on the
+ * partitioning.
  *
  * <pre>
  *   PoeviModel model = new PoeviEstimator()

@@ -24,8 +24,8 @@ import org.poevi.targets.glm.RowData;
 /**
  * One fit of a user's {@link RowModel} over a DataFrame: the model made from its Params, the
  * rows (label, features, weights, offsets) into blocks cached on the executors ({@link
- * FrameRows}, never through the driver), the posterior fitted with every fit key of the {@code
- * config} Param, and the outcome. The cached rows are released before it returns.
+ * FrameRows}, never row by row through the driver; a small frame's blocks are then collected),
+ * the posterior fitted with every fit key of the {@code config} Param, and the outcome. The cached rows are released before it returns.
  */
 final class RowModelFit {
   private RowModelFit() {}
