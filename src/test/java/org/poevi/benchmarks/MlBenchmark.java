@@ -23,12 +23,12 @@ import org.poevi.targets.glm.DataFile;
  * DataFrame (issue #16): the time to bring the DataFrame into poevi's row blocks, poevi's whole
  * fit (conversion included), and MLlib's fit (a point estimate by L-BFGS, its defaults), with
  * MLlib's time per pass over the data (its total over its iterations plus the one pass of its
- * summarizer). poevi is fitted before MLlib and again after it: MLlib's Java BLAS slows poevi's
- * Vector API kernels in the same JVM.
+ * summarizer). poevi is fitted before MLlib and again after it; {@code --mllib-first true} runs
+ * MLlib once more before poevi's first fit.
  *
  * <pre>
  *   jobs/bench-ml [--master local[2]] [--rows 1e6] [--predictors 19] [--partitions 8]
- *                 [--spark-partitions 0]
+ *                 [--spark-partitions 0] [--mllib-first false]
  *                 [--config HOCON] [--standardization true|false]
  * </pre>
  * The rows: x_j ~ N(0, 1) from Spark's randn (one seed per column), y ~ Bernoulli(sigmoid(−0.5 +
@@ -51,6 +51,7 @@ public final class MlBenchmark {
     int sparkPartitions = 0;
     String config = LIGHT;
     boolean standardization = true;
+    boolean mllibFirst = false;
     for (int i = 0; i < args.length; i += 2) {
       String v = args[i + 1];
       switch (args[i]) {
@@ -61,6 +62,7 @@ public final class MlBenchmark {
         case "--spark-partitions" -> sparkPartitions = Integer.parseInt(v);
         case "--config" -> config = v;
         case "--standardization" -> standardization = Boolean.parseBoolean(v);
+        case "--mllib-first" -> mllibFirst = Boolean.parseBoolean(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -76,7 +78,7 @@ public final class MlBenchmark {
       long t0 = System.nanoTime();
       frame.count();
       System.out.printf("DataFrame generated and cached: %.1f s%n", seconds(t0));
-      run(spark, frame, sparkPartitions, config, standardization);
+      run(spark, frame, sparkPartitions, config, standardization, mllibFirst);
     } finally {
       spark.stop();
     }
@@ -99,7 +101,7 @@ public final class MlBenchmark {
   }
 
   static void run(SparkSession spark, Dataset<Row> frame, int partitions, String config,
-      boolean standardization) {
+      boolean standardization, boolean mllibFirst) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     FrameRows.Spec spec = new FrameRows.Spec("the DataFrame", null,
         new FrameRows.Column("label", "labelCol"), List.of(),
@@ -114,9 +116,14 @@ public final class MlBenchmark {
     }
     System.out.printf("conversion into poevi's blocks (3 runs): %s s%n", conversions);
 
-    // poevi first, then MLlib, then poevi again: MLlib's level-1/2 BLAS (netlib's VectorBLAS,
-    // the Vector API) slows poevi's own Vector API kernels later in the same JVM (measured ~2x,
-    // docs/benchmarks.md), so both are reported.
+    // poevi, then MLlib, then poevi again (--mllib-first: MLlib before poevi's first fit, so its
+    // Vector API BLAS runs before poevi's kernels are compiled; docs/benchmarks.md).
+    if (mllibFirst) {
+      long t0 = System.nanoTime();
+      new LogisticRegression().fit(frame);
+      System.out.printf("MLlib LogisticRegression (before poevi's first fit): %.1f s%n",
+          seconds(t0));
+    }
     double poeviSeconds = poevi(frame, partitions, config, standardization, "first");
     long t = System.nanoTime();
     LogisticRegressionModel mllib = new LogisticRegression().fit(frame);

@@ -11,7 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link LogisticTerms#expAny}. Loaded only by the vector implementations of {@link GlmTerms}.
  */
 final class VectorExp {
-  static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+  /**
+   * SPECIES_MAX, as netlib's VectorBLAS (MLlib's Java BLAS) uses: with SPECIES_PREFERRED the JDK's
+   * shared Vector API methods saw two vector classes once MLlib had run in the JVM, and these
+   * kernels compiled after that ran 1.8–2.3× slower (docs/benchmarks.md). Any lane count gives
+   * the scalar path's bits (RegressionTargetTest).
+   */
+  static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_MAX;
   private static final DoubleVector ONE = DoubleVector.broadcast(SPECIES, 1);
   private static final long MAGIC_BITS = Double.doubleToRawLongBits(LogisticTerms.MAGIC);
 

@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * by name only when the JVM has {@code jdk.incubator.vector}.
  */
 final class VectorLogisticTerms implements LogisticTerms {
-  private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+  /** As {@link VectorExp#SPECIES}. */
+  private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_MAX;
   private static final DoubleVector ONE = DoubleVector.broadcast(SPECIES, 1);
   private static final DoubleVector ZERO = DoubleVector.zero(SPECIES);
   private static final ScalarLogisticTerms SCALAR = new ScalarLogisticTerms();
