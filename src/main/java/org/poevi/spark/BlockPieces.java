@@ -36,6 +36,7 @@ final class BlockPieces {
       int width, int blockRows) {
     List<RowBlock> out = new ArrayList<>();
     int columns = width + (spec.intercept() ? 1 : 0);
+    List<FrameRows.Column> selected = spec.selected();
     long local = 0;
     while (rows.hasNext()) {
       double[] x = new double[blockRows * columns];
@@ -45,7 +46,7 @@ final class BlockPieces {
       int n = 0;
       for (; n < blockRows && rows.hasNext(); n++) {
         Row row = rows.next();
-        String[] problem = FrameRows.problem(row, spec, width);
+        String[] problem = FrameRows.problem(row, spec, selected, width);
         if (problem != null) {
           throw new InvalidInputException(problem[0] + ": row " + (local + n + 1)
               + " of partition " + partition + " of " + spec.source() + ": " + problem[1]);

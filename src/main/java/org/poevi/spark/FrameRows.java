@@ -221,8 +221,9 @@ public final class FrameRows {
       implements java.io.Serializable {
     static Tally of(int partition, java.util.Iterator<Row> rows, Spec spec, int width) {
       long n = 0;
+      List<Column> columns = spec.selected();
       while (rows.hasNext()) {
-        String[] problem = FrameRows.problem(rows.next(), spec, width);
+        String[] problem = FrameRows.problem(rows.next(), spec, columns, width);
         if (problem != null) {
           return new Tally(partition, n + 1, n, problem[0], problem[1]);
         }
@@ -233,30 +234,30 @@ public final class FrameRows {
   }
 
   /** Why a row cannot be used, as {key, problem}, or null if it can. */
-  static String[] problem(Row row, Spec spec, int width) {
-    List<Column> columns = spec.selected();
+  static String[] problem(Row row, Spec spec, List<Column> columns, int width) {
+    // Nothing is allocated unless the row has a problem: this runs for every row.
     for (int i = 0; i < columns.size(); i++) {
       Column column = columns.get(i);
-      String quoted = "column \"" + column.name() + "\"";
       if (row.isNullAt(i)) {
-        return new String[] {spec.rowKey(column), quoted + " is empty (null)"};
+        return new String[] {spec.rowKey(column), quoted(column) + " is empty (null)"};
       }
       if (column == spec.features()) {
         Vector v = (Vector) row.get(i);
         if (v.size() != width) {
-          return new String[] {spec.rowKey(column), quoted + " has " + v.size() + " values where"
-              + " the features have " + width};
+          return new String[] {spec.rowKey(column), quoted(column) + " has " + v.size()
+              + " values where the features have " + width};
         }
         for (int j = 0; j < width; j++) {
           if (!Double.isFinite(v.apply(j))) {
-            return new String[] {spec.rowKey(column), quoted + "[" + j + "] is " + v.apply(j)};
+            return new String[] {spec.rowKey(column), quoted(column) + "[" + j + "] is "
+                + v.apply(j)};
           }
         }
         continue;
       }
       double v = ((Number) row.get(i)).doubleValue();
       if (!Double.isFinite(v)) {
-        return new String[] {spec.rowKey(column), quoted + " is " + v};
+        return new String[] {spec.rowKey(column), quoted(column) + " is " + v};
       }
       if (column == spec.label() && !spec.kind().accepts(v)) {
         return new String[] {spec.rowKey(column), "response \"" + column.name() + "\" is " + v
@@ -268,6 +269,10 @@ public final class FrameRows {
       }
     }
     return null;
+  }
+
+  private static String quoted(Column column) {
+    return "column \"" + column.name() + "\"";
   }
 
   /**

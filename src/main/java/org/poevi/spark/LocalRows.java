@@ -80,9 +80,10 @@ public final class LocalRows {
     sc.setJobDescription("poevi: reading " + spec.source());
     try {
       Iterator<Row> it = FrameRows.selected(frame, spec).toLocalIterator();
+      List<FrameRows.Column> selected = spec.selected();
       while (it.hasNext()) {
         Row row = it.next();
-        String[] problem = FrameRows.problem(row, spec, width);
+        String[] problem = FrameRows.problem(row, spec, selected, width);
         if (problem != null) {
           throw new InvalidInputException(problem[0] + ": row " + (rows + 1) + " of "
               + spec.source() + ": " + problem[1]);
