@@ -17,10 +17,7 @@ import org.poevi.results.JsonOutput;
 import org.poevi.spark.LocalRows;
 import org.poevi.targets.Target;
 import org.poevi.targets.glm.DataFile;
-import org.poevi.targets.glm.InMemoryRowData;
 import org.poevi.targets.glm.RegressionTarget;
-import org.poevi.targets.glm.RowData;
-import org.poevi.targets.glm.SyntheticLogisticData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -108,18 +105,7 @@ final class EvaluateCommand implements Callable<Integer> {
     // fit --master none does) is scored against --reference draws.
     List<DataFile> dataFiles = new ArrayList<>();
     Target target = reference == null ? TargetReader.fromConfig(targetConfig)
-        : TargetReader.build(targetConfig, new TargetReader.DataBackend() {
-          @Override
-          public RowData rows(SyntheticLogisticData data) {
-            return InMemoryRowData.of(data, threads);
-          }
-
-          @Override
-          public RowData rows(DataFile file) {
-            dataFiles.add(file);
-            return LocalRows.read(file, threads);
-          }
-        });
+        : TargetReader.build(targetConfig, LocalRows.backend(threads, dataFiles::add));
     target = namedAsModel(target, dataFiles, read.parameters());
     Evaluate.check(read, target, reference, referenceDraws, draws, model.toString());
     if (out.getParent() != null) {

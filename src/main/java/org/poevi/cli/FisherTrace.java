@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.poevi.config.FitConfig;
 import org.poevi.config.TargetReader;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.family.GaussianModel;
 import org.poevi.family.ProductOfExperts;
-import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.fit.FitResult;
 import org.poevi.fit.GaussianResult;
 import org.poevi.fit.PoeResult;
@@ -19,9 +19,9 @@ import org.poevi.io.ReferenceDraws;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.RandomStreams;
 import org.poevi.plot.FitPlots;
+import org.poevi.spark.LocalRows;
 import org.poevi.targets.ExactTarget;
 import org.poevi.targets.Target;
-import org.poevi.targets.glm.InMemoryRowData;
 
 /**
  * Fisher(p; q) = E_p‖∇log q − ∇log p‖² along a fit, against the score evaluations spent so far
@@ -42,7 +42,7 @@ final class FisherTrace {
     FitConfig config = FitConfig.load(Path.of(c.config()), overrides);
     int threads = BlockParallel.defaultThreads();
     Target target = TargetReader.build(config.resolved().getConfig("target"),
-        data -> InMemoryRowData.of(data, threads));
+        LocalRows.backend(threads));
     double[] p = pDraws(c, target, threads);
     int n = p.length / target.dim();
     double[] scores = new double[p.length];

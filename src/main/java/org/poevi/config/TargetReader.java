@@ -155,8 +155,10 @@ public final class TargetReader {
 
     /**
      * The rows of a data file or table. Reading one needs Spark's data sources, which this
-     * layer does not have: {@code org.poevi.spark.Poevi}'s backends read them (with or without
-     * a Spark master); a backend of synthetic rows only, as in tests, keeps this default.
+     * layer does not have. Every backend of the program reads them: {@code
+     * org.poevi.spark.LocalRows#backend} in this JVM (fit --master none, evaluate, the
+     * benchmark's trace) and {@code org.poevi.spark.Poevi}'s on Spark. Only tests' lambdas of
+     * synthetic rows keep this default, which is a programming error, not a user's.
      *
      * @throws UnsupportedOperationException unless the backend reads data sources
      */

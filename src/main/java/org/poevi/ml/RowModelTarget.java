@@ -52,13 +52,6 @@ final class RowModelTarget implements BatchTarget {
   }
 
   @Override
-  public double logDensity(double[] z, double[] gradient) {
-    double[] lp = new double[1];
-    logDensities(z.length == dim ? z : Arrays.copyOf(z, dim), 1, lp, gradient);
-    return lp[0];
-  }
-
-  @Override
   public void logDensities(double[] points, int n, double[] logDensity, double[] scores) {
     for (int from = 0; from < n; from += MAX_PASS) {
       int m = Math.min(MAX_PASS, n - from);

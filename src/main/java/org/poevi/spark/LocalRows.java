@@ -4,13 +4,16 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.poevi.InvalidInputException;
+import org.poevi.config.TargetReader;
 import org.poevi.targets.glm.DataFile;
 import org.poevi.targets.glm.InMemoryRowData;
 import org.poevi.targets.glm.RowBlock;
+import org.poevi.targets.glm.RowData;
 import org.poevi.targets.glm.SyntheticLogisticData;
 
 /**
@@ -30,6 +33,30 @@ public final class LocalRows {
   static final double HEAP_SHARE = 0.25;
 
   private LocalRows() {}
+
+  /**
+   * The backend of a fit or an evaluation without Spark: synthetic rows generated here, a data
+   * source's rows read here ({@link #read}), {@code announce} told of each source first.
+   */
+  public static TargetReader.DataBackend backend(int threads, Consumer<DataFile> announce) {
+    return new TargetReader.DataBackend() {
+      @Override
+      public RowData rows(SyntheticLogisticData data) {
+        return InMemoryRowData.of(data, threads);
+      }
+
+      @Override
+      public RowData rows(DataFile file) {
+        announce.accept(file);
+        return read(file, threads);
+      }
+    };
+  }
+
+  /** As above, silently. */
+  public static TargetReader.DataBackend backend(int threads) {
+    return backend(threads, file -> { });
+  }
 
   /**
    * The checked rows of {@code file}, as blocks in this JVM.

@@ -23,7 +23,6 @@ import org.poevi.results.SampleOutcome;
 import org.poevi.targets.BatchTarget;
 import org.poevi.targets.Target;
 import org.poevi.targets.glm.DataFile;
-import org.poevi.targets.glm.InMemoryRowData;
 import org.poevi.targets.glm.RegressionTarget;
 import org.poevi.targets.glm.RowData;
 import org.poevi.targets.glm.SyntheticLogisticData;
@@ -253,19 +252,10 @@ public final class Poevi implements AutoCloseable {
     }
     if (spark == null) {
       int threads = config.runSettings().threads();
-      return TargetReader.build(targetConfig, new TargetReader.DataBackend() {
-        @Override
-        public RowData rows(SyntheticLogisticData data) {
-          return InMemoryRowData.of(data, threads);
-        }
-
-        @Override
-        public RowData rows(DataFile file) {
-          messages.printf("poevi fit: reading %s into this JVM ...%n", file.source());
-          messages.flush();
-          return LocalRows.read(file, threads);
-        }
-      });
+      return TargetReader.build(targetConfig, LocalRows.backend(threads, file -> {
+        messages.printf("poevi fit: reading %s into this JVM ...%n", file.source());
+        messages.flush();
+      }));
     }
     int partitions = partitions(config);
     if (TargetReader.isDataTarget(targetConfig)) {

@@ -58,13 +58,6 @@ public final class AffineTarget implements BatchTarget {
   }
 
   @Override
-  public double logDensity(double[] z, double[] gradient) {
-    double[] lp = new double[1];
-    logDensities(z, 1, lp, gradient);
-    return lp[0];
-  }
-
-  @Override
   public List<String> warnings() {
     return target.warnings();
   }

@@ -16,6 +16,14 @@ public interface BatchTarget extends Target {
    */
   void logDensities(double[] points, int n, double[] logDensity, double[] scores);
 
+  /** One point as a batch of one (its first D values). */
+  @Override
+  default double logDensity(double[] z, double[] gradient) {
+    double[] lp = new double[1];
+    logDensities(z.length == dim() ? z : java.util.Arrays.copyOf(z, dim()), 1, lp, gradient);
+    return lp[0];
+  }
+
   /** What the fit is doing (e.g. "iteration 3"), for naming distributed work; no-op here. */
   default void stage(String description) {}
 }

@@ -276,6 +276,13 @@ class FitCommandTest {
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("reading " + data + " into this JVM"), r.out());
     assertTrue(Files.exists(dir.resolve("out").resolve("model.json")));
+    // evaluate reads the same data source (in this JVM) to score the model against draws.
+    Path eval = dir.resolve("eval.json");
+    Run e = run("evaluate", "--model", dir.resolve("out").resolve("model.json").toString(),
+        conf.toString(), "--reference", dir.resolve("out").resolve("draws.csv").toString(),
+        "--draws", "1000", "--out", eval.toString());
+    assertEquals(0, e.exitCode(), e.err());
+    assertTrue(Files.readString(eval).contains("negLogLikelihood"), Files.readString(eval));
     assertUserError(fit(conf, dir.resolve("bad"), "target.data.format=xyz"),
         "target.data.format: unknown data source \"xyz\"");
     assertFalse(Files.exists(dir.resolve("bad")));

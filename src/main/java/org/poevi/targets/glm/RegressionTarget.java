@@ -294,13 +294,6 @@ public final class RegressionTarget implements BatchTarget {
   }
 
   @Override
-  public double logDensity(double[] z, double[] gradient) {
-    double[] lp = new double[1];
-    logDensities(z, 1, lp, gradient);
-    return lp[0];
-  }
-
-  @Override
   public void stage(String description) {
     data.stage(description);
   }
