@@ -107,6 +107,7 @@ public final class PoeFitter implements Fitter {
       GaussianFit gaussian = preliminary.gaussian();
       AlphaSettings fit = settings.alpha();
       Optional<Population> population = Optional.empty();
+      ImportanceBatches.Evaluated first = null;
       if (fit.objective() instanceof UnderPSettings underP
           && underP.population() != PopulationMode.NEVER) {
         Population.Start started = Population.start(underP, proposal(gaussian, underP), gaussian,
@@ -114,6 +115,7 @@ public final class PoeFitter implements Fitter {
                 fit.batchSize(), threads, progress, this::stage));
         started.warning().ifPresent(warnings::add);
         population = started.population();
+        first = started.first();
         if (population.isPresent()) {
           gaussian = population.get().moments();
         }
@@ -125,7 +127,7 @@ public final class PoeFitter implements Fitter {
           + pool.experts().size() + " experts)");
       List<Expert> basis = fit.metric().basis(pool.experts(), gaussian);
       FitState state = new FitState(0, alpha, fit.eta(), fit.objective().quadratic(alpha.length),
-          source(basis, pool, gaussian, population));
+          source(basis, pool, gaussian, population, first));
       return new Start(state, iterations(pool, preliminary.evaluations() + pool.evaluations(),
           minSum), pool, gaussian, preliminary.modes().size(), warnings);
     }
@@ -164,9 +166,12 @@ public final class PoeFitter implements Fitter {
       return alpha;
     }
 
-    /** The first batch source of the chosen objective. */
+    /**
+     * The first batch source of the chosen objective; weighted batches start with {@code first},
+     * the population's evaluated first batch (null when there was none).
+     */
     private BatchSource source(List<Expert> basis, ExpertPool pool, GaussianFit gaussian,
-        Optional<Population> population) {
+        Optional<Population> population, ImportanceBatches.Evaluated first) {
       AlphaSettings fit = settings.alpha();
       int threads = settings.run().threads();
       if (fit.objective() instanceof UnderQSettings underQ) {
@@ -179,7 +184,8 @@ public final class PoeFitter implements Fitter {
             underP.moveSteps());
       }
       return new ImportanceBatches(evaluator, proposal(gaussian, underP), basis, streams,
-          fit.batchSize(), underP.minEssFraction() * fit.batchSize(), threads, target.name());
+          fit.batchSize(), underP.minEssFraction() * fit.batchSize(), threads, target.name(),
+          first);
     }
 
     /** The step function of the chosen objective: its step control and stopping rule. */

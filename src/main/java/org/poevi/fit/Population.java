@@ -28,8 +28,12 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
   /**
    * How a population started: the population, or the importance-weighted batches the fit uses
    * instead, with a warning when that is a fallback (none when the weights were good enough).
+   *
+   * @param first the first batch, evaluated: the first weighted batches when there is no
+   *     population
    */
-  record Start(Optional<Population> population, Optional<String> warning) {}
+  record Start(Optional<Population> population, Optional<String> warning,
+      ImportanceBatches.Evaluated first) {}
 
   /** What the start needs from the fit. */
   record Context(ScoreEvaluator evaluator, RandomStreams streams, List<String> parameterNames,
@@ -45,11 +49,14 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
       Context fit) {
     int dim = proposal.dim();
     int b = size(fit.batchSize(), dim);
-    double[] z = new double[b * dim];
-    ImportanceTask.drawBatch(proposal, fit.streams(), 0, b, z, fit.threads());
+    // Drawn as the first weighted batches' draws: if the fit uses weighted batches, they are.
+    double[] z = ImportanceBatches.Evaluated.draw(proposal, fit.streams(), b, fit.batchSize(),
+        fit.threads());
     double[] logP = new double[b];
     double[] scores = new double[b * dim];
     fit.evaluator().evaluate(z, b, logP, scores);
+    ImportanceBatches.Evaluated first = new ImportanceBatches.Evaluated(z, logP, scores,
+        fit.batchSize());
     double[] logW = new double[b];
     ImportanceTask.logWeights(proposal, z, logP, logW, 0, b, 0);
     ImportanceBatches.checkedEss(logW, 0, fit.targetName());
@@ -58,14 +65,14 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     if (settings.population() == PopulationMode.AUTO && tau >= 1) {
       fit.progress().phase(String.format("importance weights keep %.0f of %d draws effective:"
           + " weighted batches", ess, b));
-      return new Start(Optional.empty(), Optional.empty());
+      return new Start(Optional.empty(), Optional.empty(), first);
     }
     fit.stage().accept("population of " + b + " MALA chains (at least "
         + settings.moveBurnIn() + " burn-in steps)");
     ResampleMove mover = new ResampleMove(fit.evaluator(), dim, gaussian.covariance(),
         fit.streams());
     Chains chains = mover.resample(new Chains(z, logP, scores, dim), logW, 0);
-    return burnIn(settings, mover, chains, ess, tau, fit);
+    return burnIn(settings, mover, chains, ess, tau, fit, first);
   }
 
   /**
@@ -73,7 +80,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
    * to {@value #MAX_BURN_IN_FACTOR} times as many.
    */
   private static Start burnIn(UnderPSettings settings, ResampleMove mover, Chains chains,
-      double ess, double tau, Context fit) {
+      double ess, double tau, Context fit, ImportanceBatches.Evaluated first) {
     int maxBurnIn = MAX_BURN_IN_FACTOR * settings.moveBurnIn();
     int done = 0;
     int bad = 0;
@@ -92,11 +99,11 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
       return new Start(Optional.empty(), Optional.of("the MALA population has not reached p"
           + " after " + done + " burn-in steps (Stein's identity fails in "
           + fit.parameterNames().get(bad) + "); the fit uses importance-weighted batches"
-          + " instead"));
+          + " instead"), first);
     }
     fit.progress().phase("population reached p after " + done + " burn-in steps");
     return new Start(Optional.of(new Population(chains, mover.kernel(), ess, tau)),
-        Optional.empty());
+        Optional.empty(), first);
   }
 
   /**

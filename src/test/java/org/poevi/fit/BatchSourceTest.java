@@ -128,6 +128,43 @@ class BatchSourceTest {
   }
 
   /**
+   * The population's first batch, drawn as batches 1, 2 and part of 3 and evaluated once, serves
+   * as the first two weighted batches: the same sums, weights and tempering as batches that draw
+   * and evaluate afresh, without a target evaluation; batch 3 (held only in part) is evaluated.
+   */
+  @Test
+  void evaluatedFirstDrawsAreTheFirstBatches() {
+    int batch = 700;
+    int n = 2 * batch + 300;
+    MultivariateT proposal = proposal(1.5);
+    RandomStreams streams = RandomStreams.of(1);
+    double[] z = ImportanceBatches.Evaluated.draw(proposal, streams, n, batch, 2);
+    double[] logP = new double[n];
+    double[] scores = new double[n * 2];
+    evaluator().evaluate(z, n, logP, scores);
+    ImportanceBatches.Evaluated first = new ImportanceBatches.Evaluated(z, logP, scores, batch);
+    assertEquals(2, first.wholeBatches());
+    LocalScoreEvaluator counted = evaluator();
+    ImportanceBatches reusing = new ImportanceBatches(counted, proposal, EXPERTS, streams, batch,
+        200, 2, TARGET.name(), first);
+    ImportanceBatches fresh = new ImportanceBatches(evaluator(), proposal, EXPERTS, streams,
+        batch, 200, 2, TARGET.name());
+    for (int t = 1; t <= 3; t++) {
+      Batch a = reusing.next(t, startingAlpha());
+      Batch b = fresh.next(t, startingAlpha());
+      assertArrayEquals(b.sums().normalizedGram(), a.sums().normalizedGram(), 0.0, "batch " + t);
+      assertArrayEquals(b.sums().normalizedCross(), a.sums().normalizedCross(), 0.0);
+      assertEquals(b.ess(), a.ess(), 0.0);
+      assertEquals(b.tempering(), a.tempering(), 0.0);
+      assertEquals(t < 3 ? 0 : batch, counted.evaluations(), "evaluations after batch " + t);
+    }
+    // The held draws are the batches' first draws: batch 3's first 300 draws too.
+    double[] third = new double[batch * 2];
+    ImportanceTask.drawBatch(proposal, streams, 3, batch, third, 1);
+    assertArrayEquals(Arrays.copyOf(third, 600), Arrays.copyOfRange(z, 2 * batch * 2, n * 2), 0.0);
+  }
+
+  /**
    * Importance batches from a proposal far too narrow for the banana: the weights are tempered
    * (τ &lt; 1) to keep at least the asked-for ESS, which the batch reports.
    */
