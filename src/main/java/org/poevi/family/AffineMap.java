@@ -77,6 +77,35 @@ public record AffineMap(double[] a, double[] b) implements java.io.Serializable 
     }
   }
 
+  /** ∇²_z̃ = Aᵀ·∇²_z·A for n Hessians, each row-major D×D, in place. */
+  public void pullBackHessians(double[] hessians, int n) {
+    int dim = dim();
+    double[] ha = new double[dim * dim];
+    for (int p = 0; p < n; p++) {
+      int off = p * dim * dim;
+      // H·A (A upper triangular: column j of A is zero below row j).
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j < dim; j++) {
+          double v = 0;
+          for (int k = 0; k <= j; k++) {
+            v += hessians[off + i * dim + k] * a[k * dim + j];
+          }
+          ha[i * dim + j] = v;
+        }
+      }
+      // Aᵀ·(H·A).
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j < dim; j++) {
+          double v = 0;
+          for (int k = 0; k <= i; k++) {
+            v += a[k * dim + i] * ha[k * dim + j];
+          }
+          hessians[off + i * dim + j] = v;
+        }
+      }
+    }
+  }
+
   /** log|det A|. */
   public double logAbsDet() {
     double sum = 0;

@@ -46,8 +46,9 @@ final class Hessians {
   record Curvatures(double[][] hessians, long evaluations) {}
 
   /**
-   * {@link #negativeHessian} at many points; for a {@link BatchTarget} all differenced gradients
-   * are evaluated as one batch (one pass over its data instead of 2D per point).
+   * {@link #negativeHessian} at many points; a {@link BatchTarget}'s analytic Hessians come in one
+   * call ({@link BatchTarget#hessians}: one pass over its data), and without them all differenced
+   * gradients are evaluated as one batch (one pass over its data instead of 2D per point).
    */
   static Curvatures negativeHessians(Target target, double[][] points, int threads) {
     return negativeHessians(target, points, threads, Progress.SILENT);
@@ -75,6 +76,22 @@ final class Hessians {
       return new Curvatures(out, evaluations);
     }
     int dim = target.dim();
+    double[] flat = new double[count * dim];
+    for (int p = 0; p < count; p++) {
+      System.arraycopy(points[p], 0, flat, p * dim, dim);
+    }
+    double[] analytic = new double[count * dim * dim];
+    if (batch.hessians(flat, count, analytic)) {
+      for (int p = 0; p < count; p++) {
+        double[] h = java.util.Arrays.copyOfRange(analytic, p * dim * dim, (p + 1) * dim * dim);
+        for (int i = 0; i < h.length; i++) {
+          h[i] = -h[i];
+        }
+        out[p] = symmetrised(h, dim);
+      }
+      progress.advance(count, count);
+      return new Curvatures(out, 0);
+    }
     int n = count * 2 * dim;
     double[] z = new double[n * dim];
     double[] steps = new double[count * dim];

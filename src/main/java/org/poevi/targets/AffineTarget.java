@@ -57,6 +57,16 @@ public final class AffineTarget implements BatchTarget {
     map.pullBack(scores, n);
   }
 
+  /** The original target's Hessians, pulled back: Aᵀ·∇²·A. */
+  @Override
+  public boolean hessians(double[] points, int n, double[] out) {
+    if (!target.hessians(map.apply(points, n), n, out)) {
+      return false;
+    }
+    map.pullBackHessians(out, n);
+    return true;
+  }
+
   @Override
   public List<String> warnings() {
     return target.warnings();

@@ -24,6 +24,24 @@ public interface BatchTarget extends Target {
     return lp[0];
   }
 
+  /**
+   * The Hessians of log p̃ at n points, each row-major D×D into {@code out} (n·D·D numbers), when
+   * the target has them in closed form: for a data-parallel target one pass over its rows for all
+   * n points, where differenced scores would take 2D points each.
+   *
+   * @param points n×D row-major
+   * @return false when the target has none (callers then difference the scores)
+   */
+  default boolean hessians(double[] points, int n, double[] out) {
+    return false;
+  }
+
+  /** One point's Hessian as a batch of one ({@link #hessians}). */
+  @Override
+  default boolean hessian(double[] z, double[] out) {
+    return hessians(z.length == dim() ? z : java.util.Arrays.copyOf(z, dim()), 1, out);
+  }
+
   /** What the fit is doing (e.g. "iteration 3"), for naming distributed work; no-op here. */
   default void stage(String description) {}
 }

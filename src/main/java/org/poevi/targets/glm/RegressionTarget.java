@@ -234,6 +234,71 @@ public final class RegressionTarget implements BatchTarget {
     }
   }
 
+  /**
+   * Points per pass of {@link #hessians}: bounds each block's result to about 2²⁰ numbers
+   * (n·D² of them).
+   */
+  private int hessianPass() {
+    return Math.max(1, (1 << 20) / (columns * columns));
+  }
+
+  /**
+   * The likelihood's Hessian from one pass over the rows for all points ({@link GlmHessian}:
+   * Xᵀ diag(w ⊙ ℓ''(η)) X), plus the priors' second derivatives. For the linear model, with
+   * log lik = e^{−2u}·S(β) − N·u: ∂²/∂β² = −e^{−2u}·XᵀWX (one pass, the same at every point),
+   * ∂²/∂β∂u = −2e^{−2u}·Xᵀr and ∂²/∂u² = 4e^{−2u}·S (a pass of the value and gradient sums).
+   */
+  @Override
+  public boolean hessians(double[] points, int n, double[] out) {
+    int pass = hessianPass();
+    GlmHessian kernel = new GlmHessian(family, columns);
+    double[] gram = family.hasScale() ? data.sums(kernel, new double[columns], 1, columns) : null;
+    for (int from = 0; from < n; from += pass) {
+      int m = Math.min(pass, n - from);
+      double[] part = Arrays.copyOfRange(points, from * dim, (from + m) * dim);
+      if (family.hasScale()) {
+        double[] sums = data.sums(likelihood, coefficients(part, m), m);
+        linearHessians(part, m, sums, gram, out, from);
+      } else {
+        double[] h = data.sums(kernel, part, m, columns);
+        System.arraycopy(h, 0, out, from * dim * dim, m * dim * dim);
+      }
+    }
+    for (int b = 0; b < n; b++) {
+      for (int d = 0; d < dim; d++) {
+        out[(b * dim + d) * dim + d] += priorCurvature(priors[d], points[b * dim + d]);
+      }
+    }
+    return true;
+  }
+
+  /** The linear model's likelihood Hessians at m points (see {@link #hessians}). */
+  private void linearHessians(double[] points, int m, double[] sums, double[] gram,
+      double[] out, int from) {
+    for (int b = 0; b < m; b++) {
+      double precision = Math.exp(-2 * points[b * dim + columns]);
+      int off = (from + b) * dim * dim;
+      for (int i = 0; i < columns; i++) {
+        for (int j = 0; j < columns; j++) {
+          out[off + i * dim + j] = precision * gram[i * columns + j];
+        }
+        double cross = -2 * precision * sums[m + b * columns + i];
+        out[off + i * dim + columns] = cross;
+        out[off + columns * dim + i] = cross;
+      }
+      out[off + columns * dim + columns] = 4 * precision * sums[b];
+    }
+  }
+
+  /**
+   * d²/dx² log prior, by a central difference of its score (step 1e-5·max(1, |x|): error about
+   * 1e-10 relative for these smooth one-dimensional densities; no data involved).
+   */
+  static double priorCurvature(Prior prior, double x) {
+    double h = 1e-5 * Math.max(1, Math.abs(x));
+    return (prior.score(x + h) - prior.score(x - h)) / (2 * h);
+  }
+
   /** The coefficient part of m points: the points themselves unless there is a scale. */
   private double[] coefficients(double[] points, int m) {
     if (!family.hasScale()) {

@@ -38,7 +38,8 @@ public interface RowData {
    * user's model over these rows, whose parameters need not be one per column).
    *
    * @param points n×dim row-major
-   * @return length n·(dim + 1): the n log likelihoods, then the n×dim gradients (row-major)
+   * @return length n·(dim + 1): the n log likelihoods, then the n×dim gradients (row-major);
+   *     for a likelihood that sums something else, {@link RowLikelihood#outputLength} numbers
    */
   double[] sums(RowLikelihood likelihood, double[] points, int n, int dim);
 

@@ -24,4 +24,12 @@ public interface RowLikelihood extends Serializable {
    * @param out length n·(D + 1), added into
    */
   void add(RowBlock block, double[] points, int n, double[] out, Workspace workspace);
+
+  /**
+   * The length of {@link #add}'s output for n points of dimension dim: n·(dim + 1) (values and
+   * gradients) unless the kernel sums something else, e.g. a Hessian per point.
+   */
+  default int outputLength(int n, int dim) {
+    return n * (dim + 1);
+  }
 }

@@ -19,7 +19,7 @@ public final class RowSums {
     DyadicSum<double[]> sum = DyadicSum.vectors(numBlocks);
     while (blocks.hasNext()) {
       RowBlock block = blocks.next();
-      double[] out = new double[n * (dim + 1)];
+      double[] out = new double[likelihood.outputLength(n, dim)];
       likelihood.add(block, points, n, out, workspace);
       sum.add(block.index(), out);
     }
