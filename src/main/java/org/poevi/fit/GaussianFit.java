@@ -3,13 +3,14 @@ package org.poevi.fit;
 import org.poevi.evaluator.ScoreEvaluator;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.math.BlockParallel;
+import org.poevi.math.Cholesky;
 import org.poevi.math.LogMeanEstimate;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 
 /**
  * A preliminary Gaussian (m, S) for p, by adaptive importance sampling (moment matching): starting
- * from a Laplace approximation, each round draws from a t₄(m, 2S), weights the draws by p̃/r, and
+ * from a Laplace approximation (kept as it is with no rounds), each round draws from a t₄(m, 2S), weights the draws by p̃/r, and
  * sets m and S to the weighted mean and covariance. It needs log p only, and unlike the Laplace
  * approximation or BaM it does not collapse onto the mode of a skewed or curved target
  * (prototype-findings.md, recipe R).
@@ -32,6 +33,12 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
 
   static GaussianFit of(ScoreEvaluator evaluator, int dim, double[] mean, double[] covariance,
       int rounds, int draws, RandomStreams streams, int threads, Progress progress) {
+    if (rounds == 0) {
+      // The start itself (the Laplace approximation): the information of a Gaussian location is
+      // its precision, S⁻¹; no draws, so no ESS.
+      return new GaussianFit(mean.clone(), covariance.clone(), Double.NaN,
+          Cholesky.inverse(covariance, dim));
+    }
     double[] m = mean.clone();
     double[] s = covariance.clone();
     double ess = Double.NaN;

@@ -9,7 +9,9 @@ import org.poevi.InvalidInputException;
  *
  * @param modeStarts {@code init.mode-starts}: L-BFGS starts
  * @param startScale {@code init.start-scale}: starts are N(0, startScale²·I)
- * @param gaussianRounds {@code init.gaussian-rounds}: importance-sampling rounds
+ * @param gaussianRounds {@code init.gaussian-rounds}: importance-sampling rounds; 0 keeps the
+ *     Laplace approximation at the best mode (a log-concave posterior of many rows, where it is
+ *     already accurate)
  * @param gaussianDraws {@code init.gaussian-draws}: draws per round (at least 1000)
  */
 public record InitSettings(int modeStarts, double startScale, int gaussianRounds,
@@ -17,7 +19,7 @@ public record InitSettings(int modeStarts, double startScale, int gaussianRounds
   public InitSettings {
     SettingsChecks.atLeastOne(modeStarts, "init.mode-starts");
     SettingsChecks.positiveFinite(startScale, "init.start-scale");
-    SettingsChecks.atLeastOne(gaussianRounds, "init.gaussian-rounds");
+    SettingsChecks.nonNegative(gaussianRounds, "init.gaussian-rounds");
     if (gaussianDraws < 1000) {
       throw new InvalidInputException("init.gaussian-draws must be >= 1000, got "
           + gaussianDraws);

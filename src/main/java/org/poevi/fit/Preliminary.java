@@ -48,8 +48,9 @@ record Preliminary(List<ModeFinder.Mode> modes, GaussianFit gaussian, long evalu
       laplace = Cholesky.inverse(Hessians.floored(h, dim,
           Math.max(1e-8 * Math.abs(range[1]), 1e-12)), dim);
     }
-    stage.accept("preliminary Gaussian (" + init.gaussianRounds() + " rounds of "
-        + init.gaussianDraws() + " draws)");
+    stage.accept(init.gaussianRounds() == 0 ? "preliminary Gaussian: the Laplace approximation"
+        : "preliminary Gaussian (" + init.gaussianRounds() + " rounds of " + init.gaussianDraws()
+            + " draws)");
     GaussianFit gaussian = GaussianFit.of(evaluator, dim, start, laplace, init.gaussianRounds(),
         init.gaussianDraws(), streams, threads, progress);
     return new Preliminary(modes, gaussian, search.evaluations(), warnings);

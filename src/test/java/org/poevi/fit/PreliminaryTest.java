@@ -1,0 +1,77 @@
+package org.poevi.fit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.poevi.InvalidInputException;
+import org.poevi.evaluator.LocalScoreEvaluator;
+import org.poevi.math.RandomStreams;
+import org.poevi.targets.BananaTarget;
+import org.poevi.targets.Targets;
+import org.poevi.targets.glm.InMemoryRowData;
+import org.poevi.targets.glm.RegressionTarget;
+import org.poevi.targets.glm.SyntheticLogisticData;
+
+/**
+ * The init phase's cheap paths: init.gaussian-rounds = 0 keeps the Laplace approximation (no
+ * draws, the information of its location its precision), and a target with analytic Hessians
+ * builds its curvatures without differenced scores.
+ */
+class PreliminaryTest {
+  @Test
+  void zeroRoundsAreAllowedAndNegativeOnesNamed() {
+    assertEquals(0, new InitSettings(1, 2, 0, 1000).gaussianRounds());
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> new InitSettings(1, 2, -1, 1000));
+    assertEquals("init.gaussian-rounds must be >= 0, got -1", e.getMessage());
+  }
+
+  @Test
+  void noRoundsKeepTheStartWithoutEvaluating() {
+    double[] mean = {0.5, -1};
+    double[] cov = {2, 0.6, 0.6, 1};
+    LocalScoreEvaluator evaluator = new LocalScoreEvaluator(BananaTarget.of(2), 1);
+    GaussianFit fit = GaussianFit.of(evaluator, 2, mean, cov, 0, 1000, RandomStreams.of(1), 1,
+        Progress.SILENT);
+    assertEquals(0, evaluator.evaluations());
+    assertArrayEquals(mean, fit.mean(), 0.0);
+    assertArrayEquals(cov, fit.covariance(), 0.0);
+    // F = S⁻¹: S·F = I to rounding.
+    double[] f = fit.information();
+    for (int i = 0; i < 2; i++) {
+      for (int j = 0; j < 2; j++) {
+        double v = cov[i * 2] * f[j] + cov[i * 2 + 1] * f[2 + j];
+        assertEquals(i == j ? 1 : 0, v, 1e-14);
+      }
+    }
+  }
+
+  /**
+   * A regression's curvatures at pool locations come from its analytic Hessians: no score
+   * evaluations, where differences take 2D per location; the two agree to the differences'
+   * error (about 1e-8 relative: the tolerance 1e-6 of the largest entry).
+   */
+  @Test
+  void analyticCurvaturesTakeNoEvaluations() {
+    RegressionTarget target = new RegressionTarget(RegressionTarget.Family.LOGISTIC,
+        InMemoryRowData.of(new SyntheticLogisticData(3000, 3, true, 2), 2), true,
+        RegressionTarget.DEFAULT_PRIOR, RegressionTarget.DEFAULT_PRIOR);
+    double[][] points = {{-0.5, 0.3, -0.3, 0.3}, {0, 0, 0, 0}, {-0.4, 0.2, -0.2, 0.4}};
+    Hessians.Curvatures analytic = Hessians.negativeHessians(target, points, 2);
+    assertEquals(0, analytic.evaluations());
+    for (int p = 0; p < points.length; p++) {
+      double[] h = analytic.hessians()[p];
+      // The same density without its Hessians: a plain target.
+      Hessians.Curvatures differenced = Hessians.negativeHessians(Targets.of("plain",
+          target.parameterNames(), target::logDensity), new double[][] {points[p]}, 1);
+      assertEquals(2 * 4, differenced.evaluations());
+      double largest = 0;
+      for (double v : h) {
+        largest = Math.max(largest, Math.abs(v));
+      }
+      assertArrayEquals(differenced.hessians()[0], h, 1e-6 * largest, "point " + p);
+    }
+  }
+}
