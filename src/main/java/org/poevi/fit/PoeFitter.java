@@ -27,7 +27,9 @@ import org.poevi.targets.Target;
  *       when the first batch's importance weights keep too few draws effective (or always,
  *       fit.under-p.population), a burnt-in MALA population whose moments replace (m, S)
  *       ({@link Population}); the expert pool ({@link ExpertPool}) or a model's experts; the
- *       first {@link FitState} with its {@link BatchSource}.
+ *       first {@link FitState} with its {@link BatchSource}. Its α: equal exponents, or under p
+ *       with weighted batches the α that best matches the preliminary Gaussian's scores
+ *       ({@link GaussianStart}) when the first batch (already evaluated) prefers it.
  *   <li><b>steps</b> ({@link AlphaIterations}): each a batch of target scores reduced into the
  *       QP's sums, one proximal step on α, the stopping rule. Under p (default) the batches come
  *       from r = t_ν(m, c²S) weighted by p̃/r, or from the moved population, and the objective
@@ -126,8 +128,25 @@ public final class PoeFitter implements Fitter {
       stage("fitting alpha (" + fit.objective().objective().label() + ", "
           + pool.experts().size() + " experts)");
       List<Expert> basis = fit.metric().basis(pool.experts(), gaussian);
+      BatchSource source = source(basis, pool, gaussian, population, first);
+      if (!(settings.experts() instanceof ExpertSource.Given) && first != null
+          && population.isEmpty() && fit.objective() instanceof UnderPSettings underP) {
+        // The Gaussian's α when the first batch (already evaluated) prefers it to equal ones.
+        double[] warm = GaussianStart.alpha(basis, gaussian, proposal(gaussian, underP), streams,
+            fit.batchSize(), new AlphaStep(qp, minSum, fit.objective().growthCap()), alpha,
+            threads);
+        ScoreSums batch = source.next(1, alpha).sums();
+        double fromGaussian = batch.fisherDivergence(warm);
+        double equal = batch.fisherDivergence(alpha);
+        progress.phase(String.format(java.util.Locale.ROOT, "starting alpha: %s (first batch's"
+            + " Fisher divergence %.3g from the preliminary Gaussian's alpha, %.3g from equal"
+            + " ones)", fromGaussian < equal ? "the Gaussian's" : "equal", fromGaussian, equal));
+        if (fromGaussian < equal) {
+          alpha = warm;
+        }
+      }
       FitState state = new FitState(0, alpha, fit.eta(), fit.objective().quadratic(alpha.length),
-          source(basis, pool, gaussian, population, first));
+          source);
       return new Start(state, iterations(pool, preliminary.evaluations() + pool.evaluations(),
           minSum), pool, gaussian, preliminary.modes().size(), warnings);
     }

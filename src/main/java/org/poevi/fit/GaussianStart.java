@@ -1,0 +1,53 @@
+package org.poevi.fit;
+
+import java.util.List;
+import org.poevi.family.Expert;
+import org.poevi.math.Cholesky;
+import org.poevi.math.MultivariateT;
+import org.poevi.math.RandomStreams;
+
+/**
+ * A starting α from the preliminary Gaussian N(m, S), without evaluating the target: the α that
+ * best matches the Gaussian's own scores −S⁻¹(z − m) in the fit's objective, on one batch of the
+ * under-p proposal weighted by N(m, S)/r. Where p is close to its Gaussian (a GLM on many rows)
+ * the iterations then start next to their answer instead of at equal exponents.
+ */
+final class GaussianStart {
+  private GaussianStart() {}
+
+  /** Proximal step η of the one step: large, so that it barely holds α near the uniform start. */
+  static final double ETA = 1e6;
+
+  /**
+   * @param uniform the equal exponents to start the step from (and to fall back to)
+   * @return the step's α, or {@code uniform} when its QP failed
+   */
+  static double[] alpha(List<Expert> basis, GaussianFit gaussian, MultivariateT proposal,
+      RandomStreams streams, int n, AlphaStep step, double[] uniform, int threads) {
+    int dim = proposal.dim();
+    double[] z = new double[n * dim];
+    // Stream (BATCH, 0): the importance batches are numbered from 1.
+    ImportanceTask.drawBatch(proposal, streams, 0, n, z, threads);
+    double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
+    double[] m = gaussian.mean();
+    double[] scores = new double[n * dim];
+    double[] logW = new double[n];
+    double[] scratch = new double[dim];
+    for (int i = 0; i < n; i++) {
+      double quad = 0;
+      for (int a = 0; a < dim; a++) {
+        double s = 0;
+        for (int b = 0; b < dim; b++) {
+          s -= precision[a * dim + b] * (z[i * dim + b] - m[b]);
+        }
+        scores[i * dim + a] = s;
+        quad -= s * (z[i * dim + a] - m[a]);
+      }
+      // log N(z; m, S) up to a constant, less log r(z).
+      logW[i] = -0.5 * quad - proposal.logDensity(z, i * dim, scratch);
+    }
+    ScoreSums sums = ScoreAccumulation.accumulate(basis, z, scores, logW, n, dim, threads);
+    AlphaStep.Result r = step.take(Quadratic.averaged(uniform.length).add(sums), uniform, ETA);
+    return r.failed() || !AlphaIterations.allFinite(r.alpha()) ? uniform : r.alpha();
+  }
+}
