@@ -1,5 +1,6 @@
 package org.poevi.fit;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.poevi.evaluator.ScoreEvaluator;
@@ -43,18 +44,36 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
   /**
    * The population for {@code settings} around the preliminary Gaussian, or weighted batches
    * when the first batch's weights keep enough draws (population = auto) or the population fails
-   * Stein's identity after burn-in.
+   * Stein's identity after burn-in. The population's draws are the first weighted batches'
+   * (batch 1, 2, …): under population = auto, batch 1 is evaluated first, and when its weights
+   * keep enough draws it is the first weighted batch and nothing more is evaluated here; otherwise
+   * (or under population = always) the population's other draws are evaluated too.
    */
   static Start start(UnderPSettings settings, MultivariateT proposal, GaussianFit gaussian,
       Context fit) {
     int dim = proposal.dim();
     int b = size(fit.batchSize(), dim);
-    // Drawn as the first weighted batches' draws: if the fit uses weighted batches, they are.
     double[] z = ImportanceBatches.Evaluated.draw(proposal, fit.streams(), b, fit.batchSize(),
         fit.threads());
     double[] logP = new double[b];
     double[] scores = new double[b * dim];
-    fit.evaluator().evaluate(z, b, logP, scores);
+    int evaluated = 0;
+    if (settings.population() == PopulationMode.AUTO) {
+      int n = fit.batchSize();
+      evaluate(fit, z, 0, n, logP, scores, dim);
+      evaluated = n;
+      double[] logW = new double[n];
+      ImportanceTask.logWeights(proposal, z, logP, logW, 0, n, 0);
+      ImportanceBatches.checkedEss(logW, 0, fit.targetName());
+      if (ImportanceBatches.temper(logW, settings.minEssFraction() * n) >= 1) {
+        fit.progress().phase(String.format("importance weights keep %.0f of %d draws effective:"
+            + " weighted batches", LogSpace.effectiveSampleSize(logW, 0, n), n));
+        return new Start(Optional.empty(), Optional.empty(), new ImportanceBatches.Evaluated(
+            Arrays.copyOf(z, n * dim), Arrays.copyOf(logP, n), Arrays.copyOf(scores, n * dim),
+            n));
+      }
+    }
+    evaluate(fit, z, evaluated, b, logP, scores, dim);
     ImportanceBatches.Evaluated first = new ImportanceBatches.Evaluated(z, logP, scores,
         fit.batchSize());
     double[] logW = new double[b];
@@ -62,17 +81,27 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     ImportanceBatches.checkedEss(logW, 0, fit.targetName());
     double tau = ImportanceBatches.temper(logW, settings.minEssFraction() * b);
     double ess = LogSpace.effectiveSampleSize(logW, 0, b);
-    if (settings.population() == PopulationMode.AUTO && tau >= 1) {
-      fit.progress().phase(String.format("importance weights keep %.0f of %d draws effective:"
-          + " weighted batches", ess, b));
-      return new Start(Optional.empty(), Optional.empty(), first);
-    }
     fit.stage().accept("population of " + b + " MALA chains (at least "
         + settings.moveBurnIn() + " burn-in steps)");
     ResampleMove mover = new ResampleMove(fit.evaluator(), dim, gaussian.covariance(),
         fit.streams());
     Chains chains = mover.resample(new Chains(z, logP, scores, dim), logW, 0);
     return burnIn(settings, mover, chains, ess, tau, fit, first);
+  }
+
+  /** log p̃ and the scores at draws from..to of z, into logP and scores at the same places. */
+  private static void evaluate(Context fit, double[] z, int from, int to, double[] logP,
+      double[] scores, int dim) {
+    if (from == to) {
+      return;
+    }
+    int n = to - from;
+    double[] lp = new double[n];
+    double[] sc = new double[n * dim];
+    fit.evaluator().evaluate(from == 0 ? z : Arrays.copyOfRange(z, from * dim, to * dim), n, lp,
+        sc);
+    System.arraycopy(lp, 0, logP, from, n);
+    System.arraycopy(sc, 0, scores, from * dim, n * dim);
   }
 
   /**

@@ -128,6 +128,35 @@ class BatchSourceTest {
   }
 
   /**
+   * Under population = auto, the start evaluates only the first batch when its weights keep
+   * enough draws (100 of the 256 a population would need, 128·D); those draws are then the first
+   * weighted batch. A population (always) evaluates all 256, the first 100 being the same draws.
+   */
+  @Test
+  void goodWeightsEvaluateOnlyTheFirstBatch() {
+    GaussianFit gaussian = new GaussianFit(new double[] {0, 2}, new double[] {4, 0, 0, 4},
+        Double.NaN, new double[] {0.25, 0, 0, 0.25});
+    MultivariateT proposal = proposal(1.5);
+    for (PopulationMode mode : List.of(PopulationMode.AUTO, PopulationMode.ALWAYS)) {
+      LocalScoreEvaluator evaluator = evaluator();
+      Population.Start start = Population.start(new UnderPSettings(5, 1.5, 0.05, mode, 2, 4),
+          proposal, gaussian, new Population.Context(evaluator, RandomStreams.of(1),
+              TARGET.parameterNames(), TARGET.name(), 100, 2, Progress.SILENT, stage -> { }));
+      if (mode == PopulationMode.AUTO) {
+        assertTrue(start.population().isEmpty(), "weighted batches");
+        assertEquals(100, evaluator.evaluations());
+        assertEquals(1, start.first().wholeBatches());
+      } else {
+        assertTrue(start.population().isPresent(), "a population");
+        assertTrue(evaluator.evaluations() >= 256, "the population's draws and its moves");
+      }
+      double[] batch1 = ImportanceBatches.Evaluated.draw(proposal, RandomStreams.of(1), 100, 100,
+          1);
+      assertArrayEquals(batch1, Arrays.copyOf(start.first().z(), 200), 0.0);
+    }
+  }
+
+  /**
    * The population's first batch, drawn as batches 1, 2 and part of 3 and evaluated once, serves
    * as the first two weighted batches: the same sums, weights and tempering as batches that draw
    * and evaluate afresh, without a target evaluation; batch 3 (held only in part) is evaluated.
