@@ -42,6 +42,17 @@ public final class LocalScoreEvaluator implements ScoreEvaluator {
     evaluations.addAndGet(n);
   }
 
+  /** A batch target's own values-only pass ({@link BatchTarget#logDensityValues}). */
+  @Override
+  public void logDensities(double[] points, int n, double[] logDensity) {
+    if (target instanceof BatchTarget batch) {
+      batch.logDensityValues(points, n, logDensity);
+      evaluations.addAndGet(n);
+    } else {
+      ScoreEvaluator.super.logDensities(points, n, logDensity);
+    }
+  }
+
   /** {@link PointEvaluator} over this JVM's threads, or one call of a batch target. */
   private void evaluateRange(double[] z, int zBase, int from, int to, double[] logP,
       double[] scores, int outBase) {

@@ -39,6 +39,14 @@ public interface ScoreEvaluator {
   }
 
   /**
+   * log p̃ alone at n points the caller holds (e.g. at a fit's output draws, for lp__ and the
+   * PSIS k̂). The default evaluates the scores too and drops them; counted as n evaluations.
+   */
+  default void logDensities(double[] points, int n, double[] logDensity) {
+    evaluate(points, n, logDensity, new double[n * dim()]);
+  }
+
+  /**
    * What the fit is doing, for the evaluations that follow (e.g. "iteration 3"): a distributed
    * evaluator names its jobs with it (the Spark UI then shows the fit's progress). No-op here.
    */

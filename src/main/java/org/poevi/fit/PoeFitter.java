@@ -274,7 +274,7 @@ public final class PoeFitter implements Fitter {
     private double[] logTarget(SampleResult sample) {
       int n = sample.numDraws();
       double[] logP = new double[n];
-      evaluator.evaluate(sample.draws(), n, logP, new double[n * target.dim()]);
+      evaluator.logDensities(sample.draws(), n, logP);
       return logP;
     }
 

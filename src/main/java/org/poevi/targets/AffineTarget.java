@@ -57,6 +57,11 @@ public final class AffineTarget implements BatchTarget {
     map.pullBack(scores, n);
   }
 
+  @Override
+  public void logDensityValues(double[] points, int n, double[] logDensity) {
+    target.logDensityValues(map.apply(points, n), n, logDensity);
+  }
+
   /** The original target's Hessians, pulled back: Aᵀ·∇²·A. */
   @Override
   public boolean hessians(double[] points, int n, double[] out) {

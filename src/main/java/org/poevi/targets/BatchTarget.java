@@ -16,6 +16,15 @@ public interface BatchTarget extends Target {
    */
   void logDensities(double[] points, int n, double[] logDensity, double[] scores);
 
+  /**
+   * log p̃ alone at n points, with {@link #logDensities}' contract for the values; the default
+   * computes the scores too. A data-parallel target skips the work only the scores need (for a
+   * GLM the second product with the rows).
+   */
+  default void logDensityValues(double[] points, int n, double[] logDensity) {
+    logDensities(points, n, logDensity, new double[n * dim()]);
+  }
+
   /** One point as a batch of one (its first D values). */
   @Override
   default double logDensity(double[] z, double[] gradient) {

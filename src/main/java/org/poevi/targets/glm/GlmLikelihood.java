@@ -47,6 +47,43 @@ public abstract class GlmLikelihood implements RowLikelihood {
 
   @Override
   public void add(RowBlock block, double[] points, int n, double[] out, Workspace workspace) {
+    add(block, points, n, out, workspace, true);
+  }
+
+  /**
+   * This likelihood without its gradient: out[b] = Σ_i w_i·ℓ(y_i, η_ib), the same bits as
+   * {@link #add}'s values, without the second product Xᵀr (about a sixth of the work).
+   */
+  RowLikelihood values() {
+    return new Values(this);
+  }
+
+  private static final class Values implements RowLikelihood {
+    private static final long serialVersionUID = 1L;
+    private final GlmLikelihood likelihood;
+
+    Values(GlmLikelihood likelihood) {
+      this.likelihood = likelihood;
+    }
+
+    @Override
+    public Workspace workspace() {
+      return likelihood.workspace();
+    }
+
+    @Override
+    public int outputLength(int n, int dim) {
+      return n;
+    }
+
+    @Override
+    public void add(RowBlock block, double[] points, int n, double[] out, Workspace workspace) {
+      likelihood.add(block, points, n, out, workspace, false);
+    }
+  }
+
+  private void add(RowBlock block, double[] points, int n, double[] out, Workspace workspace,
+      boolean gradient) {
     if (block.columns() != dim) {
       throw new IllegalArgumentException("block of " + block.columns() + " columns for a"
           + " likelihood of dimension " + dim);
@@ -76,9 +113,11 @@ public abstract class GlmLikelihood implements RowLikelihood {
         for (int b = 0; b < tile; b++) {
           out[p0 + b] += t.apply(s.eta, b * m, m, y, r0, weight, s.residual, s.partial);
         }
-        // gradient (D×tile, column-major = tile×D row-major) += X[r0:r0+m, :]ᵀ · residual.
-        blas.dgemm("T", "N", dim, tile, m, 1.0, x, r0, rows, s.residual, 0, m, 1.0, out,
-            n + p0 * dim, dim);
+        if (gradient) {
+          // gradient (D×tile, column-major = tile×D row-major) += X[r0:r0+m, :]ᵀ · residual.
+          blas.dgemm("T", "N", dim, tile, m, 1.0, x, r0, rows, s.residual, 0, m, 1.0, out,
+              n + p0 * dim, dim);
+        }
       }
     }
   }

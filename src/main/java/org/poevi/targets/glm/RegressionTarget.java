@@ -235,6 +235,35 @@ public final class RegressionTarget implements BatchTarget {
   }
 
   /**
+   * The values alone: a pass of {@link GlmLikelihood#values} (no Xᵀr), then the noise scale and
+   * the prior as in {@link #logDensities}: the same values, bit for bit.
+   */
+  @Override
+  public void logDensityValues(double[] points, int n, double[] logDensity) {
+    double weights = data.weightSum();
+    for (int from = 0; from < n; from += MAX_PASS) {
+      int m = Math.min(MAX_PASS, n - from);
+      double[] part = from == 0 && m == n ? points
+          : Arrays.copyOfRange(points, from * dim, (from + m) * dim);
+      double[] sums = data.sums(likelihood.values(), coefficients(part, m), m, columns);
+      for (int b = 0; b < m; b++) {
+        double lp = sums[b];
+        if (family.hasScale()) {
+          double u = part[b * dim + columns];
+          lp = Math.exp(-2 * u) * lp - weights * u;
+        }
+        for (int d = 0; d < dim; d++) {
+          lp += priors[d].logDensity(part[b * dim + d]);
+        }
+        if (!Double.isFinite(lp)) {
+          throw notFinite(from + b, part, b, lp);
+        }
+        logDensity[from + b] = lp;
+      }
+    }
+  }
+
+  /**
    * Points per pass of {@link #hessians}: bounds each block's result to about 2²⁰ numbers
    * (n·D² of them).
    */
@@ -350,12 +379,16 @@ public final class RegressionTarget implements BatchTarget {
         finite = Double.isFinite(scores[(from + b) * dim + d]);
       }
       if (!finite) {
-        throw new TargetEvaluationException("target " + name() + " is not finite at sample "
-            + (from + b)
-            + " " + Arrays.toString(Arrays.copyOfRange(points, b * dim, (b + 1) * dim))
-            + " (log density " + lp + ")");
+        throw notFinite(from + b, points, b, lp);
       }
     }
+  }
+
+  /** The error for sample {@code sample}, point b of {@code points}, where p̃ is not finite. */
+  private TargetEvaluationException notFinite(int sample, double[] points, int b, double lp) {
+    return new TargetEvaluationException("target " + name() + " is not finite at sample "
+        + sample + " " + Arrays.toString(Arrays.copyOfRange(points, b * dim, (b + 1) * dim))
+        + " (log density " + lp + ")");
   }
 
   @Override

@@ -135,6 +135,39 @@ class RegressionHessianTest {
     }
   }
 
+  /**
+   * The values-only pass ({@link RegressionTarget#logDensityValues}, without Xᵀr) gives the
+   * values of the full pass bit for bit, for every family with weights and offsets, directly,
+   * through an affine map and through the local evaluator (which counts them).
+   */
+  @Test
+  void valuesAloneAreTheFullPassesValues() {
+    for (RegressionTarget.Family family : RegressionTarget.Family.values()) {
+      RegressionTarget target = target(family);
+      int dim = target.dim();
+      double[] z = points(dim, new SplittableRandom(13));
+      double[] full = new double[POINTS];
+      target.logDensities(z, POINTS, full, new double[POINTS * dim]);
+      double[] alone = new double[POINTS];
+      target.logDensityValues(z, POINTS, alone);
+      assertArrayEquals(full, alone, 0.0, family.type());
+      double[] a = new double[dim * dim];
+      for (int i = 0; i < dim; i++) {
+        a[i * dim + i] = 2;
+      }
+      AffineTarget affine = new AffineTarget(target, new AffineMap(a, new double[dim]),
+          target.parameterNames());
+      affine.logDensities(z, POINTS, full, new double[POINTS * dim]);
+      affine.logDensityValues(z, POINTS, alone);
+      assertArrayEquals(full, alone, 0.0, family.type() + " through an affine map");
+      org.poevi.evaluator.LocalScoreEvaluator evaluator =
+          new org.poevi.evaluator.LocalScoreEvaluator(affine, 2);
+      evaluator.logDensities(z, POINTS, alone);
+      assertArrayEquals(full, alone, 0.0);
+      assertEquals(POINTS, evaluator.evaluations());
+    }
+  }
+
   /** One point's Hessian is the batch's, bit for bit, and symmetric. */
   @Test
   void onePointIsABatchOfOne() {
