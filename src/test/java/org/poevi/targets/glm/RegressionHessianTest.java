@@ -168,6 +168,56 @@ class RegressionHessianTest {
     }
   }
 
+  /**
+   * At D = 70 the kernel takes its rows in chunks of 421 (the rows' products are bounded to 2²⁰
+   * numbers): the result is the plain Σ_i w_i·ℓ''(η_i)·x_i x_iᵀ, to rounding (1e-12 relative).
+   */
+  @Test
+  void wideDesignsAreSummedInSmallerChunks() {
+    int dim = 70;
+    int rows = 1000;
+    SplittableRandom rng = new SplittableRandom(17);
+    double[] x = new double[rows * dim];
+    double[] y = new double[rows];
+    double[] w = new double[rows];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rng.nextGaussian();
+    }
+    for (int i = 0; i < rows; i++) {
+      y[i] = rng.nextInt(2);
+      w[i] = 0.5 + rng.nextDouble();
+    }
+    double[] z = new double[2 * dim];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = 0.1 * rng.nextGaussian();
+    }
+    GlmHessian kernel = new GlmHessian(RegressionTarget.Family.LOGISTIC, dim);
+    double[] out = new double[2 * dim * dim];
+    kernel.add(new RowBlock(0, 0, rows, dim, x, y, w, null), z, 2, out, kernel.workspace());
+    for (int p = 0; p < 2; p++) {
+      double[] plain = new double[dim * dim];
+      for (int i = 0; i < rows; i++) {
+        double eta = 0;
+        for (int d = 0; d < dim; d++) {
+          eta += x[d * rows + i] * z[p * dim + d];
+        }
+        double sigma = 1 / (1 + Math.exp(-eta));
+        double c = -w[i] * sigma * (1 - sigma);
+        for (int a = 0; a < dim; a++) {
+          for (int b = 0; b < dim; b++) {
+            plain[a * dim + b] += c * x[a * rows + i] * x[b * rows + i];
+          }
+        }
+      }
+      double largest = 0;
+      for (double v : plain) {
+        largest = Math.max(largest, Math.abs(v));
+      }
+      assertArrayEquals(plain, java.util.Arrays.copyOfRange(out, p * dim * dim,
+          (p + 1) * dim * dim), 1e-12 * largest, "point " + p);
+    }
+  }
+
   /** One point's Hessian is the batch's, bit for bit, and symmetric. */
   @Test
   void onePointIsABatchOfOne() {
