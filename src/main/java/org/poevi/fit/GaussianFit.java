@@ -34,10 +34,7 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
   static GaussianFit of(ScoreEvaluator evaluator, int dim, double[] mean, double[] covariance,
       int rounds, int draws, RandomStreams streams, int threads, Progress progress) {
     if (rounds == 0) {
-      // The start itself (the Laplace approximation): the information of a Gaussian location is
-      // its precision, S⁻¹; no draws, so no ESS.
-      return new GaussianFit(mean.clone(), covariance.clone(), Double.NaN,
-          Cholesky.inverse(covariance, dim));
+      return start(mean, covariance, dim);
     }
     double[] m = mean.clone();
     double[] s = covariance.clone();
@@ -91,6 +88,15 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
       progress.advance(round + 1, rounds);
     }
     return new GaussianFit(m, s, ess, information);
+  }
+
+  /**
+   * The start itself (the Laplace approximation), for no rounds: the information of a Gaussian
+   * location is its precision, S⁻¹; no draws, so no ESS.
+   */
+  private static GaussianFit start(double[] mean, double[] covariance, int dim) {
+    return new GaussianFit(mean.clone(), covariance.clone(), Double.NaN,
+        Cholesky.inverse(covariance, dim));
   }
 
   /** Draws of the proposal into z, block by block from the GAUSSIAN streams of the round. */

@@ -76,19 +76,7 @@ final class Hessians {
       return new Curvatures(out, evaluations);
     }
     int dim = target.dim();
-    double[] flat = new double[count * dim];
-    for (int p = 0; p < count; p++) {
-      System.arraycopy(points[p], 0, flat, p * dim, dim);
-    }
-    double[] analytic = new double[count * dim * dim];
-    if (batch.hessians(flat, count, analytic)) {
-      for (int p = 0; p < count; p++) {
-        double[] h = java.util.Arrays.copyOfRange(analytic, p * dim * dim, (p + 1) * dim * dim);
-        for (int i = 0; i < h.length; i++) {
-          h[i] = -h[i];
-        }
-        out[p] = symmetrised(h, dim);
-      }
+    if (analytic(batch, points, out)) {
       progress.advance(count, count);
       return new Curvatures(out, 0);
     }
@@ -120,6 +108,31 @@ final class Hessians {
       out[p] = symmetrised(h, dim);
     }
     return new Curvatures(out, n);
+  }
+
+  /**
+   * The batch target's analytic negative Hessians at the points into out, in one call; false
+   * when it has none.
+   */
+  private static boolean analytic(BatchTarget batch, double[][] points, double[][] out) {
+    int count = points.length;
+    int dim = batch.dim();
+    double[] flat = new double[count * dim];
+    for (int p = 0; p < count; p++) {
+      System.arraycopy(points[p], 0, flat, p * dim, dim);
+    }
+    double[] hessians = new double[count * dim * dim];
+    if (!batch.hessians(flat, count, hessians)) {
+      return false;
+    }
+    for (int p = 0; p < count; p++) {
+      double[] h = java.util.Arrays.copyOfRange(hessians, p * dim * dim, (p + 1) * dim * dim);
+      for (int i = 0; i < h.length; i++) {
+        h[i] = -h[i];
+      }
+      out[p] = symmetrised(h, dim);
+    }
+    return true;
   }
 
   private static double[] symmetrised(double[] h, int dim) {
