@@ -26,8 +26,8 @@ final class GaussianStart {
       RandomStreams streams, int n, AlphaStep step, double[] uniform, int threads) {
     int dim = proposal.dim();
     double[] z = new double[n * dim];
-    // Stream (BATCH, 0): the importance batches are numbered from 1.
-    ImportanceTask.drawBatch(proposal, streams, 0, n, z, threads);
+    // Stream (BATCH, −1): the importance batches are numbered from 1, the population's from 0.
+    ImportanceTask.drawBatch(proposal, streams, -1, n, z, threads);
     double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
     double[] m = gaussian.mean();
     double[] scores = new double[n * dim];

@@ -15,10 +15,10 @@ import org.poevi.targets.TargetEvaluationException;
  * weighted by p̃/r, tempered to (p̃/r)^τ when that keeps too few draws effective ({@link
  * ImportanceTask}).
  *
- * <p>The population's first batch ({@link Population#start}) is drawn from the streams of
- * batches 1, 2, …, so when the fit chooses weighted batches those draws, already evaluated, are
- * the first iterations' batches ({@link Evaluated}): the same points, weights and sums as fresh
- * batches, without evaluating the target there again.
+ * <p>Draws the fit has already evaluated serve as the first iterations' batches ({@link
+ * Evaluated}): batch 1, which {@link Population#start} draws from batch 1's streams to decide
+ * between weighted batches and a population (the same points, weights and sums as a fresh
+ * batch 1, without evaluating the target there again).
  *
  * @param minEss the smallest Kish ESS the weights may keep before they are tempered
  * @param first the evaluated draws of the first batches, or null to evaluate every batch

@@ -28,8 +28,9 @@ import org.poevi.targets.Target;
  *       fit.under-p.population), a burnt-in MALA population whose moments replace (m, S)
  *       ({@link Population}); the expert pool ({@link ExpertPool}) or a model's experts; the
  *       first {@link FitState} with its {@link BatchSource}. Its α: equal exponents, or under p
- *       with weighted batches the α that best matches the preliminary Gaussian's scores
- *       ({@link GaussianStart}) when the first batch (already evaluated) prefers it.
+ *       with weighted batches chosen on the first batch's weights (not after a failed
+ *       population) the α that best matches the preliminary Gaussian's scores
+ *       ({@link GaussianStart}) when that batch prefers it.
  *   <li><b>steps</b> ({@link AlphaIterations}): each a batch of target scores reduced into the
  *       QP's sums, one proximal step on α, the stopping rule. Under p (default) the batches come
  *       from r = t_ν(m, c²S) weighted by p̃/r, or from the moved population, and the objective
@@ -110,6 +111,7 @@ public final class PoeFitter implements Fitter {
       AlphaSettings fit = settings.alpha();
       Optional<Population> population = Optional.empty();
       ImportanceBatches.Evaluated first = null;
+      boolean gaussianProposalWorks = false;
       if (fit.objective() instanceof UnderPSettings underP
           && underP.population() != PopulationMode.NEVER) {
         Population.Start started = Population.start(underP, proposal(gaussian, underP), gaussian,
@@ -118,6 +120,8 @@ public final class PoeFitter implements Fitter {
         started.warning().ifPresent(warnings::add);
         population = started.population();
         first = started.first();
+        // Weighted batches chosen on batch 1's weights (not after a failed population).
+        gaussianProposalWorks = first != null;
         if (population.isPresent()) {
           gaussian = population.get().moments();
         }
@@ -129,8 +133,8 @@ public final class PoeFitter implements Fitter {
           + pool.experts().size() + " experts)");
       List<Expert> basis = fit.metric().basis(pool.experts(), gaussian);
       BatchSource source = source(basis, pool, gaussian, population, first);
-      if (!(settings.experts() instanceof ExpertSource.Given) && first != null
-          && population.isEmpty() && fit.objective() instanceof UnderPSettings underP) {
+      if (!(settings.experts() instanceof ExpertSource.Given) && gaussianProposalWorks
+          && fit.objective() instanceof UnderPSettings underP) {
         // The Gaussian's α when the first batch (already evaluated) prefers it to equal ones.
         double[] warm = GaussianStart.alpha(basis, gaussian, proposal(gaussian, underP), streams,
             fit.batchSize(), new AlphaStep(qp, minSum, fit.objective().growthCap()), alpha,

@@ -1,6 +1,5 @@
 package org.poevi.fit;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.poevi.evaluator.ScoreEvaluator;
@@ -30,8 +29,8 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
    * How a population started: the population, or the importance-weighted batches the fit uses
    * instead, with a warning when that is a fallback (none when the weights were good enough).
    *
-   * @param first the first batch, evaluated: the first weighted batches when there is no
-   *     population
+   * @param first weighted batch 1, evaluated, when the start chose weighted batches on its
+   *     weights; else null
    */
   record Start(Optional<Population> population, Optional<String> warning,
       ImportanceBatches.Evaluated first) {}
@@ -44,38 +43,38 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
   /**
    * The population for {@code settings} around the preliminary Gaussian, or weighted batches
    * when the first batch's weights keep enough draws (population = auto) or the population fails
-   * Stein's identity after burn-in. The population's draws are the first weighted batches'
-   * (batch 1, 2, …): under population = auto, batch 1 is evaluated first, and when its weights
-   * keep enough draws it is the first weighted batch and nothing more is evaluated here; otherwise
-   * (or under population = always) the population's other draws are evaluated too.
+   * Stein's identity after burn-in. Under population = auto, weighted batch 1 is drawn and
+   * evaluated first; when its weights keep enough draws it is the first weighted batch and
+   * nothing more is evaluated here. Otherwise (or under population = always) the population
+   * comes from its own batch of max(batch size, 128·D) draws (the stream of batch 0), as before
+   * weighted batch 1 existed; if it fails, the weighted batches are drawn afresh.
    */
   static Start start(UnderPSettings settings, MultivariateT proposal, GaussianFit gaussian,
       Context fit) {
     int dim = proposal.dim();
-    int b = size(fit.batchSize(), dim);
-    double[] z = ImportanceBatches.Evaluated.draw(proposal, fit.streams(), b, fit.batchSize(),
-        fit.threads());
-    double[] logP = new double[b];
-    double[] scores = new double[b * dim];
-    int evaluated = 0;
     if (settings.population() == PopulationMode.AUTO) {
       int n = fit.batchSize();
-      evaluate(fit, z, 0, n, logP, scores, dim);
-      evaluated = n;
+      double[] z = ImportanceBatches.Evaluated.draw(proposal, fit.streams(), n, n,
+          fit.threads());
+      double[] logP = new double[n];
+      double[] scores = new double[n * dim];
+      fit.evaluator().evaluate(z, n, logP, scores);
       double[] logW = new double[n];
       ImportanceTask.logWeights(proposal, z, logP, logW, 0, n, 0);
-      ImportanceBatches.checkedEss(logW, 0, fit.targetName());
+      ImportanceBatches.checkedEss(logW, 1, fit.targetName());
       if (ImportanceBatches.temper(logW, settings.minEssFraction() * n) >= 1) {
         fit.progress().phase(String.format("importance weights keep %.0f of %d draws effective:"
             + " weighted batches", LogSpace.effectiveSampleSize(logW, 0, n), n));
-        return new Start(Optional.empty(), Optional.empty(), new ImportanceBatches.Evaluated(
-            Arrays.copyOf(z, n * dim), Arrays.copyOf(logP, n), Arrays.copyOf(scores, n * dim),
-            n));
+        return new Start(Optional.empty(), Optional.empty(),
+            new ImportanceBatches.Evaluated(z, logP, scores, n));
       }
     }
-    evaluate(fit, z, evaluated, b, logP, scores, dim);
-    ImportanceBatches.Evaluated first = new ImportanceBatches.Evaluated(z, logP, scores,
-        fit.batchSize());
+    int b = size(fit.batchSize(), dim);
+    double[] z = new double[b * dim];
+    ImportanceTask.drawBatch(proposal, fit.streams(), 0, b, z, fit.threads());
+    double[] logP = new double[b];
+    double[] scores = new double[b * dim];
+    fit.evaluator().evaluate(z, b, logP, scores);
     double[] logW = new double[b];
     ImportanceTask.logWeights(proposal, z, logP, logW, 0, b, 0);
     ImportanceBatches.checkedEss(logW, 0, fit.targetName());
@@ -86,22 +85,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     ResampleMove mover = new ResampleMove(fit.evaluator(), dim, gaussian.covariance(),
         fit.streams());
     Chains chains = mover.resample(new Chains(z, logP, scores, dim), logW, 0);
-    return burnIn(settings, mover, chains, ess, tau, fit, first);
-  }
-
-  /** log p̃ and the scores at draws from..to of z, into logP and scores at the same places. */
-  private static void evaluate(Context fit, double[] z, int from, int to, double[] logP,
-      double[] scores, int dim) {
-    if (from == to) {
-      return;
-    }
-    int n = to - from;
-    double[] lp = new double[n];
-    double[] sc = new double[n * dim];
-    fit.evaluator().evaluate(from == 0 ? z : Arrays.copyOfRange(z, from * dim, to * dim), n, lp,
-        sc);
-    System.arraycopy(lp, 0, logP, from, n);
-    System.arraycopy(sc, 0, scores, from * dim, n * dim);
+    return burnIn(settings, mover, chains, ess, tau, fit);
   }
 
   /**
@@ -109,7 +93,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
    * to {@value #MAX_BURN_IN_FACTOR} times as many.
    */
   private static Start burnIn(UnderPSettings settings, ResampleMove mover, Chains chains,
-      double ess, double tau, Context fit, ImportanceBatches.Evaluated first) {
+      double ess, double tau, Context fit) {
     int maxBurnIn = MAX_BURN_IN_FACTOR * settings.moveBurnIn();
     int done = 0;
     int bad = 0;
@@ -128,11 +112,11 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
       return new Start(Optional.empty(), Optional.of("the MALA population has not reached p"
           + " after " + done + " burn-in steps (Stein's identity fails in "
           + fit.parameterNames().get(bad) + "); the fit uses importance-weighted batches"
-          + " instead"), first);
+          + " instead"), null);
     }
     fit.progress().phase("population reached p after " + done + " burn-in steps");
     return new Start(Optional.of(new Population(chains, mover.kernel(), ess, tau)),
-        Optional.empty(), first);
+        Optional.empty(), null);
   }
 
   /**
