@@ -47,7 +47,8 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
    * evaluated first; when its weights keep enough draws it is the first weighted batch and
    * nothing more is evaluated here. Otherwise (or under population = always) the population
    * comes from its own batch of max(batch size, 128·D) draws (the stream of batch 0), as before
-   * weighted batch 1 existed; if it fails, the weighted batches are drawn afresh.
+   * weighted batch 1 existed: under auto, when all those draws keep enough effective draws the
+   * fit still takes weighted batches, and if the population fails they are drawn afresh.
    */
   static Start start(UnderPSettings settings, MultivariateT proposal, GaussianFit gaussian,
       Context fit) {
@@ -80,6 +81,13 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     ImportanceBatches.checkedEss(logW, 0, fit.targetName());
     double tau = ImportanceBatches.temper(logW, settings.minEssFraction() * b);
     double ess = LogSpace.effectiveSampleSize(logW, 0, b);
+    if (settings.population() == PopulationMode.AUTO && tau >= 1) {
+      // All b draws keep enough effective draws though batch 1 did not: weighted batches, as the
+      // decision on all b draws always gave.
+      fit.progress().phase(String.format("importance weights keep %.0f of %d draws effective:"
+          + " weighted batches", ess, b));
+      return new Start(Optional.empty(), Optional.empty(), null);
+    }
     fit.stage().accept("population of " + b + " MALA chains (at least "
         + settings.moveBurnIn() + " burn-in steps)");
     ResampleMove mover = new ResampleMove(fit.evaluator(), dim, gaussian.covariance(),
