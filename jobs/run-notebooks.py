@@ -97,7 +97,7 @@ def main():
     parser.add_argument("--kernel", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--cell-timeout", type=int, default=1800)
-    parser.add_argument("--startup-timeout", type=int, default=20)
+    parser.add_argument("--startup-timeout", type=int, default=60)
     parser.add_argument("notebooks", nargs="+")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
