@@ -1,6 +1,5 @@
 package org.poevi.fit;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.poevi.evaluator.ScoreEvaluator;
@@ -15,13 +14,13 @@ import org.poevi.targets.TargetEvaluationException;
  * weighted by p̃/r, tempered to (p̃/r)^τ when that keeps too few draws effective ({@link
  * ImportanceTask}).
  *
- * <p>Draws the fit has already evaluated serve as the first iterations' batches ({@link
- * Evaluated}): batch 1, which {@link Population#start} draws from batch 1's streams to decide
- * between weighted batches and a population (the same points, weights and sums as a fresh
- * batch 1, without evaluating the target there again).
+ * <p>Batch 1 may come already evaluated ({@link Evaluated}): {@link Population#start} draws it
+ * from batch 1's streams to choose between weighted batches and a population, and it is then the
+ * first iteration's batch (the same points, weights and sums as a fresh batch 1, without
+ * evaluating the target there again).
  *
  * @param minEss the smallest Kish ESS the weights may keep before they are tempered
- * @param first the evaluated draws of the first batches, or null to evaluate every batch
+ * @param first batch 1, evaluated, or null to evaluate every batch
  */
 record ImportanceBatches(ScoreEvaluator evaluator, MultivariateT proposal, List<Expert> basis,
     RandomStreams streams, int batchSize, double minEss, int threads, String targetName,
@@ -34,39 +33,25 @@ record ImportanceBatches(ScoreEvaluator evaluator, MultivariateT proposal, List<
   }
 
   /**
-   * n draws of the proposal, made as batch 1's draws, then batch 2's, … (the last batch perhaps in
-   * part), with log p̃ and the scores there.
+   * Batch 1's draws with log p̃ and the scores there.
    *
-   * @param z n×D draws
+   * @param z n×D draws: {@link #draw}
    * @param logP log p̃ at each
    * @param scores n×D
-   * @param batchSize the draws of one batch
    */
-  record Evaluated(double[] z, double[] logP, double[] scores, int batchSize) {
-    /**
-     * n draws of the batches' proposal from their streams: draw i is draw i mod batchSize of
-     * batch 1 + i / batchSize.
-     */
-    static double[] draw(MultivariateT proposal, RandomStreams streams, int n, int batchSize,
-        int threads) {
+  record Evaluated(double[] z, double[] logP, double[] scores) {
+    /** Batch 1's n draws (from its streams, as {@link ImportanceTask} draws them). */
+    static double[] draw(MultivariateT proposal, RandomStreams streams, int n, int threads) {
       double[] z = new double[n * proposal.dim()];
-      for (int from = 0; from < n; from += batchSize) {
-        ImportanceTask.drawBatch(proposal, streams, 1 + from / batchSize,
-            Math.min(batchSize, n - from), z, from, threads);
-      }
+      ImportanceTask.drawBatch(proposal, streams, 1, n, z, threads);
       return z;
-    }
-
-    /** The batches held whole: batches 1 to this. */
-    int wholeBatches() {
-      return logP.length / batchSize;
     }
   }
 
   @Override
   public Batch next(int iteration, double[] alpha) {
-    if (first != null && iteration >= 1 && iteration <= first.wholeBatches()) {
-      return reused(iteration);
+    if (iteration == 1 && first != null && first.logP().length == batchSize) {
+      return reused();
     }
     ImportanceTask.Weighted batch = ImportanceTask.run(evaluator, proposal, basis, streams,
         iteration, batchSize, logW -> {
@@ -78,21 +63,17 @@ record ImportanceBatches(ScoreEvaluator evaluator, MultivariateT proposal, List<
   }
 
   /**
-   * Batch {@code iteration} from the evaluated first draws, as {@link ImportanceTask#run} folds a
-   * batch it holds: its log weights, the driver's tempering, the sums over the basis.
+   * Batch 1 from its evaluated draws, as {@link ImportanceTask#run} folds a batch it holds: its
+   * log weights, the driver's tempering, the sums over the basis.
    */
-  private Batch reused(int iteration) {
+  private Batch reused() {
     int dim = proposal.dim();
-    int from = (iteration - 1) * batchSize;
-    double[] z = Arrays.copyOfRange(first.z(), from * dim, (from + batchSize) * dim);
-    double[] logP = Arrays.copyOfRange(first.logP(), from, from + batchSize);
-    double[] scores = Arrays.copyOfRange(first.scores(), from * dim, (from + batchSize) * dim);
     double[] logW = new double[batchSize];
-    ImportanceTask.logWeights(proposal, z, logP, logW, 0, batchSize, 0);
-    checkedEss(logW, iteration, targetName);
+    ImportanceTask.logWeights(proposal, first.z(), first.logP(), logW, 0, batchSize, 0);
+    checkedEss(logW, 1, targetName);
     double tau = temper(logW, minEss);
-    ScoreSums sums = ScoreAccumulation.accumulate(basis, z, scores, logW, batchSize, dim,
-        threads);
+    ScoreSums sums = ScoreAccumulation.accumulate(basis, first.z(), first.scores(), logW,
+        batchSize, dim, threads);
     return new Batch(sums, sums.effectiveSampleSize(), batchSize, tau, ResampleMove.Moves.NONE,
         OptionalDouble.empty(), this);
   }

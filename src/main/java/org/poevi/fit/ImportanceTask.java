@@ -142,18 +142,8 @@ public final class ImportanceTask implements BlockTask<WeightedPart> {
   /** All n draws of an importance batch into z (n×D), its blocks on {@code threads} threads. */
   public static void drawBatch(MultivariateT proposal, RandomStreams streams, long iteration, int n,
       double[] z, int threads) {
-    drawBatch(proposal, streams, iteration, n, z, 0, threads);
-  }
-
-  /**
-   * The first n draws of importance batch {@code iteration} (the same whatever the batch's size)
-   * into z from draw {@code offset} on.
-   */
-  static void drawBatch(MultivariateT proposal, RandomStreams streams, long iteration, int n,
-      double[] z, int offset, int threads) {
-    // drawBlock writes draw i at i − base: base −offset puts draw 0 at offset.
     BlockParallel.forEach((n + BLOCK - 1) / BLOCK, threads, () -> null,
-        (block, unused) -> drawBlock(proposal, streams, iteration, block, n, z, -offset));
+        (block, unused) -> drawBlock(proposal, streams, iteration, block, n, z, 0));
   }
 
   /**

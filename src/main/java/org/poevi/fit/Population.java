@@ -55,45 +55,55 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     int dim = proposal.dim();
     if (settings.population() == PopulationMode.AUTO) {
       int n = fit.batchSize();
-      double[] z = ImportanceBatches.Evaluated.draw(proposal, fit.streams(), n, n,
-          fit.threads());
-      double[] logP = new double[n];
-      double[] scores = new double[n * dim];
-      fit.evaluator().evaluate(z, n, logP, scores);
-      double[] logW = new double[n];
-      ImportanceTask.logWeights(proposal, z, logP, logW, 0, n, 0);
-      ImportanceBatches.checkedEss(logW, 1, fit.targetName());
-      if (ImportanceBatches.temper(logW, settings.minEssFraction() * n) >= 1) {
-        fit.progress().phase(String.format("importance weights keep %.0f of %d draws effective:"
-            + " weighted batches", LogSpace.effectiveSampleSize(logW, 0, n), n));
-        return new Start(Optional.empty(), Optional.empty(),
-            new ImportanceBatches.Evaluated(z, logP, scores, n));
+      Weighed batch1 = weigh(ImportanceBatches.Evaluated.draw(proposal, fit.streams(), n,
+          fit.threads()), n, 1, proposal, fit);
+      if (ImportanceBatches.temper(batch1.logW(), settings.minEssFraction() * n) >= 1) {
+        return weighted(fit, LogSpace.effectiveSampleSize(batch1.logW(), 0, n), n,
+            batch1.drawn());
       }
     }
     int b = size(fit.batchSize(), dim);
     double[] z = new double[b * dim];
     ImportanceTask.drawBatch(proposal, fit.streams(), 0, b, z, fit.threads());
-    double[] logP = new double[b];
-    double[] scores = new double[b * dim];
-    fit.evaluator().evaluate(z, b, logP, scores);
-    double[] logW = new double[b];
-    ImportanceTask.logWeights(proposal, z, logP, logW, 0, b, 0);
-    ImportanceBatches.checkedEss(logW, 0, fit.targetName());
+    Weighed all = weigh(z, b, 0, proposal, fit);
+    double[] logW = all.logW();
     double tau = ImportanceBatches.temper(logW, settings.minEssFraction() * b);
     double ess = LogSpace.effectiveSampleSize(logW, 0, b);
     if (settings.population() == PopulationMode.AUTO && tau >= 1) {
       // All b draws keep enough effective draws though batch 1 did not: weighted batches, as the
       // decision on all b draws always gave.
-      fit.progress().phase(String.format("importance weights keep %.0f of %d draws effective:"
-          + " weighted batches", ess, b));
-      return new Start(Optional.empty(), Optional.empty(), null);
+      return weighted(fit, ess, b, null);
     }
     fit.stage().accept("population of " + b + " MALA chains (at least "
         + settings.moveBurnIn() + " burn-in steps)");
     ResampleMove mover = new ResampleMove(fit.evaluator(), dim, gaussian.covariance(),
         fit.streams());
-    Chains chains = mover.resample(new Chains(z, logP, scores, dim), logW, 0);
+    ImportanceBatches.Evaluated drawn = all.drawn();
+    Chains chains = mover.resample(new Chains(z, drawn.logP(), drawn.scores(), dim), logW, 0);
     return burnIn(settings, mover, chains, ess, tau, fit);
+  }
+
+  /** Draws evaluated and their log weights p̃/r. */
+  private record Weighed(ImportanceBatches.Evaluated drawn, double[] logW) {}
+
+  /** log p̃, the scores and the log weights at the n draws z of batch {@code batch}. */
+  private static Weighed weigh(double[] z, int n, long batch, MultivariateT proposal,
+      Context fit) {
+    double[] logP = new double[n];
+    double[] scores = new double[n * proposal.dim()];
+    fit.evaluator().evaluate(z, n, logP, scores);
+    double[] logW = new double[n];
+    ImportanceTask.logWeights(proposal, z, logP, logW, 0, n, 0);
+    ImportanceBatches.checkedEss(logW, batch, fit.targetName());
+    return new Weighed(new ImportanceBatches.Evaluated(z, logP, scores), logW);
+  }
+
+  /** Weighted batches, said to the user, starting with {@code first} (null: none). */
+  private static Start weighted(Context fit, double ess, int n,
+      ImportanceBatches.Evaluated first) {
+    fit.progress().phase(String.format("importance weights keep %.0f of %d draws effective:"
+        + " weighted batches", ess, n));
+    return new Start(Optional.empty(), Optional.empty(), first);
   }
 
   /**

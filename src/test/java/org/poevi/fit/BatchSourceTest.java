@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,53 +147,49 @@ class BatchSourceTest {
       if (mode == PopulationMode.AUTO) {
         assertTrue(start.population().isEmpty(), "weighted batches");
         assertEquals(100, evaluator.evaluations());
-        assertEquals(1, start.first().wholeBatches());
-        double[] batch1 = ImportanceBatches.Evaluated.draw(proposal, RandomStreams.of(1), 100,
-            100, 1);
+        double[] batch1 = ImportanceBatches.Evaluated.draw(proposal, RandomStreams.of(1), 100, 1);
         assertArrayEquals(batch1, start.first().z(), 0.0);
       } else {
         assertTrue(start.population().isPresent(), "a population");
         assertTrue(evaluator.evaluations() >= 256, "the population's draws and its moves");
-        assertEquals(null, start.first(), "no weighted batch 1 with a population");
+        assertNull(start.first(), "no weighted batch 1 with a population");
       }
     }
   }
 
   /**
-   * The population's first batch, drawn as batches 1, 2 and part of 3 and evaluated once, serves
-   * as the first two weighted batches: the same sums, weights and tempering as batches that draw
-   * and evaluate afresh, without a target evaluation; batch 3 (held only in part) is evaluated.
+   * Batch 1, drawn from its streams and evaluated beforehand, is the first weighted batch: the
+   * same sums, weights and tempering as a batch 1 that draws and evaluates afresh, without a
+   * target evaluation; batch 2 is evaluated as usual, and a batch 1 of another size is not reused.
    */
   @Test
-  void evaluatedFirstDrawsAreTheFirstBatches() {
+  void anEvaluatedBatchOneIsTheFirstBatch() {
     int batch = 700;
-    int n = 2 * batch + 300;
     MultivariateT proposal = proposal(1.5);
     RandomStreams streams = RandomStreams.of(1);
-    double[] z = ImportanceBatches.Evaluated.draw(proposal, streams, n, batch, 2);
-    double[] logP = new double[n];
-    double[] scores = new double[n * 2];
-    evaluator().evaluate(z, n, logP, scores);
-    ImportanceBatches.Evaluated first = new ImportanceBatches.Evaluated(z, logP, scores, batch);
-    assertEquals(2, first.wholeBatches());
+    double[] z = ImportanceBatches.Evaluated.draw(proposal, streams, batch, 2);
+    double[] logP = new double[batch];
+    double[] scores = new double[batch * 2];
+    evaluator().evaluate(z, batch, logP, scores);
+    ImportanceBatches.Evaluated first = new ImportanceBatches.Evaluated(z, logP, scores);
     LocalScoreEvaluator counted = evaluator();
     ImportanceBatches reusing = new ImportanceBatches(counted, proposal, EXPERTS, streams, batch,
         200, 2, TARGET.name(), first);
     ImportanceBatches fresh = new ImportanceBatches(evaluator(), proposal, EXPERTS, streams,
         batch, 200, 2, TARGET.name());
-    for (int t = 1; t <= 3; t++) {
+    for (int t = 1; t <= 2; t++) {
       Batch a = reusing.next(t, startingAlpha());
       Batch b = fresh.next(t, startingAlpha());
       assertArrayEquals(b.sums().normalizedGram(), a.sums().normalizedGram(), 0.0, "batch " + t);
       assertArrayEquals(b.sums().normalizedCross(), a.sums().normalizedCross(), 0.0);
       assertEquals(b.ess(), a.ess(), 0.0);
       assertEquals(b.tempering(), a.tempering(), 0.0);
-      assertEquals(t < 3 ? 0 : batch, counted.evaluations(), "evaluations after batch " + t);
+      assertEquals(t == 1 ? 0 : batch, counted.evaluations(), "evaluations after batch " + t);
     }
-    // The held draws are the batches' first draws: batch 3's first 300 draws too.
-    double[] third = new double[batch * 2];
-    ImportanceTask.drawBatch(proposal, streams, 3, batch, third, 1);
-    assertArrayEquals(Arrays.copyOf(third, 600), Arrays.copyOfRange(z, 2 * batch * 2, n * 2), 0.0);
+    LocalScoreEvaluator other = evaluator();
+    new ImportanceBatches(other, proposal, EXPERTS, streams, batch + 1, 200, 2, TARGET.name(),
+        first).next(1, startingAlpha());
+    assertEquals(batch + 1, other.evaluations(), "a batch 1 of 700 draws is not one of 701");
   }
 
   /**

@@ -49,6 +49,35 @@ class PreliminaryTest {
   }
 
   /**
+   * On a logistic regression of many rows (20 000, D = 4) with the Laplace preliminary, batch 1
+   * keeps enough weight for weighted batches and prefers the Laplace Gaussian's α to equal
+   * exponents: the fit says so in its progress (once) and converges.
+   */
+  @Test
+  void aGlmStartsFromItsGaussiansAlpha() {
+    RegressionTarget target = new RegressionTarget(RegressionTarget.Family.LOGISTIC,
+        InMemoryRowData.of(new SyntheticLogisticData(20_000, 3, true, 2), 2), true,
+        RegressionTarget.DEFAULT_PRIOR, RegressionTarget.DEFAULT_PRIOR);
+    java.util.List<String> phases = new java.util.ArrayList<>();
+    Progress recording = new Progress() {
+      @Override
+      public void phase(String description) {
+        phases.add(description);
+      }
+
+      @Override
+      public void iteration(TraceRow row) {}
+    };
+    PoeResult result = new PoeFitter(PoeSettings.builder().threads(2).gaussianRounds(0)
+        .modeStarts(1).locations(8).batchSize(512).outputDraws(1000).build(),
+        org.poevi.qp.ActiveSetQpSolver.create()).fit(target, new LocalScoreEvaluator(target, 2),
+            recording);
+    assertEquals(1, phases.stream().filter(p -> p.startsWith("starting alpha: the Gaussian's"))
+        .count(), phases.toString());
+    assertEquals(StopReason.CONVERGED, result.stop());
+  }
+
+  /**
    * A regression's curvatures at pool locations come from its analytic Hessians: no score
    * evaluations, where differences take 2D per location; the two agree to the differences'
    * error (about 1e-8 relative: the tolerance 1e-6 of the largest entry).
