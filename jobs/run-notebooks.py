@@ -92,9 +92,19 @@ def run(path, kernel, out_dir, cell_timeout, startup_timeout):
     return ok
 
 
+def kernel_of(path, args):
+    """--python-kernel for a notebook written for Python, --kernel for the others."""
+    spec = nbformat.read(path, as_version=4).metadata.get("kernelspec", {})
+    if spec.get("language") == "python":
+        return args.python_kernel or spec.get("name", "python3")
+    return args.kernel
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--kernel", required=True)
+    parser.add_argument("--kernel", required=True, help="kernel of the Java notebooks")
+    parser.add_argument("--python-kernel", help="kernel of the notebooks whose kernelspec's"
+                        " language is python (default: their own kernelspec's name)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--cell-timeout", type=int, default=1800)
     parser.add_argument("--startup-timeout", type=int, default=60)
@@ -102,7 +112,8 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     failed = [p for p in args.notebooks
-              if not run(p, args.kernel, args.out, args.cell_timeout, args.startup_timeout)]
+              if not run(p, kernel_of(p, args), args.out, args.cell_timeout,
+                         args.startup_timeout)]
     if failed:
         print(f"{len(failed)} of {len(args.notebooks)} notebooks failed: {', '.join(failed)}",
               file=sys.stderr)

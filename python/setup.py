@@ -2,8 +2,8 @@
 
 At build time (``pip install ./python`` after ``mvn package``) this reads the project's version
 and its Spark version from ../pom.xml, pins ``pyspark`` to that Spark, and copies the cluster jar
-(``target/poevi_2.13-VERSION-cluster.jar``: poevi and its non-Spark dependencies) into
-``poevi/jars/``, so that the installed package carries the JVM library it drives.
+(``target/poevi_2.13-VERSION-cluster.jar``: poevi and its non-Spark dependencies) and the
+command line's logging settings (``conf/log4j2.properties``) into ``poevi/jars/``, so that the installed package carries the JVM library it drives.
 """
 import pathlib
 import re
@@ -45,6 +45,8 @@ def bundle_jar(maven_version):
     for old in JARS.glob("*.jar"):
         old.unlink()
     shutil.copy2(jar, JARS / jar.name)
+    # The command line's logging (Spark's warnings and errors only), for poevi.session().
+    shutil.copy2(ROOT / "conf" / "log4j2.properties", JARS / "log4j2.properties")
     return jar.name
 
 

@@ -69,7 +69,12 @@ def session(master="local[*]", app_name="poevi", **conf):
         filter(None, [settings.get("spark.driver.extraClassPath"), jar]))
     for side in ("driver", "executor"):
         key = f"spark.{side}.extraJavaOptions"
-        settings[key] = " ".join(filter(None, [_JAVA_OPTIONS, settings.get(key)]))
+        options = [_JAVA_OPTIONS, settings.get(key)]
+        logging = pathlib.Path(jar).with_name("log4j2.properties")
+        if side == "driver" and logging.is_file() and "log4j" not in (settings.get(key) or ""):
+            # Spark's warnings and errors only, as the command line logs (conf/log4j2.properties).
+            options.insert(1, f"-Dlog4j2.configurationFile={logging.as_uri()}")
+        settings[key] = " ".join(filter(None, options))
     settings.setdefault("spark.ui.showConsoleProgress", "false")
     settings.setdefault("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
     # poevi's threads use every core: a multi-threaded BLAS inside each oversubscribes them.

@@ -27,7 +27,8 @@ import org.poevi.spark.PoeviFit;
  * The shipped notebooks' structure: Zeppelin notes (which cannot run in CI: no Zeppelin server
  * can be installed here) are valid JSON with the fields a Zeppelin 0.9+ export has, and every
  * poevi method their Scala paragraphs call exists; Jupyter notebooks (executed by jobs/notebooks)
- * start with the user's setup cell, tagged skip-execution, then the Janino logging fix.
+ * have no committed outputs; those on the Java kernel start with the user's setup cell, tagged
+ * skip-execution, then the Janino logging fix; those on Python use the poevi package alone.
  */
 class NotebooksTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -103,28 +104,60 @@ class NotebooksTest {
     assertTrue(checked > 0 || !text.contains("poevi"), file + ": no API call found in " + text);
   }
 
-  @Test
-  void jupyterNotebooksStartWithTheSetupCellThenTheJaninoFix() throws IOException {
-    List<Path> notebooks = files(".ipynb");
-    assertEquals(List.of("big-data.ipynb", "posterior.ipynb", "quickstart.ipynb", "spark-ml.ipynb"),
-        notebooks.stream().map(p -> p.getFileName().toString()).toList());
-    for (Path file : notebooks) {
+  /** The Jupyter notebooks: kernel "poevi-java" (Java), else the standard "python3". */
+  private static Map<String, List<String>> notebooksByKernel() throws IOException {
+    Map<String, List<String>> byKernel = new java.util.TreeMap<>();
+    for (Path file : files(".ipynb")) {
       JsonNode nb = JSON.readTree(file.toFile());
       assertEquals(4, nb.get("nbformat").asInt(), file.toString());
-      assertEquals("poevi-java", nb.get("metadata").get("kernelspec").get("name").asText());
-      List<JsonNode> code = new ArrayList<>();
-      nb.get("cells").forEach(c -> {
-        if (c.get("cell_type").asText().equals("code")) {
-          code.add(c);
-        }
-      });
+      byKernel.computeIfAbsent(nb.get("metadata").get("kernelspec").get("name").asText(),
+          k -> new ArrayList<>()).add(file.getFileName().toString());
+      code(nb).forEach(c -> assertTrue(c.path("outputs").isEmpty(),
+          file + ": outputs are not committed"));
+    }
+    return byKernel;
+  }
+
+  private static List<JsonNode> code(JsonNode nb) {
+    List<JsonNode> code = new ArrayList<>();
+    nb.get("cells").forEach(c -> {
+      if (c.get("cell_type").asText().equals("code")) {
+        code.add(c);
+      }
+    });
+    return code;
+  }
+
+  @Test
+  void jupyterNotebooksRunOnTheJavaOrThePythonKernel() throws IOException {
+    assertEquals(Map.of("poevi-java", List.of("big-data.ipynb", "posterior.ipynb",
+        "quickstart.ipynb", "spark-ml.ipynb"), "python3", List.of("pyspark-quickstart.ipynb")),
+        notebooksByKernel());
+  }
+
+  @Test
+  void javaNotebooksStartWithTheSetupCellThenTheJaninoFix() throws IOException {
+    for (String name : notebooksByKernel().get("poevi-java")) {
+      Path file = DIR.resolve(name);
+      List<JsonNode> code = code(JSON.readTree(file.toFile()));
       JsonNode setup = code.get(0);
       assertTrue(tags(setup).contains("skip-execution"), file + ": setup cell not skipped");
       assertTrue(source(setup).contains("%jar"), file + ": setup cell loads no jar");
       assertTrue(source(code.get(1)).contains("org.codehaus.janino"), file + ": Janino fix");
       for (JsonNode c : code.subList(1, code.size())) {
         assertFalse(tags(c).contains("skip-execution"), file + ": only the setup is skipped");
-        assertTrue(c.path("outputs").isEmpty(), file + ": outputs are not committed");
+      }
+    }
+  }
+
+  @Test
+  void pythonNotebooksUseThePackageOnly() throws IOException {
+    for (String name : notebooksByKernel().get("python3")) {
+      Path file = DIR.resolve(name);
+      List<JsonNode> code = code(JSON.readTree(file.toFile()));
+      assertTrue(source(code.get(0)).contains("poevi.session("), file + ": starts a session");
+      for (JsonNode c : code) {
+        assertFalse(source(c).contains("_jvm"), file + ": calls the JVM behind the package");
       }
     }
   }
