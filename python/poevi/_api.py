@@ -27,8 +27,10 @@ def _config(config):
     return config, None
 
 
-def _with_progress(call, lines, show):
-    """Runs ``call`` on another thread, printing the fit's progress lines as they come."""
+def _with_progress(call, lines, show, cancel):
+    """Runs ``call`` on another thread, printing the fit's progress lines as they come. An
+    interrupt (Jupyter's stop button) calls ``cancel`` (Spark's cancelAllJobs: the fit fails at
+    its next Spark job) and is raised at once."""
     outcome = {}
 
     def run():
@@ -39,9 +41,13 @@ def _with_progress(call, lines, show):
 
     worker = threading.Thread(target=run, name="poevi-fit", daemon=True)
     worker.start()
-    while worker.is_alive():
-        worker.join(0.25)
-        _echo(lines, show)
+    try:
+        while worker.is_alive():
+            worker.join(0.25)
+            _echo(lines, show)
+    except KeyboardInterrupt:
+        cancel()
+        raise
     _echo(lines, show)
     if "error" in outcome:
         raise outcome["error"]
@@ -75,7 +81,8 @@ def fit(config, *overrides, spark=None, progress=True):
     try:
         with _jvm.errors():
             java_fit = _with_progress(
-                lambda: bridge.fit(java_poevi, text, path, list(overrides)), lines, progress)
+                lambda: bridge.fit(java_poevi, text, path, list(overrides)), lines, progress,
+                spark.sparkContext.cancelAllJobs)
     except BaseException:
         java_poevi.close()
         raise

@@ -1,6 +1,7 @@
 """Shared fixtures: one local Spark session with poevi, small DataFrames, light fit settings."""
 import os
 import pathlib
+import zipfile
 
 import numpy as np
 import pytest
@@ -15,10 +16,26 @@ LIGHT = ("init { mode-starts = 4, gaussian-rounds = 4, gaussian-draws = 5000 }\n
          "output.draws = 2000")
 
 
+def example_models_jar(directory):
+    """A jar of the Java tests' example models (com.example: RobustRowModel, a user's RowModel),
+    as a user ships their own model to poevi.session's spark.jars. jobs/test compiles them (mvn
+    verify) before it runs these tests."""
+    classes = REPO / "target" / "test-classes" / "com" / "example"
+    if not classes.is_dir():
+        raise RuntimeError(f"{classes} is missing: run mvn test-compile (jobs/test does)")
+    jar = pathlib.Path(directory) / "example-models.jar"
+    with zipfile.ZipFile(jar, "w") as archive:
+        for path in sorted(classes.glob("*.class")):
+            archive.write(path, f"com/example/{path.name}")
+    return str(jar)
+
+
 @pytest.fixture(scope="session")
-def spark():
+def spark(tmp_path_factory):
+    jar = example_models_jar(tmp_path_factory.mktemp("jars"))
     session = poevi.session("local[2]", spark_sql_shuffle_partitions=2,
-                            spark_default_parallelism=2)
+                            spark_default_parallelism=2, spark_jars=jar,
+                            spark_driver_extraClassPath=jar)
     yield session
     session.stop()
 
