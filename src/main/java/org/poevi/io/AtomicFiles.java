@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.poevi.InvalidInputException;
 
@@ -20,9 +22,27 @@ import org.poevi.InvalidInputException;
  * Writes a file so that readers see either the old content or the complete new one, never a
  * half-written file: the content goes to a temporary file in the same directory, which is then
  * renamed over the target.
+ *
+ * <p>An output directory is made only when its files are written, and removed again if they
+ * cannot all be: a run that fails (or is stopped) before or while writing leaves no directory
+ * behind, or the previous outputs as they were. A JVM that is shutting down (SIGTERM, Ctrl-C)
+ * first lets a write in progress finish, and then starts none: its shutdown hook takes the same
+ * lock as {@link #writeAll}.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
+
+  /** Held while files are written and renamed into place, and by the shutdown hook. */
+  private static final Object LOCK = new Object();
+  private static boolean shuttingDown;
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      synchronized (LOCK) {
+        shuttingDown = true;
+      }
+    }, "poevi-atomic-files"));
+  }
 
   /** What produces a file's bytes: text ({@link #text}) or a byte array ({@link #bytes}). */
   @FunctionalInterface
@@ -46,22 +66,29 @@ public final class AtomicFiles {
   }
 
   /**
-   * Fails, before any work, when {@code dir} cannot be created or written to; the one-line error
-   * calls it {@code name} (e.g. "--out" on the command line). A regular file there is left alone.
+   * Fails, before any work, when {@code dir} could not be made or written to; the one-line error
+   * calls it {@code name} (e.g. "--out" on the command line). Makes nothing: a missing
+   * {@code dir} is made when its files are written ({@link #writeAll}), so that a run that
+   * fails first leaves no empty directory. A regular file there is left alone.
    */
   public static void prepareDirectory(Path dir, String name) {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+    Path absolute = dir.toAbsolutePath().normalize();
+    if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
       throw new InvalidInputException(name + " " + dir + " exists and is not a directory");
     }
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + name + " " + dir + ": " + e, e);
+    Path existing = absolute;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
     }
-    if (!Files.isWritable(dir)) {
-      throw new InvalidInputException(name + " " + dir + " is not writable");
+    if (existing == null || !Files.isDirectory(existing)) {
+      throw new InvalidInputException(name + " " + dir + " cannot be made: "
+          + (existing == null ? "no existing parent" : existing + " is not a directory"));
     }
-    checkAtomicRename(dir, name);
+    if (!Files.isWritable(existing)) {
+      throw new InvalidInputException(name + " " + dir + " is not writable"
+          + (existing.equals(absolute) ? "" : " (" + existing + " is not)"));
+    }
+    checkAtomicRename(existing, name);
   }
 
   /**
@@ -115,12 +142,55 @@ public final class AtomicFiles {
    * owner-only).
    */
   public static void writeAll(Map<Path, Content> files) {
+    synchronized (LOCK) {
+      if (shuttingDown) {
+        throw new UncheckedIOException(new IOException("the JVM is shutting down: "
+            + files.keySet() + " not written"));
+      }
+      List<Path> made = new ArrayList<>();
+      boolean done = false;
+      try {
+        writeAll(files, made);
+        done = true;
+      } finally {
+        if (!done) {
+          removeEmpty(made);
+        }
+      }
+    }
+  }
+
+  /** Makes {@code dir} and its missing parents, adding each one made to {@code made}. */
+  private static void makeDirectories(Path dir, List<Path> made) throws IOException {
+    List<Path> missing = new ArrayList<>();
+    for (Path d = dir; d != null && !Files.isDirectory(d); d = d.getParent()) {
+      missing.add(0, d);
+    }
+    for (Path d : missing) {
+      Files.createDirectory(d);
+      made.add(d);
+    }
+  }
+
+  /** Removes the directories a failed write made, deepest first, if they are empty. */
+  private static void removeEmpty(List<Path> made) {
+    for (int i = made.size() - 1; i >= 0; i--) {
+      try {
+        Files.deleteIfExists(made.get(i));
+      } catch (IOException notEmptyOrGone) {
+        // Best effort: a directory someone else wrote into is theirs to keep.
+      }
+    }
+  }
+
+  private static void writeAll(Map<Path, Content> files, List<Path> made) {
     Map<Path, Path> temporaries = new LinkedHashMap<>();
+    List<Path> renamed = new ArrayList<>();
     try {
       for (Map.Entry<Path, Content> e : files.entrySet()) {
         Path target = e.getKey();
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        makeDirectories(dir, made);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         temporaries.put(target, tmp);
         try (OutputStream out = Files.newOutputStream(tmp)) {
@@ -135,17 +205,24 @@ public final class AtomicFiles {
         // AtomicMoveNotSupportedException here is an IOException, reported below).
         Files.move(e.getValue(), e.getKey(), StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
+        renamed.add(e.getKey());
       }
       temporaries.clear();
+      renamed.clear();
     } catch (AtomicMoveNotSupportedException e) {
       throw notAtomic(String.valueOf(e.getFile()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + String.join(", ",
           files.keySet().stream().map(Path::toString).toList()) + ": " + e.getMessage(), e);
     } finally {
-      for (Path tmp : temporaries.values()) {
+      // A failure: the temporaries go, and so do files already renamed into a directory this
+      // write made (there was no old content to keep there).
+      List<Path> leftovers = new ArrayList<>(temporaries.values());
+      renamed.stream().filter(f -> made.contains(f.toAbsolutePath().getParent()))
+          .forEach(leftovers::add);
+      for (Path file : leftovers) {
         try {
-          Files.deleteIfExists(tmp);
+          Files.deleteIfExists(file);
         } catch (IOException ignored) {
           // Best effort: the temporary file is hidden and the error above is what matters.
         }

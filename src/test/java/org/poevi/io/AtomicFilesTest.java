@@ -28,14 +28,21 @@ class AtomicFilesTest {
   }
 
   @Test
-  void preparingADirectoryLeavesNoProbeBehind() throws IOException {
-    Path out = dir.resolve("out");
+  void preparingADirectoryMakesNothing() throws IOException {
+    Path out = dir.resolve("new").resolve("out");
     AtomicFiles.prepareDirectory(out, "--out");
-    assertTrue(Files.isDirectory(out));
-    try (Stream<Path> files = Files.list(out)) {
+    assertEquals(List.of(), names(), "no directory and no atomic-rename probe");
+    Files.createDirectory(dir.resolve("old"));
+    AtomicFiles.prepareDirectory(dir.resolve("old"), "--out");
+    try (Stream<Path> files = Files.list(dir.resolve("old"))) {
       assertEquals(0, files.count(), "the atomic-rename probe is removed");
     }
-    Path file = Files.writeString(dir.resolve("file"), "x");
+    Path parentFile = Files.writeString(dir.resolve("plain"), "x");
+    InvalidInputException notDir = assertThrows(InvalidInputException.class,
+        () -> AtomicFiles.prepareDirectory(parentFile.resolve("out"), "--out"));
+    assertEquals("--out " + parentFile.resolve("out") + " cannot be made: " + parentFile
+        + " is not a directory", notDir.getMessage());
+    Path file = dir.resolve("plain");
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> AtomicFiles.prepareDirectory(file, "--out"));
     assertEquals("--out " + file + " exists and is not a directory", e.getMessage());
@@ -54,6 +61,25 @@ class AtomicFilesTest {
     assertTrue(e.getMessage().contains("disk full"), e.getMessage());
     assertEquals("old a", Files.readString(dir.resolve("a.txt")), "a is not replaced");
     assertEquals(List.of("a.txt"), names(), "no b.txt and no temporary files");
+  }
+
+  @Test
+  void aFailureInANewDirectoryLeavesNoDirectory() throws IOException {
+    Path out = dir.resolve("runs").resolve("fit");
+    Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+    files.put(out.resolve("model.json"), AtomicFiles.Content.text(w -> w.write("{}")));
+    files.put(out.resolve("plots").resolve("trace.png"), out2 -> {
+      throw new IOException("no memory for the picture");
+    });
+    assertThrows(UncheckedIOException.class, () -> AtomicFiles.writeAll(files));
+    assertEquals(List.of(), names(), "runs/, runs/fit/ and runs/fit/plots/ are removed again");
+    Files.createDirectories(dir.resolve("runs"));
+    Files.writeString(dir.resolve("runs").resolve("keep.txt"), "someone's");
+    assertThrows(UncheckedIOException.class, () -> AtomicFiles.writeAll(files));
+    try (Stream<Path> left = Files.list(dir.resolve("runs"))) {
+      assertEquals(List.of("keep.txt"), left.map(p -> p.getFileName().toString()).toList(),
+          "only what the write made is removed");
+    }
   }
 
   @Test
