@@ -20,6 +20,7 @@ public record AdviSettings(int iterations, int gradSamples, int elboSamples, int
     double tolRelObj, double learningRate) {
   public AdviSettings {
     atLeastOne(iterations, "fit.advi.iterations");
+    atMost(iterations, 10_000_000, "fit.advi.iterations");
     atLeastOne(gradSamples, "fit.advi.grad-samples");
     atLeastOne(elboSamples, "fit.advi.elbo-samples");
     atLeastOne(evalElbo, "fit.advi.eval-elbo");
@@ -35,6 +36,13 @@ public record AdviSettings(int iterations, int gradSamples, int elboSamples, int
 
   public static AdviSettings defaults() {
     return new AdviSettings(10000, 10, 100, 100, 0.001, 0.1);
+  }
+
+  /** A loop count's sanity bound (a fit above it would run for days). */
+  static void atMost(int v, int max, String key) {
+    if (v > max) {
+      throw new InvalidInputException(key + " must be <= " + max + ", got " + v);
+    }
   }
 
   static void atLeastOne(int v, String key) {

@@ -9,6 +9,7 @@ package org.poevi.baselines;
 public record BamSettings(int iterations, int batchSize) {
   public BamSettings {
     AdviSettings.atLeastOne(iterations, "fit.bam.iterations");
+    AdviSettings.atMost(iterations, 1_000_000, "fit.bam.iterations");
     AdviSettings.atLeastOne(batchSize, "fit.bam.batch-size");
   }
 

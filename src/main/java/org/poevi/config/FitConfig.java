@@ -40,6 +40,7 @@ public final class FitConfig {
   private final Config reference;
   private final Config resolved;
   private Fitter fitter;
+  private Fitter chosen;
 
   private FitConfig(Config user, Config reference, Config resolved) {
     this.user = user;
@@ -145,9 +146,23 @@ public final class FitConfig {
         return null;
       });
       runSettings();
-      fitter = method.fitter(this);
+      chosen = method.fitter(this);
+      // Counts that cannot fit this JVM's heap at the target's D are refused before any work.
+      fitter = (target, evaluator, progress) -> {
+        read(() -> {
+          MemoryCheck.check(resolved, method, target.dim());
+          return null;
+        });
+        return chosen.fit(target, evaluator, progress);
+      };
     }
     return fitter;
+  }
+
+  /** The method's own fitter, without the memory check {@link #fitter()} adds (for tests). */
+  synchronized Fitter chosenFitter() {
+    fitter();
+    return chosen;
   }
 
   /** fit.method. */

@@ -230,7 +230,9 @@ public final class TargetReader {
     ConfigValue typeValue = target.root().get("type");
     String type = typeValue != null && typeValue.valueType() == ConfigValueType.STRING
         ? (String) typeValue.unwrapped() : null;
-    if (MODEL_TYPES.contains(type)) {
+    // List.of(...).contains(null) throws: a type that is not a string goes to fromConfig,
+    // whose error names target.type.
+    if (type != null && MODEL_TYPES.contains(type)) {
       return PosteriorDbTargetReader.read(type, target);
     }
     if (CLASS_TYPE.equals(type)) {

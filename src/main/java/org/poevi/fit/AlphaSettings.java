@@ -17,6 +17,7 @@ public record AlphaSettings(int iterations, int batchSize, double eta, double su
     double tolerance, ScoreMetric metric, ObjectiveSettings objective) {
   public AlphaSettings {
     SettingsChecks.atLeastOne(iterations, "fit.iterations");
+    SettingsChecks.atMost(iterations, 100_000, "fit.iterations");
     SettingsChecks.atLeastOne(batchSize, "fit.batch-size");
     SettingsChecks.positiveFinite(eta, "fit.eta");
     SettingsChecks.positiveFinite(sumSlack, "fit.sum-slack");

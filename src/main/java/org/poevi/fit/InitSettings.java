@@ -18,6 +18,8 @@ public record InitSettings(int modeStarts, double startScale, int gaussianRounds
     int gaussianDraws) {
   public InitSettings {
     SettingsChecks.atLeastOne(modeStarts, "init.mode-starts");
+    SettingsChecks.atMost(modeStarts, 10_000, "init.mode-starts");
+    SettingsChecks.atMost(gaussianRounds, 1_000, "init.gaussian-rounds");
     SettingsChecks.positiveFinite(startScale, "init.start-scale");
     SettingsChecks.nonNegative(gaussianRounds, "init.gaussian-rounds");
     if (gaussianDraws < 1000) {

@@ -13,6 +13,17 @@ final class SettingsChecks {
     return v;
   }
 
+  /**
+   * A loop count's sanity bound: above {@code max} a fit would run for days (found by the fuzz
+   * harness: init.gaussian-rounds = 2^31 - 1 never ended).
+   */
+  static int atMost(int v, int max, String key) {
+    if (v > max) {
+      throw new InvalidInputException(key + " must be <= " + max + ", got " + v);
+    }
+    return v;
+  }
+
   static int nonNegative(int v, String key) {
     if (v < 0) {
       throw new InvalidInputException(key + " must be >= 0, got " + v);

@@ -26,7 +26,9 @@ public record UnderPSettings(double proposalDof, double proposalScale, double mi
           + minEssFraction);
     }
     SettingsChecks.atLeastOne(moveSteps, "fit.under-p.move-steps");
+    SettingsChecks.atMost(moveSteps, 10_000, "fit.under-p.move-steps");
     SettingsChecks.nonNegative(moveBurnIn, "fit.under-p.move-burn-in");
+    SettingsChecks.atMost(moveBurnIn, 100_000, "fit.under-p.move-burn-in");
   }
 
   /** The defaults of conf/reference.conf. */

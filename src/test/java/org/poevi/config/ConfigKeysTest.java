@@ -100,9 +100,9 @@ class ConfigKeysTest {
     String reference = java.nio.file.Files.readString(java.nio.file.Path.of(
         "conf/reference.conf"));
     FitConfig config = FitConfig.parse(reference + "\n" + BANANA, List.of());
-    assertInstanceOf(PoeFitter.class, config.fitter());
+    assertInstanceOf(PoeFitter.class, config.chosenFitter());
     assertInstanceOf(Bam.class, FitConfig.parse(reference + "\n" + BANANA,
-        List.of("fit.method=bam")).fitter());
+        List.of("fit.method=bam")).chosenFitter());
     assertEquals("fit.under-q.growth-cap applies to fit.objective = under-q, not to the chosen"
         + " fit.objective = under-p", error(reference + "\n" + BANANA,
         "fit.under-q.growth-cap=2"));
@@ -125,7 +125,7 @@ class ConfigKeysTest {
   void eachMethodMapsToItsFitterWithItsBlock() {
     FitConfig poe = FitConfig.parse(BANANA, List.of("fit.objective=under-q",
         "fit.under-q.growth-cap=1.5", "init.mode-starts=3", "experts.count=5"));
-    assertInstanceOf(PoeFitter.class, poe.fitter());
+    assertInstanceOf(PoeFitter.class, poe.chosenFitter());
     PoeSettings settings = poe.poeSettings();
     assertEquals(new UnderQSettings(1.5, 0.2, 1), settings.alpha().objective());
     assertEquals(3, settings.init().modeStarts());
@@ -133,11 +133,11 @@ class ConfigKeysTest {
     assertEquals(UnderPSettings.defaults(), FitConfig.parse(BANANA, List.of()).poeSettings()
         .alpha().objective());
     assertInstanceOf(Advi.class, FitConfig.parse(BANANA, List.of("fit.method=advi-fullrank",
-        "fit.advi.iterations=7")).fitter());
+        "fit.advi.iterations=7")).chosenFitter());
     assertInstanceOf(Advi.class, FitConfig.parse(BANANA, List.of("fit.method=advi-meanfield"))
-        .fitter());
+        .chosenFitter());
     assertInstanceOf(Bam.class, FitConfig.parse(BANANA, List.of("fit.method=bam",
-        "fit.bam.batch-size=8")).fitter());
+        "fit.bam.batch-size=8")).chosenFitter());
     assertEquals(7, FitConfig.parse(BANANA, List.of("fit.method=advi-fullrank",
         "fit.advi.iterations=7")).adviSettings().iterations());
   }

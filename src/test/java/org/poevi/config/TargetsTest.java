@@ -140,6 +140,19 @@ class TargetsTest {
     }
   }
 
+  /** Found by the fuzz harness: a type that is not a string made build() throw an NPE. */
+  @org.junit.jupiter.api.Test
+  void buildNamesATypeThatIsNotAString() {
+    for (String type : new String[] {"-1", "true", "{ a = 1 }"}) {
+      org.poevi.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+          org.poevi.InvalidInputException.class, () -> TargetReader.build(
+              ConfigFactory.parseString("target { type = " + type + " }").getConfig("target"),
+              TargetReader.UNLOADED));
+      org.junit.jupiter.api.Assertions.assertTrue(
+          e.getMessage().startsWith("target.type must be a string, got"), e.getMessage());
+    }
+  }
+
   static Stream<Arguments> badConfigs() {
     return Stream.of(
         bad("{ dimension = 2 }",

@@ -368,10 +368,12 @@ public abstract class Prior implements Serializable {
     }
   }
 
+  /** Scales, rates and degrees of freedom square: within [1e-150, 1e150] their squares and
+   * reciprocal squares are finite, so the log density and its score are. */
   private static void positive(String form, String name, double v) {
-    if (!(v > 0) || !Double.isFinite(v)) {
-      throw new InvalidInputException(form + " needs a finite " + name + " > 0, got "
-          + format(v));
+    if (!(v >= 1e-150 && v <= 1e150)) {
+      throw new InvalidInputException(form + " needs " + name + " > 0 within [1e-150, 1e150],"
+          + " got " + format(v));
     }
   }
 

@@ -90,10 +90,13 @@ class PriorTest {
             + " student_t(df, m, s), cauchy(m, s) or flat, got \"laplace(0, 1)\""),
         Arguments.of("normal(0)", "target.prior.coefficients: normal takes 2 arguments, got 1"
             + " (in \"normal(0)\")"),
-        Arguments.of("normal(0, -1)", "target.prior.coefficients: normal(m, s) needs a finite"
-            + " s > 0, got -1 (in \"normal(0, -1)\")"),
+        Arguments.of("normal(0, -1)", "target.prior.coefficients: normal(m, s) needs s > 0"
+            + " within [1e-150, 1e150], got -1 (in \"normal(0, -1)\")"),
+        // Found by the fuzz harness: a subnormal scale made the log density overflow.
+        Arguments.of("normal(0, 1e-200)", "target.prior.coefficients: normal(m, s) needs s > 0"
+            + " within [1e-150, 1e150], got 1.0E-200 (in \"normal(0, 1e-200)\")"),
         Arguments.of("student_t(0, 0, 1)", "target.prior.coefficients: student_t(df, m, s)"
-            + " needs a finite df > 0, got 0 (in \"student_t(0, 0, 1)\")"),
+            + " needs df > 0 within [1e-150, 1e150], got 0 (in \"student_t(0, 0, 1)\")"),
         Arguments.of("normal(0, x)", "target.prior.coefficients: argument 2 of \"normal(0, x)\""
             + " is not a number"),
         Arguments.of("flat(1)", "target.prior.coefficients: flat takes 0 arguments, got 1 (in"
@@ -118,8 +121,8 @@ class PriorTest {
         + " half_cauchy(s), exponential(rate) or flat, got \"normal(0, 1)\"", e.getMessage());
     e = assertThrows(InvalidInputException.class,
         () -> Prior.scale("target.prior.sigma", "exponential(0)"));
-    assertEquals("target.prior.sigma: exponential(rate) needs a finite rate > 0, got 0 (in"
-        + " \"exponential(0)\")", e.getMessage());
+    assertEquals("target.prior.sigma: exponential(rate) needs rate > 0 within [1e-150, 1e150],"
+        + " got 0 (in \"exponential(0)\")", e.getMessage());
   }
 
   @Test

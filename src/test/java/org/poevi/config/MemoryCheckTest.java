@@ -1,0 +1,56 @@
+package org.poevi.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.poevi.InvalidInputException;
+
+/**
+ * Counts that cannot fit the heap are refused before the fit, naming the key (found by the fuzz
+ * harness: init.gaussian-draws, output.draws and experts.count = 2^31 - 1 ran out of memory).
+ */
+class MemoryCheckTest {
+  private static FitConfig config(String... overrides) {
+    return FitConfig.parse("target.type = banana", List.of(overrides));
+  }
+
+  private static String refusal(int dim, String... overrides) {
+    FitConfig c = config(overrides);
+    return assertThrows(InvalidInputException.class,
+        () -> MemoryCheck.check(c.resolved(), c.method(), dim)).getMessage();
+  }
+
+  @Test
+  void theDefaultsPassUpToLargeDimensions() {
+    FitConfig c = config();
+    for (int dim : new int[] {1, 2, 50, 200}) {
+      MemoryCheck.check(c.resolved(), c.method(), dim);
+    }
+  }
+
+  @Test
+  void countsBeyondJavasLargestArrayNameTheirKey() {
+    assertEquals("output.draws = 2147483647 is too large at D = 2: it needs an array of"
+        + " 8.59e+09 numbers, more than Java's largest (2147483639)",
+        refusal(2, "output.draws = 2147483647"));
+    assertTrue(refusal(2, "init.gaussian-draws = 2147483647").startsWith(
+        "init.gaussian-draws = 2147483647 is too large at D = 2"));
+    assertTrue(refusal(3, "fit.method = bam", "fit.bam.batch-size = 2000000000").startsWith(
+        "fit.bam.batch-size = 2000000000 is too large at D = 3"));
+  }
+
+  @Test
+  void countsBeyondTheHeapNameTheirKeyAndTheHeap() {
+    long heap = Runtime.getRuntime().maxMemory();
+    // Experts of D×D at D = 100: count × 3 widths × 10^4 doubles × 8 bytes × 2 copies.
+    long count = Math.min(Integer.MAX_VALUE, heap / (3L * 100 * 100 * 8 * 2) + 1);
+    String message = refusal(100, "experts.count = " + count);
+    assertTrue(message.startsWith("experts.count = " + count + " needs at least "), message);
+    assertTrue(message.endsWith("more than this JVM's heap of " + MemoryCheck.size(heap)
+        + ": lower it, or give the JVM more heap (JAVA_OPTS=-Xmx..., spark.driver.memory)"),
+        message);
+  }
+}
