@@ -33,7 +33,19 @@ public final class StrictJson {
       String position = at == null ? "" : " at line " + at.getLineNr() + ", column "
           + at.getColumnNr();
       throw new InvalidInputException(prefix + "malformed JSON" + position + ": "
-          + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+          + reason(e.getOriginalMessage()), e);
     }
+  }
+
+  /**
+   * Jackson's reason in a user's words: its first line, without the advice to developers
+   * ("enable `JsonReadFeature...` to allow") or the parser's source notes (found by the fuzz
+   * harness in the one-line errors of NaN and truncated model files).
+   */
+  static String reason(String jackson) {
+    String line = jackson.lines().findFirst().orElse("");
+    line = line.replaceAll("\\s*\\(start marker at \\[Source:.*$", "");
+    return line.replaceAll("^Non-standard token '([^']*)': enable .* to allow$",
+        "'$1' is not a JSON number (write finite numbers)");
   }
 }

@@ -95,6 +95,24 @@ class NothingHalfWrittenTest {
     assertSameFiles(previous, contents(out));
   }
 
+  /**
+   * docs/user-targets.md's rule: −∞ where the model is undefined lets the fit go on (every
+   * phase probes far-out points), where a throw stops it.
+   */
+  @Test
+  void minusInfinityOutsideTheSupportIsNotAnError() throws IOException {
+    Path out = dir.resolve("truncated");
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(args(config("dim = 2, support = 2.5"), out), err), err.toString());
+    for (String line : Files.readAllLines(out.resolve("draws.csv")).subList(1, 1001)) {
+      String[] cells = line.split(",");
+      double r2 = Math.pow(Double.parseDouble(cells[0]), 2)
+          + Math.pow(Double.parseDouble(cells[1]), 2);
+      assertTrue(r2 <= 2.5 * 2.5 || Double.parseDouble(cells[2]) == Double.NEGATIVE_INFINITY,
+          "a draw outside the support has lp__ = -Infinity: " + line);
+    }
+  }
+
   /** SIGTERM (Process.destroy) to a fit in its iterations, in a JVM of its own. */
   @Test
   void aDriverStoppedBySigtermLeavesNothingBehind() throws Exception {
