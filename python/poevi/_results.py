@@ -267,6 +267,13 @@ class SampleResult(_Posterior):
         return inference_data(self.parameter_names, table[self.parameter_names].to_numpy(),
                               lq=table["lq__"].to_numpy())
 
+    def marginals_plot(self):
+        """Histograms of the draws' marginals."""
+        return Image(_jvm.bridge(self._spark).png(self._sample.marginalsPlot()))
+
+    def _repr_png_(self):
+        return self.marginals_plot().png
+
     def save(self, path):
         """Writes draws.csv and summary.json into the local directory ``path``."""
         with _jvm.errors():

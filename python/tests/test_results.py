@@ -103,6 +103,7 @@ def test_sample_and_evaluate(banana, tmp_path):
     b = poevi.sample(banana, draws=500, seed=7)
     assert a.draws().equals(b.draws())  # one seed fixes the draws, file or memory
     assert list(a.draws().columns) == ["z[1]", "z[2]", "lq__"]
+    assert a._repr_png_()[:4] == b"\x89PNG"
     idata = a.to_inference_data()
     np.testing.assert_array_equal(idata.posterior["z"].values[0, :, 1], a.draws()["z[2]"])
     report = poevi.evaluate(banana, reference_draws=4000, seed=2)

@@ -184,6 +184,11 @@ public final class SampleOutcome {
     return summary.deepCopy();
   }
 
+  /** Histograms of the draws' marginals (as a fit's marginals plot). */
+  public java.awt.image.BufferedImage marginalsPlot() {
+    return org.poevi.plot.FitPlots.marginals(draws, names.size(), names, null);
+  }
+
   /** What {@code poevi sample} prints about the draws. */
   public String report() {
     return report;
