@@ -59,7 +59,7 @@ public final class Main implements Runnable {
       PrintWriter err = cl.getErr();
       err.println("error: out of memory (" + e.getMessage() + "): give poevi's JVM more heap,"
           + " e.g. JAVA_OPTS=-Xmx8g with jobs/poevi or --driver-memory 8g (spark.driver.memory)"
-          + " with spark-submit");
+          + " with spark-submit; executors that run out get spark.executor.memory");
       err.flush();
       return EXIT_OUT_OF_MEMORY;
     }

@@ -196,8 +196,10 @@ public final class ModelJson {
       double[] location = readVector(required(e, "location", at), dim, at + ".location");
       double[] lambda = readMatrix(required(e, "lambda", at), dim, at + ".lambda");
       alpha[k] = readNumber(required(e, "alpha", at), at + ".alpha");
-      if (alpha[k] < 0) {
-        throw new InvalidInputException(at + ".alpha must be >= 0, got " + alpha[k]);
+      // At most 1e12: fitted alphas are of order D; an alpha near the double range made the
+      // sampler's Lambda(w) unfactorable with an error that named no field (fuzz harness).
+      if (!(alpha[k] >= 0 && alpha[k] <= 1e12)) {
+        throw new InvalidInputException(at + ".alpha must be in [0, 1e12], got " + alpha[k]);
       }
       try {
         experts.add(Expert.of(location, lambda));

@@ -39,7 +39,8 @@ class MainTest {
     assertEquals(1, message.lines().count(), message);
     assertEquals("error: out of memory (Java heap space): give poevi's JVM more heap,"
         + " e.g. JAVA_OPTS=-Xmx8g with jobs/poevi or --driver-memory 8g (spark.driver.memory)"
-        + " with spark-submit", message.strip());
+        + " with spark-submit; executors that run out get spark.executor.memory",
+        message.strip());
     assertEquals("", out.toString());
   }
 }

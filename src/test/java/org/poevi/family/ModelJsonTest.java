@@ -226,7 +226,10 @@ class ModelJsonTest {
         bad("1e999 overflows to infinity in alpha",
             BASE.replace("\"alpha\": 0.5", "\"alpha\": 1e999"), "experts[1].alpha", "finite"),
         bad("negative alpha", edit(r -> expert(r, 1).put("alpha", -0.5)), "experts[1].alpha",
-            ">= 0"),
+            "in [0, 1e12]"),
+        // Found by the fuzz harness: the sampler then failed with a message naming no field.
+        bad("alpha 1e308", edit(r -> expert(r, 1).put("alpha", 1e308)), "experts[1].alpha",
+            "in [0, 1e12]"),
         bad("non-symmetric lambda",
             edit(r -> ((ArrayNode) expert(r, 1).get("lambda").get(1)).set(0, 0.7)),
             "experts[1].lambda", "symmetric", "lambda[0][1]"),

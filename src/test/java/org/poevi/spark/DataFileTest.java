@@ -116,7 +116,11 @@ class DataFileTest {
         "target.data.path: row 2 of PATH: response \"y\" is 2.0, but must be 0 or 1", "x1");
     assertError("y,x1\n1,0.5\n-1,0.1\n", DataFile.ResponseKind.COUNT,
         "target.data.path: row 2 of PATH: response \"y\" is -1.0, but must be a count (0, 1, 2,"
-            + " ...)", "x1");
+            + " ..., at most 2^53)", "x1");
+    // Found by the fuzz harness: a count of 1e308 made log y! infinite, naming no row.
+    assertError("y,x1\n1,0.5\n1e308,0.1\n", DataFile.ResponseKind.COUNT,
+        "target.data.path: row 2 of PATH: response \"y\" is 1.0E308, but must be a count (0, 1,"
+            + " 2, ..., at most 2^53)", "x1");
     assertError("y,x1\n", DataFile.ResponseKind.BINARY, "target.data.path: PATH has no rows",
         "x1");
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> SparkRowData.read(

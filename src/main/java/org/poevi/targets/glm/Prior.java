@@ -62,6 +62,7 @@ public abstract class Prior implements Serializable {
   public static Prior normal(double mean, double sd) {
     positive("normal(m, s)", "s", sd);
     finite("normal(m, s)", "m", mean);
+    near("normal(m, s)", mean, sd);
     double logNorm = -Math.log(sd) - HALF_LOG_TWO_PI;
     return new Prior("normal(" + format(mean) + ", " + format(sd) + ")") {
       @Override
@@ -81,6 +82,7 @@ public abstract class Prior implements Serializable {
     positive("student_t(df, m, s)", "df", df);
     finite("student_t(df, m, s)", "m", mean);
     positive("student_t(df, m, s)", "s", scale);
+    near("student_t(df, m, s)", mean, scale);
     double logNorm = tLogNormalizer(df) - Math.log(scale);
     return new Prior("student_t(" + format(df) + ", " + format(mean) + ", " + format(scale)
         + ")") {
@@ -101,6 +103,7 @@ public abstract class Prior implements Serializable {
   public static Prior cauchy(double mean, double scale) {
     finite("cauchy(m, s)", "m", mean);
     positive("cauchy(m, s)", "s", scale);
+    near("cauchy(m, s)", mean, scale);
     double logNorm = -LOG_PI - Math.log(scale);
     return new Prior("cauchy(" + format(mean) + ", " + format(scale) + ")") {
       @Override
@@ -374,6 +377,18 @@ public abstract class Prior implements Serializable {
     if (!(v >= 1e-150 && v <= 1e150)) {
       throw new InvalidInputException(form + " needs " + name + " > 0 within [1e-150, 1e150],"
           + " got " + format(v));
+    }
+  }
+
+  /**
+   * |m| at most 1e150 scales from 0, so that the density is finite at 0, where the fit's checks
+   * start (found by the fuzz harness: normal(1e308, 1e38) was -Infinity there, an error that
+   * named no prior).
+   */
+  private static void near(String form, double mean, double scale) {
+    if (Math.abs(mean) > 1e150 * scale) {
+      throw new InvalidInputException(form + " needs |m| <= 1e150 s, got m = " + format(mean)
+          + " and s = " + format(scale));
     }
   }
 

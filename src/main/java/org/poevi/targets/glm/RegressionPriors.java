@@ -55,7 +55,8 @@ public record RegressionPriors(String intercept, String coefficients, String sig
       if (AUTO.equals(coefficients)) {
         double sx = moments == null ? 1 : moments.sdX()[d];
         coefficientScale[d] = sx > 0 ? 2.5 * sy / sx : 2.5 * sy;
-        priors[d] = Prior.normal(0, coefficientScale[d]);
+        priors[d] = auto(keys.coefficients(), "coefficient " + d + " (its column's sd is " + sx
+            + ")", 0, coefficientScale[d]);
       } else {
         priors[d] = Prior.coefficient(keys.coefficients(), coefficients);
       }
@@ -69,15 +70,41 @@ public record RegressionPriors(String intercept, String coefficients, String sig
           double mean = moments.meanX()[d];
           variance += mean * mean * s * s;
         }
-        priors[0] = Prior.normal(my, Math.sqrt(variance));
+        priors[0] = auto(keys.intercept(), "the intercept (set by the columns' means and sds)",
+            my, Math.sqrt(variance));
       } else {
         priors[0] = Prior.coefficient(keys.intercept(), intercept);
       }
     }
     if (family.hasScale()) {
-      priors[columns] = AUTO.equals(sigma) ? Prior.exponential(1 / sy)
+      priors[columns] = AUTO.equals(sigma) ? autoScale(keys, sy)
           : Prior.scale(keys.sigma(), sigma);
     }
     return priors;
+  }
+
+  /**
+   * A data-scaled normal prior, or one line naming the key when the data make its scale
+   * extreme (found by the fuzz harness: predictors near 1e305 gave an infinite intercept scale
+   * and an error that named no key).
+   */
+  private static Prior auto(String key, String what, double mean, double scale) {
+    try {
+      return Prior.normal(mean, scale);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(key + " = auto scales with the data, but the data give "
+          + what + " the prior normal(" + mean + ", " + scale + "), beyond what a prior can"
+          + " hold: rescale the predictors or give " + key + " explicitly", e);
+    }
+  }
+
+  private static Prior autoScale(Keys keys, double sy) {
+    try {
+      return Prior.exponential(1 / sy);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(keys.sigma() + " = auto scales with the response's sd ("
+          + sy + "), which is extreme: rescale " + keys.response() + " or give " + keys.sigma()
+          + " explicitly", e);
+    }
   }
 }

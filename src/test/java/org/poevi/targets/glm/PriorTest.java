@@ -95,6 +95,9 @@ class PriorTest {
         // Found by the fuzz harness: a subnormal scale made the log density overflow.
         Arguments.of("normal(0, 1e-200)", "target.prior.coefficients: normal(m, s) needs s > 0"
             + " within [1e-150, 1e150], got 1.0E-200 (in \"normal(0, 1e-200)\")"),
+        // Found by the fuzz harness: the density was -Infinity at 0, an error naming no prior.
+        Arguments.of("normal(1e308, 1e38)", "target.prior.coefficients: normal(m, s) needs |m| <="
+            + " 1e150 s, got m = 1.0E308 and s = 1.0E38 (in \"normal(1e308, 1e38)\")"),
         Arguments.of("student_t(0, 0, 1)", "target.prior.coefficients: student_t(df, m, s)"
             + " needs df > 0 within [1e-150, 1e150], got 0 (in \"student_t(0, 0, 1)\")"),
         Arguments.of("normal(0, x)", "target.prior.coefficients: argument 2 of \"normal(0, x)\""

@@ -170,6 +170,21 @@ class RegressionTargetTest {
         new double[8]));
   }
 
+  /** Found by the fuzz harness: predictors near 1e305 made an auto prior's scale infinite. */
+  @Test
+  void autoPriorsOfExtremeColumnsNameTheirKey() {
+    RowBlock block = new RowBlock(0, 0, 4, 2, new double[] {1, 1, 1, 1, 1e305, -2e305, 3e305,
+        1e300}, new double[] {1, 0, 1, 0});
+    RegressionPriors.Keys keys = new RegressionPriors.Keys("target.prior.intercept",
+        "target.prior.coefficients", "target.prior.sigma", "target.data.response");
+    org.poevi.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.poevi.InvalidInputException.class, () -> new RegressionPriors("auto", "auto", null)
+            .resolve(RegressionTarget.Family.LOGISTIC, new InMemoryRowData(java.util.List.of(
+                block), 1), true, keys, true));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith(
+        "target.prior.intercept = auto scales with the data"), e.getMessage());
+  }
+
   @Test
   void poissonGradientMatchesFiniteDifferences() {
     RowBlock block = new RowBlock(0, 0, 4, 2, new double[] {1, 1, 1, 1, 0.3, -1.2, 0.8, 2.0},
