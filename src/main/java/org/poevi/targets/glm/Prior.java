@@ -60,9 +60,9 @@ public abstract class Prior implements Serializable {
   // ------------------------------------------------------------------------------ coefficients
 
   public static Prior normal(double mean, double sd) {
-    positive("normal(m, s)", "s", sd);
-    finite("normal(m, s)", "m", mean);
-    near("normal(m, s)", mean, sd);
+    PriorChecks.positive("normal(m, s)", "s", sd);
+    PriorChecks.finite("normal(m, s)", "m", mean);
+    PriorChecks.near("normal(m, s)", mean, sd);
     double logNorm = -Math.log(sd) - HALF_LOG_TWO_PI;
     return new Prior("normal(" + format(mean) + ", " + format(sd) + ")") {
       @Override
@@ -79,10 +79,10 @@ public abstract class Prior implements Serializable {
   }
 
   public static Prior studentT(double df, double mean, double scale) {
-    positive("student_t(df, m, s)", "df", df);
-    finite("student_t(df, m, s)", "m", mean);
-    positive("student_t(df, m, s)", "s", scale);
-    near("student_t(df, m, s)", mean, scale);
+    PriorChecks.positive("student_t(df, m, s)", "df", df);
+    PriorChecks.finite("student_t(df, m, s)", "m", mean);
+    PriorChecks.positive("student_t(df, m, s)", "s", scale);
+    PriorChecks.near("student_t(df, m, s)", mean, scale);
     double logNorm = tLogNormalizer(df) - Math.log(scale);
     return new Prior("student_t(" + format(df) + ", " + format(mean) + ", " + format(scale)
         + ")") {
@@ -101,9 +101,9 @@ public abstract class Prior implements Serializable {
   }
 
   public static Prior cauchy(double mean, double scale) {
-    finite("cauchy(m, s)", "m", mean);
-    positive("cauchy(m, s)", "s", scale);
-    near("cauchy(m, s)", mean, scale);
+    PriorChecks.finite("cauchy(m, s)", "m", mean);
+    PriorChecks.positive("cauchy(m, s)", "s", scale);
+    PriorChecks.near("cauchy(m, s)", mean, scale);
     double logNorm = -LOG_PI - Math.log(scale);
     return new Prior("cauchy(" + format(mean) + ", " + format(scale) + ")") {
       @Override
@@ -164,7 +164,7 @@ public abstract class Prior implements Serializable {
   }
 
   public static Prior halfNormal(double scale) {
-    positive("half_normal(s)", "s", scale);
+    PriorChecks.positive("half_normal(s)", "s", scale);
     double logNorm = LOG_TWO - HALF_LOG_TWO_PI - Math.log(scale);
     return new OnLogScale("half_normal(" + format(scale) + ")") {
       @Override
@@ -181,8 +181,8 @@ public abstract class Prior implements Serializable {
   }
 
   public static Prior halfStudentT(double df, double scale) {
-    positive("half_student_t(df, s)", "df", df);
-    positive("half_student_t(df, s)", "s", scale);
+    PriorChecks.positive("half_student_t(df, s)", "df", df);
+    PriorChecks.positive("half_student_t(df, s)", "s", scale);
     double logNorm = LOG_TWO + tLogNormalizer(df) - Math.log(scale);
     return new OnLogScale("half_student_t(" + format(df) + ", " + format(scale) + ")") {
       @Override
@@ -199,7 +199,7 @@ public abstract class Prior implements Serializable {
   }
 
   public static Prior halfCauchy(double scale) {
-    positive("half_cauchy(s)", "s", scale);
+    PriorChecks.positive("half_cauchy(s)", "s", scale);
     double logNorm = LOG_TWO - LOG_PI - Math.log(scale);
     return new OnLogScale("half_cauchy(" + format(scale) + ")") {
       @Override
@@ -216,7 +216,7 @@ public abstract class Prior implements Serializable {
   }
 
   public static Prior exponential(double rate) {
-    positive("exponential(rate)", "rate", rate);
+    PriorChecks.positive("exponential(rate)", "rate", rate);
     double logRate = Math.log(rate);
     return new OnLogScale("exponential(" + format(rate) + ")") {
       @Override
@@ -368,33 +368,6 @@ public abstract class Prior implements Serializable {
       return factory.get();
     } catch (InvalidInputException e) {
       throw new InvalidInputException(key + ": " + e.getMessage() + " (in \"" + text + "\")", e);
-    }
-  }
-
-  /** Scales, rates and degrees of freedom square: within [1e-150, 1e150] their squares and
-   * reciprocal squares are finite, so the log density and its score are. */
-  private static void positive(String form, String name, double v) {
-    if (!(v >= 1e-150 && v <= 1e150)) {
-      throw new InvalidInputException(form + " needs " + name + " > 0 within [1e-150, 1e150],"
-          + " got " + format(v));
-    }
-  }
-
-  /**
-   * |m| at most 1e150 scales from 0, so that the density is finite at 0, where the fit's checks
-   * start (found by the fuzz harness: normal(1e308, 1e38) was -Infinity there, an error that
-   * named no prior).
-   */
-  private static void near(String form, double mean, double scale) {
-    if (Math.abs(mean) > 1e150 * scale) {
-      throw new InvalidInputException(form + " needs |m| <= 1e150 s, got m = " + format(mean)
-          + " and s = " + format(scale));
-    }
-  }
-
-  private static void finite(String form, String name, double v) {
-    if (!Double.isFinite(v)) {
-      throw new InvalidInputException(form + " needs a finite " + name + ", got " + format(v));
     }
   }
 
