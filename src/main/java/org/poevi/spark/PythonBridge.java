@@ -1,15 +1,11 @@
 package org.poevi.spark;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.poevi.InvalidInputException;
 import org.poevi.family.FittedModel;
 import org.poevi.family.SampleOptions;
@@ -37,13 +33,7 @@ public final class PythonBridge {
 
   /** The picture as PNG bytes. */
   public static byte[] png(BufferedImage image) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return org.poevi.plot.FitPlots.png(image);
   }
 
   /**
