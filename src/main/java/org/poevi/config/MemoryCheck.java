@@ -12,7 +12,7 @@ import org.poevi.InvalidInputException;
  * their log densities, K experts of D×D, a batch's points and scores), so a fit that passes may
  * still need more; one that fails cannot run.
  */
-final class MemoryCheck {
+public final class MemoryCheck {
   private static final long LARGEST_ARRAY = Integer.MAX_VALUE - 8L;
 
   private MemoryCheck() {}
@@ -66,7 +66,8 @@ final class MemoryCheck {
     }
   }
 
-  static String size(double bytes) {
+  /** A byte count for messages: MiB, or GiB from 1 GiB. */
+  public static String size(double bytes) {
     return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (1L << 30))
         : String.format(Locale.ROOT, "%.0f MiB", bytes / (1L << 20));
   }

@@ -2,6 +2,9 @@ package org.poevi.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.attribute.AttributeGroup;
@@ -30,6 +33,7 @@ import scala.Tuple2;
  * the driver (a fit without Spark).
  */
 public final class FrameRows {
+  private static final Logger LOG = LogManager.getLogger(FrameRows.class);
   private FrameRows() {}
 
   /** A column of the frame and the key or Param that names it in errors. */
@@ -71,6 +75,12 @@ public final class FrameRows {
       return sourceKey != null ? sourceKey : column.key();
     }
 
+    /** The numbers a cached row holds with {@code width} predictors: design, label, weight, offset. */
+    int values(int width) {
+      return width + (intercept ? 1 : 0) + 1 + (weight != null ? 1 : 0)
+          + (offset != null ? 1 : 0);
+    }
+
     /** The columns to select, in the order the rows are read: label, predictors, weight, offset. */
     List<Column> selected() {
       List<Column> all = new ArrayList<>();
@@ -96,9 +106,23 @@ public final class FrameRows {
    */
   public static SparkRowData cache(JavaSparkContext sc, Dataset<Row> frame, Spec spec,
       int partitions) {
+    return cache(sc, frame, spec, partitions, LOG::warn);
+  }
+
+  /**
+   * As above; {@code warnings} gets, before the rows are read, a warning when they will not fit
+   * the executors' memory ({@link CacheEstimate}).
+   */
+  public static SparkRowData cache(JavaSparkContext sc, Dataset<Row> frame, Spec spec,
+      int partitions, Consumer<String> warnings) {
     requireRows(frame, spec);
     requireColumns(frame, spec);
     int width = width(frame, spec);
+    String warning = CacheEstimate.warning(sc, frame, spec.values(width), partitions,
+        spec.source());
+    if (warning != null) {
+      warnings.accept(warning);
+    }
     JavaRDD<Row> rows = selected(frame, spec).javaRDD();
     return cachedBlocks(sc, rows, spec, width, partitions);
   }

@@ -265,12 +265,17 @@ public final class Poevi implements AutoCloseable {
     return TargetReader.build(targetConfig, new TargetReader.DataBackend() {
       @Override
       public RowData rows(SyntheticLogisticData data) {
-        return cache(SparkRowData.generate(spark.context(), data, partitions));
+        return cache(SparkRowData.generate(spark.context(), data, partitions, this::warn));
       }
 
       @Override
       public RowData rows(DataFile file) {
-        return cache(SparkRowData.read(spark.context(), file, partitions));
+        return cache(SparkRowData.read(spark.context(), file, partitions, this::warn));
+      }
+
+      private void warn(String warning) {
+        messages.println(warning);
+        messages.flush();
       }
 
       private SparkRowData cache(SparkRowData rows) {

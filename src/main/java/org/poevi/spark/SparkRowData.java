@@ -2,6 +2,7 @@ package org.poevi.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -33,6 +34,8 @@ import org.poevi.targets.glm.SyntheticLogisticData;
  * (memory, spilling to disk); a lost executor's blocks are rebuilt identically.
  */
 public final class SparkRowData implements RowData, AutoCloseable {
+  private static final org.apache.logging.log4j.Logger LOG =
+      org.apache.logging.log4j.LogManager.getLogger(SparkRowData.class);
   private final JavaSparkContext sc;
   private final JavaRDD<RowBlock> blocks;
   private final int numBlocks;
@@ -81,6 +84,21 @@ public final class SparkRowData implements RowData, AutoCloseable {
    */
   public static SparkRowData generate(JavaSparkContext sc, SyntheticLogisticData data,
       int partitions) {
+    return generate(sc, data, partitions, LOG::warn);
+  }
+
+  /**
+   * As above; {@code warnings} gets, first, a warning when the rows will not fit the executors'
+   * memory ({@link CacheEstimate}).
+   */
+  public static SparkRowData generate(JavaSparkContext sc, SyntheticLogisticData data,
+      int partitions, Consumer<String> warnings) {
+    CacheEstimate.Storage storage = CacheEstimate.storage(sc);
+    String warning = storage == null ? null : CacheEstimate.message(new CacheEstimate.Rows(
+        data.rows(), true), data.columns() + 1, partitions, storage, "the synthetic data");
+    if (warning != null) {
+      warnings.accept(warning);
+    }
     int numBlocks = data.numBlocks();
     List<Integer> indices = new ArrayList<>(numBlocks);
     for (int b = 0; b < numBlocks; b++) {
@@ -116,7 +134,13 @@ public final class SparkRowData implements RowData, AutoCloseable {
    * or infinite value, a response the likelihood does not accept, an empty data set.
    */
   public static SparkRowData read(JavaSparkContext sc, DataFile file, int partitions) {
-    return FrameRows.cache(sc, open(sc, file), FrameRows.Spec.of(file), partitions);
+    return read(sc, file, partitions, LOG::warn);
+  }
+
+  /** As above, with {@code warnings} as in {@link FrameRows#cache}. */
+  public static SparkRowData read(JavaSparkContext sc, DataFile file, int partitions,
+      Consumer<String> warnings) {
+    return FrameRows.cache(sc, open(sc, file), FrameRows.Spec.of(file), partitions, warnings);
   }
 
   /**
