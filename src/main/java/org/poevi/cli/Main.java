@@ -17,7 +17,7 @@ import picocli.CommandLine;
 @Command(name = "poevi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Variational inference with a product of multivariate-t experts.",
     subcommands = {FitCommand.class, SampleCommand.class, EvaluateCommand.class,
-        BenchmarkCommand.class})
+        BenchmarkCommand.class, CheckTargetCommand.class})
 public final class Main implements Runnable {
   @Spec
   CommandSpec spec;
@@ -102,7 +102,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: fit, sample or evaluate");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: fit, sample, evaluate, benchmark or check-target");
   }
 
   /** Reads the version that Maven wrote into {@code org/poevi/version.properties}. */

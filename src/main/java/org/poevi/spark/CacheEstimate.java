@@ -9,7 +9,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
-import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,7 +16,6 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.storage.BlockManagerId;
 import org.poevi.config.MemoryCheck;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -53,10 +51,23 @@ final class CacheEstimate {
    */
   static String warning(JavaSparkContext sc, Dataset<Row> frame, int values, int partitions,
       String source) {
-    Rows rows = rows(frame, sc.hadoopConfiguration());
+    Rows rows;
+    try {
+      rows = rows(frame, sc.hadoopConfiguration());
+    } catch (RuntimeException e) {
+      // A source that fails here fails the read that follows, with a one-line error.
+      rows = null;
+    }
     Storage storage = storage(sc);
     return rows == null || storage == null ? null
         : message(rows, values, partitions, storage, source);
+  }
+
+  /** Gives {@code warning} to {@code warnings} unless it is null. */
+  static void warn(String warning, java.util.function.Consumer<String> warnings) {
+    if (warning != null) {
+      warnings.accept(warning);
+    }
   }
 
   /**
@@ -166,17 +177,16 @@ final class CacheEstimate {
    */
   static Storage storage(JavaSparkContext sc) {
     boolean local = sc.isLocal();
-    BlockManagerId driver = sc.sc().env().blockManager().blockManagerId();
+    String driver = sc.sc().env().blockManager().blockManagerId().hostPort();
     long smallest = Long.MAX_VALUE;
     int executors = 0;
-    for (SparkExecutorInfo info : sc.statusTracker().getExecutorInfos()) {
-      boolean isDriver = info.host().equals(driver.host()) && info.port() == driver.port();
-      if (isDriver != local) {
+    // The block managers' (maximum, remaining) storage memory, asked of the master directly.
+    for (var entry : CollectionConverters.asJava(sc.sc().getExecutorMemoryStatus()).entrySet()) {
+      if (!local && entry.getKey().equals(driver)) {
         continue;
       }
       executors++;
-      smallest = Math.min(smallest, info.totalOnHeapStorageMemory()
-          + info.totalOffHeapStorageMemory());
+      smallest = Math.min(smallest, (Long) entry.getValue()._1());
     }
     if (executors > 0) {
       return new Storage(executors, smallest, local

@@ -109,20 +109,14 @@ public final class FrameRows {
     return cache(sc, frame, spec, partitions, LOG::warn);
   }
 
-  /**
-   * As above; {@code warnings} gets, before the rows are read, a warning when they will not fit
-   * the executors' memory ({@link CacheEstimate}).
-   */
+  /** As above; {@code warnings} gets, first, any warning of {@link CacheEstimate}. */
   public static SparkRowData cache(JavaSparkContext sc, Dataset<Row> frame, Spec spec,
       int partitions, Consumer<String> warnings) {
     requireRows(frame, spec);
     requireColumns(frame, spec);
     int width = width(frame, spec);
-    String warning = CacheEstimate.warning(sc, frame, spec.values(width), partitions,
-        spec.source());
-    if (warning != null) {
-      warnings.accept(warning);
-    }
+    CacheEstimate.warn(CacheEstimate.warning(sc, frame, spec.values(width), partitions,
+        spec.source()), warnings);
     JavaRDD<Row> rows = selected(frame, spec).javaRDD();
     return cachedBlocks(sc, rows, spec, width, partitions);
   }

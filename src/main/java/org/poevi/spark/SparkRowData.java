@@ -94,11 +94,9 @@ public final class SparkRowData implements RowData, AutoCloseable {
   public static SparkRowData generate(JavaSparkContext sc, SyntheticLogisticData data,
       int partitions, Consumer<String> warnings) {
     CacheEstimate.Storage storage = CacheEstimate.storage(sc);
-    String warning = storage == null ? null : CacheEstimate.message(new CacheEstimate.Rows(
-        data.rows(), true), data.columns() + 1, partitions, storage, "the synthetic data");
-    if (warning != null) {
-      warnings.accept(warning);
-    }
+    CacheEstimate.warn(storage == null ? null : CacheEstimate.message(new CacheEstimate.Rows(
+        data.rows(), true), data.columns() + 1, partitions, storage, "the synthetic data"),
+        warnings);
     int numBlocks = data.numBlocks();
     List<Integer> indices = new ArrayList<>(numBlocks);
     for (int b = 0; b < numBlocks; b++) {
