@@ -242,6 +242,20 @@ public final class FitConfig {
     return p;
   }
 
+  /**
+   * spark.driver-values: a data set of at most this many values (rows × columns) is evaluated on
+   * the driver's threads instead of in Spark jobs (the same sums, bit for bit); 0: always on the
+   * executors.
+   */
+  public long sparkDriverValues() {
+    long v = read(() -> resolved.getLong("spark.driver-values"));
+    if (v < 0) {
+      throw new InvalidInputException("spark.driver-values must be >= 0 (0: always evaluate the"
+          + " rows on the executors), got " + v);
+    }
+    return v;
+  }
+
   public String outputDir() {
     return read(() -> resolved.getString("output.dir"));
   }

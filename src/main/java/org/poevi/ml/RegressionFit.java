@@ -49,6 +49,14 @@ final class RegressionFit {
   /** The posterior on the original scale and summary.json's text. */
   record Fitted(FittedModel fittedModel, String summaryJson) {}
 
+  /**
+   * spark.driver-values of {@code config}, or 0 (on the executors) when spark.partitions names
+   * a partitioning: then the rows stay spread as asked.
+   */
+  static long driverValues(FitConfig config, int partitions) {
+    return partitions != 0 ? 0 : config.sparkDriverValues();
+  }
+
   static Fitted run(Request request, Dataset<?> dataset) {
     Dataset<Row> frame = dataset.toDF();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(frame.sparkSession()
@@ -68,7 +76,7 @@ final class RegressionFit {
     int threads = BlockParallel.defaultThreads();
     try (SparkRowData cached = FrameRows.cache(sc, frame, spec, partitions)) {
       // A small frame is evaluated on the driver (the same bits; SparkRowData#forFit).
-      RowData rows = cached.forFit(partitions, threads);
+      RowData rows = cached.forFit(driverValues(config, partitions), threads);
       Prior[] priors = request.priors().resolve(request.family(), rows, request.intercept(),
           KEYS, true);
       List<String> names = parameterNames(frame, request, rows.columns());

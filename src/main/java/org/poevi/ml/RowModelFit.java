@@ -52,7 +52,8 @@ final class RowModelFit {
       List<String> names = RowModels.names(model, features(frame, request.featuresCol(),
           rows.columns()));
       // A small frame is evaluated on the driver (the same bits; SparkRowData#forFit).
-      return fit(config, model, rows.forFit(partitions, BlockParallel.defaultThreads()), names);
+      return fit(config, model, rows.forFit(RegressionFit.driverValues(config,
+          partitions), BlockParallel.defaultThreads()), names);
     }
   }
 

@@ -24,6 +24,7 @@ import org.poevi.targets.BatchTarget;
 import org.poevi.targets.Target;
 import org.poevi.targets.glm.DataFile;
 import org.poevi.targets.glm.RegressionTarget;
+import org.poevi.targets.glm.InMemoryRowData;
 import org.poevi.targets.glm.RowData;
 import org.poevi.targets.glm.SyntheticLogisticData;
 
@@ -211,7 +212,8 @@ public final class Poevi implements AutoCloseable {
     String what = method == FitMethod.POE
         ? "objective " + config.resolved().getString("fit.objective")
         : "method " + method.label();
-    String rows = target instanceof RegressionTarget t ? ", " + t.data().rows() + " rows" : "";
+    String rows = target instanceof RegressionTarget t ? ", " + t.data().rows() + " rows"
+        + (spark != null && t.data() instanceof InMemoryRowData ? " on the driver" : "") : "";
     ScoreEvaluator evaluator;
     if (spark == null) {
       messages.printf("poevi fit: target %s (D = %d%s), %s, %d threads%n", target.name(),
@@ -265,12 +267,28 @@ public final class Poevi implements AutoCloseable {
     return TargetReader.build(targetConfig, new TargetReader.DataBackend() {
       @Override
       public RowData rows(SyntheticLogisticData data) {
+        if ((double) data.rows() * data.columns() <= config.sparkDriverValues()) {
+          return onDriver(InMemoryRowData.of(data, config.runSettings().threads()));
+        }
         return cache(SparkRowData.generate(spark.context(), data, partitions, this::warn));
       }
 
       @Override
       public RowData rows(DataFile file) {
-        return cache(SparkRowData.read(spark.context(), file, partitions, this::warn));
+        SparkRowData rows = SparkRowData.read(spark.context(), file, partitions, this::warn);
+        RowData local = rows.forFit(config.sparkDriverValues(), config.runSettings().threads());
+        if (local == rows) {
+          return cache(rows);
+        }
+        rows.close();
+        return onDriver(local);
+      }
+
+      private RowData onDriver(RowData rows) {
+        messages.printf("poevi fit: %d rows × %d columns, evaluated on the driver's threads"
+            + " (at most spark.driver-values = %d values)%n", rows.rows(), rows.columns(),
+            config.sparkDriverValues());
+        return rows;
       }
 
       private void warn(String warning) {

@@ -58,19 +58,19 @@ public final class SparkRowData implements RowData, AutoCloseable {
 
   /**
    * The rows an estimator evaluates on the driver rather than the executors, at most: 2²⁰
-   * values (rows × columns, 8 MiB). Below it every batch of a fit would cost a Spark job whose
-   * overhead far exceeds its arithmetic (569 rows at D = 31: 7 minutes on Spark, under one in
-   * memory; docs/benchmarks.md).
+   * values (rows × columns, 8 MiB), spark.driver-values' default. Below it every batch of a fit
+   * would cost a Spark job whose overhead far exceeds its arithmetic (docs/benchmarks.md,
+   * "Small data").
    */
   public static final long DRIVER_VALUES = 1L << 20;
 
   /**
    * These rows for a fit: brought to this JVM ({@link InMemoryRowData}, the same sums bit for
-   * bit) when there are at most {@link #DRIVER_VALUES} values and {@code partitions} (the fit's
-   * spark.partitions) is 0; else these cached rows, evaluated on the executors.
+   * bit) when there are at most {@code driverValues} values (rows × columns); else these cached
+   * rows, evaluated on the executors.
    */
-  public RowData forFit(int partitions, int threads) {
-    if (partitions != 0 || rows * columns > DRIVER_VALUES) {
+  public RowData forFit(long driverValues, int threads) {
+    if ((double) rows * columns > driverValues) {
       return this;
     }
     List<RowBlock> local = new ArrayList<>(blocks.collect());

@@ -31,6 +31,7 @@ import org.poevi.results.Evaluate;
 import org.poevi.results.SampleOutcome;
 import org.poevi.targets.Target;
 import org.poevi.targets.Targets;
+import org.poevi.targets.glm.SyntheticLogisticData;
 
 /** The notebook API: the same fit as the command line, in memory, on Spark or not. */
 class PoeviTest {
@@ -112,7 +113,7 @@ class PoeviTest {
     int before = session.sparkContext().getPersistentRDDs().size();
     try (Poevi poevi = Poevi.on(session).quiet()) {
       PoeviFit fit = poevi.fit("target { type = logistic-regression, data.synthetic { rows = 500,"
-          + " predictors = 1, seed = 2 } }\n" + SMALL);
+          + " predictors = 1, seed = 2 } }\nspark.driver-values = 0\n" + SMALL);
       assertTrue(session.sparkContext().getPersistentRDDs().size() > before,
           "the rows stay cached for the fit's plots and evaluations");
       assertEquals(2, fit.parameterNames().size());
@@ -120,6 +121,43 @@ class PoeviTest {
     }
     assertEquals(before, session.sparkContext().getPersistentRDDs().size(),
         "close() unpersists them");
+  }
+
+  /**
+   * Issue #18: a data set of at most spark.driver-values values is read by Spark and then
+   * evaluated on the driver's threads, without a Spark job per batch; the model is the one of
+   * the rows cached and evaluated on the executors, byte for byte.
+   */
+  @Test
+  void smallDataIsEvaluatedOnTheDriverWithTheSameBits() throws IOException {
+    SyntheticLogisticData data = new SyntheticLogisticData(700, 2, true, 4);
+    Path csv = DataSourcesTest.csv(dir.resolve("small.csv"), data, ",");
+    String conf = "target { type = logistic-regression, data { path = \"" + csv + "\","
+        + " response = y, predictors = [x1, x2] } }\n" + SMALL;
+    SparkSession session = SparkSession.builder().sparkContext(SparkTestContext.get().sc())
+        .getOrCreate();
+    String[] models = new String[2];
+    String[] messages = new String[2];
+    String[] settings = {"spark.driver-values = 2100", "spark.driver-values = 2099"};
+    for (int k = 0; k < 2; k++) {
+      java.io.StringWriter out = new java.io.StringWriter();
+      try (Poevi poevi = Poevi.on(session).progress(out, false)) {
+        int before = session.sparkContext().getPersistentRDDs().size();
+        PoeviFit fit = poevi.fit(conf, settings[k]);
+        models[k] = org.poevi.results.JsonOutput.text(fit.fittedModel().toJson());
+        messages[k] = out.toString();
+        // 700 rows × 3 columns = 2100 values: in this JVM at 2100 (nothing stays cached).
+        assertEquals(k == 0, session.sparkContext().getPersistentRDDs().size() == before,
+            settings[k]);
+      }
+    }
+    assertEquals(models[1], models[0]);
+    assertTrue(messages[0].contains("poevi fit: 700 rows × 3 columns, evaluated on the driver's"
+        + " threads (at most spark.driver-values = 2100 values)"), messages[0]);
+    assertFalse(messages[1].contains("driver's threads"), messages[1]);
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> FitConfig.parse(
+        conf, List.of("spark.driver-values = -1")).sparkDriverValues());
+    assertTrue(e.getMessage().startsWith("spark.driver-values must be >= 0"), e.getMessage());
   }
 
   @Test
