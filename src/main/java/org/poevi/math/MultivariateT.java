@@ -156,19 +156,8 @@ public final class MultivariateT implements java.io.Serializable {
       weightSum += w[i];
     }
     double[] mu = new double[dim];
-    double[] scatter = robustStart(points, w, dim, mu);
-    double[] u = new double[n];
-    double[] factor = new double[Cholesky.packedSize(dim)];
-    double[] inverseDiagonal = new double[dim];
-    double[] diff = new double[dim];
-    for (int it = 0; it < iterations; it++) {
-      System.arraycopy(Cholesky.pack(scatter, dim), 0, factor, 0, factor.length);
-      if (!Cholesky.factor(factor, 0, dim, inverseDiagonal)) {
-        break;
-      }
-      updateLocation(points, w, factor, dof, dim, diff, u, mu);
-      scatter = weightedScatter(points, w, u, mu, dim, weightSum);
-    }
+    double[] scatter = new TEm(points, w, dim, dof, weightSum).run(mu,
+        robustStart(points, w, dim, mu), iterations);
     for (int i = 0; i < scatter.length; i++) {
       scatter[i] *= inflation;
     }
@@ -199,89 +188,66 @@ public final class MultivariateT implements java.io.Serializable {
   }
 
   /**
-   * One EM location step given the scatter's Cholesky factor: the weights u_i = (ν + D)/(ν + δ_i)
-   * into u, and μ ← Σ w_i u_i z_i / Σ w_i u_i into mu ({@code diff} is scratch).
+   * The weighted median of v: the smallest value whose cumulative weight, in ascending order,
+   * reaches half the total. By selection, in expected linear time without sorting: each round
+   * partitions the candidates around the median of three of them and keeps the side that holds
+   * the median (v and w are reordered together).
    */
-  private static void updateLocation(double[] points, double[] w, double[] factor, double dof,
-      int dim, double[] diff, double[] u, double[] mu) {
-    int n = w.length;
-    double uwSum = 0;
-    double[] newMu = new double[dim];
-    for (int i = 0; i < n; i++) {
-      for (int d = 0; d < dim; d++) {
-        diff[d] = points[i * dim + d] - mu[d];
-      }
-      Cholesky.solveLower(factor, 0, dim, diff, 0);
-      double delta = 0;
-      for (int d = 0; d < dim; d++) {
-        delta += diff[d] * diff[d];
-      }
-      u[i] = (dof + dim) / (dof + delta);
-      uwSum += w[i] * u[i];
-      for (int d = 0; d < dim; d++) {
-        newMu[d] += w[i] * u[i] * points[i * dim + d];
-      }
-    }
-    for (int d = 0; d < dim; d++) {
-      mu[d] = newMu[d] / uwSum;
-    }
-  }
-
-  /** The weighted median of v (v is reordered). */
-  private static double weightedMedian(double[] v, double[] w) {
-    Integer[] order = new Integer[v.length];
+  static double weightedMedian(double[] v, double[] w) {
+    double[] values = v;
+    double[] weights = w.clone();
     double total = 0;
-    for (int i = 0; i < v.length; i++) {
-      order[i] = i;
-      total += w[i];
+    for (double x : weights) {
+      total += x;
     }
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(v[a], v[b]));
-    double cumulative = 0;
-    for (Integer i : order) {
-      cumulative += w[i];
-      if (cumulative >= 0.5 * total) {
-        return v[i];
-      }
-    }
-    return v[order[order.length - 1]];
-  }
-
-  /**
-   * Σ w_i u_i (z_i − μ)(z_i − μ)ᵀ / Σ w_i, plus a ridge of 1e-10 · (trace/D) on the diagonal so a
-   * degenerate cloud (a handful of distinct points) still gives a positive definite matrix.
-   */
-  private static double[] weightedScatter(double[] points, double[] w, double[] u, double[] mu,
-      int dim, double weightSum) {
-    int n = w.length;
-    double[] s = new double[dim * dim];
-    double[] diff = new double[dim];
-    for (int i = 0; i < n; i++) {
-      double c = w[i] * u[i] / weightSum;
-      if (c == 0) {
-        continue;
-      }
-      // (√c·diff_a)(√c·diff_b): far points with tiny weight cannot overflow the product.
-      double root = Math.sqrt(c);
-      for (int d = 0; d < dim; d++) {
-        diff[d] = root * (points[i * dim + d] - mu[d]);
-      }
-      for (int a = 0; a < dim; a++) {
-        for (int b = 0; b <= a; b++) {
-          s[a * dim + b] += diff[a] * diff[b];
+    double below = 0;
+    int lo = 0;
+    int hi = values.length - 1;
+    while (lo < hi) {
+      double pivot = medianOfThree(values[lo], values[(lo + hi) >>> 1], values[hi]);
+      // Three-way partition: [lo, lt) < pivot, [lt, gt] == pivot, (gt, hi] > pivot.
+      int lt = lo;
+      int gt = hi;
+      int i = lo;
+      while (i <= gt) {
+        if (values[i] < pivot) {
+          swap(values, weights, lt++, i++);
+        } else if (values[i] > pivot) {
+          swap(values, weights, i, gt--);
+        } else {
+          i++;
         }
       }
-    }
-    double trace = 0;
-    for (int a = 0; a < dim; a++) {
-      for (int b = 0; b < a; b++) {
-        s[b * dim + a] = s[a * dim + b];
+      double less = 0;
+      for (int k = lo; k < lt; k++) {
+        less += weights[k];
       }
-      trace += s[a * dim + a];
+      double equal = 0;
+      for (int k = lt; k <= gt; k++) {
+        equal += weights[k];
+      }
+      if (below + less >= 0.5 * total && lt > lo) {
+        hi = lt - 1;
+      } else if (below + less + equal >= 0.5 * total) {
+        return pivot;
+      } else {
+        below += less + equal;
+        lo = gt + 1;
+      }
     }
-    double ridge = Math.max(1e-10 * trace / dim, Double.MIN_NORMAL);
-    for (int a = 0; a < dim; a++) {
-      s[a * dim + a] += ridge;
-    }
-    return s;
+    return values[lo];
+  }
+
+  private static double medianOfThree(double a, double b, double c) {
+    return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+  }
+
+  private static void swap(double[] v, double[] w, int i, int j) {
+    double t = v[i];
+    v[i] = v[j];
+    v[j] = t;
+    t = w[i];
+    w[i] = w[j];
+    w[j] = t;
   }
 }

@@ -234,8 +234,10 @@ public final class SparkRowData implements RowData, AutoCloseable {
     } catch (InvalidInputException e) {
       throw e;
     } catch (java.io.IOException | IllegalArgumentException e) {
-      throw new InvalidInputException("target.data.path: cannot read " + path + ": "
-          + e.getMessage());
+      // Hadoop wraps a malformed URI's reason as "java.net.URISyntaxException: reason: input".
+      String reason = e.getCause() instanceof java.net.URISyntaxException u
+          ? "not a valid path or URI (" + u.getReason() + ")" : e.getMessage();
+      throw new InvalidInputException("target.data.path: cannot read " + path + ": " + reason);
     }
   }
 

@@ -75,4 +75,71 @@ class MultivariateTTest {
       assertEquals(t.logDensity(z, 0, scratch), fit.logDensity(z, 0, scratch), 0.1);
     }
   }
+
+  /**
+   * The selection-based weighted median is the sorting definition's value exactly: the
+   * smallest value whose cumulative weight in ascending order reaches half the total; with ties,
+   * zero weights, equal weights and one element.
+   */
+  @Test
+  void weightedMedianIsTheSortingDefinitions() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    for (int trial = 0; trial < 2000; trial++) {
+      int n = 1 + random.nextInt(trial < 1000 ? 12 : 3000);
+      double[] v = new double[n];
+      double[] w = new double[n];
+      boolean equal = random.nextBoolean();
+      for (int i = 0; i < n; i++) {
+        v[i] = random.nextInt(4) == 0 ? random.nextInt(3) : random.nextGaussian();
+        w[i] = equal ? 1 : random.nextInt(5) == 0 ? 0 : random.nextDouble();
+      }
+      Integer[] order = new Integer[n];
+      double total = 0;
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+        total += w[i];
+      }
+      java.util.Arrays.sort(order, (a, b) -> Double.compare(v[a], v[b]));
+      double expected = v[order[n - 1]];
+      double cumulative = 0;
+      for (Integer i : order) {
+        cumulative += w[i];
+        if (cumulative >= 0.5 * total) {
+          expected = v[i];
+          break;
+        }
+      }
+      assertEquals(expected, MultivariateT.weightedMedian(v.clone(), w), "trial " + trial);
+    }
+  }
+
+  /** The blocked EM adds its blocks' sums in block order: the same bits on 1 and 3 threads. */
+  @Test
+  void theEmFitIsTheSameOnAnyNumberOfThreads() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    int dim = 5;
+    int n = 10 * TEm.BLOCK + 17;
+    double[] points = new double[n * dim];
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dim; d++) {
+        points[i * dim + d] = random.nextGaussian() / Math.max(0.05, random.nextDouble());
+      }
+      w[i] = random.nextDouble();
+    }
+    double[][] mus = new double[2][];
+    double[][] scatters = new double[2][];
+    int[] threads = {1, 3};
+    for (int k = 0; k < 2; k++) {
+      mus[k] = new double[dim];
+      double[] start = new double[dim * dim];
+      for (int d = 0; d < dim; d++) {
+        start[d * dim + d] = 1;
+      }
+      scatters[k] = new TEm(points, w, dim, 4, java.util.Arrays.stream(w).sum()).run(mus[k],
+          start, 20, threads[k]);
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(mus[0], mus[1]);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(scatters[0], scatters[1]);
+  }
 }

@@ -127,6 +127,13 @@ class DataFileTest {
         SparkTestContext.get(), file(dir.resolve("missing.csv"), "x1"), 2));
     assertEquals("target.data.path: no such file: " + dir.resolve("missing.csv"),
         e.getMessage());
+    // Found by the fuzz harness: a colon after a slash is a malformed URI, not a Java exception.
+    String odd = dir + "/:rows.csv";
+    e = assertThrows(InvalidInputException.class, () -> SparkRowData.read(
+        SparkTestContext.get(), new DataFile(odd, null, null, java.util.Map.of(), "y",
+            List.of("x1"), true, DataFile.ResponseKind.BINARY), 2));
+    assertEquals("target.data.path: cannot read " + odd + ": not a valid path or URI (Relative"
+        + " path in absolute URI)", e.getMessage());
     e = assertThrows(InvalidInputException.class, () -> SparkRowData.read(
         SparkTestContext.get(), file(dir.resolve("rows.txt"), "x1"), 2));
     assertEquals("target.data.path must end in .csv, .parquet, .json or .jsonl, or"
