@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.poevi.InvalidInputException;
+import org.poevi.results.FitOutcome;
+import org.poevi.spark.Poevi;
 import org.poevi.io.AtomicFiles;
 import org.poevi.results.JsonOutput;
 import picocli.CommandLine.Command;
@@ -47,8 +49,8 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
   Path out;
 
-  @Option(names = "--trace", description = "also fit every method once more in this JVM and"
-      + " record Fisher(p; q) against score evaluations (DIR/<target>/fisher-trace.csv and"
+  @Option(names = "--trace", description = "also record Fisher(p; q) against score evaluations"
+      + " along every method's fit (DIR/<target>/fisher-trace.csv and"
       + " fisher-vs-evaluations.png)")
   boolean trace;
 
@@ -119,10 +121,9 @@ final class BenchmarkCommand implements Callable<Integer> {
       Map<String, double[][]> traces = new java.util.LinkedHashMap<>();
       for (String method : METHODS) {
         Path dir = out.resolve(c.name()).resolve(method);
-        List<String> fit = new ArrayList<>(List.of("fit", c.config(), "--out", dir.toString(),
-            "--master", "none", "fit.method=" + method));
-        fit.addAll(c.overrides(method));
-        run(fit, c.name() + " " + method + ": fit");
+        // One fit per method, in this JVM without Spark (as fit --master none): its outputs,
+        // and with --trace its path, which the Fisher trace reads.
+        FitOutcome fit = fit(c, method, dir);
         Path eval = dir.resolve("eval.json");
         List<String> evaluate = new ArrayList<>(List.of("evaluate", "--model",
             dir.resolve("model.json").toString(), c.config(), "--out", eval.toString()));
@@ -130,7 +131,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         run(evaluate, c.name() + " " + method + ": evaluate");
         rows.add(row(c.name(), method, dir));
         if (trace) {
-          traces.put(method, FisherTrace.of(c, method));
+          traces.put(method, FisherTrace.of(c, fit.target(), fit.result()));
         }
         stdout.printf("%s %s: Neg-LLH %s, KL %s%n", c.name(), method, rows.get(rows.size() - 1)[4],
             rows.get(rows.size() - 1)[2]);
@@ -157,6 +158,22 @@ final class BenchmarkCommand implements Callable<Integer> {
     stdout.println("wrote " + out.resolve("results.csv") + " and results.md");
     stdout.flush();
     return Main.EXIT_OK;
+  }
+
+  /** {@code c} fitted by {@code method} on this JVM's threads, its outputs saved in dir. */
+  private static FitOutcome fit(Case c, String method, Path dir) {
+    List<String> overrides = new ArrayList<>(c.overrides(method));
+    overrides.add("fit.method=" + method);
+    org.poevi.config.FitConfig config = org.poevi.config.FitConfig.load(Path.of(c.config()),
+        overrides);
+    try (Poevi poevi = Poevi.local().quiet()) {
+      FitOutcome fit = poevi.fit(config);
+      fit.save(dir);
+      return fit;
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(c.name() + " " + method + ": fit failed: "
+          + e.getMessage());
+    }
   }
 
   /** Runs a poevi command in this JVM; its failure is this command's, with its one line. */

@@ -5,21 +5,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.poevi.config.FitConfig;
-import org.poevi.config.TargetReader;
 import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.family.GaussianModel;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.fit.FitResult;
 import org.poevi.fit.GaussianResult;
 import org.poevi.fit.PoeResult;
-import org.poevi.fit.Progress;
 import org.poevi.io.AtomicFiles;
 import org.poevi.io.ReferenceDraws;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.RandomStreams;
 import org.poevi.plot.FitPlots;
-import org.poevi.spark.LocalRows;
 import org.poevi.targets.ExactTarget;
 import org.poevi.targets.Target;
 
@@ -35,20 +31,13 @@ final class FisherTrace {
 
   private FisherTrace() {}
 
-  /** {evaluations[], fisher[]} of one method's fit (in this JVM, without Spark). */
-  static double[][] of(BenchmarkCommand.Case c, String method) {
-    List<String> overrides = new ArrayList<>(c.overrides(method));
-    overrides.add("fit.method=" + method);
-    FitConfig config = FitConfig.load(Path.of(c.config()), overrides);
+  /** {evaluations[], fisher[]} along a fit's path ({@code result}) of {@code target}. */
+  static double[][] of(BenchmarkCommand.Case c, Target target, FitResult result) {
     int threads = BlockParallel.defaultThreads();
-    Target target = TargetReader.build(config.resolved().getConfig("target"),
-        LocalRows.backend(threads));
     double[] p = pDraws(c, target, threads);
     int n = p.length / target.dim();
     double[] scores = new double[p.length];
     new LocalScoreEvaluator(target, threads).evaluate(p, n, new double[n], scores);
-    FitResult result = config.fitter().fit(target, new LocalScoreEvaluator(target, threads),
-        Progress.SILENT);
     List<double[]> points = result.match(poe -> poePoints(poe, p, scores, target.dim()),
         gaussian -> gaussianPoints(gaussian, p, scores, target));
     double[][] out = new double[2][points.size()];

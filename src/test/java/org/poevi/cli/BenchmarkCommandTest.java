@@ -62,6 +62,14 @@ class BenchmarkCommandTest {
         }
       }
       assertTrue(points >= 3, method + ": " + points + " points");
+      // The trace follows the tabulated fit itself (one fit per method): its last point is
+      // within that fit's score evaluations.
+      for (String line : csv.subList(1, csv.size())) {
+        String[] f = line.split(",", -1);
+        if (f[1].equals(method)) {
+          assertTrue(previous <= Long.parseLong(f[10]), method + ": " + previous + " > " + f[10]);
+        }
+      }
     }
     assertTrue(Files.size(out.resolve("banana").resolve("fisher-vs-evaluations.png")) > 1000);
     StringWriter bad = new StringWriter();
