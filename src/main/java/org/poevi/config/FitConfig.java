@@ -147,6 +147,11 @@ public final class FitConfig {
       });
       runSettings();
       chosen = method.fitter(this);
+      if (method == FitMethod.POE && laplaceFrame()) {
+        PoeSettings poe = poeSettings();
+        chosen = new org.poevi.fit.FramedFitter(chosen, poe.init(), poe.run().seed(),
+            poe.run().threads());
+      }
       // Counts that cannot fit this JVM's heap at the target's D are refused before any work.
       fitter = (target, evaluator, progress) -> {
         read(() -> {
@@ -182,6 +187,19 @@ public final class FitConfig {
           threads == 0 ? BlockParallel.defaultThreads() : threads,
           resolved.getInt("output.draws"));
     });
+  }
+
+  /**
+   * init.frame: "laplace" fits in the frame where the Laplace approximation is N(0, I)
+   * ({@link org.poevi.fit.FramedFitter}); "none" in the coordinates as given.
+   */
+  boolean laplaceFrame() {
+    String frame = read(() -> resolved.getString("init.frame"));
+    if (!frame.equals("none") && !frame.equals("laplace")) {
+      throw new InvalidInputException("init.frame must be none or laplace, got \"" + frame
+          + "\"");
+    }
+    return frame.equals("laplace");
   }
 
   /** The settings of a product-of-experts fit: the init, experts and fit blocks. */

@@ -50,6 +50,68 @@ final class Normalisability {
    * @throws InvalidInputException naming the failing condition when the family is not normalisable
    */
   static Tails analyse(Expert[] experts, double[] alpha, int dim) {
+    Expert[] whitened = whitened(experts, alpha, dim);
+    return lattice(whitened != null ? whitened : experts, alpha, dim);
+  }
+
+  /**
+   * The experts in the frame where Λ(α) = Σ α_k Λ_k is the identity: Λ'_k = L⁻¹ Λ_k L⁻ᵀ with
+   * Λ(α) = L Lᵀ; null when Λ(α) is not positive definite (then the family is not normalisable,
+   * which the analysis in the given frame reports). Ranks and null-space intersections do not
+   * change under this congruence, but their numerical tests (eigenvalues against a tolerance
+   * relative to the largest) are reliable only where the experts are comparably scaled: a
+   * product carried into a user's badly conditioned coordinates (an uncentred regression's
+   * intercept–slope ridge, condition 10¹¹) otherwise looks singular.
+   */
+  private static Expert[] whitened(Expert[] experts, double[] alpha, int dim) {
+    double[] total = new double[dim * dim];
+    for (int k = 0; k < experts.length; k++) {
+      if (alpha[k] > 0) {
+        double[] lambda = experts[k].lambda;
+        for (int i = 0; i < total.length; i++) {
+          total[i] += alpha[k] * lambda[i];
+        }
+      }
+    }
+    double[] factor = org.poevi.math.Cholesky.pack(total, dim);
+    if (!org.poevi.math.Cholesky.factor(factor, 0, dim)) {
+      return null;
+    }
+    Expert[] out = new Expert[experts.length];
+    double[] zero = new double[dim];
+    double[] column = new double[dim];
+    for (int k = 0; k < experts.length; k++) {
+      if (alpha[k] == 0) {
+        out[k] = experts[k];
+        continue;
+      }
+      // M = L⁻¹ Λ_k (column by column), then L⁻¹ Mᵀ = L⁻¹ Λ_k L⁻ᵀ (Λ_k symmetric).
+      double[] m = new double[dim * dim];
+      for (int pass = 0; pass < 2; pass++) {
+        double[] from = pass == 0 ? experts[k].lambda : m.clone();
+        for (int j = 0; j < dim; j++) {
+          for (int i = 0; i < dim; i++) {
+            column[i] = pass == 0 ? from[i * dim + j] : from[j * dim + i];
+          }
+          org.poevi.math.Cholesky.solveLower(factor, 0, dim, column, 0);
+          for (int i = 0; i < dim; i++) {
+            m[i * dim + j] = column[i];
+          }
+        }
+      }
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j < i; j++) {
+          double v = 0.5 * (m[i * dim + j] + m[j * dim + i]);
+          m[i * dim + j] = v;
+          m[j * dim + i] = v;
+        }
+      }
+      out[k] = Expert.of(zero, m);
+    }
+    return out;
+  }
+
+  private static Tails lattice(Expert[] experts, double[] alpha, int dim) {
     List<Subspace> lattice = new ArrayList<>();
     double[] identity = new double[dim * dim];
     for (int i = 0; i < dim; i++) {
