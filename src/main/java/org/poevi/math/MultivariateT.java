@@ -197,8 +197,14 @@ public final class MultivariateT implements java.io.Serializable {
     double[] values = v;
     double[] weights = w.clone();
     double total = 0;
-    for (double x : weights) {
-      total += x;
+    boolean nan = false;
+    for (int i = 0; i < values.length; i++) {
+      total += weights[i];
+      nan |= Double.isNaN(values[i]);
+    }
+    if (nan || !Double.isFinite(total)) {
+      // NaN orders nothing: the sorting definition (NaN last) decides, as it always did.
+      return sortedWeightedMedian(values, weights, total);
     }
     double below = 0;
     int lo = 0;
@@ -236,6 +242,23 @@ public final class MultivariateT implements java.io.Serializable {
       }
     }
     return values[lo];
+  }
+
+  /** The weighted median by sorting (Double.compare order, NaN last). */
+  private static double sortedWeightedMedian(double[] v, double[] w, double total) {
+    Integer[] order = new Integer[v.length];
+    for (int i = 0; i < v.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(v[a], v[b]));
+    double cumulative = 0;
+    for (Integer i : order) {
+      cumulative += w[i];
+      if (cumulative >= 0.5 * total) {
+        return v[i];
+      }
+    }
+    return v[order[order.length - 1]];
   }
 
   private static double medianOfThree(double a, double b, double c) {
