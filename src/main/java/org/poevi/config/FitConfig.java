@@ -147,11 +147,6 @@ public final class FitConfig {
       });
       runSettings();
       chosen = method.fitter(this);
-      if (method == FitMethod.POE && laplaceFrame()) {
-        PoeSettings poe = poeSettings();
-        chosen = new org.poevi.fit.FramedFitter(chosen, poe.init(), poe.run().seed(),
-            poe.run().threads());
-      }
       // Counts that cannot fit this JVM's heap at the target's D are refused before any work.
       fitter = (target, evaluator, progress) -> {
         read(() -> {
@@ -189,24 +184,24 @@ public final class FitConfig {
     });
   }
 
-  /**
-   * init.frame: "laplace" fits in the frame where the Laplace approximation is N(0, I)
-   * ({@link org.poevi.fit.FramedFitter}); "none" in the coordinates as given.
-   */
-  boolean laplaceFrame() {
-    String frame = read(() -> resolved.getString("init.frame"));
-    if (!frame.equals("none") && !frame.equals("laplace")) {
-      throw new InvalidInputException("init.frame must be none or laplace, got \"" + frame
-          + "\"");
+  /** init.frame: auto, laplace or none ({@link org.poevi.fit.Frames}). */
+  private org.poevi.fit.Frames.Choice frame() {
+    String frame = resolved.getString("init.frame");
+    for (org.poevi.fit.Frames.Choice c : org.poevi.fit.Frames.Choice.values()) {
+      if (c.name().toLowerCase(java.util.Locale.ROOT).equals(frame)) {
+        return c;
+      }
     }
-    return frame.equals("laplace");
+    throw new InvalidInputException("init.frame must be auto, laplace or none, got \"" + frame
+        + "\"");
   }
 
   /** The settings of a product-of-experts fit: the init, experts and fit blocks. */
   public PoeSettings poeSettings() {
     return read(() -> new PoeSettings(runSettings(), new InitSettings(
         resolved.getInt("init.mode-starts"), resolved.getDouble("init.start-scale"),
-        resolved.getInt("init.gaussian-rounds"), resolved.getInt("init.gaussian-draws")),
+        resolved.getInt("init.gaussian-rounds"), resolved.getInt("init.gaussian-draws"),
+        frame()),
         expertSource(), alphaSettings()));
   }
 

@@ -13,10 +13,19 @@ import org.poevi.InvalidInputException;
  *     Laplace approximation at the best mode (a log-concave posterior of many rows, where it is
  *     already accurate)
  * @param gaussianDraws {@code init.gaussian-draws}: draws per round (at least 1000)
+ * @param frame {@code init.frame}: the coordinates the fit runs in ({@link Frames})
  */
 public record InitSettings(int modeStarts, double startScale, int gaussianRounds,
-    int gaussianDraws) {
+    int gaussianDraws, Frames.Choice frame) {
+  /** With the frame chosen automatically ({@code init.frame = auto}). */
+  public InitSettings(int modeStarts, double startScale, int gaussianRounds, int gaussianDraws) {
+    this(modeStarts, startScale, gaussianRounds, gaussianDraws, Frames.Choice.AUTO);
+  }
+
   public InitSettings {
+    if (frame == null) {
+      throw new InvalidInputException("init.frame must be auto, laplace or none");
+    }
     SettingsChecks.atLeastOne(modeStarts, "init.mode-starts");
     SettingsChecks.atMost(modeStarts, 10_000, "init.mode-starts");
     SettingsChecks.atMost(gaussianRounds, 1_000, "init.gaussian-rounds");

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import org.poevi.InvalidInputException;
 import org.poevi.evaluator.ScoreEvaluator;
+import org.poevi.family.AffineMap;
+import org.poevi.targets.FramedTarget;
 import org.poevi.family.Expert;
 import org.poevi.family.NormalizerValidation;
 import org.poevi.family.ProductOfExperts;
@@ -56,7 +58,29 @@ public final class PoeFitter implements Fitter {
 
   @Override
   public PoeResult fit(Target target, ScoreEvaluator evaluator, Progress progress) {
-    return new Run(target, evaluator, progress).run();
+    InitSettings init = settings.init();
+    int dim = target.dim();
+    ModeFinder.Search search = Preliminary.search(target, init,
+        RandomStreams.of(settings.run().seed()), settings.run().threads(), progress,
+        stage -> {
+          progress.phase(stage);
+          evaluator.stage(stage);
+        });
+    AffineMap map = settings.experts() instanceof ExpertSource.Given ? null
+        : Frames.choose(init.frame(), search.modes(), dim);
+    if (map == null) {
+      return new Run(target, evaluator, progress, search).run();
+    }
+    progress.phase("fitting in the Laplace frame (init.frame = "
+        + init.frame().name().toLowerCase(java.util.Locale.ROOT) + ")");
+    List<String> names = new ArrayList<>(dim);
+    for (int d = 1; d <= dim; d++) {
+      names.add("frame[" + d + "]");
+    }
+    ModeFinder.Search framed = new ModeFinder.Search(Frames.into(search.modes(), map),
+        search.evaluations());
+    return new Run(FramedTarget.of(target, map, names), new FramedEvaluator(evaluator, map, 0),
+        progress, framed).run().mapped(map, target.parameterNames());
   }
 
   /** One fit of one target: init, steps, finish. */
@@ -67,7 +91,10 @@ public final class PoeFitter implements Fitter {
     private final RandomStreams streams;
     private final long start = System.nanoTime();
 
-    Run(Target target, ScoreEvaluator evaluator, Progress progress) {
+    private final ModeFinder.Search search;
+
+    Run(Target target, ScoreEvaluator evaluator, Progress progress, ModeFinder.Search search) {
+      this.search = search;
       this.target = target;
       this.evaluator = evaluator;
       this.progress = progress;
@@ -103,8 +130,8 @@ public final class PoeFitter implements Fitter {
     private Start init() {
       int dim = target.dim();
       int threads = settings.run().threads();
-      Preliminary preliminary = Preliminary.run(target, settings.init(), evaluator, streams,
-          threads, progress, this::stage);
+      Preliminary preliminary = Preliminary.of(search, target, settings.init(), evaluator,
+          streams, threads, progress, this::stage);
       List<String> warnings = new ArrayList<>(target.warnings());
       warnings.addAll(preliminary.warnings());
       GaussianFit gaussian = preliminary.gaussian();

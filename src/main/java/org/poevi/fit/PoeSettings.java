@@ -55,17 +55,20 @@ public record PoeSettings(RunSettings run, InitSettings init, ExpertSource exper
     }
 
     public Builder modeStarts(int v) {
-      init = new InitSettings(v, init.startScale(), init.gaussianRounds(), init.gaussianDraws());
+      init = new InitSettings(v, init.startScale(), init.gaussianRounds(), init.gaussianDraws(),
+          init.frame());
       return this;
     }
 
     public Builder gaussianRounds(int v) {
-      init = new InitSettings(init.modeStarts(), init.startScale(), v, init.gaussianDraws());
+      init = new InitSettings(init.modeStarts(), init.startScale(), v, init.gaussianDraws(),
+          init.frame());
       return this;
     }
 
     public Builder gaussianDraws(int v) {
-      init = new InitSettings(init.modeStarts(), init.startScale(), init.gaussianRounds(), v);
+      init = new InitSettings(init.modeStarts(), init.startScale(), init.gaussianRounds(), v,
+          init.frame());
       return this;
     }
 

@@ -23,10 +23,23 @@ record Preliminary(List<ModeFinder.Mode> modes, GaussianFit gaussian, long evalu
   static Preliminary run(Target target, InitSettings init, ScoreEvaluator evaluator,
       RandomStreams streams, int threads, Progress progress,
       java.util.function.Consumer<String> stage) {
-    int dim = target.dim();
+    return of(search(target, init, streams, threads, progress, stage), target, init, evaluator,
+        streams, threads, progress, stage);
+  }
+
+  /** The mode search of the init phase. */
+  static ModeFinder.Search search(Target target, InitSettings init, RandomStreams streams,
+      int threads, Progress progress, java.util.function.Consumer<String> stage) {
     stage.accept("mode search (" + init.modeStarts() + " L-BFGS starts)");
-    ModeFinder.Search search = ModeFinder.find(target, init.modeStarts(), init.startScale(),
-        streams, threads, progress);
+    return ModeFinder.find(target, init.modeStarts(), init.startScale(), streams, threads,
+        progress);
+  }
+
+  /** The rest of the init phase after {@code search} (in the target's coordinates). */
+  static Preliminary of(ModeFinder.Search search, Target target, InitSettings init,
+      ScoreEvaluator evaluator, RandomStreams streams, int threads, Progress progress,
+      java.util.function.Consumer<String> stage) {
+    int dim = target.dim();
     List<ModeFinder.Mode> modes = search.modes();
     double[] start = new double[dim];
     double[] laplace = new double[dim * dim];

@@ -16,11 +16,11 @@ import org.poevi.targets.Targets;
 import org.poevi.testing.GradientCheck;
 
 /**
- * init.frame = laplace (issue #19): the fit runs where the Laplace approximation is N(0, I) and
- * its model is carried back exactly, so a badly scaled, correlated, uncentred posterior is fitted
- * as well as a round one.
+ * init.frame (issue #19): the fit runs where the Laplace approximation is N(0, I) and its model
+ * is carried back exactly, so a badly scaled, correlated, uncentred posterior is fitted as well as
+ * a round one; auto (the default) takes that frame only for strong correlations.
  */
-class FramedFitterTest {
+class FramesTest {
   /** A light fit: every phase runs, in about a second. */
   private static final String LIGHT = String.join("\n", "experts.count = 16",
       "init.gaussian-rounds = 2", "init.gaussian-draws = 4000", "init.mode-starts = 4",
@@ -58,11 +58,12 @@ class FramedFitterTest {
     });
   }
 
+  /** With the default init.frame = auto: the ridge's correlation condition is about 10⁷. */
   @Test
   void anIllConditionedUncentredPosteriorIsFittedInTheLaplaceFrame() {
     PoeviFit fit;
     try (Poevi poevi = Poevi.local().quiet()) {
-      fit = poevi.fit(ridge(), LIGHT + "\ninit.frame = laplace");
+      fit = poevi.fit(ridge(), LIGHT);
     }
     int n = fit.drawCount();
     double[] z = fit.draws();
@@ -82,10 +83,41 @@ class FramedFitterTest {
         "PSIS k-hat");
   }
 
+  /**
+   * auto frames where the Laplace correlation matrix's condition number exceeds 100 (a 2-D
+   * correlation beyond ±0.98), laplace always, none never, and nothing without a mode; the modes
+   * carried into the frame sit at its origin with the identity as their curvature.
+   */
+  @Test
+  void autoFramesOnlyStrongCorrelations() {
+    ModeFinder.Mode round = mode(0.5, 1, 0.9);
+    ModeFinder.Mode ridge = mode(0.5, 1, 0.995);
+    assertEquals(null, Frames.choose(Frames.Choice.AUTO, List.of(round), 2));
+    assertEquals(null, Frames.choose(Frames.Choice.NONE, List.of(ridge), 2));
+    assertEquals(null, Frames.choose(Frames.Choice.LAPLACE, List.of(), 2));
+    assertTrue(Frames.choose(Frames.Choice.LAPLACE, List.of(round), 2) != null);
+    AffineMap map = Frames.choose(Frames.Choice.AUTO, List.of(ridge), 2);
+    ModeFinder.Mode inFrame = Frames.into(List.of(ridge), map).get(0);
+    for (int i = 0; i < 2; i++) {
+      assertEquals(0, inFrame.location()[i], 1e-12);
+      for (int j = 0; j < 2; j++) {
+        assertEquals(i == j ? 1 : 0, inFrame.negativeHessian()[i * 2 + j], 1e-9);
+      }
+    }
+  }
+
+  /** A mode at (3, −1) with sds s1, s2 and correlation ρ. */
+  private static ModeFinder.Mode mode(double s1, double s2, double rho) {
+    double det = 1 - rho * rho;
+    double[] h = {1 / (s1 * s1 * det), -rho / (s1 * s2 * det), -rho / (s1 * s2 * det),
+        1 / (s2 * s2 * det)};
+    return new ModeFinder.Mode(new double[] {3, -1}, 0, h);
+  }
+
   @Test
   void upperFactorIsATriangularSquareRootOfSigma() {
     double[] sigma = {4, 2, 0.4, 2, 5, -1, 0.4, -1, 3};
-    double[] u = FramedFitter.upperFactor(sigma, 3);
+    double[] u = Frames.upperFactor(sigma, 3);
     for (int i = 0; i < 3; i++) {
       for (int j = 0; j < i; j++) {
         assertEquals(0, u[i * 3 + j], "below the diagonal");
