@@ -106,7 +106,12 @@ final class Normalisability {
           m[j * dim + i] = v;
         }
       }
-      out[k] = Expert.of(zero, m);
+      try {
+        out[k] = Expert.of(zero, m);
+      } catch (InvalidInputException e) {
+        // Rounding made the whitened matrix indefinite beyond tolerance: analyse as given.
+        return null;
+      }
     }
     return out;
   }

@@ -44,7 +44,12 @@ public final class Frames {
     if (choice == Choice.AUTO && correlationCondition(covariance, dim) <= AUTO_CONDITION) {
       return null;
     }
-    return new AffineMap(upperFactor(covariance, dim), best.location());
+    try {
+      return new AffineMap(upperFactor(covariance, dim), best.location());
+    } catch (IllegalStateException | org.poevi.InvalidInputException e) {
+      // A covariance that does not factor numerically (or a singular factor): fit as given.
+      return null;
+    }
   }
 
   /** Σ = H⁻¹ with H's eigenvalues floored as the preliminary Gaussian floors them. */
