@@ -123,8 +123,17 @@ public final class Advi implements Fitter {
       GaussianModel model = new GaussianModel(target.parameterNames(), m,
           family.covariance(l, dim));
       path.add(new GaussianResult.Snapshot(evaluations(), model.mean(), model.covariance()));
+      List<String> warnings = new ArrayList<>(target.warnings());
+      if (stop == StopReason.MAX_ITERATIONS) {
+        warnings.add(method + " did not converge in " + settings.iterations() + " iterations"
+            + " (fit.advi.iterations): its ELBO was still changing, so its Gaussian may be far"
+            + " from p");
+      } else if (stop == StopReason.DIVERGED) {
+        warnings.add(method + " diverged at iteration " + (trace.size() + 1) + " (a gradient"
+            + " that is not finite): its Gaussian is the last finite average");
+      }
       return new GaussianResult(method, model, List.copyOf(trace), stop, evaluations(),
-          seconds(), List.copyOf(path), target.warnings());
+          seconds(), List.copyOf(path), List.copyOf(warnings));
     }
 
     /** One Adam step on the ELBO's gradient from gradSamples draws; false if not finite. */

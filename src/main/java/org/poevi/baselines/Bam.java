@@ -66,9 +66,14 @@ public final class Bam implements Fitter {
       path.add(new GaussianResult.Snapshot(evaluations, mu.clone(), sigma.clone()));
     }
     GaussianModel model = new GaussianModel(target.parameterNames(), mu, sigma);
+    List<String> warnings = new ArrayList<>(target.warnings());
+    if (stop == StopReason.DIVERGED) {
+      warnings.add("bam stopped at iteration " + (trace.size() + 1) + ": its update was not"
+          + " finite or not positive definite, so its Gaussian is the last good iterate");
+    }
     return new GaussianResult("bam", model, List.copyOf(trace), stop,
         evaluator.evaluations() - evaluations0, (System.nanoTime() - start) * 1e-9,
-        List.copyOf(path), target.warnings());
+        List.copyOf(path), List.copyOf(warnings));
   }
 
   /** The batch's ELBO estimate, mean of log p̃ − log q over its draws. */
@@ -91,12 +96,20 @@ public final class Bam implements Fitter {
     double[] gBar = batchMean(g, batch, dim);
     double[] u = scoreMatch(g, gBar, batch, dim, lambda);
     double[] v = drawMatch(z, zBar, mu, sigma, batch, dim, lambda);
-    // Σ' = 2 V^½ (I + M^½)⁻¹ V^½ with M = I + 4 V^½ U V^½ (symmetric form of the update).
-    double[] vHalf = power(v, dim, 0.5);
-    if (vHalf == null) {
+    if (!finite(u) || !finite(v)) {
+      // A batch that reached an exploding part of the target: LAPACK cannot decompose it.
       return false;
     }
-    double[] inner = inverseOnePlusRoot(vHalf, u, dim);
+    // Σ' = 2 V^½ (I + M^½)⁻¹ V^½ with M = I + 4 V^½ U V^½ (symmetric form of the update).
+    double[] vHalf;
+    double[] inner;
+    try {
+      vHalf = power(v, dim, 0.5);
+      inner = vHalf == null ? null : inverseOnePlusRoot(vHalf, u, dim);
+    } catch (ArithmeticException e) {
+      // dsyev did not converge (entries near overflow): no usable update.
+      return false;
+    }
     if (inner == null) {
       return false;
     }

@@ -42,6 +42,7 @@ public class FitOutcome {
   private final double[] logP;
   /** log q at each draw (draws.csv's lq__). */
   private final double[] logQ;
+  private final double psisKhat;
   private final List<String> outputWarnings = new ArrayList<>();
   private ObjectNode summary;
 
@@ -63,6 +64,24 @@ public class FitOutcome {
         config.runSettings().threads()));
     this.logQ = result.match(poe -> poe.finish().logQ(), gaussian -> gaussian.model()
         .logDensities(z));
+    this.psisKhat = result.match(poe -> poe.finish().psisKhat(), gaussian -> {
+      double[] logRatio = new double[logP.length];
+      for (int i = 0; i < logRatio.length; i++) {
+        logRatio[i] = logP[i] - logQ[i];
+      }
+      return org.poevi.math.ParetoTail.khat(logRatio);
+    });
+    if (result instanceof org.poevi.fit.GaussianResult && psisKhat > 0.7) {
+      // The product of experts' fit warns of its own k̂ (PoeFitter); a baseline's, here.
+      outputWarnings.add(String.format(java.util.Locale.ROOT, "PSIS k-hat of log p - log q is"
+          + " %.2f > 0.7: the %s Gaussian misses parts of p (importance-weighted estimates"
+          + " under q are unreliable)", psisKhat, method()));
+    }
+  }
+
+  /** PSIS k̂ of log p̃ − log q at the output draws (a baseline's computed here). */
+  public double psisKhat() {
+    return psisKhat;
   }
 
   /**

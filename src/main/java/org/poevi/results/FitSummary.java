@@ -40,6 +40,7 @@ final class FitSummary {
     out.put("iterations", gaussian.iterations());
     out.put("scoreEvaluations", gaussian.scoreEvaluations());
     out.put("wallTimeSeconds", gaussian.seconds());
+    JsonOutput.putNumber(root, "psisKhat", fit.psisKhat());
     JsonOutput.putSummaries(root.putObject("parameters"), fit.drawsView(), fit.target().dim(),
         gaussian.model().parameters(), fit.drawsEss());
     JsonOutput.putConstrained(root, fit.target(), fit.drawsView(), fit.drawsEss());
