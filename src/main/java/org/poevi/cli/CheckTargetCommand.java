@@ -65,12 +65,8 @@ final class CheckTargetCommand implements Callable<Integer> {
     if (points < 0 || points > 10_000) {
       throw new InvalidInputException("--points must be in [0, 10000], got " + points);
     }
-    if (!(scale > 0 && scale < 1e150)) {
-      throw new InvalidInputException("--scale must be positive and finite, got " + scale);
-    }
-    if (!(step > 0 && step < 1e150)) {
-      throw new InvalidInputException("--step must be positive and finite, got " + step);
-    }
+    requirePositive(scale, "--scale");
+    requirePositive(step, "--step");
     FitConfig fitConfig = FitConfig.load(config, overrides);
     com.typesafe.config.Config targetConfig = fitConfig.resolved().getConfig("target");
     TargetReader.build(targetConfig, TargetReader.UNLOADED);
@@ -99,6 +95,12 @@ final class CheckTargetCommand implements Callable<Integer> {
     }
     out.println("ok: the gradient agrees with finite differences at every point in the support");
     return Main.EXIT_OK;
+  }
+
+  private static void requirePositive(double value, String option) {
+    if (!(value > 0 && value < 1e150)) {
+      throw new InvalidInputException(option + " must be positive and finite, got " + value);
+    }
   }
 
   /** A point from --at: D comma-separated finite numbers. */

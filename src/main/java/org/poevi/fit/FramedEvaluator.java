@@ -18,16 +18,10 @@ import org.poevi.family.AffineMap;
 public final class FramedEvaluator implements ScoreEvaluator {
   private final ScoreEvaluator inner;
   private final AffineMap map;
-  private final long before;
 
-  /**
-   * @param before evaluations made before, outside any evaluator (a mode search on the target
-   *     itself), counted in {@link #evaluations()}
-   */
-  public FramedEvaluator(ScoreEvaluator inner, AffineMap map, long before) {
+  public FramedEvaluator(ScoreEvaluator inner, AffineMap map) {
     this.inner = inner;
     this.map = map;
-    this.before = before;
   }
 
   @Override
@@ -58,7 +52,7 @@ public final class FramedEvaluator implements ScoreEvaluator {
 
   @Override
   public long evaluations() {
-    return inner.evaluations() + before;
+    return inner.evaluations();
   }
 
   /** A task whose runs evaluate the target through the map. */

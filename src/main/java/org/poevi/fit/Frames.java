@@ -52,7 +52,10 @@ public final class Frames {
     }
   }
 
-  /** Σ = H⁻¹ with H's eigenvalues floored as the preliminary Gaussian floors them. */
+  /**
+   * The Laplace covariance Σ = H⁻¹ of a mode's negative Hessian H, its eigenvalues floored at
+   * 10⁻⁸ of the largest (the preliminary Gaussian's start, and the frame).
+   */
   static double[] laplaceCovariance(double[] negativeHessian, int dim) {
     double[] range = Hessians.eigenRange(negativeHessian, dim);
     return Cholesky.inverse(Hessians.floored(negativeHessian, dim,

@@ -79,7 +79,7 @@ public final class PoeFitter implements Fitter {
     }
     ModeFinder.Search framed = new ModeFinder.Search(Frames.into(search.modes(), map),
         search.evaluations());
-    return new Run(FramedTarget.of(target, map, names), new FramedEvaluator(evaluator, map, 0),
+    return new Run(FramedTarget.of(target, map, names), new FramedEvaluator(evaluator, map),
         progress, framed).run().mapped(map, target.parameterNames());
   }
 

@@ -2,7 +2,6 @@ package org.poevi.fit;
 
 import java.util.List;
 import org.poevi.evaluator.ScoreEvaluator;
-import org.poevi.math.Cholesky;
 import org.poevi.math.RandomStreams;
 import org.poevi.targets.Target;
 
@@ -55,11 +54,8 @@ record Preliminary(List<ModeFinder.Mode> modes, GaussianFit gaussian, long evalu
       }
     } else {
       ModeFinder.Mode best = modes.get(0);
-      double[] h = best.negativeHessian();
-      double[] range = Hessians.eigenRange(h, dim);
       start = best.location();
-      laplace = Cholesky.inverse(Hessians.floored(h, dim,
-          Math.max(1e-8 * Math.abs(range[1]), 1e-12)), dim);
+      laplace = Frames.laplaceCovariance(best.negativeHessian(), dim);
     }
     stage.accept(init.gaussianRounds() == 0 ? "preliminary Gaussian: the Laplace approximation"
         : "preliminary Gaussian (" + init.gaussianRounds() + " rounds of " + init.gaussianDraws()

@@ -152,7 +152,7 @@ public final class SparkContexts implements AutoCloseable {
    * before (a logger that had no configuration of its own gets none back, so it keeps following
    * its parent, e.g. a later {@code setLogLevel}).
    */
-  private static Runnable mute(String... names) {
+  static Runnable mute(String... names) {
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     Configuration config = ctx.getConfiguration();
     Map<String, Level> own = new HashMap<>();

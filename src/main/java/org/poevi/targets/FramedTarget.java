@@ -5,16 +5,23 @@ import org.poevi.family.AffineMap;
 
 /**
  * A target in other coordinates, p̃_z̃(z̃) = p̃(A·z̃ + b), with the score ∇_z̃ = Aᵀ·∇_z: what a fit
- * in a standardised frame evaluates ({@link AffineTarget} is the same for a batch target). −∞
- * stays −∞; the constant log|det A| is left out.
+ * in a standardised frame evaluates ({@link AffineTarget} adds the batch methods for a batch
+ * target). −∞ stays −∞; the constant log|det A| is left out (p̃ is unnormalised).
  */
-public final class FramedTarget implements Target {
+public class FramedTarget implements Target {
   private static final long serialVersionUID = 1L;
   private final Target target;
   private final AffineMap map;
   private final List<String> names;
 
-  private FramedTarget(Target target, AffineMap map, List<String> names) {
+  /**
+   * @param names the parameters in the new coordinates (e.g. the standardised coefficients)
+   */
+  FramedTarget(Target target, AffineMap map, List<String> names) {
+    if (map.dim() != target.dim() || names.size() != target.dim()) {
+      throw new IllegalArgumentException("a map of dimension " + map.dim() + " and "
+          + names.size() + " names for a target of dimension " + target.dim());
+    }
     this.target = target;
     this.map = map;
     this.names = List.copyOf(names);
@@ -22,12 +29,12 @@ public final class FramedTarget implements Target {
 
   /** {@code target} in the coordinates z̃ of {@code map}, its parameters named {@code names}. */
   public static Target of(Target target, AffineMap map, List<String> names) {
-    if (map.dim() != target.dim() || names.size() != target.dim()) {
-      throw new IllegalArgumentException("a map of dimension " + map.dim() + " and "
-          + names.size() + " names for a target of dimension " + target.dim());
-    }
     return target instanceof BatchTarget batch ? new AffineTarget(batch, map, names)
         : new FramedTarget(target, map, names);
+  }
+
+  public AffineMap map() {
+    return map;
   }
 
   @Override

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,14 +18,9 @@ class CheckTargetCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int exitCode, String out, String err) {}
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private Path arma(String options) throws IOException {
@@ -37,7 +30,7 @@ class CheckTargetCommandTest {
 
   @Test
   void aCorrectGradientPassesEvenWhereTheRecursionExplodes() throws IOException {
-    Run run = run("check-target", arma("").toString(), "--at", "0.5,0.6,1.15,0", "--points",
+    CliRun run = run("check-target", arma("").toString(), "--at", "0.5,0.6,1.15,0", "--points",
         "3", "--scale", "0.5");
     assertEquals(0, run.exitCode(), run.err());
     assertEquals("", run.err());
@@ -52,7 +45,7 @@ class CheckTargetCommandTest {
 
   @Test
   void aWrongComponentIsOneLineNamingItAndThePoint() throws IOException {
-    Run run = run("check-target", arma("bug = 1e-5").toString(), "--points", "1");
+    CliRun run = run("check-target", arma("bug = 1e-5").toString(), "--points", "1");
     assertEquals(Main.EXIT_USAGE, run.exitCode());
     assertEquals(1, run.err().lines().count(), run.err());
     assertTrue(run.err().startsWith("error: check-target: the gradient of arma11 disagrees with"
@@ -64,7 +57,7 @@ class CheckTargetCommandTest {
   @Test
   void badPointsAndSettingsAreOneLineErrors() throws IOException {
     String conf = arma("").toString();
-    Run run = run("check-target", conf, "--at", "1,2,3");
+    CliRun run = run("check-target", conf, "--at", "1,2,3");
     assertEquals(Main.EXIT_USAGE, run.exitCode());
     assertEquals("error: --at: a point needs 4 comma-separated numbers, got 3 in \"1,2,3\"",
         run.err().strip());
@@ -79,7 +72,7 @@ class CheckTargetCommandTest {
 
   @Test
   void aPosteriorOverDataIsReadAndChecked() {
-    Run run = run("check-target", "conf/examples/logistic-regression.conf",
+    CliRun run = run("check-target", "conf/examples/logistic-regression.conf",
         "target.data.synthetic.rows = 2000", "--points", "1", "--scale", "0.1");
     assertEquals(0, run.exitCode(), run.err() + run.out());
     assertTrue(run.out().contains("point 2: log p = "), run.out());

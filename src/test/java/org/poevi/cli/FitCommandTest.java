@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,14 +28,9 @@ class FitCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int exitCode, String out, String err) {}
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private Path config(String text) throws IOException {
@@ -46,14 +39,14 @@ class FitCommandTest {
     return c;
   }
 
-  private Run fit(Path config, Path out, String... extra) {
+  private CliRun fit(Path config, Path out, String... extra) {
     List<String> args = new ArrayList<>(List.of(SMALL));
     args.addAll(List.of(extra));
     return fitWith(config, out, args.toArray(new String[0]));
   }
 
   /** A fit with only the settings every method shares, and {@code extra}. */
-  private Run fitWith(Path config, Path out, String... extra) {
+  private CliRun fitWith(Path config, Path out, String... extra) {
     List<String> args = new ArrayList<>(List.of("fit", config.toString(), "--out",
         out.toString()));
     args.addAll(List.of(RUN));
@@ -65,7 +58,7 @@ class FitCommandTest {
   @Test
   void aNotebookFitIsTheCommandLineFit() throws IOException {
     Path conf = config("target { type = banana }\n");
-    Run r = fit(conf, dir.resolve("cli"));
+    CliRun r = fit(conf, dir.resolve("cli"));
     assertEquals(0, r.exitCode(), r.err());
     org.poevi.spark.PoeviFit fit;
     try (org.poevi.spark.Poevi poevi = org.poevi.spark.Poevi.local().quiet()) {
@@ -85,7 +78,7 @@ class FitCommandTest {
   void fitWritesTheFourOutputsAndEvaluateScoresThem() throws IOException {
     Path conf = config("target { type = banana }\n");
     Path out = dir.resolve("out");
-    Run r = fit(conf, out);
+    CliRun r = fit(conf, out);
     assertEquals(0, r.exitCode(), r.err());
     for (String f : List.of("model.json", "draws.csv", "trace.csv", "summary.json")) {
       assertTrue(Files.isRegularFile(out.resolve(f)), f);
@@ -108,7 +101,7 @@ class FitCommandTest {
     assertFalse(Files.exists(without.resolve("plots")), "output.plots = false writes none");
 
     Path eval = dir.resolve("eval.json");
-    Run e = run("evaluate", "--model", out.resolve("model.json").toString(), conf.toString(),
+    CliRun e = run("evaluate", "--model", out.resolve("model.json").toString(), conf.toString(),
         "--reference-draws", "2000", "--draws", "2000", "--out", eval.toString());
     assertEquals(0, e.exitCode(), e.err());
     JsonNode ev = new ObjectMapper().readTree(eval.toFile());
@@ -119,7 +112,7 @@ class FitCommandTest {
     Path funnel = dir.resolve("funnel.conf");
     Files.writeString(funnel, "target { type = funnel, dimension = 3 }\n");
     Path unmade = dir.resolve("unmade").resolve("eval.json");
-    Run wrong = run("evaluate", "--model", out.resolve("model.json").toString(),
+    CliRun wrong = run("evaluate", "--model", out.resolve("model.json").toString(),
         funnel.toString(), "--out", unmade.toString());
     assertEquals(Main.EXIT_USAGE, wrong.exitCode());
     assertTrue(wrong.err().contains("has dimension 2"), wrong.err());
@@ -136,7 +129,7 @@ class FitCommandTest {
   void aPosteriorIsFittedAndScoredAgainstReferenceDraws() throws IOException {
     Path conf = Path.of("conf/examples/posteriordb/garch11.conf");
     Path out = dir.resolve("garch");
-    Run r = fit(conf, out);
+    CliRun r = fit(conf, out);
     assertEquals(0, r.exitCode(), r.err());
     JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals(List.of("mu", "alpha0", "alpha1", "beta1"), fieldNames(
@@ -148,7 +141,7 @@ class FitCommandTest {
         .asDouble(), 0.01);
     Path reference = Path.of("conf/posteriordb/garch-garch11/draws_unconstrained.csv.gz");
     Path eval = dir.resolve("eval.json");
-    Run e = run("evaluate", "--model", out.resolve("model.json").toString(), conf.toString(),
+    CliRun e = run("evaluate", "--model", out.resolve("model.json").toString(), conf.toString(),
         "--reference", reference.toString(), "--draws", "2000", "--out", eval.toString());
     assertEquals(0, e.exitCode(), e.err());
     JsonNode ev = new ObjectMapper().readTree(eval.toFile());
@@ -164,7 +157,7 @@ class FitCommandTest {
 
     Path bad = dir.resolve("bad.csv");
     Files.writeString(bad, "chain,draw,mu,log_alpha0,logit_alpha1\n1,1,0,0,0\n");
-    Run missing = run("evaluate", "--model", out.resolve("model.json").toString(),
+    CliRun missing = run("evaluate", "--model", out.resolve("model.json").toString(),
         conf.toString(), "--reference", bad.toString(), "--out", eval.toString());
     assertEquals(Main.EXIT_USAGE, missing.exitCode());
     assertEquals("error: --reference " + bad + " has no column \"logit_beta1_over_1m_alpha1\""
@@ -175,7 +168,7 @@ class FitCommandTest {
       rows.append(i == 42 ? "1,2,x,4\n" : "1,2,3,4\n");
     }
     Files.writeString(bad, rows);
-    Run nan = run("evaluate", "--model", out.resolve("model.json").toString(),
+    CliRun nan = run("evaluate", "--model", out.resolve("model.json").toString(),
         conf.toString(), "--reference", bad.toString(), "--out", eval.toString());
     assertEquals("error: --reference " + bad + " line 44 column \"logit_alpha1\": not a"
         + " number: \"x\"", nan.err().strip());
@@ -195,7 +188,7 @@ class FitCommandTest {
   void aBaselineIsFittedEvaluatedAndSampled() throws IOException {
     Path conf = config("target { type = banana }\n");
     Path out = dir.resolve("bam");
-    Run r = fitWith(conf, out, "fit.method=bam", "fit.bam.iterations=20",
+    CliRun r = fitWith(conf, out, "fit.method=bam", "fit.bam.iterations=20",
         "fit.bam.batch-size=16");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("method bam"), r.out());
@@ -208,7 +201,7 @@ class FitCommandTest {
     assertEquals(21, Files.readAllLines(out.resolve("trace.csv")).size());
     assertTrue(Files.exists(out.resolve("plots").resolve("marginals.png")));
     Path eval = dir.resolve("bam-eval.json");
-    Run e = run("evaluate", "--model", out.resolve("model.json").toString(), conf.toString(),
+    CliRun e = run("evaluate", "--model", out.resolve("model.json").toString(), conf.toString(),
         "--reference-draws", "2000", "--draws", "2000", "--out", eval.toString());
     assertEquals(0, e.exitCode(), e.err());
     JsonNode ev = new ObjectMapper().readTree(eval.toFile());
@@ -218,11 +211,11 @@ class FitCommandTest {
     double kl = ev.at("/model/kl/value").asDouble();
     assertTrue(kl > ev.at("/oracleGaussian/kl/value").asDouble() - 0.05, "KL " + kl);
     Path sampled = dir.resolve("bam-sample");
-    Run sample = run("sample", "--model", out.resolve("model.json").toString(), "--draws",
+    CliRun sample = run("sample", "--model", out.resolve("model.json").toString(), "--draws",
         "500", "--seed", "2", "--out", sampled.toString());
     assertEquals(0, sample.exitCode(), sample.err());
     assertEquals(501, Files.readAllLines(sampled.resolve("draws.csv")).size());
-    Run bad = fitWith(conf, dir.resolve("bad"), "fit.method=vi");
+    CliRun bad = fitWith(conf, dir.resolve("bad"), "fit.method=vi");
     assertEquals(Main.EXIT_USAGE, bad.exitCode());
     assertEquals("error: fit.method must be one of poe, advi-fullrank, advi-meanfield, bam; got"
         + " \"vi\"", bad.err().strip());
@@ -249,7 +242,7 @@ class FitCommandTest {
     Path alone = dir.resolve("alone");
     Path spark = dir.resolve("spark");
     assertEquals(0, fit(conf, alone).exitCode());
-    Run r = fit(conf, spark, "spark.master=\"local[2]\"",
+    CliRun r = fit(conf, spark, "spark.master=\"local[2]\"",
         "spark.partitions=3");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("Spark local"), r.out());
@@ -272,13 +265,13 @@ class FitCommandTest {
     Path data = Files.writeString(dir.resolve("rows.txt"), text);
     Path conf = config("target { type = logistic-regression, data { path = \"" + data + "\","
         + " format = csv, options.sep = \";\", response = y, predictors = [x] } }\n");
-    Run r = fit(conf, dir.resolve("out"), "output.plots=false");
+    CliRun r = fit(conf, dir.resolve("out"), "output.plots=false");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("reading " + data + " into this JVM"), r.out());
     assertTrue(Files.exists(dir.resolve("out").resolve("model.json")));
     // evaluate reads the same data source (in this JVM) to score the model against draws.
     Path eval = dir.resolve("eval.json");
-    Run e = run("evaluate", "--model", dir.resolve("out").resolve("model.json").toString(),
+    CliRun e = run("evaluate", "--model", dir.resolve("out").resolve("model.json").toString(),
         conf.toString(), "--reference", dir.resolve("out").resolve("draws.csv").toString(),
         "--draws", "1000", "--out", eval.toString());
     assertEquals(0, e.exitCode(), e.err());
@@ -320,7 +313,7 @@ class FitCommandTest {
     assertFalse(Files.exists(out.resolve("model.json")));
   }
 
-  private static void assertUserError(Run r, String fragment) {
+  private static void assertUserError(CliRun r, String fragment) {
     assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
     List<String> lines = r.err().lines().toList();
     assertEquals(1, lines.size(), r.err());

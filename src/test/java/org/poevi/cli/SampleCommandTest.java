@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,8 +49,6 @@ class SampleCommandTest {
   Path dir;
   private Path model;
 
-  /** Captured output of one run. */
-  private record Run(int exitCode, String out, String err) {}
 
   @BeforeEach
   void writeModel() throws IOException {
@@ -60,17 +56,11 @@ class SampleCommandTest {
     Files.writeString(model, MODEL);
   }
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code;
-    try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-      code = Main.commandLine().setOut(o).setErr(e).execute(args);
-    }
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
-  private Run sample(Path outDir, String... extra) {
+  private CliRun sample(Path outDir, String... extra) {
     List<String> args = new ArrayList<>(List.of("sample", "--model", model.toString(), "--out",
         outDir.toString()));
     List<String> given = List.of(extra);
@@ -89,7 +79,7 @@ class SampleCommandTest {
   @Test
   void writesDrawsAndSummary() throws IOException {
     Path out = dir.resolve("out");
-    Run r = sample(out, "--seed", "3");
+    CliRun r = sample(out, "--seed", "3");
     assertEquals(0, r.exitCode(), () -> "exit code; stderr: " + r.err());
     assertTrue(r.out().strip().endsWith("wrote " + out.resolve("draws.csv") + " and "
         + out.resolve("summary.json")), r.out());
@@ -151,8 +141,8 @@ class SampleCommandTest {
   void threadCountNeverChangesTheOutput() throws IOException {
     Path one = dir.resolve("one");
     Path two = dir.resolve("two");
-    Run r1 = sample(one, "--seed", "3", "--threads", "1");
-    Run r2 = sample(two, "--seed", "3", "--threads", "2");
+    CliRun r1 = sample(one, "--seed", "3", "--threads", "1");
+    CliRun r2 = sample(two, "--seed", "3", "--threads", "2");
     assertEquals(0, r1.exitCode(), r1.err());
     assertEquals(0, r2.exitCode(), r2.err());
     assertTrue(Arrays.equals(Files.readAllBytes(one.resolve("draws.csv")),
@@ -194,7 +184,7 @@ class SampleCommandTest {
 
   @Test
   void missingOut() {
-    Run r = run("sample", "--model", model.toString());
+    CliRun r = run("sample", "--model", model.toString());
     assertUserError(dir.resolve("out"), r, "--out");
   }
 
@@ -226,7 +216,7 @@ class SampleCommandTest {
   void nonexistentModelFile() {
     Path out = dir.resolve("out");
     Path missing = dir.resolve("missing.json");
-    Run r = run("sample", "--model", missing.toString(), "--out", out.toString());
+    CliRun r = run("sample", "--model", missing.toString(), "--out", out.toString());
     assertUserError(out, r, "does not exist", missing.toString());
   }
 
@@ -247,7 +237,7 @@ class SampleCommandTest {
   @Test
   void tooFewNormalizerDraws() {
     Path out = dir.resolve("out");
-    Run r = run("sample", "--model", model.toString(), "--out", out.toString(),
+    CliRun r = run("sample", "--model", model.toString(), "--out", out.toString(),
         "--normalizer-draws", "10");
     assertUserError(out, r, "--normalizer-draws", "10");
   }
@@ -255,7 +245,7 @@ class SampleCommandTest {
   @Test
   void drawsThatCannotFitInTheHeap() {
     Path out = dir.resolve("out");
-    Run r = run("sample", "--model", model.toString(), "--out", out.toString(),
+    CliRun r = run("sample", "--model", model.toString(), "--out", out.toString(),
         "--draws", "2000000000");
     assertUserError(out, r, "--draws", "heap");
   }
@@ -286,7 +276,7 @@ class SampleCommandTest {
     // The same model in the default mode works: the exact-mode error is about the mode only.
     Files.writeString(model, SINGULAR_MODEL);
     Path out = dir.resolve("out");
-    Run r = sample(out, "--seed", "5");
+    CliRun r = sample(out, "--seed", "5");
     assertEquals(0, r.exitCode(), () -> "stderr: " + r.err());
     JsonNode summary = MAPPER.readTree(out.resolve("summary.json").toFile());
     assertEquals("sir", summary.path("sampling").path("mode").asText());
@@ -298,7 +288,7 @@ class SampleCommandTest {
    * Exit code 2; stderr is exactly one line starting with "error:" and holding every fragment, with
    * no stack trace; neither output file exists in {@code outDir}.
    */
-  private static void assertUserError(Path outDir, Run r, String... fragments) {
+  private static void assertUserError(Path outDir, CliRun r, String... fragments) {
     assertEquals(Main.EXIT_USAGE, r.exitCode(), () -> "exit code; stderr:\n" + r.err());
     List<String> lines = r.err().lines().toList();
     assertFalse(lines.stream().anyMatch(l -> l.startsWith("\tat ")),

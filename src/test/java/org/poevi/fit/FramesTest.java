@@ -148,7 +148,7 @@ class FramesTest {
         "framed banana");
     double[] lp = new double[1];
     double[] scores = new double[2];
-    new FramedEvaluator(new LocalScoreEvaluator(banana, 1), map, 0).evaluate(at, 1, lp, scores);
+    new FramedEvaluator(new LocalScoreEvaluator(banana, 1), map).evaluate(at, 1, lp, scores);
     double[] g = new double[2];
     assertEquals(framed.logDensity(at, g), lp[0]);
     assertEquals(g[0], scores[0], 1e-12);

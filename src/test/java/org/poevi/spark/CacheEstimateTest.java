@@ -95,6 +95,8 @@ class CacheEstimateTest {
         List.of("x1", "x2", "x3"), true, DataFile.ResponseKind.BINARY);
     SparkTestContext.stop();
     // About 0.4 MB of storage memory in a 4 GB heap, for 2.4 MB of rows.
+    // Spark's block storage logs every block it cannot keep in memory: expected here.
+    Runnable unmute = SparkContexts.mute("org.apache.spark.storage");
     try (JavaSparkContext sc = new JavaSparkContext(SparkTestContext.conf("local[1]",
         "poevi-small-memory").set("spark.memory.fraction", "0.0001"))) {
       List<String> warnings = new ArrayList<>();
@@ -107,6 +109,8 @@ class CacheEstimateTest {
       assertTrue(warning.startsWith("warning: the rows of " + csv + " need about 2"), warning);
       assertTrue(warning.endsWith("raise spark.driver.memory (local mode; JAVA_OPTS=-Xmx..."
           + " with jobs/poevi)"), warning);
+    } finally {
+      unmute.run();
     }
   }
 }
