@@ -58,6 +58,8 @@ public final class PoeFitter implements Fitter {
 
   @Override
   public PoeResult fit(Target target, ScoreEvaluator evaluator, Progress progress) {
+    // The fit's time includes the mode search, which comes before the frame is chosen.
+    long start = System.nanoTime();
     InitSettings init = settings.init();
     int dim = target.dim();
     ModeFinder.Search search = Preliminary.search(target, init,
@@ -69,7 +71,7 @@ public final class PoeFitter implements Fitter {
     AffineMap map = settings.experts() instanceof ExpertSource.Given ? null
         : Frames.choose(init.frame(), search.modes(), dim);
     if (map == null) {
-      return new Run(target, evaluator, progress, search).run();
+      return new Run(target, evaluator, progress, search, start).run();
     }
     progress.phase("fitting in the Laplace frame (init.frame = "
         + init.frame().name().toLowerCase(java.util.Locale.ROOT) + ")");
@@ -80,7 +82,7 @@ public final class PoeFitter implements Fitter {
     ModeFinder.Search framed = new ModeFinder.Search(Frames.into(search.modes(), map),
         search.evaluations());
     return new Run(FramedTarget.of(target, map, names), new FramedEvaluator(evaluator, map),
-        progress, framed).run().mapped(map, target.parameterNames());
+        progress, framed, start).run().mapped(map, target.parameterNames());
   }
 
   /** One fit of one target: init, steps, finish. */
@@ -89,12 +91,14 @@ public final class PoeFitter implements Fitter {
     private final ScoreEvaluator evaluator;
     private final Progress progress;
     private final RandomStreams streams;
-    private final long start = System.nanoTime();
+    private final long start;
 
     private final ModeFinder.Search search;
 
-    Run(Target target, ScoreEvaluator evaluator, Progress progress, ModeFinder.Search search) {
+    Run(Target target, ScoreEvaluator evaluator, Progress progress, ModeFinder.Search search,
+        long start) {
       this.search = search;
+      this.start = start;
       this.target = target;
       this.evaluator = evaluator;
       this.progress = progress;

@@ -18,9 +18,10 @@ import org.poevi.targets.glm.SyntheticLogisticData;
 
 /**
  * A data source's rows read into this JVM, for a fit without Spark ({@code --master none},
- * {@link Poevi#local()}). Spark's data sources still do the reading, so every format and table
- * the Spark path reads works here: on the Spark context already running in this JVM (used as it
- * is and left running), else on a throwaway embedded {@code local[1]} context without a UI,
+ * {@link Poevi#local()}) or evaluated on the driver. A small, plain CSV file is read here without
+ * Spark ({@link PlainCsv}). Otherwise Spark's data sources do the reading, so every format and
+ * table the Spark path reads works here: on the Spark context already running in this JVM (used
+ * as it is and left running), else on a throwaway embedded {@code local[1]} context without a UI,
  * started for the read and stopped after it. The rows stream to the driver one partition at a
  * time, in the source's order, through {@link FrameRows}' checks into the same blocks that
  * {@link FrameRows#cache} caches on executors: the sums, and so the fit, are the same bits.
@@ -75,6 +76,10 @@ public final class LocalRows {
         + " rows: --master none holds at most that many rows of " + file.columns()
         + " columns (" + (int) (HEAP_SHARE * 100) + "% of this JVM's " + megabytes(heapBytes)
         + " heap); run on Spark (e.g. --master local[*]) or give the JVM more heap (-Xmx)";
+    InMemoryRowData plain = plain(file, maxRows, threads);
+    if (plain != null) {
+      return plain;
+    }
     try (SparkContexts spark = SparkContexts.forReading()) {
       JavaSparkContext sc = spark.context();
       return collect(sc, SparkRowData.open(sc, file), FrameRows.Spec.of(file), maxRows, limit,
@@ -100,37 +105,59 @@ public final class LocalRows {
     FrameRows.requireRows(frame, spec);
     FrameRows.requireColumns(frame, spec);
     int width = FrameRows.width(frame, spec);
-    int blockRows = SyntheticLogisticData.BLOCK_ROWS;
-    List<RowBlock> blocks = new ArrayList<>();
-    List<Row> pending = new ArrayList<>(blockRows);
-    long rows = 0;
     sc.setJobDescription("poevi: reading " + spec.source());
     try {
-      Iterator<Row> it = FrameRows.selected(frame, spec).toLocalIterator();
-      List<FrameRows.Column> selected = spec.selected();
-      while (it.hasNext()) {
-        Row row = it.next();
-        String[] problem = FrameRows.problem(row, spec, selected, width);
-        if (problem != null) {
-          throw new InvalidInputException(problem[0] + ": row " + (rows + 1) + " of "
-              + spec.source() + ": " + problem[1]);
-        }
-        if (rows == maxRows) {
-          throw new InvalidInputException(limit);
-        }
-        pending.add(row);
-        rows++;
-        if (pending.size() == blockRows) {
-          blocks.add(FrameRows.block(blocks.size(), pending, blockRows, spec, width));
-          pending.clear();
-        }
-      }
+      return blocks(FrameRows.selected(frame, spec).toLocalIterator(), spec, width, maxRows,
+          limit, threads);
     } catch (InvalidInputException e) {
       throw e;
     } catch (Exception e) {
       throw SparkScoreEvaluator.unwrap(e);
     } finally {
       sc.setJobDescription(null);
+    }
+  }
+
+  /**
+   * The rows of a small, plain CSV file ({@link PlainCsv}) as checked blocks in this JVM, read
+   * without Spark; null when the file is not plain or has more than {@code maxRows} rows (then
+   * Spark reads it). The blocks are those Spark's reading gives, bit for bit.
+   *
+   * @throws InvalidInputException one line naming the column and the row, as on Spark
+   */
+  static InMemoryRowData plain(DataFile file, long maxRows, int threads) {
+    List<Row> rows = PlainCsv.read(file, maxRows);
+    if (rows == null) {
+      return null;
+    }
+    FrameRows.Spec spec = FrameRows.Spec.of(file);
+    return blocks(rows.iterator(), spec, spec.predictors().size(), maxRows, null, threads);
+  }
+
+  /** Checked rows in {@link FrameRows.Spec#selected} order as blocks of the fit's size. */
+  private static InMemoryRowData blocks(Iterator<Row> it, FrameRows.Spec spec, int width,
+      long maxRows, String limit, int threads) {
+    int blockRows = SyntheticLogisticData.BLOCK_ROWS;
+    List<RowBlock> blocks = new ArrayList<>();
+    List<Row> pending = new ArrayList<>(blockRows);
+    List<FrameRows.Column> selected = spec.selected();
+    long rows = 0;
+    while (it.hasNext()) {
+      Row row = it.next();
+      String[] problem = FrameRows.problem(row, spec, selected, width);
+      if (problem != null) {
+        throw new InvalidInputException(problem[0] + ": row " + (rows + 1) + " of "
+            + spec.source() + ": " + problem[1]);
+      }
+      if (rows == maxRows) {
+        throw new InvalidInputException(limit);
+      }
+      pending.add(row);
+      rows++;
+      if (pending.size() == blockRows) {
+        blocks.add(FrameRows.block(blocks.size(), pending, blockRows, spec, width));
+        pending.clear();
+      }
     }
     if (!pending.isEmpty()) {
       blocks.add(FrameRows.block(blocks.size(), pending, blockRows, spec, width));

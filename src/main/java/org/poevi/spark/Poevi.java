@@ -22,11 +22,8 @@ import org.poevi.results.Evaluate;
 import org.poevi.results.SampleOutcome;
 import org.poevi.targets.BatchTarget;
 import org.poevi.targets.Target;
-import org.poevi.targets.glm.DataFile;
 import org.poevi.targets.glm.RegressionTarget;
 import org.poevi.targets.glm.InMemoryRowData;
-import org.poevi.targets.glm.RowData;
-import org.poevi.targets.glm.SyntheticLogisticData;
 
 /**
  * The library's entry point for notebooks and programs: fit, sample and evaluate with no files
@@ -55,14 +52,24 @@ import org.poevi.targets.glm.SyntheticLogisticData;
  * {@link InvalidInputException}s with one line naming the key, column or value.
  */
 public final class Poevi implements AutoCloseable {
-  private final SparkContexts spark;
+  /** The context fits run on; null until it is started, or always for {@link #local()}. */
+  private SparkContexts spark;
+  /** An embedded master started on first use ({@link #spark()}), or null. */
+  private final String lazyMaster;
+  private final String appName;
   private final SparkSession session;
   private Progress progress;
   private PrintWriter messages;
 
   private Poevi(SparkContexts spark, SparkSession session) {
+    this(spark, session, null, null);
+  }
+
+  private Poevi(SparkContexts spark, SparkSession session, String lazyMaster, String appName) {
     this.spark = spark;
     this.session = session;
+    this.lazyMaster = lazyMaster;
+    this.appName = appName;
     this.progress = ConsoleProgress.stdout();
     this.messages = ConsoleProgress.currentStdout();
   }
@@ -93,7 +100,10 @@ public final class Poevi implements AutoCloseable {
   /**
    * Fits on Spark at {@code master}: {@code "local[*]"} (embedded), {@code "spark://host:7077"},
    * ... ({@code "none"} is {@link #local()}). A Spark context already running in this JVM is used
-   * as it is; one started here is stopped by {@link #close()}.
+   * as it is; one started here is stopped by {@link #close()}. An embedded master ({@code local},
+   * {@code local[N]}, {@code local[*]}) starts when something first needs it: a fit of a
+   * posterior over rows few enough to be evaluated on the driver ({@code spark.driver-values}),
+   * generated or read from a small, plain CSV file, does not.
    */
   public static Poevi master(String master) {
     return master(master, "poevi");
@@ -104,7 +114,23 @@ public final class Poevi implements AutoCloseable {
     if ("none".equals(master)) {
       return local();
     }
+    if (master.matches("local(\\[(\\*|[1-9]\\d*)\\])?")) {
+      return new Poevi(null, null, master, appName);
+    }
     return new Poevi(SparkContexts.acquire(master, appName), null);
+  }
+
+  /** Whether fits run on Spark (started or not yet), not on this JVM alone. */
+  private boolean onSpark() {
+    return spark != null || lazyMaster != null;
+  }
+
+  /** The context fits run on, started now if it was not yet. */
+  private SparkContexts spark() {
+    if (spark == null) {
+      spark = SparkContexts.acquire(lazyMaster, appName);
+    }
+    return spark;
   }
 
   /** Progress lines go to {@code out}: bars when {@code terminal}, plain lines otherwise. */
@@ -122,9 +148,9 @@ public final class Poevi implements AutoCloseable {
     return this;
   }
 
-  /** The Spark context fits run on, or null for {@link #local()}. */
+  /** The Spark context fits run on (started now if it was not yet), or null for {@link #local()}. */
   public JavaSparkContext sparkContext() {
-    return spark == null ? null : spark.context();
+    return onSpark() ? spark().context() : null;
   }
 
   /** The Spark session given to {@link #on}, or a session over this Poevi's context. */
@@ -132,11 +158,11 @@ public final class Poevi implements AutoCloseable {
     if (session != null) {
       return session;
     }
-    if (spark == null) {
+    if (!onSpark()) {
       throw new InvalidInputException("this Poevi runs without Spark (Poevi.local()): create it"
           + " with Poevi.on(spark) or Poevi.master(\"local[*]\") for DataFrames");
     }
-    if (spark.context().sc().isStopped()) {
+    if (spark().context().sc().isStopped()) {
       throw new InvalidInputException("the Spark context of this Poevi has been stopped (by"
           + " close()); give a running session: drawsDataFrame(spark)");
     }
@@ -213,21 +239,24 @@ public final class Poevi implements AutoCloseable {
         ? "objective " + config.resolved().getString("fit.objective")
         : "method " + method.label();
     String rows = target instanceof RegressionTarget t ? ", " + t.data().rows() + " rows"
-        + (spark != null && t.data() instanceof InMemoryRowData ? " on the driver" : "") : "";
+        + (onSpark() && t.data() instanceof InMemoryRowData ? " on the driver" : "") : "";
     ScoreEvaluator evaluator;
-    if (spark == null) {
-      messages.printf("poevi fit: target %s (D = %d%s), %s, %d threads%n", target.name(),
-          target.dim(), rows, what, threads);
+    // A posterior over rows held on the driver never needs an embedded master not started yet;
+    // other targets have their points evaluated on Spark.
+    if (!onSpark() || (spark == null && target instanceof BatchTarget)) {
+      messages.printf("poevi fit: target %s (D = %d%s), %s, %d threads%s%n", target.name(),
+          target.dim(), rows, what, threads, onSpark() ? " (Spark " + lazyMaster
+              + " not started: the fit does not need it)" : "");
       evaluator = new LocalScoreEvaluator(target, threads);
     } else {
       int partitions = partitions(config);
       messages.printf("poevi fit: target %s (D = %d%s), %s, Spark %s, %d partitions%n",
-          target.name(), target.dim(), rows, what, spark.context().master(), partitions);
+          target.name(), target.dim(), rows, what, spark().context().master(), partitions);
       // A posterior over data is evaluated a batch at a time over its cached rows (the rows
       // never move); other targets have their points spread over the executors.
       evaluator = target instanceof BatchTarget
           ? new LocalScoreEvaluator(target, threads)
-          : new SparkScoreEvaluator(spark.context(), target, partitions);
+          : new SparkScoreEvaluator(spark().context(), target, partitions);
     }
     messages.flush();
     if (method != FitMethod.POE) {
@@ -239,7 +268,7 @@ public final class Poevi implements AutoCloseable {
   /** spark.partitions, or Spark's default parallelism (one partition per executor core). */
   private int partitions(FitConfig config) {
     int configured = config.sparkPartitions();
-    return configured > 0 ? configured : spark.context().defaultParallelism();
+    return configured > 0 ? configured : spark().context().defaultParallelism();
   }
 
   /**
@@ -252,60 +281,16 @@ public final class Poevi implements AutoCloseable {
     if (TargetReader.isDataTarget(targetConfig)) {
       TargetReader.build(targetConfig, TargetReader.UNLOADED);
     }
-    if (spark == null) {
-      int threads = config.runSettings().threads();
+    int threads = config.runSettings().threads();
+    if (!onSpark()) {
       return TargetReader.build(targetConfig, LocalRows.backend(threads, file -> {
         messages.printf("poevi fit: reading %s into this JVM ...%n", file.source());
         messages.flush();
       }));
     }
-    int partitions = partitions(config);
-    if (TargetReader.isDataTarget(targetConfig)) {
-      messages.printf("poevi fit: loading the data on Spark %s ...%n", spark.context().master());
-      messages.flush();
-    }
-    return TargetReader.build(targetConfig, new TargetReader.DataBackend() {
-      @Override
-      public RowData rows(SyntheticLogisticData data) {
-        if ((double) data.rows() * data.columns() <= config.sparkDriverValues()) {
-          return onDriver(InMemoryRowData.of(data, config.runSettings().threads()));
-        }
-        return cache(SparkRowData.generate(spark.context(), data, partitions, this::warn));
-      }
-
-      @Override
-      public RowData rows(DataFile file) {
-        SparkRowData rows = SparkRowData.read(spark.context(), file, partitions, this::warn);
-        RowData local = rows.forFit(config.sparkDriverValues(), config.runSettings().threads());
-        if (local == rows) {
-          return cache(rows);
-        }
-        rows.close();
-        return onDriver(local);
-      }
-
-      private RowData onDriver(RowData rows) {
-        messages.printf("poevi fit: %d rows × %d columns, evaluated on the driver's threads"
-            + " (at most spark.driver-values = %d values)%n", rows.rows(), rows.columns(),
-            config.sparkDriverValues());
-        return rows;
-      }
-
-      private void warn(String warning) {
-        messages.println(warning);
-        messages.flush();
-      }
-
-      private SparkRowData cache(SparkRowData rows) {
-        cached.add(rows);
-        if (rows.blasImplementations().size() > 1) {
-          messages.println("warning: executors use different BLAS implementations "
-              + rows.blasImplementations() + ": sums may differ in the last bits between"
-              + " runs (install the same BLAS everywhere)");
-        }
-        return rows;
-      }
-    });
+    return TargetReader.build(targetConfig, new SparkBackend(config, threads, messages, cached,
+        () -> spark != null ? spark.context().master() : lazyMaster, () -> spark().context(),
+        () -> partitions(config)));
   }
 
   /**
