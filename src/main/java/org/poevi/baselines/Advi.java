@@ -7,7 +7,6 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.family.GaussianModel;
-import org.poevi.fit.Fitter;
 import org.poevi.fit.GaussianResult;
 import org.poevi.fit.Progress;
 import org.poevi.fit.StopReason;
@@ -21,10 +20,11 @@ import org.poevi.targets.Target;
  * {@code elboSamples} draws, and the fit stops when the mean or the median of the recent relative
  * ELBO changes falls below {@code tolRelObj}. The result is the average of the iterates since the
  * last power-of-two iteration (Polyak averaging: at least the second half of the run). It starts
- * from N(0, I), as Stan's ADVI does with zero inits; draws come from streams keyed by
+ * from N(0, I), as Stan's ADVI does with zero inits (in the Laplace frame under the default
+ * {@code fit.advi.init = laplace}: {@link LaplaceStarted}); draws come from streams keyed by
  * (seed, BASELINE, iteration), so one seed fixes the fit for any evaluator.
  */
-public final class Advi implements Fitter {
+public final class Advi implements GaussianFitter {
   private final GaussianFamily family;
   private final AdviSettings settings;
   private final long seed;

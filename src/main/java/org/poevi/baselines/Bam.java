@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.family.GaussianModel;
-import org.poevi.fit.Fitter;
 import org.poevi.fit.GaussianResult;
 import org.poevi.fit.Progress;
 import org.poevi.fit.StopReason;
@@ -17,10 +16,11 @@ import org.poevi.targets.Target;
  * scores, and the closed-form update Σ' = 2V^{½}(I + (I + 4V^{½}UV^{½})^{½})⁻¹V^{½},
  * μ' = (μ + λ(Σ'ḡ + z̄))/(1 + λ), with U = λΓ + λ/(1+λ)·ḡḡᵀ,
  * V = Σ + λC + λ/(1+λ)·(μ − z̄)(μ − z̄)ᵀ (C, Γ the batch covariances of z and of the scores)
- * and λ_t = B·D/(t + 1). It starts from N(0, I); draws come from streams keyed by
+ * and λ_t = B·D/(t + 1). It starts from N(0, I) (in the Laplace frame under the default
+ * {@code fit.bam.init = laplace}: {@link LaplaceStarted}); draws come from streams keyed by
  * (seed, BASELINE, iteration).
  */
-public final class Bam implements Fitter {
+public final class Bam implements GaussianFitter {
   private final BamSettings settings;
   private final long seed;
 

@@ -12,6 +12,8 @@ import java.util.List;
 import org.poevi.InvalidInputException;
 import org.poevi.baselines.AdviSettings;
 import org.poevi.baselines.BamSettings;
+import org.poevi.baselines.GaussianFitter;
+import org.poevi.baselines.LaplaceStarted;
 import org.poevi.fit.AlphaSettings;
 import org.poevi.fit.ExpertPool;
 import org.poevi.fit.ExpertSource;
@@ -285,6 +287,23 @@ public final class FitConfig {
   public BamSettings bamSettings() {
     return read(() -> new BamSettings(resolved.getInt("fit.bam.iterations"),
         resolved.getInt("fit.bam.batch-size")));
+  }
+
+  /**
+   * A baseline as its init key ({@code fit.advi.init} or {@code fit.bam.init}) says: from
+   * N(0, I) ({@code standard}), or from the Laplace approximation ({@code laplace}: the mode
+   * search of {@code init.mode-starts} and {@code init.start-scale}, {@link LaplaceStarted}).
+   */
+  GaussianFitter started(String key, GaussianFitter baseline, boolean diagonal) {
+    String init = read(() -> resolved.getString(key));
+    return switch (init) {
+      case "standard" -> baseline;
+      case "laplace" -> read(() -> new LaplaceStarted(baseline, key,
+          resolved.getInt("init.mode-starts"), resolved.getDouble("init.start-scale"),
+          runSettings().seed(), runSettings().threads(), diagonal));
+      default -> throw new InvalidInputException(key + " must be laplace or standard, got \""
+          + init + "\"");
+    };
   }
 
   /** output.plots: whether fit writes its pictures into DIR/plots/. */

@@ -23,21 +23,24 @@ public enum FitMethod {
   ADVI_FULLRANK("advi-fullrank") {
     @Override
     Fitter fitter(FitConfig config) {
-      return Advi.fullRank(config.adviSettings(), config.runSettings().seed());
+      return config.started("fit.advi.init", Advi.fullRank(config.adviSettings(),
+          config.runSettings().seed()), false);
     }
   },
   /** Mean-field Gaussian ADVI. */
   ADVI_MEANFIELD("advi-meanfield") {
     @Override
     Fitter fitter(FitConfig config) {
-      return Advi.meanField(config.adviSettings(), config.runSettings().seed());
+      return config.started("fit.advi.init", Advi.meanField(config.adviSettings(),
+          config.runSettings().seed()), true);
     }
   },
   /** Batch and match, Gaussian score matching. */
   BAM("bam") {
     @Override
     Fitter fitter(FitConfig config) {
-      return new Bam(config.bamSettings(), config.runSettings().seed());
+      return config.started("fit.bam.init", new Bam(config.bamSettings(),
+          config.runSettings().seed()), false);
     }
   };
 

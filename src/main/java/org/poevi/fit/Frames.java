@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.poevi.family.AffineMap;
 import org.poevi.math.Cholesky;
+import org.poevi.math.RandomStreams;
+import org.poevi.targets.Target;
 
 /**
  * The coordinates a product-of-experts fit runs in ({@code init.frame}). After the mode search
@@ -53,6 +55,53 @@ public final class Frames {
   }
 
   /**
+   * Where a Gaussian baseline starts with {@code fit.advi.init} or {@code fit.bam.init} =
+   * {@code laplace}: the map from a frame in which N(0, I) is the Laplace approximation at the
+   * best mode of {@code starts} L-BFGS starts (the same search, with the same streams, as a
+   * product-of-experts fit's), so that a baseline started at N(0, I) there starts at N(mode,
+   * H⁻¹) and takes its steps in the posterior's own scale. {@code diagonal} gives a diagonal A
+   * (A_ii = H_ii^(−½), the conditional sd), for mean-field ADVI, whose family a rotation would
+   * leave. The map is null, with a warning, when there is no mode or its Hessian does not give
+   * one.
+   *
+   * @param map z = A z̃ + b, or null to start from N(0, I) in the given coordinates
+   * @param evaluations target evaluations of the mode search
+   * @param warning what a user should know, or null
+   */
+  public record Start(AffineMap map, long evaluations, String warning) {
+    public static Start find(Target target, int starts, double startScale, long seed,
+        int threads, Progress progress, boolean diagonal) {
+      ModeFinder.Search search = ModeFinder.find(target, starts, startScale,
+          RandomStreams.of(seed), threads, progress);
+      int dim = target.dim();
+      if (search.modes().isEmpty()) {
+        return new Start(null, search.evaluations(), "the mode search found no stationary point"
+            + " in " + starts + " starts (the density may be unbounded): the baseline starts"
+            + " from N(0, I)");
+      }
+      ModeFinder.Mode best = search.modes().get(0);
+      try {
+        double[] a;
+        double[] covariance = scaledLaplaceCovariance(best.negativeHessian(), dim);
+        if (diagonal) {
+          a = new double[dim * dim];
+          for (int d = 0; d < dim; d++) {
+            double h = best.negativeHessian()[d * dim + d];
+            a[d * dim + d] = h > 0 && Double.isFinite(h) ? 1 / Math.sqrt(h)
+                : Math.sqrt(covariance[d * dim + d]);
+          }
+        } else {
+          a = upperFactor(covariance, dim);
+        }
+        return new Start(new AffineMap(a, best.location()), search.evaluations(), null);
+      } catch (IllegalStateException | org.poevi.InvalidInputException e) {
+        return new Start(null, search.evaluations(), "the Laplace approximation at the mode"
+            + " does not factor numerically: the baseline starts from N(0, I)");
+      }
+    }
+  }
+
+  /**
    * The Laplace covariance Σ = H⁻¹ of a mode's negative Hessian H, its eigenvalues floored at
    * 10⁻⁸ of the largest (the preliminary Gaussian's start, and the frame).
    */
@@ -60,6 +109,34 @@ public final class Frames {
     double[] range = Hessians.eigenRange(negativeHessian, dim);
     return Cholesky.inverse(Hessians.floored(negativeHessian, dim,
         Math.max(1e-8 * Math.abs(range[1]), 1e-12)), dim);
+  }
+
+  /**
+   * H⁻¹ with the floor of {@link #laplaceCovariance} applied to the Jacobi-scaled Hessian
+   * D^(−½) H D^(−½) (D = diag H, where positive), so that it does not depend on the
+   * parameters' units: a regression on a predictor near 2000 has a Hessian whose eigenvalues span
+   * 10¹¹ but a scaled one spanning 10⁷, which the plain floor would cap at 10⁸ and so make the
+   * start 30× too narrow along its ridge.
+   */
+  static double[] scaledLaplaceCovariance(double[] negativeHessian, int dim) {
+    double[] scale = new double[dim];
+    double[] scaled = new double[dim * dim];
+    for (int i = 0; i < dim; i++) {
+      double h = negativeHessian[i * dim + i];
+      scale[i] = h > 0 && Double.isFinite(h) ? 1 / Math.sqrt(h) : 1;
+    }
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < dim; j++) {
+        scaled[i * dim + j] = scale[i] * negativeHessian[i * dim + j] * scale[j];
+      }
+    }
+    double[] inverse = laplaceCovariance(scaled, dim);
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < dim; j++) {
+        inverse[i * dim + j] *= scale[i] * scale[j];
+      }
+    }
+    return inverse;
   }
 
   /** The condition number of Σ's correlation matrix. */

@@ -45,6 +45,25 @@ public record GaussianResult(String method, GaussianModel model, List<Row> trace
         seconds, List.copyOf(mappedPath), warnings);
   }
 
+  /**
+   * This result after {@code before} evaluations spent ahead of it (a baseline's mode search),
+   * with {@code more} warnings: the trace and path count from the start of the whole fit.
+   */
+  public GaussianResult after(long before, List<String> more) {
+    List<Row> rows = new java.util.ArrayList<>(trace.size());
+    for (Row r : trace) {
+      rows.add(new Row(r.iteration(), r.elbo(), r.scoreEvaluations() + before, r.seconds()));
+    }
+    List<Snapshot> snapshots = new java.util.ArrayList<>(path.size());
+    for (Snapshot s : path) {
+      snapshots.add(new Snapshot(s.scoreEvaluations() + before, s.mean(), s.covariance()));
+    }
+    List<String> all = new java.util.ArrayList<>(more);
+    all.addAll(warnings);
+    return new GaussianResult(method, model, List.copyOf(rows), stop, scoreEvaluations + before,
+        seconds, List.copyOf(snapshots), List.copyOf(all));
+  }
+
   @Override
   public <R> R match(Function<PoeResult, R> poe, Function<GaussianResult, R> gaussian) {
     return gaussian.apply(this);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.poevi.InvalidInputException;
 import org.poevi.baselines.Advi;
 import org.poevi.baselines.Bam;
+import org.poevi.baselines.LaplaceStarted;
 import org.poevi.fit.ExpertPool;
 import org.poevi.fit.PoeFitter;
 import org.poevi.fit.PoeSettings;
@@ -101,7 +102,7 @@ class ConfigKeysTest {
         "conf/reference.conf"));
     FitConfig config = FitConfig.parse(reference + "\n" + BANANA, List.of());
     assertInstanceOf(PoeFitter.class, config.chosenFitter());
-    assertInstanceOf(Bam.class, FitConfig.parse(reference + "\n" + BANANA,
+    assertInstanceOf(LaplaceStarted.class, FitConfig.parse(reference + "\n" + BANANA,
         List.of("fit.method=bam")).chosenFitter());
     assertEquals("fit.under-q.growth-cap applies to fit.objective = under-q, not to the chosen"
         + " fit.objective = under-p", error(reference + "\n" + BANANA,
@@ -132,12 +133,12 @@ class ConfigKeysTest {
     assertEquals(5, ((ExpertPool.Settings) settings.experts()).locations());
     assertEquals(UnderPSettings.defaults(), FitConfig.parse(BANANA, List.of()).poeSettings()
         .alpha().objective());
-    assertInstanceOf(Advi.class, FitConfig.parse(BANANA, List.of("fit.method=advi-fullrank",
-        "fit.advi.iterations=7")).chosenFitter());
-    assertInstanceOf(Advi.class, FitConfig.parse(BANANA, List.of("fit.method=advi-meanfield"))
-        .chosenFitter());
+    assertInstanceOf(LaplaceStarted.class, FitConfig.parse(BANANA, List.of(
+        "fit.method=advi-fullrank", "fit.advi.iterations=7")).chosenFitter());
+    assertInstanceOf(Advi.class, FitConfig.parse(BANANA, List.of("fit.method=advi-meanfield",
+        "fit.advi.init=standard")).chosenFitter());
     assertInstanceOf(Bam.class, FitConfig.parse(BANANA, List.of("fit.method=bam",
-        "fit.bam.batch-size=8")).chosenFitter());
+        "fit.bam.batch-size=8", "fit.bam.init=standard")).chosenFitter());
     assertEquals(7, FitConfig.parse(BANANA, List.of("fit.method=advi-fullrank",
         "fit.advi.iterations=7")).adviSettings().iterations());
   }
