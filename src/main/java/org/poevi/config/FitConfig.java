@@ -203,7 +203,7 @@ public final class FitConfig {
     return read(() -> new PoeSettings(runSettings(), new InitSettings(
         resolved.getInt("init.mode-starts"), resolved.getDouble("init.start-scale"),
         resolved.getInt("init.gaussian-rounds"), resolved.getInt("init.gaussian-draws"),
-        frame()),
+        frame(), resolved.getBoolean("init.gaussian-reuse")),
         expertSource(), alphaSettings()));
   }
 

@@ -25,8 +25,16 @@ public final class MemoryCheck {
     check("output.draws", resolved.getInt("output.draws"), d + 2, 2, true, heap, dim);
     switch (method) {
       case POE -> {
-        check("init.gaussian-draws", resolved.getInt("init.gaussian-draws"), d + 2, 2, true,
-            heap, dim);
+        if (resolved.getBoolean("init.gaussian-reuse")) {
+          // Every round's draws are kept: points, scores, log p and each proposal's density.
+          int rounds = resolved.getInt("init.gaussian-rounds");
+          check("init.gaussian-rounds × init.gaussian-draws (init.gaussian-reuse = true)",
+              (long) rounds * resolved.getInt("init.gaussian-draws"), 2 * d + 2 + rounds, 1,
+              true, heap, dim);
+        } else {
+          check("init.gaussian-draws", resolved.getInt("init.gaussian-draws"), d + 2, 2, true,
+              heap, dim);
+        }
         int widths = resolved.getDoubleList("experts.widths").size();
         long perCount = (long) widths * d * d;
         check("experts.count", resolved.getInt("experts.count"), perCount, 2, false, heap, dim);

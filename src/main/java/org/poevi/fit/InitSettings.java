@@ -14,12 +14,14 @@ import org.poevi.InvalidInputException;
  *     already accurate)
  * @param gaussianDraws {@code init.gaussian-draws}: draws per round (at least 1000)
  * @param frame {@code init.frame}: the coordinates the fit runs in ({@link Frames})
+ * @param gaussianReuse {@code init.gaussian-reuse}: each round's moments from the draws of all
+ *     rounds so far ({@link GaussianFit}), not the last round's alone
  */
 public record InitSettings(int modeStarts, double startScale, int gaussianRounds,
-    int gaussianDraws, Frames.Choice frame) {
-  /** With the frame chosen automatically ({@code init.frame = auto}). */
+    int gaussianDraws, Frames.Choice frame, boolean gaussianReuse) {
+  /** With the frame chosen automatically ({@code init.frame = auto}), without reuse. */
   public InitSettings(int modeStarts, double startScale, int gaussianRounds, int gaussianDraws) {
-    this(modeStarts, startScale, gaussianRounds, gaussianDraws, Frames.Choice.AUTO);
+    this(modeStarts, startScale, gaussianRounds, gaussianDraws, Frames.Choice.AUTO, false);
   }
 
   public InitSettings {
@@ -37,8 +39,8 @@ public record InitSettings(int modeStarts, double startScale, int gaussianRounds
     }
   }
 
-  /** 16 starts of scale 2, 8 rounds of 20 000 draws (conf/reference.conf). */
+  /** 16 starts of scale 2, 8 rounds of 2560 draws, reused (conf/reference.conf). */
   public static InitSettings defaults() {
-    return new InitSettings(16, 2, 8, 20_000);
+    return new InitSettings(16, 2, 8, 2560, Frames.Choice.AUTO, true);
   }
 }

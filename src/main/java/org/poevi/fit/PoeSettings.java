@@ -56,19 +56,19 @@ public record PoeSettings(RunSettings run, InitSettings init, ExpertSource exper
 
     public Builder modeStarts(int v) {
       init = new InitSettings(v, init.startScale(), init.gaussianRounds(), init.gaussianDraws(),
-          init.frame());
+          init.frame(), init.gaussianReuse());
       return this;
     }
 
     public Builder gaussianRounds(int v) {
       init = new InitSettings(init.modeStarts(), init.startScale(), v, init.gaussianDraws(),
-          init.frame());
+          init.frame(), init.gaussianReuse());
       return this;
     }
 
     public Builder gaussianDraws(int v) {
       init = new InitSettings(init.modeStarts(), init.startScale(), init.gaussianRounds(), v,
-          init.frame());
+          init.frame(), init.gaussianReuse());
       return this;
     }
 

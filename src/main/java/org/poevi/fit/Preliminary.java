@@ -59,9 +59,9 @@ record Preliminary(List<ModeFinder.Mode> modes, GaussianFit gaussian, long evalu
     }
     stage.accept(init.gaussianRounds() == 0 ? "preliminary Gaussian: the Laplace approximation"
         : "preliminary Gaussian (" + init.gaussianRounds() + " rounds of " + init.gaussianDraws()
-            + " draws)");
+            + " draws" + (init.gaussianReuse() ? ", all reused" : "") + ")");
     GaussianFit gaussian = GaussianFit.of(evaluator, dim, start, laplace, init.gaussianRounds(),
-        init.gaussianDraws(), streams, threads, progress);
+        init.gaussianDraws(), init.gaussianReuse(), streams, threads, progress);
     return new Preliminary(modes, gaussian, search.evaluations(), warnings);
   }
 }

@@ -36,8 +36,11 @@ class MemoryCheckTest {
     assertEquals("output.draws = 2147483647 is too large at D = 2: it needs an array of"
         + " 8.59e+09 numbers, more than Java's largest (2147483639)",
         refusal(2, "output.draws = 2147483647"));
-    assertTrue(refusal(2, "init.gaussian-draws = 2147483647").startsWith(
-        "init.gaussian-draws = 2147483647 is too large at D = 2"));
+    assertTrue(refusal(2, "init.gaussian-draws = 2147483647", "init.gaussian-reuse = false")
+        .startsWith("init.gaussian-draws = 2147483647 is too large at D = 2"));
+    // Reused rounds keep every round's draws: 8 rounds of 300 million.
+    assertTrue(refusal(2, "init.gaussian-draws = 300000000").startsWith("init.gaussian-rounds ×"
+        + " init.gaussian-draws (init.gaussian-reuse = true) = 2400000000 is too large at D = 2"));
     assertTrue(refusal(3, "fit.method = bam", "fit.bam.batch-size = 2000000000").startsWith(
         "fit.bam.batch-size = 2000000000 is too large at D = 3"));
   }
