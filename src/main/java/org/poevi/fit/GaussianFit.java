@@ -87,18 +87,8 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
       if (max == Double.NEGATIVE_INFINITY) {
         break;
       }
-      double total = 0;
       double[] newMean = new double[dim];
-      for (int i = 0; i < n; i++) {
-        double w = Math.exp(logW[i] - max);
-        total += w;
-        for (int d = 0; d < dim; d++) {
-          newMean[d] += w * z[i * dim + d];
-        }
-      }
-      for (int d = 0; d < dim; d++) {
-        newMean[d] /= total;
-      }
+      double total = weightedMean(z, logW, max, n, dim, newMean);
       // Only the last round's information is kept: accumulate it there alone.
       if (round == rounds - 1) {
         addInformation(scores, logW, max, total, dim, information);
@@ -115,6 +105,26 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
       progress.advance(round + 1, rounds);
     }
     return new GaussianFit(m, s, ess, information);
+  }
+
+  /**
+   * The mean of the first n draws z with weights e^{logW_i − max} into {@code mean}; returns the
+   * weights' total.
+   */
+  private static double weightedMean(double[] z, double[] logW, double max, int n, int dim,
+      double[] mean) {
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      double w = Math.exp(logW[i] - max);
+      total += w;
+      for (int d = 0; d < dim; d++) {
+        mean[d] += w * z[i * dim + d];
+      }
+    }
+    for (int d = 0; d < dim; d++) {
+      mean[d] /= total;
+    }
+    return total;
   }
 
   /** log p̃ − log r of the n draws under their own proposal r. */
