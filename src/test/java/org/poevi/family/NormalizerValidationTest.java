@@ -27,6 +27,19 @@ class NormalizerValidationTest {
     assertTrue(v.warnings().isEmpty());
   }
 
+  /** Both reliable and agreeing: the smaller standard error wins, without a warning. */
+  @Test
+  void reliableAndAgreeingTakesTheMorePreciseOne() {
+    NormalizerValidation v = NormalizerValidation.decide(est(1.000, 0.05, 0.6),
+        z(1.13, 0.004, 0.1));
+    assertTrue(v.agree());
+    assertEquals(NormalizerValidation.Source.Z_SPACE, v.chosen());
+    assertTrue(v.warnings().isEmpty(), v.warnings().toString());
+    // An unreliable z-space estimate is not taken for its small error.
+    v = NormalizerValidation.decide(est(1.000, 0.05, 0.6), z(1.13, 0.004, 0.8));
+    assertEquals(NormalizerValidation.Source.DIRICHLET, v.chosen());
+  }
+
   @Test
   void unreliableDirichletYieldsToZSpace() {
     NormalizerValidation v = NormalizerValidation.decide(est(-3, 0.01, 0.9), z(2, 0.02, 0.3));
