@@ -24,8 +24,8 @@ import org.poevi.math.LogMeanEstimate;
  *       checked: the estimate is not reliable ({@link LogMeanEstimate#isReliable()}) and ranks
  *       below every numeric k̂.
  * </ul>
- * Every case but two agreeing reliable estimates adds a warning that says what happened, as does a z-space
- * check that gave no estimate ({@link ZSpaceNormalizer.Result#failure()}).
+ * Every case but two agreeing reliable estimates adds a warning that says what happened, as does
+ * a z-space check that gave no estimate ({@link ZSpaceNormalizer.Result#failure()}).
  */
 public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zSpace,
     boolean agree, Source chosen, List<String> warnings) {
