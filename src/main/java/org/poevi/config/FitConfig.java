@@ -186,6 +186,19 @@ public final class FitConfig {
     });
   }
 
+  /** init.gaussian-draws: a number, or auto ({@link InitSettings#AUTO_DRAWS}). */
+  private int gaussianDraws() {
+    Object value = resolved.getValue("init.gaussian-draws").unwrapped();
+    if ("auto".equals(value)) {
+      return InitSettings.AUTO_DRAWS;
+    }
+    if (!(value instanceof Number)) {
+      throw new InvalidInputException("init.gaussian-draws must be auto or a number >= 1000,"
+          + " got \"" + value + "\"");
+    }
+    return resolved.getInt("init.gaussian-draws");
+  }
+
   /** init.frame: auto, laplace or none ({@link org.poevi.fit.Frames}). */
   private org.poevi.fit.Frames.Choice frame() {
     String frame = resolved.getString("init.frame");
@@ -202,7 +215,7 @@ public final class FitConfig {
   public PoeSettings poeSettings() {
     return read(() -> new PoeSettings(runSettings(), new InitSettings(
         resolved.getInt("init.mode-starts"), resolved.getDouble("init.start-scale"),
-        resolved.getInt("init.gaussian-rounds"), resolved.getInt("init.gaussian-draws"),
+        resolved.getInt("init.gaussian-rounds"), gaussianDraws(),
         frame(), resolved.getBoolean("init.gaussian-reuse")),
         expertSource(), alphaSettings()));
   }

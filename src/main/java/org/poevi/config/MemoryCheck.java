@@ -25,15 +25,17 @@ public final class MemoryCheck {
     check("output.draws", resolved.getInt("output.draws"), d + 2, 2, true, heap, dim);
     switch (method) {
       case POE -> {
+        boolean auto = "auto".equals(resolved.getValue("init.gaussian-draws").unwrapped());
+        long draws = auto ? new org.poevi.fit.InitSettings(1, 1, 0,
+            org.poevi.fit.InitSettings.AUTO_DRAWS).draws(dim)
+            : resolved.getInt("init.gaussian-draws");
         if (resolved.getBoolean("init.gaussian-reuse")) {
           // Every round's draws are kept: points, scores, log p and each proposal's density.
           int rounds = resolved.getInt("init.gaussian-rounds");
           check("init.gaussian-rounds × init.gaussian-draws (init.gaussian-reuse = true)",
-              (long) rounds * resolved.getInt("init.gaussian-draws"), 2 * d + 2 + rounds, 1,
-              true, heap, dim);
+              rounds * draws, 2 * d + 2 + rounds, 1, true, heap, dim);
         } else {
-          check("init.gaussian-draws", resolved.getInt("init.gaussian-draws"), d + 2, 2, true,
-              heap, dim);
+          check("init.gaussian-draws", draws, d + 2, 2, true, heap, dim);
         }
         int widths = resolved.getDoubleList("experts.widths").size();
         long perCount = (long) widths * d * d;

@@ -24,7 +24,8 @@ import org.poevi.targets.Target;
  * positive definite and the Newton decrement gᵀH⁻¹g, twice the log density a Newton step would
  * still gain, is at most {@value #MAX_DECREMENT}. Runs that ran away instead (a density that is
  * unbounded, as in the neck of a centred hierarchical model, or that keeps rising along a ray)
- * are dropped; the list is empty when every run ran away.
+ * are dropped; the list is empty when every run ran away. A run that reached L-BFGS's iteration
+ * cap short of that is finished by Newton steps first ({@link NewtonPolish}).
  */
 final class ModeFinder {
   /** A local maximum of log p̃ with the negative Hessian there. */
@@ -87,18 +88,42 @@ final class ModeFinder {
     }
     finite.sort(Comparator.comparingDouble(Lbfgs.Result::value));
     List<Mode> modes = new ArrayList<>();
+    long[] spent = {evaluations};
     for (Lbfgs.Result r : finite) {
-      if (isDuplicate(modes, r.x(), dim)) {
-        continue;
-      }
-      Hessians.Curvatures c = Hessians.negativeHessians(target, new double[][] {r.x()}, 1);
-      evaluations += c.evaluations();
-      double[] h = c.hessians()[0];
-      if (isStationary(target, r.x(), h, dim)) {
-        modes.add(new Mode(r.x(), -r.value(), h));
+      Mode found = candidate(target, r, modes, dim, spent);
+      if (found != null) {
+        modes.add(found);
       }
     }
-    return new Search(modes, evaluations);
+    modes.sort(Comparator.comparingDouble(Mode::logDensity).reversed());
+    return new Search(modes, spent[0]);
+  }
+
+  /**
+   * The mode an L-BFGS run ended at, or null when it is one already found or not stationary; a
+   * run cut short by the iteration cap is finished by Newton steps first. Adds the evaluations
+   * used to {@code spent[0]}.
+   */
+  private static Mode candidate(Target target, Lbfgs.Result r, List<Mode> modes, int dim,
+      long[] spent) {
+    if (isDuplicate(modes, r.x(), dim)) {
+      return null;
+    }
+    Hessians.Curvatures c = Hessians.negativeHessians(target, new double[][] {r.x()}, 1);
+    spent[0] += c.evaluations();
+    Mode found = new Mode(r.x(), -r.value(), c.hessians()[0]);
+    if (r.stop() == Lbfgs.Stop.MAX_ITERATIONS && !isStationary(target, found.location(),
+        found.negativeHessian(), dim)) {
+      // Cut short on an ill-conditioned posterior: Newton finishes it (NewtonPolish).
+      NewtonPolish.Result p = NewtonPolish.from(target, r.x(), -r.value(),
+          found.negativeHessian());
+      spent[0] += p.evaluations();
+      found = new Mode(p.x(), p.logP(), p.h());
+      if (isDuplicate(modes, p.x(), dim)) {
+        return null;
+      }
+    }
+    return isStationary(target, found.location(), found.negativeHessian(), dim) ? found : null;
   }
 
   /** Whether H is positive definite at x and gᵀH⁻¹g ≤ MAX_DECREMENT. */

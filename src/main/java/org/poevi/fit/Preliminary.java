@@ -58,10 +58,10 @@ record Preliminary(List<ModeFinder.Mode> modes, GaussianFit gaussian, long evalu
       laplace = Frames.laplaceCovariance(best.negativeHessian(), dim);
     }
     stage.accept(init.gaussianRounds() == 0 ? "preliminary Gaussian: the Laplace approximation"
-        : "preliminary Gaussian (" + init.gaussianRounds() + " rounds of " + init.gaussianDraws()
+        : "preliminary Gaussian (" + init.gaussianRounds() + " rounds of " + init.draws(dim)
             + " draws" + (init.gaussianReuse() ? ", all reused" : "") + ")");
     GaussianFit gaussian = GaussianFit.of(evaluator, dim, start, laplace, init.gaussianRounds(),
-        init.gaussianDraws(), init.gaussianReuse(), streams, threads, progress);
+        init.draws(dim), init.gaussianReuse(), streams, threads, progress);
     return new Preliminary(modes, gaussian, search.evaluations(), warnings);
   }
 }
