@@ -76,7 +76,8 @@ public final class LocalRows {
         + " rows: --master none holds at most that many rows of " + file.columns()
         + " columns (" + (int) (HEAP_SHARE * 100) + "% of this JVM's " + megabytes(heapBytes)
         + " heap); run on Spark (e.g. --master local[*]) or give the JVM more heap (-Xmx)";
-    InMemoryRowData plain = plain(file, maxRows, threads);
+    InMemoryRowData plain = plain(file, maxRows, threads,
+        new org.apache.hadoop.conf.Configuration());
     if (plain != null) {
       return plain;
     }
@@ -120,13 +121,14 @@ public final class LocalRows {
 
   /**
    * The rows of a small, plain CSV file ({@link PlainCsv}) as checked blocks in this JVM, read
-   * without Spark; null when the file is not plain or has more than {@code maxRows} rows (then
-   * Spark reads it). The blocks are those Spark's reading gives, bit for bit.
+   * without Spark; null when the file is not plain, has more than {@code maxRows} rows, or
+   * {@code hadoop}'s default file system is not the local one (then Spark reads it). The blocks are those Spark's reading gives, bit for bit.
    *
    * @throws InvalidInputException one line naming the column and the row, as on Spark
    */
-  static InMemoryRowData plain(DataFile file, long maxRows, int threads) {
-    List<Row> rows = PlainCsv.read(file, maxRows);
+  static InMemoryRowData plain(DataFile file, long maxRows, int threads,
+      org.apache.hadoop.conf.Configuration hadoop) {
+    List<Row> rows = PlainCsv.read(file, maxRows, hadoop);
     if (rows == null) {
       return null;
     }

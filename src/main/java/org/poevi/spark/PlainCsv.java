@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.poevi.targets.glm.DataFile;
@@ -27,7 +29,8 @@ import org.poevi.targets.glm.DataFile;
  * errors. So the rows, and every fit over them, are the same bits either way.
  *
  * <p>It accepts only what it can match exactly: a local file (no URI scheme, glob, directory or
- * hidden name) whose format is CSV by its name or by {@code target.data.format}, with no reader
+ * hidden name, and a default Hadoop file system that is the local one, since Spark resolves a
+ * plain path against that) whose format is CSV by its name or by {@code target.data.format}, with no reader
  * options; UTF-8 without a byte-order mark; no quote, backslash or NUL anywhere; a header of
  * distinct, unpadded names (ignoring case, as Spark's resolution does) naming every column the
  * target reads; every line with the header's number of fields, and no blank line; and in the
@@ -56,7 +59,10 @@ final class PlainCsv {
    * would give them; or null when this reader declines the file (then Spark reads it), including
    * when it has more than {@code maxRows} rows.
    */
-  static List<Row> read(DataFile file, long maxRows) {
+  static List<Row> read(DataFile file, long maxRows, Configuration hadoop) {
+    if (!isLocal(hadoop)) {
+      return null;
+    }
     Path path = localCsv(file);
     if (path == null) {
       return null;
@@ -71,6 +77,12 @@ final class PlainCsv {
       // Spark reads it again and names the problem.
       return null;
     }
+  }
+
+  /** Whether Spark resolves a path without a scheme on this machine's file system. */
+  private static boolean isLocal(Configuration hadoop) {
+    String scheme = FileSystem.getDefaultUri(hadoop).getScheme();
+    return scheme == null || scheme.equals("file");
   }
 
   /** The file's path when it is a local CSV without options, else null. */

@@ -290,7 +290,8 @@ public final class Poevi implements AutoCloseable {
     }
     return TargetReader.build(targetConfig, new SparkBackend(config, threads, messages, cached,
         () -> spark != null ? spark.context().master() : lazyMaster, () -> spark().context(),
-        () -> partitions(config)));
+        () -> partitions(config), () -> spark != null ? spark.context().hadoopConfiguration()
+            : new org.apache.hadoop.conf.Configuration()));
   }
 
   /**

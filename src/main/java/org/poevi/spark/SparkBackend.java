@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.poevi.config.FitConfig;
 import org.poevi.config.TargetReader;
@@ -27,9 +28,15 @@ final class SparkBackend implements TargetReader.DataBackend {
   private final Supplier<String> master;
   private final Supplier<JavaSparkContext> spark;
   private final IntSupplier partitions;
+  private final Supplier<Configuration> hadoop;
 
+  /**
+   * @param hadoop the Hadoop configuration paths are resolved with: the running context's, or
+   *     the defaults when Spark has not started
+   */
   SparkBackend(FitConfig config, int threads, PrintWriter messages, List<SparkRowData> cached,
-      Supplier<String> master, Supplier<JavaSparkContext> spark, IntSupplier partitions) {
+      Supplier<String> master, Supplier<JavaSparkContext> spark, IntSupplier partitions,
+      Supplier<Configuration> hadoop) {
     this.driverValues = config.sparkDriverValues();
     this.threads = threads;
     this.messages = messages;
@@ -37,6 +44,7 @@ final class SparkBackend implements TargetReader.DataBackend {
     this.master = master;
     this.spark = spark;
     this.partitions = partitions;
+    this.hadoop = hadoop;
   }
 
   @Override
@@ -51,7 +59,7 @@ final class SparkBackend implements TargetReader.DataBackend {
   public RowData rows(DataFile file) {
     // A small, plain CSV file is read here, without Spark's start-up and jobs.
     InMemoryRowData plain = LocalRows.plain(file, driverValues / Math.max(1, file.columns()),
-        threads);
+        threads, hadoop.get());
     if (plain != null) {
       return onDriver(plain);
     }

@@ -31,6 +31,10 @@ class PlainCsvTest {
   @TempDir
   Path dir;
 
+  /** Hadoop's defaults: the local file system. */
+  private static final org.apache.hadoop.conf.Configuration LOCAL =
+      new org.apache.hadoop.conf.Configuration();
+
   private int files;
 
   /** The rows Spark's reading gives, as LocalRows reads them without the plain reader. */
@@ -53,7 +57,7 @@ class PlainCsvTest {
   private static boolean sameAsSpark(DataFile file) {
     InMemoryRowData plain;
     try {
-      plain = LocalRows.plain(file, 1_000_000, 1);
+      plain = LocalRows.plain(file, 1_000_000, 1, LOCAL);
     } catch (InvalidInputException e) {
       InvalidInputException onSpark = assertThrows(InvalidInputException.class,
           () -> spark(file), file.path());
@@ -132,9 +136,9 @@ class PlainCsvTest {
   @Test
   void typicalFilesAreReadWithoutSpark() throws IOException {
     assertNotNull(LocalRows.plain(write("y,x1,x2\n1.5,2,3.25e-3\n-0.5,4,1e-5\n",
-        DataFile.ResponseKind.REAL, "x1", "x2"), 10, 1));
+        DataFile.ResponseKind.REAL, "x1", "x2"), 10, 1, LOCAL));
     assertNotNull(LocalRows.plain(write("x2,y,x1\r\n0.1,1,7\r\n0.2,0,8\r\n",
-        DataFile.ResponseKind.BINARY, "x1", "x2"), 10, 1));
+        DataFile.ResponseKind.BINARY, "x1", "x2"), 10, 1, LOCAL));
     assertTrue(sameAsSpark(write("y,x1\n-0,-0\n-0,1.5\n", DataFile.ResponseKind.REAL, "x1")));
   }
 
@@ -157,16 +161,21 @@ class PlainCsvTest {
         "y,x1\n",                     // no rows: Spark's error
     };
     for (String text : declined) {
-      assertNull(LocalRows.plain(write(text, DataFile.ResponseKind.REAL, "x1"), 10, 1), text);
+      assertNull(LocalRows.plain(write(text, DataFile.ResponseKind.REAL, "x1"), 10, 1, LOCAL),
+          text);
     }
     DataFile ok = write("y,x1\n1,2\n0,3\n", DataFile.ResponseKind.REAL, "x1");
-    assertNull(LocalRows.plain(ok, 1, 1), "more rows than allowed");
+    assertNotNull(LocalRows.plain(ok, 10, 1, LOCAL), "plain: what follows declines it");
+    assertNull(LocalRows.plain(ok, 1, 1, LOCAL), "more rows than allowed");
     assertNull(LocalRows.plain(new DataFile(ok.path(), null, "csv", Map.of("sep", ";"), "y",
-        List.of("x1"), true, DataFile.ResponseKind.REAL), 10, 1), "reader options");
+        List.of("x1"), true, DataFile.ResponseKind.REAL), 10, 1, LOCAL), "reader options");
     assertNull(LocalRows.plain(new DataFile("file:" + ok.path(), "y", List.of("x1"), true,
-        DataFile.ResponseKind.REAL), 10, 1), "a URI");
+        DataFile.ResponseKind.REAL), 10, 1, LOCAL), "a URI");
+    org.apache.hadoop.conf.Configuration hdfs = new org.apache.hadoop.conf.Configuration();
+    hdfs.set("fs.defaultFS", "hdfs://127.0.0.1:8020");
+    assertNull(LocalRows.plain(ok, 10, 1, hdfs), "a path Spark would resolve on HDFS");
     assertNull(LocalRows.plain(new DataFile(dir.toString(), null, "csv", Map.of(), "y",
-        List.of("x1"), true, DataFile.ResponseKind.REAL), 10, 1), "a directory");
+        List.of("x1"), true, DataFile.ResponseKind.REAL), 10, 1, LOCAL), "a directory");
   }
 
   @Test
