@@ -76,7 +76,8 @@ public final class Poevi implements AutoCloseable {
 
   /**
    * Fits on this JVM's threads, without Spark ({@code spark.master = none}). A data file or table
-   * is read into this JVM (up to a quarter of its heap) by Spark's data sources: on the Spark
+   * is read into this JVM (up to a quarter of its heap): a small, plain CSV file directly, with
+   * Spark's values ({@code PlainCsv}); anything else by Spark's data sources, on the Spark
    * context running in this JVM if there is one, else on an embedded {@code local[1]} started
    * for the read and stopped after it. The fit is the same, bit for bit, as on Spark.
    */
