@@ -58,11 +58,8 @@ public final class LaplaceStarted implements GaussianFitter {
     if (start.map() == null) {
       return baseline.fit(target, evaluator, progress).after(start.evaluations(), warnings);
     }
-    List<String> names = new ArrayList<>();
-    for (int d = 1; d <= target.dim(); d++) {
-      names.add("frame[" + d + "]");
-    }
-    GaussianResult framed = baseline.fit(FramedTarget.of(target, start.map(), names),
+    GaussianResult framed = baseline.fit(FramedTarget.of(target, start.map(),
+        Frames.names(target.dim())),
         new FramedEvaluator(evaluator, start.map()), progress);
     return framed.mapped(start.map(), target.parameterNames()).after(start.evaluations(),
         warnings);

@@ -188,6 +188,11 @@ public final class FitConfig {
 
   /** init.gaussian-draws: a number, or auto ({@link InitSettings#AUTO_DRAWS}). */
   private int gaussianDraws() {
+    return gaussianDraws(resolved);
+  }
+
+  /** init.gaussian-draws of a resolved configuration (MemoryCheck reads it too). */
+  static int gaussianDraws(Config resolved) {
     Object value = resolved.getValue("init.gaussian-draws").unwrapped();
     if ("auto".equals(value)) {
       return InitSettings.AUTO_DRAWS;

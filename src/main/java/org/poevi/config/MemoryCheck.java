@@ -25,10 +25,7 @@ public final class MemoryCheck {
     check("output.draws", resolved.getInt("output.draws"), d + 2, 2, true, heap, dim);
     switch (method) {
       case POE -> {
-        boolean auto = "auto".equals(resolved.getValue("init.gaussian-draws").unwrapped());
-        long draws = auto ? new org.poevi.fit.InitSettings(1, 1, 0,
-            org.poevi.fit.InitSettings.AUTO_DRAWS).draws(dim)
-            : resolved.getInt("init.gaussian-draws");
+        long draws = org.poevi.fit.InitSettings.draws(FitConfig.gaussianDraws(resolved), dim);
         if (resolved.getBoolean("init.gaussian-reuse")) {
           // Every round's draws are kept: points, scores, log p and each proposal's density.
           int rounds = resolved.getInt("init.gaussian-rounds");

@@ -139,6 +139,15 @@ public final class Frames {
     return inverse;
   }
 
+  /** The parameter names of a framed target: frame[1], ..., frame[D]. */
+  public static List<String> names(int dim) {
+    List<String> names = new ArrayList<>(dim);
+    for (int d = 1; d <= dim; d++) {
+      names.add("frame[" + d + "]");
+    }
+    return names;
+  }
+
   /** The condition number of Σ's correlation matrix. */
   static double correlationCondition(double[] sigma, int dim) {
     double[] correlation = new double[dim * dim];

@@ -62,7 +62,7 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
     double[] logP = new double[capacity];
     double[] scores = new double[capacity * dim];
     // log r_k(z_i) of proposal k at draw i, for the mixture's density (reuse only).
-    List<double[]> logR = new ArrayList<>();
+    double[][] logR = reuse ? new double[rounds][capacity] : null;
     List<MultivariateT> proposals = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       MultivariateT proposal = MultivariateT.of(m, scaled(s, PROPOSAL_INFLATION), PROPOSAL_DOF);
@@ -143,33 +143,30 @@ record GaussianFit(double[] mean, double[] covariance, double ess, double[] info
    * earlier proposal's log density is extended to the new draws (from {@code from}), and the new
    * proposal's is added for all n.
    */
-  private static double[] mixtureWeights(List<MultivariateT> proposals, List<double[]> logR,
+  private static double[] mixtureWeights(List<MultivariateT> proposals, double[][] logR,
       double[] z, double[] logP, int from, int n, int dim) {
     double[] scratch = new double[dim];
-    for (int k = 0; k < logR.size(); k++) {
-      double[] extended = java.util.Arrays.copyOf(logR.get(k), n);
+    int newest = proposals.size() - 1;
+    for (int k = 0; k < newest; k++) {
       for (int i = from; i < n; i++) {
-        extended[i] = proposals.get(k).logDensity(z, i * dim, scratch);
+        logR[k][i] = proposals.get(k).logDensity(z, i * dim, scratch);
       }
-      logR.set(k, extended);
     }
-    double[] newest = new double[n];
-    MultivariateT proposal = proposals.get(proposals.size() - 1);
     for (int i = 0; i < n; i++) {
-      newest[i] = proposal.logDensity(z, i * dim, scratch);
+      logR[newest][i] = proposals.get(newest).logDensity(z, i * dim, scratch);
     }
-    logR.add(newest);
     double[] logW = new double[n];
-    double[] terms = new double[logR.size()];
-    double logK = Math.log(logR.size());
+    double[] terms = new double[newest + 1];
+    double logK = Math.log(terms.length);
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < terms.length; k++) {
-        terms[k] = logR.get(k)[i];
+        terms[k] = logR[k][i];
       }
       logW[i] = logP[i] - (LogSpace.logSumExp(terms) - logK);
     }
     return logW;
   }
+
 
   /**
    * The start itself (the Laplace approximation), for no rounds: the information of a Gaussian

@@ -52,6 +52,11 @@ public record InitSettings(int modeStarts, double startScale, int gaussianRounds
    * study's targets.
    */
   public int draws(int dim) {
+    return draws(gaussianDraws, dim);
+  }
+
+  /** {@link #draws(int)} for a value of init.gaussian-draws ({@link #AUTO_DRAWS} or a number). */
+  public static int draws(int gaussianDraws, int dim) {
     return gaussianDraws == AUTO_DRAWS ? (int) Math.min(1 << 24, Math.max(2560, 160L * dim))
         : gaussianDraws;
   }

@@ -31,9 +31,10 @@ final class NewtonPolish {
     long evaluations = 0;
     double[] g = new double[dim];
     double[] scratch = new double[dim];
+    // The score at x once; after that, the accepted trial's own (the line search computed it).
+    double value = target.logDensity(x.clone(), g);
+    evaluations++;
     for (int step = 0; step < MAX_STEPS; step++) {
-      double value = target.logDensity(x.clone(), g);
-      evaluations++;
       double[] packed = Cholesky.pack(h, dim);
       if (!Double.isFinite(value) || !Cholesky.factor(packed, 0, dim)) {
         break;
@@ -50,7 +51,6 @@ final class NewtonPolish {
         break;
       }
       double[] next = null;
-      double nextValue = Double.NEGATIVE_INFINITY;
       for (double t = 1; t >= 1.0 / 1024; t /= 2) {
         double[] trial = new double[dim];
         for (int d = 0; d < dim; d++) {
@@ -61,7 +61,8 @@ final class NewtonPolish {
         // Armijo: at least a quarter of the gain the quadratic model promises.
         if (Double.isFinite(v) && v >= value + 0.25 * t * decrement) {
           next = trial;
-          nextValue = v;
+          value = v;
+          System.arraycopy(scratch, 0, g, 0, dim);
           break;
         }
       }
@@ -71,7 +72,7 @@ final class NewtonPolish {
       Hessians.Curvatures c = Hessians.negativeHessians(target, new double[][] {next}, 1);
       evaluations += c.evaluations();
       x = next;
-      logP = nextValue;
+      logP = value;
       h = c.hessians()[0];
     }
     return new Result(x, logP, h, evaluations);

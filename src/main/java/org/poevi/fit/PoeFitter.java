@@ -75,10 +75,7 @@ public final class PoeFitter implements Fitter {
     }
     progress.phase("fitting in the Laplace frame (init.frame = "
         + init.frame().name().toLowerCase(java.util.Locale.ROOT) + ")");
-    List<String> names = new ArrayList<>(dim);
-    for (int d = 1; d <= dim; d++) {
-      names.add("frame[" + d + "]");
-    }
+    List<String> names = Frames.names(dim);
     ModeFinder.Search framed = new ModeFinder.Search(Frames.into(search.modes(), map),
         search.evaluations());
     return new Run(FramedTarget.of(target, map, names), new FramedEvaluator(evaluator, map),

@@ -159,9 +159,10 @@ final class PlainCsv {
         return null;
       }
     }
+    List<String> header = List.of(names);
     int[] at = new int[wanted.size()];
     for (int k = 0; k < at.length; k++) {
-      at[k] = List.of(names).indexOf(wanted.get(k));
+      at[k] = header.indexOf(wanted.get(k));
       if (at[k] < 0) {
         return null;
       }
