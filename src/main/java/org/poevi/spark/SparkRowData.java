@@ -304,15 +304,70 @@ public final class SparkRowData implements RowData, AutoCloseable {
     sc.setJobDescription("poevi " + stage + ": likelihood of " + rows + " rows at " + n
         + " points");
     try {
-      DyadicSum<double[]> sum = blocks.mapPartitions(it -> List.of(RowSums.partial(it, total,
-          likelihood, likelihood.workspace(), shared.value(), n, dim)).iterator())
-          .treeReduce(DyadicSum::merge);
+      DyadicSum<double[]> sum;
+      if (direct(blocks.getNumPartitions(), total, likelihood.outputLength(n, dim))) {
+        sum = DyadicSum.vectors(total);
+        for (DyadicSum<double[]> part : PartitionJobs.run(blocks,
+            new PartialSums(likelihood, shared, total, n, dim))) {
+          sum.merge(part);
+        }
+      } else {
+        sum = blocks.mapPartitions(it -> List.of(RowSums.partial(it, total, likelihood,
+            likelihood.workspace(), shared.value(), n, dim)).iterator())
+            .treeReduce(DyadicSum::merge);
+      }
       return sum.total();
     } catch (Exception e) {
       throw SparkScoreEvaluator.unwrap(e);
     } finally {
       shared.destroy();
       sc.setJobDescription(null);
+    }
+  }
+
+  /**
+   * Whether a pass collects every partition's partial sum on the driver in one stage, rather than
+   * through {@code treeReduce}: when they add up to at most {@link #directResultBytes} bytes
+   * (a partial sum over a contiguous run of blocks holds at most log₂(blocks) + 1 vectors). The
+   * tree's extra shuffle stage and its closures cost about 100 ms a pass on 8 partitions
+   * (docs/benchmarks.md), which dominated a one-point pass of the mode search over 10⁶ rows; the
+   * tree stays for many partitions or wide outputs, where it bounds the driver's share. Either
+   * way the sum is the same fixed tree over blocks, bit for bit.
+   */
+  static boolean direct(int partitions, int blocks, int outputLength) {
+    int nodes = 33 - Integer.numberOfLeadingZeros(Math.max(1, blocks - 1));
+    return (double) partitions * nodes * outputLength * Double.BYTES <= directResultBytes;
+  }
+
+  /**
+   * The largest total of partial sums {@link #direct} collects on the driver: 64 MiB (tests set
+   * 0 to take the tree).
+   */
+  static volatile long directResultBytes = 64L << 20;
+
+  /** One partition's partial sum of {@link #sums}, as a named task ({@link PartitionJobs}). */
+  private static final class PartialSums implements PartitionJobs.Task<RowBlock,
+      DyadicSum<double[]>> {
+    private static final long serialVersionUID = 1L;
+    private final RowLikelihood likelihood;
+    private final Broadcast<double[]> points;
+    private final int blocks;
+    private final int n;
+    private final int dim;
+
+    PartialSums(RowLikelihood likelihood, Broadcast<double[]> points, int blocks, int n,
+        int dim) {
+      this.likelihood = likelihood;
+      this.points = points;
+      this.blocks = blocks;
+      this.n = n;
+      this.dim = dim;
+    }
+
+    @Override
+    public DyadicSum<double[]> run(java.util.Iterator<RowBlock> it) {
+      return RowSums.partial(it, blocks, likelihood, likelihood.workspace(), points.value(), n,
+          dim);
     }
   }
 

@@ -2,6 +2,8 @@ package org.poevi.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,11 +27,30 @@ class SparkRowDataTest {
     }
     LogisticLikelihood lik = new LogisticLikelihood(dim);
     double[] driver = InMemoryRowData.of(data, 2).sums(lik, z, n);
+    long direct = SparkRowData.directResultBytes;
     for (int partitions : new int[] {1, 3, 8}) {
       try (SparkRowData rows = SparkRowData.generate(sc, data, partitions)) {
         assertEquals(data.rows(), rows.rows());
+        assertTrue(SparkRowData.direct(partitions, 12, lik.outputLength(n, dim)));
         assertArrayEquals(driver, rows.sums(lik, z, n), 0.0, partitions + " partitions");
+        // The same sums through treeReduce (what many partitions or wide outputs take).
+        SparkRowData.directResultBytes = 0;
+        try {
+          assertFalse(SparkRowData.direct(partitions, 12, lik.outputLength(n, dim)));
+          assertArrayEquals(driver, rows.sums(lik, z, n), 0.0, partitions + " partitions, tree");
+        } finally {
+          SparkRowData.directResultBytes = direct;
+        }
       }
     }
+  }
+
+  @Test
+  void theDriverCollectsPartialSumsOnlyWhileTheyAreSmall() {
+    // 16 partitions of a 10^7-row pass (1221 blocks: 12 nodes at most) at 512 points, D = 20:
+    // 16.5 MB of partial sums, collected directly; at D = 1000 and 2048 points, the tree.
+    assertTrue(SparkRowData.direct(16, 1221, 512 * 21));
+    assertFalse(SparkRowData.direct(16, 1221, 2048 * 1001));
+    assertFalse(SparkRowData.direct(10_000, 1221, 512 * 21));
   }
 }

@@ -54,7 +54,7 @@ public abstract class GlmLikelihood implements RowLikelihood {
    * This likelihood without its gradient: out[b] = Σ_i w_i·ℓ(y_i, η_ib), the same bits as
    * {@link #add}'s values, without the second product Xᵀr (about a sixth of the work).
    */
-  RowLikelihood values() {
+  public RowLikelihood values() {
     return new Values(this);
   }
 
