@@ -37,7 +37,8 @@ import org.poevi.targets.glm.DataFile;
 public final class MlBenchmark {
   /** The 10⁷-row example's settings (conf/examples/logistic-regression-1e7.conf). */
   static final String LIGHT = "init { mode-starts = 1, gaussian-rounds = 0, gaussian-draws ="
-      + " 1024 }\nexperts { count = 16 }\nfit { batch-size = 512 }\noutput { draws = 2000 }";
+      + " 1024 }\nexperts { count = 16 }\nfit { batch-size = 256, under-p { proposal-dof = 20,"
+      + " proposal-scale = 1.2 } }\noutput { draws = 2000 }";
 
   private MlBenchmark() {}
 
