@@ -19,12 +19,21 @@ import org.poevi.targets.Target;
  * <p>The pool's widths and the mode search assume coordinates of roughly unit scale, and on
  * targets already near N(0, I) the frame makes the fit somewhat worse (a Gaussian mixture's KL,
  * whitened by one of its modes), so {@link Choice#AUTO} takes it only where the Laplace
- * approximation's correlation matrix has a condition number over {@value #AUTO_CONDITION}:
- * strong correlations, where the fit in the given coordinates fails (docs/benchmarks.md).
+ * approximation's correlation matrix has a condition number over {@value #AUTO_CONDITION}
+ * (strong correlations) or its sds differ by more than a factor {@value #AUTO_SCALE_SPREAD}
+ * (units far apart): where the fit in the given coordinates fails (docs/benchmarks.md). The
+ * frame's covariance floors the Hessian's eigenvalues after Jacobi scaling
+ * ({@link #scaledLaplaceCovariance}), so that it does not depend on the parameters' units.
  */
 public final class Frames {
   /** init.frame = auto frames the fit above this correlation-matrix condition number. */
   static final double AUTO_CONDITION = 100;
+  /**
+   * init.frame = auto also frames the fit when the Laplace sds differ by more than this factor
+   * (units a thousand times apart: a banana scaled by 10³ and 10⁻³ had KL 35 unframed against 0.4;
+   * the funnel's sds span 270 at its mode and it fits better unframed).
+   */
+  static final double AUTO_SCALE_SPREAD = 1000;
 
   private Frames() {}
 
@@ -42,8 +51,9 @@ public final class Frames {
       return null;
     }
     ModeFinder.Mode best = modes.get(0);
-    double[] covariance = laplaceCovariance(best.negativeHessian(), dim);
-    if (choice == Choice.AUTO && correlationCondition(covariance, dim) <= AUTO_CONDITION) {
+    double[] covariance = scaledLaplaceCovariance(best.negativeHessian(), dim);
+    if (choice == Choice.AUTO && correlationCondition(covariance, dim) <= AUTO_CONDITION
+        && scaleSpread(covariance, dim) <= AUTO_SCALE_SPREAD) {
       return null;
     }
     try {
@@ -149,6 +159,17 @@ public final class Frames {
   }
 
   /** The condition number of Σ's correlation matrix. */
+  /** max_i σ_ii / min_i σ_ii, square-rooted: how far apart the parameters' sds are. */
+  static double scaleSpread(double[] sigma, int dim) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    for (int i = 0; i < dim; i++) {
+      lo = Math.min(lo, sigma[i * dim + i]);
+      hi = Math.max(hi, sigma[i * dim + i]);
+    }
+    return lo > 0 ? Math.sqrt(hi / lo) : Double.POSITIVE_INFINITY;
+  }
+
   static double correlationCondition(double[] sigma, int dim) {
     double[] correlation = new double[dim * dim];
     for (int i = 0; i < dim; i++) {

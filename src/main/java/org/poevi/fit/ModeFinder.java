@@ -101,7 +101,7 @@ final class ModeFinder {
 
   /**
    * The mode an L-BFGS run ended at, or null when it is one already found or not stationary; a
-   * run cut short by the iteration cap is finished by Newton steps first. Adds the evaluations
+   * run that ended short of stationarity is finished by Newton steps first. Adds the evaluations
    * used to {@code spent[0]}.
    */
   private static Mode candidate(Target target, Lbfgs.Result r, List<Mode> modes, int dim,
@@ -112,18 +112,63 @@ final class ModeFinder {
     Hessians.Curvatures c = Hessians.negativeHessians(target, new double[][] {r.x()}, 1);
     spent[0] += c.evaluations();
     Mode found = new Mode(r.x(), -r.value(), c.hessians()[0]);
-    if (r.stop() == Lbfgs.Stop.MAX_ITERATIONS && !isStationary(target, found.location(),
-        found.negativeHessian(), dim)) {
-      // Cut short on an ill-conditioned posterior: Newton finishes it (NewtonPolish).
-      NewtonPolish.Result p = NewtonPolish.from(target, r.x(), -r.value(),
-          found.negativeHessian());
-      spent[0] += p.evaluations();
-      found = new Mode(p.x(), p.logP(), p.h());
-      if (isDuplicate(modes, p.x(), dim)) {
+    if (!isStationary(target, found.location(), found.negativeHessian(), dim)) {
+      // Cut short on an ill-conditioned posterior (the iteration cap, or a value change below
+      // L-BFGS's relative tolerance along a direction a million times wider than another, as
+      // in a parameter measured in units 10⁶ too small): Newton finishes it (NewtonPolish),
+      // whose decrement does not depend on the units.
+      found = polished(target, found, spent);
+      if (!isStationary(target, found.location(), found.negativeHessian(), dim)) {
+        // Newton could not start (H indefinite where L-BFGS stalled): L-BFGS again from there,
+        // in coordinates scaled by H's diagonal, so that its tolerances see unit scales.
+        found = polished(target, rescaled(target, found, spent), spent);
+      }
+      if (isDuplicate(modes, found.location(), dim)) {
         return null;
       }
     }
     return isStationary(target, found.location(), found.negativeHessian(), dim) ? found : null;
+  }
+
+  /** At most a few damped Newton steps from {@code start} ({@link NewtonPolish}). */
+  private static Mode polished(Target target, Mode start, long[] spent) {
+    NewtonPolish.Result p = NewtonPolish.from(target, start.location(), start.logDensity(),
+        start.negativeHessian());
+    spent[0] += p.evaluations();
+    return new Mode(p.x(), p.logP(), p.h());
+  }
+
+  /**
+   * L-BFGS from {@code start} in the coordinates u = s ⊙ (x − start), s_i = √|H_ii| (1 where
+   * H_ii is 0 or not finite), and the Hessian where it ends.
+   */
+  private static Mode rescaled(Target target, Mode start, long[] spent) {
+    int dim = start.location().length;
+    double[] x0 = start.location();
+    double[] s = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      double h = Math.abs(start.negativeHessian()[i * dim + i]);
+      s[i] = h > 0 && Double.isFinite(h) ? Math.sqrt(h) : 1;
+    }
+    Lbfgs.Result r = Lbfgs.of(1000, 10, 1e-8, 1e-12).minimize((u, g) -> {
+      double[] x = new double[dim];
+      for (int i = 0; i < dim; i++) {
+        x[i] = x0[i] + u[i] / s[i];
+      }
+      double v = target.logDensity(x, g);
+      for (int i = 0; i < dim; i++) {
+        g[i] = -g[i] / s[i];
+      }
+      return Double.isNaN(v) ? Double.POSITIVE_INFINITY : -v;
+    }, new double[dim]);
+    spent[0] += r.evaluations();
+    double[] x = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      x[i] = x0[i] + r.x()[i] / s[i];
+    }
+    Hessians.Curvatures c = Hessians.negativeHessians(target, new double[][] {x}, 1);
+    spent[0] += c.evaluations();
+    return new Mode(x, -r.value(), c.hessians()[0]);
   }
 
   /** Whether H is positive definite at x and gᵀH⁻¹g ≤ MAX_DECREMENT. */
