@@ -30,9 +30,10 @@ import picocli.CommandLine.Spec;
  * {@code DIR/<target>/<method>/}.
  *
  * <p>Suites: {@code smoke} (banana with small settings, every method; for CI),
- * {@code paper-synthetic} (the paper's 2-D targets and sinh-arcsinh at D = 50) and
- * {@code posteriordb} (the six reference posteriors of conf/posteriordb). Paths are relative to
- * the project directory.
+ * {@code paper-synthetic} (the paper's 2-D targets and sinh-arcsinh at D = 50),
+ * {@code posteriordb} (the six reference posteriors of conf/posteriordb) and {@code convergence}
+ * (Algorithm 1 on realisable targets, {@link ConvergenceBenchmark}). Paths are relative to the
+ * project directory.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = "Fit every method to every target of a suite and tabulate the SPEC §8 metrics.")
@@ -43,7 +44,7 @@ final class BenchmarkCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "SUITE",
-      description = "smoke, paper-synthetic or posteriordb")
+      description = "smoke, paper-synthetic, posteriordb or convergence")
   String suite;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
@@ -106,13 +107,17 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         yield all;
       }
-      default -> throw new InvalidInputException("SUITE must be smoke, paper-synthetic or"
-          + " posteriordb, got \"" + suite + "\"");
+      default -> throw new InvalidInputException("SUITE must be smoke, paper-synthetic,"
+          + " posteriordb or convergence, got \"" + suite + "\"");
     };
   }
 
   @Override
   public Integer call() {
+    if (suite.equals("convergence")) {
+      ConvergenceBenchmark.run(out, spec.commandLine().getOut());
+      return Main.EXIT_OK;
+    }
     List<Case> cases = cases(suite);
     org.poevi.io.AtomicFiles.prepareDirectory(out, "--out");
     PrintWriter stdout = spec.commandLine().getOut();

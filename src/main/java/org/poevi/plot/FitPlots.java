@@ -178,10 +178,19 @@ public final class FitPlots {
    */
   public static BufferedImage againstEvaluations(String title, String metric,
       java.util.Map<String, double[][]> series) {
+    return series(title, "score evaluations", true, metric, series);
+  }
+
+  /**
+   * Series {x[], y[]} by name on a logarithmic y axis (x logarithmic too when {@code logX}); the
+   * points with x or y not positive are left out.
+   */
+  public static BufferedImage series(String title, String xTitle, boolean logX, String metric,
+      java.util.Map<String, double[][]> series) {
     XYChart chart = new XYChartBuilder().width(2 * PANEL_WIDTH).height(PANEL_HEIGHT + 80)
-        .title(title).xAxisTitle("score evaluations").yAxisTitle(metric).build();
+        .title(title).xAxisTitle(xTitle).yAxisTitle(metric).build();
     style(chart.getStyler());
-    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setXAxisLogarithmic(logX);
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     for (java.util.Map.Entry<String, double[][]> e : series.entrySet()) {
