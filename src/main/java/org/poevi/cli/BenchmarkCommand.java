@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
  *
  * <p>Suites: {@code smoke} (banana with small settings, every method; for CI),
  * {@code paper-synthetic} (the paper's 2-D targets and sinh-arcsinh at D = 50),
- * {@code posteriordb} (the six reference posteriors of conf/posteriordb) and {@code convergence}
- * (Algorithm 1 on realisable targets, {@link ConvergenceBenchmark}). Paths are relative to the
+ * {@code posteriordb} (the six reference posteriors of conf/posteriordb), {@code convergence}
+ * (Algorithm 1 on realisable targets, {@link ConvergenceBenchmark}) and {@code sensitivity} (the
+ * pool's seed, size and placement, {@link SensitivityBenchmark}). Paths are relative to the
  * project directory.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
@@ -44,7 +45,7 @@ final class BenchmarkCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "SUITE",
-      description = "smoke, paper-synthetic, posteriordb or convergence")
+      description = "smoke, paper-synthetic, posteriordb, convergence or sensitivity")
   String suite;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
@@ -108,7 +109,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         yield all;
       }
       default -> throw new InvalidInputException("SUITE must be smoke, paper-synthetic,"
-          + " posteriordb or convergence, got \"" + suite + "\"");
+          + " posteriordb, convergence or sensitivity, got \"" + suite + "\"");
     };
   }
 
@@ -116,6 +117,10 @@ final class BenchmarkCommand implements Callable<Integer> {
   public Integer call() {
     if (suite.equals("convergence")) {
       ConvergenceBenchmark.run(out, spec.commandLine().getOut());
+      return Main.EXIT_OK;
+    }
+    if (suite.equals("sensitivity")) {
+      SensitivityBenchmark.run(out, spec.commandLine().getOut());
       return Main.EXIT_OK;
     }
     List<Case> cases = cases(suite);
@@ -166,7 +171,7 @@ final class BenchmarkCommand implements Callable<Integer> {
   }
 
   /** {@code c} fitted by {@code method} on this JVM's threads, its outputs saved in dir. */
-  private static FitOutcome fit(Case c, String method, Path dir) {
+  static FitOutcome fit(Case c, String method, Path dir) {
     List<String> overrides = new ArrayList<>(c.overrides(method));
     overrides.add("fit.method=" + method);
     org.poevi.config.FitConfig config = org.poevi.config.FitConfig.load(Path.of(c.config()),
@@ -182,7 +187,7 @@ final class BenchmarkCommand implements Callable<Integer> {
   }
 
   /** Runs a poevi command in this JVM; its failure is this command's, with its one line. */
-  private void run(List<String> args, String what) {
+  static void run(List<String> args, String what) {
     StringWriter err = new StringWriter();
     int code = Main.commandLine().setOut(new PrintWriter(new StringWriter()))
         .setErr(new PrintWriter(err)).execute(args.toArray(new String[0]));

@@ -257,7 +257,7 @@ public final class FitConfig {
         resolved.getString("experts.placement")), resolved.getInt("experts.count"),
         resolved.getDouble("experts.planned-alpha"), doubles("experts.widths"),
         doubles("experts.broad-factors"), doubles("experts.global-widths"),
-        resolved.getDouble("experts.hessian-floor"));
+        resolved.getDouble("experts.hessian-floor"), resolved.getLong("experts.seed"));
   }
 
   /** spark.master: a Spark master URL, or "none". */

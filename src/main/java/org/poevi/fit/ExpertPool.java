@@ -82,8 +82,19 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
    *     λ_min(S⁻¹)
    */
   public record Settings(Placement placement, int locations, double plannedAlpha,
-      double[] widths, double[] broadFactors, double[] globalWidths, double floor)
+      double[] widths, double[] broadFactors, double[] globalWidths, double floor, long seed)
       implements ExpertSource {
+    /** Settings whose pool draws from the fit's own streams ({@code experts.seed = 0}). */
+    public Settings(Placement placement, int locations, double plannedAlpha, double[] widths,
+        double[] broadFactors, double[] globalWidths, double floor) {
+      this(placement, locations, plannedAlpha, widths, broadFactors, globalWidths, floor, 0);
+    }
+
+    /** The streams the pool draws its locations from: the fit's, or experts.seed's own. */
+    RandomStreams streams(RandomStreams fit) {
+      return seed == 0 ? fit : RandomStreams.of(seed);
+    }
+
     public Settings {
       SettingsChecks.nonNegative(locations, "experts.count");
       SettingsChecks.positiveFinite(plannedAlpha, "experts.planned-alpha");

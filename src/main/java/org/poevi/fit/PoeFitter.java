@@ -193,8 +193,9 @@ public final class PoeFitter implements Fitter {
         return ExpertPool.given(given.model().experts());
       }
       stage("expert pool");
-      return ExpertPool.build(target, preliminary.modes(), gaussian,
-          (ExpertPool.Settings) settings.experts(), streams, settings.run().threads(), progress);
+      ExpertPool.Settings pool = (ExpertPool.Settings) settings.experts();
+      return ExpertPool.build(target, preliminary.modes(), gaussian, pool,
+          pool.streams(streams), settings.run().threads(), progress);
     }
 
     /**

@@ -77,8 +77,8 @@ class BenchmarkCommandTest {
         .setErr(new PrintWriter(bad)).execute("benchmark", "huge", "--out",
             dir.resolve("x").toString());
     assertEquals(Main.EXIT_USAGE, badCode);
-    assertEquals("error: SUITE must be smoke, paper-synthetic, posteriordb or convergence,"
-        + " got \"huge\"", bad.toString().strip());
+    assertEquals("error: SUITE must be smoke, paper-synthetic, posteriordb, convergence or"
+        + " sensitivity, got \"huge\"", bad.toString().strip());
   }
 
   /**
