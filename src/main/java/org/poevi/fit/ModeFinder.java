@@ -36,6 +36,9 @@ final class ModeFinder {
 
   private ModeFinder() {}
 
+  /** The search's L-BFGS: 1000 iterations, 10 pairs, tolerances 1e-8 (gradient), 1e-12 (value). */
+  private static final Lbfgs LBFGS = Lbfgs.of(1000, 10, 1e-8, 1e-12);
+
   /** The modes found, best first, and the target evaluations the search used. */
   record Search(List<Mode> modes, long evaluations) {}
 
@@ -51,7 +54,6 @@ final class ModeFinder {
     int dim = target.dim();
     java.util.concurrent.atomic.AtomicInteger finished =
         new java.util.concurrent.atomic.AtomicInteger();
-    Lbfgs lbfgs = Lbfgs.of(1000, 10, 1e-8, 1e-12);
     Lbfgs.Result[] results = new Lbfgs.Result[starts];
     BlockParallel.forEach(starts, threads, () -> null, (i, unused) -> {
       UniformRandomProvider rng = streams.stream(RandomStreams.MODE_STARTS, i);
@@ -62,7 +64,7 @@ final class ModeFinder {
           start[d] = startScale * normal.sample();
         }
       }
-      results[i] = lbfgs.minimize((x, g) -> {
+      results[i] = LBFGS.minimize((x, g) -> {
         double v = target.logDensity(x, g);
         for (int d = 0; d < dim; d++) {
           g[d] = -g[d];
@@ -150,7 +152,7 @@ final class ModeFinder {
       double h = Math.abs(start.negativeHessian()[i * dim + i]);
       s[i] = h > 0 && Double.isFinite(h) ? Math.sqrt(h) : 1;
     }
-    Lbfgs.Result r = Lbfgs.of(1000, 10, 1e-8, 1e-12).minimize((u, g) -> {
+    Lbfgs.Result r = LBFGS.minimize((u, g) -> {
       double[] x = new double[dim];
       for (int i = 0; i < dim; i++) {
         x[i] = x0[i] + u[i] / s[i];
