@@ -27,6 +27,25 @@ def mvn_logpdf(jnp, x, mean, cov_inv, logdet):
     return -0.5 * (d @ cov_inv @ d) - 0.5 * logdet - 0.5 * len(mean) * LOG_2PI
 
 
+def sinh_arcsinh(jnp, sd, skew, tail, r):
+    S = r ** np.abs(np.subtract.outer(np.arange(sd), np.arange(sd)))
+    S_inv = np.linalg.inv(S)
+    S_logdet = np.linalg.slogdet(S)[1]
+    chol = np.linalg.cholesky(S)
+
+    def lp(x):
+        a = tail * jnp.arcsinh(x) - skew
+        y = jnp.sinh(a)
+        jac = jnp.sum(jnp.log(jnp.cosh(a) * tail / jnp.sqrt(1 + x * x)))
+        return mvn_logpdf(jnp, y, np.zeros(sd), S_inv, S_logdet) + jac
+
+    def draw(rng, n):
+        y = rng.standard_normal((n, sd)) @ chol.T
+        return np.sinh((np.arcsinh(y) + skew) / tail)
+
+    return sd, lp, draw
+
+
 def targets(jnp, jsp):
     """name -> (D, log p normalised for one point (jax), exact sampler (numpy rng, n))."""
     out = {}
@@ -80,23 +99,9 @@ def targets(jnp, jsp):
 
     out["gaussian-mixture"] = (2, mixture_lp, mixture_draw)
 
-    # Sinh-arcsinh, D = 10: y ~ N(0, S), S_ij = r^|i-j|, x = sinh((asinh(y) + skew) / tail).
-    sd, skew, tail, r = 10, 0.3, 0.7, 0.5
-    S = r ** np.abs(np.subtract.outer(np.arange(sd), np.arange(sd)))
-    S_inv = np.linalg.inv(S)
-    S_logdet = np.log(np.linalg.det(S))
-
-    def sinh_lp(x):
-        a = tail * jnp.arcsinh(x) - skew
-        y = jnp.sinh(a)
-        jac = jnp.sum(jnp.log(jnp.cosh(a) * tail / jnp.sqrt(1 + x * x)))
-        return mvn_logpdf(jnp, y, np.zeros(sd), S_inv, S_logdet) + jac
-
-    def sinh_draw(rng, n):
-        y = rng.standard_normal((n, sd)) @ np.linalg.cholesky(S).T
-        return np.sinh((np.arcsinh(y) + skew) / tail)
-
-    out["sinh-arcsinh-10"] = (sd, sinh_lp, sinh_draw)
+    # Sinh-arcsinh, D = 10 and 50: y ~ N(0, S), S_ij = r^|i-j|, x = sinh((asinh(y) + skew) / tail).
+    for sd in (10, 50):
+        out["sinh-arcsinh-%d" % sd] = sinh_arcsinh(jnp, sd, 0.3, 0.7, 0.5)
 
     # Student t, D = 4, 3 degrees of freedom, location 0, scale I.
     td, nu = 4, 3.0
@@ -114,6 +119,47 @@ def targets(jnp, jsp):
     return out
 
 
+def trace_steps(steps, samples):
+    """About 12 steps, log-spaced in evaluations from 10^4 (or the first step) to the last."""
+    lo = max(1, 10000 // samples)
+    return {int(round(v)) for v in np.geomspace(lo, steps, 12)} | {steps}
+
+
+def write_traces(out, traces, poevi_dir):
+    for name, points in traces.items():
+        d = os.path.join(out, name)
+        os.makedirs(d, exist_ok=True)
+        rows = ["method,score_evaluations,fisher"]
+        rows += ["flow,%d,%r" % (e, f) for e, f in points]
+        if poevi_dir and os.path.exists(os.path.join(poevi_dir, name, "fisher-trace.csv")):
+            with open(os.path.join(poevi_dir, name, "fisher-trace.csv")) as f:
+                rows += [line.strip() for line in f.readlines()[1:] if line.strip()]
+        with open(os.path.join(d, "fisher-trace.csv"), "w") as f:
+            f.write("\n".join(rows) + "\n")
+        try:
+            import matplotlib
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+        except ImportError:
+            continue
+        series = {}
+        for line in rows[1:]:
+            m, e, v = line.split(",")
+            series.setdefault(m, ([], []))
+            series[m][0].append(float(e))
+            series[m][1].append(float(v))
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        for m, (e, v) in series.items():
+            ax.loglog(e, v, marker="o", ms=3, label=m)
+        ax.set_xlabel("score evaluations")
+        ax.set_ylabel("Fisher(p; q)")
+        ax.set_title(name + ": Fisher(p; q) against score evaluations")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(d, "fisher-vs-evaluations.png"), dpi=100)
+        plt.close(fig)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -125,6 +171,11 @@ def main():
     ap.add_argument("--interval", type=float, default=8, help="the splines' interval [-b, b]")
     ap.add_argument("--learning-rate", type=float, default=5e-4)
     ap.add_argument("--stl", action="store_true", help="sticking-the-landing gradients")
+    ap.add_argument("--trace", action="store_true",
+                    help="Fisher(p; q) along the training: OUTDIR/<target>/fisher-trace-flow.csv")
+    ap.add_argument("--poevi-trace", default=None,
+                    help="a `poevi benchmark paper-synthetic --trace` directory: its"
+                         " <target>/fisher-trace.csv is plotted with the flow's")
     a = ap.parse_args()
 
     import jax
@@ -134,13 +185,39 @@ def main():
     from flowjax.bijections import RationalQuadraticSpline
     from flowjax.distributions import Normal
     from flowjax.flows import masked_autoregressive_flow
-    from flowjax.train import fit_to_key_based_loss
+    from flowjax.train import step as train_step
+    import equinox as eqx
+    import optax
+    import paramax
+
+    def train(tree, key, loss_fn, steps, learning_rate, checkpoints, fisher):
+        """flowjax's fit_to_key_based_loss, step for step, with Fisher(p; q) at checkpoints."""
+        optimizer = optax.adam(learning_rate)
+        params, static = eqx.partition(tree, eqx.is_inexact_array,
+                                       is_leaf=lambda leaf: isinstance(leaf, paramax.NonTrainable))
+        opt_state = optimizer.init(params)
+        losses, trace = [], []
+        for i, k in enumerate(jr.split(key, steps)):
+            params, opt_state, loss = train_step(params, static, key=k, optimizer=optimizer,
+                                                 opt_state=opt_state, loss_fn=loss_fn)
+            losses.append(loss.item())
+            if i + 1 in checkpoints:
+                trace.append((i + 1, fisher(eqx.combine(params, static))))
+        return eqx.combine(params, static), losses, trace
     from flowjax.train.losses import ElboLoss
 
     jax.config.update("jax_enable_x64", True)
     os.makedirs(a.out, exist_ok=True)
     all_targets = targets(jnp, jsp)
     rows = []
+    traces = {}
+
+    import equinox as eqx
+    scores_q = eqx.filter_jit(lambda q, points: jax.vmap(jax.grad(q.log_prob))(points))
+
+    def fisher_of(q, score_p, points):
+        score_q = np.asarray(scores_q(q, points))
+        return float(np.mean(np.sum((score_p - score_q) ** 2, axis=1)))
     for name in a.targets.split(","):
         dim, lp, draw = all_targets[name]
         rng = np.random.default_rng(a.seed)
@@ -155,6 +232,9 @@ def main():
         log_g = (-0.5 * np.einsum("ni,ij,nj->n", d, cinv, d) - 0.5 * np.log(np.linalg.det(cov))
                  - 0.5 * dim * LOG_2PI)
         kl_g = float(np.mean(log_p - log_g))
+        # Fisher(p; q) as poevi's FisherTrace computes it: 5000 exact draws, E_p|∇log p − ∇log q|².
+        trace_p = jnp.asarray(p[:5000])
+        score_p = np.asarray(jax.vmap(jax.grad(lp))(trace_p))
         for budget in [int(float(e)) for e in a.evaluations.split(",")]:
             steps = max(1, budget // a.samples)
             key, flow_key, train_key = jr.split(jr.key(a.seed), 3)
@@ -162,10 +242,14 @@ def main():
                 flow_key, base_dist=Normal(jnp.zeros(dim)),
                 transformer=RationalQuadraticSpline(knots=8, interval=a.interval), invert=False)
             t0 = time.time()
-            flow, losses = fit_to_key_based_loss(
-                train_key, flow, loss_fn=ElboLoss(lp, num_samples=a.samples, stick_the_landing=a.stl),
-                steps=steps, learning_rate=a.learning_rate, show_progress=False)
+            checkpoints = trace_steps(steps, a.samples) if a.trace else set()
+            flow, losses, fisher = train(flow, train_key, ElboLoss(lp, num_samples=a.samples,
+                                                                   stick_the_landing=a.stl),
+                                         steps, a.learning_rate, checkpoints,
+                                         lambda q: fisher_of(q, score_p, trace_p))
             seconds = time.time() - t0
+            for st, f in fisher:
+                traces.setdefault(name, []).append((st * a.samples, f))
             # The ELBO's own divergence at the end: KL(q; p) = E_q[log q - log p] (p normalised).
             reverse = float(np.mean(np.asarray(losses)[-max(1, steps // 20):]))
             log_q = np.concatenate([np.asarray(flow.log_prob(jnp.asarray(chunk)))
@@ -180,6 +264,7 @@ def main():
             print(f"{name}: {steps * a.samples} evaluations: KL {kl:.4f} +- {se:.4f}, oracle"
                   f" Gaussian {kl_g:.4f}, ratio {kl / kl_g:.3f}, KL(q; p) {reverse:.4f} ({seconds:.0f} s)",
                   flush=True)
+    write_traces(a.out, traces, a.poevi_trace)
     keys = list(rows[0].keys())
     with open(os.path.join(a.out, "results.csv"), "w") as f:
         f.write(",".join(keys) + "\n")
