@@ -130,7 +130,7 @@ def write_traces(out, traces, poevi_dir):
         d = os.path.join(out, name)
         os.makedirs(d, exist_ok=True)
         rows = ["method,score_evaluations,fisher"]
-        rows += ["flow,%d,%r" % (e, f) for e, f in points]
+        rows += ["%s,%d,%r" % (m, e, f) for m, e, f in points]
         if poevi_dir and os.path.exists(os.path.join(poevi_dir, name, "fisher-trace.csv")):
             with open(os.path.join(poevi_dir, name, "fisher-trace.csv")) as f:
                 rows += [line.strip() for line in f.readlines()[1:] if line.strip()]
@@ -209,6 +209,7 @@ def main():
     jax.config.update("jax_enable_x64", True)
     os.makedirs(a.out, exist_ok=True)
     all_targets = targets(jnp, jsp)
+    budgets = [int(float(e)) for e in a.evaluations.split(",")]
     rows = []
     traces = {}
 
@@ -216,7 +217,10 @@ def main():
     scores_q = eqx.filter_jit(lambda q, points: jax.vmap(jax.grad(q.log_prob))(points))
 
     def fisher_of(q, score_p, points):
-        score_q = np.asarray(scores_q(q, points))
+        # In chunks: the flow's inverse runs D passes, and 5000 points at once at D = 50 asked
+        # for 56 GB.
+        score_q = np.concatenate([np.asarray(scores_q(q, points[i:i + 250]))
+                                  for i in range(0, points.shape[0], 250)])
         return float(np.mean(np.sum((score_p - score_q) ** 2, axis=1)))
     for name in a.targets.split(","):
         dim, lp, draw = all_targets[name]
@@ -235,7 +239,7 @@ def main():
         # Fisher(p; q) as poevi's FisherTrace computes it: 5000 exact draws, E_p|∇log p − ∇log q|².
         trace_p = jnp.asarray(p[:5000])
         score_p = np.asarray(jax.vmap(jax.grad(lp))(trace_p))
-        for budget in [int(float(e)) for e in a.evaluations.split(",")]:
+        for budget in budgets:
             steps = max(1, budget // a.samples)
             key, flow_key, train_key = jr.split(jr.key(a.seed), 3)
             flow = masked_autoregressive_flow(
@@ -248,8 +252,11 @@ def main():
                                          steps, a.learning_rate, checkpoints,
                                          lambda q: fisher_of(q, score_p, trace_p))
             seconds = time.time() - t0
+            label = "flow" if len(budgets) == 1 else "flow %.0e" % budget
             for st, f in fisher:
-                traces.setdefault(name, []).append((st * a.samples, f))
+                traces.setdefault(name, []).append((label, st * a.samples, f))
+            if fisher:
+                write_traces(a.out, {name: traces[name]}, a.poevi_trace)
             # The ELBO's own divergence at the end: KL(q; p) = E_q[log q - log p] (p normalised).
             reverse = float(np.mean(np.asarray(losses)[-max(1, steps // 20):]))
             log_q = np.concatenate([np.asarray(flow.log_prob(jnp.asarray(chunk)))
@@ -264,7 +271,6 @@ def main():
             print(f"{name}: {steps * a.samples} evaluations: KL {kl:.4f} +- {se:.4f}, oracle"
                   f" Gaussian {kl_g:.4f}, ratio {kl / kl_g:.3f}, KL(q; p) {reverse:.4f} ({seconds:.0f} s)",
                   flush=True)
-    write_traces(a.out, traces, a.poevi_trace)
     keys = list(rows[0].keys())
     with open(os.path.join(a.out, "results.csv"), "w") as f:
         f.write(",".join(keys) + "\n")
