@@ -158,7 +158,6 @@ public final class Frames {
     return names;
   }
 
-  /** The condition number of Σ's correlation matrix. */
   /** max_i σ_ii / min_i σ_ii, square-rooted: how far apart the parameters' sds are. */
   static double scaleSpread(double[] sigma, int dim) {
     double lo = Double.POSITIVE_INFINITY;
@@ -170,6 +169,7 @@ public final class Frames {
     return lo > 0 ? Math.sqrt(hi / lo) : Double.POSITIVE_INFINITY;
   }
 
+  /** The condition number of Σ's correlation matrix. */
   static double correlationCondition(double[] sigma, int dim) {
     double[] correlation = new double[dim * dim];
     for (int i = 0; i < dim; i++) {

@@ -96,6 +96,9 @@ class FramesTest {
     assertEquals(null, Frames.choose(Frames.Choice.NONE, List.of(ridge), 2));
     assertEquals(null, Frames.choose(Frames.Choice.LAPLACE, List.of(), 2));
     assertTrue(Frames.choose(Frames.Choice.LAPLACE, List.of(round), 2) != null);
+    // Uncorrelated, but sds a million apart (units 10³ and 10⁻³): framed; 200 apart: not.
+    assertTrue(Frames.choose(Frames.Choice.AUTO, List.of(mode(1e3, 1e-3, 0)), 2) != null);
+    assertEquals(null, Frames.choose(Frames.Choice.AUTO, List.of(mode(20, 0.1, 0)), 2));
     AffineMap map = Frames.choose(Frames.Choice.AUTO, List.of(ridge), 2);
     ModeFinder.Mode inFrame = Frames.into(List.of(ridge), map).get(0);
     for (int i = 0; i < 2; i++) {
