@@ -213,7 +213,6 @@ def main():
     rows = []
     traces = {}
 
-    import equinox as eqx
     scores_q = eqx.filter_jit(lambda q, points: jax.vmap(jax.grad(q.log_prob))(points))
 
     def fisher_of(q, score_p, points):

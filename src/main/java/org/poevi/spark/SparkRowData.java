@@ -304,16 +304,15 @@ public final class SparkRowData implements RowData, AutoCloseable {
     sc.setJobDescription("poevi " + stage + ": likelihood of " + rows + " rows at " + n
         + " points");
     try {
+      PartialSums task = new PartialSums(likelihood, shared, total, n, dim);
       DyadicSum<double[]> sum;
       if (direct(blocks.getNumPartitions(), total, likelihood.outputLength(n, dim))) {
         sum = DyadicSum.vectors(total);
-        for (DyadicSum<double[]> part : PartitionJobs.run(blocks,
-            new PartialSums(likelihood, shared, total, n, dim))) {
+        for (DyadicSum<double[]> part : PartitionJobs.run(blocks, task)) {
           sum.merge(part);
         }
       } else {
-        sum = blocks.mapPartitions(it -> List.of(RowSums.partial(it, total, likelihood,
-            likelihood.workspace(), shared.value(), n, dim)).iterator())
+        sum = blocks.mapPartitions(it -> List.of(task.run(it)).iterator())
             .treeReduce(DyadicSum::merge);
       }
       return sum.total();
@@ -345,7 +344,10 @@ public final class SparkRowData implements RowData, AutoCloseable {
    */
   static volatile long directResultBytes = 64L << 20;
 
-  /** One partition's partial sum of {@link #sums}, as a named task ({@link PartitionJobs}). */
+  /**
+   * One partition's partial sum of {@link #sums}: a named task ({@link PartitionJobs}) on the
+   * direct path, called from the tree path's partition function.
+   */
   private static final class PartialSums implements PartitionJobs.Task<RowBlock,
       DyadicSum<double[]>> {
     private static final long serialVersionUID = 1L;
