@@ -24,8 +24,16 @@ public final class Expert implements java.io.Serializable {
 
   final int dim;
   final double[] location;
-  /** Row-major D×D, exactly symmetric. */
-  final double[] lambda;
+  /** Row-major D×D, exactly symmetric; for a structured expert formed on first use. */
+  private volatile double[] lambda;
+  /** The shared metric M of a structured expert, or null for a dense one. */
+  final SharedMetric metric;
+  /** c in Λ = c·M + U Uᵀ (structured experts only). */
+  final double metricScale;
+  /** U, D×r column-major (structured experts only; r may be 0). */
+  final double[] lowRank;
+  /** r, the number of columns of U. */
+  final int lowRankCount;
   /** Λ·μ. */
   final double[] lambdaLocation;
   final int rank;
@@ -40,6 +48,10 @@ public final class Expert implements java.io.Serializable {
     this.dim = location.length;
     this.location = location;
     this.lambda = lambda;
+    this.metric = null;
+    this.metricScale = 0;
+    this.lowRank = null;
+    this.lowRankCount = 0;
     this.lambdaLocation = new double[dim];
     for (int i = 0; i < dim; i++) {
       double s = 0;
@@ -52,6 +64,151 @@ public final class Expert implements java.io.Serializable {
     this.maxEigenvalue = eigen.maxValue();
     this.nullSpace = eigen.nullSpaceBasis();
     this.logDeterminant = rank == dim ? logDeterminantOf(lambda, dim) : Double.NEGATIVE_INFINITY;
+  }
+
+  private Expert(double[] location, SharedMetric metric, double scale, double[] lowRank, int r,
+      double logDeterminant, double maxEigenvalue) {
+    this.dim = location.length;
+    this.location = location;
+    this.metric = metric;
+    this.metricScale = scale;
+    this.lowRank = lowRank;
+    this.lowRankCount = r;
+    this.lambdaLocation = new double[dim];
+    apply(location, 0, lambdaLocation, 0);
+    this.rank = dim;
+    this.maxEigenvalue = maxEigenvalue;
+    this.nullSpace = new double[0];
+    this.logDeterminant = logDeterminant;
+  }
+
+  /**
+   * A structured expert (issue #20): Λ = c·M + U Uᵀ with a shared metric M, a scale c &gt; 0 and
+   * a D×r factor U (column-major, r ≥ 0). Always positive definite, so never singular; its memory
+   * is O(r·D) beyond the metric, and no D×D matrix is formed unless a dense path asks for it.
+   *
+   * @param lowRank D×r column-major (r = lowRank.length / D)
+   * @throws InvalidInputException naming the value that is not finite or out of range
+   */
+  public static Expert structured(double[] location, SharedMetric metric, double scale,
+      double[] lowRank) {
+    int dim = location.length;
+    if (metric.dim != dim) {
+      throw new InvalidInputException("location has " + dim + " coordinates but the metric is "
+          + metric.dim + "x" + metric.dim);
+    }
+    if (lowRank.length % dim != 0) {
+      throw new InvalidInputException("lowRank must hold whole columns of " + dim + " numbers, got "
+          + lowRank.length);
+    }
+    for (int i = 0; i < dim; i++) {
+      requireFinite(location[i], "location[" + i + "]");
+    }
+    if (!(scale > 0) || scale == Double.POSITIVE_INFINITY) {
+      throw new InvalidInputException("scale must be finite and > 0, got " + scale);
+    }
+    int r = lowRank.length / dim;
+    double frobenius = 0;
+    for (int i = 0; i < lowRank.length; i++) {
+      requireFinite(lowRank[i], "lowRank[" + i / dim + "][" + i % dim + "]");
+      frobenius += lowRank[i] * lowRank[i];
+    }
+    // log|cM + UUᵀ| = log|M| + (D − r) log c + log|c I_r + VᵀV|, V = L⁻¹U.
+    double[] v = lowRank.clone();
+    for (int j = 0; j < r; j++) {
+      metric.solveLower(v, j * dim);
+    }
+    double[] small = new double[r * r];
+    for (int a = 0; a < r; a++) {
+      for (int b = 0; b <= a; b++) {
+        double t = 0;
+        for (int i = 0; i < dim; i++) {
+          t += v[a * dim + i] * v[b * dim + i];
+        }
+        small[a * r + b] = t + (a == b ? scale : 0);
+        small[b * r + a] = small[a * r + b];
+      }
+    }
+    double[] packed = Cholesky.pack(small, r);
+    double logDet = metric.logDeterminant + (dim - r) * Math.log(scale)
+        + (r == 0 ? 0 : Cholesky.factor(packed, 0, r) ? Cholesky.logDeterminant(packed, 0, r)
+            : Double.NaN);
+    double maxEigen = scale * metric.maxEigenvalueBound() + frobenius;
+    if (!Double.isFinite(logDet) || !(maxEigen < Double.MAX_VALUE / dim)) {
+      throw new InvalidInputException("scale and lowRank overflow double precision (log|lambda| = "
+          + logDet + ")");
+    }
+    return new Expert(location.clone(), metric, scale, lowRank.clone(), r, logDet, maxEigen);
+  }
+
+  /** True for an expert of the form c·M + U Uᵀ ({@link #structured}). */
+  public boolean isStructured() {
+    return metric != null;
+  }
+
+  /** The shared metric of a structured expert, or null. */
+  public SharedMetric metric() {
+    return metric;
+  }
+
+  /** c of a structured expert (0 for a dense one). */
+  public double metricScale() {
+    return metricScale;
+  }
+
+  /** U of a structured expert, D×r column-major (a copy), or null. */
+  public double[] lowRank() {
+    return lowRank == null ? null : lowRank.clone();
+  }
+
+  /** out = Λ v, for v at vOff (length D). */
+  void apply(double[] v, int vOff, double[] out, int outOff) {
+    if (metric == null) {
+      for (int i = 0; i < dim; i++) {
+        double s = 0;
+        for (int j = 0; j < dim; j++) {
+          s += lambda[i * dim + j] * v[vOff + j];
+        }
+        out[outOff + i] = s;
+      }
+      return;
+    }
+    metric.multiply(v, vOff, out, outOff);
+    for (int i = 0; i < dim; i++) {
+      out[outOff + i] *= metricScale;
+    }
+    for (int j = 0; j < lowRankCount; j++) {
+      double t = 0;
+      for (int i = 0; i < dim; i++) {
+        t += lowRank[j * dim + i] * v[vOff + i];
+      }
+      for (int i = 0; i < dim; i++) {
+        out[outOff + i] += t * lowRank[j * dim + i];
+      }
+    }
+  }
+
+  /** Λ as a dense row-major array, shared (never written): formed once for structured experts. */
+  double[] dense() {
+    double[] l = lambda;
+    if (l == null) {
+      l = new double[dim * dim];
+      double[] unit = new double[dim];
+      for (int j = 0; j < dim; j++) {
+        unit[j] = 1;
+        apply(unit, 0, l, j * dim);
+        unit[j] = 0;
+      }
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j < i; j++) {
+          double avg = 0.5 * (l[i * dim + j] + l[j * dim + i]);
+          l[i * dim + j] = avg;
+          l[j * dim + i] = avg;
+        }
+      }
+      lambda = l;
+    }
+    return l;
   }
 
   /** From a location and a dense row-major D×D matrix. */
@@ -163,14 +320,15 @@ public final class Expert implements java.io.Serializable {
 
   /** Λ as a dense row-major D×D array (a copy). */
   public double[] lambda() {
-    return lambda.clone();
+    return dense().clone();
   }
 
   /** Λ as D rows of D numbers. */
   public double[][] lambdaRows() {
+    double[] l = dense();
     double[][] rows = new double[dim][];
     for (int i = 0; i < dim; i++) {
-      rows[i] = Arrays.copyOfRange(lambda, i * dim, (i + 1) * dim);
+      rows[i] = Arrays.copyOfRange(l, i * dim, (i + 1) * dim);
     }
     return rows;
   }
@@ -196,14 +354,27 @@ public final class Expert implements java.io.Serializable {
 
   /** (z − μ)ᵀ Λ (z − μ), computed on differences so that it stays accurate far from the origin. */
   double quadraticForm(double[] z) {
+    if (metric == null) {
+      double q = 0;
+      for (int i = 0; i < dim; i++) {
+        double di = z[i] - location[i];
+        double row = 0;
+        for (int j = 0; j < dim; j++) {
+          row += lambda[i * dim + j] * (z[j] - location[j]);
+        }
+        q += di * row;
+      }
+      return Math.max(q, 0);
+    }
+    double[] diff = new double[dim];
+    for (int i = 0; i < dim; i++) {
+      diff[i] = z[i] - location[i];
+    }
+    double[] row = new double[dim];
+    apply(diff, 0, row, 0);
     double q = 0;
     for (int i = 0; i < dim; i++) {
-      double di = z[i] - location[i];
-      double row = 0;
-      for (int j = 0; j < dim; j++) {
-        row += lambda[i * dim + j] * (z[j] - location[j]);
-      }
-      q += di * row;
+      q += diff[i] * row[i];
     }
     return Math.max(q, 0);
   }
@@ -220,6 +391,7 @@ public final class Expert implements java.io.Serializable {
 
   /** Bᵀ Λ B for a row-major D×m basis B: the expert's Λ restricted to span(B), m×m row-major. */
   double[] project(double[] basis, int m) {
+    double[] lambda = dense();
     double[] lb = new double[dim * m];
     for (int i = 0; i < dim; i++) {
       for (int c = 0; c < m; c++) {

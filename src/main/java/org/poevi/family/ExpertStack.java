@@ -1,6 +1,7 @@
 package org.poevi.family;
 
 import dev.ludovic.netlib.blas.BLAS;
+import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
 import org.poevi.math.Cholesky;
 
 /**
@@ -22,7 +23,10 @@ import org.poevi.math.Cholesky;
  * </ul>
  * Both are one {@code dgemm} per block: about 2·R·n·nb flops, run at the BLAS rate.
  */
-final class ExpertStack {
+final class ExpertStack implements ConditionalForm {
+  /** From this dimension on, native LAPACK factors Λ(w) faster than the Java loop. */
+  static final int NATIVE_CHOLESKY_DIM = 20;
+
   final int dim;
   final int packed;
   final int rows;
@@ -33,7 +37,12 @@ final class ExpertStack {
   /** α of each stacked expert. */
   final double[] alpha;
 
-  private ExpertStack(int dim, double[] center, double[] stack, double[] alpha) {
+  /** min_k log|Λ_k| over the stacked experts. */
+  final double minLogDeterminant;
+
+  private ExpertStack(int dim, double[] center, double[] stack, double[] alpha,
+      double minLogDeterminant) {
+    this.minLogDeterminant = minLogDeterminant;
     this.dim = dim;
     this.packed = Cholesky.packedSize(dim);
     this.rows = packed + dim + 1;
@@ -60,28 +69,38 @@ final class ExpertStack {
     double[] shifted = new double[dim];
     for (int c = 0; c < active.length; c++) {
       Expert e = family.experts[active[c]];
+      double[] lambda = e.dense();
       alpha[c] = family.alpha[active[c]];
       int col = c * rows;
       for (int i = 0; i < dim; i++) {
-        System.arraycopy(e.lambda, i * dim, stack, col + Cholesky.packedIndex(i, 0), i + 1);
+        System.arraycopy(lambda, i * dim, stack, col + Cholesky.packedIndex(i, 0), i + 1);
         shifted[i] = e.location[i] - center[i];
       }
       double quad = 0;
       for (int i = 0; i < dim; i++) {
         double s = 0;
         for (int j = 0; j < dim; j++) {
-          s += e.lambda[i * dim + j] * shifted[j];
+          s += lambda[i * dim + j] * shifted[j];
         }
         stack[col + packed + i] = s;
         quad += shifted[i] * s;
       }
       stack[col + packed + dim] = quad;
     }
-    return new ExpertStack(dim, center, stack, alpha);
+    double minLogDet = Double.POSITIVE_INFINITY;
+    for (int k : active) {
+      minLogDet = Math.min(minLogDet, family.experts[k].logDeterminant);
+    }
+    return new ExpertStack(dim, center, stack, alpha, minLogDet);
   }
 
   /** out (R×nb, column-major) = stack · w, with w n×nb column-major. */
   void combine(double[] w, int nb, double[] out) {
+    combine(w, nb, out, null);
+  }
+
+  @Override
+  public void combine(double[] w, int nb, double[] out, Object workspace) {
     BLAS.getInstance().dgemm("N", "N", rows, nb, count, 1.0, stack, 0, rows, w, 0, count, 0.0, out,
         0, rows);
   }
@@ -118,6 +137,13 @@ final class ExpertStack {
   /**
    * log Π_k A_k(z_i)^(−α_k) for a block of points; y (R×nb) and forms (n×nb) are scratch.
    */
+  @Override
+  public void logDensity(double[] z, int zOff, int nb, Object workspace, double[] out,
+      int outOff) {
+    Workspace ws = (Workspace) workspace;
+    logDensity(z, zOff, nb, ws.y, ws.forms, out, outOff);
+  }
+
   void logDensity(double[] z, int zOff, int nb, double[] y, double[] forms, double[] out,
       int outOff) {
     quadraticForms(z, zOff, nb, y, forms);
@@ -129,5 +155,114 @@ final class ExpertStack {
       }
       out[outOff + i] = s;
     }
+  }
+
+  // ---------------------------------------------------------------- ConditionalForm
+
+  /** Per-thread buffers: the Cholesky's scratch and the log density's products. */
+  final class Workspace {
+    final double[] inverseDiagonal = new double[dim];
+    final Cholesky.NativeWorkspace nativeWorkspace =
+        new Cholesky.NativeWorkspace(dim >= NATIVE_CHOLESKY_DIM ? dim : 0);
+    final double[] y = new double[rows * FeynmanSampler.BLOCK_SIZE];
+    final double[] forms = new double[count * FeynmanSampler.BLOCK_SIZE];
+  }
+
+  @Override
+  public int dim() {
+    return dim;
+  }
+
+  @Override
+  public int count() {
+    return count;
+  }
+
+  @Override
+  public double[] alpha() {
+    return alpha;
+  }
+
+  @Override
+  public int rows() {
+    return rows;
+  }
+
+  @Override
+  public Object workspace() {
+    return new Workspace();
+  }
+
+  /**
+   * The packed Λ(w) becomes its Cholesky factor L, b(w) becomes μ(w) − centre, and c(w) becomes
+   * σ²(w) = c − bᵀΛ⁻¹b.
+   */
+  @Override
+  public double conditional(double[] formed, int col, Object workspace) {
+    Workspace ws = (Workspace) workspace;
+    int base = col * rows;
+    boolean ok = dim >= NATIVE_CHOLESKY_DIM
+        ? Cholesky.factorNative(formed, base, dim, ws.nativeWorkspace)
+        : Cholesky.factor(formed, base, dim, ws.inverseDiagonal);
+    if (!ok) {
+      return Double.NaN;
+    }
+    int b = base + packed;
+    Cholesky.solveLower(formed, base, dim, formed, b);
+    double bLb = 0;
+    for (int d = 0; d < dim; d++) {
+      bLb += formed[b + d] * formed[b + d];
+    }
+    // σ² = c − bᵀΛ⁻¹b ≥ 0 exactly; rounding of the difference can push it slightly below.
+    formed[b + dim] = Math.max(formed[b + dim] - bLb, 0);
+    Cholesky.solveLowerTransposed(formed, base, dim, formed, b);
+    return Cholesky.logDeterminant(formed, base, dim);
+  }
+
+  @Override
+  public double sigma2(double[] formed, int col) {
+    return formed[col * rows + packed + dim];
+  }
+
+  @Override
+  public void drawStandard(double[] formed, int col, Object workspace, ContinuousSampler normal,
+      double[] out, int off) {
+    for (int d = 0; d < dim; d++) {
+      out[off + d] = normal.sample();
+    }
+    Cholesky.solveLowerTransposed(formed, col * rows, dim, out, off);
+  }
+
+  @Override
+  public void place(double[] formed, int col, double scale, double[] out, int off) {
+    int b = col * rows + packed;
+    for (int d = 0; d < dim; d++) {
+      out[off + d] = center[d] + formed[b + d] + scale * out[off + d];
+    }
+  }
+
+  @Override
+  public void finish(double[] out, int off, int n) {
+    // place() already wrote z.
+  }
+
+  @Override
+  public double[] location(double[] formed, int col, Object workspace) {
+    double[] location = new double[dim];
+    for (int d = 0; d < dim; d++) {
+      location[d] = formed[col * rows + packed + d] + center[d];
+    }
+    return location;
+  }
+
+  @Override
+  public void applyInverse(double[] formed, int col, Object workspace, double[] v) {
+    Cholesky.solveLower(formed, col * rows, dim, v, 0);
+    Cholesky.solveLowerTransposed(formed, col * rows, dim, v, 0);
+  }
+
+  @Override
+  public double minLogDeterminant() {
+    return minLogDeterminant;
   }
 }

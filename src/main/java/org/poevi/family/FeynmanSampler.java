@@ -7,7 +7,6 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.poevi.math.BlockParallel;
-import org.poevi.math.Cholesky;
 import org.poevi.math.LogChiSquareSampler;
 import org.poevi.math.RandomStreams;
 
@@ -51,11 +50,9 @@ import org.poevi.math.RandomStreams;
 public final class FeynmanSampler {
   /** Proposals per block: fixed, because block boundaries define the random streams. */
   public static final int BLOCK_SIZE = 256;
-  /** From this dimension on, native LAPACK factors Λ(w) faster than the Java loop. */
-  static final int NATIVE_CHOLESKY_DIM = 20;
 
   private final ProductOfExperts family;
-  final ExpertStack stack;
+  final ConditionalForm stack;
   final WeightProposal prior;
   final int dim;
   final int count;
@@ -67,20 +64,17 @@ public final class FeynmanSampler {
 
   private FeynmanSampler(ProductOfExperts family) {
     this.family = family;
-    this.stack = ExpertStack.of(family);
-    this.prior = WeightProposal.prior(stack.alpha);
+    this.stack = ConditionalForm.of(family);
+    this.prior = WeightProposal.prior(stack.alpha());
     this.dim = family.dim;
-    this.count = stack.count;
+    this.count = stack.count();
     this.dof = family.dof();
     // lnΓ(ν/2) − lnΓ((ν+D)/2) = ln B(ν/2, D/2) − lnΓ(D/2): the difference form cancels
     // catastrophically for large ν (2.7e-3 nats at ν/2 = 1e12).
     this.logConstant = 0.5 * dim * Math.log(Math.PI) + LogBeta.value(dof / 2, dim / 2.0)
         - LogGamma.value(dim / 2.0);
-    double minLogDet = Double.POSITIVE_INFINITY;
-    for (int k : family.active) {
-      minLogDet = Math.min(minLogDet, family.experts[k].logDeterminant);
-    }
-    this.logBound = family.isEveryActiveFullRank() ? logConstant - 0.5 * minLogDet : Double.NaN;
+    this.logBound = family.isEveryActiveFullRank()
+        ? logConstant - 0.5 * stack.minLogDeterminant() : Double.NaN;
   }
 
   public static FeynmanSampler of(ProductOfExperts family) {
@@ -114,26 +108,22 @@ public final class FeynmanSampler {
     if (w.length != count) {
       throw new IllegalArgumentException("w must have one entry per active expert (" + count + ")");
     }
-    double[] formed = new double[stack.rows];
-    stack.combine(w, 1, formed);
-    double logC = conditionalInPlace(formed, 0, new double[dim],
-        new Cholesky.NativeWorkspace(dim));
+    double[] formed = new double[stack.rows()];
+    Object ws = stack.workspace();
+    stack.combine(w, 1, formed, ws);
+    double logC = logC(formed, 0, ws);
     if (Double.isNaN(logC)) {
       throw new ArithmeticException("Lambda(w) is numerically singular");
     }
-    double[] location = new double[dim];
-    for (int d = 0; d < dim; d++) {
-      location[d] = formed[stack.packed + d] + stack.center[d];
-    }
-    // Ω⁻¹ = (1 + σ²)/ν · Λ(w)⁻¹ = (1 + σ²)/ν · L⁻ᵀ L⁻¹, column by column.
-    double factor = (1 + formed[stack.packed + dim]) / dof;
+    double[] location = stack.location(formed, 0, ws);
+    // Ω⁻¹ = (1 + σ²)/ν · Λ(w)⁻¹, column by column.
+    double factor = (1 + stack.sigma2(formed, 0)) / dof;
     double[] scale = new double[dim * dim];
     double[] e = new double[dim];
     for (int j = 0; j < dim; j++) {
       Arrays.fill(e, 0);
       e[j] = 1;
-      Cholesky.solveLower(formed, 0, dim, e, 0);
-      Cholesky.solveLowerTransposed(formed, 0, dim, e, 0);
+      stack.applyInverse(formed, 0, ws, e);
       for (int i = 0; i < dim; i++) {
         scale[i * dim + j] = factor * e[i];
       }
@@ -148,59 +138,42 @@ public final class FeynmanSampler {
 
   /** n draws of z | w with one generator, n×D row-major. */
   public double[] drawConditional(double[] w, UniformRandomProvider rng, int n) {
-    double[] formed = new double[stack.rows];
-    stack.combine(w, 1, formed);
-    if (Double.isNaN(conditionalInPlace(formed, 0, new double[dim],
-        new Cholesky.NativeWorkspace(dim)))) {
+    double[] formed = new double[stack.rows()];
+    Object ws = stack.workspace();
+    stack.combine(w, 1, formed, ws);
+    if (Double.isNaN(logC(formed, 0, ws))) {
       throw new ArithmeticException("Lambda(w) is numerically singular");
     }
     ZSampler zs = new ZSampler(rng);
     double[] out = new double[n * dim];
     for (int i = 0; i < n; i++) {
-      drawZ(formed, 0, zs, out, i * dim);
+      drawZ(formed, 0, ws, zs, out, i * dim);
     }
+    stack.finish(out, 0, n);
     return out;
   }
 
   /**
-   * Turns column {@code col} of a block formed by {@link ExpertStack#combine} into the conditional:
-   * the packed Λ(w) becomes its Cholesky factor L, b(w) becomes μ(w) − centre, and c(w) becomes
-   * σ²(w). Returns log C(w), or NaN when Λ(w) is not numerically positive definite.
+   * Prepares column {@code col} of a formed block (see {@link ConditionalForm#conditional}) and
+   * returns log C(w), or NaN when Λ(w) is not numerically positive definite.
    */
-  private double conditionalInPlace(double[] formed, int col, double[] inverseDiagonal,
-      Cholesky.NativeWorkspace workspace) {
-    int base = col * stack.rows;
-    boolean ok = dim >= NATIVE_CHOLESKY_DIM ? Cholesky.factorNative(formed, base, dim, workspace)
-        : Cholesky.factor(formed, base, dim, inverseDiagonal);
-    if (!ok) {
+  private double logC(double[] formed, int col, Object ws) {
+    double logDet = stack.conditional(formed, col, ws);
+    if (Double.isNaN(logDet)) {
       return Double.NaN;
     }
-    int b = base + stack.packed;
-    Cholesky.solveLower(formed, base, dim, formed, b);
-    double bLb = 0;
-    for (int d = 0; d < dim; d++) {
-      bLb += formed[b + d] * formed[b + d];
-    }
-    // σ² = c − bᵀΛ⁻¹b ≥ 0 exactly; rounding of the difference can push it slightly below.
-    double sigma2 = Math.max(formed[b + dim] - bLb, 0);
-    formed[b + dim] = sigma2;
-    Cholesky.solveLowerTransposed(formed, base, dim, formed, b);
-    return logConstant - 0.5 * Cholesky.logDeterminant(formed, base, dim)
-        - 0.5 * dof * Math.log1p(sigma2);
+    return logConstant - 0.5 * logDet - 0.5 * dof * Math.log1p(stack.sigma2(formed, col));
   }
 
-  /** Draws z | w from a column prepared by {@link #conditionalInPlace} into out[off, off + D). */
-  private void drawZ(double[] formed, int col, ZSampler zs, double[] out, int off) {
-    int base = col * stack.rows;
-    int b = base + stack.packed;
-    for (int d = 0; d < dim; d++) {
-      out[off + d] = zs.normal.sample();
-    }
-    Cholesky.solveLowerTransposed(formed, base, dim, out, off);
-    double scale = Math.exp(0.5 * (Math.log1p(formed[b + dim]) - zs.chiSquare.sampleLog()));
-    for (int d = 0; d < dim; d++) {
-      out[off + d] = stack.center[d] + formed[b + d] + scale * out[off + d];
-    }
+  /**
+   * Draws z | w for a column prepared by {@link #logC} into out[off, off + D), in the form's
+   * internal frame ({@link ConditionalForm#finish} maps it to z).
+   */
+  private void drawZ(double[] formed, int col, Object ws, ZSampler zs, double[] out, int off) {
+    stack.drawStandard(formed, col, ws, zs.normal, out, off);
+    double scale = Math.exp(0.5 * (Math.log1p(stack.sigma2(formed, col))
+        - zs.chiSquare.sampleLog()));
+    stack.place(formed, col, scale, out, off);
   }
 
   /** Normal and chi-square samplers bound to one z stream. */
@@ -218,18 +191,16 @@ public final class FeynmanSampler {
   final class Scratch {
     final double[] logW = new double[count * BLOCK_SIZE];
     final double[] w = new double[count * BLOCK_SIZE];
-    final double[] formed = new double[stack.rows * BLOCK_SIZE];
+    final double[] formed = new double[stack.rows() * BLOCK_SIZE];
     final double[] logU = new double[BLOCK_SIZE];
     /** log(Dir(w | α)/r(w)) per draw: 0 under the prior proposal. */
     final double[] logCorrection = new double[BLOCK_SIZE];
     /** Indices of the selected draws of a replayed block. */
     final int[] selection = new int[BLOCK_SIZE];
-    final double[] inverseDiagonal = new double[dim];
-    final Cholesky.NativeWorkspace workspace =
-        new Cholesky.NativeWorkspace(dim >= NATIVE_CHOLESKY_DIM ? dim : 0);
+    final Object workspace = stack.workspace();
 
     double conditional(int col) {
-      return conditionalInPlace(formed, col, inverseDiagonal, workspace);
+      return logC(formed, col, workspace);
     }
   }
 
@@ -242,7 +213,7 @@ public final class FeynmanSampler {
   void drawAndForm(WeightProposal proposal, UniformRandomProvider rng, int nb, Scratch s,
       boolean withLogW) {
     drawWeights(proposal, rng, nb, s, withLogW);
-    stack.combine(s.w, nb, s.formed);
+    stack.combine(s.w, nb, s.formed, s.workspace);
   }
 
   /** The proposals of {@link #drawAndForm} without the matrix product. */
@@ -317,9 +288,10 @@ public final class FeynmanSampler {
         Arrays.fill(z, m * dim, (m + 1) * dim, Double.NaN);
       } else {
         logWeights[m] = logC;
-        drawZ(s.formed, i, zs, z, m * dim);
+        drawZ(s.formed, i, s.workspace, zs, z, m * dim);
       }
     }
+    stack.finish(z, (block * BLOCK_SIZE - base) * dim, nb);
   }
 
   // ---------------------------------------------------------------- unweighted draws
@@ -356,17 +328,18 @@ public final class FeynmanSampler {
           s.selection[selected++] = i;
         }
       }
-      stack.combine(s.w, selected, s.formed);
+      stack.combine(s.w, selected, s.formed, s.workspace);
       ZSampler zs = new ZSampler(pool.zStream(streams, stage, block));
       int row = offsets[block];
       for (int j = 0; j < selected; j++) {
         int copies = counts[block * BLOCK_SIZE + s.selection[j]];
         s.conditional(j);
         for (int c = 0; c < copies; c++) {
-          drawZ(s.formed, j, zs, out, row * dim);
+          drawZ(s.formed, j, s.workspace, zs, out, row * dim);
           row++;
         }
       }
+      stack.finish(out, offsets[block] * dim, offsets[block + 1] - offsets[block]);
     });
     return out;
   }

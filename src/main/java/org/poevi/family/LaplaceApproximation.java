@@ -36,18 +36,19 @@ final class LaplaceApproximation {
     double[] ld = new double[dim];
     for (int k : family.active) {
       Expert e = family.experts[k];
+      double[] lambda = e.dense();
       double a = e.a(z);
       for (int i = 0; i < dim; i++) {
         double s = 0;
         for (int j = 0; j < dim; j++) {
-          s += e.lambda[i * dim + j] * (z[j] - e.location[j]);
+          s += lambda[i * dim + j] * (z[j] - e.location[j]);
         }
         ld[i] = s;
       }
       for (int i = 0; i < dim; i++) {
         for (int j = 0; j < dim; j++) {
           negHessian[i * dim + j] += family.alpha[k]
-              * (2 * e.lambda[i * dim + j] / a - 4 * ld[i] * ld[j] / (a * a));
+              * (2 * lambda[i * dim + j] / a - 4 * ld[i] * ld[j] / (a * a));
         }
       }
     }

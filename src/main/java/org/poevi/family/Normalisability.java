@@ -50,6 +50,24 @@ final class Normalisability {
    * @throws InvalidInputException naming the failing condition when the family is not normalisable
    */
   static Tails analyse(Expert[] experts, double[] alpha, int dim) {
+    boolean structured = true;
+    double sum = 0;
+    for (int k = 0; k < experts.length; k++) {
+      if (alpha[k] > 0) {
+        structured &= experts[k].isStructured();
+        sum += alpha[k];
+      }
+    }
+    if (structured && sum > 0) {
+      // Structured experts are positive definite by construction: the lattice is R^D alone, and
+      // no D×D matrix needs to be formed or whitened.
+      if (!(2 * sum > dim)) {
+        throw new InvalidInputException("the family is not normalisable: 2 * sum(alpha) = "
+            + 2 * sum + " over experts with a nonzero lambda must exceed the dimension D = "
+            + dim);
+      }
+      return new Tails(2 * sum - dim, 2 * sum);
+    }
     Expert[] whitened = whitened(experts, alpha, dim);
     return lattice(whitened != null ? whitened : experts, alpha, dim);
   }
@@ -67,7 +85,7 @@ final class Normalisability {
     double[] total = new double[dim * dim];
     for (int k = 0; k < experts.length; k++) {
       if (alpha[k] > 0) {
-        double[] lambda = experts[k].lambda;
+        double[] lambda = experts[k].dense();
         for (int i = 0; i < total.length; i++) {
           total[i] += alpha[k] * lambda[i];
         }
@@ -88,7 +106,7 @@ final class Normalisability {
       // M = L⁻¹ Λ_k (column by column), then L⁻¹ Mᵀ = L⁻¹ Λ_k L⁻ᵀ (Λ_k symmetric).
       double[] m = new double[dim * dim];
       for (int pass = 0; pass < 2; pass++) {
-        double[] from = pass == 0 ? experts[k].lambda : m.clone();
+        double[] from = pass == 0 ? experts[k].dense() : m.clone();
         for (int j = 0; j < dim; j++) {
           for (int i = 0; i < dim; i++) {
             column[i] = pass == 0 ? from[i * dim + j] : from[j * dim + i];

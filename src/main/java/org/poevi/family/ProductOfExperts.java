@@ -254,7 +254,7 @@ public final class ProductOfExperts {
    */
   private void addColumn(int k, double[] z, double scale, double[] out, int off, double[] row) {
     Expert e = experts[k];
-    double[] lambda = e.lambda;
+    double[] lambda = e.dense();
     double[] mu = e.location;
     double quad = 0;
     for (int i = 0; i < dim; i++) {

@@ -57,7 +57,7 @@ public final class QMatrixBlock {
       }
       int col = k * rows;
       // Λ is symmetric, so its row-major array is also its column-major one.
-      blas.dgemm("N", "N", dim, nb, dim, 1.0, e.lambda, 0, dim, diff, 0, dim, 0.0, out, col, dim);
+      blas.dgemm("N", "N", dim, nb, dim, 1.0, e.dense(), 0, dim, diff, 0, dim, 0.0, out, col, dim);
       for (int b = 0; b < nb; b++) {
         int base = col + b * dim;
         double quad = 0;

@@ -166,7 +166,7 @@ final class UnweightedSampler {
       return pilot;
     }
     ProposalPool trial = new ProposalPool(sampler,
-        WeightProposal.adapted(sampler.stack.alpha, beta), 1, false);
+        WeightProposal.adapted(sampler.stack.alpha(), beta), 1, false);
     trial.extend(Math.max(pilot.size / 4, 16L * BLOCK_SIZE), streams, stage, options.threads());
     if (trial.ess() / trial.size <= pilotFraction) {
       return pilot;

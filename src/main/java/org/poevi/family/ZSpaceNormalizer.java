@@ -136,7 +136,7 @@ public final class ZSpaceNormalizer {
     if (anchor != null) {
       defensive.add(anchor);
     }
-    ExpertStack stack = ExpertStack.of(family);
+    ConditionalForm stack = ConditionalForm.of(family);
     // Degenerate Feynman weights (a handful of effective draws) would fit the t to a point;
     // then the start is chosen by trial rounds instead, and adapted two rounds more.
     boolean degenerate = LogSpace.effectiveSampleSize(fitSample.logWeights(), 0,
@@ -177,7 +177,7 @@ public final class ZSpaceNormalizer {
    * approximation, the one whose trial importance round keeps more effective draws; both join
    * {@code defensive}. Null when the unweighted draws cannot be fitted ({@link #fitted}).
    */
-  private static MultivariateT trialStart(ProductOfExperts family, ExpertStack stack,
+  private static MultivariateT trialStart(ProductOfExperts family, ConditionalForm stack,
       FeynmanSampler.WeightedDraws fitSample, double dof, List<MultivariateT> defensive,
       RandomStreams streams, long stage, int threads) {
     int dim = family.dim;
@@ -275,11 +275,11 @@ public final class ZSpaceNormalizer {
    * logW = log q̃(z) − log r(z). The draws are kept in {@code z} when it is not null, and otherwise
    * only in a per-block scratch.
    */
-  private static void importanceRound(ExpertStack stack, MultivariateT proposal,
+  private static void importanceRound(ConditionalForm stack, MultivariateT proposal,
       List<MultivariateT> defensive, RandomStreams streams, long stage, long round, double[] z,
       double[] logW, int threads) {
     int n = logW.length;
-    int dim = stack.dim;
+    int dim = stack.dim();
     MultivariateT wide = proposal.withScatterScaled(WIDE_SCALE);
     int numDefensive = defensive.size();
     double defensiveWeight = numDefensive == 0 ? 0 : DEFENSIVE_WEIGHT;
@@ -289,12 +289,12 @@ public final class ZSpaceNormalizer {
     double tail = -0.5 * (proposal.dof() + dim);
     int numBlocks = (n + BLOCK - 1) / BLOCK;
     BlockParallel.forEach(numBlocks, threads,
-        () -> new double[][] {new double[stack.rows * BLOCK], new double[stack.count * BLOCK],
-            new double[dim], new double[BLOCK * dim]},
+        () -> new Object[] {stack.workspace(), new double[dim], new double[BLOCK * dim]},
         (block, scratch) -> {
           int from = block * BLOCK;
           int nb = Math.min(BLOCK, n - from);
-          double[] points = z != null ? z : scratch[3];
+          double[] points = z != null ? z : (double[]) scratch[2];
+          double[] mahalanobis = (double[]) scratch[1];
           int off = z != null ? from * dim : 0;
           UniformRandomProvider rng = streams.stream(RandomStreams.Z_IMPORTANCE, stage, round,
               block);
@@ -316,10 +316,10 @@ public final class ZSpaceNormalizer {
               narrowSampler.sample(points, off + i * dim);
             }
           }
-          stack.logDensity(points, off, nb, scratch[0], scratch[1], logW, from);
+          stack.logDensity(points, off, nb, scratch[0], logW, from);
           for (int i = 0; i < nb; i++) {
             // One Mahalanobis form serves both components: the wide one's is δ/16.
-            double delta = proposal.mahalanobis(points, off + i * dim, scratch[2]);
+            double delta = proposal.mahalanobis(points, off + i * dim, mahalanobis);
             double logNarrow = proposal.logNormalizer() + tail * Math.log1p(delta
                 / proposal.dof());
             double logWide = wide.logNormalizer() + tail * Math.log1p(delta / WIDE_SCALE
@@ -328,7 +328,7 @@ public final class ZSpaceNormalizer {
                 logWideWeight + logWide);
             for (int c = 0; c < numDefensive; c++) {
               logR = LogSpace.logAddExp(logR, logEachDefensive
-                  + defensive.get(c).logDensity(points, off + i * dim, scratch[2]));
+                  + defensive.get(c).logDensity(points, off + i * dim, mahalanobis));
             }
             logW[from + i] -= logR;
           }
