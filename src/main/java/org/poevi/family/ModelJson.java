@@ -29,6 +29,9 @@ import org.poevi.io.AtomicFiles;
  *  "logNormalizer": {"estimate": x, "standardError": s, "draws": M}}
  * </pre>
  *
+ * <p>Experts may also be structured, lambda = scale·metric + Σ u uᵀ with a top-level
+ * {@code metric} ({@link StructuredJson}).
+ *
  * <p>Reading is strict: unknown or duplicate fields, wrong types, wrong lengths, non-finite numbers,
  * a non-symmetric or indefinite lambda and a non-normalisable alpha are each reported in one line
  * that names the field, e.g. {@code experts[2].lambda[0][1]}. {@code family} may be omitted (it
@@ -44,8 +47,9 @@ public final class ModelJson {
       "dimension", "parameters", "mean", "covariance");
 
   private static final Set<String> TOP_LEVEL = Set.of("format", "version", "family", "dimension",
-      "parameters", "experts", "logNormalizer");
-  private static final Set<String> EXPERT_FIELDS = Set.of("location", "lambda", "alpha");
+      "parameters", "metric", "experts", "logNormalizer");
+  private static final Set<String> EXPERT_FIELDS = Set.of("location", "lambda", "scale",
+      "lowRank", "alpha");
   private static final Set<String> NORMALIZER_FIELDS = Set.of("estimate", "standardError",
       "draws");
 
@@ -184,6 +188,7 @@ public final class ModelJson {
     if (!expertsNode.isArray() || expertsNode.isEmpty()) {
       throw new InvalidInputException("experts must be a non-empty array");
     }
+    SharedMetric metric = StructuredJson.readMetric(root, dim);
     List<Expert> experts = new ArrayList<>();
     double[] alpha = new double[expertsNode.size()];
     for (int k = 0; k < expertsNode.size(); k++) {
@@ -194,12 +199,18 @@ public final class ModelJson {
       }
       checkFields(e, EXPERT_FIELDS, at + ".");
       double[] location = readVector(required(e, "location", at), dim, at + ".location");
-      double[] lambda = readMatrix(required(e, "lambda", at), dim, at + ".lambda");
+      boolean structured = StructuredJson.isStructured(e, at);
+      double[] lambda = structured ? null
+          : readMatrix(required(e, "lambda", at), dim, at + ".lambda");
       alpha[k] = readNumber(required(e, "alpha", at), at + ".alpha");
       // At most 1e12: fitted alphas are of order D; an alpha near the double range made the
       // sampler's Lambda(w) unfactorable with an error that named no field (fuzz harness).
       if (!(alpha[k] >= 0 && alpha[k] <= 1e12)) {
         throw new InvalidInputException(at + ".alpha must be in [0, 1e12], got " + alpha[k]);
+      }
+      if (structured) {
+        experts.add(StructuredJson.readExpert(e, at, location, metric));
+        continue;
       }
       try {
         experts.add(Expert.of(location, lambda));
@@ -243,8 +254,12 @@ public final class ModelJson {
     root.put("dimension", model.dim());
     ArrayNode names = root.putArray("parameters");
     model.parameters().forEach(names::add);
-    ArrayNode experts = root.putArray("experts");
     ProductOfExperts family = model.family();
+    SharedMetric metric = StructuredJson.metricOf(family);
+    if (metric != null) {
+      StructuredJson.writeMetric(root, metric);
+    }
+    ArrayNode experts = root.putArray("experts");
     for (int k = 0; k < family.numExperts(); k++) {
       Expert e = family.expert(k);
       ObjectNode node = experts.addObject();
@@ -252,11 +267,15 @@ public final class ModelJson {
       for (double v : e.location) {
         location.add(v);
       }
-      ArrayNode lambda = node.putArray("lambda");
-      for (double[] row : e.lambdaRows()) {
-        ArrayNode r = lambda.addArray();
-        for (double v : row) {
-          r.add(v);
+      if (metric != null && e.metric == metric) {
+        StructuredJson.writeExpert(node, e);
+      } else {
+        ArrayNode lambda = node.putArray("lambda");
+        for (double[] row : e.lambdaRows()) {
+          ArrayNode r = lambda.addArray();
+          for (double v : row) {
+            r.add(v);
+          }
         }
       }
       node.put("alpha", family.alpha(k));
@@ -311,7 +330,7 @@ public final class ModelJson {
     return v.asLong();
   }
 
-  private static double readNumber(JsonNode v, String name) {
+  static double readNumber(JsonNode v, String name) {
     if (!v.isNumber()) {
       throw new InvalidInputException(name + " must be a number, got " + v);
     }
@@ -322,7 +341,7 @@ public final class ModelJson {
     return d;
   }
 
-  private static double[] readVector(JsonNode v, int dim, String name) {
+  static double[] readVector(JsonNode v, int dim, String name) {
     if (!v.isArray()) {
       throw new InvalidInputException(name + " must be an array of " + dim + " numbers");
     }
@@ -337,7 +356,7 @@ public final class ModelJson {
     return out;
   }
 
-  private static double[] readMatrix(JsonNode v, int dim, String name) {
+  static double[] readMatrix(JsonNode v, int dim, String name) {
     if (!v.isArray()) {
       throw new InvalidInputException(name + " must be an array of " + dim + " rows");
     }

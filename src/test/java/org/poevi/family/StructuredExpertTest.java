@@ -275,4 +275,31 @@ class StructuredExpertTest {
     assertArrayEquals(a.z(), b.z(), 0.0);
     assertArrayEquals(a.logWeights(), b.logWeights(), 0.0);
   }
+
+  @Test
+  void modelJsonKeepsTheStructuredFormAndReadsItBack() {
+    ProductOfExperts s = structured(4, new int[] {0, 2, 1}, 5, 14);
+    PoeModel model = new PoeModel(PoeModel.defaultNames(4), s, null);
+    String text = ModelJson.toJson(model).toString();
+    assertTrue(text.contains("\"metric\"") && text.contains("\"lowRank\"")
+        && !text.contains("\"lambda\""), text);
+    ProductOfExperts back = ModelJson.parse(text).family();
+    for (int k = 0; k < 3; k++) {
+      assertTrue(back.expert(k).isStructured());
+      assertEquals(s.expert(k).metricScale(), back.expert(k).metricScale(), 0.0);
+      assertArrayEquals(s.expert(k).lowRank(), back.expert(k).lowRank(), 0.0);
+    }
+    double[] z = {1, 2, 3, 4};
+    assertEquals(s.logDensityUnnormalized(z), back.logDensityUnnormalized(z), 0.0);
+    String both = text.replaceFirst("\"scale\"", "\"lambda\": [[1,0,0,0],[0,1,0,0],[0,0,1,0],"
+        + "[0,0,0,1]], \"scale\"");
+    assertEquals("experts[0] has both lambda and scale/lowRank: give one form", assertThrows(
+        InvalidInputException.class, () -> ModelJson.parse(both)).getMessage());
+    String noMetric = text.replaceFirst("\"metric\"", "\"unusedMetric\"");
+    assertTrue(assertThrows(InvalidInputException.class, () -> ModelJson.parse(noMetric))
+        .getMessage().startsWith("unknown field unusedMetric"));
+    String badScale = text.replaceFirst("\"scale\":[0-9.eE+-]+", "\"scale\":-1");
+    assertEquals("experts[0].scale must be finite and > 0, got -1.0", assertThrows(
+        InvalidInputException.class, () -> ModelJson.parse(badScale)).getMessage());
+  }
 }
