@@ -25,6 +25,8 @@ public final class QMatrixBlock {
   private final double[] diff;
   /** The metric's factor L (column-major lower), or null. */
   private final double[] factor;
+  /** The structured path when every expert shares one metric, else null. */
+  private final StructuredQ structured;
 
   /**
    * For the given experts (all of one dimension), in order, in their metric if they are a
@@ -35,7 +37,10 @@ public final class QMatrixBlock {
     this.experts = experts.toArray(new Expert[0]);
     this.dim = this.experts[0].dim;
     this.maxBlock = maxBlock;
-    this.diff = new double[dim * maxBlock];
+    boolean whitened = experts instanceof ScoreBasis b && b.isWhitened();
+    this.structured = ScoreBasis.sharedMetric(experts) != null
+        ? new StructuredQ(this.experts, whitened, maxBlock) : null;
+    this.diff = new double[structured != null ? 0 : dim * maxBlock];
   }
 
   /**
@@ -48,7 +53,10 @@ public final class QMatrixBlock {
     }
     int rows = nb * dim;
     BLAS blas = BLAS.getInstance();
-    for (int k = 0; k < experts.length; k++) {
+    if (structured != null) {
+      structured.compute(z, zOff, nb, out);
+    }
+    for (int k = 0; structured == null && k < experts.length; k++) {
       Expert e = experts[k];
       for (int b = 0; b < nb; b++) {
         for (int d = 0; d < dim; d++) {

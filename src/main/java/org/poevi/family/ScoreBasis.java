@@ -26,10 +26,45 @@ public final class ScoreBasis extends AbstractList<Expert> implements RandomAcce
   private final Expert[] experts;
   /** L, column-major D×D lower-triangular (upper entries zero), or null for the identity. */
   private final double[] factor;
+  /** The experts' shared metric M when the score metric is M⁻¹ ({@link #whitened}), or null. */
+  private final SharedMetric whitening;
 
-  private ScoreBasis(Expert[] experts, double[] factor) {
+  private ScoreBasis(Expert[] experts, double[] factor, SharedMetric whitening) {
     this.experts = experts;
     this.factor = factor;
+    this.whitening = whitening;
+  }
+
+  /**
+   * Structured experts that share one metric M (issue #20), measured in the score metric
+   * S = M⁻¹: the whitened frame of M, in which Q costs O(D·(1 + r_k)) per expert and point
+   * ({@link StructuredQ}) and the target's scores are mapped by L⁻¹ (M = L Lᵀ).
+   *
+   * @throws IllegalArgumentException when the experts are not all structured with one metric
+   */
+  public static ScoreBasis whitened(List<Expert> experts) {
+    SharedMetric metric = sharedMetric(experts);
+    if (metric == null) {
+      throw new IllegalArgumentException("whitened scores need structured experts that share one"
+          + " metric");
+    }
+    return new ScoreBasis(experts.toArray(new Expert[0]), null, metric);
+  }
+
+  /** The metric every expert shares (the same instance), or null. */
+  static SharedMetric sharedMetric(List<Expert> experts) {
+    SharedMetric metric = experts.get(0).metric;
+    for (Expert e : experts) {
+      if (metric == null || e.metric != metric) {
+        return null;
+      }
+    }
+    return metric;
+  }
+
+  /** True for {@link #whitened} experts. */
+  boolean isWhitened() {
+    return whitening != null;
   }
 
   /**
@@ -48,7 +83,7 @@ public final class ScoreBasis extends AbstractList<Expert> implements RandomAcce
         l[i + j * dim] = packed[Cholesky.packedIndex(i, j)];
       }
     }
-    return new ScoreBasis(experts.toArray(new Expert[0]), l);
+    return new ScoreBasis(experts.toArray(new Expert[0]), l, null);
   }
 
   /** The experts with their metric if they carry one ({@code experts} a ScoreBasis), else I. */
@@ -56,7 +91,7 @@ public final class ScoreBasis extends AbstractList<Expert> implements RandomAcce
     if (experts instanceof ScoreBasis b) {
       return b;
     }
-    return new ScoreBasis(experts.toArray(new Expert[0]), null);
+    return new ScoreBasis(experts.toArray(new Expert[0]), null, null);
   }
 
   /** The metric's factor L (column-major, lower), or null for the identity metric. */
@@ -82,6 +117,13 @@ public final class ScoreBasis extends AbstractList<Expert> implements RandomAcce
   public static void transformScores(List<Expert> experts, double[] scores, int from, int nb,
       double[] out, int outOff) {
     int dim = experts.get(0).dim();
+    if (experts instanceof ScoreBasis b && b.whitening != null) {
+      System.arraycopy(scores, from * dim, out, outOff, nb * dim);
+      for (int p = 0; p < nb; p++) {
+        b.whitening.solveLower(out, outOff + p * dim);
+      }
+      return;
+    }
     double[] l = experts instanceof ScoreBasis b ? b.factor : null;
     if (l == null) {
       System.arraycopy(scores, from * dim, out, outOff, nb * dim);

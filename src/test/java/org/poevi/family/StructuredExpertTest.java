@@ -302,4 +302,61 @@ class StructuredExpertTest {
     assertEquals("experts[0].scale must be finite and > 0, got -1.0", assertThrows(
         InvalidInputException.class, () -> ModelJson.parse(badScale)).getMessage());
   }
+
+  /** Q of a block, K columns of nb·D, from a QMatrixBlock over these experts. */
+  private static double[] qBlock(List<Expert> experts, double[] z, int nb) {
+    int dim = experts.get(0).dim();
+    double[] out = new double[nb * dim * experts.size()];
+    new QMatrixBlock(experts, nb).compute(z, 0, nb, out);
+    return out;
+  }
+
+  /**
+   * The structured Q of a block equals the dense one, with the identity metric and with a general
+   * one; whitened by the shared metric (S = M⁻¹, F = L⁻ᵀ) it differs from the dense
+   * ScoreBasis(M⁻¹) by a rotation per point, so the QP's sums Σ QᵀQ and Σ Qᵀ(transformed
+   * scores) agree.
+   */
+  @Test
+  void qMatrixBlockMatchesTheDenseOne() {
+    int dim = 6;
+    int nb = 40;
+    ProductOfExperts s = structured(dim, new int[] {1, 0, 3, 2}, 8, 15);
+    ProductOfExperts d = dense(s);
+    Random rng = new Random(16);
+    double[] z = new double[nb * dim];
+    double[] scores = new double[nb * dim];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = 3 + 2 * rng.nextGaussian();
+      scores[i] = rng.nextGaussian();
+    }
+    assertArrayEquals(qBlock(d.experts(), z, nb), qBlock(s.experts(), z, nb), 1e-10);
+    double[] covariance = org.poevi.math.Cholesky.inverse(
+        s.expert(0).metric().matrix(), dim);
+    assertArrayEquals(qBlock(ScoreBasis.of(d.experts(), covariance), z, nb),
+        qBlock(ScoreBasis.of(s.experts(), covariance), z, nb), 1e-10);
+    ScoreBasis white = ScoreBasis.whitened(s.experts());
+    ScoreBasis plain = ScoreBasis.of(d.experts(), covariance);
+    double[][] sums = new double[2][];
+    int k = s.numExperts();
+    for (int v = 0; v < 2; v++) {
+      ScoreBasis basis = v == 0 ? white : plain;
+      double[] q = qBlock(basis, z, nb);
+      double[] t = new double[nb * dim];
+      ScoreBasis.transformScores(basis, scores, 0, nb, t, 0);
+      double[] sum = new double[k * k + k];
+      for (int a = 0; a < k; a++) {
+        for (int i = 0; i < nb * dim; i++) {
+          for (int b = 0; b < k; b++) {
+            sum[a * k + b] += q[a * nb * dim + i] * q[b * nb * dim + i];
+          }
+          sum[k * k + a] += q[a * nb * dim + i] * t[i];
+        }
+      }
+      sums[v] = sum;
+    }
+    for (int i = 0; i < sums[0].length; i++) {
+      assertEquals(sums[1][i], sums[0][i], 1e-9 * Math.max(1, Math.abs(sums[1][i])), "sum " + i);
+    }
+  }
 }
