@@ -2,8 +2,9 @@
  * What is fitted: the {@link org.poevi.targets.Target} contract (log p̃ and its score on R^D,
  * with parameter names and the constraining transform), batch targets ({@link
  * org.poevi.targets.BatchTarget}, evaluated a batch of points at a time), targets with exact
- * draws ({@link org.poevi.targets.ExactTarget}), the synthetic targets of SPEC §5, and targets
- * written in code ({@link org.poevi.targets.Targets#of}).
+ * draws ({@link org.poevi.targets.ExactTarget}), the synthetic targets of SPEC §5, posteriors
+ * over synthetic data generated from a seed ({@link org.poevi.targets.VaryingInterceptsTarget}),
+ * and targets written in code ({@link org.poevi.targets.Targets#of}).
  *
  * <p>Depends on: {@code math}, {@code family} (the product-of-t target), {@code io}. Targets
  * named in a configuration are built in {@code config} ({@code TargetReader}).
