@@ -2,6 +2,7 @@ package org.poevi.config;
 
 import static org.poevi.config.TargetReader.KEYS;
 import static org.poevi.config.TargetReader.PREFIX;
+import static org.poevi.config.TargetReader.SYNTHETIC_POSTERIOR_TYPES;
 import static org.poevi.config.TargetReader.TYPES;
 import static org.poevi.config.TargetReader.allTypes;
 import static org.poevi.config.TargetReader.isDataTarget;
@@ -25,10 +26,15 @@ import org.poevi.targets.GaussianMixtureTarget;
 import org.poevi.targets.ProductOfTTarget;
 import org.poevi.targets.SinhArcsinhTarget;
 import org.poevi.targets.StudentTTarget;
+import org.poevi.targets.Target;
+import org.poevi.targets.VaryingInterceptsData;
+import org.poevi.targets.VaryingInterceptsTarget;
 
 /**
  * The synthetic targets ({@link TargetReader#TYPES}): their {@code target} blocks read into
- * targets with exact draws and a known normaliser ({@link TargetReader#fromConfig}).
+ * targets with exact draws and a known normaliser ({@link TargetReader#fromConfig}); and the
+ * posteriors over synthetic data ({@link TargetReader#SYNTHETIC_POSTERIOR_TYPES}), whose blocks
+ * follow the same rules but whose targets have no exact draws ({@link #readPosterior}).
  */
 final class SyntheticTargetReader {
   private SyntheticTargetReader() {}
@@ -51,6 +57,40 @@ final class SyntheticTargetReader {
           + String.join(", ", allTypes()) + ")");
     }
     String type = BlockReader.string(typeValue, "type");
+    if (SYNTHETIC_POSTERIOR_TYPES.contains(type)) {
+      throw new InvalidInputException(PREFIX + "type " + type + " is a posterior over synthetic"
+          + " data: it has no exact draws (one of " + String.join(", ", TYPES)
+          + " is needed here)");
+    }
+    return ofType(type, checkedKeys(type, values));
+  }
+
+  /**
+   * A posterior over synthetic data ({@link TargetReader#SYNTHETIC_POSTERIOR_TYPES}), after
+   * checking its keys.
+   *
+   * @throws InvalidInputException one line naming the offending key
+   */
+  static Target readPosterior(String type, Config target) {
+    BlockReader r = checkedKeys(type, target.root());
+    switch (type) {
+      case "varying-intercepts": {
+        int groups = r.integer("groups", VaryingInterceptsData.DEFAULT_GROUPS);
+        int rows = r.integer("rows-per-group", VaryingInterceptsData.DEFAULT_ROWS_PER_GROUP);
+        double mu = r.number("mu", VaryingInterceptsData.DEFAULT_MU);
+        double tau = r.number("tau", VaryingInterceptsData.DEFAULT_TAU);
+        double sigma = r.number("sigma", VaryingInterceptsData.DEFAULT_SIGMA);
+        long seed = r.whole("seed", VaryingInterceptsData.DEFAULT_SEED);
+        return TargetReader.prefixed("", () -> VaryingInterceptsTarget.of(
+            VaryingInterceptsData.of(groups, rows, mu, tau, sigma, seed)));
+      }
+      default:
+        throw new IllegalStateException("unhandled target type " + type);
+    }
+  }
+
+  /** The block's values, after checking that {@code type} is known and has each key. */
+  private static BlockReader checkedKeys(String type, Map<String, ConfigValue> values) {
     Set<String> keys = KEYS.get(type);
     if (keys == null) {
       throw new InvalidInputException(PREFIX + "type must be one of " + String.join(", ",
@@ -64,7 +104,7 @@ final class SyntheticTargetReader {
             + " (allowed: " + String.join(", ", allowed) + ")");
       }
     }
-    return ofType(type, new BlockReader(values));
+    return new BlockReader(values);
   }
 
   /** The synthetic target of type {@code type} from its checked keys. */

@@ -17,6 +17,7 @@ import org.poevi.targets.ProductOfTTarget;
 import org.poevi.targets.SinhArcsinhTarget;
 import org.poevi.targets.StudentTTarget;
 import org.poevi.targets.Target;
+import org.poevi.targets.VaryingInterceptsTarget;
 import org.poevi.targets.glm.DataFile;
 import org.poevi.targets.glm.RegressionTarget;
 import org.poevi.targets.glm.RowData;
@@ -39,6 +40,10 @@ import org.poevi.targets.glm.SyntheticLogisticData;
  *   gaussian-mixture: weights = [...], means = [[...], ...], covariances = [[[...]], ...]
  *                                                                   ({@link GaussianMixtureTarget})
  *   product-of-t:     model = "path/to/model.json" (required)       ({@link ProductOfTTarget})
+ *
+ *   target.type = varying-intercepts   # a posterior over synthetic data: no exact draws
+ *   varying-intercepts: groups = 500, rows-per-group = 20, mu = 1, tau = 1, sigma = 2, seed = 1
+ *                                                                ({@link VaryingInterceptsTarget})
  * </pre>
  *
  * <p><b>gaussian-mixture.</b> With none of its three keys, the default 3-mode 2-D mixture
@@ -50,6 +55,13 @@ import org.poevi.targets.glm.SyntheticLogisticData;
  * paths resolved against the working directory. Its log-normaliser is estimated afresh
  * ({@link ProductOfTTarget}).
  *
+ * <p><b>varying-intercepts.</b> J = {@code groups} (1 to 9997) groups of n = {@code
+ * rows-per-group} (1 to 10000) rows, y_ij = μ + θ_j + ε_ij with θ_j ~ N(0, τ²) and ε_ij ~ N(0,
+ * σ²), generated from {@code seed} with the true {@code mu} (finite), {@code tau} and {@code
+ * sigma} (&gt; 0) ({@link org.poevi.targets.VaryingInterceptsData}); the target is the posterior
+ * of (μ, log τ, log σ, θ_1..θ_J), D = J + 3, under weakly informative priors. It is built by
+ * {@link #build}; {@link #fromConfig} refuses it (it has no exact draws).
+ *
  * <p><b>Errors.</b> An unknown key, a value of the wrong type, an out-of-range value or a missing
  * required key throws {@link InvalidInputException} with one line naming the key, e.g.
  * {@code target.curvature must be finite, got NaN} or
@@ -57,24 +69,26 @@ import org.poevi.targets.glm.SyntheticLogisticData;
  * Numbers may also be given as strings (as HOCON overrides from a command line are); integers must
  * be whole numbers.
  *
- * <p>The reading is split by concern: {@code SyntheticTargetReader} (the synthetic types),
- * {@code RegressionTargetReader} (the posteriors over data rows), {@code PosteriorDbTargetReader}
- * (the posteriordb models), {@code UserTargets} (a user's class) and {@code BlockReader} (typed
- * reads of a block's values); this class holds the types, their keys and the entry points.
+ * <p>The reading is split by concern: {@code SyntheticTargetReader} (the synthetic types and
+ * the posteriors over synthetic data), {@code RegressionTargetReader} (the posteriors over data
+ * rows), {@code PosteriorDbTargetReader} (the posteriordb models), {@code UserTargets} (a user's
+ * class) and {@code BlockReader} (typed reads of a block's values); this class holds the types,
+ * their keys and the entry points.
  */
 public final class TargetReader {
   /** The target types, in documentation order. */
   public static final List<String> TYPES = List.of("banana", "funnel", "student-t",
       "sinh-arcsinh", "gaussian-mixture", "product-of-t");
 
-  /** The keys of each synthetic type, without {@code type}. */
+  /** The keys of each synthetic type (and synthetic posterior), without {@code type}. */
   static final Map<String, Set<String>> KEYS = Map.of(
       "banana", Set.of("dimension", "scale", "curvature"),
       "funnel", Set.of("dimension", "scale"),
       "student-t", Set.of("dimension", "dof"),
       "sinh-arcsinh", Set.of("dimension", "skew", "tail", "correlation"),
       "gaussian-mixture", Set.of("weights", "means", "covariances"),
-      "product-of-t", Set.of("model"));
+      "product-of-t", Set.of("model"),
+      "varying-intercepts", Set.of("groups", "rows-per-group", "mu", "tau", "sigma", "seed"));
 
   /** What every key is named with in messages. */
   static final String PREFIX = "target.";
@@ -131,17 +145,27 @@ public final class TargetReader {
   public static final List<String> MODEL_TYPES = List.of("eight-schools", "ar", "garch11",
       "gp-poisson", "normal-mixture");
 
+  /**
+   * Posteriors over synthetic data generated inside the target from a seed (issue #20): no exact
+   * draws, evaluated sample-parallel like the models. Their keys are in {@link #KEYS}.
+   */
+  public static final List<String> SYNTHETIC_POSTERIOR_TYPES = List.of("varying-intercepts");
+
   /** A user's class implementing {@link Target}, loaded from the classpath. */
   public static final String CLASS_TYPE = "class";
 
   /** eight-schools' parameterisations; the first is the default. */
   static final List<String> PARAMETERIZATIONS = List.of("noncentered", "centered");
 
-  /** Every target type: the synthetic ones, the posteriors over data, the models, a class. */
+  /**
+   * Every target type: the synthetic ones, the posteriors over data, the models, the posteriors
+   * over synthetic data, a class.
+   */
   public static List<String> allTypes() {
     List<String> all = new java.util.ArrayList<>(TYPES);
     all.addAll(DATA_TYPES);
     all.addAll(MODEL_TYPES);
+    all.addAll(SYNTHETIC_POSTERIOR_TYPES);
     all.add(CLASS_TYPE);
     return all;
   }
@@ -234,6 +258,9 @@ public final class TargetReader {
     // whose error names target.type.
     if (type != null && MODEL_TYPES.contains(type)) {
       return PosteriorDbTargetReader.read(type, target);
+    }
+    if (type != null && SYNTHETIC_POSTERIOR_TYPES.contains(type)) {
+      return SyntheticTargetReader.readPosterior(type, target);
     }
     if (CLASS_TYPE.equals(type)) {
       return UserTargets.load(target);

@@ -31,6 +31,9 @@ import org.poevi.targets.GaussianMixtureTarget;
 import org.poevi.targets.ProductOfTTarget;
 import org.poevi.targets.SinhArcsinhTarget;
 import org.poevi.targets.StudentTTarget;
+import org.poevi.targets.Target;
+import org.poevi.targets.VaryingInterceptsData;
+import org.poevi.targets.VaryingInterceptsTarget;
 import org.poevi.targets.glm.RegressionTarget;
 
 /** {@link Targets#fromConfig}: valid blocks, defaults, the reference file, and one-line errors. */
@@ -125,6 +128,15 @@ class TargetsTest {
         .keySet());
     assertEquals(TargetReader.PARAMETERIZATIONS.get(0), reference.getString(
         "\"eight-schools\".parameterization"));
+    for (String type : TargetReader.SYNTHETIC_POSTERIOR_TYPES) {
+      Config block = reference.getConfig("\"" + type + "\"");
+      assertEquals(TargetReader.keysOf(type), block.root().keySet(), type);
+      Config typeOnly = ConfigFactory.empty()
+          .withValue("type", ConfigValueFactory.fromAnyRef(type));
+      assertEquals(TargetReader.build(typeOnly, TargetReader.UNLOADED).toString(),
+          TargetReader.build(block.withFallback(typeOnly), TargetReader.UNLOADED).toString(),
+          type);
+    }
     for (String type : TargetReader.TYPES) {
       Config block = reference.getConfig("\"" + type + "\"");
       if (type.equals("product-of-t")) {
@@ -159,11 +171,11 @@ class TargetsTest {
             "target.type is missing (one of: banana, funnel, student-t, sinh-arcsinh,"
                 + " gaussian-mixture, product-of-t, linear-regression, logistic-regression,"
                 + " poisson-regression, eight-schools, ar, garch11, gp-poisson, normal-mixture,"
-                + " class)"),
+                + " varying-intercepts, class)"),
         bad("{ type = bananas }", "target.type must be one of banana, funnel, student-t,"
             + " sinh-arcsinh, gaussian-mixture, product-of-t, linear-regression,"
             + " logistic-regression, poisson-regression, eight-schools, ar, garch11, gp-poisson,"
-            + " normal-mixture, class, got \"bananas\""),
+            + " normal-mixture, varying-intercepts, class, got \"bananas\""),
         bad("{ type = [banana] }", "target.type must be a string, got a list [\"banana\"]"),
         bad("{ type = banana, curvatur = 1 }", "unknown key target.curvatur for type banana"
             + " (allowed: curvature, dimension, scale, type)"),
@@ -261,5 +273,65 @@ class TargetsTest {
     assertTrue(e.getMessage().startsWith("target.model: model file " + file + ": malformed JSON"),
         e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
+  }
+
+  private static Target build(String hocon) {
+    return TargetReader.build(ConfigFactory.parseString(hocon).getConfig("target"),
+        TargetReader.UNLOADED);
+  }
+
+  @Test
+  void buildsVaryingIntercepts() {
+    Target t = build("target { type = varying-intercepts, groups = 7, rows-per-group = \"3\","
+        + " mu = -2, tau = 0.5, sigma = 1.5, seed = 9 }");
+    VaryingInterceptsTarget v = assertInstanceOf(VaryingInterceptsTarget.class, t);
+    assertEquals(10, v.dim());
+    assertEquals(VaryingInterceptsTarget.of(VaryingInterceptsData.of(7, 3, -2, 0.5, 1.5, 9))
+        .toString(), v.toString());
+    assertEquals("varying-intercepts(groups=500, rows-per-group=20, mu=1.0, tau=1.0, sigma=2.0,"
+        + " seed=1)", build("target.type = varying-intercepts").toString());
+  }
+
+  static Stream<Arguments> badVaryingIntercepts() {
+    return Stream.of(
+        bad("{ type = varying-intercepts, group = 5 }", "unknown key target.group for type"
+            + " varying-intercepts (allowed: groups, mu, rows-per-group, seed, sigma, tau, type)"),
+        bad("{ type = varying-intercepts, groups = 0 }",
+            "target.groups must be between 1 and 9997, got 0"),
+        bad("{ type = varying-intercepts, groups = 10000 }",
+            "target.groups must be between 1 and 9997, got 10000"),
+        bad("{ type = varying-intercepts, groups = 2.5 }",
+            "target.groups must be an integer, got 2.5"),
+        bad("{ type = varying-intercepts, rows-per-group = 0 }",
+            "target.rows-per-group must be between 1 and 10000, got 0"),
+        bad("{ type = varying-intercepts, rows-per-group = many }",
+            "target.rows-per-group must be a number, got the string \"many\""),
+        bad("{ type = varying-intercepts, mu = NaN }", "target.mu must be finite, got NaN"),
+        bad("{ type = varying-intercepts, tau = 0 }", "target.tau must be > 0, got 0.0"),
+        bad("{ type = varying-intercepts, tau = Infinity }",
+            "target.tau must be finite, got Infinity"),
+        bad("{ type = varying-intercepts, sigma = -1 }", "target.sigma must be > 0, got -1.0"),
+        bad("{ type = varying-intercepts, seed = 1.5 }", "target.seed must be an integer, got 1.5"),
+        bad("{ type = varying-intercepts, seed = [1] }",
+            "target.seed must be a number, got a list [1]"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badVaryingIntercepts")
+  void badVaryingInterceptsGivesOneLineNamingTheKey(String block, String message) {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> build("target " + block));
+    assertEquals(message, e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line");
+  }
+
+  /** fromConfig wants exact draws, which a posterior over synthetic data does not have. */
+  @Test
+  void varyingInterceptsHasNoExactDraws() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> parse("target.type = varying-intercepts"));
+    assertEquals("target.type varying-intercepts is a posterior over synthetic data: it has no"
+        + " exact draws (one of banana, funnel, student-t, sinh-arcsinh, gaussian-mixture,"
+        + " product-of-t is needed here)", e.getMessage());
   }
 }
