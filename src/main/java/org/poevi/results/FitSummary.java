@@ -7,13 +7,15 @@ import org.poevi.fit.GaussianResult;
 import org.poevi.fit.PoeResult;
 import org.poevi.fit.StopReason;
 import org.poevi.targets.Target;
+import org.poevi.targets.VaryingInterceptsTarget;
 import org.poevi.targets.glm.RegressionTarget;
 
 /**
  * summary.json of a fit (SPEC §7): the target, how the fit went, per-parameter summaries on both
  * scales (mean with its MCSE, sd, quantiles, ESS: {@link JsonOutput#putSummaries}), and the
  * resolved configuration; for a product of experts also the pool, ν, the PSIS k̂, the draws and
- * the validated normaliser, a regression's data and priors, and the warnings.
+ * the validated normaliser, a regression's data and priors (or a synthetic posterior's true
+ * values), and the warnings.
  */
 final class FitSummary {
   private FitSummary() {}
@@ -79,8 +81,22 @@ final class FitSummary {
     return root;
   }
 
-  /** A regression's rows, priors and (for synthetic data) true coefficients. */
+  /**
+   * A regression's rows, priors and (for synthetic data) true coefficients; a posterior over
+   * synthetic groups' rows and true values (constrained scale).
+   */
   private static void putData(ObjectNode root, Target target) {
+    if (target instanceof VaryingInterceptsTarget v) {
+      ObjectNode data = root.putObject("data");
+      data.put("rows", v.data().rows());
+      data.put("groups", v.data().groups());
+      ObjectNode values = data.putObject("trueValues");
+      double[] truth = v.truth();
+      for (int d = 0; d < truth.length; d++) {
+        values.put(v.constrainedNames().get(d), truth[d]);
+      }
+      return;
+    }
     if (!(target instanceof RegressionTarget t)) {
       return;
     }

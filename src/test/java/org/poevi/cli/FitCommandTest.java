@@ -120,6 +120,27 @@ class FitCommandTest {
   }
 
   /**
+   * A posterior over synthetic data end to end: summary.json gives the true values next to the
+   * posterior on the constrained scale, and the 1200 rows pin σ = 2 down (posterior sd about
+   * 2/√(2·1200) ≈ 0.04; a rough 2-iteration fit is asked for 0.5 only).
+   */
+  @Test
+  void aSyntheticPosteriorReportsItsTruth() throws IOException {
+    Path conf = config("target { type = varying-intercepts, groups = 3, rows-per-group = 400 }");
+    Path out = dir.resolve("varying");
+    CliRun r = fit(conf, out);
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertEquals(List.of("mu", "tau", "sigma", "theta[1]", "theta[2]", "theta[3]"),
+        fieldNames(s.get("constrainedParameters")));
+    assertEquals(List.of("mu", "tau", "sigma", "theta[1]", "theta[2]", "theta[3]"),
+        fieldNames(s.at("/data/trueValues")));
+    assertEquals(1200, s.at("/data/rows").asInt());
+    assertEquals(2.0, s.at("/data/trueValues/sigma").asDouble(), 0);
+    assertEquals(2.0, s.at("/constrainedParameters/sigma/mean").asDouble(), 0.5);
+  }
+
+  /**
    * A posteriordb model end to end: fit garch11, summary.json on both scales (alpha1 = σ(u₃) of
    * the draws' logit_alpha1 column, to rounding), then evaluate against posteriordb's reference
    * draws (Neg-LLH next to the oracle Gaussian's, the normaliser's independent check; no KL, as
