@@ -113,26 +113,7 @@ public final class Expert implements java.io.Serializable {
       requireFinite(lowRank[i], "lowRank[" + i / dim + "][" + i % dim + "]");
       frobenius += lowRank[i] * lowRank[i];
     }
-    // log|cM + UUᵀ| = log|M| + (D − r) log c + log|c I_r + VᵀV|, V = L⁻¹U.
-    double[] v = lowRank.clone();
-    for (int j = 0; j < r; j++) {
-      metric.solveLower(v, j * dim);
-    }
-    double[] small = new double[r * r];
-    for (int a = 0; a < r; a++) {
-      for (int b = 0; b <= a; b++) {
-        double t = 0;
-        for (int i = 0; i < dim; i++) {
-          t += v[a * dim + i] * v[b * dim + i];
-        }
-        small[a * r + b] = t + (a == b ? scale : 0);
-        small[b * r + a] = small[a * r + b];
-      }
-    }
-    double[] packed = Cholesky.pack(small, r);
-    double logDet = metric.logDeterminant + (dim - r) * Math.log(scale)
-        + (r == 0 ? 0 : Cholesky.factor(packed, 0, r) ? Cholesky.logDeterminant(packed, 0, r)
-            : Double.NaN);
+    double logDet = metric.logDeterminantOf(scale, lowRank, r);
     double maxEigen = scale * metric.maxEigenvalueBound() + frobenius;
     if (!Double.isFinite(logDet) || !(maxEigen < Double.MAX_VALUE / dim)) {
       throw new InvalidInputException("scale and lowRank overflow double precision (log|lambda| = "
@@ -173,19 +154,7 @@ public final class Expert implements java.io.Serializable {
       }
       return;
     }
-    metric.multiply(v, vOff, out, outOff);
-    for (int i = 0; i < dim; i++) {
-      out[outOff + i] *= metricScale;
-    }
-    for (int j = 0; j < lowRankCount; j++) {
-      double t = 0;
-      for (int i = 0; i < dim; i++) {
-        t += lowRank[j * dim + i] * v[vOff + i];
-      }
-      for (int i = 0; i < dim; i++) {
-        out[outOff + i] += t * lowRank[j * dim + i];
-      }
-    }
+    metric.applyStructured(metricScale, lowRank, lowRankCount, v, vOff, out, outOff);
   }
 
   /** Λ as a dense row-major array, shared (never written): formed once for structured experts. */

@@ -3,6 +3,7 @@ package org.poevi.family;
 import dev.ludovic.netlib.lapack.LAPACK;
 import org.netlib.util.intW;
 import org.poevi.InvalidInputException;
+import org.poevi.math.Cholesky;
 
 /**
  * The metric M that structured experts share (issue #20): a symmetric positive definite D×D
@@ -114,6 +115,50 @@ public final class SharedMetric implements java.io.Serializable {
       max = Math.max(max, s);
     }
     return max;
+  }
+
+  /**
+   * log|c·M + U Uᵀ| = log|M| + (D − r) log c + log|c·I_r + VᵀV| with V = L⁻¹U (U D×r
+   * column-major); NaN when the r×r matrix does not factor.
+   */
+  double logDeterminantOf(double scale, double[] lowRank, int r) {
+    double[] v = lowRank.clone();
+    for (int j = 0; j < r; j++) {
+      solveLower(v, j * dim);
+    }
+    double[] small = new double[r * r];
+    for (int a = 0; a < r; a++) {
+      for (int b = 0; b <= a; b++) {
+        double t = 0;
+        for (int i = 0; i < dim; i++) {
+          t += v[a * dim + i] * v[b * dim + i];
+        }
+        small[a * r + b] = t + (a == b ? scale : 0);
+        small[b * r + a] = small[a * r + b];
+      }
+    }
+    double[] packed = Cholesky.pack(small, r);
+    double smallLogDet = r == 0 ? 0 : Cholesky.factor(packed, 0, r)
+        ? Cholesky.logDeterminant(packed, 0, r) : Double.NaN;
+    return logDeterminant + (dim - r) * Math.log(scale) + smallLogDet;
+  }
+
+  /** out = (c·M + U Uᵀ) v, U D×r column-major. */
+  void applyStructured(double scale, double[] lowRank, int r, double[] v, int vOff, double[] out,
+      int outOff) {
+    multiply(v, vOff, out, outOff);
+    for (int i = 0; i < dim; i++) {
+      out[outOff + i] *= scale;
+    }
+    for (int j = 0; j < r; j++) {
+      double t = 0;
+      for (int i = 0; i < dim; i++) {
+        t += lowRank[j * dim + i] * v[vOff + i];
+      }
+      for (int i = 0; i < dim; i++) {
+        out[outOff + i] += t * lowRank[j * dim + i];
+      }
+    }
   }
 
   /** out = M v. */
