@@ -257,7 +257,9 @@ public final class FitConfig {
         resolved.getString("experts.placement")), resolved.getInt("experts.count"),
         resolved.getDouble("experts.planned-alpha"), doubles("experts.widths"),
         doubles("experts.broad-factors"), doubles("experts.global-widths"),
-        resolved.getDouble("experts.hessian-floor"), resolved.getLong("experts.seed"));
+        resolved.getDouble("experts.hessian-floor"), resolved.getLong("experts.seed"),
+        ExpertPool.Structure.parse(resolved.getString("experts.structure")),
+        resolved.getInt("experts.rank"));
   }
 
   /** spark.master: a Spark master URL, or "none". */

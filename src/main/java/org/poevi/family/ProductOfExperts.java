@@ -203,6 +203,19 @@ public final class ProductOfExperts {
     int n = points.length / dim;
     double[] out = new double[n];
     int block = 256;
+    ConditionalForm form = experts[active[0]].metric != null ? ConditionalForm.of(this) : null;
+    if (form instanceof StructuredStack) {
+      // Structured experts: one dtrmm and one dgemm per block instead of D² per expert and point.
+      BlockParallel.forEach((n + block - 1) / block, threads, form::workspace, (b, ws) -> {
+        int from = b * block;
+        int nb = Math.min(block, n - from);
+        form.logDensity(points, from * dim, nb, ws, out, from);
+        for (int i = from; i < from + nb; i++) {
+          out[i] -= logNormalizer;
+        }
+      });
+      return out;
+    }
     BlockParallel.forEach((n + block - 1) / block, threads, () -> new double[dim], (b, z) -> {
       for (int i = b * block; i < Math.min(n, (b + 1) * block); i++) {
         System.arraycopy(points, i * dim, z, 0, dim);

@@ -52,7 +52,7 @@ public final class ScoreBasis extends AbstractList<Expert> implements RandomAcce
   }
 
   /** The metric every expert shares (the same instance), or null. */
-  static SharedMetric sharedMetric(List<Expert> experts) {
+  public static SharedMetric sharedMetric(List<Expert> experts) {
     SharedMetric metric = experts.get(0).metric;
     for (Expert e : experts) {
       if (metric == null || e.metric != metric) {

@@ -173,6 +173,27 @@ public final class SharedMetric implements java.io.Serializable {
     }
   }
 
+  /** v ← L v (a whitened direction's image under the metric's factor: U = L V). */
+  public void factorTimes(double[] v) {
+    for (int i = dim - 1; i >= 0; i--) {
+      double s = 0;
+      for (int j = 0; j <= i; j++) {
+        s += factor[j * dim + i] * v[j];
+      }
+      v[i] = s;
+    }
+  }
+
+  /** v ← L⁻¹ v (a vector of scores or curvatures, into the whitened frame). */
+  public void factorSolve(double[] v) {
+    solveLower(v, 0);
+  }
+
+  /** v ← L⁻ᵀ v (a whitened displacement back to z's units). */
+  public void factorTransposeSolve(double[] v) {
+    solveLowerTransposed(v, 0);
+  }
+
   /** v ← Lᵀ v (x = Lᵀ z, the whitened coordinates). */
   void whiten(double[] v, int off) {
     for (int i = 0; i < dim; i++) {

@@ -289,7 +289,8 @@ public final class ZSpaceNormalizer {
     double tail = -0.5 * (proposal.dof() + dim);
     int numBlocks = (n + BLOCK - 1) / BLOCK;
     BlockParallel.forEach(numBlocks, threads,
-        () -> new Object[] {stack.workspace(), new double[dim], new double[BLOCK * dim]},
+        () -> new Object[] {stack.workspace(), new double[dim * BLOCK], new double[BLOCK * dim],
+            new double[numDefensive + 1][BLOCK]},
         (block, scratch) -> {
           int from = block * BLOCK;
           int nb = Math.min(BLOCK, n - from);
@@ -317,9 +318,14 @@ public final class ZSpaceNormalizer {
             }
           }
           stack.logDensity(points, off, nb, scratch[0], logW, from);
+          double[][] deltas = (double[][]) scratch[3];
+          proposal.mahalanobis(points, off, nb, deltas[0], 0, mahalanobis);
+          for (int c = 0; c < numDefensive; c++) {
+            defensive.get(c).mahalanobis(points, off, nb, deltas[c + 1], 0, mahalanobis);
+          }
           for (int i = 0; i < nb; i++) {
             // One Mahalanobis form serves both components: the wide one's is δ/16.
-            double delta = proposal.mahalanobis(points, off + i * dim, mahalanobis);
+            double delta = deltas[0][i];
             double logNarrow = proposal.logNormalizer() + tail * Math.log1p(delta
                 / proposal.dof());
             double logWide = wide.logNormalizer() + tail * Math.log1p(delta / WIDE_SCALE
@@ -328,7 +334,7 @@ public final class ZSpaceNormalizer {
                 logWideWeight + logWide);
             for (int c = 0; c < numDefensive; c++) {
               logR = LogSpace.logAddExp(logR, logEachDefensive
-                  + defensive.get(c).logDensity(points, off + i * dim, mahalanobis));
+                  + defensive.get(c).logDensityFromMahalanobis(deltas[c + 1][i]));
             }
             logW[from + i] -= logR;
           }

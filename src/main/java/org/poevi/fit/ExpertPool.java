@@ -39,6 +39,41 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
         "given"), 0);
   }
 
+  /** The form of the experts' matrices ({@code experts.structure}, issue #20). */
+  public enum Structure implements ConfigChoice {
+    /** Structured above {@value #AUTO_DIMENSION} dimensions, dense up to it. */
+    AUTO("auto"),
+    /** A dense D×D Λ per expert. */
+    DENSE("dense"),
+    /** Λ = c·M + U Uᵀ around the preliminary precision M ({@link StructuredPool}). */
+    STRUCTURED("structured");
+
+    /** auto: dense up to this dimension. */
+    public static final int AUTO_DIMENSION = 100;
+    /** experts.rank's default. */
+    public static final int DEFAULT_RANK = 4;
+
+    private final String label;
+
+    Structure(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public String label() {
+      return label;
+    }
+
+    /** True when a pool in dimension D is structured. */
+    public boolean structured(int dim) {
+      return this == STRUCTURED || (this == AUTO && dim > AUTO_DIMENSION);
+    }
+
+    public static Structure parse(String s) {
+      return ConfigChoice.parse(values(), "experts.structure", s);
+    }
+  }
+
   /** Where the pool's experts go. */
   public enum Placement implements ConfigChoice {
     /** Modes, the bulk of the preliminary Gaussian, and broad experts (the default). */
@@ -82,12 +117,25 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
    *     λ_min(S⁻¹)
    */
   public record Settings(Placement placement, int locations, double plannedAlpha,
-      double[] widths, double[] broadFactors, double[] globalWidths, double floor, long seed)
-      implements ExpertSource {
+      double[] widths, double[] broadFactors, double[] globalWidths, double floor, long seed,
+      Structure structure, int rank) implements ExpertSource {
     /** Settings whose pool draws from the fit's own streams ({@code experts.seed = 0}). */
     public Settings(Placement placement, int locations, double plannedAlpha, double[] widths,
         double[] broadFactors, double[] globalWidths, double floor) {
       this(placement, locations, plannedAlpha, widths, broadFactors, globalWidths, floor, 0);
+    }
+
+    /** With the default structure (auto) and rank. */
+    public Settings(Placement placement, int locations, double plannedAlpha, double[] widths,
+        double[] broadFactors, double[] globalWidths, double floor, long seed) {
+      this(placement, locations, plannedAlpha, widths, broadFactors, globalWidths, floor, seed,
+          Structure.AUTO, Structure.DEFAULT_RANK);
+    }
+
+    /** The same settings with another structure and rank. */
+    public Settings withStructure(Structure s, int r) {
+      return new Settings(placement, locations, plannedAlpha, widths, broadFactors, globalWidths,
+          floor, seed, s, r);
     }
 
     /** The streams the pool draws its locations from: the fit's, or experts.seed's own. */
@@ -105,6 +153,10 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
       broadFactors = SettingsChecks.positiveFinite(broadFactors, "experts.broad-factors");
       globalWidths = SettingsChecks.positiveFinite(globalWidths, "experts.global-widths");
       SettingsChecks.positiveFinite(floor, "experts.hessian-floor");
+      if (rank < 0 || rank > 1000) {
+        throw new org.poevi.InvalidInputException("experts.rank must be between 0 and 1000, got "
+            + rank);
+      }
     }
 
     /** The defaults of conf/reference.conf. */
@@ -117,6 +169,9 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
   static ExpertPool build(Target target, List<ModeFinder.Mode> modes, GaussianFit gaussian,
       Settings settings, RandomStreams streams, int threads, Progress progress) {
     int dim = target.dim();
+    if (settings.structure().structured(dim)) {
+      return StructuredPool.build(target, modes, gaussian, settings, streams, threads, progress);
+    }
     double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
     double floor = settings.floor() * SymmetricEigen.of(precision, dim).minValue();
     List<Expert> experts = new ArrayList<>();

@@ -18,14 +18,31 @@ public final class MalaKernel implements Serializable {
   /** Chains per block (one random stream per block and step). */
   public static final int BLOCK = 256;
 
+  /** Above this dimension a block's products with L are BLAS-3 (dtrmm, dtrsm). */
+  static final int BLOCKED_DIM = 100;
+
   private final int dim;
   private final double[] factor;
   private final double step;
+  /** L as a full column-major matrix for BLAS, formed on first use. */
+  private transient volatile double[] full;
+  /** Whether blocks use BLAS-3 (above {@value #BLOCKED_DIM} dimensions; tests may force it). */
+  private final boolean blocked;
 
   MalaKernel(int dim, double[] factor, double step) {
+    this(dim, factor, step, dim > BLOCKED_DIM);
+  }
+
+  private MalaKernel(int dim, double[] factor, double step, boolean blocked) {
     this.dim = dim;
     this.factor = factor.clone();
     this.step = step;
+    this.blocked = blocked;
+  }
+
+  /** The same kernel with blocks forced to BLAS-3 or to chain-by-chain loops (for tests). */
+  MalaKernel withBlocked(boolean value) {
+    return new MalaKernel(dim, factor, step, value);
   }
 
   /**
@@ -42,6 +59,11 @@ public final class MalaKernel implements Serializable {
 
   public int dim() {
     return dim;
+  }
+
+  /** The length of the per-thread scratch {@link #propose} and {@link #accept} need. */
+  public int scratchLength() {
+    return blocked ? 2 * dim * BLOCK : 2 * dim;
   }
 
   /**
@@ -82,6 +104,10 @@ public final class MalaKernel implements Serializable {
    */
   public void propose(RandomStreams streams, long key, long stepIndex, int block, int n,
       double[] z, double[] scores, Buffers buffers, double[] scratch) {
+    if (blocked) {
+      proposeBlock(streams, key, stepIndex, block, n, z, scores, buffers, scratch);
+      return;
+    }
     double h = step;
     double rootH = Math.sqrt(h);
     UniformRandomProvider rng = streams.stream(RandomStreams.MOVE, key, stepIndex, block);
@@ -119,6 +145,10 @@ public final class MalaKernel implements Serializable {
    */
   public void accept(int block, int n, double[] z, double[] logP, double[] scores,
       Buffers buffers, boolean[] moved, double[] scratch) {
+    if (blocked) {
+      acceptBlock(block, n, z, logP, scores, buffers, moved, scratch);
+      return;
+    }
     double h = step;
     for (int i = block * BLOCK - buffers.base; i < Math.min(n, (block + 1) * BLOCK) - buffers.base;
         i++) {
@@ -200,5 +230,125 @@ public final class MalaKernel implements Serializable {
       }
       out[outOff + i] = s;
     }
+  }
+
+  // ---------------------------------------------------------------- blocks of chains (D > 100)
+
+  /**
+   * {@link #propose} for a whole block with BLAS-3: the same random numbers in the same order
+   * (each chain's D normals, then its accept uniform), L·Ξ and the drifts as triangular products
+   * over the block.
+   */
+  private void proposeBlock(RandomStreams streams, long key, long stepIndex, int block, int n,
+      double[] z, double[] scores, Buffers buffers, double[] scratch) {
+    double rootH = Math.sqrt(step);
+    UniformRandomProvider rng = streams.stream(RandomStreams.MOVE, key, stepIndex, block);
+    ZigguratSampler.NormalizedGaussian normal = ZigguratSampler.NormalizedGaussian.of(rng);
+    int from = block * BLOCK - buffers.base;
+    int nb = Math.min(n, (block + 1) * BLOCK) - buffers.base - from;
+    int driftOff = dim * BLOCK;
+    for (int j = 0; j < nb; j++) {
+      double squares = 0;
+      for (int d = 0; d < dim; d++) {
+        double xi = normal.sample();
+        scratch[j * dim + d] = xi;
+        squares += xi * xi;
+      }
+      buffers.forward[from + j] = -0.5 * squares;
+      buffers.logU[from + j] = Math.log(RandomStreams.openClosedUniform(rng));
+    }
+    dev.ludovic.netlib.blas.BLAS.getInstance().dtrmm("L", "L", "N", "N", dim, nb, 1.0,
+        fullFactor(), 0, dim, scratch, 0, dim);
+    driftBlock(scores, from, nb, scratch, driftOff);
+    for (int j = 0; j < nb; j++) {
+      int i = from + j;
+      boolean finite = true;
+      for (int d = 0; d < dim; d++) {
+        double v = z[i * dim + d] + scratch[driftOff + j * dim + d] + rootH * scratch[j * dim + d];
+        buffers.proposal[i * dim + d] = v;
+        finite &= Double.isFinite(v);
+      }
+      if (!finite) {
+        System.arraycopy(z, i * dim, buffers.proposal, i * dim, dim);
+        buffers.forward[i] = Double.NaN;
+      }
+    }
+  }
+
+  /** {@link #accept} for a whole block: the reverse moves' drifts and L⁻¹ solves as BLAS-3. */
+  private void acceptBlock(int block, int n, double[] z, double[] logP, double[] scores,
+      Buffers buffers, boolean[] moved, double[] scratch) {
+    int from = block * BLOCK - buffers.base;
+    int nb = Math.min(n, (block + 1) * BLOCK) - buffers.base - from;
+    int driftOff = dim * BLOCK;
+    driftBlock(buffers.proposalScores, from, nb, scratch, driftOff);
+    for (int j = 0; j < nb; j++) {
+      int i = from + j;
+      for (int d = 0; d < dim; d++) {
+        scratch[j * dim + d] = z[i * dim + d] - buffers.proposal[i * dim + d]
+            - scratch[driftOff + j * dim + d];
+      }
+    }
+    dev.ludovic.netlib.blas.BLAS.getInstance().dtrsm("L", "L", "N", "N", dim, nb, 1.0,
+        fullFactor(), 0, dim, scratch, 0, dim);
+    for (int j = 0; j < nb; j++) {
+      int i = from + j;
+      buffers.accepted[i] = false;
+      if (buffers.proposalLogP[i] == Double.NEGATIVE_INFINITY
+          || Double.isNaN(buffers.forward[i])) {
+        continue;
+      }
+      double squares = 0;
+      for (int d = 0; d < dim; d++) {
+        squares += scratch[j * dim + d] * scratch[j * dim + d];
+      }
+      double logRatio = buffers.proposalLogP[i] - logP[i] - 0.5 * squares / step
+          - buffers.forward[i];
+      if (buffers.logU[i] < logRatio) {
+        buffers.accepted[i] = true;
+        moved[i] = true;
+        System.arraycopy(buffers.proposal, i * dim, z, i * dim, dim);
+        System.arraycopy(buffers.proposalScores, i * dim, scores, i * dim, dim);
+        logP[i] = buffers.proposalLogP[i];
+      }
+    }
+  }
+
+  /** The truncated drifts of nb rows of scores from {@code row} into out (D×nb from outOff). */
+  private void driftBlock(double[] scores, int row, int nb, double[] out, int outOff) {
+    System.arraycopy(scores, row * dim, out, outOff, nb * dim);
+    dev.ludovic.netlib.blas.BLAS blas = dev.ludovic.netlib.blas.BLAS.getInstance();
+    double[] l = fullFactor();
+    blas.dtrmm("L", "L", "T", "N", dim, nb, 0.5 * step, l, 0, dim, out, outOff, dim);
+    double cap = Math.sqrt(step * dim);
+    for (int j = 0; j < nb; j++) {
+      int col = outOff + j * dim;
+      double norm = 0;
+      for (int d = 0; d < dim; d++) {
+        norm += out[col + d] * out[col + d];
+      }
+      if (norm > cap * cap) {
+        double c = cap / Math.sqrt(norm);
+        for (int d = 0; d < dim; d++) {
+          out[col + d] *= c;
+        }
+      }
+    }
+    blas.dtrmm("L", "L", "N", "N", dim, nb, 1.0, l, 0, dim, out, outOff, dim);
+  }
+
+  /** L column-major (upper triangle zero), formed on first use. */
+  private double[] fullFactor() {
+    double[] l = full;
+    if (l == null) {
+      l = new double[dim * dim];
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j <= i; j++) {
+          l[j * dim + i] = factor[Cholesky.packedIndex(i, j)];
+        }
+      }
+      full = l;
+    }
+    return l;
   }
 }

@@ -110,12 +110,14 @@ public final class MoveTask implements BlockTask<MovedPart> {
     RandomStreams streams = RandomStreams.of(seed);
     for (int s = 0; s < steps; s++) {
       long step = firstStep + s;
-      BlockParallel.forEach(my.drawBlocks(), run.threads(), () -> new double[2 * dim],
+      BlockParallel.forEach(my.drawBlocks(), run.threads(),
+          () -> new double[kernel.scratchLength()],
           (i, scratch) -> kernel.propose(streams, key, step, my.drawFirst() + i, n, z, scores,
               buffers, scratch));
       run.target().evaluate(MalaKernel.proposals(buffers), base, base, base + held,
           MalaKernel.proposalLogDensities(buffers), MalaKernel.proposalScores(buffers), base);
-      BlockParallel.forEach(my.drawBlocks(), run.threads(), () -> new double[2 * dim],
+      BlockParallel.forEach(my.drawBlocks(), run.threads(),
+          () -> new double[kernel.scratchLength()],
           (i, scratch) -> kernel.accept(my.drawFirst() + i, n, z, logP, scores, buffers, moved,
               scratch));
       for (int i = my.from(); i < my.to(); i++) {

@@ -142,16 +142,23 @@ public final class PoeFitter implements Fitter {
       boolean gaussianProposalWorks = false;
       if (fit.objective() instanceof UnderPSettings underP
           && underP.population() != PopulationMode.NEVER) {
+        // A structured pool keeps the preliminary precision as its metric and needs no
+        // information matrix from the chains: batch-size chains suffice (issue #20).
+        int chains = structured(dim) ? fit.batchSize() : Population.size(fit.batchSize(), dim);
         Population.Start started = Population.start(underP, proposal(gaussian, underP), gaussian,
             new Population.Context(evaluator, streams, target.parameterNames(), target.name(),
-                fit.batchSize(), threads, progress, this::stage));
+                fit.batchSize(), threads, progress, this::stage, chains));
         started.warning().ifPresent(warnings::add);
         population = started.population();
         first = started.first();
         // Weighted batches chosen on batch 1's weights (not after a failed population).
         gaussianProposalWorks = first != null;
         if (population.isPresent()) {
-          gaussian = population.get().moments();
+          GaussianFit moments = population.get().moments();
+          // Structured: the chains' mean, but the preliminary covariance (its precision is the
+          // experts' metric; batch-size chains would estimate a D×D covariance poorly).
+          gaussian = structured(dim) ? new GaussianFit(moments.mean(), gaussian.covariance(),
+              moments.ess(), moments.information()) : moments;
         }
       }
       double minSum = dim / 2.0 + fit.sumSlack();
@@ -181,6 +188,11 @@ public final class PoeFitter implements Fitter {
           source);
       return new Start(state, iterations(pool, preliminary.evaluations() + pool.evaluations(),
           minSum), pool, gaussian, preliminary.modes().size(), warnings);
+    }
+
+    /** True when the pool will be structured ({@code experts.structure}). */
+    private boolean structured(int dim) {
+      return settings.experts() instanceof ExpertPool.Settings p && p.structure().structured(dim);
     }
 
     /** The experts of experts.from, or the pool built around the target. */

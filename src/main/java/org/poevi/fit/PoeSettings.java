@@ -84,7 +84,7 @@ public record PoeSettings(RunSettings run, InitSettings init, ExpertSource exper
         throw new IllegalStateException("experts.count is for a built pool, not given experts");
       }
       experts = new ExpertPool.Settings(p.placement(), v, p.plannedAlpha(), p.widths(),
-          p.broadFactors(), p.globalWidths(), p.floor(), p.seed());
+          p.broadFactors(), p.globalWidths(), p.floor(), p.seed(), p.structure(), p.rank());
       return this;
     }
 

@@ -38,7 +38,15 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
   /** What the start needs from the fit. */
   record Context(ScoreEvaluator evaluator, RandomStreams streams, List<String> parameterNames,
       String targetName, int batchSize, int threads, Progress progress,
-      java.util.function.Consumer<String> stage) {}
+      java.util.function.Consumer<String> stage, int chains) {
+    /** With {@link #size} chains. */
+    Context(ScoreEvaluator evaluator, RandomStreams streams, List<String> parameterNames,
+        String targetName, int batchSize, int threads, Progress progress,
+        java.util.function.Consumer<String> stage) {
+      this(evaluator, streams, parameterNames, targetName, batchSize, threads, progress, stage,
+          size(batchSize, parameterNames.size()));
+    }
+  }
 
   /**
    * The population for {@code settings} around the preliminary Gaussian, or weighted batches
@@ -62,7 +70,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
             batch1.drawn());
       }
     }
-    int b = size(fit.batchSize(), dim);
+    int b = fit.chains();
     double[] z = new double[b * dim];
     ImportanceTask.drawBatch(proposal, fit.streams(), 0, b, z, fit.threads());
     Weighed all = weigh(z, b, 0, proposal, fit);

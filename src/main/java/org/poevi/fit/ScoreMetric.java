@@ -46,6 +46,12 @@ public enum ScoreMetric implements ConfigChoice {
   /** The experts as the objective sees them: in this metric, from the preliminary Gaussian. */
   List<Expert> basis(List<Expert> experts, GaussianFit gaussian) {
     int dim = experts.get(0).dim();
+    if (this != IDENTITY && ScoreBasis.sharedMetric(experts) != null) {
+      // Structured experts around M = S⁻¹ (issue #20): the covariance metric in M's whitened
+      // frame, where Q needs no D×D product per expert; the information metric is taken as
+      // the same (F = S⁻¹ for a Gaussian p, and exactly so for a Laplace preliminary).
+      return ScoreBasis.whitened(experts);
+    }
     return switch (this) {
       case COVARIANCE -> ScoreBasis.of(experts, Hessians.floored(gaussian.covariance(), dim, 0,
           Hessians.MAX_CONDITION));

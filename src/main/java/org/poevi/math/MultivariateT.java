@@ -25,6 +25,11 @@ public final class MultivariateT implements java.io.Serializable {
   private final double[] factor;
   private final double dof;
   private final double logNormalizer;
+  /** Above this dimension blocks of points use BLAS-3 ({@link #mahalanobis(double[], int, int,
+   * double[], int, double[])}). */
+  public static final int BLOCKED_DIM = 100;
+  /** The factor as a full column-major matrix for BLAS, formed on first use. */
+  private transient volatile double[] full;
 
   private MultivariateT(double[] location, double[] factor, double dof) {
     this.dim = location.length;
@@ -94,6 +99,55 @@ public final class MultivariateT implements java.io.Serializable {
       delta += scratch[d] * scratch[d];
     }
     return delta;
+  }
+
+  /**
+   * δ for nb points (nb×D row-major from {@code off}) into out[outOff, outOff + nb); scratch has
+   * length ≥ D·nb. Above {@value #BLOCKED_DIM} dimensions the block is one {@code dtrsm}
+   * (BLAS-3) on a full copy of the factor; up to it, point by point as {@link #mahalanobis}.
+   */
+  public void mahalanobis(double[] z, int off, int nb, double[] out, int outOff,
+      double[] scratch) {
+    if (dim <= BLOCKED_DIM) {
+      for (int i = 0; i < nb; i++) {
+        out[outOff + i] = mahalanobis(z, off + i * dim, scratch);
+      }
+      return;
+    }
+    for (int i = 0; i < nb; i++) {
+      for (int d = 0; d < dim; d++) {
+        scratch[i * dim + d] = z[off + i * dim + d] - location[d];
+      }
+    }
+    dev.ludovic.netlib.blas.BLAS.getInstance().dtrsm("L", "L", "N", "N", dim, nb, 1.0,
+        fullFactor(), 0, dim, scratch, 0, dim);
+    for (int i = 0; i < nb; i++) {
+      double delta = 0;
+      for (int d = 0; d < dim; d++) {
+        delta += scratch[i * dim + d] * scratch[i * dim + d];
+      }
+      out[outOff + i] = delta;
+    }
+  }
+
+  /** log p(z) from δ = {@link #mahalanobis}. */
+  public double logDensityFromMahalanobis(double delta) {
+    return logNormalizer - 0.5 * (dof + dim) * Math.log1p(delta / dof);
+  }
+
+  /** L column-major (upper triangle zero), formed on first use. */
+  private double[] fullFactor() {
+    double[] l = full;
+    if (l == null) {
+      l = new double[dim * dim];
+      for (int i = 0; i < dim; i++) {
+        for (int j = 0; j <= i; j++) {
+          l[j * dim + i] = factor[Cholesky.packedIndex(i, j)];
+        }
+      }
+      full = l;
+    }
+    return l;
   }
 
   /** The constant term lnΓ((ν+D)/2) − lnΓ(ν/2) − (D/2) log(νπ) − ½ log|Σ|. */
