@@ -287,6 +287,8 @@ public final class ZSpaceNormalizer {
     double logWideWeight = Math.log(WIDE_WEIGHT);
     double logEachDefensive = numDefensive == 0 ? 0 : Math.log(defensiveWeight / numDefensive);
     double tail = -0.5 * (proposal.dof() + dim);
+    Mixture mixture = new Mixture(proposal, wide, defensive, logNarrowWeight, logWideWeight,
+        logEachDefensive, tail);
     int numBlocks = (n + BLOCK - 1) / BLOCK;
     BlockParallel.forEach(numBlocks, threads,
         () -> new Object[] {stack.workspace(), new double[dim * BLOCK], new double[BLOCK * dim],
@@ -319,25 +321,32 @@ public final class ZSpaceNormalizer {
           }
           stack.logDensity(points, off, nb, scratch[0], logW, from);
           double[][] deltas = (double[][]) scratch[3];
-          proposal.mahalanobis(points, off, nb, deltas[0], 0, mahalanobis);
-          for (int c = 0; c < numDefensive; c++) {
-            defensive.get(c).mahalanobis(points, off, nb, deltas[c + 1], 0, mahalanobis);
+          for (int c = 0; c <= numDefensive; c++) {
+            (c == 0 ? proposal : defensive.get(c - 1)).mahalanobis(points, off, nb, deltas[c], 0,
+                mahalanobis);
           }
           for (int i = 0; i < nb; i++) {
-            // One Mahalanobis form serves both components: the wide one's is δ/16.
-            double delta = deltas[0][i];
-            double logNarrow = proposal.logNormalizer() + tail * Math.log1p(delta
-                / proposal.dof());
-            double logWide = wide.logNormalizer() + tail * Math.log1p(delta / WIDE_SCALE
-                / proposal.dof());
-            double logR = LogSpace.logAddExp(logNarrowWeight + logNarrow,
-                logWideWeight + logWide);
-            for (int c = 0; c < numDefensive; c++) {
-              logR = LogSpace.logAddExp(logR, logEachDefensive
-                  + defensive.get(c).logDensityFromMahalanobis(deltas[c + 1][i]));
-            }
-            logW[from + i] -= logR;
+            logW[from + i] -= mixture.logR(deltas, i);
           }
         });
+  }
+
+  /** log r(z) of the importance mixture, from the Mahalanobis forms of its components. */
+  private record Mixture(MultivariateT proposal, MultivariateT wide,
+      List<MultivariateT> defensive, double logNarrowWeight, double logWideWeight,
+      double logEachDefensive, double tail) {
+    /** deltas[0] is the proposal's δ (the wide one's is δ/16), deltas[c + 1] component c's. */
+    double logR(double[][] deltas, int i) {
+      double delta = deltas[0][i];
+      double logNarrow = proposal.logNormalizer() + tail * Math.log1p(delta / proposal.dof());
+      double logWide = wide.logNormalizer() + tail * Math.log1p(delta / WIDE_SCALE
+          / proposal.dof());
+      double logR = LogSpace.logAddExp(logNarrowWeight + logNarrow, logWideWeight + logWide);
+      for (int c = 0; c < defensive.size(); c++) {
+        logR = LogSpace.logAddExp(logR, logEachDefensive
+            + defensive.get(c).logDensityFromMahalanobis(deltas[c + 1][i]));
+      }
+      return logR;
+    }
   }
 }

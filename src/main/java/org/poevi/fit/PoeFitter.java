@@ -154,11 +154,7 @@ public final class PoeFitter implements Fitter {
         // Weighted batches chosen on batch 1's weights (not after a failed population).
         gaussianProposalWorks = first != null;
         if (population.isPresent()) {
-          GaussianFit moments = population.get().moments();
-          // Structured: the chains' mean, but the preliminary covariance (its precision is the
-          // experts' metric; batch-size chains would estimate a D×D covariance poorly).
-          gaussian = structured(dim) ? new GaussianFit(moments.mean(), gaussian.covariance(),
-              moments.ess(), moments.information()) : moments;
+          gaussian = populationGaussian(population.get(), gaussian, dim);
         }
       }
       double minSum = dim / 2.0 + fit.sumSlack();
@@ -188,6 +184,18 @@ public final class PoeFitter implements Fitter {
           source);
       return new Start(state, iterations(pool, preliminary.evaluations() + pool.evaluations(),
           minSum), pool, gaussian, preliminary.modes().size(), warnings);
+    }
+
+    /**
+     * The Gaussian the pool is built around once a population has reached p: the chains'
+     * moments; for a structured pool the chains' mean with the preliminary covariance (its
+     * precision is the experts' metric, and batch-size chains estimate a D×D covariance poorly).
+     */
+    private GaussianFit populationGaussian(Population population, GaussianFit preliminary,
+        int dim) {
+      GaussianFit moments = population.moments();
+      return structured(dim) ? new GaussianFit(moments.mean(), preliminary.covariance(),
+          moments.ess(), moments.information()) : moments;
     }
 
     /** True when the pool will be structured ({@code experts.structure}). */
