@@ -225,6 +225,34 @@ public final class ProductOfExperts {
     return out;
   }
 
+  /**
+   * ∇log q_α at n points (n×D row-major) into a new n×D array, block by block: Q of the active
+   * experts for a block ({@link QMatrixBlock}: for structured experts no D×D product per expert)
+   * times α. The same for any number of threads.
+   */
+  public double[] scores(double[] points, int threads) {
+    int n = points.length / dim;
+    double[] out = new double[n * dim];
+    List<Expert> act = new java.util.ArrayList<>();
+    double[] a = new double[active.length];
+    for (int c = 0; c < active.length; c++) {
+      act.add(experts[active[c]]);
+      a[c] = alpha[active[c]];
+    }
+    int block = 64;
+    BlockParallel.forEach((n + block - 1) / block, threads,
+        () -> new Object[] {new QMatrixBlock(act, block), new double[block * dim * a.length]},
+        (b, s) -> {
+          int from = b * block;
+          int nb = Math.min(block, n - from);
+          double[] q = (double[]) s[1];
+          ((QMatrixBlock) s[0]).compute(points, from * dim, nb, q);
+          dev.ludovic.netlib.blas.BLAS.getInstance().dgemv("N", nb * dim, a.length, 1.0, q, 0,
+              nb * dim, a, 0, 1, 0.0, out, from * dim, 1);
+        });
+    return out;
+  }
+
   /** ∇log q_α(z) = Σ_k α_k g_k(z), written into {@code out} (length D). */
   public void score(double[] z, double[] out) {
     checkPoint(z);

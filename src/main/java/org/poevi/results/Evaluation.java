@@ -62,6 +62,13 @@ public final class Evaluation {
    */
   public static Metrics of(ProductOfExperts family, double logNormalizer, double[] qDraws,
       Target target, double[] pDraws, double logZ, ScoreEvaluator evaluator) {
+    if (family.expert(family.activeExperts()[0]).isStructured()) {
+      // Structured experts (issue #20): log q and its score for all reference draws in blocks.
+      int threads = BlockParallel.defaultThreads();
+      double[] logQ = family.logDensities(pDraws, logNormalizer, threads);
+      double[] qScores = family.scores(pDraws, threads);
+      return of(logQ, qScores, family.dim(), qDraws, pDraws, logZ, target, evaluator);
+    }
     return of(() -> (z, score) -> {
       family.score(z, score);
       return family.logDensityUnnormalized(z) - logNormalizer;
@@ -82,13 +89,8 @@ public final class Evaluation {
   public static Metrics of(java.util.function.Supplier<Density> q, int dim, double[] qDraws,
       Target target, double[] pDraws, double logZ, ScoreEvaluator evaluator) {
     int n = pDraws.length / dim;
-    int m = qDraws.length / dim;
-    double[] logP = new double[n];
-    double[] scores = new double[n * dim];
-    evaluator.evaluate(pDraws, n, logP, scores);
-    double[] negLogQ = new double[n];
-    double[] kl = new double[n];
-    double[] fisher = new double[n];
+    double[] logQ = new double[n];
+    double[] qScores = new double[n * dim];
     int block = 512;
     BlockParallel.forEach((n + block - 1) / block, BlockParallel.defaultThreads(),
         () -> new Object[] {new double[dim], new double[dim], q.get()}, (b, scratch) -> {
@@ -97,17 +99,34 @@ public final class Evaluation {
           Density density = (Density) scratch[2];
           for (int i = b * block; i < Math.min(n, (b + 1) * block); i++) {
             System.arraycopy(pDraws, i * dim, z, 0, dim);
-            double logQ = density.logDensity(z, qScore);
-            negLogQ[i] = -logQ;
-            kl[i] = logP[i] - logZ - logQ;
-            double f = 0;
-            for (int d = 0; d < dim; d++) {
-              double diff = qScore[d] - scores[i * dim + d];
-              f += diff * diff;
-            }
-            fisher[i] = f;
+            logQ[i] = density.logDensity(z, qScore);
+            System.arraycopy(qScore, 0, qScores, i * dim, dim);
           }
         });
+    return of(logQ, qScores, dim, qDraws, pDraws, logZ, target, evaluator);
+  }
+
+  /** The metrics from log q and its score at the reference draws. */
+  private static Metrics of(double[] logQ, double[] qScores, int dim, double[] qDraws,
+      double[] pDraws, double logZ, Target target, ScoreEvaluator evaluator) {
+    int n = pDraws.length / dim;
+    int m = qDraws.length / dim;
+    double[] logP = new double[n];
+    double[] scores = new double[n * dim];
+    evaluator.evaluate(pDraws, n, logP, scores);
+    double[] negLogQ = new double[n];
+    double[] kl = new double[n];
+    double[] fisher = new double[n];
+    for (int i = 0; i < n; i++) {
+      negLogQ[i] = -logQ[i];
+      kl[i] = logP[i] - logZ - logQ[i];
+      double f = 0;
+      for (int d = 0; d < dim; d++) {
+        double diff = qScores[i * dim + d] - scores[i * dim + d];
+        f += diff * diff;
+      }
+      fisher[i] = f;
+    }
     double[] meanError = new double[dim];
     double[] logSdRatio = new double[dim];
     double[] w1 = new double[dim];

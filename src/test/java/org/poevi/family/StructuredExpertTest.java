@@ -359,4 +359,27 @@ class StructuredExpertTest {
       assertEquals(sums[1][i], sums[0][i], 1e-9 * Math.max(1, Math.abs(sums[1][i])), "sum " + i);
     }
   }
+
+  /** Blocked scores and log densities of many points equal the point-by-point ones. */
+  @Test
+  void blockedScoresAndLogDensitiesMatchPointByPoint() {
+    ProductOfExperts s = structured(7, new int[] {1, 0, 2}, 8, 17);
+    Random rng = new Random(18);
+    int n = 150;
+    double[] z = new double[n * 7];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = 3 + 2 * rng.nextGaussian();
+    }
+    for (ProductOfExperts f : List.of(s, dense(s))) {
+      double[] scores = f.scores(z, 2);
+      double[] logQ = f.logDensities(z, 0.5, 2);
+      for (int i = 0; i < n; i++) {
+        double[] zi = java.util.Arrays.copyOfRange(z, i * 7, i * 7 + 7);
+        assertArrayEquals(f.score(zi), java.util.Arrays.copyOfRange(scores, i * 7, i * 7 + 7),
+            1e-10);
+        double ld = f.logDensityUnnormalized(zi) - 0.5;
+        assertEquals(ld, logQ[i], 1e-10 * Math.abs(ld));
+      }
+    }
+  }
 }
