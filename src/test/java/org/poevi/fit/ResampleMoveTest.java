@@ -79,6 +79,25 @@ class ResampleMoveTest {
   }
 
   /**
+   * The population's covariance preconditions the chains only from 10·D chains: below that its
+   * smallest eigenvalues are shrunk too far (ResampleMove.preconditionFrom) and S is kept.
+   */
+  @Test
+  void fewChainsKeepThePreconditioner() {
+    int enough = ResampleMove.CHAINS_PER_COVARIANCE * DIM;
+    for (int n : new int[] {enough - 1, enough}) {
+      MultivariateT.Sampler sampler = MultivariateT.of(REF_MEAN, REF_COV, 5)
+          .sampler(RandomStreams.of(5).stream(n));
+      double[] z = new double[n * DIM];
+      for (int i = 0; i < n; i++) {
+        sampler.sample(z, i * DIM);
+      }
+      Population p = population(z, n, REF_COV, 1);
+      assertEquals(n >= enough, p.mover().preconditionFrom(p.chains()), n + " chains");
+    }
+  }
+
+  /**
    * The production path (PoeFitter's population): a population drawn from the under-p proposal
    * t₅(m, 1.5²·S) around p's moments, with the proposal's scatter as the first preconditioner,
    * 50 adaptive burn-in steps re-preconditioned from the population every 5, then 100 steps of
