@@ -194,8 +194,9 @@ public final class PoeFitter implements Fitter {
     private GaussianFit populationGaussian(Population population, GaussianFit preliminary,
         int dim) {
       GaussianFit moments = population.moments();
-      return structured(dim) ? new GaussianFit(moments.mean(), preliminary.covariance(),
-          moments.ess(), moments.information()) : moments;
+      return structured(dim) && population.pooledCovariance() == null
+          ? new GaussianFit(moments.mean(), preliminary.covariance(), moments.ess(),
+              moments.information()) : moments;
     }
 
     /** True when the pool will be structured ({@code experts.structure}). */

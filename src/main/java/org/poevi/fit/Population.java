@@ -19,7 +19,17 @@ import org.poevi.math.SampleMoments;
  * @param ess Kish ESS of the tempered weights the population was resampled from
  * @param tempering the exponent τ of those weights
  */
-record Population(Chains chains, MalaKernel kernel, double ess, double tempering) {
+record Population(Chains chains, MalaKernel kernel, double ess, double tempering,
+    double[] pooledCovariance) {
+  /**
+   * Without a pooled covariance ({@link PooledCovariance}, for fewer than 128·D chains): the
+   * moments come from the chains' current positions.
+   */
+  Population(Chains chains, MalaKernel kernel, double ess, double tempering) {
+    this(chains, kernel, ess, tempering, null);
+  }
+
+
   /** The burn-in goes on, while Stein's identity fails, up to this many times move-burn-in. */
   static final int MAX_BURN_IN_FACTOR = 10;
   /** The population has at least this many chains per dimension. */
@@ -141,7 +151,17 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
           + " instead"), null);
     }
     fit.progress().phase("population reached p after " + done + " burn-in steps");
-    return new Start(Optional.of(new Population(chains, mover.kernel(), ess, tau)),
+    double[] pooled = null;
+    if (chains.size() < CHAINS_PER_DIMENSION * (long) chains.dim()) {
+      PooledCovariance.Result r = PooledCovariance.pool(mover, chains, settings.moveSteps(),
+          settings.moveBurnIn(), done);
+      chains = r.chains();
+      pooled = r.covariance();
+      fit.progress().phase(String.format(java.util.Locale.ROOT, "covariance pooled over %d more"
+          + " steps of the %d chains (its KL error about %.2g nats by split halves)", r.steps(),
+          chains.size(), r.error()));
+    }
+    return new Start(Optional.of(new Population(chains, mover.kernel(), ess, tau, pooled)),
         Optional.empty(), null);
   }
 
@@ -161,6 +181,36 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
    * importance weights degenerate and (m, S) can be off by more than a standard deviation.
    */
   GaussianFit moments() {
+    if (pooledCovariance != null) {
+      GaussianFit current = currentMoments();
+      return new GaussianFit(current.mean(), pooledCovariance.clone(), current.ess(),
+          current.information());
+    }
+    return currentMoments();
+  }
+
+  /**
+   * out (the lower triangle of a row-major D×D) += weight × the chains' covariance about their mean, in
+   * one dsyrk (a fixed order, whatever the threads).
+   */
+  static void addCovariance(Chains chains, double weight, double[] out) {
+    int n = chains.size();
+    int dim = chains.dim();
+    double[] z = chains.z();
+    double[] mean = SampleMoments.mean(z, n, dim);
+    double[] centred = new double[n * dim];
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dim; d++) {
+        centred[i * dim + d] = z[i * dim + d] - mean[d];
+      }
+    }
+    // Row-major n×D is column-major D×n: C += w/(n − 1)·E Eᵀ, whose column-major upper triangle
+    // is the row-major lower one; the caller mirrors it.
+    dev.ludovic.netlib.blas.BLAS.getInstance().dsyrk("U", "N", dim, n, weight / (n - 1),
+        centred, dim, 1.0, out, dim);
+  }
+
+  private GaussianFit currentMoments() {
     int n = chains.size();
     int dim = chains.dim();
     double[] z = chains.z();

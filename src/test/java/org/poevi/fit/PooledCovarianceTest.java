@@ -1,0 +1,98 @@
+package org.poevi.fit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.commons.rng.UniformRandomProvider;
+import org.junit.jupiter.api.Test;
+import org.poevi.evaluator.LocalScoreEvaluator;
+import org.poevi.math.RandomStreams;
+import org.poevi.math.SampleMoments;
+import org.poevi.targets.SinhArcsinhTarget;
+
+/** p's covariance pooled over the MALA steps of a small population (issue #20). */
+class PooledCovarianceTest {
+  private static final int DIM = 50;
+  private static final SinhArcsinhTarget TARGET = SinhArcsinhTarget.of(DIM);
+
+  /** KL(N(0, B) ‖ N(0, A)) against its closed form for B = c·A and for diagonal matrices. */
+  @Test
+  void halvesKlMatchesClosedForms() {
+    int dim = 6;
+    double[] a = new double[dim * dim];
+    UniformRandomProvider rng = RandomStreams.of(2).stream(0);
+    double[] g = new double[dim * dim];
+    for (int i = 0; i < g.length; i++) {
+      g[i] = rng.nextDouble() - 0.5;
+    }
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < dim; j++) {
+        double s = i == j ? 1 : 0;
+        for (int k = 0; k < dim; k++) {
+          s += g[i * dim + k] * g[j * dim + k];
+        }
+        a[i * dim + j] = s;
+      }
+    }
+    double c = 1.7;
+    double[] b = a.clone();
+    for (int i = 0; i < b.length; i++) {
+      b[i] *= c;
+    }
+    assertEquals(0.5 * dim * (c - 1 - Math.log(c)), PooledCovariance.halvesKl(a, b, dim), 1e-12);
+    assertEquals(0, PooledCovariance.halvesKl(a, a, dim), 1e-12);
+    double[] da = new double[dim * dim];
+    double[] db = new double[dim * dim];
+    double expected = 0;
+    for (int i = 0; i < dim; i++) {
+      da[i * dim + i] = 1 + i;
+      db[i * dim + i] = 2.5 / (1 + i);
+      double r = db[i * dim + i] / da[i * dim + i];
+      expected += 0.5 * (r - 1 - Math.log(r));
+    }
+    assertEquals(expected, PooledCovariance.halvesKl(da, db, dim), 1e-12);
+    db[0] = -1;
+    assertEquals(Double.POSITIVE_INFINITY, PooledCovariance.halvesKl(da, db, dim));
+  }
+
+  /**
+   * 200 chains started at exact draws of a 50-D sinh-arcsinh target: one snapshot's covariance
+   * is off by about D²/(4n) = 3.1 nats of KL; the pooled one stops when its split-half error is
+   * at most 0.005·D = 0.25 nats. Against the covariance of 10⁵ exact draws (itself off by about
+   * D²/(4·10⁵) = 0.006 nats) the pooled estimate must be within 4 times that tolerance (a
+   * margin for the split-half estimate's own noise) and a third of the snapshot's error.
+   */
+  @Test
+  void poolingBeatsOneSnapshot() {
+    int n = 200;
+    int reference = 100_000;
+    double[] ref = draws(reference, 7);
+    double[] refCov = SampleMoments.covariance(ref, reference, SampleMoments.mean(ref, reference,
+        DIM), DIM);
+    double[] z = draws(n, 8);
+    LocalScoreEvaluator evaluator = new LocalScoreEvaluator(TARGET, 1);
+    double[] logP = new double[n];
+    double[] scores = new double[n * DIM];
+    evaluator.evaluate(z, n, logP, scores);
+    Chains chains = new Chains(z, logP, scores, DIM);
+    ResampleMove mover = new ResampleMove(evaluator, DIM, refCov, RandomStreams.of(3));
+    double snapshot = PooledCovariance.halvesKl(refCov, SampleMoments.covariance(z, n,
+        SampleMoments.mean(z, n, DIM), DIM), DIM);
+    PooledCovariance.Result r = PooledCovariance.pool(mover, chains, 5, 50, 0);
+    double pooled = PooledCovariance.halvesKl(refCov, r.covariance(), DIM);
+    assertTrue(r.error() <= PooledCovariance.TOLERANCE_PER_DIMENSION * DIM
+        || r.steps() >= PooledCovariance.MAX_STEPS_FACTOR * 50, "stopped by the rule");
+    assertTrue(pooled < snapshot / 3, "pooled " + pooled + " against one snapshot " + snapshot);
+    assertTrue(pooled <= 4 * PooledCovariance.TOLERANCE_PER_DIMENSION * DIM,
+        "pooled KL error " + pooled + " after " + r.steps() + " steps");
+  }
+
+  private static double[] draws(int n, long seed) {
+    UniformRandomProvider rng = RandomStreams.of(seed).stream(1);
+    double[] z = new double[n * DIM];
+    for (int i = 0; i < n; i++) {
+      TARGET.sample(rng, z, i * DIM);
+    }
+    return z;
+  }
+}
