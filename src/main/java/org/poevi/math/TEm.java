@@ -6,20 +6,28 @@ import org.netlib.util.intW;
 
 /**
  * The EM iterations of {@link MultivariateT#fit} over blocks of points with BLAS-3: per block of
- * {@value #BLOCK} points, one triangular solve (dtrsm) gives every Mahalanobis distance and one
- * rank-k update (dsyrk) its part of the scatter. The blocks run on the JVM's cores; each writes
- * its own partial sums, which are added in block order, so the fit is the same for any number
- * of threads.
+ * at least {@value #BLOCK} points, one triangular solve (dtrsm) gives every Mahalanobis distance
+ * and one rank-k update (dsyrk) its part of the scatter. The blocks run on the JVM's cores; each
+ * writes its own partial sums, which are added in block order, so the fit is the same for any
+ * number of threads. There are at most {@value #MAX_BLOCKS} blocks: each keeps a D×D partial
+ * scatter, 8 MB at D = 1000. The iterations stop early once an iteration moves μ and every entry
+ * of Σ by less than {@value #TOLERANCE} of the scale (√Σ_dd, √(Σ_aa Σ_bb)): the fitted t is an
+ * importance proposal, and at D = 1000 each iteration over 20,000 points costs 3·10¹⁰ flops.
  */
 final class TEm {
   /** Points per block. */
   static final int BLOCK = 256;
+  /** At most this many blocks, each with its own D×D partial scatter. */
+  static final int MAX_BLOCKS = 32;
+  /** Relative change of μ and Σ below which the iterations stop. */
+  static final double TOLERANCE = 1e-4;
 
   private final double[] points;
   private final double[] w;
   private final int dim;
   private final int n;
   private final int blocks;
+  private final int block;
   private final double dof;
   private final double weightSum;
   /** Per block: Σ w u (one each) and Σ w u z (D each). */
@@ -35,7 +43,8 @@ final class TEm {
     this.w = w;
     this.dim = dim;
     this.n = w.length;
-    this.blocks = (n + BLOCK - 1) / BLOCK;
+    this.block = Math.max(BLOCK, (n + MAX_BLOCKS - 1) / MAX_BLOCKS);
+    this.blocks = (n + block - 1) / block;
     this.dof = dof;
     this.weightSum = weightSum;
     this.blockUw = new double[blocks];
@@ -64,7 +73,7 @@ final class TEm {
         break;
       }
       double[] from = mu.clone();
-      BlockParallel.forEach(blocks, Math.min(threads, blocks), () -> new double[dim * BLOCK],
+      BlockParallel.forEach(blocks, Math.min(threads, blocks), () -> new double[dim * block],
           (b, scratch) -> locate(b, from, lower, scratch));
       double uw = 0;
       double[] wuz = new double[dim];
@@ -77,11 +86,32 @@ final class TEm {
       for (int d = 0; d < dim; d++) {
         mu[d] = wuz[d] / uw;
       }
-      BlockParallel.forEach(blocks, Math.min(threads, blocks), () -> new double[dim * BLOCK],
+      BlockParallel.forEach(blocks, Math.min(threads, blocks), () -> new double[dim * block],
           (b, scratch) -> scatter(b, mu, scratch));
+      double[] previous = scatter;
       scatter = merged();
+      if (converged(from, mu, previous, scatter)) {
+        break;
+      }
     }
     return scatter;
+  }
+
+  /** Whether μ and Σ moved by less than {@value #TOLERANCE} of the new scale. */
+  private boolean converged(double[] muBefore, double[] mu, double[] before, double[] after) {
+    for (int a = 0; a < dim; a++) {
+      double sa = after[a * dim + a];
+      if (!(Math.abs(mu[a] - muBefore[a]) <= TOLERANCE * Math.sqrt(sa))) {
+        return false;
+      }
+      for (int b = 0; b <= a; b++) {
+        double scale = Math.sqrt(sa * after[b * dim + b]);
+        if (!(Math.abs(after[a * dim + b] - before[a * dim + b]) <= TOLERANCE * scale)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private boolean positiveDiagonal(double[] lower) {
@@ -96,8 +126,8 @@ final class TEm {
 
   /** Block b's u_i from μ = {@code from}, and its Σ w u and Σ w u z. */
   private void locate(int b, double[] from, double[] lower, double[] y) {
-    int lo = b * BLOCK;
-    int rows = Math.min(BLOCK, n - lo);
+    int lo = b * block;
+    int rows = Math.min(block, n - lo);
     // The block's points minus μ: a D×rows column-major matrix, one point per column.
     for (int j = 0; j < rows; j++) {
       int p = (lo + j) * dim;
@@ -135,8 +165,8 @@ final class TEm {
    * weight cannot overflow the product.
    */
   private void scatter(int b, double[] mu, double[] y) {
-    int lo = b * BLOCK;
-    int rows = Math.min(BLOCK, n - lo);
+    int lo = b * block;
+    int rows = Math.min(block, n - lo);
     for (int j = 0; j < rows; j++) {
       int i = lo + j;
       double root = Math.sqrt(w[i] * u[i] / weightSum);
