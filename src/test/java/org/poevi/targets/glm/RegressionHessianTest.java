@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.poevi.family.AffineMap;
 import org.poevi.targets.AffineTarget;
 import org.poevi.targets.BatchTarget;
@@ -170,11 +172,13 @@ class RegressionHessianTest {
 
   /**
    * At D = 70 the kernel takes its rows in chunks of 421 (the rows' products are bounded to 2²⁰
-   * numbers): the result is the plain Σ_i w_i·ℓ''(η_i)·x_i x_iᵀ, to rounding (1e-12 relative).
+   * numbers); at D = 200 (chunks of 52 rows, below GlmHessian.WIDE_CHUNK) it scales the rows and
+   * takes one dsyrk per point and chunk instead. Either way the result is the plain
+   * Σ_i w_i·ℓ''(η_i)·x_i x_iᵀ, to rounding (1e-12 relative).
    */
-  @Test
-  void wideDesignsAreSummedInSmallerChunks() {
-    int dim = 70;
+  @ParameterizedTest
+  @ValueSource(ints = {70, 200})
+  void wideDesignsAreSummedInSmallerChunks(int dim) {
     int rows = 1000;
     SplittableRandom rng = new SplittableRandom(17);
     double[] x = new double[rows * dim];
