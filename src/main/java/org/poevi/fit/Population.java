@@ -98,7 +98,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
         fit.streams());
     ImportanceBatches.Evaluated drawn = all.drawn();
     Chains chains = mover.resample(new Chains(z, drawn.logP(), drawn.scores(), dim), logW, 0);
-    return burnIn(settings, mover, chains, ess, tau, fit);
+    return burnIn(settings, mover, chains, ess, tau, fit, gaussian.covariance());
   }
 
   /** Draws evaluated and their log weights p̃/r. */
@@ -129,7 +129,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
    * to {@value #MAX_BURN_IN_FACTOR} times as many.
    */
   private static Start burnIn(UnderPSettings settings, ResampleMove mover, Chains chains,
-      double ess, double tau, Context fit) {
+      double ess, double tau, Context fit, double[] prior) {
     int maxBurnIn = MAX_BURN_IN_FACTOR * settings.moveBurnIn();
     int done = 0;
     int bad = 0;
@@ -154,12 +154,13 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     double[] pooled = null;
     if (chains.size() < CHAINS_PER_DIMENSION * (long) chains.dim()) {
       PooledCovariance.Result r = PooledCovariance.pool(mover, chains, settings.moveSteps(),
-          settings.moveBurnIn(), done);
+          settings.moveBurnIn(), done, prior.clone());
       chains = r.chains();
       pooled = r.covariance();
       fit.progress().phase(String.format(java.util.Locale.ROOT, "covariance pooled over %d more"
-          + " steps of the %d chains (its KL error about %.2g nats by split halves)", r.steps(),
-          chains.size(), r.error()));
+          + " steps of the %d chains (its KL error about %.2g nats by split halves; shrunk by"
+          + " %.2f towards the preliminary covariance)", r.steps(), chains.size(), r.error(),
+          r.shrinkage()));
     }
     return new Start(Optional.of(new Population(chains, mover.kernel(), ess, tau, pooled)),
         Optional.empty(), null);

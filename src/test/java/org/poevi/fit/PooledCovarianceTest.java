@@ -56,6 +56,37 @@ class PooledCovarianceTest {
   }
 
   /**
+   * Shrinkage towards κ·S: with S = 2·I and a pooled C = diag(1, 3, 5, ...), κ = tr(S⁻¹C)/D and
+   * ‖S^{-1/2}(C − κS)S^{-1/2}‖²_F = Σ(c_d/2 − κ)²; ρ is the noise over that, capped at 1.
+   */
+  @Test
+  void shrinkageWeighsNoiseAgainstSpread() {
+    int dim = 5;
+    double[] prior = new double[dim * dim];
+    double[] pooled = new double[dim * dim];
+    double kappa = 0;
+    for (int d = 0; d < dim; d++) {
+      prior[d * dim + d] = 2;
+      pooled[d * dim + d] = 1 + 2 * d;
+      kappa += (1 + 2 * d) / 2.0 / dim;
+    }
+    double spread = 0;
+    for (int d = 0; d < dim; d++) {
+      spread += Math.pow((1 + 2 * d) / 2.0 - kappa, 2);
+    }
+    double[] factor = prior.clone();
+    for (int d = 0; d < dim; d++) {
+      factor[d * dim + d] = Math.sqrt(2);
+    }
+    double[] target = prior.clone();
+    assertEquals(0.3, PooledCovariance.shrinkage(pooled, target, factor, 0.3 * spread, dim),
+        1e-12);
+    assertEquals(2 * kappa, target[0], 1e-12, "the prior becomes kappa S");
+    assertEquals(1, PooledCovariance.shrinkage(pooled, prior.clone(), factor, 5 * spread, dim));
+    assertEquals(0, PooledCovariance.shrinkage(pooled, prior.clone(), factor, Double.NaN, dim));
+  }
+
+  /**
    * 200 chains started at exact draws of a 50-D sinh-arcsinh target: one snapshot's covariance
    * is off by about D²/(4n) = 3.1 nats of KL; the pooled one stops when its split-half error is
    * at most 0.005·D = 0.25 nats. Against the covariance of 10⁵ exact draws (itself off by about
@@ -78,7 +109,7 @@ class PooledCovarianceTest {
     ResampleMove mover = new ResampleMove(evaluator, DIM, refCov, RandomStreams.of(3));
     double snapshot = PooledCovariance.halvesKl(refCov, SampleMoments.covariance(z, n,
         SampleMoments.mean(z, n, DIM), DIM), DIM);
-    PooledCovariance.Result r = PooledCovariance.pool(mover, chains, 5, 50, 0);
+    PooledCovariance.Result r = PooledCovariance.pool(mover, chains, 5, 50, 0, refCov.clone());
     double pooled = PooledCovariance.halvesKl(refCov, r.covariance(), DIM);
     assertTrue(r.error() <= PooledCovariance.TOLERANCE_PER_DIMENSION * DIM
         || r.steps() >= PooledCovariance.MAX_STEPS_FACTOR * 50, "stopped by the rule");
