@@ -186,6 +186,19 @@ public final class FitConfig {
     });
   }
 
+  /** init.gaussian-rounds of a resolved configuration: a number, or auto. */
+  static int gaussianRounds(Config resolved) {
+    Object value = resolved.getValue("init.gaussian-rounds").unwrapped();
+    if ("auto".equals(value)) {
+      return InitSettings.AUTO_ROUNDS;
+    }
+    if (!(value instanceof Number)) {
+      throw new InvalidInputException("init.gaussian-rounds must be auto or a number >= 0, got \""
+          + value + "\"");
+    }
+    return resolved.getInt("init.gaussian-rounds");
+  }
+
   /** init.gaussian-draws: a number, or auto ({@link InitSettings#AUTO_DRAWS}). */
   private int gaussianDraws() {
     return gaussianDraws(resolved);
@@ -220,7 +233,7 @@ public final class FitConfig {
   public PoeSettings poeSettings() {
     return read(() -> new PoeSettings(runSettings(), new InitSettings(
         resolved.getInt("init.mode-starts"), resolved.getDouble("init.start-scale"),
-        resolved.getInt("init.gaussian-rounds"), gaussianDraws(),
+        gaussianRounds(resolved), gaussianDraws(),
         frame(), resolved.getBoolean("init.gaussian-reuse")),
         expertSource(), alphaSettings()));
   }

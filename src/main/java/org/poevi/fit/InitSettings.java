@@ -11,7 +11,7 @@ import org.poevi.InvalidInputException;
  * @param startScale {@code init.start-scale}: starts are N(0, startScale²·I)
  * @param gaussianRounds {@code init.gaussian-rounds}: importance-sampling rounds; 0 keeps the
  *     Laplace approximation at the best mode (a log-concave posterior of many rows, where it is
- *     already accurate)
+ *     already accurate); {@link #AUTO_ROUNDS} for {@code auto}: {@link #rounds(int)}
  * @param gaussianDraws {@code init.gaussian-draws}: draws per round (at least 1000), or
  *     {@link #AUTO_DRAWS} for {@code auto}: {@link #draws(int)}
  * @param frame {@code init.frame}: the coordinates the fit runs in ({@link Frames})
@@ -27,6 +27,12 @@ public record InitSettings(int modeStarts, double startScale, int gaussianRounds
 
   /** {@code init.gaussian-draws = auto}. */
   public static final int AUTO_DRAWS = 0;
+  /** {@code init.gaussian-rounds = auto}. */
+  public static final int AUTO_ROUNDS = Integer.MIN_VALUE;
+  /** Rounds under {@code auto} up to {@link #ROUNDS_DIMENSION}; none above it. */
+  static final int AUTO_ROUND_COUNT = 8;
+  /** Above this dimension {@code auto} takes no rounds. */
+  static final int ROUNDS_DIMENSION = 100;
 
   public InitSettings {
     if (frame == null) {
@@ -36,11 +42,25 @@ public record InitSettings(int modeStarts, double startScale, int gaussianRounds
     SettingsChecks.atMost(modeStarts, 10_000, "init.mode-starts");
     SettingsChecks.atMost(gaussianRounds, 1_000, "init.gaussian-rounds");
     SettingsChecks.positiveFinite(startScale, "init.start-scale");
-    SettingsChecks.nonNegative(gaussianRounds, "init.gaussian-rounds");
+    if (gaussianRounds != AUTO_ROUNDS) {
+      SettingsChecks.nonNegative(gaussianRounds, "init.gaussian-rounds");
+    }
     if (gaussianDraws < 1000 && gaussianDraws != AUTO_DRAWS) {
       throw new InvalidInputException("init.gaussian-draws must be auto or >= 1000, got "
           + gaussianDraws);
     }
+  }
+
+  /**
+   * Rounds at dimension D: the given number, or under {@code auto} 8 up to D = 100 and none above.
+   * Above D = 100 a Gaussian proposal's importance weights keep almost no effective draws of a
+   * non-Gaussian target, the rounds cost minutes (8 rounds of 48,000 draws at D = 300), and the
+   * MALA population that follows (fit.under-p.population) finds p's moments instead
+   * (docs/benchmarks.md, "Structured fits end to end").
+   */
+  public int rounds(int dim) {
+    return gaussianRounds == AUTO_ROUNDS ? (dim > ROUNDS_DIMENSION ? 0 : AUTO_ROUND_COUNT)
+        : gaussianRounds;
   }
 
   /**
@@ -61,8 +81,11 @@ public record InitSettings(int modeStarts, double startScale, int gaussianRounds
         : gaussianDraws;
   }
 
-  /** 16 starts of scale 2, 8 rounds of max(2560, 160·D) draws, reused (conf/reference.conf). */
+  /**
+   * 16 starts of scale 2, auto rounds (8 up to D = 100) of max(2560, 160·D) draws, reused
+   * (conf/reference.conf).
+   */
   public static InitSettings defaults() {
-    return new InitSettings(16, 2, 8, AUTO_DRAWS, Frames.Choice.AUTO, true);
+    return new InitSettings(16, 2, AUTO_ROUNDS, AUTO_DRAWS, Frames.Choice.AUTO, true);
   }
 }

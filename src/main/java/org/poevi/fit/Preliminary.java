@@ -57,10 +57,10 @@ record Preliminary(List<ModeFinder.Mode> modes, GaussianFit gaussian, long evalu
       start = best.location();
       laplace = Frames.laplaceCovariance(best.negativeHessian(), dim);
     }
-    stage.accept(init.gaussianRounds() == 0 ? "preliminary Gaussian: the Laplace approximation"
-        : "preliminary Gaussian (" + init.gaussianRounds() + " rounds of " + init.draws(dim)
+    stage.accept(init.rounds(dim) == 0 ? "preliminary Gaussian: the Laplace approximation"
+        : "preliminary Gaussian (" + init.rounds(dim) + " rounds of " + init.draws(dim)
             + " draws" + (init.gaussianReuse() ? ", all reused" : "") + ")");
-    GaussianFit gaussian = GaussianFit.of(evaluator, dim, start, laplace, init.gaussianRounds(),
+    GaussianFit gaussian = GaussianFit.of(evaluator, dim, start, laplace, init.rounds(dim),
         init.draws(dim), init.gaussianReuse(), streams, threads, progress);
     return new Preliminary(modes, gaussian, search.evaluations(), warnings);
   }

@@ -130,6 +130,11 @@ class ConfigKeysTest {
     PoeSettings settings = poe.poeSettings();
     assertEquals(new UnderQSettings(1.5, 0.2, 1), settings.alpha().objective());
     assertEquals(3, settings.init().modeStarts());
+    assertEquals(org.poevi.fit.InitSettings.AUTO_ROUNDS, settings.init().gaussianRounds());
+    assertEquals(2, FitConfig.parse(BANANA, List.of("init.gaussian-rounds=2")).poeSettings()
+        .init().gaussianRounds());
+    assertEquals("init.gaussian-rounds must be auto or a number >= 0, got \"many\"",
+        error(BANANA, "init.gaussian-rounds=many"));
     assertEquals(5, ((ExpertPool.Settings) settings.experts()).locations());
     assertEquals(UnderPSettings.defaults(), FitConfig.parse(BANANA, List.of()).poeSettings()
         .alpha().objective());

@@ -29,6 +29,16 @@ class PreliminaryTest {
     assertEquals("init.gaussian-rounds must be >= 0, got -1", e.getMessage());
   }
 
+  /** init.gaussian-rounds = auto: 8 rounds up to D = 100, none above; a number as it is. */
+  @Test
+  void autoRoundsStopAboveOneHundredDimensions() {
+    InitSettings auto = new InitSettings(1, 2, InitSettings.AUTO_ROUNDS, 1000);
+    assertEquals(8, auto.rounds(100));
+    assertEquals(0, auto.rounds(101));
+    assertEquals(3, new InitSettings(1, 2, 3, 1000).rounds(1000));
+    assertEquals(8, InitSettings.defaults().rounds(50));
+  }
+
   /**
    * init.gaussian-draws = auto: 2560 draws per round up to D = 16, then 160·D (at D = 31 rounds
    * of 2560 left a logistic regression's q 0.10–0.11 sd off, rounds of 5120 0.06); a number is
