@@ -112,11 +112,17 @@ final class GlmHessian implements RowLikelihood {
             s.sums, p0 * packed, packed);
       }
     }
+    unpack(s.sums, n, out);
+  }
+
+  /** out[b·D²..] += point b's packed upper triangle of sums, as a full row-major D×D matrix. */
+  private void unpack(double[] sums, int n, double[] out) {
+    int packed = packed();
     for (int b = 0; b < n; b++) {
       int k = 0;
       for (int a = 0; a < dim; a++) {
         for (int c = a; c < dim; c++, k++) {
-          double v = s.sums[b * packed + k];
+          double v = sums[b * packed + k];
           out[b * dim * dim + a * dim + c] += v;
           if (c != a) {
             out[b * dim * dim + c * dim + a] += v;
