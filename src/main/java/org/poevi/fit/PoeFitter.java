@@ -188,8 +188,9 @@ public final class PoeFitter implements Fitter {
 
     /**
      * The Gaussian the pool is built around once a population has reached p: the chains'
-     * moments; for a structured pool the chains' mean with the preliminary covariance (its
-     * precision is the experts' metric, and batch-size chains estimate a D×D covariance poorly).
+     * moments, whose covariance a population of fewer than 128·D chains pools over its steps
+     * after burn-in ({@link PooledCovariance}; the structured pool's metric is its precision).
+     * A structured pool without a pooled covariance keeps the preliminary one.
      */
     private GaussianFit populationGaussian(Population population, GaussianFit preliminary,
         int dim) {

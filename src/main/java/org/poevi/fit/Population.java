@@ -29,7 +29,6 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     this(chains, kernel, ess, tempering, null);
   }
 
-
   /** The burn-in goes on, while Stein's identity fails, up to this many times move-burn-in. */
   static final int MAX_BURN_IN_FACTOR = 10;
   /** The population has at least this many chains per dimension. */
@@ -191,8 +190,8 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
   }
 
   /**
-   * out (the lower triangle of a row-major D×D) += weight × the chains' covariance about their mean, in
-   * one dsyrk (a fixed order, whatever the threads).
+   * out (the lower triangle of a row-major D×D) += weight × the chains' covariance about their
+   * mean, in one dsyrk (a fixed order, whatever the threads).
    */
   static void addCovariance(Chains chains, double weight, double[] out) {
     int n = chains.size();
