@@ -16,7 +16,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-START_ATTEMPTS = 4
+START_ATTEMPTS = 6
 # A Java stack trace in a cell's output ("\tat org.x.Y.m(Y.java:1)", "Caused by: ..."): a person
 # reading the notebook must never see one, even from a cell that did not fail.
 STACK_TRACE = re.compile(r"^\s+at [\w.$<>/]+\(.*\)|^Caused by: ", re.MULTILINE)
@@ -107,7 +107,7 @@ def main():
                         " language is python (default: their own kernelspec's name)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--cell-timeout", type=int, default=1800)
-    parser.add_argument("--startup-timeout", type=int, default=60)
+    parser.add_argument("--startup-timeout", type=int, default=120)
     parser.add_argument("notebooks", nargs="+")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
