@@ -186,17 +186,9 @@ public final class FitConfig {
     });
   }
 
-  /** init.gaussian-rounds of a resolved configuration: a number, or auto. */
+  /** init.gaussian-rounds of a resolved configuration: a number, or auto (MemoryCheck too). */
   static int gaussianRounds(Config resolved) {
-    Object value = resolved.getValue("init.gaussian-rounds").unwrapped();
-    if ("auto".equals(value)) {
-      return InitSettings.AUTO_ROUNDS;
-    }
-    if (!(value instanceof Number)) {
-      throw new InvalidInputException("init.gaussian-rounds must be auto or a number >= 0, got \""
-          + value + "\"");
-    }
-    return resolved.getInt("init.gaussian-rounds");
+    return autoOrInt(resolved, "init.gaussian-rounds", InitSettings.AUTO_ROUNDS, ">= 0");
   }
 
   /** init.gaussian-draws: a number, or auto ({@link InitSettings#AUTO_DRAWS}). */
@@ -206,15 +198,20 @@ public final class FitConfig {
 
   /** init.gaussian-draws of a resolved configuration (MemoryCheck reads it too). */
   static int gaussianDraws(Config resolved) {
-    Object value = resolved.getValue("init.gaussian-draws").unwrapped();
+    return autoOrInt(resolved, "init.gaussian-draws", InitSettings.AUTO_DRAWS, ">= 1000");
+  }
+
+  /** A key that takes auto (read as {@code auto}) or an integer; {@code range} names the bound. */
+  private static int autoOrInt(Config resolved, String key, int auto, String range) {
+    Object value = resolved.getValue(key).unwrapped();
     if ("auto".equals(value)) {
-      return InitSettings.AUTO_DRAWS;
+      return auto;
     }
     if (!(value instanceof Number)) {
-      throw new InvalidInputException("init.gaussian-draws must be auto or a number >= 1000,"
-          + " got \"" + value + "\"");
+      throw new InvalidInputException(key + " must be auto or a number " + range + ", got \""
+          + value + "\"");
     }
-    return resolved.getInt("init.gaussian-draws");
+    return resolved.getInt(key);
   }
 
   /** init.frame: auto, laplace or none ({@link org.poevi.fit.Frames}). */

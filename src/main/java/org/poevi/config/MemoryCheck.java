@@ -28,8 +28,8 @@ public final class MemoryCheck {
         long draws = org.poevi.fit.InitSettings.draws(FitConfig.gaussianDraws(resolved), dim);
         if (resolved.getBoolean("init.gaussian-reuse")) {
           // Every round's draws are kept: points, scores, log p and each proposal's density.
-          int rounds = new org.poevi.fit.InitSettings(1, 1, FitConfig.gaussianRounds(resolved),
-              1000).rounds(dim);
+          int rounds = org.poevi.fit.InitSettings.rounds(FitConfig.gaussianRounds(resolved),
+              dim);
           check("init.gaussian-rounds × init.gaussian-draws (init.gaussian-reuse = true)",
               rounds * draws, 2 * d + 2 + rounds, 1, true, heap, dim);
         } else {

@@ -59,6 +59,11 @@ public record InitSettings(int modeStarts, double startScale, int gaussianRounds
    * (docs/benchmarks.md, "Structured fits end to end").
    */
   public int rounds(int dim) {
+    return rounds(gaussianRounds, dim);
+  }
+
+  /** {@link #rounds(int)} for a value of init.gaussian-rounds ({@link #AUTO_ROUNDS} or a number). */
+  public static int rounds(int gaussianRounds, int dim) {
     return gaussianRounds == AUTO_ROUNDS ? (dim > ROUNDS_DIMENSION ? 0 : AUTO_ROUND_COUNT)
         : gaussianRounds;
   }

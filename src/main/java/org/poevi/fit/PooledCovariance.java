@@ -3,6 +3,7 @@ package org.poevi.fit;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.lapack.LAPACK;
 import org.netlib.util.intW;
+import org.poevi.math.SampleMoments;
 
 /**
  * p's covariance from a MALA population smaller than 128·D chains (a structured fit's: the batch
@@ -52,6 +53,7 @@ final class PooledCovariance {
     int maxSteps = Math.max(MAX_STEPS_FACTOR * burnIn, 2 * firstGroups * groupSteps);
     double[] total = new double[dim * dim];
     double[] recent = new double[dim * dim];
+    double[] centred = new double[n * dim];
     int totalGroups = 0;
     int recentGroups = 0;
     int done = 0;
@@ -61,7 +63,7 @@ final class PooledCovariance {
       chains = mover.adapt(chains, groupSteps, -1 - firstStep - done);
       done += groupSteps;
       boolean first = totalGroups < firstGroups;
-      Population.addCovariance(chains, 1, first ? total : recent);
+      addCovariance(chains, centred, first ? total : recent);
       if (first) {
         totalGroups++;
         continue;
@@ -150,6 +152,25 @@ final class PooledCovariance {
       sum += v * v;
     }
     return sum;
+  }
+
+  /**
+   * out (the lower triangle of a row-major D×D) += the chains' covariance about their mean, in
+   * one dsyrk (a fixed order, whatever the threads); {@code centred} (n·D) is scratch.
+   */
+  private static void addCovariance(Chains chains, double[] centred, double[] out) {
+    int n = chains.size();
+    int dim = chains.dim();
+    double[] z = chains.z();
+    double[] mean = SampleMoments.mean(z, n, dim);
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dim; d++) {
+        centred[i * dim + d] = z[i * dim + d] - mean[d];
+      }
+    }
+    // Row-major n×D is column-major D×n: C += E Eᵀ/(n − 1), whose column-major upper triangle
+    // is the row-major lower one; mirrored() completes it.
+    BLAS.getInstance().dsyrk("U", "N", dim, n, 1.0 / (n - 1), centred, dim, 1.0, out, dim);
   }
 
   /** sum / groups with the upper triangle copied from the lower one. */

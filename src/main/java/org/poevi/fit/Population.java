@@ -181,36 +181,6 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
    * importance weights degenerate and (m, S) can be off by more than a standard deviation.
    */
   GaussianFit moments() {
-    if (pooledCovariance != null) {
-      GaussianFit current = currentMoments();
-      return new GaussianFit(current.mean(), pooledCovariance.clone(), current.ess(),
-          current.information());
-    }
-    return currentMoments();
-  }
-
-  /**
-   * out (the lower triangle of a row-major D×D) += weight × the chains' covariance about their
-   * mean, in one dsyrk (a fixed order, whatever the threads).
-   */
-  static void addCovariance(Chains chains, double weight, double[] out) {
-    int n = chains.size();
-    int dim = chains.dim();
-    double[] z = chains.z();
-    double[] mean = SampleMoments.mean(z, n, dim);
-    double[] centred = new double[n * dim];
-    for (int i = 0; i < n; i++) {
-      for (int d = 0; d < dim; d++) {
-        centred[i * dim + d] = z[i * dim + d] - mean[d];
-      }
-    }
-    // Row-major n×D is column-major D×n: C += w/(n − 1)·E Eᵀ, whose column-major upper triangle
-    // is the row-major lower one; the caller mirrors it.
-    dev.ludovic.netlib.blas.BLAS.getInstance().dsyrk("U", "N", dim, n, weight / (n - 1),
-        centred, dim, 1.0, out, dim);
-  }
-
-  private GaussianFit currentMoments() {
     int n = chains.size();
     int dim = chains.dim();
     double[] z = chains.z();
@@ -224,6 +194,8 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
         }
       }
     }
-    return new GaussianFit(mean, SampleMoments.covariance(z, n, mean, dim), n, information);
+    double[] covariance = pooledCovariance != null ? pooledCovariance.clone()
+        : SampleMoments.covariance(z, n, mean, dim);
+    return new GaussianFit(mean, covariance, n, information);
   }
 }

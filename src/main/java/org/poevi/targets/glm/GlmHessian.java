@@ -46,13 +46,22 @@ final class GlmHessian implements RowLikelihood {
     return Math.max(1, Math.min(GlmLikelihood.CHUNK, (1 << 20) / packed()));
   }
 
+  /** Whether {@link #addWide} sums the Hessians (see {@link #WIDE_CHUNK}). */
+  private boolean wide() {
+    return chunk() < WIDE_CHUNK;
+  }
+
   private final class Scratch implements Workspace {
     final double[] eta = new double[GlmLikelihood.CHUNK * GlmLikelihood.TILE];
     final double[] curvature = new double[GlmLikelihood.CHUNK * GlmLikelihood.TILE];
-    /** The rows' products x_ia·x_ib, a ≤ b: chunk × D(D + 1)/2, column-major. */
-    final double[] products = new double[chunk() * packed()];
-    /** The points' packed sums: D(D + 1)/2 × points, column-major. */
+    /** The rows' products x_ia·x_ib, a ≤ b: chunk × D(D + 1)/2, column-major (not wide). */
+    final double[] products = wide() ? new double[0] : new double[chunk() * packed()];
+    /** The points' packed sums: D(D + 1)/2 × points, column-major (not wide). */
     double[] sums = new double[0];
+    /** Wide: a chunk of rows scaled by √(−w ℓ''), m×D column-major. */
+    final double[] scaled = wide() ? new double[GlmLikelihood.CHUNK * dim] : new double[0];
+    /** Wide: one point's Hessian, upper triangle, D×D column-major. */
+    final double[] full = wide() ? new double[dim * dim] : new double[0];
   }
 
   @Override
@@ -67,6 +76,10 @@ final class GlmHessian implements RowLikelihood {
           + " Hessian of dimension " + dim);
     }
     Scratch s = (Scratch) workspace;
+    if (wide()) {
+      addWide(block, points, n, out, s);
+      return;
+    }
     int packed = packed();
     if (s.sums.length < n * packed) {
       s.sums = new double[n * packed];
@@ -79,10 +92,6 @@ final class GlmHessian implements RowLikelihood {
     double[] offset = block.offset();
     boolean linear = family == RegressionTarget.Family.LINEAR;
     int chunk = chunk();
-    if (chunk < WIDE_CHUNK) {
-      addWide(block, points, n, out, s);
-      return;
-    }
     for (int r0 = 0; r0 < rows; r0 += chunk) {
       int m = Math.min(chunk, rows - r0);
       int k = 0;
@@ -152,8 +161,8 @@ final class GlmHessian implements RowLikelihood {
     double[] offset = block.offset();
     boolean linear = family == RegressionTarget.Family.LINEAR;
     int chunk = GlmLikelihood.CHUNK;
-    double[] scaled = new double[chunk * dim];
-    double[] sum = new double[dim * dim];
+    double[] scaled = s.scaled;
+    double[] sum = s.full;
     for (int b = 0; b < n; b++) {
       java.util.Arrays.fill(sum, 0);
       for (int r0 = 0; r0 < rows; r0 += chunk) {
