@@ -8,12 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.SampleMoments;
-import org.poevi.targets.SinhArcsinhTarget;
 
 /** p's covariance pooled over the MALA steps of a small population (issue #20). */
 class PooledCovarianceTest {
-  private static final int DIM = 50;
-  private static final SinhArcsinhTarget TARGET = SinhArcsinhTarget.of(DIM);
+  private static final int DIM = ResampleMoveTest.DIM;
 
   /** KL(N(0, B) ‖ N(0, A)) against its closed form for B = c·A and for diagonal matrices. */
   @Test
@@ -90,18 +88,15 @@ class PooledCovarianceTest {
    * 200 chains started at exact draws of a 50-D sinh-arcsinh target: one snapshot's covariance
    * is off by about D²/(4n) = 3.1 nats of KL; the pooled one stops when its split-half error is
    * at most 0.005·D = 0.25 nats. Against the covariance of 10⁵ exact draws (itself off by about
-   * D²/(4·10⁵) = 0.006 nats) the pooled estimate must be within 4 times that tolerance (a
-   * margin for the split-half estimate's own noise) and a third of the snapshot's error.
+   * D²/(4·10⁵) = 0.006 nats) the pooled estimate must beat a third of the snapshot's error and
+   * stay near the tolerance (below).
    */
   @Test
   void poolingBeatsOneSnapshot() {
     int n = 200;
-    int reference = 100_000;
-    double[] ref = draws(reference, 7);
-    double[] refCov = SampleMoments.covariance(ref, reference, SampleMoments.mean(ref, reference,
-        DIM), DIM);
-    double[] z = draws(n, 8);
-    LocalScoreEvaluator evaluator = new LocalScoreEvaluator(TARGET, 1);
+    double[] refCov = ResampleMoveTest.REF_COV;
+    double[] z = ResampleMoveTest.exactDraws(n, 8);
+    LocalScoreEvaluator evaluator = new LocalScoreEvaluator(ResampleMoveTest.TARGET, 1);
     double[] logP = new double[n];
     double[] scores = new double[n * DIM];
     evaluator.evaluate(z, n, logP, scores);
@@ -109,21 +104,24 @@ class PooledCovarianceTest {
     ResampleMove mover = new ResampleMove(evaluator, DIM, refCov, RandomStreams.of(3));
     double snapshot = PooledCovariance.halvesKl(refCov, SampleMoments.covariance(z, n,
         SampleMoments.mean(z, n, DIM), DIM), DIM);
-    PooledCovariance.Result r = PooledCovariance.pool(mover, chains, 5, 50, 0, refCov.clone());
+    // The prior shrunk towards is refCov's diagonal (the target's correlations are 0.5), not
+    // the truth, so the shrinkage cannot make the pooled estimate right on its own.
+    double[] diagonal = new double[DIM * DIM];
+    for (int d = 0; d < DIM; d++) {
+      diagonal[d * DIM + d] = refCov[d * DIM + d];
+    }
+    PooledCovariance.Result r = PooledCovariance.pool(mover, chains, 5, 50, 0, diagonal);
     double pooled = PooledCovariance.halvesKl(refCov, r.covariance(), DIM);
     assertTrue(r.error() <= PooledCovariance.TOLERANCE_PER_DIMENSION * DIM
         || r.steps() >= PooledCovariance.MAX_STEPS_FACTOR * 50, "stopped by the rule");
     assertTrue(pooled < snapshot / 3, "pooled " + pooled + " against one snapshot " + snapshot);
-    assertTrue(pooled <= 4 * PooledCovariance.TOLERANCE_PER_DIMENSION * DIM,
+    // The KL error sums about D(D + 1)/2 = 1275 squared, nearly independent terms, so its own
+    // relative noise is about sqrt(2/1275) = 4%; the split-half estimate can also be biased low
+    // by the correlation between the halves' chains. 1.5 times the tolerance allows 5 SE of
+    // noise and a 30% bias. Measured at this seed: 0.19 nats, estimated 0.18, 400 steps.
+    assertTrue(pooled <= 1.5 * PooledCovariance.TOLERANCE_PER_DIMENSION * DIM,
         "pooled KL error " + pooled + " after " + r.steps() + " steps");
-  }
-
-  private static double[] draws(int n, long seed) {
-    UniformRandomProvider rng = RandomStreams.of(seed).stream(1);
-    double[] z = new double[n * DIM];
-    for (int i = 0; i < n; i++) {
-      TARGET.sample(rng, z, i * DIM);
-    }
-    return z;
+    // The split-half estimate tracks the true error (within the same 30% bias and 5 SE).
+    assertEquals(pooled, r.error(), 0.5 * pooled, "split-half estimate of the KL error");
   }
 }

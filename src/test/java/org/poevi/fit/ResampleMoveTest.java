@@ -18,14 +18,14 @@ import org.poevi.targets.SinhArcsinhTarget;
  * sinh-arcsinh target in 50 dimensions, whose exact draws give the reference.
  */
 class ResampleMoveTest {
-  private static final SinhArcsinhTarget TARGET = SinhArcsinhTarget.of(50);
-  private static final int DIM = 50;
+  static final SinhArcsinhTarget TARGET = SinhArcsinhTarget.of(50);
+  static final int DIM = 50;
   private static final int REFERENCE = 100_000;
   private static final double[] REF = exactDraws(REFERENCE, 7);
   private static final double[] REF_MEAN = SampleMoments.mean(REF, REFERENCE, DIM);
-  private static final double[] REF_COV = SampleMoments.covariance(REF, REFERENCE, REF_MEAN, DIM);
+  static final double[] REF_COV = SampleMoments.covariance(REF, REFERENCE, REF_MEAN, DIM);
 
-  private static double[] exactDraws(int n, long seed) {
+  static double[] exactDraws(int n, long seed) {
     UniformRandomProvider rng = RandomStreams.of(seed).stream(1);
     double[] z = new double[n * DIM];
     for (int i = 0; i < n; i++) {
