@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigValue;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,6 +25,7 @@ import org.poevi.targets.ExactTarget;
 import org.poevi.targets.FunnelTarget;
 import org.poevi.targets.GaussianMixtureTarget;
 import org.poevi.targets.ProductOfTTarget;
+import org.poevi.targets.RandomProductOfT;
 import org.poevi.targets.SinhArcsinhTarget;
 import org.poevi.targets.StudentTTarget;
 import org.poevi.targets.Target;
@@ -189,11 +191,32 @@ final class SyntheticTargetReader {
     return prefixed(() -> GaussianMixtureTarget.of(w, means, s));
   }
 
-  /** product-of-t: the model.json at {@code target.model}. */
+  /** The keys of a random product of t's ({@link RandomProductOfT}). */
+  private static final List<String> GENERATOR_KEYS = List.of("dimension", "experts", "rank",
+      "dof", "correlation", "seed");
+
+  /** product-of-t: the model.json at {@code target.model}, or a random one of a dimension. */
   private static ExactTarget productOfT(BlockReader r) {
     if (!r.has("model")) {
-      throw new InvalidInputException(PREFIX + "model is missing: product-of-t needs the path of"
-          + " a model.json");
+      if (!r.has("dimension")) {
+        throw new InvalidInputException(PREFIX + "model or " + PREFIX + "dimension is needed:"
+            + " product-of-t reads a model.json or draws a random product of experts of that"
+            + " dimension");
+      }
+      int dim = r.integer("dimension", 0);
+      int experts = r.integer("experts", RandomProductOfT.DEFAULT_EXPERTS);
+      int rank = r.integer("rank", RandomProductOfT.DEFAULT_RANK);
+      double dof = r.number("dof", RandomProductOfT.DEFAULT_DOF);
+      double correlation = r.number("correlation", RandomProductOfT.DEFAULT_CORRELATION);
+      long seed = r.whole("seed", RandomProductOfT.DEFAULT_SEED);
+      return prefixed(() -> ProductOfTTarget.of(
+          RandomProductOfT.model(dim, experts, rank, dof, correlation, seed)));
+    }
+    for (String key : GENERATOR_KEYS) {
+      if (r.has(key)) {
+        throw new InvalidInputException(PREFIX + key + " draws a random product of experts: it"
+            + " cannot be combined with " + PREFIX + "model");
+      }
     }
     String text = BlockReader.string(r.values.get("model"), "model");
     if (text.isBlank()) {

@@ -14,6 +14,7 @@ import org.poevi.targets.ExactTarget;
 import org.poevi.targets.FunnelTarget;
 import org.poevi.targets.GaussianMixtureTarget;
 import org.poevi.targets.ProductOfTTarget;
+import org.poevi.targets.RandomProductOfT;
 import org.poevi.targets.SinhArcsinhTarget;
 import org.poevi.targets.StudentTTarget;
 import org.poevi.targets.Target;
@@ -39,7 +40,9 @@ import org.poevi.targets.glm.SyntheticLogisticData;
  *                                                                   ({@link SinhArcsinhTarget})
  *   gaussian-mixture: weights = [...], means = [[...], ...], covariances = [[[...]], ...]
  *                                                                   ({@link GaussianMixtureTarget})
- *   product-of-t:     model = "path/to/model.json" (required)       ({@link ProductOfTTarget})
+ *   product-of-t:     model = "path/to/model.json"                  ({@link ProductOfTTarget})
+ *                     or dimension = D (required), experts = 4, rank = 2, dof = 5,
+ *                     correlation = 0.5, seed = 1       ({@link RandomProductOfT})
  *
  *   target.type = varying-intercepts   # a posterior over synthetic data: no exact draws
  *   varying-intercepts: groups = 500, rows-per-group = 20, mu = 1, tau = 1, sigma = 2, seed = 1
@@ -53,7 +56,10 @@ import org.poevi.targets.glm.SyntheticLogisticData;
  *
  * <p><b>product-of-t.</b> {@code model} is a path to a {@code model.json} (SPEC §7), relative
  * paths resolved against the working directory. Its log-normaliser is estimated afresh
- * ({@link ProductOfTTarget}).
+ * ({@link ProductOfTTarget}). Without {@code model}, {@code dimension} draws a random product of
+ * {@code experts} structured experts Λ_k = M + U_k U_kᵀ of rank {@code rank}, with {@code dof}
+ * tail degrees of freedom and a metric of the given {@code correlation}, from {@code seed}
+ * ({@link RandomProductOfT}): the realisable target at D = 1000.
  *
  * <p><b>varying-intercepts.</b> J = {@code groups} (1 to 9997) groups of n = {@code
  * rows-per-group} (1 to 10000) rows, y_ij = μ + θ_j + ε_ij with θ_j ~ N(0, τ²) and ε_ij ~ N(0,
@@ -87,7 +93,8 @@ public final class TargetReader {
       "student-t", Set.of("dimension", "dof"),
       "sinh-arcsinh", Set.of("dimension", "skew", "tail", "correlation"),
       "gaussian-mixture", Set.of("weights", "means", "covariances"),
-      "product-of-t", Set.of("model"),
+      "product-of-t", Set.of("model", "dimension", "experts", "rank", "dof", "correlation",
+          "seed"),
       "varying-intercepts", Set.of("groups", "rows-per-group", "mu", "tau", "sigma", "seed"));
 
   /** What every key is named with in messages. */

@@ -294,6 +294,38 @@ public final class FeynmanSampler {
     stack.finish(z, (block * BLOCK_SIZE - base) * dim, nb);
   }
 
+  // ---------------------------------------------------------------- exact draws
+
+  /**
+   * n exact, independent draws of q_α from one generator, into out[off, off + n·D): proposals
+   * w ~ Dir(α) come in blocks of {@value #BLOCK_SIZE}, formed with one matrix product; each is
+   * accepted with probability C(w)/sup C and then gives one z | w. For a target's reference draws,
+   * where one generator per run of draws is the contract ({@code ExactTarget}); the fit's samplers
+   * use the streams of {@link #sample}.
+   *
+   * @throws IllegalStateException without an exact mode ({@link #hasExactMode()})
+   */
+  public void exactDraws(UniformRandomProvider rng, int n, double[] out, int off) {
+    if (!hasExactMode()) {
+      throw new IllegalStateException("exact draws need every active expert positive definite");
+    }
+    Scratch s = new Scratch();
+    ZSampler zs = new ZSampler(rng);
+    int row = 0;
+    while (row < n) {
+      drawAndForm(prior, rng, BLOCK_SIZE, s, false);
+      for (int i = 0; i < BLOCK_SIZE && row < n; i++) {
+        double logC = s.conditional(i);
+        // NaN (a numerically singular Λ(w)) fails the comparison: rejected.
+        if (s.logU[i] <= logC - logBound) {
+          drawZ(s.formed, i, s.workspace, zs, out, off + row * dim);
+          row++;
+        }
+      }
+    }
+    stack.finish(out, off, n);
+  }
+
   // ---------------------------------------------------------------- unweighted draws
 
   /** Unweighted draws of q_α, with the normaliser estimate and the diagnostics of how. */

@@ -32,6 +32,8 @@ public final class ProductOfExperts {
   final double alphaSum;
   /** Tail exponents over the null-space lattice (ν and 2α₀ when every Λ_k is full rank). */
   final Normalisability.Tails tails;
+  /** The block form of the active experts ({@link ConditionalForm#of}), formed on first use. */
+  private volatile ConditionalForm form;
 
   private ProductOfExperts(Expert[] experts, double[] alpha, int[] active, double alphaSum,
       Normalisability.Tails tails) {
@@ -203,7 +205,7 @@ public final class ProductOfExperts {
     int n = points.length / dim;
     double[] out = new double[n];
     int block = 256;
-    ConditionalForm form = experts[active[0]].metric != null ? ConditionalForm.of(this) : null;
+    ConditionalForm form = experts[active[0]].metric != null ? form() : null;
     if (form instanceof StructuredStack) {
       // Structured experts: one dtrmm and one dgemm per block instead of D² per expert and point.
       BlockParallel.forEach((n + block - 1) / block, threads, form::workspace, (b, ws) -> {
@@ -251,6 +253,30 @@ public final class ProductOfExperts {
               nb * dim, a, 0, 1, 0.0, out, from * dim, 1);
         });
     return out;
+  }
+
+  /** The block form of the active experts, shared by every caller (it is immutable). */
+  private ConditionalForm form() {
+    ConditionalForm f = form;
+    if (f == null) {
+      f = ConditionalForm.of(this);
+      form = f;
+    }
+    return f;
+  }
+
+  /**
+   * log q̃(z) ({@link #logDensityUnnormalized}), with ∇log q̃(z) ({@link #score}) into {@code
+   * gradient}. When the active experts share one metric this needs no D×D product per expert:
+   * about 2·D² flops instead of 2·K·D² ({@code StructuredStack}).
+   */
+  public double logDensityAndScore(double[] z, double[] gradient) {
+    checkPoint(z);
+    if (experts[active[0]].metric != null && form() instanceof StructuredStack stack) {
+      return stack.logDensityAndScore(z, gradient);
+    }
+    score(z, gradient);
+    return logDensityUnnormalized(z);
   }
 
   /** ∇log q_α(z) = Σ_k α_k g_k(z), written into {@code out} (length D). */

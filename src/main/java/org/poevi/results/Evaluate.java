@@ -240,9 +240,7 @@ public final class Evaluate {
     int block = 1024;
     BlockParallel.forEach((n + block - 1) / block, threads, () -> null, (b, unused) -> {
       UniformRandomProvider rng = streams.stream(RandomStreams.EVALUATE, b);
-      for (int i = b * block; i < Math.min(n, (b + 1) * block); i++) {
-        target.sample(rng, out, i * dim);
-      }
+      target.sample(rng, Math.min(n, (b + 1) * block) - b * block, out, b * block * dim);
     });
     return out;
   }

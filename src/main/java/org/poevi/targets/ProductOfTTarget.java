@@ -5,7 +5,9 @@ import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.InvalidInputException;
 import org.poevi.family.Expert;
@@ -13,9 +15,8 @@ import org.poevi.family.FeynmanSampler;
 import org.poevi.family.PoeModel;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.family.SampleOptions;
-import org.poevi.math.LogDirichletSampler;
+import org.poevi.family.SharedMetric;
 import org.poevi.math.LogMeanEstimate;
-import org.poevi.math.RandomStreams;
 
 /**
  * A product of multivariate-t experts as a target: the realisable case, where the family holds the
@@ -29,9 +30,11 @@ import org.poevi.math.RandomStreams;
  *
  * The score is {@link ProductOfExperts#score}; the Hessian is computed in closed form.
  *
- * <p><b>Exact draws</b> by rejection on the Feynman weights (SPEC §2): draw w ~ Dir(α) over the
- * active experts, accept with probability C(w)/sup C = exp(log C(w) − {@link
- * FeynmanSampler#logBound()}), then draw z | w ~ t_ν(μ(w), Ω(w)⁻¹). The acceptance rate is
+ * <p><b>Exact draws</b> by rejection on the Feynman weights (SPEC §2, {@link
+ * FeynmanSampler#exactDraws}): draw w ~ Dir(α) over the active experts, accept with probability
+ * C(w)/sup C = exp(log C(w) − {@link FeynmanSampler#logBound()}), then draw z | w ~ t_ν(μ(w),
+ * Ω(w)⁻¹); the proposals come a block at a time, so experts that share a metric never need a
+ * D×D matrix per draw. The acceptance rate is
  * C_α/sup C ({@link #acceptanceRate()}), so a draw costs 1/rate proposals on average. This needs
  * every active Λ_k positive definite; a model with a singular active expert is refused, and so is
  * one whose acceptance rate is below {@value #MIN_ACCEPTANCE} (a draw would take millions of
@@ -65,16 +68,14 @@ public final class ProductOfTTarget implements ExactTarget {
   private final PoeModel model;
   private final ProductOfExperts family;
   private final FeynmanSampler sampler;
-  private final LogDirichletSampler dirichlet;
   private final int dim;
   private final double logNormalizer;
   private final double standardError;
   private final long normalizerDraws;
   private final double logBound;
-  /** Active experts: α_k, μ_k and dense row-major Λ_k, for the Hessian. */
+  /** Active experts and their α_k, for the Hessian. */
   private final double[] activeAlpha;
-  private final double[][] activeLocation;
-  private final double[][] activeLambda;
+  private final ExpertMatrix[] activeMatrices;
 
   private ProductOfTTarget(PoeModel model, double logNormalizer, double standardError,
       long normalizerDraws) {
@@ -89,14 +90,12 @@ public final class ProductOfTTarget implements ExactTarget {
     this.logBound = sampler.logBound();
     int[] active = family.activeExperts();
     this.activeAlpha = new double[active.length];
-    this.activeLocation = new double[active.length][];
-    this.activeLambda = new double[active.length][];
+    this.activeMatrices = new ExpertMatrix[active.length];
+    Map<SharedMetric, double[]> metrics = new IdentityHashMap<>();
     for (int i = 0; i < active.length; i++) {
       activeAlpha[i] = family.alpha(active[i]);
-      activeLocation[i] = family.expert(active[i]).location();
-      activeLambda[i] = family.expert(active[i]).lambda();
+      activeMatrices[i] = new ExpertMatrix(family.expert(active[i]), metrics);
     }
-    this.dirichlet = LogDirichletSampler.of(activeAlpha);
   }
 
   /** A family with the default parameter names z[1]..z[D]. */
@@ -179,8 +178,7 @@ public final class ProductOfTTarget implements ExactTarget {
 
   @Override
   public double logDensity(double[] z, double[] gradient) {
-    family.score(z, gradient);
-    return family.logDensityUnnormalized(z);
+    return family.logDensityAndScore(z, gradient);
   }
 
   @Override
@@ -194,27 +192,14 @@ public final class ProductOfTTarget implements ExactTarget {
     double[] r = new double[dim];
     double[] u = new double[dim];
     for (int k = 0; k < activeAlpha.length; k++) {
-      double[] mu = activeLocation[k];
-      double[] lambda = activeLambda[k];
-      for (int d = 0; d < dim; d++) {
-        r[d] = z[d] - mu[d];
-      }
-      double quad = 0;
-      for (int i = 0; i < dim; i++) {
-        double s = 0;
-        for (int j = 0; j < dim; j++) {
-          s += lambda[i * dim + j] * r[j];
-        }
-        u[i] = s;
-        quad += r[i] * s;
-      }
+      double quad = activeMatrices[k].apply(z, r, u);
       // A ≥ 1 exactly; rounding can make the quadratic form of a PSD Λ slightly negative.
       double a = 1 + Math.max(quad, 0);
-      double c1 = -2 * activeAlpha[k] / a;
+      activeMatrices[k].addTo(-2 * activeAlpha[k] / a, out);
       double c2 = 4 * activeAlpha[k] / (a * a);
       for (int i = 0; i < dim; i++) {
         for (int j = 0; j < dim; j++) {
-          out[i * dim + j] += c1 * lambda[i * dim + j] + c2 * u[i] * u[j];
+          out[i * dim + j] += c2 * u[i] * u[j];
         }
       }
     }
@@ -246,16 +231,13 @@ public final class ProductOfTTarget implements ExactTarget {
 
   @Override
   public void sample(UniformRandomProvider rng, double[] out, int off) {
-    LogDirichletSampler.Bound w = dirichlet.bind(rng);
-    double[] weights = new double[activeAlpha.length];
-    while (true) {
-      w.sample(weights, 0, null, 0);
-      double logC = sampler.logC(weights);
-      if (Math.log(RandomStreams.openClosedUniform(rng)) <= logC - logBound) {
-        System.arraycopy(sampler.drawConditional(weights, rng, 1), 0, out, off, dim);
-        return;
-      }
-    }
+    sampler.exactDraws(rng, 1, out, off);
+  }
+
+  /** n draws by rejection on w, their proposals formed a block at a time. */
+  @Override
+  public void sample(UniformRandomProvider rng, int n, double[] out, int off) {
+    sampler.exactDraws(rng, n, out, off);
   }
 
   @Override
@@ -280,8 +262,7 @@ public final class ProductOfTTarget implements ExactTarget {
     private static final long serialVersionUID = 1L;
 
     private final ArrayList<String> names;
-    private final double[][] locations;
-    private final double[][] lambdas;
+    private final ArrayList<Expert> experts;
     private final double[] alpha;
     private final double logNormalizer;
     private final double standardError;
@@ -290,11 +271,9 @@ public final class ProductOfTTarget implements ExactTarget {
     SerializedForm(ProductOfTTarget target) {
       ProductOfExperts f = target.family;
       this.names = new ArrayList<>(target.model.parameters());
-      this.locations = new double[f.numExperts()][];
-      this.lambdas = new double[f.numExperts()][];
+      this.experts = new ArrayList<>();
       for (int k = 0; k < f.numExperts(); k++) {
-        locations[k] = f.expert(k).location();
-        lambdas[k] = f.expert(k).lambda();
+        experts.add(f.expert(k));
       }
       this.alpha = f.alpha();
       this.logNormalizer = target.logNormalizer;
@@ -303,10 +282,6 @@ public final class ProductOfTTarget implements ExactTarget {
     }
 
     private Object readResolve() {
-      List<Expert> experts = new ArrayList<>();
-      for (int k = 0; k < locations.length; k++) {
-        experts.add(Expert.of(locations[k], lambdas[k]));
-      }
       PoeModel model = new PoeModel(names, ProductOfExperts.of(experts, alpha), null);
       return new ProductOfTTarget(model, logNormalizer, standardError, normalizerDraws);
     }

@@ -105,6 +105,16 @@ class TargetsTest {
         poe.logDensity(new double[] {0.3, 0.4}), 0);
   }
 
+  /** The D = 1000 example names a random product of t's that builds as documented. */
+  @Test
+  void theProductOfTExampleIsTheD1000Target() {
+    Config conf = ConfigFactory.parseFile(Path.of("conf/examples/product-of-t-1000.conf")
+        .toFile());
+    ExactTarget t = TargetReader.fromConfig(conf.getConfig("target"));
+    assertEquals(1000, t.dim());
+    assertEquals("product-of-t", t.name());
+  }
+
   /**
    * conf/reference-targets.conf documents every key of every type with its default: its keys are
    * exactly the code's, and building from its values gives the target the defaults give.
@@ -228,12 +238,23 @@ class TargetsTest {
         bad("{ type = gaussian-mixture, means = [[0, 0]], covariances = [[1, 0], [0, 1]] }",
             "target.covariances[0][0] must be a list of numbers, got 1"),
         bad("{ type = product-of-t }",
-            "target.model is missing: product-of-t needs the path of a model.json"),
+            "target.model or target.dimension is needed: product-of-t reads a model.json or"
+                + " draws a random product of experts of that dimension"),
+        bad("{ type = product-of-t, dimension = 0 }",
+            "target.dimension must be 1 to 10000, got 0"),
+        bad("{ type = product-of-t, dimension = 3, rank = 5 }",
+            "target.rank must be 0 to dimension = 3, got 5"),
+        bad("{ type = product-of-t, dimension = 3, correlation = -0.5 }",
+            "target.correlation must be in [0, 1), got -0.5"),
+        bad("{ type = product-of-t, model = \"m.json\", seed = 2 }",
+            "target.seed draws a random product of experts: it cannot be combined with"
+                + " target.model"),
         bad("{ type = product-of-t, model = 3 }", "target.model must be a string, got 3"),
         bad("{ type = product-of-t, model = \"/no/such/model.json\" }",
             "target.model: model file /no/such/model.json does not exist"),
         bad("{ type = product-of-t, model = \"m.json\", scale = 1 }",
-            "unknown key target.scale for type product-of-t (allowed: model, type)"));
+            "unknown key target.scale for type product-of-t (allowed: correlation, dimension,"
+                + " dof, experts, model, rank, seed, type)"));
   }
 
   private static Arguments bad(String block, String message) {

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.function.DoubleBinaryOperator;
 import org.apache.commons.statistics.distribution.TDistribution;
 import org.junit.jupiter.api.Test;
 import org.poevi.InvalidInputException;
 import org.poevi.family.Expert;
 import org.poevi.family.ProductOfExperts;
-import org.poevi.math.LogSpace;
 import org.poevi.math.MultivariateT;
 import org.poevi.testing.Quadrature;
 
@@ -95,36 +93,7 @@ class ProductOfTTargetTest {
    */
   @Test
   void exactDrawsFollowTheDensityIn1d() {
-    ProductOfTTarget t = skewed1d();
-    Quadrature.Nodes line = Quadrature.realLine(0, 1, 0.05, 3.5);
-    double[] terms = new double[line.size()];
-    double mode = 0;
-    double best = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < line.size(); i++) {
-      double logP = t.logDensity(new double[] {line.x()[i]});
-      terms[i] = line.logWeight()[i] + logP;
-      if (logP > best) {
-        best = logP;
-        mode = line.x()[i];
-      }
-    }
-    double logTotal = LogSpace.logSumExp(terms);
-    Quadrature.UnitNodes unit = Quadrature.unitInterval(0.05, 3.5);
-    DoubleBinaryOperator tail = (x, direction) -> {
-      double[] parts = new double[unit.w().length];
-      for (int i = 0; i < parts.length; i++) {
-        double r = Math.exp(unit.logW()[i] - unit.log1mW()[i]);
-        parts[i] = unit.logWeight()[i] - 2 * unit.log1mW()[i]
-            + t.logDensity(new double[] {x + direction * r});
-      }
-      return Math.exp(LogSpace.logSumExp(parts) - logTotal);
-    };
-    double c = mode;
-    assertEquals(1, tail.applyAsDouble(c, -1) + tail.applyAsDouble(c, 1), 1e-9,
-        "the two halves of the reference CDF");
-    double[] draws = TargetChecks.draws(t, 16, KS_DRAWS);
-    TargetChecks.assertKs(draws,
-        x -> x <= c ? tail.applyAsDouble(x, -1) : 1 - tail.applyAsDouble(x, 1), t.toString());
+    TargetChecks.assertDrawsFollowTheDensityIn1d(skewed1d(), 0, 1, 16, KS_DRAWS);
   }
 
   /**
