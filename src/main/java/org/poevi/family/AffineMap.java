@@ -1,7 +1,10 @@
 package org.poevi.family;
 
+import dev.ludovic.netlib.blas.BLAS;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.poevi.InvalidInputException;
 import org.poevi.math.LogMeanEstimate;
 
@@ -45,62 +48,49 @@ public record AffineMap(double[] a, double[] b) implements java.io.Serializable 
     return b.length;
   }
 
-  /** z = A·z̃ + b for n points, n×D row-major, into a new array. */
+  /**
+   * z = A·z̃ + b for n points, n×D row-major, into a new array: one {@code dtrmm} (the rows of the
+   * points are the columns of a column-major D×n matrix, and the row-major A read column-major is
+   * Aᵀ).
+   */
   public double[] apply(double[] points, int n) {
     int dim = dim();
-    double[] out = new double[n * dim];
+    double[] out = java.util.Arrays.copyOf(points, n * dim);
+    if (n > 0) {
+      BLAS.getInstance().dtrmm("L", "L", "T", "N", dim, n, 1.0, a, 0, dim, out, 0, dim);
+    }
     for (int p = 0; p < n; p++) {
       for (int i = 0; i < dim; i++) {
-        double v = b[i];
-        for (int j = i; j < dim; j++) {
-          v += a[i * dim + j] * points[p * dim + j];
-        }
-        out[p * dim + i] = v;
+        out[p * dim + i] += b[i];
       }
     }
     return out;
   }
 
-  /** ∇_z̃ = Aᵀ·∇_z for n gradients, n×D row-major, in place. */
+  /** ∇_z̃ = Aᵀ·∇_z for n gradients, n×D row-major, in place: one {@code dtrmm}. */
   public void pullBack(double[] gradients, int n) {
     int dim = dim();
-    double[] g = new double[dim];
-    for (int p = 0; p < n; p++) {
-      System.arraycopy(gradients, p * dim, g, 0, dim);
-      for (int j = 0; j < dim; j++) {
-        double v = 0;
-        for (int i = 0; i <= j; i++) {
-          v += a[i * dim + j] * g[i];
-        }
-        gradients[p * dim + j] = v;
-      }
+    if (n > 0) {
+      BLAS.getInstance().dtrmm("L", "L", "N", "N", dim, n, 1.0, a, 0, dim, gradients, 0, dim);
     }
   }
 
-  /** ∇²_z̃ = Aᵀ·∇²_z·A for n Hessians, each row-major D×D, in place. */
+  /**
+   * ∇²_z̃ = Aᵀ·∇²_z·A for n Hessians, each row-major D×D, in place: two {@code dtrmm}s each (a
+   * symmetric matrix reads the same in either order), symmetrised against rounding.
+   */
   public void pullBackHessians(double[] hessians, int n) {
     int dim = dim();
-    double[] ha = new double[dim * dim];
+    BLAS blas = BLAS.getInstance();
     for (int p = 0; p < n; p++) {
       int off = p * dim * dim;
-      // H·A (A upper triangular: column j of A is zero below row j).
+      blas.dtrmm("R", "L", "T", "N", dim, dim, 1.0, a, 0, dim, hessians, off, dim);
+      blas.dtrmm("L", "L", "N", "N", dim, dim, 1.0, a, 0, dim, hessians, off, dim);
       for (int i = 0; i < dim; i++) {
-        for (int j = 0; j < dim; j++) {
-          double v = 0;
-          for (int k = 0; k <= j; k++) {
-            v += hessians[off + i * dim + k] * a[k * dim + j];
-          }
-          ha[i * dim + j] = v;
-        }
-      }
-      // Aᵀ·(H·A).
-      for (int i = 0; i < dim; i++) {
-        for (int j = 0; j < dim; j++) {
-          double v = 0;
-          for (int k = 0; k <= i; k++) {
-            v += a[k * dim + i] * ha[k * dim + j];
-          }
+        for (int j = 0; j < i; j++) {
+          double v = 0.5 * (hessians[off + i * dim + j] + hessians[off + j * dim + i]);
           hessians[off + i * dim + j] = v;
+          hessians[off + j * dim + i] = v;
         }
       }
     }
@@ -115,32 +105,29 @@ public record AffineMap(double[] a, double[] b) implements java.io.Serializable 
     return sum;
   }
 
-  /** A⁻¹ (upper triangular), row-major, by back substitution on the columns of I. */
-  double[] inverse() {
-    int dim = dim();
-    double[] inv = new double[dim * dim];
-    for (int c = 0; c < dim; c++) {
-      for (int i = dim - 1; i >= 0; i--) {
-        double v = i == c ? 1 : 0;
-        for (int j = i + 1; j < dim; j++) {
-          v -= a[i * dim + j] * inv[j * dim + c];
-        }
-        inv[i * dim + c] = v / a[i * dim + i];
-      }
-    }
-    return inv;
-  }
-
-  /** The product of experts in z from the one in z̃ (α unchanged). */
+  /**
+   * The product of experts in z from the one in z̃ (α unchanged). A structured expert stays
+   * structured: c·M̃ + Ũ Ũᵀ becomes c·M + U Uᵀ with M = A⁻ᵀ M̃ A⁻¹, mapped once per shared metric,
+   * and U = A⁻ᵀ Ũ, so no D×D matrix per expert is formed.
+   */
   public ProductOfExperts map(ProductOfExperts fitted) {
     int dim = dim();
-    double[] inv = inverse();
     List<Expert> experts = new ArrayList<>();
+    Map<SharedMetric, SharedMetric> metrics = new IdentityHashMap<>();
     for (Expert e : fitted.experts()) {
       double[] location = apply(e.location(), 1);
-      // Λ = A⁻ᵀ Λ̃ A⁻¹, symmetrised against rounding.
-      double[] lambda = symmetric(congruence(e.lambda(), inv, dim), dim);
-      experts.add(Expert.of(location, lambda));
+      if (e.isStructured()) {
+        SharedMetric metric = metrics.computeIfAbsent(e.metric(),
+            m -> SharedMetric.of(inverseCongruence(m.matrix()), dim));
+        double[] u = e.lowRank();
+        int r = u.length / dim;
+        if (r > 0) {
+          BLAS.getInstance().dtrsm("L", "L", "N", "N", dim, r, 1.0, a, 0, dim, u, 0, dim);
+        }
+        experts.add(Expert.structured(location, metric, e.metricScale(), u));
+      } else {
+        experts.add(Expert.of(location, inverseCongruence(e.lambda())));
+      }
     }
     return ProductOfExperts.of(experts, fitted.alpha());
   }
@@ -148,10 +135,12 @@ public record AffineMap(double[] a, double[] b) implements java.io.Serializable 
   /** The Gaussian in z from the one in z̃, named {@code parameters}. */
   public GaussianModel map(GaussianModel fitted, List<String> parameters) {
     int dim = dim();
-    double[] at = transpose(a, dim);
-    // S = A S̃ Aᵀ = (Aᵀ)ᵀ S̃ (Aᵀ).
-    double[] covariance = symmetric(congruence(fitted.covariance(), at, dim), dim);
-    return new GaussianModel(parameters, apply(fitted.mean(), 1), covariance);
+    // S = A S̃ Aᵀ: the row-major A read column-major is Aᵀ.
+    double[] s = fitted.covariance();
+    BLAS blas = BLAS.getInstance();
+    blas.dtrmm("L", "L", "T", "N", dim, dim, 1.0, a, 0, dim, s, 0, dim);
+    blas.dtrmm("R", "L", "N", "N", dim, dim, 1.0, a, 0, dim, s, 0, dim);
+    return new GaussianModel(parameters, apply(fitted.mean(), 1), symmetric(s, dim));
   }
 
   /** A log-normaliser estimate of a density in z̃ as one in z: shifted by log|det A|. */
@@ -160,37 +149,13 @@ public record AffineMap(double[] a, double[] b) implements java.io.Serializable 
         e.khat(), e.ess());
   }
 
-  /** Mᵀ·S·M for row-major D×D matrices. */
-  private static double[] congruence(double[] s, double[] m, int dim) {
-    double[] sm = new double[dim * dim];
-    for (int i = 0; i < dim; i++) {
-      for (int k = 0; k < dim; k++) {
-        double sik = s[i * dim + k];
-        for (int j = 0; j < dim; j++) {
-          sm[i * dim + j] += sik * m[k * dim + j];
-        }
-      }
-    }
-    double[] out = new double[dim * dim];
-    for (int i = 0; i < dim; i++) {
-      for (int k = 0; k < dim; k++) {
-        double mki = m[k * dim + i];
-        for (int j = 0; j < dim; j++) {
-          out[i * dim + j] += mki * sm[k * dim + j];
-        }
-      }
-    }
-    return out;
-  }
-
-  private static double[] transpose(double[] m, int dim) {
-    double[] out = new double[dim * dim];
-    for (int i = 0; i < dim; i++) {
-      for (int j = 0; j < dim; j++) {
-        out[j * dim + i] = m[i * dim + j];
-      }
-    }
-    return out;
+  /** A⁻ᵀ S A⁻¹ for a symmetric row-major S (overwritten), symmetrised against rounding. */
+  private double[] inverseCongruence(double[] s) {
+    int dim = dim();
+    BLAS blas = BLAS.getInstance();
+    blas.dtrsm("L", "L", "N", "N", dim, dim, 1.0, a, 0, dim, s, 0, dim);
+    blas.dtrsm("R", "L", "T", "N", dim, dim, 1.0, a, 0, dim, s, 0, dim);
+    return symmetric(s, dim);
   }
 
   private static double[] symmetric(double[] m, int dim) {

@@ -2,7 +2,9 @@ package org.poevi.family;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -109,20 +111,44 @@ class AffineMapTest {
   }
 
   @Test
-  void theInverseUndoesTheMap() {
+  void theLogDeterminantIsTheDiagonalsLogs() {
+    assertEquals(-Math.log(30) - Math.log(0.5), standardisation().logAbsDet(), 1e-15);
+  }
+
+  /**
+   * A structured product maps to a structured one (M once, U = A⁻ᵀŨ) with the same Λ_k as the
+   * dense map of the same experts, to rounding (1e-10 of the largest entry), and one metric.
+   */
+  @Test
+  void structuredExpertsStayStructured() {
     AffineMap map = standardisation();
-    double[] inv = map.inverse();
-    double[] a = map.a();
-    for (int i = 0; i < 4; i++) {
-      for (int j = 0; j < 4; j++) {
-        double v = 0;
-        for (int k = 0; k < 4; k++) {
-          v += a[i * 4 + k] * inv[k * 4 + j];
-        }
-        assertEquals(i == j ? 1 : 0, v, 1e-12, i + "," + j);
-      }
+    SharedMetric metric = SharedMetric.of(new double[] {2, 0.3, 0, 0.1, 0.3, 1, 0.2, 0, 0, 0.2,
+        1.5, -0.4, 0.1, 0, -0.4, 0.8}, 4);
+    List<Expert> structured = List.of(
+        Expert.structured(new double[] {1, 0, -1, 0.5}, metric, 0.7,
+            new double[] {0.3, -0.2, 0.1, 0.4}),
+        Expert.structured(new double[] {0, 2, 0, -0.5}, metric, 1.3, new double[0]));
+    List<Expert> dense = new java.util.ArrayList<>();
+    for (Expert e : structured) {
+      dense.add(Expert.of(e.location(), e.lambda()));
     }
-    assertEquals(-Math.log(30) - Math.log(0.5), map.logAbsDet(), 1e-15);
+    double[] alpha = {2, 1.5};
+    ProductOfExperts a = map.map(ProductOfExperts.of(structured, alpha));
+    ProductOfExperts b = map.map(ProductOfExperts.of(dense, alpha));
+    assertSame(a.expert(0).metric(), a.expert(1).metric());
+    for (int k = 0; k < 2; k++) {
+      assertTrue(a.expert(k).isStructured());
+      double[] la = a.expert(k).lambda();
+      double[] lb = b.expert(k).lambda();
+      double scale = 0;
+      for (double v : lb) {
+        scale = Math.max(scale, Math.abs(v));
+      }
+      for (int i = 0; i < la.length; i++) {
+        assertEquals(lb[i], la[i], 1e-10 * scale, "expert " + k + " entry " + i);
+      }
+      assertArrayEquals(b.expert(k).location(), a.expert(k).location(), 0);
+    }
   }
 
   @Test
