@@ -204,6 +204,13 @@ public final class FeynmanSampler {
     }
   }
 
+  /** log C(w) for one w over the active experts, in a scratch's buffers; NaN if Λ(w) is singular. */
+  double logCOf(double[] w, Scratch s) {
+    System.arraycopy(w, 0, s.w, 0, count);
+    stack.combine(s.w, 1, s.formed, s.workspace);
+    return s.conditional(0);
+  }
+
   /**
    * First half of every block: nb proposals of w from the block's stream (each followed by one
    * log-uniform for the accept step, drawn whatever the mode so the stream layout never changes),

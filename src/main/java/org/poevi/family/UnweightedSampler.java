@@ -82,7 +82,7 @@ final class UnweightedSampler {
       Resampling.shuffleRows(out, draws, dim, streams.stream(RandomStreams.SHUFFLE, stage));
     }
     return new SampleResult(out, dim, draws, mode, pool.size, acceptanceRate, ess, normalizer,
-        pool.degenerate, pool.proposal.isPrior() ? "dirichlet" : "adapted-dirichlet",
+        pool.degenerate, pool.proposal.label(),
         List.copyOf(warnings));
   }
 
@@ -152,27 +152,34 @@ final class UnweightedSampler {
 
   /**
    * When the prior pool keeps less than {@value #ADAPT_BELOW} of its draws effective, tries the
-   * adapted mixture on a trial of a quarter of the pool's size and keeps whichever proposal has the
-   * larger ESS fraction. The chosen pool is returned; the other one is dropped.
+   * adapted mixture (round 1) and the logistic t of a Laplace fit to q(w) ({@link WeightLaplace},
+   * round 2), each on a trial of a quarter of the pool's size, and keeps whichever proposal has the
+   * largest ESS fraction, grown to the pool's size. The others are dropped.
    */
   private ProposalPool adaptedPool(ProposalPool pilot, SampleOptions options,
       RandomStreams streams, long stage) {
-    double pilotFraction = pilot.ess() / pilot.size;
-    if (pilotFraction >= ADAPT_BELOW || sampler.count == 1) {
+    double bestFraction = pilot.ess() / pilot.size;
+    if (bestFraction >= ADAPT_BELOW || sampler.count == 1) {
       return pilot;
     }
     double[] beta = pilot.fitBeta();
-    if (beta == null) {
-      return pilot;
+    WeightProposal[] candidates = {
+        beta == null ? null : WeightProposal.adapted(sampler.stack.alpha(), beta),
+        WeightLaplace.fit(sampler)};
+    ProposalPool best = pilot;
+    for (int c = 0; c < candidates.length; c++) {
+      if (candidates[c] == null) {
+        continue;
+      }
+      ProposalPool trial = new ProposalPool(sampler, candidates[c], c + 1, false);
+      trial.extend(Math.max(pilot.size / 4, 16L * BLOCK_SIZE), streams, stage, options.threads());
+      if (trial.ess() / trial.size > bestFraction) {
+        best = trial;
+        bestFraction = trial.ess() / trial.size;
+      }
     }
-    ProposalPool trial = new ProposalPool(sampler,
-        WeightProposal.adapted(sampler.stack.alpha(), beta), 1, false);
-    trial.extend(Math.max(pilot.size / 4, 16L * BLOCK_SIZE), streams, stage, options.threads());
-    if (trial.ess() / trial.size <= pilotFraction) {
-      return pilot;
-    }
-    trial.extend(pilot.size, streams, stage, options.threads());
-    return trial;
+    best.extend(pilot.size, streams, stage, options.threads());
+    return best;
   }
 
   /**

@@ -6,6 +6,7 @@ import org.apache.commons.numbers.gamma.Trigamma;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.math.LogDirichletSampler;
 import org.poevi.math.LogSpace;
+import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 
 /**
@@ -31,28 +32,84 @@ final class WeightProposal {
   private final LogDirichletSampler betaSampler;
   private final double logNormAlpha;
   private final double logNormBeta;
+  /** The logistic t proposal over the large-α experts ({@link WeightLaplace}), or null. */
+  private final MultivariateT logistic;
+  /** The large-α experts (indices into α) whose shares the logistic t draws, or null. */
+  private final int[] large;
+  /** The small-α experts, then one slot for the large ones' total: their Dirichlet. */
+  private final int[] small;
+  private final LogDirichletSampler smallSampler;
+  private final double logNormLarge;
 
-  private WeightProposal(double[] alpha, double[] beta) {
+  private WeightProposal(double[] alpha, double[] beta, MultivariateT logistic, int[] large) {
     this.alpha = alpha;
     this.beta = beta;
     this.alphaSampler = LogDirichletSampler.of(alpha);
     this.betaSampler = beta == null ? null : LogDirichletSampler.of(beta);
     this.logNormAlpha = logDirichletNormalizer(alpha);
     this.logNormBeta = beta == null ? 0 : logDirichletNormalizer(beta);
+    this.logistic = logistic;
+    this.large = large;
+    if (large == null) {
+      this.small = null;
+      this.smallSampler = null;
+      this.logNormLarge = 0;
+    } else {
+      boolean[] isLarge = new boolean[alpha.length];
+      double[] largeAlpha = new double[large.length];
+      for (int i = 0; i < large.length; i++) {
+        isLarge[large[i]] = true;
+        largeAlpha[i] = alpha[large[i]];
+      }
+      this.small = new int[alpha.length - large.length];
+      double[] smallAlpha = new double[small.length + 1];
+      for (int k = 0, j = 0; k < alpha.length; k++) {
+        if (!isLarge[k]) {
+          small[j] = k;
+          smallAlpha[j++] = alpha[k];
+        }
+      }
+      for (double a : largeAlpha) {
+        smallAlpha[small.length] += a;
+      }
+      this.smallSampler = LogDirichletSampler.of(smallAlpha);
+      this.logNormLarge = logDirichletNormalizer(largeAlpha);
+    }
   }
 
   /** The paper's proposal Dir(α): importance factor 1. */
   static WeightProposal prior(double[] alpha) {
-    return new WeightProposal(alpha.clone(), null);
+    return new WeightProposal(alpha.clone(), null, null, null);
   }
 
   /** The defensive mixture with an adapted Dir(β). */
   static WeightProposal adapted(double[] alpha, double[] beta) {
-    return new WeightProposal(alpha.clone(), beta.clone());
+    return new WeightProposal(alpha.clone(), beta.clone(), null, null);
+  }
+
+  /**
+   * A logistic t over the large-α experts L, the rest from the prior. By the Dirichlet's
+   * aggregation property, w ~ Dir(α) is (w_S, T) ~ Dir(α_S, Σ_L α) for the small experts S and the
+   * large ones' total T, times independent shares u = w_L/T ~ Dir(α_L). The proposal keeps the
+   * first factor and draws u from a logistic t: η = (log(u_j/u_last))_{j<|L|} ~ t, whose density in
+   * u is t(η(u))/Π_j u_j (the Jacobian of the log-ratio map). So the importance factor is
+   * log Dir(u | α_L) − log t(η) + Σ_j log u_j = log B(α_L)⁻¹ + Σ_j α_j log u_j − log t(η). The
+   * t's polynomial tails reach every u.
+   *
+   * @param large the indices of L, at least 2, in the order of η's coordinates (the last one's
+   *     share is the reference)
+   */
+  static WeightProposal logistic(double[] alpha, int[] large, MultivariateT eta) {
+    return new WeightProposal(alpha.clone(), null, eta, large.clone());
   }
 
   boolean isPrior() {
-    return beta == null;
+    return beta == null && logistic == null;
+  }
+
+  /** The proposal's name in diagnostics. */
+  String label() {
+    return logistic != null ? "logistic-t" : beta != null ? "adapted-dirichlet" : "dirichlet";
   }
 
   double[] beta() {
@@ -68,11 +125,23 @@ final class WeightProposal {
     private final UniformRandomProvider rng;
     private final LogDirichletSampler.Bound fromAlpha;
     private final LogDirichletSampler.Bound fromBeta;
+    private final MultivariateT.Sampler fromLogistic;
+    private final LogDirichletSampler.Bound fromSmall;
+    private final double[] eta;
+    private final double[] scratch;
+    private final double[] smallW;
+    private final double[] smallLogW;
 
     private Bound(UniformRandomProvider rng) {
       this.rng = rng;
       this.fromAlpha = alphaSampler.bind(rng);
       this.fromBeta = betaSampler == null ? null : betaSampler.bind(rng);
+      this.fromLogistic = logistic == null ? null : logistic.sampler(rng);
+      this.fromSmall = logistic == null ? null : smallSampler.bind(rng);
+      this.eta = logistic == null ? null : new double[large.length - 1];
+      this.scratch = logistic == null ? null : new double[large.length - 1];
+      this.smallW = logistic == null ? null : new double[small.length + 1];
+      this.smallLogW = logistic == null ? null : new double[small.length + 1];
     }
 
     /**
@@ -81,6 +150,9 @@ final class WeightProposal {
      * uniform to pick its component, then the Dirichlet draw.
      */
     double sample(double[] w, int wOff, double[] logW, int logOff) {
+      if (fromLogistic != null) {
+        return sampleLogistic(w, wOff, logW, logOff);
+      }
       if (fromBeta == null) {
         fromAlpha.sample(w, wOff, logW, logOff);
         return 0;
@@ -99,6 +171,38 @@ final class WeightProposal {
         delta += (beta[k] - alpha[k]) * logW[logOff + k];
       }
       return -LogSpace.logAddExp(LOG_DEFENSIVE, LOG_ADAPTED + delta);
+    }
+
+    /**
+     * (w_S, T) from the prior's Dirichlet, then u = softmax(η, 0) from the logistic t, w_L = T·u;
+     * log w is always written (logW is non-null for every proposal but the prior).
+     */
+    private double sampleLogistic(double[] w, int wOff, double[] logW, int logOff) {
+      fromSmall.sample(smallW, 0, smallLogW, 0);
+      for (int j = 0; j < small.length; j++) {
+        w[wOff + small[j]] = smallW[j];
+        logW[logOff + small[j]] = smallLogW[j];
+      }
+      double logTotal = smallLogW[small.length];
+      fromLogistic.sample(eta, 0);
+      double logT = logistic.logDensity(eta, 0, scratch);
+      double max = 0;
+      for (double v : eta) {
+        max = Math.max(max, v);
+      }
+      double sum = Math.exp(-max);
+      for (double v : eta) {
+        sum += Math.exp(v - max);
+      }
+      double lse = max + Math.log(sum);
+      double correction = logNormLarge - logT;
+      for (int j = 0; j < large.length; j++) {
+        double logU = (j < large.length - 1 ? eta[j] : 0) - lse;
+        logW[logOff + large[j]] = logTotal + logU;
+        w[wOff + large[j]] = Math.exp(logTotal + logU);
+        correction += alpha[large[j]] * logU;
+      }
+      return correction;
     }
   }
 
