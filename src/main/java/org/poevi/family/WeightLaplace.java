@@ -193,15 +193,7 @@ final class WeightLaplace {
 
   /** f(η) = Σ_j α_j log u_j + log C(w), −∞ where Λ(w) cannot be factored. */
   private double f(double[] eta) {
-    double max = 0;
-    for (double v : eta) {
-      max = Math.max(max, v);
-    }
-    double total = Math.exp(-max);
-    for (double v : eta) {
-      total += Math.exp(v - max);
-    }
-    double lse = max + Math.log(total);
+    double lse = WeightProposal.logSumExpWithZero(eta);
     double sum = 0;
     for (int i = 0; i <= n; i++) {
       double lw = (i < n ? eta[i] : 0) - lse;

@@ -186,15 +186,7 @@ final class WeightProposal {
       double logTotal = smallLogW[small.length];
       fromLogistic.sample(eta, 0);
       double logT = logistic.logDensity(eta, 0, scratch);
-      double max = 0;
-      for (double v : eta) {
-        max = Math.max(max, v);
-      }
-      double sum = Math.exp(-max);
-      for (double v : eta) {
-        sum += Math.exp(v - max);
-      }
-      double lse = max + Math.log(sum);
+      double lse = logSumExpWithZero(eta);
       double correction = logNormLarge - logT;
       for (int j = 0; j < large.length; j++) {
         double logU = (j < large.length - 1 ? eta[j] : 0) - lse;
@@ -204,6 +196,19 @@ final class WeightProposal {
       }
       return correction;
     }
+  }
+
+  /** log(1 + Σ_j e^{η_j}): the log-ratio coordinates' normaliser, u_j = e^{η_j − it}. */
+  static double logSumExpWithZero(double[] eta) {
+    double max = 0;
+    for (double v : eta) {
+      max = Math.max(max, v);
+    }
+    double sum = Math.exp(-max);
+    for (double v : eta) {
+      sum += Math.exp(v - max);
+    }
+    return max + Math.log(sum);
   }
 
   private static double logDirichletNormalizer(double[] a) {

@@ -50,11 +50,11 @@ class WeightLaplaceTest {
       w0[i] = c * w[0];
       w3[i] = c * w[3];
     }
-    double[] f = meanAndSe(factor);
+    double[] f = WeightProposalTest.meanAndSe(factor);
     assertEquals(1, f[0], 4 * f[1], "mean importance factor");
-    double[] m0 = meanAndSe(w0);
+    double[] m0 = WeightProposalTest.meanAndSe(w0);
     assertEquals(alpha[0] / total, m0[0], 4 * m0[1], "E[w_0]");
-    double[] m3 = meanAndSe(w3);
+    double[] m3 = WeightProposalTest.meanAndSe(w3);
     assertEquals(alpha[3] / total, m3[0], 4 * m3[1], "E[w_3]");
   }
 
@@ -101,17 +101,5 @@ class WeightLaplaceTest {
     LogMeanEstimate b = LogMeanEstimate.of(pool.logWeight, 0, (int) pool.size);
     double se = Math.hypot(a.standardError(), b.standardError());
     assertEquals(a.estimate(), b.estimate(), 4 * se, "Dirichlet " + a + " against " + b);
-  }
-
-  private static double[] meanAndSe(double[] v) {
-    double mean = 0;
-    for (double x : v) {
-      mean += x / v.length;
-    }
-    double ss = 0;
-    for (double x : v) {
-      ss += (x - mean) * (x - mean);
-    }
-    return new double[] {mean, Math.sqrt(ss / (v.length - 1) / v.length)};
   }
 }

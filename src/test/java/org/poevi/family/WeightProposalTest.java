@@ -45,7 +45,8 @@ class WeightProposalTest {
     assertEquals(alpha[0] / total, m[0], 4 * m[1], "E[w_0]");
   }
 
-  private static double[] meanAndSe(double[] v) {
+  /** The mean of v and its standard error sd/√n. */
+  static double[] meanAndSe(double[] v) {
     double mean = 0;
     for (double x : v) {
       mean += x / v.length;
