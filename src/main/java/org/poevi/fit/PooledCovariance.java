@@ -87,16 +87,6 @@ final class PooledCovariance {
         }
         totalGroups += recentGroups;
         recentGroups = 0;
-        if (!capped && error > TOLERANCE_PER_DIMENSION * dim
-            && Boolean.getBoolean("poevi.repool")) {
-          double[] current = mirrored(total, totalGroups, dim);
-          double[] target = prior.clone();
-          double r = shrinkage(current, target, priorFactor, noise, dim);
-          for (int i = 0; i < current.length; i++) {
-            current[i] = (1 - r) * current[i] + r * target[i];
-          }
-          mover.precondition(current);
-        }
         if (capped || error <= TOLERANCE_PER_DIMENSION * dim) {
           double[] pooled = mirrored(total, totalGroups, dim);
           double rho = shrinkage(pooled, prior, priorFactor, noise, dim);
