@@ -292,7 +292,7 @@ public final class ZSpaceNormalizer {
     int numBlocks = (n + BLOCK - 1) / BLOCK;
     BlockParallel.forEach(numBlocks, threads,
         () -> new Object[] {stack.workspace(), new double[dim * BLOCK], new double[BLOCK * dim],
-            new double[numDefensive + 1][BLOCK]},
+            new double[numDefensive + 1][BLOCK], new int[BLOCK]},
         (block, scratch) -> {
           int from = block * BLOCK;
           int nb = Math.min(BLOCK, n - from);
@@ -301,24 +301,7 @@ public final class ZSpaceNormalizer {
           int off = z != null ? from * dim : 0;
           UniformRandomProvider rng = streams.stream(RandomStreams.Z_IMPORTANCE, stage, round,
               block);
-          MultivariateT.Sampler narrowSampler = proposal.sampler(rng);
-          MultivariateT.Sampler wideSampler = wide.sampler(rng);
-          MultivariateT.Sampler[] defensiveSamplers = new MultivariateT.Sampler[numDefensive];
-          for (int c = 0; c < numDefensive; c++) {
-            defensiveSamplers[c] = defensive.get(c).sampler(rng);
-          }
-          for (int i = 0; i < nb; i++) {
-            double u = rng.nextDouble();
-            if (u < WIDE_WEIGHT) {
-              wideSampler.sample(points, off + i * dim);
-            } else if (u < WIDE_WEIGHT + defensiveWeight) {
-              int c = Math.min((int) ((u - WIDE_WEIGHT) / defensiveWeight * numDefensive),
-                  numDefensive - 1);
-              defensiveSamplers[c].sample(points, off + i * dim);
-            } else {
-              narrowSampler.sample(points, off + i * dim);
-            }
-          }
+          mixture.draw(rng, points, off, nb, (int[]) scratch[4], mahalanobis);
           stack.logDensity(points, off, nb, scratch[0], logW, from);
           double[][] deltas = (double[][]) scratch[3];
           for (int c = 0; c <= numDefensive; c++) {
@@ -331,10 +314,71 @@ public final class ZSpaceNormalizer {
         });
   }
 
+  /**
+   * Finishes the draws of one component: gathers its rows of {@code points} into {@code buffer},
+   * maps them to z with one block product, and puts them back.
+   */
+  private static void placeComponent(MultivariateT t, int c, int[] component, double[] points,
+      int off, int nb, double[] buffer) {
+    int dim = t.dim();
+    int count = 0;
+    for (int i = 0; i < nb; i++) {
+      if (component[i] == c) {
+        System.arraycopy(points, off + i * dim, buffer, count++ * dim, dim);
+      }
+    }
+    if (count == 0) {
+      return;
+    }
+    t.place(buffer, 0, count);
+    for (int i = 0, j = 0; i < nb; i++) {
+      if (component[i] == c) {
+        System.arraycopy(buffer, j++ * dim, points, off + i * dim, dim);
+      }
+    }
+  }
+
   /** log r(z) of the importance mixture, from the Mahalanobis forms of its components. */
   private record Mixture(MultivariateT proposal, MultivariateT wide,
       List<MultivariateT> defensive, double logNarrowWeight, double logWideWeight,
       double logEachDefensive, double tail) {
+    /**
+     * nb draws into points[off, …) from one stream. Component 0 is the narrow t, 1 the wide one,
+     * 2 + c defensive c: each draw's random numbers first (a uniform, then the t's), then one
+     * block product per component over its draws ({@link MultivariateT#place}).
+     */
+    void draw(UniformRandomProvider rng, double[] points, int off, int nb, int[] component,
+        double[] buffer) {
+      int dim = proposal.dim();
+      int numDefensive = defensive.size();
+      double defensiveWeight = numDefensive == 0 ? 0 : DEFENSIVE_WEIGHT;
+      MultivariateT.Sampler narrowSampler = proposal.sampler(rng);
+      MultivariateT.Sampler wideSampler = wide.sampler(rng);
+      MultivariateT.Sampler[] defensiveSamplers = new MultivariateT.Sampler[numDefensive];
+      for (int c = 0; c < numDefensive; c++) {
+        defensiveSamplers[c] = defensive.get(c).sampler(rng);
+      }
+      for (int i = 0; i < nb; i++) {
+        double u = rng.nextDouble();
+        if (u < WIDE_WEIGHT) {
+          component[i] = 1;
+          wideSampler.sampleStandard(points, off + i * dim);
+        } else if (u < WIDE_WEIGHT + defensiveWeight) {
+          int c = Math.min((int) ((u - WIDE_WEIGHT) / defensiveWeight * numDefensive),
+              numDefensive - 1);
+          component[i] = 2 + c;
+          defensiveSamplers[c].sampleStandard(points, off + i * dim);
+        } else {
+          component[i] = 0;
+          narrowSampler.sampleStandard(points, off + i * dim);
+        }
+      }
+      for (int c = 0; c < 2 + numDefensive; c++) {
+        placeComponent(c == 0 ? proposal : c == 1 ? wide : defensive.get(c - 2), c, component,
+            points, off, nb, buffer);
+      }
+    }
+
     /** deltas[0] is the proposal's δ (the wide one's is δ/16), deltas[c + 1] component c's. */
     double logR(double[][] deltas, int i) {
       double delta = deltas[0][i];

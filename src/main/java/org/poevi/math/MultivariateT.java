@@ -130,6 +130,35 @@ public final class MultivariateT implements java.io.Serializable {
     }
   }
 
+  /**
+   * z = μ + L x in place for the nb rows x (nb×D row-major from {@code off}) of {@link
+   * Sampler#sampleStandard}: one {@code dtrmm} above {@value #BLOCKED_DIM} dimensions, row by row
+   * up to it. The same draws as {@link Sampler#sample}, to rounding.
+   */
+  public void place(double[] x, int off, int nb) {
+    if (dim > BLOCKED_DIM) {
+      dev.ludovic.netlib.blas.BLAS.getInstance().dtrmm("L", "L", "N", "N", dim, nb, 1.0,
+          fullFactor(), 0, dim, x, off, dim);
+    } else {
+      for (int p = 0; p < nb; p++) {
+        int row0 = off + p * dim;
+        for (int i = dim - 1; i >= 0; i--) {
+          int row = i * (i + 1) / 2;
+          double s = 0;
+          for (int k = 0; k <= i; k++) {
+            s += factor[row + k] * x[row0 + k];
+          }
+          x[row0 + i] = s;
+        }
+      }
+    }
+    for (int p = 0; p < nb; p++) {
+      for (int d = 0; d < dim; d++) {
+        x[off + p * dim + d] += location[d];
+      }
+    }
+  }
+
   /** log p(z) from δ = {@link #mahalanobis}. */
   public double logDensityFromMahalanobis(double delta) {
     return logNormalizer - 0.5 * (dof + dim) * Math.log1p(delta / dof);
@@ -168,6 +197,17 @@ public final class MultivariateT implements java.io.Serializable {
     private Sampler(UniformRandomProvider rng) {
       this.normal = ZigguratSampler.NormalizedGaussian.of(rng);
       this.chiSquare = LogChiSquareSampler.of(rng, dof);
+    }
+
+    /**
+     * Writes √(ν/u)·y, one draw before the factor and the location, into {@code out[off, off +
+     * D)}, using the stream exactly as {@link #sample} does; {@link #place} finishes a block.
+     */
+    public void sampleStandard(double[] out, int off) {
+      double scale = Math.exp(0.5 * (Math.log(dof) - chiSquare.sampleLog()));
+      for (int d = 0; d < dim; d++) {
+        out[off + d] = scale * normal.sample();
+      }
     }
 
     /** Writes one draw into {@code out[off, off + D)}. */

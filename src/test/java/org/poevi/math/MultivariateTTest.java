@@ -56,6 +56,39 @@ class MultivariateTTest {
    * √(2(ν + D + 2)/(ν + D)/n) ≈ 0.7%; 4 SE of them (3%) moves the log density at the test points,
    * within two scale units of μ, by at most about 0.06; 0.1 allows for that.
    */
+  /**
+   * Draws finished a block at a time ({@link MultivariateT.Sampler#sampleStandard}, then {@link
+   * MultivariateT#place}) are the per-draw sampler's from the same stream, to rounding (1e-12 of
+   * the scale): below and above the dimension where the block becomes one dtrmm.
+   */
+  @Test
+  void blockedDrawsAreThePerDrawOnes() {
+    for (int dim : new int[] {5, MultivariateT.BLOCKED_DIM + 20}) {
+      double[] location = new double[dim];
+      double[] scatter = new double[dim * dim];
+      for (int i = 0; i < dim; i++) {
+        location[i] = 0.1 * i - 1;
+        for (int j = 0; j < dim; j++) {
+          scatter[i * dim + j] = (i == j ? 1.5 : 0) + 0.3 * Math.exp(-Math.abs(i - j));
+        }
+      }
+      MultivariateT t = MultivariateT.of(location, scatter, 3.5);
+      int n = 40;
+      double[] one = new double[n * dim];
+      double[] block = new double[n * dim];
+      MultivariateT.Sampler a = t.sampler(RandomStreams.of(9).stream(1));
+      MultivariateT.Sampler b = t.sampler(RandomStreams.of(9).stream(1));
+      for (int i = 0; i < n; i++) {
+        a.sample(one, i * dim);
+        b.sampleStandard(block, i * dim);
+      }
+      t.place(block, 0, n);
+      for (int i = 0; i < one.length; i++) {
+        assertEquals(one[i], block[i], 1e-12 * Math.max(1, Math.abs(one[i])), "D = " + dim);
+      }
+    }
+  }
+
   @Test
   void emRecoversParameters() {
     double dof = 4;
