@@ -50,6 +50,8 @@ final class StructuredStack implements ConditionalForm {
   private final double[] gram;
   private final double minLogDeterminant;
   private final int rows;
+  /** Per thread: x, then the products with the basis ({@link #logDensityAndScore}). */
+  private final ThreadLocal<double[]> pointBuffer;
 
   private StructuredStack(ProductOfExperts family) {
     int[] active = family.active;
@@ -106,6 +108,7 @@ final class StructuredStack implements ConditionalForm {
       }
     }
     this.minLogDeterminant = minLogDet;
+    this.pointBuffer = ThreadLocal.withInitial(() -> new double[dim + count + lowRank]);
   }
 
   static StructuredStack of(ProductOfExperts family) {
@@ -325,13 +328,12 @@ final class StructuredStack implements ConditionalForm {
   }
 
   /**
-   * log q̃(z) and ∇log q̃(z) at one point without any D×D product per expert: with x = Lᵀ(z − c)
-   * and β_k = α_k/A_k, ∇_x = −2 Σ_k β_k Λ'_k (x − x_k) is one product with the basis, and
-   * ∇_z = L ∇_x. About 2·D² + 4·D·(n + m) flops.
+   * log q̃(z) and ∇log q̃(z) at one point, no D×D product per expert: x = Lᵀ(z − c), β_k = α_k/A_k,
+   * ∇_x = −2 Σ_k β_k Λ'_k (x − x_k) (one product with the basis), ∇_z = L ∇_x. 2·D² + 4·D·(n + m).
    */
   double logDensityAndScore(double[] z, double[] gradient) {
     int width = count + lowRank;
-    double[] buffer = new double[dim + width];
+    double[] buffer = pointBuffer.get();
     for (int d = 0; d < dim; d++) {
       buffer[d] = z[d] - center[d];
     }
@@ -352,8 +354,7 @@ final class StructuredStack implements ConditionalForm {
       sum -= alpha[c] * Math.log(a);
       double beta = alpha[c] / a;
       totalScale += beta * scale[c];
-      // The coefficients of ∇_x on the basis: 2β_k c_k on x_k, −2β_k (v_jᵀx − t_j) on v_j.
-      buffer[dim + c] = 2 * beta * scale[c];
+      buffer[dim + c] = 2 * beta * scale[c]; // ∇_x's coefficients: 2β_k c_k on x_k, then v_j's
       for (int i = firstLowRank; i < j; i++) {
         buffer[dim + count + i] = -2 * beta * (buffer[dim + count + i] - t[i]);
       }

@@ -73,17 +73,13 @@ final class WeightLaplace {
   }
 
   private WeightProposal proposal() {
-    double sum = 0;
-    for (double a : alpha) {
-      sum += a;
-    }
     // Start at the Dirichlet's mean.
     double[] eta = new double[n];
     for (int i = 0; i < n; i++) {
       eta[i] = Math.log(alpha[i] / alpha[n]);
     }
     double value = f(eta);
-    if (!Double.isFinite(value) || !(sum > 0)) {
+    if (!Double.isFinite(value)) {
       return null;
     }
     double[] g = new double[n];

@@ -139,23 +139,30 @@ public final class MultivariateT implements java.io.Serializable {
     if (dim > BLOCKED_DIM) {
       dev.ludovic.netlib.blas.BLAS.getInstance().dtrmm("L", "L", "N", "N", dim, nb, 1.0,
           fullFactor(), 0, dim, x, off, dim);
-    } else {
       for (int p = 0; p < nb; p++) {
-        int row0 = off + p * dim;
-        for (int i = dim - 1; i >= 0; i--) {
-          int row = i * (i + 1) / 2;
-          double s = 0;
-          for (int k = 0; k <= i; k++) {
-            s += factor[row + k] * x[row0 + k];
-          }
-          x[row0 + i] = s;
+        for (int d = 0; d < dim; d++) {
+          x[off + p * dim + d] += location[d];
         }
       }
-    }
-    for (int p = 0; p < nb; p++) {
-      for (int d = 0; d < dim; d++) {
-        x[off + p * dim + d] += location[d];
+    } else {
+      for (int p = 0; p < nb; p++) {
+        placeRow(x, off + p * dim, 1);
       }
+    }
+  }
+
+  /**
+   * x ← μ + scale·L x for one row at {@code off}: the packed lower factor from the bottom row up,
+   * in place.
+   */
+  private void placeRow(double[] x, int off, double scale) {
+    for (int i = dim - 1; i >= 0; i--) {
+      int row = i * (i + 1) / 2;
+      double s = 0;
+      for (int k = 0; k <= i; k++) {
+        s += factor[row + k] * x[off + k];
+      }
+      x[off + i] = location[i] + scale * s;
     }
   }
 
@@ -216,15 +223,7 @@ public final class MultivariateT implements java.io.Serializable {
       for (int d = 0; d < dim; d++) {
         out[off + d] = normal.sample();
       }
-      // z = μ + L y: multiply by the packed lower factor from the bottom row up, in place.
-      for (int i = dim - 1; i >= 0; i--) {
-        int row = i * (i + 1) / 2;
-        double s = 0;
-        for (int k = 0; k <= i; k++) {
-          s += factor[row + k] * out[off + k];
-        }
-        out[off + i] = location[i] + scale * s;
-      }
+      placeRow(out, off, scale);
     }
   }
 

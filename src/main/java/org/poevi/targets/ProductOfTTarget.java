@@ -28,7 +28,8 @@ import org.poevi.math.LogMeanEstimate;
  *   ∇²log p̃(z) = Σ_k α_k (4 u_k u_kᵀ/A_k² − 2 Λ_k/A_k),   u_k = Λ_k (z − μ_k),
  * </pre>
  *
- * The score is {@link ProductOfExperts#score}; the Hessian is computed in closed form.
+ * The log density and score are {@link ProductOfExperts#logDensityAndScore}; the Hessian is
+ * computed in closed form ({@code ExpertMatrix}).
  *
  * <p><b>Exact draws</b> by rejection on the Feynman weights (SPEC §2, {@link
  * FeynmanSampler#exactDraws}): draw w ~ Dir(α) over the active experts, accept with probability
@@ -196,12 +197,9 @@ public final class ProductOfTTarget implements ExactTarget {
       // A ≥ 1 exactly; rounding can make the quadratic form of a PSD Λ slightly negative.
       double a = 1 + Math.max(quad, 0);
       activeMatrices[k].addTo(-2 * activeAlpha[k] / a, out);
-      double c2 = 4 * activeAlpha[k] / (a * a);
-      for (int i = 0; i < dim; i++) {
-        for (int j = 0; j < dim; j++) {
-          out[i * dim + j] += c2 * u[i] * u[j];
-        }
-      }
+      // + 4α/A² u uᵀ: a rank-1 update, symmetric, so either storage order.
+      dev.ludovic.netlib.blas.BLAS.getInstance().dger(dim, dim, 4 * activeAlpha[k] / (a * a), u,
+          0, 1, u, 0, 1, out, 0, dim);
     }
     return true;
   }
