@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code poevi evaluate}: the SPEC §8 metrics of a saved model against a target, on exact draws of
  * a synthetic target (or, later, reference draws of a posterior), next to those of the oracle
- * Gaussian (the draws' own mean and covariance), written as JSON.
+ * Gaussian (p's mean and covariance; see {@link org.poevi.results.OracleGaussian}), written as
+ * JSON.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Score a saved model against a target: Neg-LLH, KL(p; q), Fisher(p; q) and"

@@ -25,7 +25,8 @@ import org.poevi.targets.Target;
 /**
  * The SPEC §8 metrics of a fitted model against its target ({@code poevi evaluate}): Neg-LLH,
  * KL(p; q) and Fisher(p; q) on exact draws of a synthetic target, or on reference draws of a
- * posterior, next to those of the oracle Gaussian (the draws' own mean and covariance).
+ * posterior, next to those of the oracle Gaussian (p's mean and covariance: from independent
+ * exact draws with their bias removed, or a posterior's reference draws; {@link OracleGaussian}).
  */
 public final class Evaluate {
   private Evaluate() {}
@@ -106,7 +107,11 @@ public final class Evaluate {
           return new Scored(qDraws, Evaluation.of(() -> gaussian.density()::logDensity,
               gaussian.dim(), qDraws, target, pDraws, logZ, evaluator), null);
         });
-    Evaluation.Metrics g = Evaluation.oracleGaussian(target, pDraws, logZ, evaluator);
+    OracleGaussian.Result g = reference != null
+        ? OracleGaussian.inSample(target, pDraws, logZ, evaluator, threads)
+        : OracleGaussian.heldOut((ExactTarget) target, pDraws, logZ, evaluator,
+            OracleGaussian.defaultMomentDraws(pDraws.length / target.dim(), target.dim()),
+            RandomStreams.of(seed), threads);
     ObjectNode root = json(model, target, reference, pDraws.length / target.dim(), draws,
         modelFile, q, g);
     return new Report(root, q.draws(), pDraws, parameters, text(q, g, logZ));
@@ -148,8 +153,9 @@ public final class Evaluate {
 
   /** eval.json's content. */
   private static ObjectNode json(FittedModel model, Target target, Path reference, int pCount,
-      int draws, String modelFile, Scored q, Evaluation.Metrics g) {
+      int draws, String modelFile, Scored q, OracleGaussian.Result oracle) {
     Evaluation.Metrics m = q.metrics();
+    Evaluation.Metrics g = oracle.metrics();
     ObjectNode root = JsonOutput.object();
     root.put("command", "evaluate");
     root.put("modelFile", modelFile);
@@ -162,7 +168,12 @@ public final class Evaluate {
     root.put("modelDraws", draws);
     root.put("family", model.familyName());
     root.set("model", metrics(m, model.parameters()));
-    root.set("oracleGaussian", metrics(g, null));
+    ObjectNode og = metrics(g, null);
+    og.put("momentDraws", oracle.momentDraws());
+    og.put("momentsIndependent", oracle.independent());
+    JsonOutput.putNumber(og, oracle.independent() ? "momentBiasRemoved" : "inSampleOptimism",
+        oracle.bias());
+    root.set("oracleGaussian", og);
     JsonOutput.putNumber(root, "klRatio", m.kl().value() / g.kl().value());
     JsonOutput.putNumber(root, "fisherRatio", m.fisher().value() / g.fisher().value());
     ArrayNode w = root.putArray("warnings");
@@ -184,8 +195,9 @@ public final class Evaluate {
   }
 
   /** The lines {@code poevi evaluate} prints. */
-  private static String text(Scored q, Evaluation.Metrics g, double logZ) {
+  private static String text(Scored q, OracleGaussian.Result oracle, double logZ) {
     Evaluation.Metrics m = q.metrics();
+    Evaluation.Metrics g = oracle.metrics();
     StringBuilder text = new StringBuilder();
     if (!Double.isNaN(logZ)) {
       text.append(String.format("KL(p;q) %.4f ± %.4f  (oracle Gaussian %.4f, ratio %.3f)%n",
@@ -198,6 +210,11 @@ public final class Evaluate {
         + "  max |log sd ratio| %.3f  mean W1/sd %.3f%n", m.negLogLikelihood().value(),
         m.negLogLikelihood().standardError(), g.negLogLikelihood().value(), m.maxMeanError(),
         m.maxLogSdRatio(), m.meanWasserstein()));
+    text.append(oracle.independent()
+        ? String.format("oracle Gaussian: moments from %d independent exact draws, their bias"
+            + " %.4f taken out%n", oracle.momentDraws(), oracle.bias())
+        : String.format("oracle Gaussian: the reference draws' own moments, optimistic by about"
+            + " %.4f%n", oracle.bias()));
     NormalizerCheck c = q.normalizer();
     if (c != null && c.zSpace() != null) {
       text.append(String.format("log-normaliser: model %.4f, independent z-space estimate"

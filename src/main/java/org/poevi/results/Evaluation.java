@@ -4,7 +4,6 @@ import java.util.Arrays;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.math.BlockParallel;
-import org.poevi.math.Cholesky;
 import org.poevi.math.SampleMoments;
 import org.poevi.targets.Target;
 
@@ -141,69 +140,6 @@ public final class Evaluation {
     }
     return new Metrics(mean(negLogQ), Double.isNaN(logZ) ? new Estimate(Double.NaN, Double.NaN)
         : mean(kl), mean(fisher), meanError, logSdRatio, w1, n, m);
-  }
-
-  /**
-   * The same metrics for the Gaussian N(m, S) with the reference draws' own mean and covariance
-   * (the "oracle" Gaussian: no Gaussian VI can do better in KL(p; q)). Per-coordinate errors are
-   * zero by construction and are not repeated.
-   *
-   * @return negLogLikelihood, kl and fisher of that Gaussian
-   */
-  public static Metrics oracleGaussian(Target target, double[] pDraws, double logZ,
-      ScoreEvaluator evaluator) {
-    int dim = target.dim();
-    int n = pDraws.length / dim;
-    double[] mean = new double[dim];
-    for (int i = 0; i < n; i++) {
-      for (int d = 0; d < dim; d++) {
-        mean[d] += pDraws[i * dim + d] / n;
-      }
-    }
-    double[] cov = new double[dim * dim];
-    for (int i = 0; i < n; i++) {
-      for (int a = 0; a < dim; a++) {
-        double da = pDraws[i * dim + a] - mean[a];
-        for (int b = 0; b < dim; b++) {
-          cov[a * dim + b] += da * (pDraws[i * dim + b] - mean[b]) / (n - 1);
-        }
-      }
-    }
-    double[] precision = Cholesky.inverse(cov, dim);
-    double[] packed = Cholesky.pack(cov, dim);
-    Cholesky.factor(packed, 0, dim);
-    double logNorm = -0.5 * dim * Math.log(2 * Math.PI)
-        - 0.5 * Cholesky.logDeterminant(packed, 0, dim);
-    double[] logP = new double[n];
-    double[] scores = new double[n * dim];
-    evaluator.evaluate(pDraws, n, logP, scores);
-    double[] negLogQ = new double[n];
-    double[] kl = new double[n];
-    double[] fisher = new double[n];
-    double[] diff = new double[dim];
-    for (int i = 0; i < n; i++) {
-      for (int d = 0; d < dim; d++) {
-        diff[d] = pDraws[i * dim + d] - mean[d];
-      }
-      double quad = 0;
-      double f = 0;
-      for (int a = 0; a < dim; a++) {
-        double row = 0;
-        for (int b = 0; b < dim; b++) {
-          row += precision[a * dim + b] * diff[b];
-        }
-        quad += diff[a] * row;
-        double g = -row - scores[i * dim + a];
-        f += g * g;
-      }
-      double logQ = logNorm - 0.5 * quad;
-      negLogQ[i] = -logQ;
-      kl[i] = logP[i] - logZ - logQ;
-      fisher[i] = f;
-    }
-    double[] zeros = new double[dim];
-    return new Metrics(mean(negLogQ), Double.isNaN(logZ) ? new Estimate(Double.NaN, Double.NaN)
-        : mean(kl), mean(fisher), zeros, zeros, zeros, n, n);
   }
 
   static Estimate mean(double[] v) {

@@ -315,7 +315,8 @@ class EvaluationTest {
     double logZ = logZ(SIGMA_P);
     double[] pDraws = draws(MU_P, SIGMA_P, 5, N);
     LocalScoreEvaluator evaluator = new LocalScoreEvaluator(target, 1);
-    Evaluation.Metrics oracle = Evaluation.oracleGaussian(target, pDraws, logZ, evaluator);
+    Evaluation.Metrics oracle = OracleGaussian.inSample(target, pDraws, logZ, evaluator, 1)
+        .metrics();
     assertEquals(N, oracle.referenceDraws());
 
     double[] mHat = SampleMoments.mean(pDraws, N, D);
