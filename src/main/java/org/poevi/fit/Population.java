@@ -18,15 +18,17 @@ import org.poevi.math.SampleMoments;
  * @param kernel the frozen MALA kernel the iterations move them with
  * @param ess Kish ESS of the tempered weights the population was resampled from
  * @param tempering the exponent τ of those weights
+ * @param pooledCovariance p's covariance pooled over the steps after burn-in, or null
+ * @param pooledMean p's mean pooled over the same steps, or null
  */
 record Population(Chains chains, MalaKernel kernel, double ess, double tempering,
-    double[] pooledCovariance) {
+    double[] pooledCovariance, double[] pooledMean) {
   /**
    * Without a pooled covariance ({@link PooledCovariance}, for fewer than 128·D chains): the
    * moments come from the chains' current positions.
    */
   Population(Chains chains, MalaKernel kernel, double ess, double tempering) {
-    this(chains, kernel, ess, tempering, null);
+    this(chains, kernel, ess, tempering, null, null);
   }
 
   /** The burn-in goes on, while Stein's identity fails, up to this many times move-burn-in. */
@@ -151,17 +153,20 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     }
     fit.progress().phase("population reached p after " + done + " burn-in steps");
     double[] pooled = null;
+    double[] pooledMean = null;
     if (chains.size() < CHAINS_PER_DIMENSION * (long) chains.dim()) {
       PooledCovariance.Result r = PooledCovariance.pool(mover, chains, settings.moveSteps(),
           settings.moveBurnIn(), done, prior.clone());
       chains = r.chains();
       pooled = r.covariance();
+      pooledMean = r.mean();
       fit.progress().phase(String.format(java.util.Locale.ROOT, "covariance pooled over %d more"
           + " steps of the %d chains (its KL error about %.2g nats by split halves; shrunk by"
           + " %.2f towards the preliminary covariance)", r.steps(), chains.size(), r.error(),
           r.shrinkage()));
     }
-    return new Start(Optional.of(new Population(chains, mover.kernel(), ess, tau, pooled)),
+    return new Start(Optional.of(new Population(chains, mover.kernel(), ess, tau, pooled,
+        pooledMean)),
         Optional.empty(), null);
   }
 
@@ -185,7 +190,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     int dim = chains.dim();
     double[] z = chains.z();
     double[] scores = chains.scores();
-    double[] mean = SampleMoments.mean(z, n, dim);
+    double[] mean = pooledMean != null ? pooledMean.clone() : SampleMoments.mean(z, n, dim);
     double[] information = new double[dim * dim];
     for (int i = 0; i < n; i++) {
       for (int a = 0; a < dim; a++) {

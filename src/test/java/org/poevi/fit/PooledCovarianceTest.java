@@ -85,11 +85,80 @@ class PooledCovarianceTest {
   }
 
   /**
+   * Stein's ratio −½(G⁻¹C + CG⁻ᵀ) is a Gaussian's covariance exactly, from D + 5 arbitrary
+   * positions whose own covariance C is nothing like it: ∇log p = −Σ⁻¹(z − μ) makes G = −CΣ⁻¹
+   * position by position, over one group or two; and the mean z̄ + Σ·s̄ is μ exactly, for the same
+   * reason. Only rounding is left: 1e-9 of Σ's largest
+   * entry for D = 6 and a condition number below 100. With no usable scores (G = 0, singular)
+   * it falls back to C.
+   */
+  @Test
+  void steinRatioIsExactForAGaussian() {
+    int dim = 6;
+    int n = dim + 5;
+    UniformRandomProvider rng = RandomStreams.of(5).stream(0);
+    double[] sigma = new double[dim * dim];
+    double[] a = new double[dim * dim];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = rng.nextDouble() - 0.5;
+    }
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < dim; j++) {
+        double v = i == j ? 0.5 : 0;
+        for (int k = 0; k < dim; k++) {
+          v += a[i * dim + k] * a[j * dim + k];
+        }
+        sigma[i * dim + j] = v;
+      }
+    }
+    double[] precision = org.poevi.math.Cholesky.inverse(sigma, dim);
+    double[] sums = new double[2 * dim * dim];
+    double[] meanSums = new double[2 * dim];
+    double[] c = null;
+    for (int group = 0; group < 2; group++) {
+      double[] z = new double[n * dim];
+      double[] scores = new double[n * dim];
+      for (int i = 0; i < n; i++) {
+        for (int d = 0; d < dim; d++) {
+          z[i * dim + d] = 3 * rng.nextDouble() + d;
+        }
+        for (int d = 0; d < dim; d++) {
+          for (int e = 0; e < dim; e++) {
+            scores[i * dim + d] -= precision[d * dim + e] * (z[i * dim + e] - 0.1 * e);
+          }
+        }
+      }
+      Chains chains = new Chains(z, new double[n], scores, dim);
+      PooledCovariance.addCovariance(chains, new double[n * dim], sums);
+      PooledCovariance.addMeans(chains, meanSums);
+      double[] mean = PooledCovariance.steinMean(meanSums, group + 1, sigma, dim);
+      for (int d = 0; d < dim; d++) {
+        assertEquals(0.1 * d, mean[d], 1e-9, "mean " + d + " after " + (group + 1));
+      }
+      double[] stein = PooledCovariance.steinRatio(sums, group + 1, dim);
+      for (int i = 0; i < sigma.length; i++) {
+        assertEquals(sigma[i], stein[i], 1e-9, "entry " + i + " after " + (group + 1));
+      }
+      c = SampleMoments.covariance(z, n, SampleMoments.mean(z, n, dim), dim);
+    }
+    assertTrue(PooledCovariance.halvesKl(sigma, c, dim) > 1, "C alone is far from Σ");
+    double[] noScores = new double[2 * dim * dim];
+    System.arraycopy(sums, 0, noScores, 0, dim * dim);
+    double[] fallback = PooledCovariance.steinRatio(noScores, 2, dim);
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j <= i; j++) {
+        assertEquals(sums[i * dim + j] / 2, fallback[i * dim + j], 1e-15);
+        assertEquals(sums[i * dim + j] / 2, fallback[j * dim + i], 1e-15);
+      }
+    }
+  }
+
+  /**
    * 200 chains started at exact draws of a 50-D sinh-arcsinh target: one snapshot's covariance
-   * is off by about D²/(4n) = 3.1 nats of KL; the pooled one stops when its split-half error is
-   * at most 0.005·D = 0.25 nats. Against the covariance of 10⁵ exact draws (itself off by about
-   * D²/(4·10⁵) = 0.006 nats) the pooled estimate must beat a third of the snapshot's error and
-   * stay near the tolerance (below).
+   * is off by about D²/(4n) = 3.1 nats of KL; the pooled one (Stein's ratio) stops when its
+   * split-half error is at most 0.001·D = 0.05 nats. Against the covariance of 10⁵ exact draws
+   * (itself off by about D²/(4·10⁵) = 0.006 nats) the pooled estimate must beat a third of the
+   * snapshot's error and stay near the tolerance (below).
    */
   @Test
   void poolingBeatsOneSnapshot() {
@@ -118,7 +187,9 @@ class PooledCovarianceTest {
     // The KL error sums about D(D + 1)/2 = 1275 squared, nearly independent terms, so its own
     // relative noise is about sqrt(2/1275) = 4%; the split-half estimate can also be biased low
     // by the correlation between the halves' chains. 1.5 times the tolerance allows 5 SE of
-    // noise and a 30% bias. Measured at this seed: 0.19 nats, estimated 0.18, 400 steps.
+    // noise and a 30% bias. Measured at this seed: 0.037 nats, estimated 0.026, 800 steps
+    // (the positions' covariance, before Stein's ratio: 0.19 nats, estimated 0.18, after 400
+    // steps at a tolerance of 0.25).
     assertTrue(pooled <= 1.5 * PooledCovariance.TOLERANCE_PER_DIMENSION * DIM,
         "pooled KL error " + pooled + " after " + r.steps() + " steps");
     // The split-half estimate tracks the true error (within the same 30% bias and 5 SE).
