@@ -17,21 +17,7 @@ class PooledCovarianceTest {
   @Test
   void halvesKlMatchesClosedForms() {
     int dim = 6;
-    double[] a = new double[dim * dim];
-    UniformRandomProvider rng = RandomStreams.of(2).stream(0);
-    double[] g = new double[dim * dim];
-    for (int i = 0; i < g.length; i++) {
-      g[i] = rng.nextDouble() - 0.5;
-    }
-    for (int i = 0; i < dim; i++) {
-      for (int j = 0; j < dim; j++) {
-        double s = i == j ? 1 : 0;
-        for (int k = 0; k < dim; k++) {
-          s += g[i * dim + k] * g[j * dim + k];
-        }
-        a[i * dim + j] = s;
-      }
-    }
+    double[] a = RandomExperts.spd(RandomStreams.of(2).stream(0), dim, 1);
     double c = 1.7;
     double[] b = a.clone();
     for (int i = 0; i < b.length; i++) {
@@ -97,20 +83,7 @@ class PooledCovarianceTest {
     int dim = 6;
     int n = dim + 5;
     UniformRandomProvider rng = RandomStreams.of(5).stream(0);
-    double[] sigma = new double[dim * dim];
-    double[] a = new double[dim * dim];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = rng.nextDouble() - 0.5;
-    }
-    for (int i = 0; i < dim; i++) {
-      for (int j = 0; j < dim; j++) {
-        double v = i == j ? 0.5 : 0;
-        for (int k = 0; k < dim; k++) {
-          v += a[i * dim + k] * a[j * dim + k];
-        }
-        sigma[i * dim + j] = v;
-      }
-    }
+    double[] sigma = RandomExperts.spd(rng, dim, 0.5);
     double[] precision = org.poevi.math.Cholesky.inverse(sigma, dim);
     double[] sums = new double[2 * dim * dim];
     double[] meanSums = new double[2 * dim];

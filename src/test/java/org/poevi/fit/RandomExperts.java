@@ -13,24 +13,29 @@ public final class RandomExperts {
     List<Expert> out = new ArrayList<>();
     for (int k = 0; k < count; k++) {
       double[] mu = new double[dim];
-      double[] a = new double[dim * dim];
       for (int i = 0; i < dim; i++) {
         mu[i] = rng.nextDouble() * 4 - 2;
       }
-      for (int i = 0; i < a.length; i++) {
-        a[i] = rng.nextDouble() - 0.5;
-      }
-      double[] lambda = new double[dim * dim];
-      for (int i = 0; i < dim; i++) {
-        for (int j = 0; j < dim; j++) {
-          double s = i == j ? 0.3 : 0;
-          for (int r = 0; r < dim; r++) {
-            s += a[r * dim + i] * a[r * dim + j];
-          }
-          lambda[i * dim + j] = s;
+      out.add(Expert.of(mu, spd(rng, dim, 0.3)));
+    }
+    return out;
+  }
+
+  /** AᵀA + ridge·I, row-major D×D, with A's entries uniform on [−½, ½] drawn row by row. */
+  public static double[] spd(UniformRandomProvider rng, int dim, double ridge) {
+    double[] a = new double[dim * dim];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = rng.nextDouble() - 0.5;
+    }
+    double[] out = new double[dim * dim];
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < dim; j++) {
+        double s = i == j ? ridge : 0;
+        for (int r = 0; r < dim; r++) {
+          s += a[r * dim + i] * a[r * dim + j];
         }
+        out[i * dim + j] = s;
       }
-      out.add(Expert.of(mu, lambda));
     }
     return out;
   }
