@@ -6,7 +6,6 @@ import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.math.LogSpace;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
-import org.poevi.math.SampleMoments;
 
 /**
  * The MALA population of the under-p objective: a batch from the proposal t_ν(m, c²S), resampled
@@ -192,9 +191,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
   GaussianFit moments() {
     int n = chains.size();
     int dim = chains.dim();
-    double[] z = chains.z();
     double[] scores = chains.scores();
-    double[] mean = pooledMean != null ? pooledMean.clone() : SampleMoments.mean(z, n, dim);
     double[] information = new double[dim * dim];
     for (int i = 0; i < n; i++) {
       for (int a = 0; a < dim; a++) {
@@ -204,7 +201,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
       }
     }
     if (pooledCovariance != null) {
-      return new GaussianFit(mean, pooledCovariance.clone(), n, information);
+      return new GaussianFit(pooledMean.clone(), pooledCovariance.clone(), n, information);
     }
     // One snapshot: Stein's ratio and mean, as the pooled ones (PooledCovariance).
     double[] sums = new double[2 * dim * dim];
