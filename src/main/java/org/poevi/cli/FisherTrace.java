@@ -21,7 +21,8 @@ import org.poevi.targets.Target;
 
 /**
  * Fisher(p; q) = E_p‖∇log q − ∇log p‖² along a fit, against the score evaluations spent so far
- * ({@code poevi benchmark --trace}): for the product of experts at every iteration's α, for ADVI
+ * ({@code poevi benchmark --trace}): for the product of experts at every iteration's α (and at
+ * its first q, when a population superseded it), for ADVI
  * at every ELBO evaluation (the averaged iterate), for BaM at every iteration. It needs no
  * normaliser, so every point costs only scores at p's draws: 5000 exact draws of a synthetic
  * target, or the reference draws of a posteriordb posterior.
@@ -51,6 +52,9 @@ final class FisherTrace {
   /** Fisher(p; q) at every iteration's α, with the evaluations so far. */
   private static List<double[]> poePoints(PoeResult r, double[] p, double[] scores, int dim) {
     List<double[]> points = new ArrayList<>();
+    // The q a population fit had before its population, on its own pool.
+    r.firstQ().ifPresent(first -> points.add(new double[] {first.row().scoreEvaluations(),
+        fisher(p, scores, dim, first.family()::score)}));
     List<org.poevi.family.Expert> experts = r.family().experts();
     for (int t = 0; t < r.trace().size(); t++) {
       ProductOfExperts q = ProductOfExperts.of(experts, r.alphaPath().get(t));

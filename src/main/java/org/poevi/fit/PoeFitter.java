@@ -102,9 +102,16 @@ public final class PoeFitter implements Fitter {
       this.streams = RandomStreams.of(settings.run().seed());
     }
 
-    /** What init hands to the iterations and to finish. */
+    /**
+     * What init hands to the iterations and to finish.
+     *
+     * @param taken the first step, already taken in init (the first q's, when the fit goes on
+     *     from it), or null
+     * @param firstQ the first q, superseded by a population's fit, or null
+     */
     private record Start(FitState state, AlphaIterations iterations, ExpertPool pool,
-        GaussianFit gaussian, int modes, List<String> warnings) {}
+        GaussianFit gaussian, int modes, List<String> warnings, AlphaIterations.Step taken,
+        PoeResult.FirstQ firstQ) {}
 
     private PoeResult run() {
       Start init = init();
@@ -113,16 +120,21 @@ public final class PoeFitter implements Fitter {
       List<double[]> alphaPath = new ArrayList<>();
       FitState state = init.state();
       Optional<StopReason> stop;
+      AlphaIterations.Step step = init.taken();
       do {
-        AlphaIterations.Step step = init.iterations().step(state);
+        if (step == null) {
+          step = init.iterations().step(state);
+        }
         warnings.addAll(step.warnings());
+        AlphaIterations.Step done = step;
         step.row().ifPresent(row -> {
           trace.add(row);
-          alphaPath.add(step.state().alpha());
+          alphaPath.add(done.state().alpha());
           progress.iteration(row);
         });
         state = step.state();
         stop = step.stop();
+        step = null;
       } while (stop.isEmpty());
       return finish(init, state, List.copyOf(trace), List.copyOf(alphaPath), stop.get(),
           warnings);
@@ -137,19 +149,32 @@ public final class PoeFitter implements Fitter {
       warnings.addAll(preliminary.warnings());
       GaussianFit gaussian = preliminary.gaussian();
       AlphaSettings fit = settings.alpha();
+      double minSum = dim / 2.0 + fit.sumSlack();
       Optional<Population> population = Optional.empty();
       ImportanceBatches.Evaluated first = null;
       boolean gaussianProposalWorks = false;
+      FirstIteration firstQ = null;
       if (fit.objective() instanceof UnderPSettings underP
           && underP.population() != PopulationMode.NEVER) {
         // A structured pool keeps the preliminary precision as its metric and needs no
         // information matrix from the chains: batch-size chains suffice (issue #20).
         int chains = structured(dim) ? fit.batchSize() : Population.size(fit.batchSize(), dim);
-        Population.Start started = Population.start(underP, proposal(gaussian, underP), gaussian,
-            new Population.Context(evaluator, streams, target.parameterNames(), target.name(),
-                fit.batchSize(), threads, progress, this::stage, chains));
+        MultivariateT proposal = proposal(gaussian, underP);
+        Population.Context context = new Population.Context(evaluator, streams,
+            target.parameterNames(), target.name(), fit.batchSize(), threads, progress,
+            this::stage, chains);
+        Population.FirstBatch batch1 = Population.firstBatch(underP, proposal, context);
+        if (batch1 != null && !batch1.enough()) {
+          firstQ = firstQ(preliminary, gaussian, batch1.drawn(), minSum);
+        }
+        Population.Start started = Population.start(underP, proposal, gaussian, context, batch1);
         started.warning().ifPresent(warnings::add);
         population = started.population();
+        if (population.isEmpty() && firstQ != null) {
+          // Weighted batches after all: the first q's iteration was their first.
+          return new Start(firstQ.state(), firstQ.iterations(), firstQ.pool(), gaussian,
+              preliminary.modes().size(), warnings, firstQ.step(), null);
+        }
         first = started.first();
         // Weighted batches chosen on batch 1's weights (not after a failed population).
         gaussianProposalWorks = first != null;
@@ -157,33 +182,66 @@ public final class PoeFitter implements Fitter {
           gaussian = populationGaussian(population.get(), gaussian, dim);
         }
       }
-      double minSum = dim / 2.0 + fit.sumSlack();
       ExpertPool pool = pool(preliminary, gaussian);
       double[] alpha = startingAlpha(pool, minSum);
       stage("fitting alpha (" + fit.objective().objective().label() + ", "
           + pool.experts().size() + " experts)");
       List<Expert> basis = fit.metric().basis(pool.experts(), gaussian);
       BatchSource source = source(basis, pool, gaussian, population, first);
-      if (!(settings.experts() instanceof ExpertSource.Given) && gaussianProposalWorks
-          && fit.objective() instanceof UnderPSettings underP) {
-        // The Gaussian's α when the first batch (already evaluated) prefers it to equal ones.
-        double[] warm = GaussianStart.alpha(basis, gaussian, proposal(gaussian, underP), streams,
-            fit.batchSize(), new AlphaStep(qp, minSum, fit.objective().growthCap()), alpha,
-            threads);
-        ScoreSums batch = source.next(1, alpha).sums();
-        double fromGaussian = batch.fisherDivergence(warm);
-        double equal = batch.fisherDivergence(alpha);
-        progress.phase(String.format(java.util.Locale.ROOT, "starting alpha: %s (first batch's"
-            + " Fisher divergence %.3g from the preliminary Gaussian's alpha, %.3g from equal"
-            + " ones)", fromGaussian < equal ? "the Gaussian's" : "equal", fromGaussian, equal));
-        if (fromGaussian < equal) {
-          alpha = warm;
-        }
+      if (!(settings.experts() instanceof ExpertSource.Given) && gaussianProposalWorks) {
+        alpha = gaussianStart(basis, gaussian, source, alpha, minSum);
       }
       FitState state = new FitState(0, alpha, fit.eta(), fit.objective().quadratic(alpha.length),
           source);
-      return new Start(state, iterations(pool, preliminary.evaluations() + pool.evaluations(),
-          minSum), pool, gaussian, preliminary.modes().size(), warnings);
+      long before = preliminary.evaluations() + pool.evaluations()
+          + (firstQ == null ? 0 : firstQ.pool().evaluations());
+      return new Start(state, iterations(pool, before, minSum), pool, gaussian,
+          preliminary.modes().size(), warnings, null, firstQ == null ? null : firstQ.result());
+    }
+
+    /**
+     * Under p with weighted batches chosen on the first batch's weights: the α that best matches
+     * the preliminary Gaussian's scores ({@link GaussianStart}) when that batch (already
+     * evaluated) prefers it to {@code alpha}, equal exponents; else {@code alpha}.
+     */
+    private double[] gaussianStart(List<Expert> basis, GaussianFit gaussian, BatchSource source,
+        double[] alpha, double minSum) {
+      AlphaSettings fit = settings.alpha();
+      UnderPSettings underP = (UnderPSettings) fit.objective();
+      double[] warm = GaussianStart.alpha(basis, gaussian, proposal(gaussian, underP), streams,
+          fit.batchSize(), new AlphaStep(qp, minSum, fit.objective().growthCap()), alpha,
+          settings.run().threads());
+      ScoreSums batch = source.next(1, alpha).sums();
+      double fromGaussian = batch.fisherDivergence(warm);
+      double equal = batch.fisherDivergence(alpha);
+      progress.phase(String.format(java.util.Locale.ROOT, "starting alpha: %s (first batch's"
+          + " Fisher divergence %.3g from the preliminary Gaussian's alpha, %.3g from equal"
+          + " ones)", fromGaussian < equal ? "the Gaussian's" : "equal", fromGaussian, equal));
+      return fromGaussian < equal ? warm : alpha;
+    }
+
+    /**
+     * The first q, before a population: the pool around the preliminary Gaussian and one
+     * iteration on weighted batch 1 ({@code batch1}, evaluated; {@link FirstIteration}).
+     */
+    private FirstIteration firstQ(Preliminary preliminary, GaussianFit gaussian,
+        ImportanceBatches.Evaluated batch1, double minSum) {
+      AlphaSettings fit = settings.alpha();
+      ExpertPool pool = pool(preliminary, gaussian);
+      double[] alpha = startingAlpha(pool, minSum);
+      stage("a first q from weighted batch 1 (" + pool.experts().size() + " experts)");
+      BatchSource source = source(fit.metric().basis(pool.experts(), gaussian), pool, gaussian,
+          Optional.empty(), batch1);
+      FitState state = new FitState(0, alpha, fit.eta(), fit.objective().quadratic(alpha.length),
+          source);
+      AlphaIterations iterations = iterations(pool, preliminary.evaluations()
+          + pool.evaluations(), minSum);
+      AlphaIterations.Step step = iterations.step(state);
+      step.row().ifPresent(row -> progress.phase(String.format(java.util.Locale.ROOT,
+          "first q after %d score evaluations: batch Fisher divergence %.4g, %d experts active,"
+          + " nu = %.3g (a MALA population refines it)", row.scoreEvaluations(),
+          row.step().fisher(), row.step().activeExperts(), row.step().nu())));
+      return new FirstIteration(pool, iterations, state, step);
     }
 
     /**
@@ -293,7 +351,7 @@ public final class PoeFitter implements Fitter {
       double[] logP = logTarget(sample);
       double[] logQ = family.logDensities(sample.draws(), normalizer.chosenEstimate().estimate(),
           run.threads());
-      double khat = psisKhat(logP, logQ);
+      double khat = ParetoTail.khatOfDifference(logP, logQ);
       if (khat > ParetoTail.RELIABLE_KHAT) {
         warnings.add(String.format("PSIS k-hat of log p - log q is %.2f > 0.7: q misses parts of"
             + " p (importance-weighted estimates under q are unreliable)", khat));
@@ -301,7 +359,8 @@ public final class PoeFitter implements Fitter {
       long evaluations = evaluator.evaluations() + init.iterations().evaluationsBefore();
       return new PoeResult(family, init.pool().kinds(), target.parameterNames(), trace, alphaPath,
           stop, new PoeResult.Finish(sample, normalizer, khat, logP, logQ), evaluations,
-          (System.nanoTime() - start) * 1e-9, init.modes(), List.copyOf(warnings));
+          (System.nanoTime() - start) * 1e-9, init.modes(), List.copyOf(warnings),
+          Optional.ofNullable(init.firstQ()));
     }
 
     /**
@@ -331,15 +390,6 @@ public final class PoeFitter implements Fitter {
       double[] logP = new double[n];
       evaluator.logDensities(sample.draws(), n, logP);
       return logP;
-    }
-
-    /** PSIS k̂ of log p̃(z) − log q(z) over the fit's draws. */
-    private static double psisKhat(double[] logP, double[] logQ) {
-      double[] logRatio = new double[logP.length];
-      for (int i = 0; i < logP.length; i++) {
-        logRatio[i] = logP[i] - logQ[i];
-      }
-      return ParetoTail.khat(logRatio);
     }
   }
 }

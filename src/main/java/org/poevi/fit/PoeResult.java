@@ -1,6 +1,7 @@
 package org.poevi.fit;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.poevi.family.AffineMap;
 import org.poevi.family.NormalizerValidation;
@@ -23,11 +24,29 @@ import org.poevi.math.LogMeanEstimate;
  * @param seconds wall time
  * @param modes number of distinct modes found
  * @param warnings what a user should know
+ * @param firstQ the q a population fit had before its population: see {@link FirstQ}
  */
 public record PoeResult(ProductOfExperts family, List<String> kinds, List<String> parameterNames,
     List<TraceRow> trace, List<double[]> alphaPath, StopReason stop, Finish finish,
-    long scoreEvaluations, double seconds, int modes, List<String> warnings)
-    implements FitResult {
+    long scoreEvaluations, double seconds, int modes, List<String> warnings,
+    Optional<FirstQ> firstQ) implements FitResult {
+
+  /**
+   * The first q of a fit whose first weighted batch kept too few draws effective: one iteration
+   * on that batch (tempered) with the pool around the preliminary Gaussian, before the MALA
+   * population. The population's moments then shape a new pool and the fit starts again from
+   * there, so this q is superseded; it is what the fit had early (`benchmark --trace` scores it)
+   * and where the fit goes on from when the population fails.
+   *
+   * @param family its product of experts (the active experts only)
+   * @param row its iteration: the score evaluations and time so far, its batch's diagnostics
+   */
+  public record FirstQ(ProductOfExperts family, TraceRow row) {
+    /** The same q in the coordinates z → A z + b. */
+    FirstQ mapped(AffineMap map) {
+      return new FirstQ(map.map(family), row);
+    }
+  }
 
   /**
    * The finish of a fit.
@@ -92,7 +111,8 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
         map.map(n.zSpace()), n.agree(), n.chosen(), n.warnings());
     return new PoeResult(map.map(family), kinds, List.copyOf(names), trace, alphaPath, stop,
         new Finish(draws, normalizer, finish.psisKhat(), finish.logP(), shifted(finish.logQ(),
-        -map.logAbsDet())), scoreEvaluations, seconds, modes, warnings);
+        -map.logAbsDet())), scoreEvaluations, seconds, modes, warnings,
+        firstQ.map(f -> f.mapped(map)));
   }
 
   /** log q in the new coordinates: the old one less log|det A| (the same points). */

@@ -59,26 +59,45 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
   }
 
   /**
+   * Batch 1 of the weighted batches, drawn and evaluated before anything else decides between
+   * them and a population (population = auto).
+   *
+   * @param drawn its draws, log p̃ and scores
+   * @param ess the Kish ESS of its weights p̃/r
+   * @param enough whether its weights keep min-ess-fraction of the draws effective untempered
+   */
+  record FirstBatch(ImportanceBatches.Evaluated drawn, double ess, boolean enough) {}
+
+  /** Batch 1, evaluated, under population = auto; null otherwise (nothing is evaluated). */
+  static FirstBatch firstBatch(UnderPSettings settings, MultivariateT proposal, Context fit) {
+    if (settings.population() != PopulationMode.AUTO) {
+      return null;
+    }
+    int n = fit.batchSize();
+    Weighed batch1 = weigh(ImportanceBatches.Evaluated.draw(proposal, fit.streams(), n,
+        fit.threads()), n, 1, proposal, fit);
+    double ess = LogSpace.effectiveSampleSize(batch1.logW(), 0, n);
+    boolean enough = ImportanceBatches.temper(batch1.logW(), settings.minEssFraction() * n) >= 1;
+    return new FirstBatch(batch1.drawn(), ess, enough);
+  }
+
+  /**
    * The population for {@code settings} around the preliminary Gaussian, or weighted batches
    * when the first batch's weights keep enough draws (population = auto) or the population fails
-   * Stein's identity after burn-in. Under population = auto, weighted batch 1 is drawn and
-   * evaluated first; when its weights keep enough draws it is the first weighted batch and
-   * nothing more is evaluated here. Otherwise (or under population = always) the population
-   * comes from its own batch of max(batch size, 128·D) draws (the stream of batch 0), as before
-   * weighted batch 1 existed: under auto, when all those draws keep enough effective draws the
-   * fit still takes weighted batches, and if the population fails they are drawn afresh.
+   * Stein's identity after burn-in. Under population = auto, weighted batch 1 ({@link
+   * #firstBatch}, evaluated by the caller) decides first: when its weights keep enough draws it
+   * is the first weighted batch and nothing more is evaluated here. Otherwise (or under
+   * population = always) the population comes from its own batch of max(batch size, 128·D)
+   * draws (the stream of batch 0): under auto, when all those draws keep enough effective draws
+   * the fit still takes weighted batches, and if the population fails they are drawn afresh.
+   *
+   * @param batch1 {@link #firstBatch}'s answer (null unless population = auto)
    */
   static Start start(UnderPSettings settings, MultivariateT proposal, GaussianFit gaussian,
-      Context fit) {
+      Context fit, FirstBatch batch1) {
     int dim = proposal.dim();
-    if (settings.population() == PopulationMode.AUTO) {
-      int n = fit.batchSize();
-      Weighed batch1 = weigh(ImportanceBatches.Evaluated.draw(proposal, fit.streams(), n,
-          fit.threads()), n, 1, proposal, fit);
-      if (ImportanceBatches.temper(batch1.logW(), settings.minEssFraction() * n) >= 1) {
-        return weighted(fit, LogSpace.effectiveSampleSize(batch1.logW(), 0, n), n,
-            batch1.drawn());
-      }
+    if (batch1 != null && batch1.enough()) {
+      return weighted(fit, batch1.ess(), fit.batchSize(), batch1.drawn());
     }
     int b = fit.chains();
     double[] z = new double[b * dim];

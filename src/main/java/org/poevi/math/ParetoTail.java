@@ -54,6 +54,15 @@ public final class ParetoTail {
     return khat(logWeights, 0, logWeights.length);
   }
 
+  /** k̂ of the log weights a[i] − b[i] (PSIS: log p̃ − log q at draws of q). */
+  public static double khatOfDifference(double[] a, double[] b) {
+    double[] logWeights = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      logWeights[i] = a[i] - b[i];
+    }
+    return khat(logWeights);
+  }
+
   /** Zhang–Stephens posterior-mean estimate of the GPD shape k for sorted exceedances x ≥ 0. */
   static double fitShape(double[] x) {
     int n = x.length;

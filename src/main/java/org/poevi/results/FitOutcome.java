@@ -64,13 +64,8 @@ public class FitOutcome {
         config.runSettings().threads()));
     this.logQ = result.match(poe -> poe.finish().logQ(), gaussian -> gaussian.model()
         .logDensities(z));
-    this.psisKhat = result.match(poe -> poe.finish().psisKhat(), gaussian -> {
-      double[] logRatio = new double[logP.length];
-      for (int i = 0; i < logRatio.length; i++) {
-        logRatio[i] = logP[i] - logQ[i];
-      }
-      return org.poevi.math.ParetoTail.khat(logRatio);
-    });
+    this.psisKhat = result.match(poe -> poe.finish().psisKhat(),
+        gaussian -> org.poevi.math.ParetoTail.khatOfDifference(logP, logQ));
     if (result instanceof org.poevi.fit.GaussianResult && psisKhat > 0.7) {
       // The product of experts' fit warns of its own k̂ (PoeFitter); a baseline's, here.
       outputWarnings.add(String.format(java.util.Locale.ROOT, "PSIS k-hat of log p - log q is"

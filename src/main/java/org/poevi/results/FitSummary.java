@@ -60,6 +60,15 @@ final class FitSummary {
     out.put("iterations", poe.iterations());
     out.put("scoreEvaluations", poe.scoreEvaluations());
     out.put("wallTimeSeconds", poe.seconds());
+    poe.firstQ().ifPresent(first -> {
+      // The q the fit had before its MALA population superseded it.
+      ObjectNode q = out.putObject("firstQ");
+      q.put("scoreEvaluations", first.row().scoreEvaluations());
+      q.put("seconds", first.row().seconds());
+      JsonOutput.putNumber(q, "batchFisher", first.row().step().fisher());
+      q.put("activeExperts", first.family().numActive());
+      JsonOutput.putNumber(q, "dof", first.family().dof());
+    });
     ObjectNode pool = root.putObject("experts");
     pool.put("pool", poe.family().numExperts());
     pool.put("active", poe.family().numActive());

@@ -91,6 +91,7 @@ class FitCommandTest {
     assertTrue(s.at("/logNormalizer/estimate").isNumber());
     assertTrue(s.at("/fit/stopReason").isTextual());
     assertEquals("banana", s.at("/config/target/type").asText());
+    assertTrue(s.at("/fit/firstQ").isMissingNode(), "weighted batches from the start: no first q");
     assertEquals(1001, Files.readAllLines(out.resolve("draws.csv")).size());
     // The pictures (FitPlotsTest checks their content): all four for a 2-D target.
     for (String png : List.of("trace.png", "marginals.png", "alpha.png", "contours.png")) {
@@ -117,6 +118,26 @@ class FitCommandTest {
     assertEquals(Main.EXIT_USAGE, wrong.exitCode());
     assertTrue(wrong.err().contains("has dimension 2"), wrong.err());
     assertFalse(Files.exists(unmade.getParent()), "nothing made for a refused input");
+  }
+
+  /**
+   * The funnel's first weighted batch keeps too few draws, so the fit has a first q before its
+   * MALA population, and summary.json says when: after far fewer evaluations than the whole fit.
+   */
+  @Test
+  void aPopulationFitReportsItsFirstQ() throws IOException {
+    Path out = dir.resolve("funnel-out");
+    // The default batch and preliminary Gaussian: they decide between batches and a population.
+    CliRun r = fitWith(config("target { type = funnel, dimension = 3 }\n"), out,
+        "init.mode-starts=4", "fit.iterations=2", "output.plots=false");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    long first = s.at("/fit/firstQ/scoreEvaluations").asLong();
+    long all = s.at("/fit/scoreEvaluations").asLong();
+    assertTrue(first > 0 && first < all / 4, "first q at " + first + " of " + all);
+    assertTrue(s.at("/fit/firstQ/activeExperts").asInt() > 0);
+    assertTrue(s.at("/fit/firstQ/dof").asDouble() > 0);
+    assertTrue(r.out().contains("first q after " + first + " score evaluations"), r.out());
   }
 
   /**

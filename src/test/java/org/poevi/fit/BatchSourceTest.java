@@ -141,9 +141,11 @@ class BatchSourceTest {
     MultivariateT proposal = proposal(1.5);
     for (PopulationMode mode : List.of(PopulationMode.AUTO, PopulationMode.ALWAYS)) {
       LocalScoreEvaluator evaluator = evaluator();
-      Population.Start start = Population.start(new UnderPSettings(5, 1.5, 0.05, mode, 2, 4),
-          proposal, gaussian, new Population.Context(evaluator, RandomStreams.of(1),
-              TARGET.parameterNames(), TARGET.name(), 100, 2, Progress.SILENT, stage -> { }));
+      UnderPSettings settings = new UnderPSettings(5, 1.5, 0.05, mode, 2, 4);
+      Population.Context context = new Population.Context(evaluator, RandomStreams.of(1),
+          TARGET.parameterNames(), TARGET.name(), 100, 2, Progress.SILENT, stage -> { });
+      Population.Start start = Population.start(settings, proposal, gaussian, context,
+          Population.firstBatch(settings, proposal, context));
       if (mode == PopulationMode.AUTO) {
         assertTrue(start.population().isEmpty(), "weighted batches");
         assertEquals(100, evaluator.evaluations());

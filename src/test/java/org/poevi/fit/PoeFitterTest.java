@@ -1,5 +1,6 @@
 package org.poevi.fit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,5 +99,65 @@ class PoeFitterTest {
     assertTrue(sum >= 2 - 1e-9, "sum(alpha) " + sum);
     assertEquals(r.trace().size(), r.alphaPath().size());
     assertTrue(Double.isFinite(r.finish().normalizer().chosenEstimate().estimate()));
+  }
+
+  /**
+   * On the funnel the first weighted batch keeps too few draws, so the fit takes a first q from
+   * it before its MALA population (issue #18): far fewer score evaluations than the population's
+   * first iteration, active experts only, and nothing else changed. The fit after the population
+   * is the same, bit for bit, as population = always's, which draws no batch 1 and has no first q.
+   */
+  @Test
+  void aFirstQComesBeforeThePopulationAndChangesNothingAfterIt() {
+    FunnelTarget target = FunnelTarget.of(3, 3);
+    PoeResult auto = fitFunnel(target, funnelSettings().objective(UnderPSettings.defaults()));
+    PoeResult always = fitFunnel(target, funnelSettings().objective(UnderPSettings.defaults())
+        .population(PopulationMode.ALWAYS));
+    assertTrue(always.firstQ().isEmpty(), "no batch 1, no first q");
+    PoeResult.FirstQ first = auto.firstQ().orElseThrow();
+    long before = first.row().scoreEvaluations();
+    long population = auto.trace().get(0).scoreEvaluations();
+    assertTrue(before < population / 4, "first q at " + before + " evaluations, the population's"
+        + " first iteration at " + population);
+    assertEquals(first.row().step().activeExperts(), first.family().numExperts());
+    assertEquals(first.family().numExperts(), first.family().numActive());
+    assertTrue(first.family().alphaSum() > 1.5, "normalisable: " + first.family().alphaSum());
+    assertArrayEquals(always.family().alpha(), auto.family().alpha(), 0.0);
+    assertEquals(always.alphaPath().size(), auto.alphaPath().size());
+  }
+
+  /**
+   * When the population fails (here: no burn-in steps at all, so Stein's identity is never
+   * checked as holding), the fit goes on from its first q with weighted batches: the same α, bit
+   * for bit, as population = never, whose iteration 1 is that first q's.
+   */
+  @Test
+  void aFailedPopulationGoesOnFromTheFirstQ() {
+    FunnelTarget target = FunnelTarget.of(3, 3);
+    PoeResult failed = fitFunnel(target, funnelSettings().objective(UnderPSettings.defaults())
+        .moveBurnIn(0));
+    PoeResult never = fitFunnel(target, funnelSettings().objective(UnderPSettings.defaults())
+        .population(PopulationMode.NEVER));
+    assertTrue(failed.warnings().stream().anyMatch(w -> w.contains("has not reached p")),
+        "warnings " + failed.warnings());
+    assertTrue(failed.firstQ().isEmpty(), "the first q is the fit's iteration 1");
+    assertEquals(never.alphaPath().size(), failed.alphaPath().size());
+    for (int t = 0; t < never.alphaPath().size(); t++) {
+      assertArrayEquals(never.alphaPath().get(t), failed.alphaPath().get(t), 0.0, "iteration "
+          + (t + 1));
+    }
+  }
+
+  /**
+   * The defaults where they decide between weighted batches and a population (batch size,
+   * preliminary Gaussian); fewer mode starts and output draws.
+   */
+  private static PoeSettings.Builder funnelSettings() {
+    return PoeSettings.builder().threads(2).modeStarts(8).outputDraws(2000);
+  }
+
+  private static PoeResult fitFunnel(FunnelTarget target, PoeSettings.Builder settings) {
+    return new PoeFitter(settings.iterations(3).build(), OjAlgoQpSolver.create()).fit(target,
+        new LocalScoreEvaluator(target, 2), Progress.SILENT);
   }
 }
