@@ -151,7 +151,8 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
       double ess, double tau, Context fit, double[] prior) {
     int maxBurnIn = MAX_BURN_IN_FACTOR * settings.moveBurnIn();
     int done = 0;
-    int bad = 0;
+    // Without burn-in steps (move-burn-in = 0) the resampled draws themselves are checked.
+    int bad = maxBurnIn == 0 ? ResampleMove.steinViolation(chains) : 0;
     while (done < maxBurnIn) {
       int steps = Math.min(settings.moveSteps(), maxBurnIn - done);
       chains = mover.adapt(chains, steps, -1 - done);

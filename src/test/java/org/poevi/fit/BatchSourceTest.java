@@ -160,6 +160,28 @@ class BatchSourceTest {
   }
 
   /**
+   * Without burn-in steps (move-burn-in = 0) the population stands or falls on Stein's identity
+   * at the resampled draws, and no chain moves: when the proposal is p itself (a Student t with
+   * ν = 5 drawn from t_5(0, I)) the weights are equal, the resampled draws are p's and the
+   * identity holds; the only evaluations are the population's own 256 draws.
+   */
+  @Test
+  void withoutBurnInTheResampledDrawsAreChecked() {
+    org.poevi.targets.StudentTTarget t = org.poevi.targets.StudentTTarget.of(2, 5);
+    LocalScoreEvaluator evaluator = new LocalScoreEvaluator(t, 2);
+    MultivariateT proposal = MultivariateT.of(new double[2], new double[] {1, 0, 0, 1}, 5);
+    GaussianFit gaussian = new GaussianFit(new double[2], new double[] {1, 0, 0, 1}, Double.NaN,
+        new double[] {1, 0, 0, 1});
+    // The proposal's own scale: proposal-scale 1, dof 5.
+    UnderPSettings settings = new UnderPSettings(5, 1, 0.05, PopulationMode.ALWAYS, 2, 0);
+    Population.Start start = Population.start(settings, proposal, gaussian,
+        new Population.Context(evaluator, RandomStreams.of(1), t.parameterNames(), t.name(), 100,
+            2, Progress.SILENT, stage -> { }), null);
+    assertTrue(start.population().isPresent(), "refused: " + start.warning());
+    assertEquals(256, evaluator.evaluations());
+  }
+
+  /**
    * Batch 1, drawn from its streams and evaluated beforehand, is the first weighted batch: the
    * same sums, weights and tempering as a batch 1 that draws and evaluates afresh, without a
    * target evaluation; batch 2 is evaluated as usual, and a batch 1 of another size is not reused.

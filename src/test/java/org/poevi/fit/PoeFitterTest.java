@@ -127,8 +127,8 @@ class PoeFitterTest {
   }
 
   /**
-   * When the population fails (here: no burn-in steps at all, so Stein's identity is never
-   * checked as holding), the fit goes on from its first q with weighted batches: the same α, bit
+   * When the population fails (here: no burn-in steps, and the funnel's resampled draws fail
+   * Stein's identity), the fit goes on from its first q with weighted batches: the same α, bit
    * for bit, as population = never, whose iteration 1 is that first q's.
    */
   @Test
