@@ -343,6 +343,13 @@ public final class FeynmanSampler {
   /** Second pass: regenerates each block holding selected proposals and draws z | w per copy. */
   double[] materialise(ProposalPool pool, int[] counts, int draws, RandomStreams streams,
       long stage, int threads) {
+    return materialise(pool, counts, draws, streams, stage, threads,
+        block -> pool.zStream(streams, stage, block));
+  }
+
+  /** As above, block b's z | w drawn from {@code zStreams.apply(b)}. */
+  double[] materialise(ProposalPool pool, int[] counts, int draws, RandomStreams streams,
+      long stage, int threads, java.util.function.IntFunction<UniformRandomProvider> zStreams) {
     int numBlocks = pool.numBlocks();
     int[] offsets = new int[numBlocks + 1];
     for (int block = 0; block < numBlocks; block++) {
@@ -368,7 +375,7 @@ public final class FeynmanSampler {
         }
       }
       stack.combine(s.w, selected, s.formed, s.workspace);
-      ZSampler zs = new ZSampler(pool.zStream(streams, stage, block));
+      ZSampler zs = new ZSampler(zStreams.apply(block));
       int row = offsets[block];
       for (int j = 0; j < selected; j++) {
         int copies = counts[block * BLOCK_SIZE + s.selection[j]];

@@ -137,7 +137,7 @@ final class ProposalPool {
       meanW2[k] = total[1 + count + k] / total[0];
       meanLogW[k] = total[1 + 2 * count + k] / total[0];
     }
-    return WeightProposal.fit(meanW, meanW2, meanLogW);
+    return DirichletFit.fit(meanW, meanW2, meanLogW);
   }
 
   /** A block's weighted sums of w, w² and log w, shifted by the block's largest log weight. */

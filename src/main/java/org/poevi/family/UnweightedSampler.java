@@ -23,6 +23,16 @@ final class UnweightedSampler {
   /** Below this ESS fraction the prior proposal is worth adapting. */
   static final double ADAPT_BELOW = 0.3;
 
+  /** Components of a conditional mixture proposal for w: points z_j. */
+  static final int MIXTURE_COMPONENTS = 128;
+  /**
+   * Conditional mixtures tried at most, each built from the best pool before it (population Monte
+   * Carlo): they go on while each improves on the best ESS fraction and that is below
+   * {@value #MIXTURE_GOOD_ENOUGH}.
+   */
+  static final int MIXTURE_ROUNDS = 6;
+  static final double MIXTURE_GOOD_ENOUGH = 0.5;
+
   private final FeynmanSampler sampler;
   private final int dim;
 
@@ -152,9 +162,11 @@ final class UnweightedSampler {
 
   /**
    * When the prior pool keeps less than {@value #ADAPT_BELOW} of its draws effective, tries the
-   * adapted mixture (round 1) and the logistic t of a Laplace fit to q(w) ({@link WeightLaplace},
-   * round 2), each on a trial of a quarter of the pool's size, and keeps whichever proposal has the
-   * largest ESS fraction, grown to the pool's size. The others are dropped.
+   * adapted mixture (round 1), the logistic t of a Laplace fit to q(w) ({@link WeightLaplace},
+   * round 2) and then conditional mixtures (rounds 3, 4, …, at most {@value #MIXTURE_ROUNDS}, while
+   * each improves and the best keeps under {@value #MIXTURE_GOOD_ENOUGH}), each on a trial of a
+   * quarter of the pool's size, and keeps whichever proposal has the largest ESS fraction, grown
+   * to the pool's size. The others are dropped.
    */
   private ProposalPool adaptedPool(ProposalPool pilot, SampleOptions options,
       RandomStreams streams, long stage) {
@@ -167,19 +179,55 @@ final class UnweightedSampler {
         beta == null ? null : WeightProposal.adapted(sampler.stack.alpha(), beta),
         WeightLaplace.fit(sampler)};
     ProposalPool best = pilot;
-    for (int c = 0; c < candidates.length; c++) {
-      if (candidates[c] == null) {
+    long trialSize = Math.max(pilot.size / 4, 16L * BLOCK_SIZE);
+    int rounds = candidates.length + MIXTURE_ROUNDS;
+    for (int c = 0; c < rounds; c++) {
+      boolean mixture = c >= candidates.length;
+      if (mixture && bestFraction >= MIXTURE_GOOD_ENOUGH) {
+        break;
+      }
+      // The conditional mixtures (the last rounds) are built from the best pool so far.
+      WeightProposal candidate = mixture
+          ? conditionalMixture(best, streams, stage, c + 1, options.threads()) : candidates[c];
+      if (candidate == null) {
         continue;
       }
-      ProposalPool trial = new ProposalPool(sampler, candidates[c], c + 1, false);
-      trial.extend(Math.max(pilot.size / 4, 16L * BLOCK_SIZE), streams, stage, options.threads());
+      ProposalPool trial = new ProposalPool(sampler, candidate, c + 1, false);
+      trial.extend(trialSize, streams, stage, options.threads());
       if (trial.ess() / trial.size > bestFraction) {
         best = trial;
         bestFraction = trial.ess() / trial.size;
+      } else if (mixture) {
+        break;
       }
     }
     best.extend(pilot.size, streams, stage, options.threads());
     return best;
+  }
+
+  /**
+   * The conditional mixture of q(w | z_j) ({@link WeightProposal#conditionalMixture}) at
+   * {@value #MIXTURE_COMPONENTS} points z_j: the pool's proposals resampled by weight, each with
+   * its own draw of z | w (streams WEIGHT_PROPOSAL, stage, round; no target evaluations).
+   */
+  private WeightProposal conditionalMixture(ProposalPool pool, RandomStreams streams, long stage,
+      long round, int threads) {
+    int n = MIXTURE_COMPONENTS;
+    int[] counts = Resampling.systematicCounts(pool.logWeight, (int) pool.size, n,
+        streams.stream(RandomStreams.WEIGHT_PROPOSAL, stage, round));
+    double[] z = sampler.materialise(pool, counts, n, streams, stage, threads,
+        block -> streams.stream(RandomStreams.WEIGHT_PROPOSAL, stage, round, block));
+    ProductOfExperts family = sampler.family();
+    int[] active = family.activeExperts();
+    double[] logRates = new double[n * active.length];
+    double[] point = new double[dim];
+    for (int j = 0; j < n; j++) {
+      System.arraycopy(z, j * dim, point, 0, dim);
+      for (int k = 0; k < active.length; k++) {
+        logRates[j * active.length + k] = Math.log(family.expert(active[k]).a(point));
+      }
+    }
+    return WeightProposal.conditionalMixture(sampler.stack.alpha(), logRates);
   }
 
   /**

@@ -1,8 +1,6 @@
 package org.poevi.family;
 
-import org.apache.commons.numbers.gamma.Digamma;
 import org.apache.commons.numbers.gamma.LogGamma;
-import org.apache.commons.numbers.gamma.Trigamma;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.poevi.math.LogDirichletSampler;
 import org.poevi.math.LogSpace;
@@ -40,9 +38,31 @@ final class WeightProposal {
   private final int[] small;
   private final LogDirichletSampler smallSampler;
   private final double logNormLarge;
+  /**
+   * The conditional mixture's components ({@link #conditionalMixture}): J×K rates a_jk = A_k(z_j),
+   * each row scaled to a largest entry of 1 (a row's scale does not change its component), their
+   * logs, and Σ_k α_k log a_jk per row; null for the other proposals.
+   */
+  private final double[] rates;
+  private final double[] logRates;
+  private final double[] ratePowers;
 
   private WeightProposal(double[] alpha, double[] beta, MultivariateT logistic, int[] large) {
+    this(alpha, beta, logistic, large, null);
+  }
+
+  private WeightProposal(double[] alpha, double[] beta, MultivariateT logistic, int[] large,
+      double[] logRates) {
     this.alpha = alpha;
+    this.logRates = logRates;
+    this.rates = logRates == null ? null : new double[logRates.length];
+    this.ratePowers = logRates == null ? null : new double[logRates.length / alpha.length];
+    for (int j = 0; ratePowers != null && j < ratePowers.length; j++) {
+      for (int k = 0; k < alpha.length; k++) {
+        rates[j * alpha.length + k] = Math.exp(logRates[j * alpha.length + k]);
+        ratePowers[j] += alpha[k] * logRates[j * alpha.length + k];
+      }
+    }
     this.beta = beta;
     this.alphaSampler = LogDirichletSampler.of(alpha);
     this.betaSampler = beta == null ? null : LogDirichletSampler.of(beta);
@@ -103,13 +123,41 @@ final class WeightProposal {
     return new WeightProposal(alpha.clone(), null, eta, large.clone());
   }
 
+  /**
+   * The defensive mixture λ·Dir(α) + (1 − λ)/J·Σ_j r_j with r_j = q(w | z_j), the exact
+   * conditional of the Feynman identity at J points z_j: given z, w is distributed as independent
+   * g_k ~ Gamma(α_k, rate A_k(z)) normalised (the integrand Π w_k^(α_k−1)·(Σ w_k A_k)^(−α₀) is
+   * that density up to a constant). Its density is Dir(w | α)·Π_k a_k^(α_k)·(Σ_k a_k w_k)^(−α₀)
+   * with a_k = A_k(z), so when the z_j are draws of q the mixture is a Monte Carlo estimate of
+   * the marginal q(w) = ∫ q(w | z) q(z) dz, the proposal that would make the C(w) weights
+   * constant. The importance factor is −log(λ + (1 − λ)/J·Σ_j e^(h_j)),
+   * h_j = Σ_k α_k log a_jk − α₀ log Σ_k a_jk w_k.
+   *
+   * @param logRates J×K row-major log A_k(z_j) over the active experts
+   */
+  static WeightProposal conditionalMixture(double[] alpha, double[] logRates) {
+    int k = alpha.length;
+    double[] scaled = logRates.clone();
+    for (int j = 0; j < scaled.length / k; j++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < k; i++) {
+        max = Math.max(max, scaled[j * k + i]);
+      }
+      for (int i = 0; i < k; i++) {
+        scaled[j * k + i] -= max;
+      }
+    }
+    return new WeightProposal(alpha.clone(), null, null, null, scaled);
+  }
+
   boolean isPrior() {
-    return beta == null && logistic == null;
+    return beta == null && logistic == null && logRates == null;
   }
 
   /** The proposal's name in diagnostics. */
   String label() {
-    return logistic != null ? "logistic-t" : beta != null ? "adapted-dirichlet" : "dirichlet";
+    return logRates != null ? "conditional-mixture" : logistic != null ? "logistic-t"
+        : beta != null ? "adapted-dirichlet" : "dirichlet";
   }
 
   double[] beta() {
@@ -131,8 +179,10 @@ final class WeightProposal {
     private final double[] scratch;
     private final double[] smallW;
     private final double[] smallLogW;
+    private final double[] h;
 
     private Bound(UniformRandomProvider rng) {
+      this.h = ratePowers == null ? null : new double[ratePowers.length];
       this.rng = rng;
       this.fromAlpha = alphaSampler.bind(rng);
       this.fromBeta = betaSampler == null ? null : betaSampler.bind(rng);
@@ -150,6 +200,9 @@ final class WeightProposal {
      * uniform to pick its component, then the Dirichlet draw.
      */
     double sample(double[] w, int wOff, double[] logW, int logOff) {
+      if (h != null) {
+        return sampleConditional(w, wOff, logW, logOff);
+      }
       if (fromLogistic != null) {
         return sampleLogistic(w, wOff, logW, logOff);
       }
@@ -196,6 +249,66 @@ final class WeightProposal {
       }
       return correction;
     }
+
+    /**
+     * One uniform picks Dir(α) (probability λ) or a component j (a second draw, uniform over J);
+     * a component's w is a Dir(α) draw g/Σg reweighted to (g_k/a_jk)/Σ(g/a_j), in logs.
+     */
+    private double sampleConditional(double[] w, int wOff, double[] logW, int logOff) {
+      int k = alpha.length;
+      boolean defensive = rng.nextDouble() < DEFENSIVE;
+      int component = defensive ? -1 : rng.nextInt(h.length);
+      fromAlpha.sample(w, wOff, logW, logOff);
+      if (!defensive) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < k; i++) {
+          logW[logOff + i] -= logRates[component * k + i];
+          max = Math.max(max, logW[logOff + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < k; i++) {
+          sum += Math.exp(logW[logOff + i] - max);
+        }
+        double lse = max + Math.log(sum);
+        for (int i = 0; i < k; i++) {
+          logW[logOff + i] -= lse;
+          w[wOff + i] = Math.exp(logW[logOff + i]);
+        }
+      }
+      double alpha0 = 0;
+      for (double a : alpha) {
+        alpha0 += a;
+      }
+      for (int j = 0; j < h.length; j++) {
+        h[j] = ratePowers[j] - alpha0 * logDot(j, w, wOff, logW, logOff);
+      }
+      double logMean = LogSpace.logSumExp(h, 0, h.length) - Math.log(h.length);
+      return -LogSpace.logAddExp(LOG_DEFENSIVE, LOG_ADAPTED + logMean);
+    }
+
+    /**
+     * log Σ_k a_jk w_k: a dot product, in logs only when it underflows (the rates are at most 1
+     * and Σ w = 1, so it does only when w sits on experts whose rates are tiny).
+     */
+    private double logDot(int j, double[] w, int wOff, double[] logW, int logOff) {
+      int k = alpha.length;
+      double dot = 0;
+      for (int i = 0; i < k; i++) {
+        dot += rates[j * k + i] * w[wOff + i];
+      }
+      if (dot > Double.MIN_NORMAL * 1e10) {
+        return Math.log(dot);
+      }
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < k; i++) {
+        max = Math.max(max, logRates[j * k + i] + logW[logOff + i]);
+      }
+      double sum = 0;
+      for (int i = 0; i < k; i++) {
+        sum += Math.exp(logRates[j * k + i] + logW[logOff + i] - max);
+      }
+      return max + Math.log(sum);
+    }
   }
 
   /** log(1 + Σ_j e^{η_j}): the log-ratio coordinates' normaliser, u_j = e^{η_j − it}. */
@@ -219,65 +332,6 @@ final class WeightProposal {
       logGammas += LogGamma.value(v);
     }
     return LogGamma.value(sum) - logGammas;
-  }
-
-  /**
-   * Fits Dir(β) to weighted draws summarised by their weighted means of w_k, w_k² and log w_k:
-   * moment matching for a start, then Minka's fixed point for the maximum-likelihood β.
-   *
-   * @return β, or null when the statistics are degenerate (no spread) and no fit exists
-   */
-  static double[] fit(double[] meanW, double[] meanW2, double[] meanLogW) {
-    int k = meanW.length;
-    // Moment start: Var(w_k) = m_k(1 − m_k)/(β₀ + 1), averaged over components.
-    double precision = 0;
-    int used = 0;
-    for (int i = 0; i < k; i++) {
-      double var = meanW2[i] - meanW[i] * meanW[i];
-      if (var > 0 && meanW[i] > 0 && meanW[i] < 1) {
-        precision += meanW[i] * (1 - meanW[i]) / var - 1;
-        used++;
-      }
-    }
-    if (used == 0 || !(precision > 0)) {
-      return null;
-    }
-    precision /= used;
-    double[] beta = new double[k];
-    for (int i = 0; i < k; i++) {
-      beta[i] = Math.max(meanW[i] * precision, 1e-3);
-    }
-    for (int it = 0; it < 1000; it++) {
-      double sum = 0;
-      for (double b : beta) {
-        sum += b;
-      }
-      double psiSum = Digamma.value(sum);
-      double change = 0;
-      for (int i = 0; i < k; i++) {
-        double next = inverseDigamma(psiSum + meanLogW[i]);
-        change = Math.max(change, Math.abs(next - beta[i]) / beta[i]);
-        beta[i] = next;
-      }
-      if (change < 1e-10) {
-        break;
-      }
-    }
-    for (double b : beta) {
-      if (!(b > 0) || Double.isInfinite(b)) {
-        return null;
-      }
-    }
-    return beta;
-  }
-
-  /** ψ⁻¹(x) by Newton's method from Minka's starting point. */
-  static double inverseDigamma(double x) {
-    double y = x >= -2.22 ? Math.exp(x) + 0.5 : -1 / (x + 0.5772156649015329);
-    for (int i = 0; i < 6; i++) {
-      y -= (Digamma.value(y) - x) / Trigamma.value(y);
-    }
-    return y;
   }
 
   /** Draws one uniform; kept here so every proposal's stream layout is documented in one place. */

@@ -30,6 +30,8 @@ public final class RandomStreams {
   public static final long SYNTHETIC_TRUTH = 13;
   /** The Gaussian baselines (ADVI, BaM): their draws per iteration. */
   public static final long BASELINE = 14;
+  /** The Feynman sampler's proposals for w built from draws of z: their resampling and z | w. */
+  public static final long WEIGHT_PROPOSAL = 15;
 
   private final long seed;
 

@@ -45,6 +45,52 @@ class WeightProposalTest {
     assertEquals(alpha[0] / total, m[0], 4 * m[1], "E[w_0]");
   }
 
+  /**
+   * The conditional mixture's importance factor Dir(w | α)/r(w) averages to 1 under r and weights
+   * E_α[w₀] = α₀/Σα correctly: the draws of each component (Dir(α) draws reweighted by the rates)
+   * follow the density the factor assumes. Rates spread over e^−40…1, and one component with a
+   * rate of e^−800 on all but one expert, whose Σ_k a_k w_k underflows as a dot product and is
+   * taken in logs. Tolerance 4 SE of each mean.
+   */
+  @Test
+  void conditionalMixtureFactorIsADensityRatio() {
+    int k = 7;
+    int components = 5;
+    double[] alpha = {0.05, 0.3, 2.5, 0.8, 12, 0.15, 1.1};
+    double total = 0;
+    for (double a : alpha) {
+      total += a;
+    }
+    UniformRandomProvider rng = RandomStreams.of(3).stream(1);
+    double[] logRates = new double[components * k];
+    for (int i = 0; i < logRates.length; i++) {
+      logRates[i] = -40 * rng.nextDouble();
+    }
+    for (int i = 1; i < k; i++) {
+      logRates[(components - 1) * k + i] = -800;
+    }
+    WeightProposal.Bound proposal = WeightProposal.conditionalMixture(alpha, logRates).bind(
+        RandomStreams.of(4).stream(1));
+    int n = 400_000;
+    double[] w = new double[k];
+    double[] logW = new double[k];
+    double[] factor = new double[n];
+    double[] w0 = new double[n];
+    double[] w4 = new double[n];
+    for (int i = 0; i < n; i++) {
+      double c = Math.exp(proposal.sample(w, 0, logW, 0));
+      factor[i] = c;
+      w0[i] = c * w[0];
+      w4[i] = c * w[4];
+    }
+    double[] f = meanAndSe(factor);
+    assertEquals(1, f[0], 4 * f[1], "mean importance factor");
+    double[] m0 = meanAndSe(w0);
+    assertEquals(alpha[0] / total, m0[0], 4 * m0[1], "E[w_0]");
+    double[] m4 = meanAndSe(w4);
+    assertEquals(alpha[4] / total, m4[0], 4 * m4[1], "E[w_4]");
+  }
+
   /** The mean of v and its standard error sd/√n. */
   static double[] meanAndSe(double[] v) {
     double mean = 0;
