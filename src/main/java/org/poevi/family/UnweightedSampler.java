@@ -27,11 +27,18 @@ final class UnweightedSampler {
   static final int MIXTURE_COMPONENTS = 128;
   /**
    * Conditional mixtures tried at most, each built from the best pool before it (population Monte
-   * Carlo): they go on while each improves on the best ESS fraction and that is below
-   * {@value #MIXTURE_GOOD_ENOUGH}.
+   * Carlo; a round that does not improve leaves the next one a fresh draw from the same pool):
+   * they go on while the best ESS fraction is below {@value #MIXTURE_GOOD_ENOUGH}.
    */
   static final int MIXTURE_ROUNDS = 6;
   static final double MIXTURE_GOOD_ENOUGH = 0.5;
+  /**
+   * A round costs about J·K·(D² + trial size) flops with J = K + {@value #MIXTURE_COMPONENTS}
+   * components (the rates A_k(z_j), then J·K per proposal); above this budget (about 10 s here)
+   * the conditional mixtures are not tried. The fitted models at D = 1000 have 2–9 active experts
+   * (a round there: about 1 s).
+   */
+  static final double MIXTURE_WORK_BUDGET = 2e10;
 
   private final FeynmanSampler sampler;
   private final int dim;
@@ -164,9 +171,9 @@ final class UnweightedSampler {
    * When the prior pool keeps less than {@value #ADAPT_BELOW} of its draws effective, tries the
    * adapted mixture (round 1), the logistic t of a Laplace fit to q(w) ({@link WeightLaplace},
    * round 2) and then conditional mixtures (rounds 3, 4, …, at most {@value #MIXTURE_ROUNDS}, while
-   * each improves and the best keeps under {@value #MIXTURE_GOOD_ENOUGH}), each on a trial of a
-   * quarter of the pool's size, and keeps whichever proposal has the largest ESS fraction, grown
-   * to the pool's size. The others are dropped.
+   * the best keeps under {@value #MIXTURE_GOOD_ENOUGH}), each on a trial of a quarter of the
+   * pool's size, and keeps whichever proposal has the largest ESS fraction, grown to the pool's
+   * size. The others are dropped.
    */
   private ProposalPool adaptedPool(ProposalPool pilot, SampleOptions options,
       RandomStreams streams, long stage) {
@@ -180,7 +187,9 @@ final class UnweightedSampler {
         WeightLaplace.fit(sampler)};
     ProposalPool best = pilot;
     long trialSize = Math.max(pilot.size / 4, 16L * BLOCK_SIZE);
-    int rounds = candidates.length + MIXTURE_ROUNDS;
+    int k = sampler.count;
+    double work = (double) (k + MIXTURE_COMPONENTS) * k * ((double) dim * dim + trialSize);
+    int rounds = candidates.length + (work <= MIXTURE_WORK_BUDGET ? MIXTURE_ROUNDS : 0);
     for (int c = 0; c < rounds; c++) {
       boolean mixture = c >= candidates.length;
       if (mixture && bestFraction >= MIXTURE_GOOD_ENOUGH) {
@@ -197,8 +206,6 @@ final class UnweightedSampler {
       if (trial.ess() / trial.size > bestFraction) {
         best = trial;
         bestFraction = trial.ess() / trial.size;
-      } else if (mixture) {
-        break;
       }
     }
     best.extend(pilot.size, streams, stage, options.threads());
@@ -206,9 +213,12 @@ final class UnweightedSampler {
   }
 
   /**
-   * The conditional mixture of q(w | z_j) ({@link WeightProposal#conditionalMixture}) at
-   * {@value #MIXTURE_COMPONENTS} points z_j: the pool's proposals resampled by weight, each with
-   * its own draw of z | w (streams WEIGHT_PROPOSAL, stage, round; no target evaluations).
+   * The conditional mixture of q(w | z_j) ({@link WeightProposal#conditionalMixture}) at the
+   * active experts' locations and at {@value #MIXTURE_COMPONENTS} points of the pool: its
+   * proposals resampled by weight, each with its own draw of z | w (streams WEIGHT_PROPOSAL,
+   * stage, round; no target evaluations). The resampled points follow the pool, which may have
+   * found only some of q's modes; the locations cover every region an expert lives in, so a
+   * mode the pool missed still has components.
    */
   private WeightProposal conditionalMixture(ProposalPool pool, RandomStreams streams, long stage,
       long round, int threads) {
@@ -219,12 +229,20 @@ final class UnweightedSampler {
         block -> streams.stream(RandomStreams.WEIGHT_PROPOSAL, stage, round, block));
     ProductOfExperts family = sampler.family();
     int[] active = family.activeExperts();
-    double[] logRates = new double[n * active.length];
+    int k = active.length;
+    double[] logRates = new double[(k + n) * k];
     double[] point = new double[dim];
-    for (int j = 0; j < n; j++) {
-      System.arraycopy(z, j * dim, point, 0, dim);
-      for (int k = 0; k < active.length; k++) {
-        logRates[j * active.length + k] = Math.log(family.expert(active[k]).a(point));
+    for (int j = 0; j < k + n; j++) {
+      if (j < k) {
+        System.arraycopy(family.expert(active[j]).location(), 0, point, 0, dim);
+      } else {
+        System.arraycopy(z, (j - k) * dim, point, 0, dim);
+      }
+      for (int i = 0; i < k; i++) {
+        logRates[j * k + i] = Math.log(family.expert(active[i]).a(point));
+        if (!Double.isFinite(logRates[j * k + i])) {
+          return null;  // a z out of range: no mixture this round
+        }
       }
     }
     return WeightProposal.conditionalMixture(sampler.stack.alpha(), logRates);

@@ -399,6 +399,10 @@ class FeynmanSamplerTest {
       double[] m = meanVar(r, d);
       assertEquals(exact.mean()[d], m[0], Z * Math.sqrt(m[1] / r.ess()), "mean " + d);
     }
+    // The mixture's points and rounds are keyed streams: one thread gives the same bits.
+    SampleResult one = sample(f, 1, SampleOptions.Mode.SIR, 1);
+    assertArrayEquals(r.draws(), one.draws(), 0.0);
+    assertEquals(c.estimate(), one.normalizer().estimate(), 0.0);
   }
 
   private static double[] meanVar(SampleResult r, int d) {

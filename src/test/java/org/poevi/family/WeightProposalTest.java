@@ -19,30 +19,14 @@ class WeightProposalTest {
     double[] alpha = new double[k];
     double[] beta = new double[k];
     UniformRandomProvider rng = RandomStreams.of(1).stream(1);
-    double total = 0;
     for (int i = 0; i < k; i++) {
       alpha[i] = 0.05 + 0.25 * rng.nextDouble();
       beta[i] = alpha[i] * (0.5 + rng.nextDouble());
-      total += alpha[i];
     }
     beta[3] = 1e-20;
     beta[7] = 50 * alpha[7];
-    WeightProposal.Bound proposal = WeightProposal.adapted(alpha, beta).bind(
-        RandomStreams.of(2).stream(1));
-    int n = 200_000;
-    double[] w = new double[k];
-    double[] logW = new double[k];
-    double[] factor = new double[n];
-    double[] w0 = new double[n];
-    for (int i = 0; i < n; i++) {
-      double c = Math.exp(proposal.sample(w, 0, logW, 0));
-      factor[i] = c;
-      w0[i] = c * w[0];
-    }
-    double[] f = meanAndSe(factor);
-    assertEquals(1, f[0], 4 * f[1], "mean importance factor");
-    double[] m = meanAndSe(w0);
-    assertEquals(alpha[0] / total, m[0], 4 * m[1], "E[w_0]");
+    assertImportanceIdentity(WeightProposal.adapted(alpha, beta).bind(
+        RandomStreams.of(2).stream(1)), alpha, 200_000, 0);
   }
 
   /**
@@ -57,10 +41,6 @@ class WeightProposalTest {
     int k = 7;
     int components = 5;
     double[] alpha = {0.05, 0.3, 2.5, 0.8, 12, 0.15, 1.1};
-    double total = 0;
-    for (double a : alpha) {
-      total += a;
-    }
     UniformRandomProvider rng = RandomStreams.of(3).stream(1);
     double[] logRates = new double[components * k];
     for (int i = 0; i < logRates.length; i++) {
@@ -69,26 +49,38 @@ class WeightProposalTest {
     for (int i = 1; i < k; i++) {
       logRates[(components - 1) * k + i] = -800;
     }
-    WeightProposal.Bound proposal = WeightProposal.conditionalMixture(alpha, logRates).bind(
-        RandomStreams.of(4).stream(1));
-    int n = 400_000;
+    assertImportanceIdentity(WeightProposal.conditionalMixture(alpha, logRates).bind(
+        RandomStreams.of(4).stream(1)), alpha, 400_000, 0, 4);
+  }
+
+  /**
+   * Under n draws of {@code proposal}, the importance factor Dir(w | α)/r(w) averages to 1 and
+   * weights E_α[w_k] = α_k/Σα for each of {@code checked}, within 4 SE of each mean.
+   */
+  private static void assertImportanceIdentity(WeightProposal.Bound proposal, double[] alpha,
+      int n, int... checked) {
+    int k = alpha.length;
+    double total = 0;
+    for (double a : alpha) {
+      total += a;
+    }
     double[] w = new double[k];
     double[] logW = new double[k];
     double[] factor = new double[n];
-    double[] w0 = new double[n];
-    double[] w4 = new double[n];
+    double[][] weighted = new double[checked.length][n];
     for (int i = 0; i < n; i++) {
       double c = Math.exp(proposal.sample(w, 0, logW, 0));
       factor[i] = c;
-      w0[i] = c * w[0];
-      w4[i] = c * w[4];
+      for (int j = 0; j < checked.length; j++) {
+        weighted[j][i] = c * w[checked[j]];
+      }
     }
     double[] f = meanAndSe(factor);
     assertEquals(1, f[0], 4 * f[1], "mean importance factor");
-    double[] m0 = meanAndSe(w0);
-    assertEquals(alpha[0] / total, m0[0], 4 * m0[1], "E[w_0]");
-    double[] m4 = meanAndSe(w4);
-    assertEquals(alpha[4] / total, m4[0], 4 * m4[1], "E[w_4]");
+    for (int j = 0; j < checked.length; j++) {
+      double[] m = meanAndSe(weighted[j]);
+      assertEquals(alpha[checked[j]] / total, m[0], 4 * m[1], "E[w_" + checked[j] + "]");
+    }
   }
 
   /** The mean of v and its standard error sd/√n. */
