@@ -13,8 +13,9 @@ import org.poevi.math.LogMeanEstimate;
  * @param ess Kish effective sample size of the C(w)-weighted pool (SIR mode), NaN in exact mode
  * @param normalizer the Dirichlet estimate of log C_α over every proposal, with its SE and k̂
  * @param degenerateDraws proposals whose Λ(w) was numerically singular (given zero weight)
- * @param proposal "dirichlet" (the paper's Dir(α)), "adapted-dirichlet" (the defensive mixture) or
- *     "logistic-t" (a Laplace fit to q(w) in log-ratio coordinates)
+ * @param proposal "dirichlet" (the paper's Dir(α)), "adapted-dirichlet" (the defensive mixture),
+ *     "logistic-t" (a Laplace fit to q(w) in log-ratio coordinates) or "conditional-mixture" (a
+ *     mixture of the exact conditionals q(w | z))
  * @param warnings what a user should know, one sentence each
  */
 public record SampleResult(double[] draws, int dim, int numDraws, SamplingMode mode,
