@@ -46,6 +46,8 @@ final class WeightProposal {
   private final double[] rates;
   private final double[] logRates;
   private final double[] ratePowers;
+  /** α₀ = Σ_k α_k, the exponent of Σ_k a_jk w_k in every component. */
+  private final double alphaSum;
 
   private WeightProposal(double[] alpha, double[] beta, MultivariateT logistic, int[] large) {
     this(alpha, beta, logistic, large, null);
@@ -54,6 +56,11 @@ final class WeightProposal {
   private WeightProposal(double[] alpha, double[] beta, MultivariateT logistic, int[] large,
       double[] logRates) {
     this.alpha = alpha;
+    double sum = 0;
+    for (double a : alpha) {
+      sum += a;
+    }
+    this.alphaSum = sum;
     this.logRates = logRates;
     this.rates = logRates == null ? null : new double[logRates.length];
     this.ratePowers = logRates == null ? null : new double[logRates.length / alpha.length];
@@ -275,12 +282,8 @@ final class WeightProposal {
           w[wOff + i] = Math.exp(logW[logOff + i]);
         }
       }
-      double alpha0 = 0;
-      for (double a : alpha) {
-        alpha0 += a;
-      }
       for (int j = 0; j < h.length; j++) {
-        h[j] = ratePowers[j] - alpha0 * logDot(j, w, wOff, logW, logOff);
+        h[j] = ratePowers[j] - alphaSum * logDot(j, w, wOff, logW, logOff);
       }
       double logMean = LogSpace.logSumExp(h, 0, h.length) - Math.log(h.length);
       return -LogSpace.logAddExp(LOG_DEFENSIVE, LOG_ADAPTED + logMean);

@@ -24,17 +24,17 @@ record FirstIteration(ExpertPool pool, AlphaIterations iterations, FitState stat
         step.state().alpha()), row)).orElse(null);
   }
 
+  /** The product of {@code experts} with exponents {@code alpha}, its active experts only. */
   private static ProductOfExperts active(List<Expert> experts, double[] alpha) {
-    List<Expert> kept = new ArrayList<>();
-    List<Double> exponents = new ArrayList<>();
-    for (int k = 0; k < alpha.length; k++) {
-      if (alpha[k] > 0) {
-        kept.add(experts.get(k));
-        exponents.add(alpha[k]);
-      }
+    ProductOfExperts all = ProductOfExperts.of(experts, alpha);
+    int[] active = all.activeExperts();
+    List<Expert> kept = new ArrayList<>(active.length);
+    double[] exponents = new double[active.length];
+    for (int i = 0; i < active.length; i++) {
+      kept.add(all.expert(active[i]));
+      exponents[i] = all.alpha(active[i]);
     }
-    return ProductOfExperts.of(kept, exponents.stream().mapToDouble(Double::doubleValue)
-        .toArray());
+    return ProductOfExperts.of(kept, exponents);
   }
 }
 

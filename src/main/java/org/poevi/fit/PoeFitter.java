@@ -191,12 +191,17 @@ public final class PoeFitter implements Fitter {
       if (!(settings.experts() instanceof ExpertSource.Given) && gaussianProposalWorks) {
         alpha = gaussianStart(basis, gaussian, source, alpha, minSum);
       }
-      FitState state = new FitState(0, alpha, fit.eta(), fit.objective().quadratic(alpha.length),
-          source);
+      FitState state = startState(alpha, source);
       long before = preliminary.evaluations() + pool.evaluations()
           + (firstQ == null ? 0 : firstQ.pool().evaluations());
       return new Start(state, iterations(pool, before, minSum), pool, gaussian,
           preliminary.modes().size(), warnings, null, firstQ == null ? null : firstQ.result());
+    }
+
+    /** The state before iteration 1: α, the set η, an empty objective, the batch source. */
+    private FitState startState(double[] alpha, BatchSource source) {
+      AlphaSettings fit = settings.alpha();
+      return new FitState(0, alpha, fit.eta(), fit.objective().quadratic(alpha.length), source);
     }
 
     /**
@@ -232,8 +237,7 @@ public final class PoeFitter implements Fitter {
       stage("a first q from weighted batch 1 (" + pool.experts().size() + " experts)");
       BatchSource source = source(fit.metric().basis(pool.experts(), gaussian), pool, gaussian,
           Optional.empty(), batch1);
-      FitState state = new FitState(0, alpha, fit.eta(), fit.objective().quadratic(alpha.length),
-          source);
+      FitState state = startState(alpha, source);
       AlphaIterations iterations = iterations(pool, preliminary.evaluations()
           + pool.evaluations(), minSum);
       AlphaIterations.Step step = iterations.step(state);

@@ -89,7 +89,8 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
    * is the first weighted batch and nothing more is evaluated here. Otherwise (or under
    * population = always) the population comes from its own batch of max(batch size, 128·D)
    * draws (the stream of batch 0): under auto, when all those draws keep enough effective draws
-   * the fit still takes weighted batches, and if the population fails they are drawn afresh.
+   * the fit still takes weighted batches, as it does when the population fails (the fit then
+   * goes on from its first q, whose iteration was their first: {@link FirstIteration}).
    *
    * @param batch1 {@link #firstBatch}'s answer (null unless population = auto)
    */
