@@ -269,7 +269,10 @@ public final class FitConfig {
         doubles("experts.broad-factors"), doubles("experts.global-widths"),
         resolved.getDouble("experts.hessian-floor"), resolved.getLong("experts.seed"),
         ExpertPool.Structure.parse(resolved.getString("experts.structure")),
-        resolved.getInt("experts.rank"));
+        resolved.getInt("experts.rank"),
+        org.poevi.fit.AxisMode.parse(resolved.getString("experts.axes")),
+        doubles("experts.axis-offsets"),
+        doubles("experts.axis-widths"));
   }
 
   /** spark.master: a Spark master URL, or "none". */

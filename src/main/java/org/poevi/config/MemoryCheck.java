@@ -38,6 +38,11 @@ public final class MemoryCheck {
         int widths = resolved.getDoubleList("experts.widths").size();
         long perCount = (long) widths * d * d;
         check("experts.count", resolved.getInt("experts.count"), perCount, 2, false, heap, dim);
+        // Coordinate experts: D per offset and width, each a D×D Λ.
+        check("the coordinate experts (D × |experts.axis-offsets| × |experts.axis-widths|)",
+            (long) dim * resolved.getDoubleList("experts.axis-offsets").size()
+            * resolved.getDoubleList("experts.axis-widths").size(), (long) d * d, 2, false, heap,
+            dim);
         // A batch's points, scores and weights (its MALA population has at least 128·D chains).
         check("fit.batch-size", Math.max(resolved.getInt("fit.batch-size"), 128L * dim), 3 * d,
             1, true, heap, dim);

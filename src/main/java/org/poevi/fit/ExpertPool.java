@@ -30,13 +30,48 @@ import org.poevi.targets.Target;
  * @param experts the pool, in the order mode, bulk, broad
  * @param kinds "mode", "bulk", "global", "broad", "jitter" or "given" for each expert
  * @param evaluations target gradient evaluations building the pool used (its local Hessians)
+ * @param scales for a dense pool, the coordinates that set others' scales (no coordinate
+ *     experts along them: {@link AxisExperts#scales}); null when not known
  */
-public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluations) {
+public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluations,
+    boolean[] scales) {
+  ExpertPool(List<Expert> experts, List<String> kinds, long evaluations) {
+    this(experts, kinds, evaluations, null);
+  }
 
   /** A pool of given experts (a model's), each of kind "given". */
   static ExpertPool given(List<Expert> experts) {
     return new ExpertPool(List.copyOf(experts), java.util.Collections.nCopies(experts.size(),
         "given"), 0);
+  }
+
+  /**
+   * This dense pool with the coordinate experts around {@code gaussian} added ({@code axes} as
+   * in {@link #build}); null for a structured pool (it has none under experts.axes = auto).
+   */
+  ExpertPool withAxes(GaussianFit gaussian, double[] axes, Settings settings) {
+    if (experts.isEmpty() || experts.get(0).isStructured()) {
+      return null;
+    }
+    List<Expert> all = new ArrayList<>(experts);
+    List<String> allKinds = new ArrayList<>(kinds);
+    int dim = gaussian.mean().length;
+    AxisExperts.add(all, allKinds, gaussian, Cholesky.inverse(gaussian.covariance(), dim), axes,
+        scales, settings);
+    return new ExpertPool(List.copyOf(all), List.copyOf(allKinds), evaluations, scales);
+  }
+
+  /** The same pool without the experts of kind {@code kind}. */
+  ExpertPool without(String kind) {
+    List<Expert> kept = new ArrayList<>();
+    List<String> keptKinds = new ArrayList<>();
+    for (int k = 0; k < experts.size(); k++) {
+      if (!kinds.get(k).equals(kind)) {
+        kept.add(experts.get(k));
+        keptKinds.add(kinds.get(k));
+      }
+    }
+    return new ExpertPool(List.copyOf(kept), List.copyOf(keptKinds), evaluations, scales);
   }
 
   /** The form of the experts' matrices ({@code experts.structure}, issue #20). */
@@ -115,10 +150,23 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
    *     bulk locations, Λ = S⁻¹/(2as)
    * @param floor {@code experts.hessian-floor}: local curvatures are floored at this times
    *     λ_min(S⁻¹)
+   * @param axes {@code experts.axes}: whether the pool has coordinate experts
+   * @param axisOffsets {@code experts.axis-offsets}: offsets t, in marginal sds, of the
+   *     coordinate experts along each of the target's coordinates ({@link AxisExperts})
+   * @param axisWidths {@code experts.axis-widths}: their widths w, in marginal sds
    */
   public record Settings(Placement placement, int locations, double plannedAlpha,
       double[] widths, double[] broadFactors, double[] globalWidths, double floor, long seed,
-      Structure structure, int rank) implements ExpertSource {
+      Structure structure, int rank, AxisMode axes, double[] axisOffsets, double[] axisWidths)
+      implements ExpertSource {
+    /** Without coordinate experts. */
+    public Settings(Placement placement, int locations, double plannedAlpha, double[] widths,
+        double[] broadFactors, double[] globalWidths, double floor, long seed,
+        Structure structure, int rank) {
+      this(placement, locations, plannedAlpha, widths, broadFactors, globalWidths, floor, seed,
+          structure, rank, AxisMode.NEVER, new double[] {0}, new double[] {1});
+    }
+
     /** Settings whose pool draws from the fit's own streams ({@code experts.seed = 0}). */
     public Settings(Placement placement, int locations, double plannedAlpha, double[] widths,
         double[] broadFactors, double[] globalWidths, double floor) {
@@ -135,7 +183,19 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
     /** The same settings with another structure and rank. */
     public Settings withStructure(Structure s, int r) {
       return new Settings(placement, locations, plannedAlpha, widths, broadFactors, globalWidths,
-          floor, seed, s, r);
+          floor, seed, s, r, axes, axisOffsets, axisWidths);
+    }
+
+    /** The same settings with another experts.axes. */
+    Settings withAxes(AxisMode a) {
+      return new Settings(placement, locations, plannedAlpha, widths, broadFactors, globalWidths,
+          floor, seed, structure, rank, a, axisOffsets, axisWidths);
+    }
+
+    /** The same settings with another number of bulk locations. */
+    public Settings withLocations(int n) {
+      return new Settings(placement, n, plannedAlpha, widths, broadFactors, globalWidths, floor,
+          seed, structure, rank, axes, axisOffsets, axisWidths);
     }
 
     /** The streams the pool draws its locations from: the fit's, or experts.seed's own. */
@@ -153,6 +213,15 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
       broadFactors = SettingsChecks.positiveFinite(broadFactors, "experts.broad-factors");
       globalWidths = SettingsChecks.positiveFinite(globalWidths, "experts.global-widths");
       SettingsChecks.positiveFinite(floor, "experts.hessian-floor");
+      axisOffsets = SettingsChecks.finite(axisOffsets, "experts.axis-offsets");
+      if (axisOffsets.length == 0) {
+        throw new org.poevi.InvalidInputException("experts.axis-offsets must not be empty"
+            + " (experts.axes = never turns the coordinate experts off)");
+      }
+      if (axisWidths.length == 0) {
+        throw new org.poevi.InvalidInputException("experts.axis-widths must not be empty");
+      }
+      axisWidths = SettingsChecks.positiveFinite(axisWidths, "experts.axis-widths");
       if (rank < 0 || rank > 1000) {
         throw new org.poevi.InvalidInputException("experts.rank must be between 0 and 1000, got "
             + rank);
@@ -162,14 +231,30 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
     /** The defaults of conf/reference.conf. */
     public static Settings defaults() {
       return new Settings(Placement.BULK, 64, 2, new double[] {0.5, 1, 2},
-          new double[] {4, 16}, new double[] {0.5, 2}, 0.1);
+          new double[] {4, 16}, new double[] {0.5, 2}, 0.1, 0, Structure.AUTO,
+          Structure.DEFAULT_RANK, AxisMode.AUTO, new double[] {-5, -3, -1.5, 0, 1.5, 3, 5},
+          new double[] {1, 2});
     }
   }
 
   static ExpertPool build(Target target, List<ModeFinder.Mode> modes, GaussianFit gaussian,
       Settings settings, RandomStreams streams, int threads, Progress progress) {
+    return build(target, modes, gaussian, settings, null, streams, threads, progress);
+  }
+
+  /**
+   * The pool; {@code axes} (row-major D×D, row d the linear form that gives the user's
+   * coordinate d in the fit's coordinates; null for the identity) places the coordinate experts.
+   */
+  static ExpertPool build(Target target, List<ModeFinder.Mode> modes, GaussianFit gaussian,
+      Settings settings, double[] axes, RandomStreams streams, int threads, Progress progress) {
     int dim = target.dim();
     if (settings.structure().structured(dim)) {
+      if (settings.axes() == AxisMode.ALWAYS) {
+        throw new org.poevi.InvalidInputException("experts.axes = always needs dense experts:"
+            + " set experts.structure = dense (D = " + dim + " is structured under auto above"
+            + " D = " + Structure.AUTO_DIMENSION + "), or experts.axes = auto or never");
+      }
       return StructuredPool.build(target, modes, gaussian, settings, streams, threads, progress);
     }
     double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
@@ -212,7 +297,12 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
           1 / (2 * settings.plannedAlpha() * c))));
       kinds.add("broad");
     }
-    return new ExpertPool(List.copyOf(experts), List.copyOf(kinds), curvatures.evaluations());
+    boolean[] scales = AxisExperts.scales(locations, hessians, axes, dim);
+    if (settings.axes() != AxisMode.NEVER) {
+      AxisExperts.add(experts, kinds, gaussian, precision, axes, scales, settings);
+    }
+    return new ExpertPool(List.copyOf(experts), List.copyOf(kinds), curvatures.evaluations(),
+        scales);
   }
 
   private static void addWidths(List<Expert> experts, List<String> kinds, String kind,
@@ -259,7 +349,7 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
    * 1 (Cranley–Patterson), through Φ⁻¹ and the Cholesky factor of S.
    */
   static double[][] bulkLocations(GaussianFit g, int n, int dim, UniformRandomProvider rng) {
-    int[] primes = firstPrimes(dim);
+    int[] primes = Halton.firstPrimes(dim);
     double[] shift = new double[dim];
     for (int d = 0; d < dim; d++) {
       shift[d] = rng.nextDouble();
@@ -273,7 +363,7 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
     double[] y = new double[dim];
     for (int i = 0; i < n; i++) {
       for (int d = 0; d < dim; d++) {
-        double u = radicalInverse(i + 1, primes[d]) + shift[d];
+        double u = Halton.radicalInverse(i + 1, primes[d]) + shift[d];
         u -= Math.floor(u);
         // Keep u inside (0, 1): Φ⁻¹ of 0 is −∞.
         u = Math.min(Math.max(u, 1e-12), 1 - 1e-12);
@@ -288,35 +378,5 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
       out[i] = z;
     }
     return out;
-  }
-
-  static double radicalInverse(long index, int base) {
-    double result = 0;
-    double f = 1.0 / base;
-    long i = index;
-    while (i > 0) {
-      result += f * (i % base);
-      i /= base;
-      f /= base;
-    }
-    return result;
-  }
-
-  static int[] firstPrimes(int n) {
-    int[] primes = new int[n];
-    int count = 0;
-    for (int candidate = 2; count < n; candidate++) {
-      boolean prime = true;
-      for (int i = 0; i < count && primes[i] * primes[i] <= candidate; i++) {
-        if (candidate % primes[i] == 0) {
-          prime = false;
-          break;
-        }
-      }
-      if (prime) {
-        primes[count++] = candidate;
-      }
-    }
-    return primes;
   }
 }

@@ -1,7 +1,6 @@
 package org.poevi.fit;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.poevi.InvalidInputException;
@@ -9,13 +8,8 @@ import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.family.AffineMap;
 import org.poevi.targets.FramedTarget;
 import org.poevi.family.Expert;
-import org.poevi.family.NormalizerValidation;
 import org.poevi.family.ProductOfExperts;
-import org.poevi.family.SampleOptions;
-import org.poevi.family.SampleResult;
-import org.poevi.family.ValidatedSampler;
 import org.poevi.math.MultivariateT;
-import org.poevi.math.ParetoTail;
 import org.poevi.math.RandomStreams;
 import org.poevi.qp.QpSolver;
 import org.poevi.targets.Target;
@@ -38,10 +32,10 @@ import org.poevi.targets.Target;
  *       from r = t_ν(m, c²S) weighted by p̃/r, or from the moved population, and the objective
  *       averages them all; under q (the paper's Algorithm 1) they come from q_α with its Feynman
  *       weights, with step control.
- *   <li><b>finish</b>: unweighted draws of the fitted q, its validated log-normaliser, log p̃
- *       and log q at those draws (kept: draws.csv writes them as lp__ and lq__), and the PSIS k̂
- *       of log p̃ − log q over them.
+ *   <li><b>finish</b> ({@link FitFinish}): draws of q, its normaliser, lp__, lq__ and PSIS k̂.
  * </ol>
+ * Under experts.axes = auto the steps and the finish run twice, without and with the coordinate
+ * experts, and {@link AxisChoice} keeps the q with the higher ELBO.
  *
  * Every random choice comes from streams keyed by the seed and a purpose, iteration and block
  * index, so the fit is the same for any number of threads, partitions or executors.
@@ -71,7 +65,7 @@ public final class PoeFitter implements Fitter {
     AffineMap map = settings.experts() instanceof ExpertSource.Given ? null
         : Frames.choose(init.frame(), search.modes(), dim);
     if (map == null) {
-      return new Run(target, evaluator, progress, search, start).run();
+      return new Run(target, evaluator, progress, search, start, null).run();
     }
     progress.phase("fitting in the Laplace frame (init.frame = "
         + init.frame().name().toLowerCase(java.util.Locale.ROOT) + ")");
@@ -79,7 +73,7 @@ public final class PoeFitter implements Fitter {
     ModeFinder.Search framed = new ModeFinder.Search(Frames.into(search.modes(), map),
         search.evaluations());
     return new Run(FramedTarget.of(target, map, names), new FramedEvaluator(evaluator, map),
-        progress, framed, start).run().mapped(map, target.parameterNames());
+        progress, framed, start, map.a()).run().mapped(map, target.parameterNames());
   }
 
   /** One fit of one target: init, steps, finish. */
@@ -89,11 +83,12 @@ public final class PoeFitter implements Fitter {
     private final Progress progress;
     private final RandomStreams streams;
     private final long start;
-
     private final ModeFinder.Search search;
+    private final double[] axes; // the user's coordinates in the fit's (the frame's A) or null
 
     Run(Target target, ScoreEvaluator evaluator, Progress progress, ModeFinder.Search search,
-        long start) {
+        long start, double[] axes) {
+      this.axes = axes;
       this.search = search;
       this.start = start;
       this.target = target;
@@ -108,14 +103,27 @@ public final class PoeFitter implements Fitter {
      * @param taken the first step, already taken in init (the first q's, when the fit goes on
      *     from it), or null
      * @param firstQ the first q, superseded by a population's fit, or null
+     * @param withAxes under experts.axes = auto, the pool with the coordinate experts (this
+     *     start's has none), or null
      */
     private record Start(FitState state, AlphaIterations iterations, ExpertPool pool,
-        GaussianFit gaussian, int modes, List<String> warnings, AlphaIterations.Step taken,
-        PoeResult.FirstQ firstQ) {}
+        AlphaIterations.Step taken, PoeResult.FirstQ firstQ, Launch launch, ExpertPool withAxes) {}
 
     private PoeResult run() {
       Start init = init();
-      List<String> warnings = new ArrayList<>(init.warnings());
+      PoeResult fit = run(init);
+      if (init.withAxes() == null) {
+        return fit;
+      }
+      stage("fitting alpha again, with the coordinate experts (experts.axes = auto)");
+      PoeResult chosen = AxisChoice.choose(fit, run(start(init.withAxes(), init.launch(), null,
+          null)), init.launch().population(), settings.run().threads());
+      progress.phase(chosen.axes().orElseThrow().describe());
+      return chosen;
+    }
+
+    private PoeResult run(Start init) {
+      List<String> warnings = new ArrayList<>(init.launch().warnings());
       List<TraceRow> trace = new ArrayList<>();
       List<double[]> alphaPath = new ArrayList<>();
       FitState state = init.state();
@@ -159,7 +167,7 @@ public final class PoeFitter implements Fitter {
         // A structured pool keeps the preliminary precision as its metric and needs no
         // information matrix from the chains: batch-size chains suffice (issue #20).
         int chains = structured(dim) ? fit.batchSize() : Population.size(fit.batchSize(), dim);
-        MultivariateT proposal = proposal(gaussian, underP);
+        MultivariateT proposal = underP.proposal(gaussian);
         Population.Context context = new Population.Context(evaluator, streams,
             target.parameterNames(), target.name(), fit.batchSize(), threads, progress,
             this::stage, chains);
@@ -172,8 +180,13 @@ public final class PoeFitter implements Fitter {
         population = started.population();
         if (population.isEmpty() && firstQ != null) {
           // Weighted batches after all: the first q's iteration was their first.
-          return new Start(firstQ.state(), firstQ.iterations(), firstQ.pool(), gaussian,
-              preliminary.modes().size(), warnings, firstQ.step(), null);
+          Launch launch = new Launch(gaussian, population, started.first(), false,
+              preliminary.evaluations() + firstQ.pool().evaluations(),
+              preliminary.modes().size(), warnings);
+          return new Start(firstQ.state(), firstQ.iterations(), firstQ.pool(), firstQ.step(),
+              null, launch, auto()
+              ? firstQ.pool().withAxes(gaussian, axes, (ExpertPool.Settings) settings.experts())
+              : null);
         }
         first = started.first();
         // Weighted batches chosen on batch 1's weights (not after a failed population).
@@ -182,20 +195,41 @@ public final class PoeFitter implements Fitter {
           gaussian = populationGaussian(population.get(), gaussian, dim);
         }
       }
-      ExpertPool pool = pool(preliminary, gaussian);
-      double[] alpha = startingAlpha(pool, minSum);
+      ExpertPool pool = pool(preliminary, gaussian, true);
+      Launch launch = new Launch(gaussian, population, first, gaussianProposalWorks,
+          preliminary.evaluations() + pool.evaluations() + (firstQ == null ? 0
+          : firstQ.pool().evaluations()), preliminary.modes().size(), warnings);
+      boolean auto = auto() && pool.kinds().contains(AxisExperts.KIND);
+      return start(auto ? pool.without(AxisExperts.KIND) : pool, launch,
+          firstQ == null ? null : firstQ.result(), auto ? pool : null);
+    }
+
+    /** experts.axes = auto. */
+    private boolean auto() {
+      return settings.experts() instanceof ExpertPool.Settings p && p.axes() == AxisMode.AUTO;
+    }
+
+    /** What the α-iterations start from, whatever the pool. */
+    private record Launch(GaussianFit gaussian, Optional<Population> population,
+        ImportanceBatches.Evaluated first, boolean gaussianProposalWorks, long before, int modes,
+        List<String> warnings) {}
+
+    /** The start of the α-iterations on {@code pool}. */
+    private Start start(ExpertPool pool, Launch launch, PoeResult.FirstQ firstQ,
+        ExpertPool withAxes) {
+      AlphaSettings fit = settings.alpha();
+      double minSum = target.dim() / 2.0 + fit.sumSlack();
+      double[] alpha = settings.experts().startingAlpha(pool.experts().size(), minSum);
       stage("fitting alpha (" + fit.objective().objective().label() + ", "
           + pool.experts().size() + " experts)");
-      List<Expert> basis = fit.metric().basis(pool.experts(), gaussian);
-      BatchSource source = source(basis, pool, gaussian, population, first);
-      if (!(settings.experts() instanceof ExpertSource.Given) && gaussianProposalWorks) {
-        alpha = gaussianStart(basis, gaussian, source, alpha, minSum);
+      List<Expert> basis = fit.metric().basis(pool.experts(), launch.gaussian());
+      BatchSource source = source(basis, pool, launch.gaussian(), launch.population(),
+          launch.first());
+      if (!(settings.experts() instanceof ExpertSource.Given) && launch.gaussianProposalWorks()) {
+        alpha = gaussianStart(basis, launch.gaussian(), source, alpha, minSum);
       }
-      FitState state = startState(alpha, source);
-      long before = preliminary.evaluations() + pool.evaluations()
-          + (firstQ == null ? 0 : firstQ.pool().evaluations());
-      return new Start(state, iterations(pool, before, minSum), pool, gaussian,
-          preliminary.modes().size(), warnings, null, firstQ == null ? null : firstQ.result());
+      return new Start(startState(alpha, source), iterations(pool, launch.before(), minSum),
+          pool, null, firstQ, launch, withAxes);
     }
 
     /** The state before iteration 1: α, the set η, an empty objective, the batch source. */
@@ -213,7 +247,7 @@ public final class PoeFitter implements Fitter {
         double[] alpha, double minSum) {
       AlphaSettings fit = settings.alpha();
       UnderPSettings underP = (UnderPSettings) fit.objective();
-      double[] warm = GaussianStart.alpha(basis, gaussian, proposal(gaussian, underP), streams,
+      double[] warm = GaussianStart.alpha(basis, gaussian, underP.proposal(gaussian), streams,
           fit.batchSize(), new AlphaStep(qp, minSum, fit.objective().growthCap()), alpha,
           settings.run().threads());
       ScoreSums batch = source.next(1, alpha).sums();
@@ -232,8 +266,8 @@ public final class PoeFitter implements Fitter {
     private FirstIteration firstQ(Preliminary preliminary, GaussianFit gaussian,
         ImportanceBatches.Evaluated batch1, double minSum) {
       AlphaSettings fit = settings.alpha();
-      ExpertPool pool = pool(preliminary, gaussian);
-      double[] alpha = startingAlpha(pool, minSum);
+      ExpertPool pool = pool(preliminary, gaussian, false);
+      double[] alpha = settings.experts().startingAlpha(pool.experts().size(), minSum);
       stage("a first q from weighted batch 1 (" + pool.experts().size() + " experts)");
       BatchSource source = source(fit.metric().basis(pool.experts(), gaussian), pool, gaussian,
           Optional.empty(), batch1);
@@ -267,8 +301,11 @@ public final class PoeFitter implements Fitter {
       return settings.experts() instanceof ExpertPool.Settings p && p.structure().structured(dim);
     }
 
-    /** The experts of experts.from, or the pool built around the target. */
-    private ExpertPool pool(Preliminary preliminary, GaussianFit gaussian) {
+    /**
+     * The experts of experts.from, or the pool built around the target; under experts.axes =
+     * auto with coordinate experts only when {@code auto}.
+     */
+    private ExpertPool pool(Preliminary preliminary, GaussianFit gaussian, boolean auto) {
       if (settings.experts() instanceof ExpertSource.Given given) {
         if (given.model().dim() != target.dim()) {
           throw new InvalidInputException("experts.from has dimension " + given.model().dim()
@@ -278,28 +315,11 @@ public final class PoeFitter implements Fitter {
       }
       stage("expert pool");
       ExpertPool.Settings pool = (ExpertPool.Settings) settings.experts();
-      return ExpertPool.build(target, preliminary.modes(), gaussian, pool,
-          pool.streams(streams), settings.run().threads(), progress);
-    }
-
-    /**
-     * A given model's α, scaled up to Σα = c + 1 when it is not inside the constraint set; else
-     * (c + 1)/K each.
-     */
-    private double[] startingAlpha(ExpertPool pool, double minSum) {
-      if (settings.experts() instanceof ExpertSource.Given given) {
-        double[] alpha = given.model().alpha();
-        double total = AlphaStep.sum(alpha);
-        if (total < minSum + 1e-9) {
-          for (int i = 0; i < alpha.length; i++) {
-            alpha[i] *= (minSum + 1) / total;
-          }
-        }
-        return alpha;
+      if (!auto && pool.axes() == AxisMode.AUTO) {
+        pool = pool.withAxes(AxisMode.NEVER);
       }
-      double[] alpha = new double[pool.experts().size()];
-      Arrays.fill(alpha, (minSum + 1) / alpha.length);
-      return alpha;
+      return ExpertPool.build(target, preliminary.modes(), gaussian, pool, axes,
+          pool.streams(streams), settings.run().threads(), progress);
     }
 
     /**
@@ -319,7 +339,7 @@ public final class PoeFitter implements Fitter {
         return new PopulationBatches(evaluator, population.get(), basis, streams,
             underP.moveSteps());
       }
-      return new ImportanceBatches(evaluator, proposal(gaussian, underP), basis, streams,
+      return new ImportanceBatches(evaluator, underP.proposal(gaussian), basis, streams,
           fit.batchSize(), underP.minEssFraction() * fit.batchSize(), threads, target.name(),
           first);
     }
@@ -342,58 +362,18 @@ public final class PoeFitter implements Fitter {
             + " iterations");
       }
       stage("final draws and normaliser");
-      // The z-space normaliser also draws from the target's bulk (the under-p proposal): a fitted
-      // q holds its mass there, even when its own sampler is drawn to a spike elsewhere.
-      RunSettings run = settings.run();
-      ValidatedSampler.Outcome outcome = ValidatedSampler.sample(family, SampleOptions.builder()
-          .draws(run.outputDraws()).seed(run.seed()).threads(run.threads()).build(),
-          proposal(init.gaussian(), finalProposal()), progress::advance);
-      SampleResult sample = outcome.draws();
-      NormalizerValidation normalizer = outcome.normalizer();
-      warnings.addAll(outcome.warnings());
-      // log p̃ and log q at the output draws: the PSIS k̂ needs them, and draws.csv keeps them.
-      double[] logP = logTarget(sample);
-      double[] logQ = family.logDensities(sample.draws(), normalizer.chosenEstimate().estimate(),
-          run.threads());
-      double khat = ParetoTail.khatOfDifference(logP, logQ);
-      if (khat > ParetoTail.RELIABLE_KHAT) {
-        warnings.add(String.format("PSIS k-hat of log p - log q is %.2f > 0.7: q misses parts of"
-            + " p (importance-weighted estimates under q are unreliable)", khat));
-      }
+      PoeResult.Finish finish = new FitFinish(evaluator, settings.run(), progress).of(family,
+          FitFinish.proposal(settings.alpha().objective(), init.launch().gaussian()), warnings);
       long evaluations = evaluator.evaluations() + init.iterations().evaluationsBefore();
       return new PoeResult(family, init.pool().kinds(), target.parameterNames(), trace, alphaPath,
-          stop, new PoeResult.Finish(sample, normalizer, khat, logP, logQ), evaluations,
-          (System.nanoTime() - start) * 1e-9, init.modes(), List.copyOf(warnings),
-          Optional.ofNullable(init.firstQ()));
-    }
-
-    /**
-     * The under-p proposal's settings for the final z-space normaliser: the chosen objective's, or
-     * under q the under-p defaults.
-     */
-    private UnderPSettings finalProposal() {
-      return settings.alpha().objective() instanceof UnderPSettings underP ? underP
-          : UnderPSettings.defaults();
-    }
-
-    /** t_ν(m, c²S) around the preliminary Gaussian. */
-    private static MultivariateT proposal(GaussianFit gaussian, UnderPSettings underP) {
-      return MultivariateT.of(gaussian.mean(), GaussianFit.scaled(gaussian.covariance(),
-          underP.proposalScale() * underP.proposalScale()), underP.proposalDof());
+          stop, finish, evaluations, (System.nanoTime() - start) * 1e-9, init.launch().modes(),
+          List.copyOf(warnings), Optional.ofNullable(init.firstQ()), Optional.empty());
     }
 
     /** A phase of the fit: reported to the user and named on the evaluator's jobs. */
     private void stage(String description) {
       progress.phase(description);
       evaluator.stage(description);
-    }
-
-    /** log p̃ at each of the draws, evaluated where the fit evaluates the target. */
-    private double[] logTarget(SampleResult sample) {
-      int n = sample.numDraws();
-      double[] logP = new double[n];
-      evaluator.logDensities(sample.draws(), n, logP);
-      return logP;
     }
   }
 }

@@ -25,11 +25,18 @@ import org.poevi.math.LogMeanEstimate;
  * @param modes number of distinct modes found
  * @param warnings what a user should know
  * @param firstQ the q a population fit had before its population: see {@link FirstQ}
+ * @param axes under experts.axes = auto, the two fits it chose between ({@link AxisChoice})
  */
 public record PoeResult(ProductOfExperts family, List<String> kinds, List<String> parameterNames,
     List<TraceRow> trace, List<double[]> alphaPath, StopReason stop, Finish finish,
     long scoreEvaluations, double seconds, int modes, List<String> warnings,
-    Optional<FirstQ> firstQ) implements FitResult {
+    Optional<FirstQ> firstQ, Optional<AxisChoice.Outcome> axes) implements FitResult {
+
+  /** This fit, chosen by {@code outcome}; the evaluations and time of both fits. */
+  PoeResult chosen(AxisChoice.Outcome outcome, long evaluations, double totalSeconds) {
+    return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
+        evaluations, totalSeconds, modes, warnings, firstQ, Optional.of(outcome));
+  }
 
   /**
    * The first q of a fit whose first weighted batch kept too few draws effective: one iteration
@@ -112,7 +119,7 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
     return new PoeResult(map.map(family), kinds, List.copyOf(names), trace, alphaPath, stop,
         new Finish(draws, normalizer, finish.psisKhat(), finish.logP(), shifted(finish.logQ(),
         -map.logAbsDet())), scoreEvaluations, seconds, modes, warnings,
-        firstQ.map(f -> f.mapped(map)));
+        firstQ.map(f -> f.mapped(map)), axes);
   }
 
   /** log q in the new coordinates: the old one less log|det A| (the same points). */

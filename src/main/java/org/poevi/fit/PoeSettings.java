@@ -83,8 +83,7 @@ public record PoeSettings(RunSettings run, InitSettings init, ExpertSource exper
       if (!(experts instanceof ExpertPool.Settings p)) {
         throw new IllegalStateException("experts.count is for a built pool, not given experts");
       }
-      experts = new ExpertPool.Settings(p.placement(), v, p.plannedAlpha(), p.widths(),
-          p.broadFactors(), p.globalWidths(), p.floor(), p.seed(), p.structure(), p.rank());
+      experts = p.withLocations(v);
       return this;
     }
 

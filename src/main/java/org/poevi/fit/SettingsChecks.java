@@ -45,4 +45,14 @@ final class SettingsChecks {
     }
     return values.clone();
   }
+
+  /** Every value finite; returns a copy. */
+  static double[] finite(double[] values, String key) {
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        throw new InvalidInputException(key + " must be finite, got " + v);
+      }
+    }
+    return values.clone();
+  }
 }

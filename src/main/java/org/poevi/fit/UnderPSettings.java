@@ -62,4 +62,10 @@ public record UnderPSettings(double proposalDof, double proposalScale, double mi
   public double maxNu() {
     return Double.POSITIVE_INFINITY;
   }
+
+  /** The proposal r = t_ν(m, c²S) around the Gaussian (m, S). */
+  org.poevi.math.MultivariateT proposal(GaussianFit gaussian) {
+    return org.poevi.math.MultivariateT.of(gaussian.mean(), GaussianFit.scaled(
+        gaussian.covariance(), proposalScale * proposalScale), proposalDof);
+  }
 }

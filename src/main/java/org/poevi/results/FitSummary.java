@@ -69,6 +69,15 @@ final class FitSummary {
       q.put("activeExperts", first.family().numActive());
       JsonOutput.putNumber(q, "dof", first.family().dof());
     });
+    poe.axes().ifPresent(axes -> {
+      // experts.axes = auto: what the fits without and with the coordinate experts estimated.
+      ObjectNode c = out.putObject("coordinateExperts");
+      c.put("kept", axes.kept());
+      estimates(c.putObject("with"), axes.with());
+      estimates(c.putObject("without"), axes.without());
+      JsonOutput.putNumber(c, "chainGain", axes.chainGain());
+      JsonOutput.putNumber(c, "chainGainStandardError", axes.chainGainSe());
+    });
     ObjectNode pool = root.putObject("experts");
     pool.put("pool", poe.family().numExperts());
     pool.put("active", poe.family().numActive());
@@ -121,5 +130,13 @@ final class FitSummary {
         values.put(t.parameterNames().get(d), truth[d]);
       }
     });
+  }
+
+  private static void estimates(ObjectNode out, org.poevi.fit.AxisChoice.Estimates e) {
+    JsonOutput.putNumber(out, "klByImportanceSampling", e.kl());
+    JsonOutput.putNumber(out, "klStandardError", e.klSe());
+    JsonOutput.putNumber(out, "elbo", e.elbo());
+    JsonOutput.putNumber(out, "elboStandardError", e.elboSe());
+    JsonOutput.putNumber(out, "psisKhat", e.khat());
   }
 }

@@ -1,0 +1,163 @@
+package org.poevi.fit;
+
+import java.util.Locale;
+import org.poevi.math.ParetoTail;
+
+/**
+ * {@code experts.axes = auto}: of two fits on the same pool, without and with the coordinate
+ * experts ({@link AxisExperts}), the one whose q is closer to p in KL(p; q), the divergence the
+ * benchmarks report.
+ *
+ * <ul>
+ *   <li>With a MALA population (draws of p), the difference of the two KL(p; q) is the mean of
+ *       log q_without − log q_with over the chains' positions (each q with its validated
+ *       normaliser): no weights, and it sees mass of p that a q misses.
+ *   <li>Without one, each fit's finish has unweighted draws of its q with r = log p̃ − log q
+ *       (lp__ − lq__), and KL(p; q) = E_q[e^r r] / E_q[e^r] − log E_q[e^r] by self-normalised
+ *       importance sampling (standard error by the delta method).
+ * </ul>
+ *
+ * The coordinate experts are kept when that says their q is closer, and two guards hold:
+ *
+ * <ul>
+ *   <li>their PSIS k̂ of r is at most max(0.7, the other fit's): an importance estimate from
+ *       heavier-tailed weights is not to be trusted over a reliable one;
+ *   <li>their ELBO, E_q[r] = log Z − KL(q; p), is not lower by more than
+ *       {@value #ELBO_GUARD_SE} standard errors of the difference: q must not put mass where p has
+ *       almost none. On the funnel the Fisher divergence takes far coordinate experts along the
+ *       log-scale, and the ELBO falls from −1.1 to −13 (KL(p; q) ratio 0.78 against 1.14).
+ * </ul>
+ *
+ * Draws of q alone cannot see mass of p that q misses: on the centred eight schools the q with
+ * coordinate experts has the better ELBO, importance estimate and k̂ (7.41 against 3.65, 0.59
+ * against 1.39, 0.67 against 0.81) and misses the funnel's neck (Neg-LLH 34.3 against 27.2 on
+ * the NUTS draws); its population's chains see that. The ELBO alone is not the criterion either:
+ * it prefers the fit without them on sinh-arcsinh D = 10 (by 1.5 standard errors), where KL(p; q)
+ * falls from 0.58 to 0.30 (docs/benchmarks.md).
+ */
+public final class AxisChoice {
+  /** The ELBO's largest drop, in standard errors of the difference, that keeps them. */
+  static final double ELBO_GUARD_SE = 3;
+
+  private AxisChoice() {}
+
+  /**
+   * The estimates and the choice.
+   *
+   * @param kept whether the fit with the coordinate experts was kept
+   * @param without KL(p; q), its standard error, the ELBO, its standard error and PSIS k̂
+   *     without them
+   * @param with the same with them
+   * @param chainGain KL(p; q_without) − KL(p; q_with) over the population's chains, NaN
+   *     without a population
+   * @param chainGainSe its standard error
+   */
+  public record Outcome(boolean kept, Estimates without, Estimates with, double chainGain,
+      double chainGainSe) {
+    /** One line for the console. */
+    public String describe() {
+      return String.format(Locale.ROOT, "coordinate experts %s: KL(p; q) by importance"
+          + " sampling %.4g ± %.2g with them, %.4g ± %.2g without; ELBO %.4g against %.4g%s",
+          kept ? "kept" : "dropped", with.kl(), with.klSe(), without.kl(), without.klSe(),
+          with.elbo(), without.elbo(), Double.isNaN(chainGain) ? "" : String.format(Locale.ROOT,
+          "; over the population's chains they lower KL(p; q) by %.4g ± %.2g", chainGain,
+          chainGainSe));
+    }
+  }
+
+  /**
+   * What one fit's draws say about its q.
+   *
+   * @param kl KL(p; q) by self-normalised importance sampling (+∞ when not finite)
+   * @param klSe its standard error (delta method)
+   * @param elbo E_q[log p̃ − log q] (−∞ when not finite)
+   * @param elboSe its standard error
+   * @param khat PSIS k̂ of log p̃ − log q
+   */
+  public record Estimates(double kl, double klSe, double elbo, double elboSe, double khat) {}
+
+  /**
+   * The chosen fit, carrying the outcome and both fits' evaluations and time ({@code with} ran
+   * second, on the same evaluator and clock, so its counts include the first fit's).
+   *
+   * @param population the population, whose chains are draws of p, if any
+   */
+  static PoeResult choose(PoeResult without, PoeResult with,
+      java.util.Optional<Population> population, int threads) {
+    Chains fromP = population.map(Population::chains).orElse(null);
+    Estimates a = estimates(without.finish().logP(), without.finish().logQ(),
+        without.finish().psisKhat());
+    Estimates b = estimates(with.finish().logP(), with.finish().logQ(), with.finish().psisKhat());
+    double[] gain = fromP == null ? new double[] {Double.NaN, Double.NaN}
+        : chainGain(without, with, fromP, threads);
+    boolean closer = fromP == null ? b.kl() < a.kl() : gain[0] > 0;
+    boolean kept = closer && b.khat() <= Math.max(ParetoTail.RELIABLE_KHAT, a.khat())
+        && b.elbo() >= a.elbo() - ELBO_GUARD_SE * Math.hypot(a.elboSe(), b.elboSe());
+    return (kept ? with : without).chosen(new Outcome(kept, a, b, gain[0], gain[1]),
+        with.scoreEvaluations(), with.seconds());
+  }
+
+  /** {mean, standard error} of log q_with − log q_without over the chains' positions. */
+  static double[] chainGain(PoeResult without, PoeResult with, Chains chains, int threads) {
+    double[] qa = logQ(without, chains.z(), threads);
+    double[] qb = logQ(with, chains.z(), threads);
+    int n = qa.length;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += qb[i] - qa[i];
+    }
+    double mean = sum / n;
+    double squares = 0;
+    for (int i = 0; i < n; i++) {
+      double d = qb[i] - qa[i] - mean;
+      squares += d * d;
+    }
+    if (!Double.isFinite(mean)) {
+      return new double[] {Double.NEGATIVE_INFINITY, 0};
+    }
+    return new double[] {mean, Math.sqrt(squares / ((double) n * Math.max(n - 1, 1)))};
+  }
+
+  private static double[] logQ(PoeResult r, double[] z, int threads) {
+    return r.family().logDensities(z, r.finish().normalizer().chosenEstimate().estimate(),
+        threads);
+  }
+
+  /** The estimates from log p̃ and log q at draws of q, and their PSIS k̂. */
+  static Estimates estimates(double[] logP, double[] logQ, double khat) {
+    int n = logP.length;
+    double[] r = new double[n];
+    double max = Double.NEGATIVE_INFINITY;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      r[i] = logP[i] - logQ[i];
+      max = Math.max(max, r[i]);
+      sum += r[i];
+    }
+    double elbo = sum / n;
+    if (!Double.isFinite(elbo) || !Double.isFinite(max)) {
+      return new Estimates(Double.POSITIVE_INFINITY, 0, Double.NEGATIVE_INFINITY, 0,
+          Double.POSITIVE_INFINITY);
+    }
+    // f = mean of w·r and g = mean of w, with w = e^(r − max): KL = f/g − log g − max.
+    double f = 0;
+    double g = 0;
+    double squares = 0;
+    for (int i = 0; i < n; i++) {
+      double w = Math.exp(r[i] - max);
+      f += w * r[i] / n;
+      g += w / n;
+      squares += (r[i] - elbo) * (r[i] - elbo);
+    }
+    double kl = f / g - Math.log(g) - max;
+    // Influence of draw i on KL: ((w r − f) − (f/g + 1)(w − g)) / g.
+    double influence = 0;
+    for (int i = 0; i < n; i++) {
+      double w = Math.exp(r[i] - max);
+      double psi = (w * r[i] - f - (f / g + 1) * (w - g)) / g;
+      influence += psi * psi;
+    }
+    double nn = (double) n * Math.max(n - 1, 1);
+    return new Estimates(kl, Math.sqrt(influence / nn), elbo, Math.sqrt(squares / nn), khat);
+  }
+}
