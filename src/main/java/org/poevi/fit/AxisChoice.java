@@ -17,7 +17,7 @@ import org.poevi.math.ParetoTail;
  *       importance sampling (standard error by the delta method).
  * </ul>
  *
- * The coordinate experts are kept when that says their q is closer, and two guards hold:
+ * The coordinate experts are kept when that says their q is closer, and three guards hold:
  *
  * <ul>
  *   <li>their PSIS k̂ of r is at most max(0.7, the other fit's): an importance estimate from
@@ -25,7 +25,8 @@ import org.poevi.math.ParetoTail;
  *   <li>their ELBO, E_q[r] = log Z − KL(q; p), is not lower by more than
  *       {@value #ELBO_GUARD_SE} standard errors of the difference: q must not put mass where p has
  *       almost none. On the funnel the Fisher divergence takes far coordinate experts along the
- *       log-scale, and the ELBO falls from −1.1 to −13 (KL(p; q) ratio 0.78 against 1.14).
+ *       log-scale, and the ELBO falls from −1.1 to −13 (KL(p; q) ratio 0.78 against 1.14);
+ *   <li>their q can be sampled and normalised as well as the other ({@link #usable}).
  * </ul>
  *
  * Draws of q alone cannot see mass of p that q misses: on the centred eight schools the q with
@@ -36,6 +37,14 @@ import org.poevi.math.ParetoTail;
  * falls from 0.58 to 0.30 (docs/benchmarks.md).
  */
 public final class AxisChoice {
+  /**
+   * The fit without them is refitted with them only when its PSIS k̂ is at least this: below it
+   * q's tails already match p's, and the second fit costs as much as the first (measured on the
+   * logistic regressions of conf/examples, k̂ ≤ 0.2, and posteriordb's arK, 0.10: the coordinate
+   * experts gained under 0.01 nats in Neg-LLH there and took arK's fit from 3 to 14 s).
+   */
+  static final double TRY_KHAT = 0.3;
+
   /** The ELBO's largest drop, in standard errors of the difference, that keeps them. */
   static final double ELBO_GUARD_SE = 3;
 
@@ -45,6 +54,7 @@ public final class AxisChoice {
    * The estimates and the choice.
    *
    * @param kept whether the fit with the coordinate experts was kept
+   * @param reason why: "closer to p", or the first test it failed
    * @param without KL(p; q), its standard error, the ELBO, its standard error and PSIS k̂
    *     without them
    * @param with the same with them
@@ -52,13 +62,13 @@ public final class AxisChoice {
    *     without a population
    * @param chainGainSe its standard error
    */
-  public record Outcome(boolean kept, Estimates without, Estimates with, double chainGain,
-      double chainGainSe) {
+  public record Outcome(boolean kept, String reason, Estimates without, Estimates with,
+      double chainGain, double chainGainSe) {
     /** One line for the console. */
     public String describe() {
-      return String.format(Locale.ROOT, "coordinate experts %s: KL(p; q) by importance"
+      return String.format(Locale.ROOT, "coordinate experts %s (%s): KL(p; q) by importance"
           + " sampling %.4g ± %.2g with them, %.4g ± %.2g without; ELBO %.4g against %.4g%s",
-          kept ? "kept" : "dropped", with.kl(), with.klSe(), without.kl(), without.klSe(),
+          kept ? "kept" : "dropped", reason, with.kl(), with.klSe(), without.kl(), without.klSe(),
           with.elbo(), without.elbo(), Double.isNaN(chainGain) ? "" : String.format(Locale.ROOT,
           "; over the population's chains they lower KL(p; q) by %.4g ± %.2g", chainGain,
           chainGainSe));
@@ -77,6 +87,41 @@ public final class AxisChoice {
   public record Estimates(double kl, double klSe, double elbo, double elboSe, double khat) {}
 
   /**
+   * {@code pool} (with the coordinate experts) when there are at most as many coordinate experts
+   * as other experts, else null, saying why on {@code progress}; null for null. The QP's sums
+   * grow as the square of the pool, so this bounds the second fit's QP to about four times the
+   * first's: at D = 50 the 700 coordinate experts took sinh-arcsinh's fit from 22 s to 72 s (and
+   * at D = 100 they would be 1400), and there their q could not be sampled anyway
+   * ({@link #usable}). {@code experts.axes = always} fits them whatever their number.
+   */
+  static ExpertPool affordable(ExpertPool pool, Progress progress) {
+    if (pool == null) {
+      return null;
+    }
+    long axes = pool.kinds().stream().filter(AxisExperts.KIND::equals).count();
+    long others = pool.kinds().size() - axes;
+    if (axes > 0 && axes <= others) {
+      return pool;
+    }
+    if (axes > 0) {
+      progress.phase("no coordinate experts: " + axes + " of them would outnumber the pool's "
+          + others + " experts (experts.axes = always fits them anyway)");
+    }
+    return null;
+  }
+
+  /** Whether to refit with them ({@link #TRY_KHAT}); says why not on {@code progress}. */
+  static boolean worthTrying(PoeResult without, Progress progress) {
+    double khat = without.finish().psisKhat();
+    if (khat >= TRY_KHAT) {
+      return true;
+    }
+    progress.phase(String.format(Locale.ROOT, "no coordinate experts: PSIS k-hat %.2f < %.1f"
+        + " (q's tails already match p's)", khat, TRY_KHAT));
+    return false;
+  }
+
+  /**
    * The chosen fit, carrying the outcome and both fits' evaluations and time ({@code with} ran
    * second, on the same evaluator and clock, so its counts include the first fit's).
    *
@@ -90,12 +135,34 @@ public final class AxisChoice {
     Estimates b = estimates(with.finish().logP(), with.finish().logQ(), with.finish().psisKhat());
     double[] gain = fromP == null ? new double[] {Double.NaN, Double.NaN}
         : chainGain(without, with, fromP, threads);
-    boolean closer = fromP == null ? b.kl() < a.kl() : gain[0] > 0;
-    boolean kept = closer && b.khat() <= Math.max(ParetoTail.RELIABLE_KHAT, a.khat())
-        && b.elbo() >= a.elbo() - ELBO_GUARD_SE * Math.hypot(a.elboSe(), b.elboSe());
-    return (kept ? with : without).chosen(new Outcome(kept, a, b, gain[0], gain[1]),
-        with.scoreEvaluations(), with.seconds());
+    String reason = !(fromP == null ? b.kl() < a.kl() : gain[0] > 0) ? "not closer to p"
+        : b.khat() > Math.max(ParetoTail.RELIABLE_KHAT, a.khat()) ? "a larger PSIS k-hat"
+        : b.elbo() < a.elbo() - ELBO_GUARD_SE * Math.hypot(a.elboSe(), b.elboSe())
+        ? "a lower ELBO" : !usable(with, without) ? "fewer effective draws or a less reliable"
+        + " normaliser" : null;
+    boolean kept = reason == null;
+    return (kept ? with : without).chosen(new Outcome(kept, kept ? "closer to p" : reason, a, b,
+        gain[0], gain[1]), with.scoreEvaluations(), with.seconds());
   }
+
+  /**
+   * Whether {@code with}'s draws and normaliser are as usable as {@code other}'s: its output
+   * draws keep at least min(10%, the other's share) effective, and its chosen log-normaliser is
+   * reliable (k̂ ≤ 0.7) when the other's is. A q that cannot be sampled or normalised gives users
+   * poor draws and log densities, however close it is to p: at D = 50 on sinh-arcsinh the q with
+   * coordinate experts (230 active, ν ≈ 1900) had KL 2.8 against 4.9, but its draws kept 9
+   * effective of 10,000 and its log C was 0.1–0.4 nats off the independent check.
+   */
+  static boolean usable(PoeResult with, PoeResult other) {
+    double share = with.finish().draws().drawsEss() / with.finish().draws().numDraws();
+    double otherShare = other.finish().draws().drawsEss() / other.finish().draws().numDraws();
+    boolean reliable = with.finish().normalizer().chosenEstimate().isReliable();
+    return share >= Math.min(MIN_DRAWS_ESS, otherShare)
+        && (reliable || !other.finish().normalizer().chosenEstimate().isReliable());
+  }
+
+  /** The share of effective output draws that is always enough. */
+  static final double MIN_DRAWS_ESS = 0.1;
 
   /** {mean, standard error} of log q_with − log q_without over the chains' positions. */
   static double[] chainGain(PoeResult without, PoeResult with, Chains chains, int threads) {

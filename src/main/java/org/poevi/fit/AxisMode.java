@@ -3,8 +3,9 @@ package org.poevi.fit;
 /** Whether the pool has coordinate experts ({@code experts.axes}, {@link AxisExperts}). */
 public enum AxisMode implements ConfigChoice {
   /**
-   * Dense pools fit α twice, without and with them, and keep the q with the higher ELBO when the
-   * gain exceeds two standard errors ({@link AxisChoice}); structured pools have none.
+   * Dense pools whose first fit leaves PSIS k̂ ≥ 0.3, and whose coordinate experts would not
+   * outnumber the others, fit α a second time with them and keep the q closer to p
+   * ({@link AxisChoice}); structured pools have none.
    */
   AUTO("auto"),
   /** Always in the pool (dense pools only). */

@@ -187,7 +187,7 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
     }
 
     /** The same settings with another experts.axes. */
-    Settings withAxes(AxisMode a) {
+    public Settings withAxes(AxisMode a) {
       return new Settings(placement, locations, plannedAlpha, widths, broadFactors, globalWidths,
           floor, seed, structure, rank, a, axisOffsets, axisWidths);
     }

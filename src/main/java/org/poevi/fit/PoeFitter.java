@@ -112,7 +112,7 @@ public final class PoeFitter implements Fitter {
     private PoeResult run() {
       Start init = init();
       PoeResult fit = run(init);
-      if (init.withAxes() == null) {
+      if (init.withAxes() == null || !AxisChoice.worthTrying(fit, progress)) {
         return fit;
       }
       stage("fitting alpha again, with the coordinate experts (experts.axes = auto)");
@@ -184,9 +184,8 @@ public final class PoeFitter implements Fitter {
               preliminary.evaluations() + firstQ.pool().evaluations(),
               preliminary.modes().size(), warnings);
           return new Start(firstQ.state(), firstQ.iterations(), firstQ.pool(), firstQ.step(),
-              null, launch, auto()
-              ? firstQ.pool().withAxes(gaussian, axes, (ExpertPool.Settings) settings.experts())
-              : null);
+              null, launch, auto() ? AxisChoice.affordable(firstQ.pool().withAxes(gaussian,
+              axes, (ExpertPool.Settings) settings.experts()), progress) : null);
         }
         first = started.first();
         // Weighted batches chosen on batch 1's weights (not after a failed population).
@@ -199,9 +198,9 @@ public final class PoeFitter implements Fitter {
       Launch launch = new Launch(gaussian, population, first, gaussianProposalWorks,
           preliminary.evaluations() + pool.evaluations() + (firstQ == null ? 0
           : firstQ.pool().evaluations()), preliminary.modes().size(), warnings);
-      boolean auto = auto() && pool.kinds().contains(AxisExperts.KIND);
-      return start(auto ? pool.without(AxisExperts.KIND) : pool, launch,
-          firstQ == null ? null : firstQ.result(), auto ? pool : null);
+      return start(auto() ? pool.without(AxisExperts.KIND) : pool, launch,
+          firstQ == null ? null : firstQ.result(), auto() ? AxisChoice.affordable(pool, progress)
+          : null);
     }
 
     /** experts.axes = auto. */
@@ -350,7 +349,8 @@ public final class PoeFitter implements Fitter {
       ObjectiveSettings objective = fit.objective();
       return new AlphaIterations(evaluator, new AlphaStep(qp, minSum, objective.growthCap()),
           new StoppingRule(fit.iterations(), fit.tolerance(), objective.maxNu()), pool.experts(),
-          objective.objective().label(), objective.essFloor(), streams, settings.run().threads(),
+          objective.objective().label() + (pool.kinds().contains(AxisExperts.KIND)
+          ? " with coordinate experts" : ""), objective.essFloor(), streams, settings.run().threads(),
           evaluationsBefore, start);
     }
 

@@ -73,6 +73,7 @@ final class FitSummary {
       // experts.axes = auto: what the fits without and with the coordinate experts estimated.
       ObjectNode c = out.putObject("coordinateExperts");
       c.put("kept", axes.kept());
+      c.put("reason", axes.reason());
       estimates(c.putObject("with"), axes.with());
       estimates(c.putObject("without"), axes.without());
       JsonOutput.putNumber(c, "chainGain", axes.chainGain());

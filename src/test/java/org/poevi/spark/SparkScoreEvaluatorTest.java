@@ -266,9 +266,11 @@ class SparkScoreEvaluatorTest {
   void aPopulationFitMovesChainsOnExecutorsInOneJobPerIteration()
       throws java.util.concurrent.TimeoutException {
     BananaTarget target = BananaTarget.of(2);
-    PoeSettings settings = PoeSettings.builder().threads(2).gaussianRounds(2).gaussianDraws(2000)
-        .modeStarts(4).locations(8).iterations(3).batchSize(600).outputDraws(1000)
-        .population(org.poevi.fit.PopulationMode.ALWAYS).moveBurnIn(10).build();
+    // One α-fit: experts.axes = auto would fit α a second time, in jobs of its own names.
+    PoeSettings settings = PoeSettings.builder().experts(org.poevi.fit.ExpertPool.Settings
+        .defaults().withAxes(org.poevi.fit.AxisMode.NEVER)).threads(2).gaussianRounds(2)
+        .gaussianDraws(2000).modeStarts(4).locations(8).iterations(3).batchSize(600)
+        .outputDraws(1000).population(org.poevi.fit.PopulationMode.ALWAYS).moveBurnIn(10).build();
     PoeResult local = new PoeFitter(settings, OjAlgoQpSolver.create()).fit(target, new LocalScoreEvaluator(target, 2), Progress.SILENT);
     assertTrue(local.trace().stream().allMatch(r -> r.batch().acceptance() > 0), "chains moved");
     for (int partitions : new int[] {1, 3, 8}) {
