@@ -198,6 +198,19 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
           seed, structure, rank, axes, axisOffsets, axisWidths);
     }
 
+    /**
+     * Refuses experts.axes = always with structured experts in dimension D (before any work).
+     *
+     * @throws org.poevi.InvalidInputException naming the keys
+     */
+    void checkAxes(int dim) {
+      if (axes == AxisMode.ALWAYS && structure.structured(dim)) {
+        throw new org.poevi.InvalidInputException("experts.axes = always needs dense experts:"
+            + " set experts.structure = dense (D = " + dim + " is structured under auto above"
+            + " D = " + Structure.AUTO_DIMENSION + "), or experts.axes = auto or never");
+      }
+    }
+
     /** The streams the pool draws its locations from: the fit's, or experts.seed's own. */
     RandomStreams streams(RandomStreams fit) {
       return seed == 0 ? fit : RandomStreams.of(seed);
@@ -250,11 +263,6 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
       Settings settings, double[] axes, RandomStreams streams, int threads, Progress progress) {
     int dim = target.dim();
     if (settings.structure().structured(dim)) {
-      if (settings.axes() == AxisMode.ALWAYS) {
-        throw new org.poevi.InvalidInputException("experts.axes = always needs dense experts:"
-            + " set experts.structure = dense (D = " + dim + " is structured under auto above"
-            + " D = " + Structure.AUTO_DIMENSION + "), or experts.axes = auto or never");
-      }
       return StructuredPool.build(target, modes, gaussian, settings, streams, threads, progress);
     }
     double[] precision = Cholesky.inverse(gaussian.covariance(), dim);

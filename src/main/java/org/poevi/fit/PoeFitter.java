@@ -34,8 +34,8 @@ import org.poevi.targets.Target;
  *       weights, with step control.
  *   <li><b>finish</b> ({@link FitFinish}): draws of q, its normaliser, lp__, lq__ and PSIS k̂.
  * </ol>
- * Under experts.axes = auto the steps and the finish run twice, without and with the coordinate
- * experts, and {@link AxisChoice} keeps the q with the higher ELBO.
+ * Under experts.axes = auto the steps and the finish may run twice, without and with the
+ * coordinate experts, and {@link AxisChoice} keeps the q closer to p in KL(p; q).
  *
  * Every random choice comes from streams keyed by the seed and a purpose, iteration and block
  * index, so the fit is the same for any number of threads, partitions or executors.
@@ -56,6 +56,9 @@ public final class PoeFitter implements Fitter {
     long start = System.nanoTime();
     InitSettings init = settings.init();
     int dim = target.dim();
+    if (settings.experts() instanceof ExpertPool.Settings pool) {
+      pool.checkAxes(dim);
+    }
     ModeFinder.Search search = Preliminary.search(target, init,
         RandomStreams.of(settings.run().seed()), settings.run().threads(), progress,
         stage -> {
@@ -116,8 +119,8 @@ public final class PoeFitter implements Fitter {
         return fit;
       }
       stage("fitting alpha again, with the coordinate experts (experts.axes = auto)");
-      PoeResult chosen = AxisChoice.choose(fit, run(start(init.withAxes(), init.launch(), null,
-          null)), init.launch().population(), settings.run().threads());
+      PoeResult chosen = AxisChoice.choose(fit, run(start(init.withAxes(), init.launch(),
+          init.firstQ(), null)), init.launch().population(), settings.run().threads());
       progress.phase(chosen.axes().orElseThrow().describe());
       return chosen;
     }

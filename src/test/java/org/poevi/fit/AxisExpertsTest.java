@@ -160,6 +160,19 @@ class AxisExpertsTest {
         AxisExperts.scales(points, hessians, null, DIM));
   }
 
+  /** experts.axes = always with structured experts is refused before any work. */
+  @Test
+  void alwaysNeedsDenseExperts() {
+    org.poevi.targets.SinhArcsinhTarget target = org.poevi.targets.SinhArcsinhTarget.of(3);
+    ExpertPool.Settings pool = ExpertPool.Settings.defaults().withStructure(
+        ExpertPool.Structure.STRUCTURED, 2).withAxes(AxisMode.ALWAYS);
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> new PoeFitter(
+        PoeSettings.builder().experts(pool).build(), org.poevi.qp.OjAlgoQpSolver.create())
+        .fit(target, new org.poevi.evaluator.LocalScoreEvaluator(target, 1), Progress.SILENT));
+    assertTrue(e.getMessage().startsWith("experts.axes = always needs dense experts"),
+        e.getMessage());
+  }
+
   @Test
   void badSettingsNameTheirKey() {
     assertEquals("experts.axis-offsets must be finite, got NaN", assertThrows(
