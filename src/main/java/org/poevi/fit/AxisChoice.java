@@ -2,6 +2,7 @@ package org.poevi.fit;
 
 import java.util.Locale;
 import org.poevi.math.ParetoTail;
+import org.poevi.math.SampleMoments;
 
 /**
  * {@code experts.axes = auto}: of two fits on the same pool, without and with the coordinate
@@ -178,22 +179,14 @@ public final class AxisChoice {
   static double[] chainGain(PoeResult without, PoeResult with, Chains chains, int threads) {
     double[] qa = logQ(without, chains.z(), threads);
     double[] qb = logQ(with, chains.z(), threads);
-    int n = qa.length;
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += qb[i] - qa[i];
+    double[] d = new double[qa.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = qb[i] - qa[i];
     }
-    double mean = sum / n;
-    double squares = 0;
-    for (int i = 0; i < n; i++) {
-      double d = qb[i] - qa[i] - mean;
-      squares += d * d;
-    }
-    if (!Double.isFinite(mean)) {
-      return new double[] {Double.NEGATIVE_INFINITY, 0};
-    }
-    return new double[] {mean, Math.sqrt(squares / ((double) n * Math.max(n - 1, 1)))};
+    double[] gain = SampleMoments.meanAndStandardError(d);
+    return Double.isFinite(gain[0]) ? gain : new double[] {Double.NEGATIVE_INFINITY, 0};
   }
+
 
   private static double[] logQ(PoeResult r, double[] z, int threads) {
     return r.family().logDensities(z, r.finish().normalizer().chosenEstimate().estimate(),
@@ -205,36 +198,31 @@ public final class AxisChoice {
     int n = logP.length;
     double[] r = new double[n];
     double max = Double.NEGATIVE_INFINITY;
-    double sum = 0;
     for (int i = 0; i < n; i++) {
       r[i] = logP[i] - logQ[i];
       max = Math.max(max, r[i]);
-      sum += r[i];
     }
-    double elbo = sum / n;
-    if (!Double.isFinite(elbo) || !Double.isFinite(max)) {
+    double[] elbo = SampleMoments.meanAndStandardError(r);
+    if (!Double.isFinite(elbo[0]) || !Double.isFinite(max)) {
       return new Estimates(Double.POSITIVE_INFINITY, 0, Double.NEGATIVE_INFINITY, 0,
           Double.POSITIVE_INFINITY);
     }
     // f = mean of w·r and g = mean of w, with w = e^(r − max): KL = f/g − log g − max.
+    double[] w = new double[n];
     double f = 0;
     double g = 0;
-    double squares = 0;
     for (int i = 0; i < n; i++) {
-      double w = Math.exp(r[i] - max);
-      f += w * r[i] / n;
-      g += w / n;
-      squares += (r[i] - elbo) * (r[i] - elbo);
+      w[i] = Math.exp(r[i] - max);
+      f += w[i] * r[i] / n;
+      g += w[i] / n;
     }
-    double kl = f / g - Math.log(g) - max;
-    // Influence of draw i on KL: ((w r − f) − (f/g + 1)(w − g)) / g.
-    double influence = 0;
+    // Influence of draw i on KL (mean zero): ((w r − f) − (f/g + 1)(w − g)) / g.
+    double[] influence = new double[n];
     for (int i = 0; i < n; i++) {
-      double w = Math.exp(r[i] - max);
-      double psi = (w * r[i] - f - (f / g + 1) * (w - g)) / g;
-      influence += psi * psi;
+      influence[i] = (w[i] * r[i] - f - (f / g + 1) * (w[i] - g)) / g;
     }
-    double nn = (double) n * Math.max(n - 1, 1);
-    return new Estimates(kl, Math.sqrt(influence / nn), elbo, Math.sqrt(squares / nn), khat);
+    return new Estimates(f / g - Math.log(g) - max,
+        SampleMoments.meanAndStandardError(influence)[1], elbo[0], elbo[1], khat);
   }
+
 }

@@ -133,12 +133,16 @@ final class AxisExperts {
         logCurvature[d][i] = Math.log(u == null ? h[d * dim + d] : c);
       }
     }
+    double[] spread = new double[dim];
+    for (int j = 0; j < dim; j++) {
+      spread[j] = covariance(logCurvature[j], logCurvature[j]);
+    }
     for (int d = 0; d < dim; d++) {
       double sd = Math.sqrt(covariance(x[d], x[d]));
       for (int j = 0; j < dim && sd > 0; j++) {
         double c = covariance(x[d], logCurvature[j]);
-        double spread = covariance(logCurvature[j], logCurvature[j]);
-        if (j != d && Math.abs(c) / sd >= SCALE_SLOPE && c * c >= SCALE_R2 * sd * sd * spread) {
+        if (j != d && Math.abs(c) / sd >= SCALE_SLOPE
+            && c * c >= SCALE_R2 * sd * sd * spread[j]) {
           skip[d] = true;
           skip[j] = true;
         }

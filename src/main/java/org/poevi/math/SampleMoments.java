@@ -1,6 +1,6 @@
 package org.poevi.math;
 
-/** Mean and covariance of n equally weighted points (row-major n×D). */
+/** Mean and covariance of n equally weighted points (row-major n×D), and of n numbers. */
 public final class SampleMoments {
   private SampleMoments() {}
 
@@ -47,5 +47,24 @@ public final class SampleMoments {
       }
     }
     return cov;
+  }
+
+  /** {mean, sd} of the values, the sd with n − 1. */
+  public static double[] meanAndSd(double[] v) {
+    double mean = 0;
+    for (double x : v) {
+      mean += x / v.length;
+    }
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - mean) * (x - mean);
+    }
+    return new double[] {mean, Math.sqrt(ss / (v.length - 1))};
+  }
+
+  /** {mean, standard error of the mean} of the values: sd/√n, the sd with n − 1. */
+  public static double[] meanAndStandardError(double[] v) {
+    double[] ms = meanAndSd(v);
+    return new double[] {ms[0], ms[1] / Math.sqrt(v.length)};
   }
 }

@@ -132,8 +132,8 @@ public final class Evaluation {
     for (int d = 0; d < dim; d++) {
       double[] p = SampleMoments.column(pDraws, dim, d);
       double[] qColumn = SampleMoments.column(qDraws, dim, d);
-      double[] pm = meanSd(p);
-      double[] qm = meanSd(qColumn);
+      double[] pm = SampleMoments.meanAndSd(p);
+      double[] qm = SampleMoments.meanAndSd(qColumn);
       meanError[d] = Math.abs(qm[0] - pm[0]) / pm[1];
       logSdRatio[d] = Math.abs(Math.log(qm[1] / pm[1]));
       w1[d] = wasserstein(p, qColumn) / pm[1];
@@ -143,20 +143,8 @@ public final class Evaluation {
   }
 
   static Estimate mean(double[] v) {
-    double[] ms = meanSd(v);
-    return new Estimate(ms[0], ms[1] / Math.sqrt(v.length));
-  }
-
-  private static double[] meanSd(double[] v) {
-    double mean = 0;
-    for (double x : v) {
-      mean += x / v.length;
-    }
-    double ss = 0;
-    for (double x : v) {
-      ss += (x - mean) * (x - mean);
-    }
-    return new double[] {mean, Math.sqrt(ss / (v.length - 1))};
+    double[] ms = SampleMoments.meanAndStandardError(v);
+    return new Estimate(ms[0], ms[1]);
   }
 
   /**

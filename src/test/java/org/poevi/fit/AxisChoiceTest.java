@@ -106,15 +106,11 @@ class AxisChoiceTest {
     target.sample(RandomSource.SPLIT_MIX_64.create(11), n, z, 0);
     double[] qa = logQ(a, z);
     double[] qb = logQ(b, z);
-    double sum = 0;
-    double squares = 0;
+    double[] d = new double[n];
     for (int i = 0; i < n; i++) {
-      double d = qa[i] - qb[i];
-      sum += d;
-      squares += d * d;
+      d[i] = qa[i] - qb[i];
     }
-    double mean = sum / n;
-    return new double[] {mean, Math.sqrt((squares / n - mean * mean) / (n - 1))};
+    return org.poevi.math.SampleMoments.meanAndStandardError(d);
   }
 
   private static double[] logQ(PoeResult r, double[] z) {
