@@ -232,7 +232,8 @@ public final class FitConfig {
         resolved.getInt("init.mode-starts"), resolved.getDouble("init.start-scale"),
         gaussianRounds(resolved), gaussianDraws(),
         frame(), resolved.getBoolean("init.gaussian-reuse")),
-        expertSource(), alphaSettings()));
+        expertSource(), alphaSettings()).withRefine(resolved.getInt("experts.refine-count"),
+        resolved.getInt("experts.refine-candidates")));
   }
 
   private AlphaSettings alphaSettings() {

@@ -43,6 +43,11 @@ public final class MemoryCheck {
             (long) dim * resolved.getDoubleList("experts.axis-offsets").size()
             * resolved.getDoubleList("experts.axis-widths").size(), (long) d * d, 2, false, heap,
             dim);
+        // Priced candidates: (|widths| + |global-widths|) per candidate centre, each a D×D Λ.
+        check("experts.refine-candidates × experts.count", (long) resolved.getInt(
+            "experts.refine-candidates") * resolved.getInt("experts.count"),
+            (widths + resolved.getDoubleList("experts.global-widths").size()) * d * d, 1, false,
+            heap, dim);
         // A batch's points, scores and weights (its MALA population has at least 128·D chains).
         check("fit.batch-size", Math.max(resolved.getInt("fit.batch-size"), 128L * dim), 3 * d,
             1, true, heap, dim);

@@ -2,8 +2,6 @@ package org.poevi.fit;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.rng.UniformRandomProvider;
-import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.poevi.family.Expert;
 import org.poevi.math.Cholesky;
 import org.poevi.math.RandomStreams;
@@ -192,6 +190,12 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
           floor, seed, structure, rank, a, axisOffsets, axisWidths);
     }
 
+    /** The same settings with another grid of coordinate experts. */
+    Settings withAxisGrid(double[] offsets, double[] axisWidthsNew) {
+      return new Settings(placement, locations, plannedAlpha, widths, broadFactors, globalWidths,
+          floor, seed, structure, rank, axes, offsets, axisWidthsNew);
+    }
+
     /** The same settings with another number of bulk locations. */
     public Settings withLocations(int n) {
       return new Settings(placement, n, plannedAlpha, widths, broadFactors, globalWidths, floor,
@@ -274,7 +278,7 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
           Hessians.floored(mode.negativeHessian(), dim, floor), settings);
     }
     double[][] locations = settings.placement() == Placement.BULK
-        ? bulkLocations(gaussian, settings.locations(), dim,
+        ? Halton.gaussianPoints(gaussian, settings.locations(), dim,
             streams.stream(RandomStreams.POOL, 0))
         : jitteredLocations(modes, settings.locations(), settings.widths(), dim, floor, streams);
     Hessians.Curvatures curvatures = Hessians.negativeHessians(target, locations, threads,
@@ -285,12 +289,7 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
     }
     for (int i = 0; i < locations.length; i++) {
       if (settings.placement() == Placement.BULK) {
-        addWidths(experts, kinds, "bulk", locations[i], hessians[i], settings);
-        for (double s : settings.globalWidths()) {
-          experts.add(Expert.of(locations[i], GaussianFit.scaled(precision,
-              1 / (2 * settings.plannedAlpha() * s))));
-          kinds.add("global");
-        }
+        addBulk(experts, kinds, locations[i], hessians[i], precision, settings);
       } else {
         experts.add(Expert.of(locations[i], GaussianFit.scaled(hessians[i],
             1 / (2 * settings.plannedAlpha()))));
@@ -311,6 +310,20 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
     }
     return new ExpertPool(List.copyOf(experts), List.copyOf(kinds), curvatures.evaluations(),
         scales);
+  }
+
+  /**
+   * The experts at one bulk location: its floored local curvature at each width, and the global
+   * shape S⁻¹ at each global width.
+   */
+  static void addBulk(List<Expert> experts, List<String> kinds, double[] location,
+      double[] curvature, double[] precision, Settings settings) {
+    addWidths(experts, kinds, "bulk", location, curvature, settings);
+    for (double s : settings.globalWidths()) {
+      experts.add(Expert.of(location, GaussianFit.scaled(precision,
+          1 / (2 * settings.plannedAlpha() * s))));
+      kinds.add("global");
+    }
   }
 
   private static void addWidths(List<Expert> experts, List<String> kinds, String kind,
@@ -348,42 +361,6 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
         }
         out[m * perMode + j] = z;
       }
-    }
-    return out;
-  }
-
-  /**
-   * n points of N(m, S): a Halton sequence in bases 2, 3, 5, … with a uniform random shift modulo
-   * 1 (Cranley–Patterson), through Φ⁻¹ and the Cholesky factor of S.
-   */
-  static double[][] bulkLocations(GaussianFit g, int n, int dim, UniformRandomProvider rng) {
-    int[] primes = Halton.firstPrimes(dim);
-    double[] shift = new double[dim];
-    for (int d = 0; d < dim; d++) {
-      shift[d] = rng.nextDouble();
-    }
-    double[] factor = Cholesky.pack(g.covariance(), dim);
-    if (!Cholesky.factor(factor, 0, dim)) {
-      throw new IllegalStateException("preliminary covariance is not positive definite");
-    }
-    NormalDistribution normal = NormalDistribution.of(0, 1);
-    double[][] out = new double[n][];
-    double[] y = new double[dim];
-    for (int i = 0; i < n; i++) {
-      for (int d = 0; d < dim; d++) {
-        double u = Halton.radicalInverse(i + 1, primes[d]) + shift[d];
-        u -= Math.floor(u);
-        // Keep u inside (0, 1): Φ⁻¹ of 0 is −∞.
-        u = Math.min(Math.max(u, 1e-12), 1 - 1e-12);
-        y[d] = normal.inverseCumulativeProbability(u);
-      }
-      double[] z = g.mean().clone();
-      for (int a = 0; a < dim; a++) {
-        for (int b = 0; b <= a; b++) {
-          z[a] += factor[Cholesky.packedIndex(a, b)] * y[b];
-        }
-      }
-      out[i] = z;
     }
     return out;
   }

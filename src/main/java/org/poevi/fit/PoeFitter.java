@@ -115,12 +115,24 @@ public final class PoeFitter implements Fitter {
     private PoeResult run() {
       Start init = init();
       PoeResult fit = run(init);
-      if (init.withAxes() == null || !AxisChoice.worthTrying(fit, progress)) {
+      boolean second = auto() && !structured(target.dim())
+          && (init.withAxes() != null || settings.refine().count() > 0);
+      if (!second || !AxisChoice.worthTrying(fit, progress)) {
         return fit;
       }
-      stage("fitting alpha again, with the coordinate experts (experts.axes = auto)");
-      PoeResult chosen = AxisChoice.choose(fit, run(start(init.withAxes(), init.launch(),
-          init.firstQ(), null)), init.launch().population(), settings.run().threads());
+      Launch launch = init.launch();
+      Pricing.Refined refined = Pricing.refine(new Pricing.Fit(target, settings, evaluator,
+          streams, progress, axes), init.pool(), init.withAxes(), launch.population(),
+          launch.gaussian(), fit.alphaPath());
+      if (refined.chosen() == 0 && init.withAxes() == null) {
+        return fit;
+      }
+      stage("fitting alpha again, with " + AxisChoice.added(refined, init.withAxes() != null)
+          + " (experts.axes = auto)");
+      PoeResult chosen = AxisChoice.choose(fit, run(start(refined.pool(), new Launch(
+          launch.gaussian(), launch.population(), launch.first(), launch.gaussianProposalWorks(),
+          launch.before() + refined.evaluations(), launch.modes(), launch.warnings()),
+          init.firstQ(), null)), launch.population(), settings.run().threads(), refined);
       progress.phase(chosen.axes().orElseThrow().describe());
       return chosen;
     }

@@ -6,7 +6,21 @@ package org.poevi.fit;
  * and names its configuration key; the defaults are those of {@code conf/reference.conf}.
  */
 public record PoeSettings(RunSettings run, InitSettings init, ExpertSource experts,
-    AlphaSettings alpha) {
+    AlphaSettings alpha, RefineSettings refine) {
+
+  /** With the default {@code experts.refine-*} settings. */
+  public PoeSettings(RunSettings run, InitSettings init, ExpertSource experts,
+      AlphaSettings alpha) {
+    this(run, init, experts, alpha, RefineSettings.defaults());
+  }
+
+  /**
+   * {@code experts.refine-count} and {@code experts.refine-candidates}: the candidates priced into
+   * the second fit's pool ({@link Pricing}).
+   */
+  public PoeSettings withRefine(int count, int candidates) {
+    return new PoeSettings(run, init, experts, alpha, new RefineSettings(count, candidates));
+  }
 
   public static Builder builder() {
     return new Builder();

@@ -44,7 +44,7 @@ final class StructuredPool {
       addWidths(experts, kinds, "mode", mode.location(), c, metric, settings.widths(), a);
     }
     double[][] locations = settings.placement() == ExpertPool.Placement.BULK
-        ? ExpertPool.bulkLocations(gaussian, settings.locations(), dim,
+        ? Halton.gaussianPoints(gaussian, settings.locations(), dim,
             streams.stream(RandomStreams.POOL, 0))
         : ExpertPool.jitteredLocations(modes, settings.locations(), settings.widths(), dim,
             settings.floor() * minEigenvalue(metric, dim), streams);

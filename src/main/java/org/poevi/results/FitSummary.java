@@ -78,6 +78,9 @@ final class FitSummary {
       estimates(c.putObject("without"), axes.without());
       JsonOutput.putNumber(c, "chainGain", axes.chainGain());
       JsonOutput.putNumber(c, "chainGainStandardError", axes.chainGainSe());
+      c.put("coordinate", axes.axes());
+      c.put("pricedExperts", axes.priced());
+      c.put("pricedCandidates", axes.candidates());
     });
     ObjectNode pool = root.putObject("experts");
     pool.put("pool", poe.family().numExperts());

@@ -27,9 +27,10 @@ class AxisChoiceTest {
   }
 
   private static PoeResult fit(Target target, AxisMode mode, int modeStarts) {
+    // The coordinate experts alone (no priced ones: PricingTest has those).
     return new PoeFitter(PoeSettings.builder().threads(2).modeStarts(modeStarts)
         .gaussianRounds(2).gaussianDraws(2000).iterations(5).batchSize(512).outputDraws(2000)
-        .experts(pool(mode)).build(), OjAlgoQpSolver.create()).fit(target,
+        .experts(pool(mode)).build().withRefine(0, 4), OjAlgoQpSolver.create()).fit(target,
         new LocalScoreEvaluator(target, 2), Progress.SILENT);
   }
 
@@ -100,7 +101,7 @@ class AxisChoiceTest {
   }
 
   /** {mean, standard error} over exact draws of log q_a − log q_b (normalised). */
-  private static double[] pairedLogQ(ExactTarget target, PoeResult a, PoeResult b, int n) {
+  static double[] pairedLogQ(ExactTarget target, PoeResult a, PoeResult b, int n) {
     int dim = target.dim();
     double[] z = new double[n * dim];
     target.sample(RandomSource.SPLIT_MIX_64.create(11), n, z, 0);
