@@ -33,10 +33,10 @@ final class UnweightedSampler {
   static final int MIXTURE_ROUNDS = 6;
   static final double MIXTURE_GOOD_ENOUGH = 0.5;
   /**
-   * A round costs about J·K·(D² + trial size) flops with J = K + {@value #MIXTURE_COMPONENTS}
-   * components (the rates A_k(z_j), then J·K per proposal); above this budget (about 10 s here)
-   * the conditional mixtures are not tried. The fitted models at D = 1000 have 2–9 active experts
-   * (a round there: about 1 s).
+   * The conditional mixtures cost about J·K·(D² + rounds × trial size + pool size) flops with
+   * J = K + {@value #MIXTURE_COMPONENTS} components (the rates A_k(z_j), then J·K per proposal);
+   * above this budget (about 10 s here) they are not tried. The fitted models at D = 1000 have
+   * 2–9 active experts (a round there: about 1 s).
    */
   static final double MIXTURE_WORK_BUDGET = 2e10;
 
@@ -150,6 +150,13 @@ final class UnweightedSampler {
     if (worthGrowing && ess < options.targetEss() && pool.size < options.maxProposals()) {
       // The ESS fraction is roughly stable in the pool size, so one step reaches the target.
       long wanted = (long) Math.ceil(pool.size * options.targetEss() / ess * 1.05);
+      if (pool.proposal.isConditionalMixture()) {
+        // J·K per proposal: grown within the mixtures' work budget (one model with 172 active
+        // experts spent 30 s growing to a million of them).
+        double perProposal = (double) (sampler.count + MIXTURE_COMPONENTS) * sampler.count;
+        wanted = Math.min(wanted, Math.max(pool.size, (long) (MIXTURE_WORK_BUDGET
+            / perProposal)));
+      }
       pool.extend(Math.min(wanted, options.maxProposals()), streams, stage, options.threads());
       ess = pool.ess();
     }
@@ -188,7 +195,11 @@ final class UnweightedSampler {
     ProposalPool best = pilot;
     long trialSize = Math.max(pilot.size / 4, 16L * BLOCK_SIZE);
     int k = sampler.count;
-    double work = (double) (k + MIXTURE_COMPONENTS) * k * ((double) dim * dim + trialSize);
+    // Every proposal of a conditional mixture costs about J·K: its trial rounds' and, if it is
+    // kept, the pool's (posteriordb's non-centred eight schools with 172 active experts spent
+    // minutes there before this counted more than one trial).
+    double work = (double) (k + MIXTURE_COMPONENTS) * k * ((double) dim * dim
+        + (double) MIXTURE_ROUNDS * trialSize + pilot.size);
     int rounds = candidates.length + (work <= MIXTURE_WORK_BUDGET ? MIXTURE_ROUNDS : 0);
     for (int c = 0; c < rounds; c++) {
       boolean mixture = c >= candidates.length;

@@ -161,6 +161,11 @@ final class WeightProposal {
     return beta == null && logistic == null && logRates == null;
   }
 
+  /** Whether this is a conditional mixture (J·K work per proposal, {@link #conditionalMixture}). */
+  boolean isConditionalMixture() {
+    return logRates != null;
+  }
+
   /** The proposal's name in diagnostics. */
   String label() {
     return logRates != null ? "conditional-mixture" : logistic != null ? "logistic-t"

@@ -5,9 +5,10 @@ import org.poevi.math.ParetoTail;
 import org.poevi.math.SampleMoments;
 
 /**
- * {@code experts.axes = auto}: of two fits on the same pool, without and with the coordinate
- * experts ({@link AxisExperts}), the one whose q is closer to p in KL(p; q), the divergence the
- * benchmarks report.
+ * {@code experts.axes = auto}: of two fits, on the pool and on the pool with the coordinate
+ * experts ({@link AxisExperts}) and the candidate experts priced at the first fit's α
+ * ({@link Pricing}), the one whose q is closer to p in KL(p; q), the divergence the benchmarks
+ * report. ("With them" below means the second fit's added experts.)
  *
  * <ul>
  *   <li>With a MALA population (draws of p), the difference of the two KL(p; q) is the mean of
@@ -74,6 +75,9 @@ public final class AxisChoice {
    * @param chainGain KL(p; q_without) − KL(p; q_with) over the population's chains, NaN
    *     without a population
    * @param chainGainSe its standard error
+   * @param priced priced experts in the second fit's pool ({@link Pricing})
+   * @param candidates candidates priced
+   * @param axes whether the second fit's pool had the coordinate experts
    */
   public record Outcome(boolean kept, String reason, Estimates without, Estimates with,
       double chainGain, double chainGainSe, int priced, int candidates, boolean axes) {
@@ -83,7 +87,8 @@ public final class AxisChoice {
           + " sampling %.4g ± %.2g with them, %.4g ± %.2g without; ELBO %.4g against %.4g;"
           + " PSIS k-hat %.2f against %.2f%s", added(priced, axes),
           kept ? "kept" : "dropped", reason, with.kl(), with.klSe(), without.kl(), without.klSe(),
-          with.elbo(), without.elbo(), with.khat(), without.khat(), Double.isNaN(chainGain) ? "" : String.format(Locale.ROOT,
+          with.elbo(), without.elbo(), with.khat(), without.khat(), Double.isNaN(chainGain) ? ""
+          : String.format(Locale.ROOT,
           "; over the population's chains they lower KL(p; q) by %.4g ± %.2g", chainGain,
           chainGainSe));
     }

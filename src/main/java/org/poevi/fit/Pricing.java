@@ -27,8 +27,9 @@ import org.poevi.targets.Target;
  *
  * <p>The candidates:
  * <ul>
- *   <li>bulk and global experts (as the pool's) at the next {@link RefineSettings#candidates}·experts.count
- *       points of the pool's own quasi-random sequence, each with its local curvature;
+ *   <li>bulk and global experts (as the pool's) at the next
+ *       {@link RefineSettings#candidates}·experts.count points of the pool's own quasi-random
+ *       sequence, each with its local curvature;
  *   <li>when the second fit has coordinate experts, coordinate experts on a finer grid
  *       ({@link #OFFSETS} × {@link #WIDTHS}, less the pairs of experts.axis-offsets and
  *       experts.axis-widths, which are in the pool already).
