@@ -70,6 +70,11 @@ class PricingTest {
     return out;
   }
 
+  /** n points, scores and log weights, all standard normal. */
+  private static Pricing.Points randomPoints(UniformRandomProvider rng, int n) {
+    return new Pricing.Points(gaussian(rng, n * DIM), gaussian(rng, n * DIM), gaussian(rng, n));
+  }
+
   private static final double[] COVARIANCE = {2, 0.3, 0, 0.3, 1, -0.2, 0, -0.2, 0.5};
 
   /**
@@ -83,16 +88,14 @@ class PricingTest {
     List<Expert> pool = experts(rng, 5);
     List<Expert> candidates = experts(rng, 7);
     int n = 700;
-    double[] z = gaussian(rng, n * DIM);
-    double[] scores = gaussian(rng, n * DIM);
-    double[] logW = gaussian(rng, n);
+    Pricing.Points points = randomPoints(rng, n);
     double[] alpha = {0.7, 0, 1.3, 2.1, 0.4};
     Pricing.Prices prices = Pricing.price(ScoreBasis.of(pool, COVARIANCE), alpha,
-        ScoreBasis.of(candidates, COVARIANCE), new Pricing.Points(z, scores, logW), n, DIM, 2);
+        ScoreBasis.of(candidates, COVARIANCE), points, n, DIM, 2);
     List<Expert> all = new ArrayList<>(pool);
     all.addAll(candidates);
-    ScoreSums sums = ScoreAccumulation.accumulate(ScoreBasis.of(all, COVARIANCE), z, scores,
-        logW, n, DIM, 2);
+    ScoreSums sums = ScoreAccumulation.accumulate(ScoreBasis.of(all, COVARIANCE), points.z(),
+        points.scores(), points.logW(), n, DIM, 2);
     int k = all.size();
     double[] g = sums.normalizedGram();
     double[] h = sums.normalizedCross();
@@ -152,8 +155,7 @@ class PricingTest {
     List<Expert> pool = experts(rng, 4);
     List<Expert> candidates = experts(rng, 40);
     int n = 3000;
-    Pricing.Points points = new Pricing.Points(gaussian(rng, n * DIM), gaussian(rng, n * DIM),
-        gaussian(rng, n));
+    Pricing.Points points = randomPoints(rng, n);
     double[] alpha = {1, 2, 0, 0.5};
     Pricing.Prices one = Pricing.price(pool, alpha, candidates, points, n, DIM, 1);
     Pricing.Prices two = Pricing.price(pool, alpha, candidates, points, n, DIM, 2);
