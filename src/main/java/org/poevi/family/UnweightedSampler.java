@@ -153,14 +153,18 @@ final class UnweightedSampler {
       if (pool.proposal.isConditionalMixture()) {
         // J·K per proposal: grown within the mixtures' work budget (one model with 172 active
         // experts spent 30 s growing to a million of them).
-        double perProposal = (double) (sampler.count + MIXTURE_COMPONENTS) * sampler.count;
         wanted = Math.min(wanted, Math.max(pool.size, (long) (MIXTURE_WORK_BUDGET
-            / perProposal)));
+            / mixtureWorkPerProposal())));
       }
       pool.extend(Math.min(wanted, options.maxProposals()), streams, stage, options.threads());
       ess = pool.ess();
     }
     return ess;
+  }
+
+  /** J·K: the work of one conditional-mixture proposal (J = K + its point components). */
+  private double mixtureWorkPerProposal() {
+    return (double) (sampler.count + MIXTURE_COMPONENTS) * sampler.count;
   }
 
   /** Throws when a draw overflowed: the model's tails are too heavy for double precision. */
@@ -198,7 +202,7 @@ final class UnweightedSampler {
     // Every proposal of a conditional mixture costs about J·K: its trial rounds' and, if it is
     // kept, the pool's (posteriordb's non-centred eight schools with 172 active experts spent
     // minutes there before this counted more than one trial).
-    double work = (double) (k + MIXTURE_COMPONENTS) * k * ((double) dim * dim
+    double work = mixtureWorkPerProposal() * ((double) dim * dim
         + (double) MIXTURE_ROUNDS * trialSize + pilot.size);
     int rounds = candidates.length + (work <= MIXTURE_WORK_BUDGET ? MIXTURE_ROUNDS : 0);
     for (int c = 0; c < rounds; c++) {

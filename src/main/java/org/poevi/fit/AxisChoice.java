@@ -133,11 +133,7 @@ public final class AxisChoice {
   }
 
   /** What the second fit adds: "the coordinate experts", "N priced experts" or both. */
-  static String added(Pricing.Refined refined, boolean axes) {
-    return added(refined.chosen(), axes);
-  }
-
-  private static String added(int priced, boolean axes) {
+  static String added(int priced, boolean axes) {
     String p = priced + " priced expert" + (priced == 1 ? "" : "s");
     return axes ? (priced > 0 ? "the coordinate experts and " + p : "the coordinate experts") : p;
   }

@@ -270,7 +270,7 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
       return StructuredPool.build(target, modes, gaussian, settings, streams, threads, progress);
     }
     double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
-    double floor = settings.floor() * SymmetricEigen.of(precision, dim).minValue();
+    double floor = curvatureFloor(settings, precision, dim);
     List<Expert> experts = new ArrayList<>();
     List<String> kinds = new ArrayList<>();
     for (ModeFinder.Mode mode : modes) {
@@ -310,6 +310,11 @@ public record ExpertPool(List<Expert> experts, List<String> kinds, long evaluati
     }
     return new ExpertPool(List.copyOf(experts), List.copyOf(kinds), curvatures.evaluations(),
         scales);
+  }
+
+  /** experts.hessian-floor times the smallest eigenvalue of the precision S⁻¹. */
+  static double curvatureFloor(Settings settings, double[] precision, int dim) {
+    return settings.floor() * SymmetricEigen.of(precision, dim).minValue();
   }
 
   /**

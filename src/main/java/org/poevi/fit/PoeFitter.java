@@ -127,12 +127,12 @@ public final class PoeFitter implements Fitter {
       if (refined.chosen() == 0 && init.withAxes() == null) {
         return fit;
       }
-      stage("fitting alpha again, with " + AxisChoice.added(refined, init.withAxes() != null)
+      stage("fitting alpha again, with " + AxisChoice.added(refined.chosen(),
+          init.withAxes() != null)
           + " (experts.axes = auto)");
-      PoeResult chosen = AxisChoice.choose(fit, run(start(refined.pool(), new Launch(
-          launch.gaussian(), launch.population(), launch.first(), launch.gaussianProposalWorks(),
-          launch.before() + refined.evaluations(), launch.modes(), launch.warnings()),
-          init.firstQ(), null)), launch.population(), settings.run().threads(), refined);
+      PoeResult chosen = AxisChoice.choose(fit, run(start(refined.pool(),
+          launch.plus(refined.evaluations()), init.firstQ(), null)), launch.population(),
+          settings.run().threads(), refined);
       progress.phase(chosen.axes().orElseThrow().describe());
       return chosen;
     }
@@ -226,7 +226,13 @@ public final class PoeFitter implements Fitter {
     /** What the α-iterations start from, whatever the pool. */
     private record Launch(GaussianFit gaussian, Optional<Population> population,
         ImportanceBatches.Evaluated first, boolean gaussianProposalWorks, long before, int modes,
-        List<String> warnings) {}
+        List<String> warnings) {
+      /** The same launch, {@code evaluations} more score evaluations before the iterations. */
+      Launch plus(long evaluations) {
+        return new Launch(gaussian, population, first, gaussianProposalWorks,
+            before + evaluations, modes, warnings);
+      }
+    }
 
     /** The start of the α-iterations on {@code pool}. */
     private Start start(ExpertPool pool, Launch launch, PoeResult.FirstQ firstQ,

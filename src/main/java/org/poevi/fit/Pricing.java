@@ -11,7 +11,6 @@ import org.poevi.family.ScoreBasis;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.Cholesky;
 import org.poevi.math.RandomStreams;
-import org.poevi.math.SymmetricEigen;
 import org.poevi.targets.Target;
 
 /**
@@ -156,7 +155,7 @@ final class Pricing {
       double[] axes, boolean[] skip) {
     int dim = target.dim();
     double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
-    double floor = settings.floor() * SymmetricEigen.of(precision, dim).minValue();
+    double floor = ExpertPool.curvatureFloor(settings, precision, dim);
     double[][] locations = Halton.gaussianPoints(gaussian, settings.locations(),
         factor * settings.locations(), dim, streams.stream(RandomStreams.POOL, 0));
     List<Expert> experts = new ArrayList<>();
@@ -268,19 +267,22 @@ final class Pricing {
     ((QMatrixBlock) scratch[1]).compute(points.z(), from * dim, nb, sc);
     ScoreBasis.transformScores(pool, points.scores(), from, nb, target, 0);
     double[] part = new double[2 * kc + 1];
+    // The target's scores are used once: their scratch then holds each row's point weight.
+    double[] rowWeight = target;
     for (int r = 0; r < rows; r++) {
       double fitted = 0;
       for (int k = 0; k < kp; k++) {
         fitted += sp[k * rows + r] * alpha[k];
       }
       residual[r] = fitted - target[r];
-      part[2 * kc] += w[from + r / dim] * residual[r] * residual[r];
+      rowWeight[r] = w[from + r / dim];
+      part[2 * kc] += rowWeight[r] * residual[r] * residual[r];
     }
     for (int c = 0; c < kc; c++) {
       double slope = 0;
       double curvature = 0;
       for (int r = 0; r < rows; r++) {
-        double q = sc[c * rows + r] * w[from + r / dim];
+        double q = sc[c * rows + r] * rowWeight[r];
         slope += q * residual[r];
         curvature += q * sc[c * rows + r];
       }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.poevi.math.LogMeanEstimate;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
+import org.poevi.math.SampleMoments;
 
 /**
  * The logistic t proposal for the Feynman weights: its importance factor is a density ratio, and
@@ -50,11 +51,11 @@ class WeightLaplaceTest {
       w0[i] = c * w[0];
       w3[i] = c * w[3];
     }
-    double[] f = WeightProposalTest.meanAndSe(factor);
+    double[] f = SampleMoments.meanAndStandardError(factor);
     assertEquals(1, f[0], 4 * f[1], "mean importance factor");
-    double[] m0 = WeightProposalTest.meanAndSe(w0);
+    double[] m0 = SampleMoments.meanAndStandardError(w0);
     assertEquals(alpha[0] / total, m0[0], 4 * m0[1], "E[w_0]");
-    double[] m3 = WeightProposalTest.meanAndSe(w3);
+    double[] m3 = SampleMoments.meanAndStandardError(w3);
     assertEquals(alpha[3] / total, m3[0], 4 * m3[1], "E[w_3]");
   }
 

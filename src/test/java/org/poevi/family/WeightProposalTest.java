@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.junit.jupiter.api.Test;
 import org.poevi.math.RandomStreams;
+import org.poevi.math.SampleMoments;
 
 class WeightProposalTest {
   /**
@@ -75,24 +76,11 @@ class WeightProposalTest {
         weighted[j][i] = c * w[checked[j]];
       }
     }
-    double[] f = meanAndSe(factor);
+    double[] f = SampleMoments.meanAndStandardError(factor);
     assertEquals(1, f[0], 4 * f[1], "mean importance factor");
     for (int j = 0; j < checked.length; j++) {
-      double[] m = meanAndSe(weighted[j]);
+      double[] m = SampleMoments.meanAndStandardError(weighted[j]);
       assertEquals(alpha[checked[j]] / total, m[0], 4 * m[1], "E[w_" + checked[j] + "]");
     }
-  }
-
-  /** The mean of v and its standard error sd/√n. */
-  static double[] meanAndSe(double[] v) {
-    double mean = 0;
-    for (double x : v) {
-      mean += x / v.length;
-    }
-    double ss = 0;
-    for (double x : v) {
-      ss += (x - mean) * (x - mean);
-    }
-    return new double[] {mean, Math.sqrt(ss / (v.length - 1) / v.length)};
   }
 }
