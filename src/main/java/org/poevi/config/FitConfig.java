@@ -232,7 +232,8 @@ public final class FitConfig {
         resolved.getInt("init.mode-starts"), resolved.getDouble("init.start-scale"),
         gaussianRounds(resolved), gaussianDraws(),
         frame(), resolved.getBoolean("init.gaussian-reuse")),
-        expertSource(), alphaSettings()).withRefine(resolved.getInt("experts.refine-count"),
+        expertSource(), alphaSettings()).withRefine(autoOrInt(resolved, "experts.refine-count",
+        org.poevi.fit.RefineSettings.AUTO, "between 0 and 100000"),
         resolved.getInt("experts.refine-candidates")));
   }
 

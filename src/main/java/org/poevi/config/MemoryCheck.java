@@ -36,18 +36,16 @@ public final class MemoryCheck {
           check("init.gaussian-draws", draws, d + 2, 2, true, heap, dim);
         }
         int widths = resolved.getDoubleList("experts.widths").size();
-        long perCount = (long) widths * d * d;
-        check("experts.count", resolved.getInt("experts.count"), perCount, 2, false, heap, dim);
-        // Coordinate experts: D per offset and width, each a D×D Λ.
-        check("the coordinate experts (D × |experts.axis-offsets| × |experts.axis-widths|)",
-            (long) dim * resolved.getDoubleList("experts.axis-offsets").size()
-            * resolved.getDoubleList("experts.axis-widths").size(), (long) d * d, 2, false, heap,
-            dim);
-        // Priced candidates: (|widths| + |global-widths|) per candidate centre, each a D×D Λ.
-        check("experts.refine-candidates × experts.count", (long) resolved.getInt(
-            "experts.refine-candidates") * resolved.getInt("experts.count"),
-            (widths + resolved.getDoubleList("experts.global-widths").size()) * d * d, 1, false,
-            heap, dim);
+        int globals = resolved.getDoubleList("experts.global-widths").size();
+        if (org.poevi.fit.ExpertPool.Structure.parse(resolved.getString("experts.structure"))
+            .structured(dim)) {
+          // Structured experts: a location and rank + 1 columns of D each, nothing D×D.
+          check("experts.count", resolved.getInt("experts.count"),
+              (long) (widths + globals) * d * (resolved.getInt("experts.rank") + 2), 2, false,
+              heap, dim);
+        } else {
+          checkDense(resolved, widths, globals, heap, dim);
+        }
         // A batch's points, scores and weights (its MALA population has at least 128·D chains).
         check("fit.batch-size", Math.max(resolved.getInt("fit.batch-size"), 128L * dim), 3 * d,
             1, true, heap, dim);
@@ -61,6 +59,36 @@ public final class MemoryCheck {
       case BAM -> check("fit.bam.batch-size", resolved.getInt("fit.bam.batch-size"), 2 * d, 1,
           true, heap, dim);
     }
+  }
+
+  /**
+   * The dense pool's experts, each a D×D Λ: the bulk ones, and under experts.axes = auto or
+   * always the coordinate experts, their priced grid and the priced bulk candidates (auto only).
+   */
+  private static void checkDense(Config resolved, int widths, int globals, long heap, int dim) {
+    long d = dim;
+    check("experts.count", resolved.getInt("experts.count"), (long) widths * d * d, 2, false,
+        heap, dim);
+    org.poevi.fit.AxisMode axes = org.poevi.fit.AxisMode.parse(resolved.getString(
+        "experts.axes"));
+    if (axes == org.poevi.fit.AxisMode.NEVER) {
+      return;
+    }
+    // Coordinate experts: D per offset and width, each a D×D Λ.
+    check("the coordinate experts (D × |experts.axis-offsets| × |experts.axis-widths|)",
+        d * resolved.getDoubleList("experts.axis-offsets").size()
+        * resolved.getDoubleList("experts.axis-widths").size(), d * d, 2, false, heap, dim);
+    if (axes != org.poevi.fit.AxisMode.AUTO) {
+      return;
+    }
+    // Coordinate experts priced instead (when more than the pool's others): the finer grid and
+    // the default one, about 56 per coordinate.
+    check("the priced coordinate experts (D × 56 when they are too many for the pool)", d * 56,
+        d * d, 1, false, heap, dim);
+    // Priced candidates: (|widths| + |global-widths|) per candidate centre.
+    check("experts.refine-candidates × experts.count", (long) resolved.getInt(
+        "experts.refine-candidates") * resolved.getInt("experts.count"),
+        (widths + globals) * d * d, 1, false, heap, dim);
   }
 
   /**

@@ -35,13 +35,17 @@ public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zS
 
   /** Which estimator the reported value comes from. */
   public enum Source {
-    DIRICHLET("dirichlet"),
-    Z_SPACE("z-importance");
+    DIRICHLET("dirichlet", "Dirichlet"),
+    Z_SPACE("z-importance", "z-space importance"),
+    /** Tempered sequential Monte Carlo with Gibbs moves ({@link TemperedGibbs}). */
+    TEMPERED("tempered-gibbs", "tempered Gibbs");
 
     private final String label;
+    private final String description;
 
-    Source(String label) {
+    Source(String label, String description) {
       this.label = label;
+      this.description = description;
     }
 
     public String label() {
@@ -60,6 +64,15 @@ public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zS
    */
   public static NormalizerValidation decide(LogMeanEstimate dirichlet,
       ZSpaceNormalizer.Result zResult) {
+    return decide(dirichlet, zResult, Source.Z_SPACE);
+  }
+
+  /**
+   * As above, with the second estimate made by {@code second} ({@link Source#Z_SPACE} or
+   * {@link Source#TEMPERED}), which names it in the result and the warnings.
+   */
+  public static NormalizerValidation decide(LogMeanEstimate dirichlet,
+      ZSpaceNormalizer.Result zResult, Source second) {
     LogMeanEstimate zSpace = zResult.estimate();
     double gap = Math.abs(dirichlet.estimate() - zSpace.estimate());
     double se = Math.hypot(dirichlet.standardError(), zSpace.standardError());
@@ -78,14 +91,14 @@ public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zS
     }
     Source chosen;
     if (dirichletOk && agree) {
-      chosen = zOk && zSpace.standardError() < dirichlet.standardError() ? Source.Z_SPACE
+      chosen = zOk && zSpace.standardError() < dirichlet.standardError() ? second
           : Source.DIRICHLET;
     } else if (dirichletOk != zOk) {
-      chosen = dirichletOk ? Source.DIRICHLET : Source.Z_SPACE;
+      chosen = dirichletOk ? Source.DIRICHLET : second;
     } else if (dirichletOk) {
-      chosen = dirichlet.estimate() >= zSpace.estimate() ? Source.DIRICHLET : Source.Z_SPACE;
+      chosen = dirichlet.estimate() >= zSpace.estimate() ? Source.DIRICHLET : second;
     } else {
-      chosen = khatOrder(dirichlet) <= khatOrder(zSpace) ? Source.DIRICHLET : Source.Z_SPACE;
+      chosen = khatOrder(dirichlet) <= khatOrder(zSpace) ? Source.DIRICHLET : second;
       warnings.add("neither log-normaliser estimate is reliable (Pareto k-hat above 0.7 or"
           + " unavailable): treat log densities of this model with caution");
     }
@@ -93,8 +106,8 @@ public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zS
     // that did not fail reads as a disagreement.)
     boolean bothAgree = agree && dirichletOk && (chosen == Source.DIRICHLET || zOk);
     if (!zFailed && !bothAgree) {
-      warnings.add(String.format("log-normaliser: the Dirichlet estimate %s and the z-space"
-          + " importance estimate %s %s; using the %s estimate", describe(dirichlet),
+      warnings.add(String.format("log-normaliser: the Dirichlet estimate %s and the %s"
+          + " estimate %s %s; using the %s estimate", describe(dirichlet), second.description,
           describe(zSpace), agree ? "agree" : "disagree", chosen.label()));
     }
     return new NormalizerValidation(dirichlet, zSpace, agree, chosen, List.copyOf(warnings));

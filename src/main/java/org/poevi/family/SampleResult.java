@@ -7,7 +7,7 @@ import org.poevi.math.LogMeanEstimate;
  * Unweighted draws of q_α and how they were made.
  *
  * @param draws numDraws×D row-major
- * @param mode exact rejection or SIR
+ * @param mode exact rejection, SIR (of w or of z) or tempered Gibbs
  * @param proposals Dirichlet proposals drawn in all
  * @param acceptanceRate accepted/proposals (exact mode), NaN in SIR mode
  * @param ess Kish effective sample size of the C(w)-weighted pool (SIR mode), NaN in exact mode
@@ -15,7 +15,7 @@ import org.poevi.math.LogMeanEstimate;
  * @param degenerateDraws proposals whose Λ(w) was numerically singular (given zero weight)
  * @param proposal "dirichlet" (the paper's Dir(α)), "adapted-dirichlet" (the defensive mixture),
  *     "logistic-t" (a Laplace fit to q(w) in log-ratio coordinates) or "conditional-mixture" (a
- *     mixture of the exact conditionals q(w | z))
+ *     mixture of the exact conditionals q(w | z)); "tempered-gibbs" for {@link TemperedGibbs}
  * @param warnings what a user should know, one sentence each
  */
 public record SampleResult(double[] draws, int dim, int numDraws, SamplingMode mode,
@@ -28,10 +28,14 @@ public record SampleResult(double[] draws, int dim, int numDraws, SamplingMode m
    * weighted pool of Kish ESS e: the mean of n resampled draws has variance about σ²/e (importance
    * sampling) + σ²/n (multinomial resampling), so ESS = n·e/(n + e). Systematic resampling, and a
    * fresh z for each copy of a w, add less than σ²/n: the value errs on the small (safe) side.
+   * Tempered Gibbs draws carry their own ESS, counted from their autocorrelation.
    */
   public double drawsEss() {
     if (mode == SamplingMode.EXACT) {
       return numDraws;
+    }
+    if (mode == SamplingMode.TEMPERED) {
+      return ess;
     }
     return numDraws * ess / (numDraws + ess);
   }

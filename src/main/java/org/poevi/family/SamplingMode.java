@@ -11,7 +11,13 @@ public enum SamplingMode {
    * by q̃/r ({@link ZSpaceNormalizer}); used when it keeps more effective draws than the Feynman
    * weights do.
    */
-  Z_SIR("z-sir");
+  Z_SIR("z-sir"),
+  /**
+   * Tempered sequential Monte Carlo with Gibbs moves ({@link TemperedGibbs}): its particles at
+   * β = 1, moved on and kept sweep by sweep (correlated along each particle's path); used when the
+   * Feynman weights and the z-space proposal both degenerate.
+   */
+  TEMPERED("tempered-gibbs");
 
   private final String label;
 

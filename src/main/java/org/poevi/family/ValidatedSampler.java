@@ -14,6 +14,11 @@ import org.poevi.math.RandomStreams;
  *       otherwise SIR of the C(w)-weighted Dirichlet draws; its Dirichlet estimate of log C_α.
  *   <li>The independent z-space importance sampler ({@link ZSpaceNormalizer}), which also
  *       resamples its own draws.
+ *   <li>When both keep under {@value #TEMPERED_ESS_SHARE_PERCENT}% of the draws effective, or
+ *       neither estimate of log C_α is reliable (hundreds of active experts with ν in the
+ *       thousands, as coordinate experts give at D = 50), the tempered Gibbs sampler ({@link
+ *       TemperedGibbs}), which takes the z-space estimate's place when it is reliable and keeps
+ *       more effective draws.
  *   <li>The reported log C_α follows {@link NormalizerValidation}; the draws are the exact ones if
  *       exact mode ran, otherwise whichever SIR keeps more effective draws. With many active
  *       experts of small α the Feynman weights can keep a few hundred effective draws out of
@@ -44,6 +49,44 @@ public final class ValidatedSampler {
     return sample(family, options, anchor, (done, total) -> { });
   }
 
+  /**
+   * Below this share of effective draws, in both the Feynman weights and the z-space proposal's,
+   * or when neither normaliser estimate is reliable, the tempered Gibbs sampler ({@link
+   * TemperedGibbs}) is tried as well.
+   */
+  private static final int TEMPERED_ESS_SHARE_PERCENT = 10;
+  static final double TEMPERED_ESS_SHARE = TEMPERED_ESS_SHARE_PERCENT / 100.0;
+
+  private static boolean needsTempered(SampleResult feynman, ZSpaceNormalizer.Result z,
+      SampleOptions options) {
+    if (feynman.mode() == SamplingMode.EXACT) {
+      return false;
+    }
+    double best = Math.max(feynman.ess(), z.draws() != null ? z.draws().ess() : 0);
+    boolean reliable = feynman.normalizer().isReliable()
+        || (z.failure() == null && z.tailsCovered() && z.estimate().isReliable());
+    return !reliable || best < TEMPERED_ESS_SHARE * options.draws();
+  }
+
+  /** The tempered result replaces the z-space one when it is usable and keeps more draws. */
+  private static boolean betterThan(ZSpaceNormalizer.Result tempered,
+      ZSpaceNormalizer.Result z) {
+    if (tempered.failure() != null) {
+      return false;
+    }
+    boolean temperedOk = tempered.tailsCovered() && tempered.estimate().isReliable();
+    boolean zOk = z.failure() == null && z.tailsCovered() && z.estimate().isReliable();
+    if (temperedOk != zOk) {
+      return temperedOk;
+    }
+    if (!temperedOk) {
+      // Neither passes its tail check: the smaller k-hat, as NormalizerValidation ranks them.
+      return z.failure() != null || !(z.estimate().khat() <= tempered.estimate().khat());
+    }
+    return tempered.draws() == null || z.draws() == null
+        || tempered.draws().ess() > z.draws().ess();
+  }
+
   /** Done and total parts of the work (the draws, then the z-space normaliser). */
   public interface Parts {
     void done(long done, long total);
@@ -58,7 +101,17 @@ public final class ValidatedSampler {
     int zDraws = (int) Math.min(options.normalizerDraws(), ZSpaceNormalizer.MAX_DRAWS);
     ZSpaceNormalizer.Result z = ZSpaceNormalizer.estimate(family,
         RandomStreams.of(options.seed()), 0, zDraws, options.threads(), options.draws(), anchor);
-    NormalizerValidation normalizer = NormalizerValidation.decide(feynman.normalizer(), z);
+    NormalizerValidation.Source second = NormalizerValidation.Source.Z_SPACE;
+    if (needsTempered(feynman, z, options) && TemperedGibbs.applies(family)) {
+      ZSpaceNormalizer.Result tempered = TemperedGibbs.estimate(family, RandomStreams.of(
+          options.seed()), options.draws(), options.threads());
+      if (betterThan(tempered, z)) {
+        z = tempered;
+        second = NormalizerValidation.Source.TEMPERED;
+      }
+    }
+    NormalizerValidation normalizer = NormalizerValidation.decide(feynman.normalizer(), z,
+        second);
     parts.done(2, 2);
     SampleResult chosen = feynman;
     List<String> warnings = new ArrayList<>();
@@ -69,9 +122,11 @@ public final class ValidatedSampler {
       warnings.addAll(feynman.warnings());
     }
     if (chosen != feynman) {
-      warnings.add(String.format("draws come from SIR in z space (ESS %.0f of %d) because the"
-          + " Feynman weights kept only %.0f effective draws of %d", chosen.ess(),
-          chosen.proposals(), feynman.ess(), feynman.proposals()));
+      warnings.add(String.format("draws come from %s (ESS %.0f of %d) because the"
+          + " Feynman weights kept only %.0f effective draws of %d",
+          second == NormalizerValidation.Source.TEMPERED ? "the tempered Gibbs sampler"
+              : "SIR in z space", chosen.ess(), chosen.proposals(), feynman.ess(),
+          feynman.proposals()));
     }
     warnings.addAll(normalizer.warnings());
     return new Outcome(chosen, feynman, normalizer, List.copyOf(warnings));

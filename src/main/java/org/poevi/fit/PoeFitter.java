@@ -116,7 +116,7 @@ public final class PoeFitter implements Fitter {
       Start init = init();
       PoeResult fit = run(init);
       boolean second = auto() && !structured(target.dim())
-          && (init.withAxes() != null || settings.refine().count() > 0);
+          && (init.withAxes() != null || settings.refine().count(target.dim()) > 0);
       if (!second || !AxisChoice.worthTrying(fit, progress)) {
         return fit;
       }

@@ -31,7 +31,11 @@ import org.poevi.targets.Target;
  *       sequence, each with its local curvature;
  *   <li>when the second fit has coordinate experts, coordinate experts on a finer grid
  *       ({@link #OFFSETS} × {@link #WIDTHS}, less the pairs of experts.axis-offsets and
- *       experts.axis-widths, which are in the pool already).
+ *       experts.axis-widths, which are in the pool already);
+ *   <li>when the coordinate experts were too many to join the pool whole
+ *       ({@link AxisChoice#affordable}: D ≥ 24 with the defaults), that finer grid and the
+ *       default grid, all as candidates, so that the coordinates and offsets where q's scores
+ *       miss p's most still get theirs.
  * </ul>
  * The points are the first fit's MALA population's chains (p's draws), or without one a fresh
  * weighted batch with the fit's tempered weights; {@link #BATCHES} batches' worth. The sums go
@@ -52,8 +56,11 @@ final class Pricing {
    * @param chosen candidates added
    * @param candidates candidates priced
    * @param evaluations target evaluations of the candidates' curvatures
+   * @param coordinate whether the pool has every coordinate expert of the default grid (else
+   *     at most the priced ones)
    */
-  record Refined(ExpertPool pool, int chosen, int candidates, long evaluations) {}
+  record Refined(ExpertPool pool, int chosen, int candidates, long evaluations,
+      boolean coordinate) {}
 
   /** What pricing needs of the fit: its target, settings, evaluator, streams and frame. */
   record Fit(Target target, PoeSettings settings, ScoreEvaluator evaluator,
@@ -74,31 +81,35 @@ final class Pricing {
     PoeSettings settings = fit.settings();
     int threads = settings.run().threads();
     RefineSettings refine = settings.refine();
-    Points points = refine.count() == 0 || alphaPath.isEmpty() ? null : points(population,
+    int count = refine.count(fit.target().dim());
+    Points points = count == 0 || alphaPath.isEmpty() ? null : points(population,
         settings.alpha().objective(), gaussian, fit.evaluator(), fit.streams(),
         settings.alpha().batchSize(), threads);
     if (points == null) {
-      return new Refined(base, 0, 0, 0);
+      return new Refined(base, 0, 0, 0, withAxes != null);
     }
     fit.stage("pricing candidate experts at the first fit's alpha");
     ExpertPool.Settings poolSettings = (ExpertPool.Settings) settings.experts();
+    // A dense pool with known funnel coordinates (pool.scales()) was built for coordinate
+    // experts; without withAxes they were too many, and are priced instead.
+    boolean axesPriced = withAxes == null && pool.scales() != null;
     ExpertPool candidates = candidates(fit.target(), gaussian, poolSettings, refine.candidates(),
-        poolSettings.streams(fit.streams()), threads, fit.progress(), withAxes != null,
-        fit.axes(), pool.scales());
+        poolSettings.streams(fit.streams()), threads, fit.progress(),
+        withAxes != null || axesPriced, axesPriced, fit.axes(), pool.scales());
     if (candidates.experts().isEmpty()) {
-      return new Refined(base, 0, 0, 0);
+      return new Refined(base, 0, 0, 0, withAxes != null);
     }
     ScoreMetric metric = settings.alpha().metric();
     Prices prices = price(metric.basis(pool.experts(), gaussian),
         alphaPath.get(alphaPath.size() - 1), metric.basis(candidates.experts(), gaussian), points,
         points.logW().length, fit.target().dim(), threads);
-    int[] chosen = select(prices, refine.count());
+    int[] chosen = select(prices, count);
     fit.progress().phase(String.format(java.util.Locale.ROOT, "%d of %d candidate experts priced"
         + " in (batch Fisher divergence %.4g; the best alone would lower it by %.3g)",
         chosen.length, candidates.experts().size(), prices.fisher(),
         chosen.length > 0 ? prices.gain(chosen[0]) : 0.0));
     return new Refined(with(base, candidates, chosen), chosen.length,
-        candidates.experts().size(), candidates.evaluations());
+        candidates.experts().size(), candidates.evaluations(), withAxes != null);
   }
 
   /** The points the candidates are priced on, with their log weights. */
@@ -148,11 +159,12 @@ final class Pricing {
 
   /**
    * Candidates for a pool built with {@code settings} around {@code gaussian}; with coordinate
-   * experts when {@code axesToo} ({@code axes} and {@code skip} as in {@link AxisExperts#add}).
+   * experts when {@code axesToo} ({@code axes} and {@code skip} as in {@link AxisExperts#add}),
+   * on the default grid too when {@code defaultGrid} (the pool has none).
    */
   static ExpertPool candidates(Target target, GaussianFit gaussian, ExpertPool.Settings settings,
       int factor, RandomStreams streams, int threads, Progress progress, boolean axesToo,
-      double[] axes, boolean[] skip) {
+      boolean defaultGrid, double[] axes, boolean[] skip) {
     int dim = target.dim();
     double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
     double floor = ExpertPool.curvatureFloor(settings, precision, dim);
@@ -173,9 +185,20 @@ final class Pricing {
     if (axesToo) {
       for (double t : OFFSETS) {
         for (double w : WIDTHS) {
-          if (!(contains(settings.axisOffsets(), t) && contains(settings.axisWidths(), w))) {
+          boolean inDefault = contains(settings.axisOffsets(), t) && contains(settings.axisWidths(), w);
+          if (defaultGrid || !inDefault) {
             AxisExperts.add(experts, kinds, gaussian, precision, axes, skip, settings
                 .withAxisGrid(new double[] {t}, new double[] {w}));
+          }
+        }
+      }
+      if (defaultGrid) {
+        for (double t : settings.axisOffsets()) {
+          for (double w : settings.axisWidths()) {
+            if (!(contains(OFFSETS, t) && contains(WIDTHS, w))) {
+              AxisExperts.add(experts, kinds, gaussian, precision, axes, skip, settings
+                  .withAxisGrid(new double[] {t}, new double[] {w}));
+            }
           }
         }
       }

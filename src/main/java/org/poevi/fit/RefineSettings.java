@@ -6,14 +6,21 @@ import org.poevi.InvalidInputException;
  * {@code experts.refine-count} and {@code experts.refine-candidates}: the candidate experts
  * priced into the pool of the second fit under experts.axes = auto ({@link Pricing}).
  *
- * @param count priced candidates added to the second fit's pool (0: none)
+ * @param count priced candidates added to the second fit's pool (0: none), or {@link #AUTO}
  * @param candidates candidate bulk centres per bulk centre of the pool (experts.count)
  */
 public record RefineSettings(int count, int candidates) {
+  /** experts.refine-count = auto: {@link #count(int)} sets it from D. */
+  public static final int AUTO = Integer.MIN_VALUE;
+  /** auto gives at least this many. */
+  static final int AUTO_MIN = 256;
+  /** auto gives this many per coordinate above {@link #AUTO_MIN}. */
+  static final int AUTO_PER_COORDINATE = 10;
+
   public RefineSettings {
-    if (count < 0 || count > 100_000) {
-      throw new InvalidInputException("experts.refine-count must be between 0 and 100000, got "
-          + count);
+    if (count != AUTO && (count < 0 || count > 100_000)) {
+      throw new InvalidInputException("experts.refine-count must be auto or between 0 and"
+          + " 100000, got " + count);
     }
     if (candidates < 0 || candidates > 64) {
       throw new InvalidInputException("experts.refine-candidates must be between 0 and 64,"
@@ -21,8 +28,19 @@ public record RefineSettings(int count, int candidates) {
     }
   }
 
+  /**
+   * The count at dimension D: as given, or for auto max({@value #AUTO_MIN},
+   * {@value #AUTO_PER_COORDINATE}·D). Above D = 25 the coordinate experts are priced rather
+   * than all added ({@link Pricing}), and a coordinate's skew and tails take several of them
+   * (the default grid has 14 per coordinate): sinh-arcsinh at D = 50 reached a KL ratio of 0.92
+   * with 256 and 0.75 with 512 (docs/benchmarks.md).
+   */
+  public int count(int dim) {
+    return count == AUTO ? Math.max(AUTO_MIN, AUTO_PER_COORDINATE * dim) : count;
+  }
+
   /** The defaults of conf/reference.conf. */
   public static RefineSettings defaults() {
-    return new RefineSettings(256, 4);
+    return new RefineSettings(AUTO, 4);
   }
 }

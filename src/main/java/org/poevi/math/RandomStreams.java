@@ -32,6 +32,8 @@ public final class RandomStreams {
   public static final long BASELINE = 14;
   /** The Feynman sampler's proposals for w built from draws of z: their resampling and z | w. */
   public static final long WEIGHT_PROPOSAL = 15;
+  /** The tempered Gibbs particles of {@code TemperedGibbs}: resampling and moves. */
+  public static final long GIBBS = 16;
 
   private final long seed;
 

@@ -145,6 +145,8 @@ public final class SampleOutcome {
           result.proposals());
       case Z_SIR -> String.format("SIR in z space, ESS %.0f of %d proposals", result.ess(),
           result.proposals());
+      case TEMPERED -> String.format("tempered Gibbs, ESS %.0f of %d kept sweeps",
+          result.ess(), result.proposals());
     };
     StringBuilder out = new StringBuilder();
     out.append(String.format("poevi sample: %d draws (%s) in %.1f s%n", result.numDraws(), how,

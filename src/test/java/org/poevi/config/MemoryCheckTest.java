@@ -26,7 +26,9 @@ class MemoryCheckTest {
   @Test
   void theDefaultsPassUpToLargeDimensions() {
     FitConfig c = config();
-    for (int dim : new int[] {1, 2, 50, 200}) {
+    // D = 1000 is issue #20's: structured experts, no D×D per expert (the dense pool's
+    // coordinate-expert counts once refused it, asking for 209 GiB).
+    for (int dim : new int[] {1, 2, 50, 100, 200, 1000}) {
       MemoryCheck.check(c.resolved(), c.method(), dim);
     }
   }

@@ -167,7 +167,10 @@ class PricingTest {
   @Test
   void badKeysNameThemselves() {
     for (String[] bad : new String[][] {
-        {"experts.refine-count=-1", "experts.refine-count must be between 0 and 100000, got -1"},
+        {"experts.refine-count=-1",
+            "experts.refine-count must be auto or between 0 and 100000, got -1"},
+        {"experts.refine-count=many",
+            "experts.refine-count must be auto or a number between 0 and 100000, got \"many\""},
         {"experts.refine-candidates=65",
             "experts.refine-candidates must be between 0 and 64, got 65"}}) {
       InvalidInputException e = assertThrows(InvalidInputException.class,
