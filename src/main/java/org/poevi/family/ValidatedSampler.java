@@ -79,12 +79,12 @@ public final class ValidatedSampler {
     if (temperedOk != zOk) {
       return temperedOk;
     }
-    if (!temperedOk) {
-      // Neither passes its tail check: the smaller k-hat, as NormalizerValidation ranks them.
-      return z.failure() != null || !(z.estimate().khat() <= tempered.estimate().khat());
-    }
-    return tempered.draws() == null || z.draws() == null
-        || tempered.draws().ess() > z.draws().ess();
+    // Both or neither pass their tail checks: the one whose draws keep more effective draws. (The
+    // tempered k-hat is the largest of its steps', not comparable with one importance round's:
+    // at D = 50 a z-space estimate with k-hat 0.91 and 1 effective draw was 8.7 nats below the
+    // Dirichlet and tempered estimates, which agreed within 0.1 nats with k-hats 1.9 and 1.8.)
+    return z.failure() != null || tempered.draws() == null || z.draws() == null
+        || tempered.draws().drawsEss() > z.draws().drawsEss();
   }
 
   /** Done and total parts of the work (the draws, then the z-space normaliser). */
@@ -115,8 +115,12 @@ public final class ValidatedSampler {
     parts.done(2, 2);
     SampleResult chosen = feynman;
     List<String> warnings = new ArrayList<>();
-    if (feynman.mode() != SamplingMode.EXACT && z.draws() != null && z.tailsCovered()
-        && z.estimate().isReliable() && z.draws().ess() > feynman.ess()) {
+    // Tempered draws are moved by exact Gibbs sweeps, so they stand whatever the normaliser's
+    // k-hat says; SIR draws in z need their weights to be reliable.
+    boolean zDrawsOk = second == NormalizerValidation.Source.TEMPERED
+        || (z.tailsCovered() && z.estimate().isReliable());
+    if (feynman.mode() != SamplingMode.EXACT && z.draws() != null && zDrawsOk
+        && z.draws().drawsEss() > feynman.drawsEss()) {
       chosen = z.draws();
     } else {
       warnings.addAll(feynman.warnings());

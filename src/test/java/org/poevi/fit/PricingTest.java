@@ -18,6 +18,7 @@ import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.family.Expert;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.family.ScoreBasis;
+import org.poevi.math.RandomStreams;
 import org.poevi.qp.ActiveSetQpSolver;
 import org.poevi.targets.SinhArcsinhTarget;
 
@@ -162,6 +163,41 @@ class PricingTest {
     assertArrayEquals(one.slope(), two.slope());
     assertArrayEquals(one.curvature(), two.curvature());
     assertEquals(one.fisher(), two.fisher());
+  }
+
+  /**
+   * With the coordinate experts in the pool, the candidates are the finer grid less the pairs of
+   * the default grid (52 − 10 per coordinate); when they were too many for the pool, both grids
+   * whole (52 + 4: the default grid's ±1.5 offsets are not on the finer one). A funnel's
+   * coordinate (skip) gets none either way.
+   */
+  @Test
+  void coordinateCandidatesWhenTheyAreTooManyForThePool() {
+    int dim = 5;
+    UniformRandomProvider rng = RandomSource.SPLIT_MIX_64.create(4);
+    double[] mean = new double[dim];
+    GaussianFit g = new GaussianFit(mean, RandomExperts.spd(rng, dim, 0.5), Double.NaN, null);
+    ExpertPool.Settings settings = ExpertPool.Settings.defaults();
+    boolean[] skip = new boolean[dim];
+    skip[2] = true;
+    SinhArcsinhTarget target = SinhArcsinhTarget.of(dim, 0.3, 0.7, 0.5);
+    for (boolean defaultGrid : new boolean[] {false, true}) {
+      ExpertPool c = Pricing.candidates(target, g, settings, 0, RandomStreams.of(1), 1,
+          Progress.SILENT, true, defaultGrid, null, skip);
+      assertEquals((dim - 1) * (defaultGrid ? 56 : 42), c.experts().size(), "default grid "
+          + defaultGrid);
+      assertTrue(c.kinds().stream().allMatch(AxisExperts.KIND::equals));
+    }
+  }
+
+  /** auto is max(256, 10·D); a number is itself. */
+  @Test
+  void theAutoCountGrowsWithTheDimension() {
+    RefineSettings auto = RefineSettings.defaults();
+    assertEquals(256, auto.count(2));
+    assertEquals(256, auto.count(25));
+    assertEquals(500, auto.count(50));
+    assertEquals(64, new RefineSettings(64, 4).count(50));
   }
 
   @Test
