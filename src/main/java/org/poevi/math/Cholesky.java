@@ -143,6 +143,14 @@ public final class Cholesky {
     if (!factor(packed, 0, n)) {
       throw new IllegalArgumentException("matrix is not positive definite");
     }
+    return inverseOfFactor(packed, n);
+  }
+
+  /**
+   * A⁻¹, dense row-major n×n and exactly symmetric, from the packed factor L of A (n solves; off
+   * the hot path).
+   */
+  public static double[] inverseOfFactor(double[] packed, int n) {
     double[] out = new double[n * n];
     double[] e = new double[n];
     for (int j = 0; j < n; j++) {

@@ -75,43 +75,9 @@ public final class MultivariateT implements java.io.Serializable {
     return new MultivariateT(location, scaled, dof);
   }
 
-  /** Σ, dense row-major D×D, from the factor. */
-  public double[] scatter() {
-    double[] scatter = new double[dim * dim];
-    for (int i = 0; i < dim; i++) {
-      for (int j = 0; j <= i; j++) {
-        double s = 0;
-        for (int k = 0; k <= j; k++) {
-          s += factor[Cholesky.packedIndex(i, k)] * factor[Cholesky.packedIndex(j, k)];
-        }
-        scatter[i * dim + j] = s;
-        scatter[j * dim + i] = s;
-      }
-    }
-    return scatter;
-  }
-
   /** Σ⁻¹, dense row-major D×D, from the factor (D solves; off the hot path). */
   public double[] scatterInverse() {
-    double[] inverse = new double[dim * dim];
-    double[] e = new double[dim];
-    for (int i = 0; i < dim; i++) {
-      java.util.Arrays.fill(e, 0);
-      e[i] = 1;
-      Cholesky.solveLower(factor, 0, dim, e, 0);
-      Cholesky.solveLowerTransposed(factor, 0, dim, e, 0);
-      for (int j = 0; j < dim; j++) {
-        inverse[j * dim + i] = e[j];
-      }
-    }
-    for (int i = 0; i < dim; i++) {
-      for (int j = 0; j < i; j++) {
-        double v = 0.5 * (inverse[i * dim + j] + inverse[j * dim + i]);
-        inverse[i * dim + j] = v;
-        inverse[j * dim + i] = v;
-      }
-    }
-    return inverse;
+    return Cholesky.inverseOfFactor(factor, dim);
   }
 
   public double dof() {
