@@ -17,8 +17,9 @@ import org.poevi.math.RandomStreams;
  *   <li>When both keep under {@value #TEMPERED_ESS_SHARE_PERCENT}% of the draws effective, or
  *       neither estimate of log C_α is reliable (hundreds of active experts with ν in the
  *       thousands, as coordinate experts give at D = 50), the tempered Gibbs sampler ({@link
- *       TemperedGibbs}), which takes the z-space estimate's place when it is reliable and keeps
- *       more effective draws.
+ *       TemperedGibbs}), which takes the z-space estimate's place when it passes its check and
+ *       the z-space one does not, or when both or neither pass and its draws keep more effective
+ *       draws.
  *   <li>The reported log C_α follows {@link NormalizerValidation}; the draws are the exact ones if
  *       exact mode ran, otherwise whichever SIR keeps more effective draws. With many active
  *       experts of small α the Feynman weights can keep a few hundred effective draws out of
@@ -68,7 +69,10 @@ public final class ValidatedSampler {
     return !reliable || best < TEMPERED_ESS_SHARE * options.draws();
   }
 
-  /** The tempered result replaces the z-space one when it is usable and keeps more draws. */
+  /**
+   * Whether the tempered result replaces the z-space one: when only it passes its check, or when
+   * both or neither pass and its draws keep more effective draws.
+   */
   private static boolean betterThan(ZSpaceNormalizer.Result tempered,
       ZSpaceNormalizer.Result z) {
     if (tempered.failure() != null) {
