@@ -1,13 +1,7 @@
 package org.poevi.family;
 
-import dev.ludovic.netlib.blas.BLAS;
-import dev.ludovic.netlib.lapack.LAPACK;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.commons.rng.UniformRandomProvider;
-import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
-import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
-import org.netlib.util.intW;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.LogMeanEstimate;
 import org.poevi.math.LogSpace;
@@ -64,47 +58,16 @@ final class TemperedGibbs {
   static final int MAX_STEPS = 400;
   private static final int BLOCK = 32;
 
+  private final GammaGibbs g;
   private final int dim;
-  /** K active experts, then r. */
-  private final int count;
-  private final double[] alpha;
-  /** D²×(K+1): Λ_k (row- and column-major alike). */
-  private final double[] lambdas;
-  /** D×(K+1): Λ_k μ_k. */
-  private final double[] lambdaLocations;
-  /** D×(K+1): μ_k. */
-  private final double[] locations;
-  private final double rLogNormalizer;
+  private final RandomStreams streams;
+  private final int threads;
 
-  private TemperedGibbs(ProductOfExperts family, MultivariateT r) {
-    this.dim = family.dim;
-    int k = family.active.length;
-    this.count = k + 1;
-    this.alpha = new double[count];
-    this.lambdas = new double[dim * dim * count];
-    this.lambdaLocations = new double[dim * count];
-    this.locations = new double[dim * count];
-    for (int j = 0; j < k; j++) {
-      Expert e = family.experts[family.active[j]];
-      alpha[j] = family.alpha[family.active[j]];
-      System.arraycopy(e.lambda(), 0, lambdas, j * dim * dim, dim * dim);
-      System.arraycopy(e.lambdaLocation, 0, lambdaLocations, j * dim, dim);
-      System.arraycopy(e.location, 0, locations, j * dim, dim);
-    }
-    double[] precision = r.scatterInverse();
-    double[] m = r.location();
-    alpha[k] = 0.5 * (r.dof() + dim);
-    for (int i = 0; i < dim; i++) {
-      double s = 0;
-      for (int j = 0; j < dim; j++) {
-        double v = precision[i * dim + j] / r.dof();
-        lambdas[k * dim * dim + i * dim + j] = v;
-        s += v * m[j];
-      }
-      lambdaLocations[k * dim + i] = s;
-      locations[k * dim + i] = m[i];
-    }
-    this.rLogNormalizer = r.logNormalizer();
+  private TemperedGibbs(GammaGibbs g, RandomStreams streams, int threads) {
+    this.g = g;
+    this.dim = g.dim;
+    this.streams = streams;
+    this.threads = threads;
   }
 
   /** Whether this sampler applies: every active Λ_k can be held densely. */
@@ -123,30 +86,27 @@ final class TemperedGibbs {
         ZSpaceNormalizer.MIN_PROPOSAL_DOF);
     boolean covered = needed >= ZSpaceNormalizer.MIN_PROPOSAL_DOF;
     MultivariateT r = LaplaceApproximation.of(family, dof);
-    TemperedGibbs g = new TemperedGibbs(family, r);
+    TemperedGibbs t = new TemperedGibbs(new GammaGibbs(family, r), streams, threads);
+    int dim = family.dim;
     double[] logC = new double[REPLICATES];
     double khat = Double.NEGATIVE_INFINITY;
-    double[] all = new double[REPLICATES * PARTICLES * g.dim];
+    double[] all = new double[REPLICATES * PARTICLES * dim];
+    String failure = "a Gibbs move met a Λ(u) that is not numerically positive definite";
     for (int rep = 0; rep < REPLICATES; rep++) {
-      Replicate run = g.replicate(r, streams, rep, threads);
+      Replicate run = t.replicate(r, rep);
       if (run == null) {
-        return ZSpaceNormalizer.Result.failed(covered, "a Gibbs move met a Λ(u) that is not"
-            + " numerically positive definite");
+        return ZSpaceNormalizer.Result.failed(covered, failure);
       }
       logC[rep] = run.logC;
       khat = Math.max(khat, run.khat);
-      System.arraycopy(run.z, 0, all, rep * PARTICLES * g.dim, PARTICLES * g.dim);
+      System.arraycopy(run.z, 0, all, rep * PARTICLES * dim, PARTICLES * dim);
     }
     LogMeanEstimate spread = LogMeanEstimate.of(logC);
     LogMeanEstimate estimate = new LogMeanEstimate(spread.estimate(), spread.standardError(),
         (long) REPLICATES * PARTICLES, khat, REPLICATES * PARTICLES);
-    SampleResult result = null;
-    if (draws > 0) {
-      result = g.draws(all, draws, estimate, streams, threads);
-      if (result == null) {
-        return ZSpaceNormalizer.Result.failed(covered, "a Gibbs move met a Λ(u) that is not"
-            + " numerically positive definite");
-      }
+    SampleResult result = draws > 0 ? t.draws(all, draws, estimate) : null;
+    if (draws > 0 && result == null) {
+      return ZSpaceNormalizer.Result.failed(covered, failure);
     }
     return new ZSpaceNormalizer.Result(estimate, covered, result, null);
   }
@@ -154,33 +114,25 @@ final class TemperedGibbs {
   /** One replicate's log C, its largest step k̂ and its particles at β = 1. */
   private record Replicate(double logC, double khat, double[] z) {}
 
-  private Replicate replicate(MultivariateT r, RandomStreams streams, int rep, int threads) {
+  /** One replicate from r to q; null when a move failed. */
+  private Replicate replicate(MultivariateT r, int rep) {
     int n = PARTICLES;
-    int numBlocks = n / BLOCK;
-    double[][] buffers = {new double[n * dim], new double[n * dim]};
-    int cur = 0;
-    double[] ell = new double[n];
-    boolean[] failed = new boolean[1];
-    BlockParallel.forEach(numBlocks, threads, () -> null, (block, unused) -> {
+    double[] z = new double[n * dim];
+    double[] next = new double[n * dim];
+    BlockParallel.forEach(n / BLOCK, threads, () -> null, (block, unused) -> {
       MultivariateT.Sampler sampler = r.sampler(streams.stream(RandomStreams.GIBBS, rep, 0,
           block));
       for (int c = 0; c < BLOCK; c++) {
-        sampler.sample(buffers[0], (block * BLOCK + c) * dim);
+        sampler.sample(z, (block * BLOCK + c) * dim);
       }
     });
+    double[] ell = new double[n];
+    double[] increments = new double[n];
     double beta = 0;
     double logC = 0;
     double khat = Double.NEGATIVE_INFINITY;
-    double[] increments = new double[n];
     for (int step = 1; beta < 1; step++) {
-      double[] current = buffers[cur];
-      double[] next = buffers[1 - cur];
-      BlockParallel.forEach(numBlocks, threads, () -> new Scratch(dim, count, BLOCK),
-          (block, s) -> {
-            System.arraycopy(current, block * BLOCK * dim, s.z, 0, BLOCK * dim);
-            logRatios(s, BLOCK);
-            System.arraycopy(s.ell, 0, ell, block * BLOCK, BLOCK);
-          });
+      logRatios(z, ell);
       double delta = step >= MAX_STEPS ? 1 - beta : nextStep(ell, 1 - beta, increments);
       for (int i = 0; i < n; i++) {
         increments[i] = delta * ell[i];
@@ -194,28 +146,42 @@ final class TemperedGibbs {
       int[] ancestors = Resampling.shuffledAncestors(increments, n, n,
           streams.stream(RandomStreams.GIBBS, rep, step, -1));
       for (int i = 0; i < n; i++) {
-        System.arraycopy(current, ancestors[i] * dim, next, i * dim, dim);
+        System.arraycopy(z, ancestors[i] * dim, next, i * dim, dim);
       }
-      double b = beta;
-      int s0 = step;
-      BlockParallel.forEach(numBlocks, threads, () -> new Scratch(dim, count, BLOCK),
-          (block, s) -> {
-            Chains chains = chains(streams, rep, s0, block, BLOCK);
-            System.arraycopy(next, block * BLOCK * dim, s.z, 0, BLOCK * dim);
-            for (int m = 0; m < MOVES; m++) {
-              if (!sweep(s, BLOCK, b, chains)) {
-                failed[0] = true;
-                return;
-              }
-            }
-            System.arraycopy(s.z, 0, next, block * BLOCK * dim, BLOCK * dim);
-          });
-      if (failed[0]) {
+      if (!move(next, beta, rep, step)) {
         return null;
       }
-      cur = 1 - cur;
+      System.arraycopy(next, 0, z, 0, n * dim);
     }
-    return new Replicate(logC, khat, buffers[cur]);
+    return new Replicate(logC, khat, z);
+  }
+
+  /** ℓ = log q̃ − log r at every particle, block by block. */
+  private void logRatios(double[] z, double[] ell) {
+    BlockParallel.forEach(ell.length / BLOCK, threads,
+        () -> new GammaGibbs.Scratch(dim, g.count, BLOCK), (block, s) -> {
+          System.arraycopy(z, block * BLOCK * dim, s.z, 0, BLOCK * dim);
+          g.logRatios(s, BLOCK);
+          System.arraycopy(s.ell, 0, ell, block * BLOCK, BLOCK);
+        });
+  }
+
+  /** {@value #MOVES} sweeps of π_β for every particle, in place; false when one failed. */
+  private boolean move(double[] z, double beta, int rep, int step) {
+    boolean[] failed = new boolean[1];
+    BlockParallel.forEach(z.length / dim / BLOCK, threads,
+        () -> new GammaGibbs.Scratch(dim, g.count, BLOCK), (block, s) -> {
+          GammaGibbs.Chains chains = GammaGibbs.chains(streams, rep, step, block, BLOCK);
+          System.arraycopy(z, block * BLOCK * dim, s.z, 0, BLOCK * dim);
+          for (int m = 0; m < MOVES; m++) {
+            if (!g.sweep(s, BLOCK, beta, chains)) {
+              failed[0] = true;
+              return;
+            }
+          }
+          System.arraycopy(s.z, 0, z, block * BLOCK * dim, BLOCK * dim);
+        });
+    return !failed[0];
   }
 
   /**
@@ -251,24 +217,23 @@ final class TemperedGibbs {
    * {@code draws} draws of q: the particles moved on at β = 1, every sweep's positions kept, then
    * shuffled; null when a move failed.
    */
-  private SampleResult draws(double[] particles, int draws, LogMeanEstimate estimate,
-      RandomStreams streams, int threads) {
+  private SampleResult draws(double[] particles, int draws, LogMeanEstimate estimate) {
     int n = particles.length / dim;
     int sweeps = (draws + n - 1) / n;
     double[] out = new double[sweeps * n * dim];
     double[] logQ = new double[sweeps * n];
     boolean[] failed = new boolean[1];
-    BlockParallel.forEach(n / BLOCK, threads, () -> new Scratch(dim, count, BLOCK),
+    BlockParallel.forEach(n / BLOCK, threads, () -> new GammaGibbs.Scratch(dim, g.count, BLOCK),
         (block, s) -> {
-          Chains chains = chains(streams, REPLICATES, 0, block, BLOCK);
+          GammaGibbs.Chains chains = GammaGibbs.chains(streams, REPLICATES, 0, block, BLOCK);
           System.arraycopy(particles, block * BLOCK * dim, s.z, 0, BLOCK * dim);
           for (int t = 0; t < sweeps; t++) {
-            if (!sweep(s, BLOCK, 1, chains)) {
+            if (!g.sweep(s, BLOCK, 1, chains)) {
               failed[0] = true;
               return;
             }
             System.arraycopy(s.z, 0, out, (t * n + block * BLOCK) * dim, BLOCK * dim);
-            logRatios(s, BLOCK);
+            g.logRatios(s, BLOCK);
             System.arraycopy(s.logQ, 0, logQ, t * n + block * BLOCK, BLOCK);
           }
         });
@@ -280,8 +245,8 @@ final class TemperedGibbs {
     double[] kept = Arrays.copyOf(out, draws * dim);
     Resampling.shuffleRows(kept, draws, dim, streams.stream(RandomStreams.GIBBS,
         REPLICATES + 1));
-    return new SampleResult(kept, dim, draws, SamplingMode.TEMPERED, (long) sweeps * n, Double.NaN,
-        ess, estimate, 0, "tempered-gibbs", List.of());
+    return new SampleResult(kept, dim, draws, SamplingMode.TEMPERED, (long) sweeps * n,
+        Double.NaN, ess, estimate, 0, "tempered-gibbs", List.of());
   }
 
   /** Lag-1 autocorrelation of v (sweeps rows of n chains) along the chains, at least 0. */
@@ -308,145 +273,5 @@ final class TemperedGibbs {
     var /= v.length;
     cov /= (double) (sweeps - 1) * n;
     return var > 0 ? Math.max(0, Math.min(cov / var, 0.999)) : 0;
-  }
-
-  /** The streams of a block of particles: one per particle, keyed by stage, step and block. */
-  private record Chains(UniformRandomProvider[] rngs, ContinuousSampler[] normals) {}
-
-  private static Chains chains(RandomStreams streams, int rep, int step, int block, int nb) {
-    UniformRandomProvider[] rngs = new UniformRandomProvider[nb];
-    ContinuousSampler[] normals = new ContinuousSampler[nb];
-    for (int c = 0; c < nb; c++) {
-      rngs[c] = streams.stream(RandomStreams.GIBBS, rep, step, block, c);
-      normals[c] = ZigguratSampler.NormalizedGaussian.of(rngs[c]);
-    }
-    return new Chains(rngs, normals);
-  }
-
-  /** Per-thread buffers of a block of particles. */
-  private static final class Scratch {
-    final double[] z;
-    final double[] ell;
-    final double[] logQ;
-    final double[] diff;
-    final double[] image;
-    final double[] a;
-    final double[] u;
-    final double[] precision;
-    final double[] mean;
-    final intW info = new intW(0);
-
-    Scratch(int dim, int count, int nb) {
-      z = new double[dim * nb];
-      ell = new double[nb];
-      logQ = new double[nb];
-      diff = new double[dim * nb];
-      image = new double[dim * nb];
-      a = new double[count * nb];
-      u = new double[count * nb];
-      precision = new double[dim * dim * nb];
-      mean = new double[dim * nb];
-    }
-  }
-
-  /** A_k at the block's z for every expert and r, one block product per expert. */
-  private void forms(Scratch s, int nb) {
-    BLAS blas = BLAS.getInstance();
-    for (int k = 0; k < count; k++) {
-      for (int c = 0; c < nb; c++) {
-        for (int d = 0; d < dim; d++) {
-          s.diff[c * dim + d] = s.z[c * dim + d] - locations[k * dim + d];
-        }
-      }
-      blas.dgemm("N", "N", dim, nb, dim, 1.0, lambdas, k * dim * dim, dim, s.diff, 0, dim, 0.0,
-          s.image, 0, dim);
-      for (int c = 0; c < nb; c++) {
-        double q = 0;
-        for (int d = 0; d < dim; d++) {
-          q += s.diff[c * dim + d] * s.image[c * dim + d];
-        }
-        s.a[c * count + k] = 1 + Math.max(q, 0);
-      }
-    }
-  }
-
-  /** log q̃ and ℓ = log q̃ − log r at the block's z, into s.logQ and s.ell. */
-  private void logRatios(Scratch s, int nb) {
-    forms(s, nb);
-    int r = count - 1;
-    for (int c = 0; c < nb; c++) {
-      double logQ = 0;
-      for (int k = 0; k < r; k++) {
-        logQ -= alpha[k] * Math.log(s.a[c * count + k]);
-      }
-      s.logQ[c] = logQ;
-      s.ell[c] = logQ - (rLogNormalizer - alpha[r] * Math.log(s.a[c * count + r]));
-    }
-  }
-
-  /**
-   * One Gibbs sweep of π_β for nb particles: u | z, then z | u.
-   *
-   * @return false when some Λ(u) is not numerically positive definite
-   */
-  private boolean sweep(Scratch s, int nb, double beta, Chains chains) {
-    forms(s, nb);
-    int r = count - 1;
-    for (int c = 0; c < nb; c++) {
-      UniformRandomProvider rng = chains.rngs[c];
-      ContinuousSampler normal = chains.normals[c];
-      for (int k = 0; k < count; k++) {
-        double shape = (k == r ? 1 - beta : beta) * alpha[k];
-        s.u[c * count + k] = shape > 0 ? gamma(shape, rng, normal) / s.a[c * count + k] : 0;
-      }
-    }
-    BLAS blas = BLAS.getInstance();
-    blas.dgemm("N", "N", dim * dim, nb, count, 1.0, lambdas, 0, dim * dim, s.u, 0, count, 0.0,
-        s.precision, 0, dim * dim);
-    blas.dgemm("N", "N", dim, nb, count, 1.0, lambdaLocations, 0, dim, s.u, 0, count, 0.0,
-        s.mean, 0, dim);
-    LAPACK lapack = LAPACK.getInstance();
-    for (int c = 0; c < nb; c++) {
-      int off = c * dim * dim;
-      lapack.dpotrf("L", dim, s.precision, off, dim, s.info);
-      if (s.info.val != 0) {
-        return false;
-      }
-      lapack.dpotrs("L", dim, 1, s.precision, off, dim, s.mean, c * dim, dim, s.info);
-      ContinuousSampler normal = chains.normals[c];
-      for (int d = 0; d < dim; d++) {
-        s.z[c * dim + d] = normal.sample() * Math.sqrt(0.5);
-      }
-      blas.dtrsv("L", "T", "N", dim, s.precision, off, dim, s.z, c * dim, 1);
-      for (int d = 0; d < dim; d++) {
-        s.z[c * dim + d] += s.mean[c * dim + d];
-      }
-    }
-    return true;
-  }
-
-  /**
-   * A Gamma(shape, 1) variate by Marsaglia and Tsang (2000), with Gamma(a) = Gamma(a + 1)·U^(1/a)
-   * below shape 1; allocation-free, from the particle's own generator.
-   */
-  static double gamma(double shape, UniformRandomProvider rng, ContinuousSampler normal) {
-    if (shape < 1) {
-      double g = gamma(shape + 1, rng, normal);
-      return g * Math.exp(Math.log(rng.nextDouble()) / shape);
-    }
-    double d = shape - 1.0 / 3;
-    double c = 1 / Math.sqrt(9 * d);
-    while (true) {
-      double x = normal.sample();
-      double v = 1 + c * x;
-      if (v <= 0) {
-        continue;
-      }
-      v = v * v * v;
-      double u = rng.nextDouble();
-      if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
-        return d * v;
-      }
-    }
   }
 }

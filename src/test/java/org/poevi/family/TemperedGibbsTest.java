@@ -134,7 +134,7 @@ class TemperedGibbsTest {
       double sum = 0;
       double sumSq = 0;
       for (int i = 0; i < n; i++) {
-        double g = TemperedGibbs.gamma(shape, rng, normal);
+        double g = GammaGibbs.gamma(shape, rng, normal);
         sum += g;
         sumSq += g * g;
       }
