@@ -82,13 +82,19 @@ public final class MemoryCheck {
       return;
     }
     // Coordinate experts priced instead (when more than the pool's others): the finer grid and
-    // the default one, about 56 per coordinate.
-    check("the priced coordinate experts (D × 56 when they are too many for the pool)", d * 56,
+    // the default one's other pairs.
+    check("the priced coordinate experts (when they are too many for the pool)",
+        d * org.poevi.fit.RefineSettings.pricedCoordinatePairs(toArray(resolved.getDoubleList(
+        "experts.axis-offsets")), toArray(resolved.getDoubleList("experts.axis-widths"))),
         d * d, 1, false, heap, dim);
     // Priced candidates: (|widths| + |global-widths|) per candidate centre.
     check("experts.refine-candidates × experts.count", (long) resolved.getInt(
         "experts.refine-candidates") * resolved.getInt("experts.count"),
         (widths + globals) * d * d, 1, false, heap, dim);
+  }
+
+  private static double[] toArray(java.util.List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /**

@@ -18,6 +18,9 @@ import org.poevi.math.RandomStreams;
  * particle draws from its own stream. Dense Λ_k only.
  */
 final class GammaGibbs {
+  /** z | u has precision 2Λ(u): a standard normal draw is scaled by √½ before L⁻ᵀ. */
+  private static final double ROOT_HALF = Math.sqrt(0.5);
+
   final int dim;
   /** K active experts, then r. */
   final int count;
@@ -166,7 +169,7 @@ final class GammaGibbs {
       lapack.dpotrs("L", dim, 1, s.precision, off, dim, s.mean, c * dim, dim, s.info);
       ContinuousSampler normal = chains.normals[c];
       for (int d = 0; d < dim; d++) {
-        s.z[c * dim + d] = normal.sample() * Math.sqrt(0.5);
+        s.z[c * dim + d] = normal.sample() * ROOT_HALF;
       }
       blas.dtrsv("L", "T", "N", dim, s.precision, off, dim, s.z, c * dim, 1);
       for (int d = 0; d < dim; d++) {

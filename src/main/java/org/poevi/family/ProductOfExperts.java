@@ -168,6 +168,22 @@ public final class ProductOfExperts {
     return tails.minDecayExponent();
   }
 
+  /**
+   * ν of a t proposal for q ({@link ZSpaceNormalizer}, {@link TemperedGibbs}): its density must
+   * decay no faster than q's along any ray, so ν ≤ e − D with e = {@link #minDecayExponent()},
+   * capped at {@value ZSpaceNormalizer#MAX_PROPOSAL_DOF} and floored at
+   * {@value ZSpaceNormalizer#MIN_PROPOSAL_DOF}.
+   */
+  double tProposalDof() {
+    return Math.max(Math.min(minDecayExponent() - dim, ZSpaceNormalizer.MAX_PROPOSAL_DOF),
+        ZSpaceNormalizer.MIN_PROPOSAL_DOF);
+  }
+
+  /** Whether a t proposal's tails can cover q's: e − D at least the floor of ν. */
+  boolean tProposalCoversTails() {
+    return minDecayExponent() - dim >= ZSpaceNormalizer.MIN_PROPOSAL_DOF;
+  }
+
   /** True when every active expert's Λ_k is positive definite (the exact sampler needs this). */
   public boolean isEveryActiveFullRank() {
     for (int k : active) {

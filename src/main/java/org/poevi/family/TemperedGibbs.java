@@ -15,11 +15,8 @@ import org.poevi.math.Resampling;
  * (coordinate experts at D = 50 give hundreds of active experts with ν in the thousands, and both
  * keep a handful of effective draws of 10⁵). It needs no target evaluations.
  *
- * <p><b>Gamma augmentation.</b> A^(−a) = Γ(a)⁻¹ ∫₀^∞ u^(a−1) e^(−uA) du, so a product of t
- * experts Π_k A_k(z)^(−a_k) is the z-marginal of Π_k u_k^(a_k−1) e^(−u_k A_k(z)) / Γ(a_k), whose
- * conditionals are exact: u_k | z ~ Gamma(a_k, rate A_k(z)), independently, and z | u ~
- * N(μ(u), (2Λ(u))⁻¹) with Λ(u) = Σ u_k Λ_k and Λ(u)μ(u) = Σ u_k Λ_k μ_k, because every A_k is
- * quadratic in z. A Gibbs sweep needs no tuning.
+ * <p>The moves are exact Gibbs sweeps of the Gamma-augmented product ({@link GammaGibbs}): they
+ * need no tuning.
  *
  * <p><b>The path.</b> r is a t around q's bulk (q's Laplace approximation, ν no heavier than q's
  * tails allow, as in {@link ZSpaceNormalizer}): itself one t expert, A_r^(−(ν+D)/2) with Λ_r =
@@ -81,11 +78,8 @@ final class TemperedGibbs {
    */
   static ZSpaceNormalizer.Result estimate(ProductOfExperts family, RandomStreams streams,
       int draws, int threads) {
-    double needed = family.minDecayExponent() - family.dim;
-    double dof = Math.max(Math.min(needed, ZSpaceNormalizer.MAX_PROPOSAL_DOF),
-        ZSpaceNormalizer.MIN_PROPOSAL_DOF);
-    boolean covered = needed >= ZSpaceNormalizer.MIN_PROPOSAL_DOF;
-    MultivariateT r = LaplaceApproximation.of(family, dof);
+    boolean covered = family.tProposalCoversTails();
+    MultivariateT r = LaplaceApproximation.of(family, family.tProposalDof());
     TemperedGibbs t = new TemperedGibbs(new GammaGibbs(family, r), streams, threads);
     int dim = family.dim;
     double[] logC = new double[REPLICATES];
@@ -189,7 +183,6 @@ final class TemperedGibbs {
    * particles effective (bisection; ESS falls as Δ grows).
    */
   private static double nextStep(double[] ell, double room, double[] scratch) {
-    int n = ell.length;
     if (essShare(ell, room, scratch) >= STEP_ESS) {
       return room;
     }

@@ -14,7 +14,7 @@ import org.poevi.math.RandomStreams;
  *       otherwise SIR of the C(w)-weighted Dirichlet draws; its Dirichlet estimate of log C_α.
  *   <li>The independent z-space importance sampler ({@link ZSpaceNormalizer}), which also
  *       resamples its own draws.
- *   <li>When both keep under {@value #TEMPERED_ESS_SHARE_PERCENT}% of the draws effective, or
+ *   <li>When both keep under a tenth ({@link #TEMPERED_ESS_SHARE}) of the draws effective, or
  *       neither estimate of log C_α is reliable (hundreds of active experts with ν in the
  *       thousands, as coordinate experts give at D = 50), the tempered Gibbs sampler ({@link
  *       TemperedGibbs}), which takes the z-space estimate's place when it passes its check and
@@ -55,8 +55,7 @@ public final class ValidatedSampler {
    * or when neither normaliser estimate is reliable, the tempered Gibbs sampler ({@link
    * TemperedGibbs}) is tried as well.
    */
-  private static final int TEMPERED_ESS_SHARE_PERCENT = 10;
-  static final double TEMPERED_ESS_SHARE = TEMPERED_ESS_SHARE_PERCENT / 100.0;
+  static final double TEMPERED_ESS_SHARE = 0.1;
 
   private static boolean needsTempered(SampleResult feynman, ZSpaceNormalizer.Result z,
       SampleOptions options) {

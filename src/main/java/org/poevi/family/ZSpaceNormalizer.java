@@ -127,9 +127,8 @@ public final class ZSpaceNormalizer {
     if (anchor != null && anchor.dim() != dim) {
       throw new IllegalArgumentException("anchor has dimension " + anchor.dim() + ", q " + dim);
     }
-    double needed = family.minDecayExponent() - dim;
-    double dof = Math.max(Math.min(needed, MAX_PROPOSAL_DOF), MIN_PROPOSAL_DOF);
-    boolean covered = needed >= MIN_PROPOSAL_DOF;
+    double dof = family.tProposalDof();
+    boolean covered = family.tProposalCoversTails();
     FeynmanSampler.WeightedDraws fitSample = FeynmanSampler.of(family).weighted(streams,
         FIT_STAGE - stage, FIT_DRAWS, threads);
     List<MultivariateT> defensive = new ArrayList<>();

@@ -183,27 +183,40 @@ final class Pricing {
       evaluations = curvatures.evaluations();
     }
     if (axesToo) {
-      for (double t : OFFSETS) {
-        for (double w : WIDTHS) {
-          boolean inDefault = contains(settings.axisOffsets(), t) && contains(settings.axisWidths(), w);
-          if (defaultGrid || !inDefault) {
-            AxisExperts.add(experts, kinds, gaussian, precision, axes, skip, settings
-                .withAxisGrid(new double[] {t}, new double[] {w}));
-          }
+      for (double[] pair : coordinateGrid(settings.axisOffsets(), settings.axisWidths(),
+          defaultGrid)) {
+        AxisExperts.add(experts, kinds, gaussian, precision, axes, skip, settings.withAxisGrid(
+            new double[] {pair[0]}, new double[] {pair[1]}));
+      }
+    }
+    return new ExpertPool(List.copyOf(experts), List.copyOf(kinds), evaluations);
+  }
+
+  /**
+   * The (offset, width) pairs of the candidate coordinate experts: the finer grid ({@link
+   * #OFFSETS} × {@link #WIDTHS}) less the default grid's pairs, or when {@code defaultGrid} (the
+   * pool has no coordinate experts) the finer grid and then the default pairs it lacks.
+   */
+  static List<double[]> coordinateGrid(double[] axisOffsets, double[] axisWidths,
+      boolean defaultGrid) {
+    List<double[]> pairs = new ArrayList<>();
+    for (double t : OFFSETS) {
+      for (double w : WIDTHS) {
+        if (defaultGrid || !(contains(axisOffsets, t) && contains(axisWidths, w))) {
+          pairs.add(new double[] {t, w});
         }
       }
-      if (defaultGrid) {
-        for (double t : settings.axisOffsets()) {
-          for (double w : settings.axisWidths()) {
-            if (!(contains(OFFSETS, t) && contains(WIDTHS, w))) {
-              AxisExperts.add(experts, kinds, gaussian, precision, axes, skip, settings
-                  .withAxisGrid(new double[] {t}, new double[] {w}));
-            }
+    }
+    if (defaultGrid) {
+      for (double t : axisOffsets) {
+        for (double w : axisWidths) {
+          if (!(contains(OFFSETS, t) && contains(WIDTHS, w))) {
+            pairs.add(new double[] {t, w});
           }
         }
       }
     }
-    return new ExpertPool(List.copyOf(experts), List.copyOf(kinds), evaluations);
+    return pairs;
   }
 
   private static boolean contains(double[] values, double v) {

@@ -39,6 +39,14 @@ public record RefineSettings(int count, int candidates) {
     return count == AUTO ? Math.max(AUTO_MIN, AUTO_PER_COORDINATE * dim) : count;
   }
 
+  /**
+   * Candidate coordinate experts per coordinate when all of them are priced (the pool too small
+   * for them): the finer grid and the default grid's other pairs, 56 with the defaults.
+   */
+  public static int pricedCoordinatePairs(double[] axisOffsets, double[] axisWidths) {
+    return Pricing.coordinateGrid(axisOffsets, axisWidths, true).size();
+  }
+
   /** The defaults of conf/reference.conf. */
   public static RefineSettings defaults() {
     return new RefineSettings(AUTO, 4);

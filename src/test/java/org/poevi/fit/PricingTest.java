@@ -198,6 +198,9 @@ class PricingTest {
     assertEquals(256, auto.count(25));
     assertEquals(500, auto.count(50));
     assertEquals(64, new RefineSettings(64, 4).count(50));
+    ExpertPool.Settings settings = ExpertPool.Settings.defaults();
+    assertEquals(56, RefineSettings.pricedCoordinatePairs(settings.axisOffsets(),
+        settings.axisWidths()));
   }
 
   @Test
