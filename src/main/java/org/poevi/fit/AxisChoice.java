@@ -81,14 +81,17 @@ public final class AxisChoice {
    * @param priced priced experts in the second fit's pool ({@link Pricing})
    * @param candidates candidates priced
    * @param axes whether the second fit's pool had the coordinate experts
+   * @param round the round of pricing compared, from 1 ({@link RefineSettings#rounds})
    */
   public record Outcome(boolean kept, String reason, Estimates without, Estimates with,
-      double chainGain, double chainGainSe, int priced, int candidates, boolean axes) {
+      double chainGain, double chainGainSe, int priced, int candidates, boolean axes,
+      int round) {
     /** One line for the console. */
     public String describe() {
-      return String.format(Locale.ROOT, "%s %s (%s): KL(p; q) by importance"
+      return String.format(Locale.ROOT, "%s%s %s (%s): KL(p; q) by importance"
           + " sampling %.4g ± %.2g with them, %.4g ± %.2g without; ELBO %.4g against %.4g;"
-          + " PSIS k-hat %.2f against %.2f%s", added(priced, axes),
+          + " PSIS k-hat %.2f against %.2f%s", round > 1 ? "round " + round + " of pricing: "
+          : "", added(priced, axes),
           kept ? "kept" : "dropped", reason, with.kl(), with.klSe(), without.kl(), without.klSe(),
           with.elbo(), without.elbo(), with.khat(), without.khat(), Double.isNaN(chainGain) ? ""
           : String.format(Locale.ROOT,
@@ -156,7 +159,8 @@ public final class AxisChoice {
    * @param population the population, whose chains are draws of p, if any
    */
   static PoeResult choose(PoeResult without, PoeResult with,
-      java.util.Optional<Population> population, int threads, Pricing.Refined refined) {
+      java.util.Optional<Population> population, int threads, Pricing.Refined refined,
+      int round) {
     Chains fromP = population.map(Population::chains).orElse(null);
     Estimates a = estimates(without.finish().logP(), without.finish().logQ(),
         without.finish().psisKhat());
@@ -173,7 +177,7 @@ public final class AxisChoice {
         + " normaliser" : null;
     boolean kept = reason == null;
     return (kept ? with : without).chosen(new Outcome(kept, kept ? "closer to p" : reason, a, b,
-        gain[0], gain[1], refined.chosen(), refined.candidates(), refined.coordinate()),
+        gain[0], gain[1], refined.chosen(), refined.candidates(), refined.coordinate(), round),
         with.scoreEvaluations(), with.seconds());
   }
 

@@ -121,20 +121,30 @@ public final class PoeFitter implements Fitter {
         return fit;
       }
       Launch launch = init.launch();
-      Pricing.Refined refined = Pricing.refine(new Pricing.Fit(target, settings, evaluator,
-          streams, progress, axes), init.pool(), init.withAxes(), launch.population(),
-          launch.gaussian(), fit.alphaPath());
-      if (refined.chosen() == 0 && init.withAxes() == null) {
-        return fit;
+      ExpertPool pool = init.pool();
+      ExpertPool withAxes = init.withAxes();
+      for (int round = 0; round < settings.refine().rounds(); round++) {
+        Pricing.Refined refined = Pricing.refine(new Pricing.Fit(target, settings, evaluator,
+            streams, progress, axes), pool, withAxes, launch.population(),
+            launch.gaussian(), fit.alphaPath(), round);
+        if (refined.chosen() == 0 && withAxes == null) {
+          return fit;
+        }
+        stage("fitting alpha again, with " + AxisChoice.added(refined.chosen(),
+            withAxes != null) + " (experts.axes = auto)");
+        launch = launch.plus(refined.evaluations());
+        PoeResult chosen = AxisChoice.choose(fit, run(start(refined.pool(), launch,
+            init.firstQ(), null)), launch.population(), settings.run().threads(), refined,
+            round + 1);
+        progress.phase(chosen.axes().orElseThrow().describe());
+        fit = chosen;
+        if (!chosen.axes().orElseThrow().kept()) {
+          break;
+        }
+        pool = refined.pool();
+        withAxes = null;
       }
-      stage("fitting alpha again, with " + AxisChoice.added(refined.chosen(),
-          init.withAxes() != null)
-          + " (experts.axes = auto)");
-      PoeResult chosen = AxisChoice.choose(fit, run(start(refined.pool(),
-          launch.plus(refined.evaluations()), init.firstQ(), null)), launch.population(),
-          settings.run().threads(), refined);
-      progress.phase(chosen.axes().orElseThrow().describe());
-      return chosen;
+      return fit;
     }
 
     private PoeResult run(Start init) {

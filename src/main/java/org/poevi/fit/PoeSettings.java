@@ -16,10 +16,16 @@ public record PoeSettings(RunSettings run, InitSettings init, ExpertSource exper
 
   /**
    * {@code experts.refine-count} and {@code experts.refine-candidates}: the candidates priced into
-   * the second fit's pool ({@link Pricing}).
+   * the second fit's pool ({@link Pricing}), in the default number of rounds.
    */
   public PoeSettings withRefine(int count, int candidates) {
-    return new PoeSettings(run, init, experts, alpha, new RefineSettings(count, candidates));
+    return withRefine(count, candidates, RefineSettings.defaults().rounds());
+  }
+
+  /** The same with {@code experts.refine-rounds} too. */
+  public PoeSettings withRefine(int count, int candidates, int rounds) {
+    return new PoeSettings(run, init, experts, alpha, new RefineSettings(count, candidates,
+        rounds));
   }
 
   public static Builder builder() {

@@ -72,11 +72,14 @@ final class Pricing {
   }
 
   /**
-   * The second fit's pool: the coordinate experts ({@code withAxes}, or {@code pool} when there
-   * are none) and the candidates priced at the first fit's last α ({@code alphaPath}).
+   * The next fit's pool: the coordinate experts ({@code withAxes}, or {@code pool} when there
+   * are none) and the candidates priced at the last kept fit's last α ({@code alphaPath}).
+   * Round r (from 0) takes its bulk candidates at the sequence's next centres, after those of
+   * the earlier rounds.
    */
   static Refined refine(Fit fit, ExpertPool pool, ExpertPool withAxes,
-      Optional<Population> population, GaussianFit gaussian, List<double[]> alphaPath) {
+      Optional<Population> population, GaussianFit gaussian, List<double[]> alphaPath,
+      int round) {
     ExpertPool base = withAxes != null ? withAxes : pool;
     PoeSettings settings = fit.settings();
     int threads = settings.run().threads();
@@ -88,14 +91,15 @@ final class Pricing {
     if (points == null) {
       return new Refined(base, 0, 0, 0, withAxes != null);
     }
-    fit.stage("pricing candidate experts at the first fit's alpha");
+    fit.stage("pricing candidate experts at the " + (round == 0 ? "first" : "last kept")
+        + " fit's alpha");
     ExpertPool.Settings poolSettings = (ExpertPool.Settings) settings.experts();
     // A dense pool with known funnel coordinates (pool.scales()) was built for coordinate
     // experts; without withAxes they were too many, and are priced instead.
     boolean axesPriced = withAxes == null && pool.scales() != null;
     ExpertPool candidates = candidates(fit.target(), gaussian, poolSettings, refine.candidates(),
         poolSettings.streams(fit.streams()), threads, fit.progress(),
-        withAxes != null || axesPriced, axesPriced, fit.axes(), pool.scales());
+        withAxes != null || axesPriced, axesPriced, fit.axes(), pool.scales(), round);
     if (candidates.experts().isEmpty()) {
       return new Refined(base, 0, 0, 0, withAxes != null);
     }
@@ -103,7 +107,7 @@ final class Pricing {
     Prices prices = price(metric.basis(pool.experts(), gaussian),
         alphaPath.get(alphaPath.size() - 1), metric.basis(candidates.experts(), gaussian), points,
         points.logW().length, fit.target().dim(), threads);
-    int[] chosen = select(prices, count);
+    int[] chosen = select(prices, count, round > 0 ? NEGLIGIBLE : 0);
     fit.progress().phase(String.format(java.util.Locale.ROOT, "%d of %d candidate experts priced"
         + " in (batch Fisher divergence %.4g; the best alone would lower it by %.3g)",
         chosen.length, candidates.experts().size(), prices.fisher(),
@@ -160,16 +164,17 @@ final class Pricing {
   /**
    * Candidates for a pool built with {@code settings} around {@code gaussian}; with coordinate
    * experts when {@code axesToo} ({@code axes} and {@code skip} as in {@link AxisExperts#add}),
-   * on the default grid too when {@code defaultGrid} (the pool has none).
+   * on the default grid too when {@code defaultGrid} (the pool has none); bulk centres of round
+   * {@code round} ({@link #refine}).
    */
   static ExpertPool candidates(Target target, GaussianFit gaussian, ExpertPool.Settings settings,
       int factor, RandomStreams streams, int threads, Progress progress, boolean axesToo,
-      boolean defaultGrid, double[] axes, boolean[] skip) {
+      boolean defaultGrid, double[] axes, boolean[] skip, int round) {
     int dim = target.dim();
     double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
     double floor = ExpertPool.curvatureFloor(settings, precision, dim);
-    double[][] locations = Halton.gaussianPoints(gaussian, settings.locations(),
-        factor * settings.locations(), dim, streams.stream(RandomStreams.POOL, 0));
+    double[][] locations = Halton.gaussianPoints(gaussian, settings.locations()
+        * (1 + round * factor), factor * settings.locations(), dim, streams.stream(RandomStreams.POOL, 0));
     List<Expert> experts = new ArrayList<>();
     List<String> kinds = new ArrayList<>();
     long evaluations = 0;
@@ -328,8 +333,17 @@ final class Pricing {
     return part;
   }
 
-  /** The m candidates of largest positive gain, best first (ties by index). */
-  static int[] select(Prices prices, int m) {
+  /**
+   * In later rounds, a gain below this share of F(α) is rounding: a candidate equal to an expert
+   * of the pool (a later round's coordinate candidates include the earlier rounds' choices) has
+   * slope 0 at the QP's optimum, up to its tolerance.
+   */
+  static final double NEGLIGIBLE = 1e-9;
+
+  /**
+   * The m candidates of largest gain above {@code negligible}·F(α), best first (ties by index).
+   */
+  static int[] select(Prices prices, int m, double negligible) {
     int kc = prices.slope().length;
     Integer[] order = new Integer[kc];
     for (int c = 0; c < kc; c++) {
@@ -337,7 +351,7 @@ final class Pricing {
     }
     Arrays.sort(order, (a, b) -> Double.compare(prices.gain(b), prices.gain(a)));
     int n = 0;
-    while (n < Math.min(m, kc) && prices.gain(order[n]) > 0) {
+    while (n < Math.min(m, kc) && prices.gain(order[n]) > negligible * prices.fisher()) {
       n++;
     }
     int[] out = new int[n];

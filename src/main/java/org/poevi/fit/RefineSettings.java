@@ -3,15 +3,20 @@ package org.poevi.fit;
 import org.poevi.InvalidInputException;
 
 /**
- * {@code experts.refine-count} and {@code experts.refine-candidates}: the candidate experts
- * priced into the pool of the second fit under experts.axes = auto ({@link Pricing}).
+ * {@code experts.refine-count}, {@code experts.refine-candidates} and
+ * {@code experts.refine-rounds}: the candidate experts priced into the pool of the second fit
+ * under experts.axes = auto ({@link Pricing}), and how many rounds of it.
  *
  * @param count priced candidates added to the second fit's pool (0: none), or {@link #AUTO}
  * @param candidates candidate bulk centres per bulk centre of the pool (experts.count)
+ * @param rounds rounds of pricing: each prices at the last kept fit's α and fits α again on
+ *     the larger pool, while the previous round's experts were kept ({@link AxisChoice})
  */
-public record RefineSettings(int count, int candidates) {
+public record RefineSettings(int count, int candidates, int rounds) {
   /** experts.refine-count = auto: {@link #count(int)} sets it from D. */
   public static final int AUTO = Integer.MIN_VALUE;
+  /** The most rounds of pricing. */
+  static final int MAX_ROUNDS = 10;
   /** auto gives at least this many. */
   static final int AUTO_MIN = 256;
   /** auto gives this many per coordinate above {@link #AUTO_MIN}. */
@@ -21,6 +26,10 @@ public record RefineSettings(int count, int candidates) {
     if (count != AUTO && (count < 0 || count > 100_000)) {
       throw new InvalidInputException("experts.refine-count must be auto or between 0 and"
           + " 100000, got " + count);
+    }
+    if (rounds < 1 || rounds > MAX_ROUNDS) {
+      throw new InvalidInputException("experts.refine-rounds must be between 1 and "
+          + MAX_ROUNDS + ", got " + rounds);
     }
     if (candidates < 0 || candidates > 64) {
       throw new InvalidInputException("experts.refine-candidates must be between 0 and 64,"
@@ -49,6 +58,6 @@ public record RefineSettings(int count, int candidates) {
 
   /** The defaults of conf/reference.conf. */
   public static RefineSettings defaults() {
-    return new RefineSettings(AUTO, 4);
+    return new RefineSettings(AUTO, 4, 2);
   }
 }

@@ -81,6 +81,7 @@ final class FitSummary {
       c.put("coordinate", axes.axes());
       c.put("pricedExperts", axes.priced());
       c.put("pricedCandidates", axes.candidates());
+      c.put("round", axes.round());
     });
     ObjectNode pool = root.putObject("experts");
     pool.put("pool", poe.family().numExperts());

@@ -135,7 +135,7 @@ class PricingTest {
         experts.get(6));
     Pricing.Prices prices = Pricing.price(pool, new double[] {1.5, 0}, candidates,
         new Pricing.Points(z, scores, new double[n]), n, DIM, 2);
-    int[] chosen = Pricing.select(prices, 3);
+    int[] chosen = Pricing.select(prices, 3, 0);
     assertEquals(2, chosen[0], Arrays.toString(chosen));
     assertEquals(prices.fisher(), prices.gain(2), 1e-9 * prices.fisher());
     for (int c = 0; c < candidates.size(); c++) {
@@ -183,7 +183,7 @@ class PricingTest {
     SinhArcsinhTarget target = SinhArcsinhTarget.of(dim, 0.3, 0.7, 0.5);
     for (boolean defaultGrid : new boolean[] {false, true}) {
       ExpertPool c = Pricing.candidates(target, g, settings, 0, RandomStreams.of(1), 1,
-          Progress.SILENT, true, defaultGrid, null, skip);
+          Progress.SILENT, true, defaultGrid, null, skip, 0);
       assertEquals((dim - 1) * (defaultGrid ? 56 : 42), c.experts().size(), "default grid "
           + defaultGrid);
       assertTrue(c.kinds().stream().allMatch(AxisExperts.KIND::equals));
@@ -197,7 +197,7 @@ class PricingTest {
     assertEquals(256, auto.count(2));
     assertEquals(256, auto.count(25));
     assertEquals(500, auto.count(50));
-    assertEquals(64, new RefineSettings(64, 4).count(50));
+    assertEquals(64, new RefineSettings(64, 4, 1).count(50));
     ExpertPool.Settings settings = ExpertPool.Settings.defaults();
     assertEquals(56, RefineSettings.pricedCoordinatePairs(settings.axisOffsets(),
         settings.axisWidths()));
@@ -211,7 +211,10 @@ class PricingTest {
         {"experts.refine-count=many",
             "experts.refine-count must be auto or a number between 0 and 100000, got \"many\""},
         {"experts.refine-candidates=65",
-            "experts.refine-candidates must be between 0 and 64, got 65"}}) {
+            "experts.refine-candidates must be between 0 and 64, got 65"},
+        {"experts.refine-rounds=0", "experts.refine-rounds must be between 1 and 10, got 0"},
+        {"experts.refine-rounds=11",
+            "experts.refine-rounds must be between 1 and 10, got 11"}}) {
       InvalidInputException e = assertThrows(InvalidInputException.class,
           () -> FitConfig.parse("target { type = banana }", List.of(bad[0])).fitter());
       assertEquals(bad[1], e.getMessage());
