@@ -123,7 +123,8 @@ public final class PoeFitter implements Fitter {
       Launch launch = init.launch();
       ExpertPool pool = init.pool();
       ExpertPool withAxes = init.withAxes();
-      for (int round = 0; round < settings.refine().rounds(); round++) {
+      int rounds = settings.refine().rounds(withAxes != null);
+      for (int round = 0; round < rounds; round++) {
         Pricing.Refined refined = Pricing.refine(new Pricing.Fit(target, settings, evaluator,
             streams, progress, axes), pool, withAxes, launch.population(),
             launch.gaussian(), fit.alphaPath(), round);

@@ -198,6 +198,9 @@ class PricingTest {
     assertEquals(256, auto.count(25));
     assertEquals(500, auto.count(50));
     assertEquals(64, new RefineSettings(64, 4, 1).count(50));
+    assertEquals(2, auto.rounds(true));
+    assertEquals(1, auto.rounds(false));
+    assertEquals(3, new RefineSettings(64, 4, 3).rounds(false));
     ExpertPool.Settings settings = ExpertPool.Settings.defaults();
     assertEquals(56, RefineSettings.pricedCoordinatePairs(settings.axisOffsets(),
         settings.axisWidths()));
@@ -212,9 +215,12 @@ class PricingTest {
             "experts.refine-count must be auto or a number between 0 and 100000, got \"many\""},
         {"experts.refine-candidates=65",
             "experts.refine-candidates must be between 0 and 64, got 65"},
-        {"experts.refine-rounds=0", "experts.refine-rounds must be between 1 and 10, got 0"},
+        {"experts.refine-rounds=0",
+            "experts.refine-rounds must be auto or between 1 and 10, got 0"},
+        {"experts.refine-rounds=once",
+            "experts.refine-rounds must be auto or a number between 1 and 10, got \"once\""},
         {"experts.refine-rounds=11",
-            "experts.refine-rounds must be between 1 and 10, got 11"}}) {
+            "experts.refine-rounds must be auto or between 1 and 10, got 11"}}) {
       InvalidInputException e = assertThrows(InvalidInputException.class,
           () -> FitConfig.parse("target { type = banana }", List.of(bad[0])).fitter());
       assertEquals(bad[1], e.getMessage());
@@ -239,10 +245,39 @@ class PricingTest {
     assertTrue(gain[0] > 4 * gain[1], "mean log q gain " + gain[0] + " ± " + gain[1]);
   }
 
+  /**
+   * A second round of pricing (the default) against one: it prices at the kept fit's α, and the
+   * q it returns is either the second round's, kept only when closer to p (then closer over
+   * 20,000 exact draws by more than 4 standard errors of the paired mean difference), or the
+   * first round's unchanged.
+   */
+  @Test
+  void aSecondRoundIsKeptOnlyWhenCloserToP() {
+    SinhArcsinhTarget target = SinhArcsinhTarget.of(4, 0.3, 0.7, 0.5);
+    PoeResult two = fit(target, 256, 2);
+    PoeResult one = fit(target, 256, 1);
+    assertEquals(1, one.axes().orElseThrow().round());
+    AxisChoice.Outcome outcome = two.axes().orElseThrow();
+    assertEquals(2, outcome.round(), outcome.describe());
+    assertTrue(outcome.describe().startsWith("round 2 of pricing: "), outcome.describe());
+    if (outcome.kept()) {
+      assertTrue(two.family().numExperts() > one.family().numExperts());
+      double[] gain = AxisChoiceTest.pairedLogQ(target, two, one, 20_000);
+      assertTrue(gain[0] > 4 * gain[1], "mean log q gain " + gain[0] + " ± " + gain[1]);
+    } else {
+      assertArrayEquals(one.alphaPath().get(one.alphaPath().size() - 1),
+          two.alphaPath().get(two.alphaPath().size() - 1), outcome.describe());
+    }
+  }
+
   private static PoeResult fit(SinhArcsinhTarget target, int refineCount) {
+    return fit(target, refineCount, RefineSettings.AUTO);
+  }
+
+  private static PoeResult fit(SinhArcsinhTarget target, int refineCount, int rounds) {
     PoeSettings settings = PoeSettings.builder().threads(2).modeStarts(8).gaussianRounds(2)
         .gaussianDraws(2000).iterations(5).batchSize(512).outputDraws(2000).build()
-        .withRefine(refineCount, 4);
+        .withRefine(refineCount, 4, rounds);
     return new PoeFitter(settings, ActiveSetQpSolver.create()).fit(target,
         new LocalScoreEvaluator(target, 2), Progress.SILENT);
   }
