@@ -234,8 +234,8 @@ public final class FitConfig {
         frame(), resolved.getBoolean("init.gaussian-reuse")),
         expertSource(), alphaSettings()).withRefine(autoOrInt(resolved, "experts.refine-count",
         org.poevi.fit.RefineSettings.AUTO, "between 0 and 100000"),
-        resolved.getInt("experts.refine-candidates"), autoOrInt(resolved,
-        "experts.refine-rounds", org.poevi.fit.RefineSettings.AUTO, "between 1 and 10")));
+        resolved.getInt("experts.refine-candidates"), resolved.getInt(
+        "experts.refine-rounds")));
   }
 
   private AlphaSettings alphaSettings() {

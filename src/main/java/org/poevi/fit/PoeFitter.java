@@ -123,11 +123,10 @@ public final class PoeFitter implements Fitter {
       Launch launch = init.launch();
       ExpertPool pool = init.pool();
       ExpertPool withAxes = init.withAxes();
-      int rounds = settings.refine().rounds(withAxes != null);
-      for (int round = 0; round < rounds; round++) {
+      for (int round = 0; round < settings.refine().rounds(); round++) {
         Pricing.Refined refined = Pricing.refine(new Pricing.Fit(target, settings, evaluator,
             streams, progress, axes), pool, withAxes, launch.population(),
-            launch.gaussian(), fit.alphaPath(), round);
+            launch.gaussian(), fit.alphaPath(), round, init.withAxes() != null);
         if (refined.chosen() == 0 && withAxes == null) {
           return fit;
         }

@@ -19,7 +19,7 @@ public record PoeSettings(RunSettings run, InitSettings init, ExpertSource exper
    * the second fit's pool ({@link Pricing}), in the default number of rounds.
    */
   public PoeSettings withRefine(int count, int candidates) {
-    return withRefine(count, candidates, RefineSettings.AUTO);
+    return withRefine(count, candidates, RefineSettings.defaults().rounds());
   }
 
   /** The same with {@code experts.refine-rounds} too. */

@@ -35,7 +35,7 @@ import org.poevi.targets.Target;
  *   <li>when the coordinate experts were too many to join the pool whole
  *       ({@link AxisChoice#affordable}: D ≥ 24 with the defaults), that finer grid and the
  *       default grid, all as candidates, so that the coordinates and offsets where q's scores
- *       miss p's most still get theirs.
+ *       miss p's most still get theirs; in the first round only ({@link RefineSettings}).
  * </ul>
  * The points are the first fit's MALA population's chains (p's draws), or without one a fresh
  * weighted batch with the fit's tempered weights; {@link #BATCHES} batches' worth. The sums go
@@ -75,11 +75,12 @@ final class Pricing {
    * The next fit's pool: the coordinate experts ({@code withAxes}, or {@code pool} when there
    * are none) and the candidates priced at the last kept fit's last α ({@code alphaPath}).
    * Round r (from 0) takes its bulk candidates at the sequence's next centres, after those of
-   * the earlier rounds.
+   * the earlier rounds. {@code coordinateWhole}: the coordinate experts joined the pool whole
+   * in the first round ({@code withAxes} there).
    */
   static Refined refine(Fit fit, ExpertPool pool, ExpertPool withAxes,
       Optional<Population> population, GaussianFit gaussian, List<double[]> alphaPath,
-      int round) {
+      int round, boolean coordinateWhole) {
     ExpertPool base = withAxes != null ? withAxes : pool;
     PoeSettings settings = fit.settings();
     int threads = settings.run().threads();
@@ -95,11 +96,14 @@ final class Pricing {
         + " fit's alpha");
     ExpertPool.Settings poolSettings = (ExpertPool.Settings) settings.experts();
     // A dense pool with known funnel coordinates (pool.scales()) was built for coordinate
-    // experts; without withAxes they were too many, and are priced instead.
-    boolean axesPriced = withAxes == null && pool.scales() != null;
+    // experts. When they join it whole, the finer grid is priced in every round; when they were
+    // too many, both grids are priced instead, in the first round only: in a later round more
+    // of them put q's mass in a corner where p has none (RefineSettings#rounds).
+    boolean axesPriced = !coordinateWhole && pool.scales() != null;
     ExpertPool candidates = candidates(fit.target(), gaussian, poolSettings, refine.candidates(),
         poolSettings.streams(fit.streams()), threads, fit.progress(),
-        withAxes != null || axesPriced, axesPriced, fit.axes(), pool.scales(), round);
+        coordinateWhole || (axesPriced && round == 0), axesPriced, fit.axes(), pool.scales(),
+        round);
     if (candidates.experts().isEmpty()) {
       return new Refined(base, 0, 0, 0, withAxes != null);
     }

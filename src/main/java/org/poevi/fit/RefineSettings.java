@@ -9,15 +9,20 @@ import org.poevi.InvalidInputException;
  *
  * @param count priced candidates added to the second fit's pool (0: none), or {@link #AUTO}
  * @param candidates candidate bulk centres per bulk centre of the pool (experts.count)
- * @param rounds rounds of pricing, or {@link #AUTO} ({@link #rounds(boolean)}): each prices at
- *     the last kept fit's α and fits α again on the larger pool, while the previous round's
- *     experts were kept ({@link AxisChoice})
+ * @param rounds rounds of pricing: each prices at the last kept fit's α and fits α again on
+ *     the larger pool, while the previous round's experts were kept ({@link AxisChoice}). In
+ *     the first round the coordinate experts either join the pool whole (D &lt; 24 with the
+ *     defaults), and the first fit it prices at had none, or are priced themselves. A second
+ *     round prices at the fit with them: sinh-arcsinh D = 10's KL ratio went from 0.231 to
+ *     0.204, the mixture's from 0.013 to 0.004. Where they were priced, later rounds price bulk
+ *     candidates only: at D = 50 a second round of priced coordinate experts put most of q's
+ *     mass in a corner where every coordinate is near its 99th percentile and p has none (the
+ *     ELBO fell from +53 to −32, and the round was dropped at two of three fit seeds for three
+ *     times the fit's time), while bulk candidates took the KL ratio from 0.774 to 0.754 and
+ *     from 0.818 to 0.775 (docs/benchmarks.md)
  */
 public record RefineSettings(int count, int candidates, int rounds) {
-  /**
-   * experts.refine-count = auto: {@link #count(int)} sets it from D; experts.refine-rounds =
-   * auto: {@link #rounds(boolean)}.
-   */
+  /** experts.refine-count = auto: {@link #count(int)} sets it from D. */
   public static final int AUTO = Integer.MIN_VALUE;
   /** The most rounds of pricing. */
   static final int MAX_ROUNDS = 10;
@@ -31,8 +36,8 @@ public record RefineSettings(int count, int candidates, int rounds) {
       throw new InvalidInputException("experts.refine-count must be auto or between 0 and"
           + " 100000, got " + count);
     }
-    if (rounds != AUTO && (rounds < 1 || rounds > MAX_ROUNDS)) {
-      throw new InvalidInputException("experts.refine-rounds must be auto or between 1 and "
+    if (rounds < 1 || rounds > MAX_ROUNDS) {
+      throw new InvalidInputException("experts.refine-rounds must be between 1 and "
           + MAX_ROUNDS + ", got " + rounds);
     }
     if (candidates < 0 || candidates > 64) {
@@ -53,21 +58,6 @@ public record RefineSettings(int count, int candidates, int rounds) {
   }
 
   /**
-   * The rounds of pricing: as given, or for auto 2 when the coordinate experts joined the second
-   * fit's pool whole ({@code coordinateWhole}; below D = 24 with the defaults) and 1 when they
-   * are priced. In the first case the first round priced at a fit without them, which they then
-   * changed: a second round at the fit with them took sinh-arcsinh D = 10's KL ratio from 0.231
-   * to 0.204 and the mixture's from 0.013 to 0.004. In the second, a second round doubles the
-   * priced coordinate experts, and at D = 50 their product put most of q's mass in a corner
-   * where every coordinate is near its 99th percentile and p has none (the ELBO fell from +53 to
-   * −32; dropped at two of three fit seeds, for three times the fit's time); where it was kept
-   * (the held-out skew 0.2, tail 0.8, ρ 0.3) it gave 0.487 against 0.815 (docs/benchmarks.md).
-   */
-  public int rounds(boolean coordinateWhole) {
-    return rounds == AUTO ? (coordinateWhole ? 2 : 1) : rounds;
-  }
-
-  /**
    * Candidate coordinate experts per coordinate when all of them are priced (the pool too small
    * for them): the finer grid and the default grid's other pairs, 56 with the defaults.
    */
@@ -77,6 +67,6 @@ public record RefineSettings(int count, int candidates, int rounds) {
 
   /** The defaults of conf/reference.conf. */
   public static RefineSettings defaults() {
-    return new RefineSettings(AUTO, 4, AUTO);
+    return new RefineSettings(AUTO, 4, 2);
   }
 }

@@ -198,9 +198,7 @@ class PricingTest {
     assertEquals(256, auto.count(25));
     assertEquals(500, auto.count(50));
     assertEquals(64, new RefineSettings(64, 4, 1).count(50));
-    assertEquals(2, auto.rounds(true));
-    assertEquals(1, auto.rounds(false));
-    assertEquals(3, new RefineSettings(64, 4, 3).rounds(false));
+    assertEquals(2, auto.rounds());
     ExpertPool.Settings settings = ExpertPool.Settings.defaults();
     assertEquals(56, RefineSettings.pricedCoordinatePairs(settings.axisOffsets(),
         settings.axisWidths()));
@@ -215,12 +213,9 @@ class PricingTest {
             "experts.refine-count must be auto or a number between 0 and 100000, got \"many\""},
         {"experts.refine-candidates=65",
             "experts.refine-candidates must be between 0 and 64, got 65"},
-        {"experts.refine-rounds=0",
-            "experts.refine-rounds must be auto or between 1 and 10, got 0"},
-        {"experts.refine-rounds=once",
-            "experts.refine-rounds must be auto or a number between 1 and 10, got \"once\""},
+        {"experts.refine-rounds=0", "experts.refine-rounds must be between 1 and 10, got 0"},
         {"experts.refine-rounds=11",
-            "experts.refine-rounds must be auto or between 1 and 10, got 11"}}) {
+            "experts.refine-rounds must be between 1 and 10, got 11"}}) {
       InvalidInputException e = assertThrows(InvalidInputException.class,
           () -> FitConfig.parse("target { type = banana }", List.of(bad[0])).fitter());
       assertEquals(bad[1], e.getMessage());
@@ -271,7 +266,7 @@ class PricingTest {
   }
 
   private static PoeResult fit(SinhArcsinhTarget target, int refineCount) {
-    return fit(target, refineCount, RefineSettings.AUTO);
+    return fit(target, refineCount, RefineSettings.defaults().rounds());
   }
 
   private static PoeResult fit(SinhArcsinhTarget target, int refineCount, int rounds) {
