@@ -34,10 +34,9 @@ import org.poevi.targets.Target;
  *       weights, with step control.
  *   <li><b>finish</b> ({@link FitFinish}): draws of q, its normaliser, lp__, lq__ and PSIS k̂.
  * </ol>
- * Under experts.axes = auto the steps and the finish may run twice, without and with the
- * coordinate experts, and {@link AxisChoice} keeps the q closer to p in KL(p; q).
- *
- * Every random choice comes from streams keyed by the seed and a purpose, iteration and block
+ * Under experts.axes = auto the steps and the finish may run again with the coordinate
+ * experts and priced ones ({@link Pricing}, in rounds), and {@link AxisChoice} keeps the q
+ * closer to p in KL(p; q). Every random choice comes from streams keyed by the seed and a purpose, iteration and block
  * index, so the fit is the same for any number of threads, partitions or executors.
  */
 public final class PoeFitter implements Fitter {
@@ -61,10 +60,7 @@ public final class PoeFitter implements Fitter {
     }
     ModeFinder.Search search = Preliminary.search(target, init,
         RandomStreams.of(settings.run().seed()), settings.run().threads(), progress,
-        stage -> {
-          progress.phase(stage);
-          evaluator.stage(stage);
-        });
+        stage -> { progress.phase(stage); evaluator.stage(stage); });
     AffineMap map = settings.experts() instanceof ExpertSource.Given ? null
         : Frames.choose(init.frame(), search.modes(), dim);
     if (map == null) {
@@ -101,13 +97,10 @@ public final class PoeFitter implements Fitter {
     }
 
     /**
-     * What init hands to the iterations and to finish.
-     *
-     * @param taken the first step, already taken in init (the first q's, when the fit goes on
-     *     from it), or null
-     * @param firstQ the first q, superseded by a population's fit, or null
-     * @param withAxes under experts.axes = auto, the pool with the coordinate experts (this
-     *     start's has none), or null
+     * What init hands to the iterations and to finish: {@code taken}, the first step if init
+     * took it (the first q's, when the fit goes on from it), else null; {@code firstQ}, the first
+     * q, superseded by a population's fit, or null; {@code withAxes}, under experts.axes = auto
+     * the pool with the coordinate experts (this start's has none), or null.
      */
     private record Start(FitState state, AlphaIterations iterations, ExpertPool pool,
         AlphaIterations.Step taken, PoeResult.FirstQ firstQ, Launch launch, ExpertPool withAxes) {}
@@ -123,24 +116,21 @@ public final class PoeFitter implements Fitter {
       Launch launch = init.launch();
       ExpertPool pool = init.pool();
       ExpertPool withAxes = init.withAxes();
-      for (int round = 0; round < settings.refine().rounds(); round++) {
+      // Rounds of pricing, each at the last kept fit's alpha, until one is dropped.
+      for (int round = 1; round <= settings.refine().rounds()
+          && fit.axes().map(AxisChoice.Outcome::kept).orElse(true); round++) {
         Pricing.Refined refined = Pricing.refine(new Pricing.Fit(target, settings, evaluator,
             streams, progress, axes), pool, withAxes, launch.population(),
-            launch.gaussian(), fit.alphaPath(), round, init.withAxes() != null);
+            launch.gaussian(), fit.alphaPath(), round - 1, init.withAxes() != null);
         if (refined.chosen() == 0 && withAxes == null) {
-          return fit;
+          break;
         }
         stage("fitting alpha again, with " + AxisChoice.added(refined.chosen(),
             withAxes != null) + " (experts.axes = auto)");
         launch = launch.plus(refined.evaluations());
-        PoeResult chosen = AxisChoice.choose(fit, run(start(refined.pool(), launch,
-            init.firstQ(), null)), launch.population(), settings.run().threads(), refined,
-            round + 1);
-        progress.phase(chosen.axes().orElseThrow().describe());
-        fit = chosen;
-        if (!chosen.axes().orElseThrow().kept()) {
-          break;
-        }
+        fit = AxisChoice.choose(fit, run(start(refined.pool(), launch, init.firstQ(), null)),
+            launch.population(), settings.run().threads(), refined, round);
+        progress.phase(fit.axes().orElseThrow().describe());
         pool = refined.pool();
         withAxes = null;
       }
