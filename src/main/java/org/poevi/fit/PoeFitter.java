@@ -34,10 +34,10 @@ import org.poevi.targets.Target;
  *       weights, with step control.
  *   <li><b>finish</b> ({@link FitFinish}): draws of q, its normaliser, lp__, lq__ and PSIS k̂.
  * </ol>
- * Under experts.axes = auto the steps and the finish may run again with the coordinate
- * experts and priced ones ({@link Pricing}, in rounds), and {@link AxisChoice} keeps the q
- * closer to p in KL(p; q). Every random choice comes from streams keyed by the seed and a purpose, iteration and block
- * index, so the fit is the same for any number of threads, partitions or executors.
+ * Under experts.axes = auto the steps and the finish may run again, in rounds, with coordinate
+ * and priced experts ({@link Pricing}); {@link AxisChoice} keeps the q closer to p. Every random
+ * choice comes from streams keyed by the seed and a purpose, iteration and block index, so the
+ * fit is the same for any number of threads, partitions or executors.
  */
 public final class PoeFitter implements Fitter {
   private final PoeSettings settings;

@@ -178,7 +178,8 @@ final class Pricing {
     double[] precision = Cholesky.inverse(gaussian.covariance(), dim);
     double floor = ExpertPool.curvatureFloor(settings, precision, dim);
     double[][] locations = Halton.gaussianPoints(gaussian, settings.locations()
-        * (1 + round * factor), factor * settings.locations(), dim, streams.stream(RandomStreams.POOL, 0));
+        * (1 + round * factor), factor * settings.locations(), dim,
+        streams.stream(RandomStreams.POOL, 0));
     List<Expert> experts = new ArrayList<>();
     List<String> kinds = new ArrayList<>();
     long evaluations = 0;

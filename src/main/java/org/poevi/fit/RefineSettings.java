@@ -13,13 +13,13 @@ import org.poevi.InvalidInputException;
  *     the larger pool, while the previous round's experts were kept ({@link AxisChoice}). In
  *     the first round the coordinate experts either join the pool whole (D &lt; 24 with the
  *     defaults), and the first fit it prices at had none, or are priced themselves. A second
- *     round prices at the fit with them: sinh-arcsinh D = 10's KL ratio went from 0.231 to
- *     0.204, the mixture's from 0.013 to 0.004. Where they were priced, later rounds price bulk
- *     candidates only: at D = 50 a second round of priced coordinate experts put most of q's
- *     mass in a corner where every coordinate is near its 99th percentile and p has none (the
- *     ELBO fell from +53 to −32, and the round was dropped at two of three fit seeds for three
- *     times the fit's time), while bulk candidates took the KL ratio from 0.774 to 0.754 and
- *     from 0.818 to 0.775 (docs/benchmarks.md)
+ *     round prices at the fit with them: the mixture's KL ratio went from 0.013 to 0.003, and
+ *     sinh-arcsinh D = 10's from 0.259 to 0.228 (mean of four fit seeds). Where they were
+ *     priced, later rounds price bulk candidates only: at D = 50 a second round of priced
+ *     coordinate experts put most of q's mass in a corner where every coordinate is near its
+ *     99th percentile and p has none (the ELBO fell from +53 to −32, and the round was dropped
+ *     at two of three fit seeds for three times the fit's time), while bulk candidates took the
+ *     KL ratio from 0.774 to 0.754 and from 0.818 to 0.775 (docs/benchmarks.md)
  */
 public record RefineSettings(int count, int candidates, int rounds) {
   /** experts.refine-count = auto: {@link #count(int)} sets it from D. */
