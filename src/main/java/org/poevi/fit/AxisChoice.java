@@ -14,9 +14,13 @@ import org.poevi.math.SampleMoments;
  *   <li>With a MALA population (draws of p), the difference of the two KL(p; q) is the mean of
  *       log q_without − log q_with over the chains' positions (each q with its validated
  *       normaliser): no weights, and it sees mass of p that a q misses.
- *   <li>Without one, each fit's finish has unweighted draws of its q with r = log p̃ − log q
- *       (lp__ − lq__), and KL(p; q) = E_q[e^r r] / E_q[e^r] − log E_q[e^r] by self-normalised
- *       importance sampling (standard error by the delta method).
+ *   <li>Without one, the same mean under p by self-normalised importance sampling from both
+ *       fits' draws pooled, whose proposal is the defensive mixture of the two q's (weights
+ *       p̃/q_mix, both log q's at every draw; standard error by the delta method). Each fit's
+ *       own importance estimate of KL(p; q) (from r = log p̃ − log q at its draws) is reported
+ *       too, but it is not paired and its weights are heavier-tailed: on sinh-arcsinh D = 10 it
+ *       said 0.31 ± 0.11 against 0.22 ± 0.005 for a second round whose KL(p; q) on exact draws
+ *       was lower (ratio 0.205 against 0.231).
  * </ul>
  *
  * The coordinate experts are kept when that says their q is closer, and three guards hold:
@@ -75,17 +79,18 @@ public final class AxisChoice {
    * @param without KL(p; q), its standard error, the ELBO, its standard error and PSIS k̂
    *     without them
    * @param with the same with them
-   * @param chainGain KL(p; q_without) − KL(p; q_with) over the population's chains, NaN
-   *     without a population
+   * @param chainGain KL(p; q_without) − KL(p; q_with) over the population's chains, or without
+   *     a population over both fits' draws by importance sampling ({@code fromChains})
    * @param chainGainSe its standard error
    * @param priced priced experts in the second fit's pool ({@link Pricing})
    * @param candidates candidates priced
    * @param axes whether the second fit's pool had the coordinate experts
    * @param round the round of pricing compared, from 1 ({@link RefineSettings#rounds})
+   * @param fromChains whether the gain is over the population's chains
    */
   public record Outcome(boolean kept, String reason, Estimates without, Estimates with,
       double chainGain, double chainGainSe, int priced, int candidates, boolean axes,
-      int round) {
+      int round, boolean fromChains) {
     /** One line for the console. */
     public String describe() {
       return String.format(Locale.ROOT, "%s%s %s (%s): KL(p; q) by importance"
@@ -95,7 +100,8 @@ public final class AxisChoice {
           kept ? "kept" : "dropped", reason, with.kl(), with.klSe(), without.kl(), without.klSe(),
           with.elbo(), without.elbo(), with.khat(), without.khat(), Double.isNaN(chainGain) ? ""
           : String.format(Locale.ROOT,
-          "; over the population's chains they lower KL(p; q) by %.4g ± %.2g", chainGain,
+          "; over %s they lower KL(p; q) by %.4g ± %.2g", fromChains
+          ? "the population's chains" : "both fits' draws (importance-weighted)", chainGain,
           chainGainSe));
     }
   }
@@ -165,9 +171,9 @@ public final class AxisChoice {
     Estimates a = estimates(without.finish().logP(), without.finish().logQ(),
         without.finish().psisKhat());
     Estimates b = estimates(with.finish().logP(), with.finish().logQ(), with.finish().psisKhat());
-    double[] gain = fromP == null ? new double[] {Double.NaN, Double.NaN}
+    double[] gain = fromP == null ? drawsGain(without, with, threads)
         : chainGain(without, with, fromP, threads);
-    String reason = !(fromP == null ? b.kl() < a.kl() : gain[0] > 0) ? "not closer to p"
+    String reason = !(gain[0] > 0) ? "not closer to p"
         : b.khat() > Math.max(ParetoTail.RELIABLE_KHAT, a.khat())
             && !(b.elbo() - a.elbo() > ELBO_GUARD_SE * Math.hypot(a.elboSe(), b.elboSe()))
             ? "a larger PSIS k-hat"
@@ -177,7 +183,8 @@ public final class AxisChoice {
         + " normaliser" : null;
     boolean kept = reason == null;
     return (kept ? with : without).chosen(new Outcome(kept, kept ? "closer to p" : reason, a, b,
-        gain[0], gain[1], refined.chosen(), refined.candidates(), refined.coordinate(), round),
+        gain[0], gain[1], refined.chosen(), refined.candidates(), refined.coordinate(), round,
+        fromP != null),
         with.scoreEvaluations(), with.seconds());
   }
 
@@ -213,6 +220,61 @@ public final class AxisChoice {
     return Double.isFinite(gain[0]) ? gain : new double[] {Double.NEGATIVE_INFINITY, 0};
   }
 
+
+  /**
+   * {mean, standard error} of log q_with − log q_without under p, by self-normalised importance
+   * sampling from both fits' output draws pooled: their proposal is the mixture of the two q's,
+   * each weighted by its share of the draws, so the weights p̃/q_mix are at most p̃/q over the
+   * share for either q, and the difference is paired, evaluated at every draw.
+   */
+  static double[] drawsGain(PoeResult without, PoeResult with, int threads) {
+    PoeResult.Finish a = without.finish();
+    PoeResult.Finish b = with.finish();
+    int na = a.draws().numDraws();
+    return pairedGain(concat(a.logP(), b.logP()), concat(a.logQ(), logQ(without,
+        b.draws().draws(), threads)), concat(logQ(with, a.draws().draws(), threads), b.logQ()),
+        na);
+  }
+
+  /**
+   * {@link #drawsGain} from log p̃, log q_a and log q_b at the pooled draws, the first
+   * {@code na} of them drawn from q_a and the rest from q_b.
+   */
+  static double[] pairedGain(double[] logP, double[] logQa, double[] logQb, int na) {
+    int n = logP.length;
+    double shareA = Math.log((double) na / n);
+    double shareB = Math.log((double) (n - na) / n);
+    double[] logW = new double[n];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      logW[i] = logP[i] - org.poevi.math.LogSpace.logAddExp(shareA + logQa[i],
+          shareB + logQb[i]);
+      max = Math.max(max, logW[i]);
+    }
+    double sumW = 0;
+    double sumWf = 0;
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = Math.exp(logW[i] - max);
+      sumW += w[i];
+      sumWf += w[i] * (logQb[i] - logQa[i]);
+    }
+    double gain = sumWf / sumW;
+    // Influence of draw i (mean zero): w_i (f_i − gain) / mean w.
+    double[] influence = new double[n];
+    for (int i = 0; i < n; i++) {
+      influence[i] = w[i] * (logQb[i] - logQa[i] - gain) * n / sumW;
+    }
+    double se = SampleMoments.meanAndStandardError(influence)[1];
+    return Double.isFinite(gain) && Double.isFinite(max) ? new double[] {gain, se}
+        : new double[] {Double.NEGATIVE_INFINITY, 0};
+  }
+
+  private static double[] concat(double[] x, double[] y) {
+    double[] out = java.util.Arrays.copyOf(x, x.length + y.length);
+    System.arraycopy(y, 0, out, x.length, y.length);
+    return out;
+  }
 
   private static double[] logQ(PoeResult r, double[] z, int threads) {
     return r.family().logDensities(z, r.finish().normalizer().chosenEstimate().estimate(),

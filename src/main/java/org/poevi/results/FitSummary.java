@@ -78,6 +78,7 @@ final class FitSummary {
       estimates(c.putObject("without"), axes.without());
       JsonOutput.putNumber(c, "chainGain", axes.chainGain());
       JsonOutput.putNumber(c, "chainGainStandardError", axes.chainGainSe());
+      c.put("gainFrom", axes.fromChains() ? "chains" : "draws");
       c.put("coordinate", axes.axes());
       c.put("pricedExperts", axes.priced());
       c.put("pricedCandidates", axes.candidates());
