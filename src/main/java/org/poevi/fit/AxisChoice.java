@@ -244,27 +244,25 @@ public final class AxisChoice {
     int n = logP.length;
     double shareA = Math.log((double) na / n);
     double shareB = Math.log((double) (n - na) / n);
-    double[] logW = new double[n];
+    double[] w = new double[n]; // log weights, then weights
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
-      logW[i] = logP[i] - org.poevi.math.LogSpace.logAddExp(shareA + logQa[i],
-          shareB + logQb[i]);
-      max = Math.max(max, logW[i]);
+      w[i] = logP[i] - org.poevi.math.LogSpace.logAddExp(shareA + logQa[i], shareB + logQb[i]);
+      max = Math.max(max, w[i]);
     }
     double sumW = 0;
     double sumWf = 0;
-    double[] w = new double[n];
     for (int i = 0; i < n; i++) {
-      w[i] = Math.exp(logW[i] - max);
+      w[i] = Math.exp(w[i] - max);
       sumW += w[i];
       sumWf += w[i] * (logQb[i] - logQa[i]);
     }
     double gain = sumWf / sumW;
-    // Influence of draw i (mean zero): w_i (f_i − gain) / mean w.
-    double[] influence = new double[n];
+    // Influence of draw i (mean zero): w_i (f_i − gain) / mean w, in place of w.
     for (int i = 0; i < n; i++) {
-      influence[i] = w[i] * (logQb[i] - logQa[i] - gain) * n / sumW;
+      w[i] *= (logQb[i] - logQa[i] - gain) * n / sumW;
     }
+    double[] influence = w;
     double se = SampleMoments.meanAndStandardError(influence)[1];
     return Double.isFinite(gain) && Double.isFinite(max) ? new double[] {gain, se}
         : new double[] {Double.NEGATIVE_INFINITY, 0};

@@ -14,7 +14,7 @@ import org.poevi.InvalidInputException;
  *     the first round the coordinate experts either join the pool whole (D &lt; 24 with the
  *     defaults), and the first fit it prices at had none, or are priced themselves. A second
  *     round prices at the fit with them: the mixture's KL ratio went from 0.013 to 0.003, and
- *     sinh-arcsinh D = 10's from 0.259 to 0.228 (mean of four fit seeds). Where they were
+ *     sinh-arcsinh D = 10's from 0.259 to 0.221 (mean of four fit seeds). Where they were
  *     priced, later rounds price bulk candidates only: at D = 50 a second round of priced
  *     coordinate experts put most of q's mass in a corner where every coordinate is near its
  *     99th percentile and p has none (the ELBO fell from +53 to −32, and the round was dropped
