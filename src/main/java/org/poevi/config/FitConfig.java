@@ -246,7 +246,8 @@ public final class FitConfig {
             resolved.getDouble("fit.under-p.min-ess-fraction"),
             PopulationMode.parse(resolved.getString("fit.under-p.population")),
             resolved.getInt("fit.under-p.move-steps"),
-            resolved.getInt("fit.under-p.move-burn-in"))
+            resolved.getInt("fit.under-p.move-burn-in"),
+            resolved.getBoolean("fit.under-p.affine-calibration"))
         : new UnderQSettings(resolved.getDouble("fit.under-q.growth-cap"),
             resolved.getDouble("fit.under-q.ess-floor"),
             resolved.getDouble("fit.under-q.q-temper"));

@@ -173,19 +173,30 @@ public final class AxisChoice {
     Estimates b = estimates(with.finish().logP(), with.finish().logQ(), with.finish().psisKhat());
     double[] gain = fromP == null ? drawsGain(without, with, threads)
         : chainGain(without, with, fromP, threads);
-    String reason = !(gain[0] > 0) ? "not closer to p"
-        : b.khat() > Math.max(ParetoTail.RELIABLE_KHAT, a.khat())
+    String reason = verdict(gain, a, b, with, without, true);
+    boolean kept = reason == null;
+    return (kept ? with : without).chosen(new Outcome(kept, kept ? "closer to p" : reason, a, b,
+        gain[0], gain[1], refined.chosen(), refined.candidates(), refined.coordinate(), round,
+        fromP != null),
+        with.scoreEvaluations(), with.seconds());
+  }
+
+  /**
+   * Null when {@code with} is to be kept: its {gain, standard error} over {@code without}
+   * (log q_with − log q_without under p) above 0, and the guards of the class comment on their
+   * estimates {@code b} and {@code a} (the PSIS k̂ guard only when {@code khatGuard}); else the
+   * first test it failed.
+   */
+  static String verdict(double[] gain, Estimates a, Estimates b, PoeResult with,
+      PoeResult without, boolean khatGuard) {
+    return !(gain[0] > 0) ? "not closer to p"
+        : khatGuard && b.khat() > Math.max(ParetoTail.RELIABLE_KHAT, a.khat())
             && !(b.elbo() - a.elbo() > ELBO_GUARD_SE * Math.hypot(a.elboSe(), b.elboSe()))
             ? "a larger PSIS k-hat"
         : b.elbo() < a.elbo() - Math.max(ELBO_GUARD_NATS, ELBO_GUARD_SE * Math.hypot(
             a.elboSe(), b.elboSe()))
         ? "a lower ELBO" : !usable(with, without) ? "fewer effective draws or a less reliable"
         + " normaliser" : null;
-    boolean kept = reason == null;
-    return (kept ? with : without).chosen(new Outcome(kept, kept ? "closer to p" : reason, a, b,
-        gain[0], gain[1], refined.chosen(), refined.candidates(), refined.coordinate(), round,
-        fromP != null),
-        with.scoreEvaluations(), with.seconds());
   }
 
   /**

@@ -48,10 +48,14 @@ record FitFinish(ScoreEvaluator evaluator, RunSettings run, Progress progress) {
     double[] logQ = family.logDensities(sample.draws(), normalizer.chosenEstimate().estimate(),
         run.threads());
     double khat = ParetoTail.khatOfDifference(logP, logQ);
-    if (khat > ParetoTail.RELIABLE_KHAT) {
-      warnings.add(String.format("PSIS k-hat of log p - log q is %.2f > 0.7: q misses parts of"
-          + " p (importance-weighted estimates under q are unreliable)", khat));
-    }
+    khatWarning(khat).ifPresent(warnings::add);
     return new PoeResult.Finish(sample, normalizer, khat, logP, logQ);
+  }
+
+  /** The warning a PSIS k̂ of log p̃ − log q above 0.7 gives, if any. */
+  static java.util.Optional<String> khatWarning(double khat) {
+    return khat > ParetoTail.RELIABLE_KHAT ? java.util.Optional.of(String.format("PSIS k-hat of"
+        + " log p - log q is %.2f > 0.7: q misses parts of p (importance-weighted estimates"
+        + " under q are unreliable)", khat)) : java.util.Optional.empty();
   }
 }

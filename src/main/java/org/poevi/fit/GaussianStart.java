@@ -50,4 +50,25 @@ final class GaussianStart {
     AlphaStep.Result r = step.take(Quadratic.averaged(uniform.length).add(sums), uniform, ETA);
     return r.failed() || !AlphaIterations.allFinite(r.alpha()) ? uniform : r.alpha();
   }
+
+  /**
+   * Under p with weighted batches chosen on the first batch's weights: the α that best matches
+   * the preliminary Gaussian's scores ({@link #alpha}) when that batch (already evaluated)
+   * prefers it to {@code alpha}, equal exponents; else {@code alpha}. Says which on
+   * {@code progress}.
+   */
+  static double[] chosen(List<Expert> basis, GaussianFit gaussian, BatchSource source,
+      double[] alpha, AlphaStep step, AlphaSettings fit, RandomStreams streams, int threads,
+      Progress progress) {
+    UnderPSettings underP = (UnderPSettings) fit.objective();
+    double[] warm = alpha(basis, gaussian, underP.proposal(gaussian), streams, fit.batchSize(),
+        step, alpha, threads);
+    ScoreSums batch = source.next(1, alpha).sums();
+    double fromGaussian = batch.fisherDivergence(warm);
+    double equal = batch.fisherDivergence(alpha);
+    progress.phase(String.format(java.util.Locale.ROOT, "starting alpha: %s (first batch's"
+        + " Fisher divergence %.3g from the preliminary Gaussian's alpha, %.3g from equal"
+        + " ones)", fromGaussian < equal ? "the Gaussian's" : "equal", fromGaussian, equal));
+    return fromGaussian < equal ? warm : alpha;
+  }
 }

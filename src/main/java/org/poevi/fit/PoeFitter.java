@@ -107,6 +107,14 @@ public final class PoeFitter implements Fitter {
 
     private PoeResult run() {
       Start init = init();
+      PoeResult fit = priced(init);
+      return settings.alpha().objective() instanceof UnderPSettings p && p.affineCalibration()
+          && !structured(target.dim()) ? AffineCalibration.after(fit, init.launch().population(),
+          evaluator, settings.run().threads(), this::stage, progress) : fit;
+    }
+
+    /** The fit, with rounds of pricing under experts.axes = auto. */
+    private PoeResult priced(Start init) {
       PoeResult fit = run(init);
       boolean second = auto() && !structured(target.dim())
           && (init.withAxes() != null || settings.refine().count(target.dim()) > 0);
@@ -246,7 +254,9 @@ public final class PoeFitter implements Fitter {
       BatchSource source = source(basis, pool, launch.gaussian(), launch.population(),
           launch.first());
       if (!(settings.experts() instanceof ExpertSource.Given) && launch.gaussianProposalWorks()) {
-        alpha = gaussianStart(basis, launch.gaussian(), source, alpha, minSum);
+        alpha = GaussianStart.chosen(basis, launch.gaussian(), source, alpha,
+            new AlphaStep(qp, minSum, fit.objective().growthCap()), fit, streams,
+            settings.run().threads(), progress);
       }
       return new Start(startState(alpha, source), iterations(pool, launch.before(), minSum),
           pool, null, firstQ, launch, withAxes);
@@ -256,27 +266,6 @@ public final class PoeFitter implements Fitter {
     private FitState startState(double[] alpha, BatchSource source) {
       AlphaSettings fit = settings.alpha();
       return new FitState(0, alpha, fit.eta(), fit.objective().quadratic(alpha.length), source);
-    }
-
-    /**
-     * Under p with weighted batches chosen on the first batch's weights: the α that best matches
-     * the preliminary Gaussian's scores ({@link GaussianStart}) when that batch (already
-     * evaluated) prefers it to {@code alpha}, equal exponents; else {@code alpha}.
-     */
-    private double[] gaussianStart(List<Expert> basis, GaussianFit gaussian, BatchSource source,
-        double[] alpha, double minSum) {
-      AlphaSettings fit = settings.alpha();
-      UnderPSettings underP = (UnderPSettings) fit.objective();
-      double[] warm = GaussianStart.alpha(basis, gaussian, underP.proposal(gaussian), streams,
-          fit.batchSize(), new AlphaStep(qp, minSum, fit.objective().growthCap()), alpha,
-          settings.run().threads());
-      ScoreSums batch = source.next(1, alpha).sums();
-      double fromGaussian = batch.fisherDivergence(warm);
-      double equal = batch.fisherDivergence(alpha);
-      progress.phase(String.format(java.util.Locale.ROOT, "starting alpha: %s (first batch's"
-          + " Fisher divergence %.3g from the preliminary Gaussian's alpha, %.3g from equal"
-          + " ones)", fromGaussian < equal ? "the Gaussian's" : "equal", fromGaussian, equal));
-      return fromGaussian < equal ? warm : alpha;
     }
 
     /**
@@ -388,7 +377,8 @@ public final class PoeFitter implements Fitter {
       long evaluations = evaluator.evaluations() + init.iterations().evaluationsBefore();
       return new PoeResult(family, init.pool().kinds(), target.parameterNames(), trace, alphaPath,
           stop, finish, evaluations, (System.nanoTime() - start) * 1e-9, init.launch().modes(),
-          List.copyOf(warnings), Optional.ofNullable(init.firstQ()), Optional.empty());
+          List.copyOf(warnings), Optional.ofNullable(init.firstQ()), Optional.empty(),
+          Optional.empty());
     }
 
     /** A phase of the fit: reported to the user and named on the evaluator's jobs. */

@@ -26,16 +26,41 @@ import org.poevi.math.LogMeanEstimate;
  * @param warnings what a user should know
  * @param firstQ the q a population fit had before its population: see {@link FirstQ}
  * @param axes under experts.axes = auto, the two fits it chose between ({@link AxisChoice})
+ * @param calibration what the affine calibration did, if it ran ({@link AffineCalibration})
  */
 public record PoeResult(ProductOfExperts family, List<String> kinds, List<String> parameterNames,
     List<TraceRow> trace, List<double[]> alphaPath, StopReason stop, Finish finish,
     long scoreEvaluations, double seconds, int modes, List<String> warnings,
-    Optional<FirstQ> firstQ, Optional<AxisChoice.Outcome> axes) implements FitResult {
+    Optional<FirstQ> firstQ, Optional<AxisChoice.Outcome> axes,
+    Optional<AffineCalibration.Outcome> calibration) implements FitResult {
 
   /** This fit, chosen by {@code outcome}; the evaluations and time of both fits. */
   PoeResult chosen(AxisChoice.Outcome outcome, long evaluations, double totalSeconds) {
     return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
-        evaluations, totalSeconds, modes, warnings, firstQ, Optional.of(outcome));
+        evaluations, totalSeconds, modes, warnings, firstQ, Optional.of(outcome), calibration);
+  }
+
+  /** This fit, chosen by the affine calibration's {@code outcome}, with {@code evaluations}. */
+  PoeResult calibrated(AffineCalibration.Outcome outcome, long evaluations) {
+    return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
+        evaluations, seconds, modes, warnings, firstQ, axes, Optional.of(outcome));
+  }
+
+  /**
+   * This fit's q moved by {@code map} within the same coordinates (the target unchanged): the
+   * family, draws, normaliser and log q exactly, log p̃ at the moved draws as given
+   * ({@code evaluations} more score evaluations) and the PSIS k̂ (and its warning) from them.
+   */
+  PoeResult moved(AffineMap map, double[] logP, long evaluations) {
+    PoeResult m = mapped(map, parameterNames);
+    double khat = org.poevi.math.ParetoTail.khatOfDifference(logP, m.finish.logQ);
+    List<String> w = new java.util.ArrayList<>(warnings);
+    FitFinish.khatWarning(finish.psisKhat()).ifPresent(w::remove);
+    FitFinish.khatWarning(khat).ifPresent(w::add);
+    return new PoeResult(m.family, kinds, parameterNames, trace, alphaPath, stop,
+        new Finish(m.finish.draws, m.finish.normalizer, khat, logP, m.finish.logQ),
+        scoreEvaluations + evaluations, seconds, modes, List.copyOf(w), firstQ, axes,
+        calibration);
   }
 
   /**
@@ -119,7 +144,7 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
     return new PoeResult(map.map(family), kinds, List.copyOf(names), trace, alphaPath, stop,
         new Finish(draws, normalizer, finish.psisKhat(), finish.logP(), shifted(finish.logQ(),
         -map.logAbsDet())), scoreEvaluations, seconds, modes, warnings,
-        firstQ.map(f -> f.mapped(map)), axes);
+        firstQ.map(f -> f.mapped(map)), axes, calibration);
   }
 
   /** log q in the new coordinates: the old one less log|det A| (the same points). */

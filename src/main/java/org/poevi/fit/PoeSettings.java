@@ -141,14 +141,21 @@ public record PoeSettings(RunSettings run, InitSettings init, ExpertSource exper
     public Builder population(PopulationMode v) {
       UnderPSettings p = underP();
       return objective(new UnderPSettings(p.proposalDof(), p.proposalScale(),
-          p.minEssFraction(), v, p.moveSteps(), p.moveBurnIn()));
+          p.minEssFraction(), v, p.moveSteps(), p.moveBurnIn(), p.affineCalibration()));
     }
 
     /** Under p, the population's burn-in steps. */
     public Builder moveBurnIn(int v) {
       UnderPSettings p = underP();
       return objective(new UnderPSettings(p.proposalDof(), p.proposalScale(),
-          p.minEssFraction(), p.population(), p.moveSteps(), v));
+          p.minEssFraction(), p.population(), p.moveSteps(), v, p.affineCalibration()));
+    }
+
+    /** Under p, whether the affine calibration runs ({@link AffineCalibration}). */
+    public Builder affineCalibration(boolean v) {
+      UnderPSettings p = underP();
+      return objective(new UnderPSettings(p.proposalDof(), p.proposalScale(),
+          p.minEssFraction(), p.population(), p.moveSteps(), p.moveBurnIn(), v));
     }
 
     private UnderPSettings underP() {

@@ -15,9 +15,12 @@ import org.poevi.InvalidInputException;
  *     weighted batches
  * @param moveSteps {@code fit.under-p.move-steps}: MALA steps per iteration
  * @param moveBurnIn {@code fit.under-p.move-burn-in}: MALA steps before the population is used
+ * @param affineCalibration {@code fit.under-p.affine-calibration}: whether a fit with a
+ *     population ends with the affine map of q fitted to its chains ({@link AffineCalibration})
  */
 public record UnderPSettings(double proposalDof, double proposalScale, double minEssFraction,
-    PopulationMode population, int moveSteps, int moveBurnIn) implements ObjectiveSettings {
+    PopulationMode population, int moveSteps, int moveBurnIn, boolean affineCalibration)
+    implements ObjectiveSettings {
   public UnderPSettings {
     SettingsChecks.positiveFinite(proposalDof, "fit.under-p.proposal-dof");
     SettingsChecks.positiveFinite(proposalScale, "fit.under-p.proposal-scale");
@@ -33,7 +36,7 @@ public record UnderPSettings(double proposalDof, double proposalScale, double mi
 
   /** The defaults of conf/reference.conf. */
   public static UnderPSettings defaults() {
-    return new UnderPSettings(5, 1.5, 0.05, PopulationMode.AUTO, 5, 50);
+    return new UnderPSettings(5, 1.5, 0.05, PopulationMode.AUTO, 5, 50, true);
   }
 
   @Override

@@ -84,6 +84,7 @@ final class FitSummary {
       c.put("pricedCandidates", axes.candidates());
       c.put("round", axes.round());
     });
+    poe.calibration().ifPresent(cal -> calibration(out.putObject("affineCalibration"), cal));
     ObjectNode pool = root.putObject("experts");
     pool.put("pool", poe.family().numExperts());
     pool.put("active", poe.family().numActive());
@@ -136,6 +137,20 @@ final class FitSummary {
         values.put(t.parameterNames().get(d), truth[d]);
       }
     });
+  }
+
+  /** fit.under-p.affine-calibration: the affine map of q fitted to half the chains. */
+  private static void calibration(ObjectNode c, org.poevi.fit.AffineCalibration.Outcome cal) {
+    c.put("kept", cal.kept());
+    c.put("reason", cal.reason());
+    c.put("form", cal.triangular() ? "triangular" : "diagonal");
+    JsonOutput.putNumber(c, "logAbsDet", cal.logAbsDet());
+    JsonOutput.putNumber(c, "heldOutGain", cal.gain());
+    JsonOutput.putNumber(c, "heldOutGainStandardError", cal.gainSe());
+    c.put("fittedChains", cal.fitted());
+    c.put("heldOutChains", cal.heldOut());
+    estimates(c.putObject("with"), cal.with());
+    estimates(c.putObject("without"), cal.without());
   }
 
   private static void estimates(ObjectNode out, org.poevi.fit.AxisChoice.Estimates e) {
