@@ -147,6 +147,8 @@ final class FitSummary {
     JsonOutput.putNumber(c, "logAbsDet", cal.logAbsDet());
     JsonOutput.putNumber(c, "heldOutGain", cal.gain());
     JsonOutput.putNumber(c, "heldOutGainStandardError", cal.gainSe());
+    JsonOutput.putNumber(c, "drawsGain", cal.drawsGain());
+    JsonOutput.putNumber(c, "drawsGainStandardError", cal.drawsGainSe());
     c.put("fittedChains", cal.fitted());
     c.put("heldOutChains", cal.heldOut());
     estimates(c.putObject("with"), cal.with());
