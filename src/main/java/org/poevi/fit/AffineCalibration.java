@@ -14,12 +14,12 @@ import org.poevi.math.Lbfgs;
  * report, and the product of t's is closed under affine maps ({@link AffineMap}): the moved q is
  * exactly normalised (log C + log|det A|) and exactly sampled (its draws are the old ones moved).
  *
- * <p>Why: the Fisher divergence weighs where p's score is large, and leaves the scale of q's
- * bulk loosely tied down. On posteriordb's gp_pois_regr the fitted q was about 20% too narrow in
- * every coordinate (log sd ratio up to 0.32); fitted by maximum likelihood to 1,000 of the
- * reference's draws, a triangular map lowered Neg-LLH on the other 5,000 from 2.50 to 1.89. On
- * the funnel, exact draws would lower KL(p; q) by 1.4 nats (3.39); on sinh-arcsinh D = 10 and the
- * banana by 0.010 and 0.005.
+ * <p>Why: the orbit of a fitted q can hold much better q's than the Fisher fit found. Fitted by
+ * maximum likelihood to 1,000 of posteriordb's NUTS draws of gp_pois_regr, a triangular map
+ * lowered Neg-LLH on 5,000 others from 2.50 to 1.89 (the fitted q is up to 28% too narrow); on
+ * the funnel 20,000 exact draws would lower KL(p; q) by 1.4 nats (of 3.39), on sinh-arcsinh
+ * D = 10 and the banana by 0.010 and 0.005 (docs/benchmarks.md). Without exact draws the gain is
+ * what the chains can see.
  *
  * <p>The map is fitted (L-BFGS) on the first half of the chains and judged on the other half, so
  * that the gain is not the fit's own optimism. It is kept when two independent witnesses say q
@@ -107,6 +107,7 @@ public final class AffineCalibration {
    */
   static PoeResult calibrate(PoeResult fit, Chains chains, ScoreEvaluator evaluator,
       int threads) {
+    long start = System.nanoTime();
     int n = chains.size();
     int dim = chains.dim();
     if (n < 4) {
@@ -136,7 +137,8 @@ public final class AffineCalibration {
     boolean kept = reason == null;
     Outcome outcome = new Outcome(kept, kept ? "closer to p" : reason, triangular,
         map.logAbsDet(), gain[0], gain[1], drawsGain[0], drawsGain[1], nFit, n - nFit, a, b);
-    return (kept ? with : fit).calibrated(outcome, with.scoreEvaluations());
+    return (kept ? with : fit).calibrated(outcome, with.scoreEvaluations(),
+        (System.nanoTime() - start) * 1e-9);
   }
 
   /**

@@ -36,8 +36,9 @@ import org.poevi.targets.Target;
  * </ol>
  * Under experts.axes = auto the steps and the finish may run again, in rounds, with coordinate
  * and priced experts ({@link Pricing}); {@link AxisChoice} keeps the q closer to p. A fit with a
- * MALA population then ends with the affine map of q fitted to its chains, if half of them
- * judge it closer to p ({@link AffineCalibration}, fit.under-p.affine-calibration). Every random
+ * MALA population then ends with the affine map of q fitted to half its chains, if the other
+ * half and both q's draws judge it closer to p ({@link AffineCalibration},
+ * fit.under-p.affine-calibration). Every random
  * choice comes from streams keyed by the seed and a purpose, iteration and block index, so the
  * fit is the same for any number of threads, partitions or executors.
  */

@@ -40,10 +40,15 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
         evaluations, totalSeconds, modes, warnings, firstQ, Optional.of(outcome), calibration);
   }
 
-  /** This fit, chosen by the affine calibration's {@code outcome}, with {@code evaluations}. */
-  PoeResult calibrated(AffineCalibration.Outcome outcome, long evaluations) {
+  /**
+   * This fit, chosen by the affine calibration's {@code outcome}, with {@code evaluations} and
+   * {@code extraSeconds} more wall time.
+   */
+  PoeResult calibrated(AffineCalibration.Outcome outcome, long evaluations,
+      double extraSeconds) {
     return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
-        evaluations, seconds, modes, warnings, firstQ, axes, Optional.of(outcome));
+        evaluations, seconds + extraSeconds, modes, warnings, firstQ, axes,
+        Optional.of(outcome));
   }
 
   /**
