@@ -121,10 +121,7 @@ public final class AffineCalibration {
     Chains held = new Chains(Arrays.copyOfRange(chains.z(), nFit * dim, n * dim),
         Arrays.copyOfRange(chains.logP(), nFit, n),
         Arrays.copyOfRange(chains.scores(), nFit * dim, n * dim), dim);
-    double[] moved = map.apply(fit.finish().draws().draws(), fit.finish().draws().numDraws());
-    double[] logP = new double[fit.finish().draws().numDraws()];
-    evaluator.logDensities(moved, logP.length, logP);
-    PoeResult with = fit.moved(map, logP, logP.length);
+    PoeResult with = fit.moved(map, evaluator);
     AxisChoice.Estimates a = AxisChoice.estimates(fit.finish().logP(), fit.finish().logQ(),
         fit.finish().psisKhat());
     AxisChoice.Estimates b = AxisChoice.estimates(with.finish().logP(), with.finish().logQ(),
@@ -195,7 +192,7 @@ public final class AffineCalibration {
         }
         for (int i = 0; i < dim; i++) {
           double s = c[i];
-          for (int j = i; j < dim; j++) {
+          for (int j = i; j < layout.end(i); j++) {
             s += bMatrix[i * dim + j] * y[p * dim + j];
           }
           u[p * dim + i] = s;
@@ -211,7 +208,7 @@ public final class AffineCalibration {
       for (int p = 0; p < n; p++) {
         for (int i = 0; i < dim; i++) {
           double s = scores[p * dim + i] / n;
-          for (int j = i; j < dim; j++) {
+          for (int j = i; j < layout.end(i); j++) {
             // d/ds_j of −log q(u) = (Bᵀ score)_j; d/dB_ij = −score_i y_j.
             gradient[j] += bMatrix[i * dim + j] * s;
             int k = layout.index(i, j);
@@ -258,6 +255,11 @@ public final class AffineCalibration {
         return i == j ? dim + i : -1;
       }
       return dim + i * dim - i * (i - 1) / 2 + (j - i);
+    }
+
+    /** One past the last column of row i that B may hold (i + 1 when B is diagonal). */
+    int end(int i) {
+      return triangular ? dim : i + 1;
     }
 
     int diagonal(int i) {

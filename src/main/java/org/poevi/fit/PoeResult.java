@@ -53,11 +53,14 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
 
   /**
    * This fit's q moved by {@code map} within the same coordinates (the target unchanged): the
-   * family, draws, normaliser and log q exactly, log p̃ at the moved draws as given
-   * ({@code evaluations} more score evaluations) and the PSIS k̂ (and its warning) from them.
+   * family, draws, normaliser and log q exactly, log p̃ at the moved draws from
+   * {@code evaluator} (one evaluation per draw) and the PSIS k̂ (and its warning) from them.
    */
-  PoeResult moved(AffineMap map, double[] logP, long evaluations) {
+  PoeResult moved(AffineMap map, org.poevi.evaluator.ScoreEvaluator evaluator) {
     PoeResult m = mapped(map, parameterNames);
+    double[] logP = new double[m.finish.draws.numDraws()];
+    evaluator.logDensities(m.finish.draws.draws(), logP.length, logP);
+    long evaluations = logP.length;
     double khat = org.poevi.math.ParetoTail.khatOfDifference(logP, m.finish.logQ);
     List<String> w = new java.util.ArrayList<>(warnings);
     FitFinish.khatWarning(finish.psisKhat()).ifPresent(w::remove);
