@@ -247,7 +247,8 @@ public final class FitConfig {
             PopulationMode.parse(resolved.getString("fit.under-p.population")),
             resolved.getInt("fit.under-p.move-steps"),
             resolved.getInt("fit.under-p.move-burn-in"),
-            resolved.getBoolean("fit.under-p.affine-calibration"))
+            resolved.getBoolean("fit.under-p.affine-calibration"),
+            resolved.getInt("fit.under-p.independence-every"))
         : new UnderQSettings(resolved.getDouble("fit.under-q.growth-cap"),
             resolved.getDouble("fit.under-q.ess-floor"),
             resolved.getDouble("fit.under-q.q-temper"));

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.poevi.math.Cholesky;
+import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 
 /**
@@ -28,21 +29,35 @@ public final class MalaKernel implements Serializable {
   private transient volatile double[] full;
   /** Whether blocks use BLAS-3 (above {@value #BLOCKED_DIM} dimensions; tests may force it). */
   private final boolean blocked;
+  /** The proposal r of an independence kernel, or null for MALA. */
+  private final MultivariateT independence;
 
   MalaKernel(int dim, double[] factor, double step) {
-    this(dim, factor, step, dim > BLOCKED_DIM);
+    this(dim, factor, step, dim > BLOCKED_DIM, null);
   }
 
-  private MalaKernel(int dim, double[] factor, double step, boolean blocked) {
+  private MalaKernel(int dim, double[] factor, double step, boolean blocked,
+      MultivariateT independence) {
     this.dim = dim;
     this.factor = factor.clone();
     this.step = step;
     this.blocked = blocked;
+    this.independence = independence;
   }
 
   /** The same kernel with blocks forced to BLAS-3 or to chain-by-chain loops (for tests). */
   MalaKernel withBlocked(boolean value) {
-    return new MalaKernel(dim, factor, step, value);
+    return new MalaKernel(dim, factor, step, value, independence);
+  }
+
+  /**
+   * The independence Metropolis–Hastings kernel from r instead: z* ~ r, accepted with
+   * probability min(1, p̃(z*)r(z) / (p̃(z)r(z*))). It leaves p invariant for any r that covers p,
+   * and it moves a chain across p at once where MALA's local steps take long (a funnel's neck
+   * and mouth, or a population that starts too narrow).
+   */
+  MalaKernel independence(MultivariateT r) {
+    return new MalaKernel(dim, factor, step, blocked, r);
   }
 
   /**
@@ -104,6 +119,11 @@ public final class MalaKernel implements Serializable {
    */
   public void propose(RandomStreams streams, long key, long stepIndex, int block, int n,
       double[] z, double[] scores, Buffers buffers, double[] scratch) {
+    if (independence != null) {
+      proposeIndependent(streams.stream(RandomStreams.MOVE, key, stepIndex, block), block, n, z,
+          buffers, scratch);
+      return;
+    }
     if (blocked) {
       proposeBlock(streams, key, stepIndex, block, n, z, scores, buffers, scratch);
       return;
@@ -145,6 +165,10 @@ public final class MalaKernel implements Serializable {
    */
   public void accept(int block, int n, double[] z, double[] logP, double[] scores,
       Buffers buffers, boolean[] moved, double[] scratch) {
+    if (independence != null) {
+      acceptIndependent(block, n, z, logP, scores, buffers, moved);
+      return;
+    }
     if (blocked) {
       acceptBlock(block, n, z, logP, scores, buffers, moved, scratch);
       return;
@@ -170,6 +194,48 @@ public final class MalaKernel implements Serializable {
       double logRatio = buffers.proposalLogP[i] - logP[i] - 0.5 * squares / h
           - buffers.forward[i];
       if (buffers.logU[i] < logRatio) {
+        buffers.accepted[i] = true;
+        moved[i] = true;
+        System.arraycopy(buffers.proposal, i * dim, z, i * dim, dim);
+        System.arraycopy(buffers.proposalScores, i * dim, scores, i * dim, dim);
+        logP[i] = buffers.proposalLogP[i];
+      }
+    }
+  }
+
+  /**
+   * An independence step's proposals z* ~ r for block {@code block}'s chains, with
+   * forward = log r(z) − log r(z*), the Metropolis–Hastings correction.
+   */
+  private void proposeIndependent(UniformRandomProvider rng, int block, int n, double[] z,
+      Buffers buffers, double[] scratch) {
+    MultivariateT.Sampler sampler = independence.sampler(rng);
+    for (int i = block * BLOCK - buffers.base; i < Math.min(n, (block + 1) * BLOCK) - buffers.base;
+        i++) {
+      sampler.sample(buffers.proposal, i * dim);
+      double correction = independence.logDensity(z, i * dim, scratch)
+          - independence.logDensity(buffers.proposal, i * dim, scratch);
+      if (Double.isFinite(correction)) {
+        buffers.forward[i] = correction;
+      } else {
+        System.arraycopy(z, i * dim, buffers.proposal, i * dim, dim);
+        buffers.forward[i] = Double.NaN;
+      }
+      buffers.logU[i] = Math.log(RandomStreams.openClosedUniform(rng));
+    }
+  }
+
+  /** Metropolis–Hastings for an independence step's proposals. */
+  private void acceptIndependent(int block, int n, double[] z, double[] logP, double[] scores,
+      Buffers buffers, boolean[] moved) {
+    for (int i = block * BLOCK - buffers.base; i < Math.min(n, (block + 1) * BLOCK) - buffers.base;
+        i++) {
+      buffers.accepted[i] = false;
+      if (buffers.proposalLogP[i] == Double.NEGATIVE_INFINITY
+          || Double.isNaN(buffers.forward[i])) {
+        continue;
+      }
+      if (buffers.logU[i] < buffers.proposalLogP[i] - logP[i] + buffers.forward[i]) {
         buffers.accepted[i] = true;
         moved[i] = true;
         System.arraycopy(buffers.proposal, i * dim, z, i * dim, dim);

@@ -139,23 +139,22 @@ public record PoeSettings(RunSettings run, InitSettings init, ExpertSource exper
 
     /** Under p, when the MALA population replaces weighted batches. */
     public Builder population(PopulationMode v) {
-      UnderPSettings p = underP();
-      return objective(new UnderPSettings(p.proposalDof(), p.proposalScale(),
-          p.minEssFraction(), v, p.moveSteps(), p.moveBurnIn(), p.affineCalibration()));
+      return objective(underP().withPopulation(v));
     }
 
     /** Under p, the population's burn-in steps. */
     public Builder moveBurnIn(int v) {
-      UnderPSettings p = underP();
-      return objective(new UnderPSettings(p.proposalDof(), p.proposalScale(),
-          p.minEssFraction(), p.population(), p.moveSteps(), v, p.affineCalibration()));
+      return objective(underP().withMoveBurnIn(v));
     }
 
     /** Under p, whether the affine calibration runs ({@link AffineCalibration}). */
     public Builder affineCalibration(boolean v) {
-      UnderPSettings p = underP();
-      return objective(new UnderPSettings(p.proposalDof(), p.proposalScale(),
-          p.minEssFraction(), p.population(), p.moveSteps(), p.moveBurnIn(), v));
+      return objective(underP().withAffineCalibration(v));
+    }
+
+    /** Under p, every how many burn-in steps one is an independence step (0: none). */
+    public Builder independenceEvery(int v) {
+      return objective(underP().withIndependenceEvery(v));
     }
 
     private UnderPSettings underP() {

@@ -11,7 +11,11 @@ import org.poevi.math.RandomStreams;
  * The MALA population of the under-p objective: a batch from the proposal t_ν(m, c²S), resampled
  * by its importance weights (tempered to keep min-ess-fraction of the draws effective), then
  * move-burn-in adaptive MALA steps re-preconditioned from the population's covariance every
- * move-steps steps, and on until Stein's identity holds ({@link ResampleMove}).
+ * move-steps steps, and on until Stein's identity holds ({@link ResampleMove}). Every
+ * independence-every-th burn-in step is an independence step from t_ν(m, c²S) around the
+ * population's moments instead, for as long as those steps accept at least independence-every /
+ * move-burn-in of their proposals: each chain is then expected to jump across p at least once in
+ * the burn-in, where MALA's local steps take hundreds of steps to cross a funnel.
  *
  * @param chains the burnt-in chains
  * @param kernel the frozen MALA kernel the iterations move them with
@@ -116,6 +120,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
         + settings.moveBurnIn() + " burn-in steps)");
     ResampleMove mover = new ResampleMove(fit.evaluator(), dim, gaussian.covariance(),
         fit.streams());
+    mover.independence(proposal, settings.proposalScale(), settings.independenceEvery());
     ImportanceBatches.Evaluated drawn = all.drawn();
     Chains chains = mover.resample(new Chains(z, drawn.logP(), drawn.scores(), dim), logW, 0);
     return burnIn(settings, mover, chains, ess, tau, fit, gaussian.covariance());
@@ -158,6 +163,8 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
       int steps = Math.min(settings.moveSteps(), maxBurnIn - done);
       chains = mover.adapt(chains, steps, -1 - done);
       mover.preconditionFrom(chains);
+      mover.keepIndependenceIf((double) settings.independenceEvery()
+          / Math.max(settings.moveBurnIn(), 1));
       done += steps;
       // The bar fills at move-burn-in steps; a longer burn-in goes past it.
       fit.progress().advance(done, Math.max(done, settings.moveBurnIn()));
@@ -171,7 +178,8 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
           + fit.parameterNames().get(bad) + "); the fit uses importance-weighted batches"
           + " instead"), null);
     }
-    fit.progress().phase("population reached p after " + done + " burn-in steps");
+    fit.progress().phase("population reached p after " + done + " burn-in steps"
+        + mover.independenceReport());
     double[] pooled = null;
     double[] pooledMean = null;
     if (chains.size() < CHAINS_PER_DIMENSION * (long) chains.dim()) {
@@ -185,6 +193,9 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
           + " %.2f towards the preliminary covariance)", r.steps(), chains.size(), r.error(),
           r.shrinkage()));
     }
+    // The chains that feed the fit move by MALA alone: they are already spread over p, and an
+    // independence step's chains pile up where r is thin (the centred eight schools' neck:
+    // docs/benchmarks.md).
     return new Start(Optional.of(new Population(chains, mover.kernel(), ess, tau, pooled,
         pooledMean)),
         Optional.empty(), null);

@@ -17,10 +17,13 @@ import org.poevi.InvalidInputException;
  * @param moveBurnIn {@code fit.under-p.move-burn-in}: MALA steps before the population is used
  * @param affineCalibration {@code fit.under-p.affine-calibration}: whether a fit with a
  *     population ends with the affine map of q fitted to its chains ({@link AffineCalibration})
+ * @param independenceEvery {@code fit.under-p.independence-every}: every this many burn-in
+ *     steps one is an independence step from t_ν(m, c²S) around the population's moments
+ *     ({@link ResampleMove#independence}); 0 for none
  */
 public record UnderPSettings(double proposalDof, double proposalScale, double minEssFraction,
-    PopulationMode population, int moveSteps, int moveBurnIn, boolean affineCalibration)
-    implements ObjectiveSettings {
+    PopulationMode population, int moveSteps, int moveBurnIn, boolean affineCalibration,
+    int independenceEvery) implements ObjectiveSettings {
   public UnderPSettings {
     SettingsChecks.positiveFinite(proposalDof, "fit.under-p.proposal-dof");
     SettingsChecks.positiveFinite(proposalScale, "fit.under-p.proposal-scale");
@@ -32,11 +35,37 @@ public record UnderPSettings(double proposalDof, double proposalScale, double mi
     SettingsChecks.atMost(moveSteps, 10_000, "fit.under-p.move-steps");
     SettingsChecks.nonNegative(moveBurnIn, "fit.under-p.move-burn-in");
     SettingsChecks.atMost(moveBurnIn, 100_000, "fit.under-p.move-burn-in");
+    SettingsChecks.nonNegative(independenceEvery, "fit.under-p.independence-every");
+    SettingsChecks.atMost(independenceEvery, 10_000, "fit.under-p.independence-every");
   }
 
   /** The defaults of conf/reference.conf. */
   public static UnderPSettings defaults() {
-    return new UnderPSettings(5, 1.5, 0.05, PopulationMode.AUTO, 5, 50, true);
+    return new UnderPSettings(5, 1.5, 0.05, PopulationMode.AUTO, 5, 50, true, 3);
+  }
+
+  /** The same settings with {@code population}. */
+  UnderPSettings withPopulation(PopulationMode v) {
+    return new UnderPSettings(proposalDof, proposalScale, minEssFraction, v, moveSteps,
+        moveBurnIn, affineCalibration, independenceEvery);
+  }
+
+  /** The same settings with {@code move-burn-in}. */
+  UnderPSettings withMoveBurnIn(int v) {
+    return new UnderPSettings(proposalDof, proposalScale, minEssFraction, population, moveSteps,
+        v, affineCalibration, independenceEvery);
+  }
+
+  /** The same settings with {@code affine-calibration}. */
+  UnderPSettings withAffineCalibration(boolean v) {
+    return new UnderPSettings(proposalDof, proposalScale, minEssFraction, population, moveSteps,
+        moveBurnIn, v, independenceEvery);
+  }
+
+  /** The same settings with {@code independence-every}. */
+  UnderPSettings withIndependenceEvery(int v) {
+    return new UnderPSettings(proposalDof, proposalScale, minEssFraction, population, moveSteps,
+        moveBurnIn, affineCalibration, v);
   }
 
   @Override
