@@ -89,6 +89,7 @@ public final class MalaKernel implements Serializable {
    */
   public static final class Buffers {
     final int base;
+    final int dim;
     final double[] proposal;
     final double[] proposalLogP;
     final double[] proposalScores;
@@ -104,6 +105,7 @@ public final class MalaKernel implements Serializable {
     /** Buffers for chains [base, base + n). */
     public Buffers(int base, int n, int dim) {
       this.base = base;
+      this.dim = dim;
       proposal = new double[n * dim];
       proposalLogP = new double[n];
       proposalScores = new double[n * dim];
@@ -120,8 +122,8 @@ public final class MalaKernel implements Serializable {
   public void propose(RandomStreams streams, long key, long stepIndex, int block, int n,
       double[] z, double[] scores, Buffers buffers, double[] scratch) {
     if (independence != null) {
-      proposeIndependent(streams.stream(RandomStreams.MOVE, key, stepIndex, block), block, n, z,
-          buffers, scratch);
+      IndependenceStep.propose(independence, streams.stream(RandomStreams.MOVE, key, stepIndex,
+          block), block, n, z, buffers, scratch);
       return;
     }
     if (blocked) {
@@ -166,7 +168,7 @@ public final class MalaKernel implements Serializable {
   public void accept(int block, int n, double[] z, double[] logP, double[] scores,
       Buffers buffers, boolean[] moved, double[] scratch) {
     if (independence != null) {
-      acceptIndependent(block, n, z, logP, scores, buffers, moved);
+      IndependenceStep.accept(block, n, z, logP, scores, buffers, moved);
       return;
     }
     if (blocked) {
@@ -176,9 +178,7 @@ public final class MalaKernel implements Serializable {
     double h = step;
     for (int i = block * BLOCK - buffers.base; i < Math.min(n, (block + 1) * BLOCK) - buffers.base;
         i++) {
-      buffers.accepted[i] = false;
-      if (buffers.proposalLogP[i] == Double.NEGATIVE_INFINITY
-          || Double.isNaN(buffers.forward[i])) {
+      if (rejectedOutright(buffers, i)) {
         continue;
       }
       // Reverse move: z − z* − c(z*)·(h/2)·S·∇log p̃(z*) = √h·L·ξ'.
@@ -194,55 +194,30 @@ public final class MalaKernel implements Serializable {
       double logRatio = buffers.proposalLogP[i] - logP[i] - 0.5 * squares / h
           - buffers.forward[i];
       if (buffers.logU[i] < logRatio) {
-        buffers.accepted[i] = true;
-        moved[i] = true;
-        System.arraycopy(buffers.proposal, i * dim, z, i * dim, dim);
-        System.arraycopy(buffers.proposalScores, i * dim, scores, i * dim, dim);
-        logP[i] = buffers.proposalLogP[i];
+        take(i, z, logP, scores, buffers, moved);
       }
     }
   }
 
   /**
-   * An independence step's proposals z* ~ r for block {@code block}'s chains, with
-   * forward = log r(z) − log r(z*), the Metropolis–Hastings correction.
+   * Clears chain i's accept flag; whether its proposal is rejected without a test (log p̃ = −∞
+   * there, or it was not finite).
    */
-  private void proposeIndependent(UniformRandomProvider rng, int block, int n, double[] z,
-      Buffers buffers, double[] scratch) {
-    MultivariateT.Sampler sampler = independence.sampler(rng);
-    for (int i = block * BLOCK - buffers.base; i < Math.min(n, (block + 1) * BLOCK) - buffers.base;
-        i++) {
-      sampler.sample(buffers.proposal, i * dim);
-      double correction = independence.logDensity(z, i * dim, scratch)
-          - independence.logDensity(buffers.proposal, i * dim, scratch);
-      if (Double.isFinite(correction)) {
-        buffers.forward[i] = correction;
-      } else {
-        System.arraycopy(z, i * dim, buffers.proposal, i * dim, dim);
-        buffers.forward[i] = Double.NaN;
-      }
-      buffers.logU[i] = Math.log(RandomStreams.openClosedUniform(rng));
-    }
+  static boolean rejectedOutright(Buffers buffers, int i) {
+    buffers.accepted[i] = false;
+    return buffers.proposalLogP[i] == Double.NEGATIVE_INFINITY
+        || Double.isNaN(buffers.forward[i]);
   }
 
-  /** Metropolis–Hastings for an independence step's proposals. */
-  private void acceptIndependent(int block, int n, double[] z, double[] logP, double[] scores,
-      Buffers buffers, boolean[] moved) {
-    for (int i = block * BLOCK - buffers.base; i < Math.min(n, (block + 1) * BLOCK) - buffers.base;
-        i++) {
-      buffers.accepted[i] = false;
-      if (buffers.proposalLogP[i] == Double.NEGATIVE_INFINITY
-          || Double.isNaN(buffers.forward[i])) {
-        continue;
-      }
-      if (buffers.logU[i] < buffers.proposalLogP[i] - logP[i] + buffers.forward[i]) {
-        buffers.accepted[i] = true;
-        moved[i] = true;
-        System.arraycopy(buffers.proposal, i * dim, z, i * dim, dim);
-        System.arraycopy(buffers.proposalScores, i * dim, scores, i * dim, dim);
-        logP[i] = buffers.proposalLogP[i];
-      }
-    }
+  /** Chain i moves to its proposal. */
+  static void take(int i, double[] z, double[] logP, double[] scores, Buffers buffers,
+      boolean[] moved) {
+    int dim = buffers.dim;
+    buffers.accepted[i] = true;
+    moved[i] = true;
+    System.arraycopy(buffers.proposal, i * dim, z, i * dim, dim);
+    System.arraycopy(buffers.proposalScores, i * dim, scores, i * dim, dim);
+    logP[i] = buffers.proposalLogP[i];
   }
 
   /** Whether chain i's proposal was accepted at the last {@link #accept}. */
@@ -359,9 +334,7 @@ public final class MalaKernel implements Serializable {
         fullFactor(), 0, dim, scratch, 0, dim);
     for (int j = 0; j < nb; j++) {
       int i = from + j;
-      buffers.accepted[i] = false;
-      if (buffers.proposalLogP[i] == Double.NEGATIVE_INFINITY
-          || Double.isNaN(buffers.forward[i])) {
+      if (rejectedOutright(buffers, i)) {
         continue;
       }
       double squares = 0;
@@ -371,11 +344,7 @@ public final class MalaKernel implements Serializable {
       double logRatio = buffers.proposalLogP[i] - logP[i] - 0.5 * squares / step
           - buffers.forward[i];
       if (buffers.logU[i] < logRatio) {
-        buffers.accepted[i] = true;
-        moved[i] = true;
-        System.arraycopy(buffers.proposal, i * dim, z, i * dim, dim);
-        System.arraycopy(buffers.proposalScores, i * dim, scores, i * dim, dim);
-        logP[i] = buffers.proposalLogP[i];
+        take(i, z, logP, scores, buffers, moved);
       }
     }
   }

@@ -55,21 +55,7 @@ class ResampleMoveTest {
    * MCMC draws from one chain each are, across chains.
    */
   private static void assertMatchesTarget(double[] z, int n) {
-    double[] mean = SampleMoments.mean(z, n, DIM);
-    double[] cov = SampleMoments.covariance(z, n, mean, DIM);
-    for (int d = 0; d < DIM; d++) {
-      double var = REF_COV[d * DIM + d];
-      double m4 = 0;
-      for (int i = 0; i < REFERENCE; i++) {
-        double e = REF[i * DIM + d] - REF_MEAN[d];
-        m4 += e * e * e * e / REFERENCE;
-      }
-      double kurtosis = m4 / (var * var);
-      assertEquals(REF_MEAN[d], mean[d], 4.5 * Math.sqrt(var * (1.0 / n + 1.0 / REFERENCE)),
-          "mean of coordinate " + d);
-      assertEquals(var, cov[d * DIM + d], 4.5 * Math.sqrt((kurtosis - 1) / n) * var,
-          "variance of coordinate " + d);
-    }
+    new ReferenceMoments(REF, REFERENCE, DIM).assertMatched(z, n, 4.5);
     // The fit uses the scores: E‖∇log p‖² over the population against 2·10⁴ further exact draws,
     // within 4 standard errors of the difference (each SE from its own sample's spread).
     double[] pop = squaredScoreNorms(z, n);
