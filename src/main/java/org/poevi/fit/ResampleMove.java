@@ -2,6 +2,7 @@ package org.poevi.fit;
 
 import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.math.Cholesky;
+import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.Resampling;
 import org.poevi.math.SampleMoments;
@@ -40,14 +41,13 @@ final class ResampleMove {
   private final RandomStreams streams;
   private double step;
   /** The independence proposal of every {@link #every}-th step, or null. */
-  private org.poevi.math.MultivariateT independence;
+  private MultivariateT independence;
   private int every;
   /** r's scatter is this times the population's covariance when that is re-estimated. */
   private double independenceScale;
   /** Accepted independence proposals and proposals made, during burn-in. */
   private long independentAccepted;
   private long independentProposed;
-  private boolean independenceDropped;
   private int independentSteps;
   /** The independence steps are judged after at least this many. */
   static final int MIN_INDEPENDENT_STEPS = 2;
@@ -117,7 +117,7 @@ final class ResampleMove {
       return false;
     }
     if (independence != null) {
-      independence = org.poevi.math.MultivariateT.of(mean, GaussianFit.scaled(covariance,
+      independence = MultivariateT.of(mean, GaussianFit.scaled(covariance,
           independenceScale * independenceScale), independence.dof());
     }
     return true;
@@ -129,7 +129,7 @@ final class ResampleMove {
    * #preconditionFrom}). Only {@link #adapt}'s steps (burn-in and pooling); {@link #kernel},
    * which moves the chains that feed the fit, stays MALA.
    */
-  void independence(org.poevi.math.MultivariateT r, double scale, int every) {
+  void independence(MultivariateT r, double scale, int every) {
     this.independence = every > 0 ? r : null;
     this.every = every;
     this.independenceScale = scale;
@@ -151,8 +151,6 @@ final class ResampleMove {
     if (independence != null && independentSteps >= MIN_INDEPENDENT_STEPS
         && independentAcceptance() < minRate) {
       independence = null;
-      every = 0;
-      independenceDropped = true;
     }
   }
 
@@ -163,7 +161,7 @@ final class ResampleMove {
     }
     return String.format(java.util.Locale.ROOT, " (independence steps accepted %.3f of %d"
         + " proposals%s)", independentAcceptance(), independentProposed,
-        independenceDropped ? ", too few: stopped" : "");
+        independence == null ? ", too few: stopped" : "");
   }
 
   /** The current step h, in units of S. */
