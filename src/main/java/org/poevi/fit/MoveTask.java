@@ -71,12 +71,25 @@ public final class MoveTask implements BlockTask<MovedPart> {
         ScoreAccumulation.blockSize(kernel.dim(), experts.size()));
   }
 
+  /**
+   * The QP's sums over {@code experts} at moves made before ({@link Trajectory}): the same job as
+   * {@link #moveAndSum} with no steps, so the same blocks and the same bits, and no evaluations.
+   */
+  static Moved sumOver(ScoreEvaluator evaluator, MalaKernel kernel, Moved recorded,
+      List<Expert> experts, RandomStreams streams, long key) {
+    Moved summed = run(evaluator, kernel, recorded.chains(), experts, streams, key, 0, 0,
+        ScoreAccumulation.blockSize(kernel.dim(), experts.size()));
+    return new Moved(recorded.chains(), recorded.accepted(), recorded.movedChains(),
+        summed.sums());
+  }
+
   private static Moved run(ScoreEvaluator evaluator, MalaKernel kernel, Chains chains,
       List<Expert> experts, RandomStreams streams, long key, int firstStep, int steps,
       int block) {
     int n = chains.size();
-    MovedPart part = evaluator.run(steps + " MALA steps of " + n + " chains"
-        + (experts == null ? "" : " and score sums over " + experts.size() + " experts"),
+    MovedPart part = evaluator.run((steps == 0 ? "recorded " + n + " chains" : steps
+        + " MALA steps of " + n + " chains") + (experts == null ? ""
+        : " and score sums over " + experts.size() + " experts"),
         sharing -> new MoveTask(kernel, sharing.share(chains, chains.bytes()), n,
             experts == null ? null : ExpertSharing.share(sharing, experts), streams.seed(), key,
             firstStep, steps, block));

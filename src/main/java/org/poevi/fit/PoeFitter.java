@@ -208,7 +208,7 @@ public final class PoeFitter implements Fitter {
           // Weighted batches after all: the first q's iteration was their first.
           Launch launch = new Launch(gaussian, population, started.first(), false,
               preliminary.evaluations() + firstQ.pool().evaluations(),
-              preliminary.modes().size(), warnings);
+              preliminary.modes().size(), warnings, Trajectory.NONE);
           return new Start(firstQ.state(), firstQ.iterations(), firstQ.pool(), firstQ.step(),
               null, launch, auto() ? AxisChoice.affordable(firstQ.pool().withAxes(gaussian,
               axes, (ExpertPool.Settings) settings.experts()), progress) : null);
@@ -223,7 +223,9 @@ public final class PoeFitter implements Fitter {
       ExpertPool pool = pool(preliminary, gaussian, true);
       Launch launch = new Launch(gaussian, population, first, gaussianProposalWorks,
           preliminary.evaluations() + pool.evaluations() + (firstQ == null ? 0
-          : firstQ.pool().evaluations()), preliminary.modes().size(), warnings);
+          : firstQ.pool().evaluations()), preliminary.modes().size(), warnings,
+          // Later rounds of pricing start from the same population: they read its moves.
+          auto() && !structured(dim) ? new Trajectory(Trajectory.MAX_BYTES) : Trajectory.NONE);
       return start(auto() ? pool.without(AxisExperts.KIND) : pool, launch,
           firstQ == null ? null : firstQ.result(), auto() ? AxisChoice.affordable(pool, progress)
           : null);
@@ -237,11 +239,11 @@ public final class PoeFitter implements Fitter {
     /** What the α-iterations start from, whatever the pool. */
     private record Launch(GaussianFit gaussian, Optional<Population> population,
         ImportanceBatches.Evaluated first, boolean gaussianProposalWorks, long before, int modes,
-        List<String> warnings) {
+        List<String> warnings, Trajectory trajectory) {
       /** The same launch, {@code evaluations} more score evaluations before the iterations. */
       Launch plus(long evaluations) {
         return new Launch(gaussian, population, first, gaussianProposalWorks,
-            before + evaluations, modes, warnings);
+            before + evaluations, modes, warnings, trajectory);
       }
     }
 
@@ -255,7 +257,7 @@ public final class PoeFitter implements Fitter {
           + pool.experts().size() + " experts)");
       List<Expert> basis = fit.metric().basis(pool.experts(), launch.gaussian());
       BatchSource source = source(basis, pool, launch.gaussian(), launch.population(),
-          launch.first());
+          launch.first(), launch.trajectory());
       if (!(settings.experts() instanceof ExpertSource.Given) && launch.gaussianProposalWorks()) {
         alpha = GaussianStart.chosen(basis, launch.gaussian(), source, alpha,
             new AlphaStep(qp, minSum, fit.objective().growthCap()), fit, streams,
@@ -282,7 +284,7 @@ public final class PoeFitter implements Fitter {
       double[] alpha = settings.experts().startingAlpha(pool.experts().size(), minSum);
       stage("a first q from weighted batch 1 (" + pool.experts().size() + " experts)");
       BatchSource source = source(fit.metric().basis(pool.experts(), gaussian), pool, gaussian,
-          Optional.empty(), batch1);
+          Optional.empty(), batch1, Trajectory.NONE);
       FitState state = startState(alpha, source);
       AlphaIterations iterations = iterations(pool, preliminary.evaluations()
           + pool.evaluations(), minSum);
@@ -336,10 +338,12 @@ public final class PoeFitter implements Fitter {
 
     /**
      * The first batch source of the chosen objective; weighted batches start with {@code first},
-     * the population's evaluated first batch (null when there was none).
+     * the population's evaluated first batch (null when there was none); a population's moves
+     * are read from, or recorded in, {@code trajectory}.
      */
     private BatchSource source(List<Expert> basis, ExpertPool pool, GaussianFit gaussian,
-        Optional<Population> population, ImportanceBatches.Evaluated first) {
+        Optional<Population> population, ImportanceBatches.Evaluated first,
+        Trajectory trajectory) {
       AlphaSettings fit = settings.alpha();
       int threads = settings.run().threads();
       if (fit.objective() instanceof UnderQSettings underQ) {
@@ -349,7 +353,7 @@ public final class PoeFitter implements Fitter {
       UnderPSettings underP = (UnderPSettings) fit.objective();
       if (population.isPresent()) {
         return new PopulationBatches(evaluator, population.get(), basis, streams,
-            underP.moveSteps());
+            underP.moveSteps(), trajectory);
       }
       return new ImportanceBatches(evaluator, underP.proposal(gaussian), basis, streams,
           fit.batchSize(), underP.minEssFraction() * fit.batchSize(), threads, target.name(),

@@ -109,7 +109,7 @@ class BatchSourceTest {
     Population start = new Population(new Chains(z, logP, scores, 2),
         MalaKernel.of(2, new double[] {4, 0, 0, 4}, 0.5), 123.5, 0.75);
     PopulationBatches source = new PopulationBatches(evaluator, start, EXPERTS,
-        RandomStreams.of(2), 3);
+        RandomStreams.of(2), 3, Trajectory.NONE);
     Batch first = source.next(1, startingAlpha());
     assertEquals(123.5, first.ess());
     assertEquals(0.75, first.tempering());
@@ -126,6 +126,62 @@ class BatchSourceTest {
     assertArrayEquals(first.sums().normalizedGram(), firstAgain.sums().normalizedGram());
     assertArrayEquals(next.population().chains().z(),
         ((PopulationBatches) firstAgain.next()).population().chains().z());
+  }
+
+  /**
+   * A second fit from the same population reads the first fit's recorded moves: over another pool
+   * its sums are those of moving the chains again, bit for bit, with no evaluations for the
+   * recorded iterations; past them it moves the chains as before. A bound too small for one
+   * iteration records none.
+   */
+  @Test
+  void aSecondFitReadsTheRecordedMoves() {
+    int n = 300;
+    UniformRandomProvider rng = RandomStreams.of(5).stream(1);
+    double[] z = new double[n * 2];
+    for (int i = 0; i < n; i++) {
+      TARGET.sample(rng, z, 2 * i);
+    }
+    double[] logP = new double[n];
+    double[] scores = new double[n * 2];
+    evaluator().evaluate(z, n, logP, scores);
+    Population start = new Population(new Chains(z, logP, scores, 2),
+        MalaKernel.of(2, new double[] {4, 0, 0, 4}, 0.5), 100, 0.5);
+    List<Expert> other = EXPERTS.subList(1, EXPERTS.size());
+    double[] otherAlpha = Arrays.copyOf(startingAlpha(), other.size());
+    Trajectory trajectory = new Trajectory(Trajectory.MAX_BYTES);
+    LocalScoreEvaluator first = evaluator();
+    BatchSource source = new PopulationBatches(first, start, EXPERTS, RandomStreams.of(2), 3,
+        trajectory);
+    for (int t = 1; t <= 2; t++) {
+      source = source.next(t, startingAlpha()).next();
+    }
+    assertEquals(2 * 3 * n, first.evaluations());
+    assertEquals(2, trajectory.size());
+    LocalScoreEvaluator replayed = evaluator();
+    LocalScoreEvaluator moved = evaluator();
+    BatchSource read = new PopulationBatches(replayed, start, other, RandomStreams.of(2), 3,
+        trajectory);
+    BatchSource made = new PopulationBatches(moved, start, other, RandomStreams.of(2), 3,
+        Trajectory.NONE);
+    for (int t = 1; t <= 3; t++) {
+      Batch a = read.next(t, otherAlpha);
+      Batch b = made.next(t, otherAlpha);
+      assertArrayEquals(b.sums().normalizedGram(), a.sums().normalizedGram(), "iteration " + t);
+      assertArrayEquals(b.sums().normalizedCross(), a.sums().normalizedCross());
+      assertEquals(b.moves().acceptance(), a.moves().acceptance(), "iteration " + t);
+      assertEquals(b.moves().unmovedFraction(), a.moves().unmovedFraction());
+      assertEquals(t <= 2 ? 0 : 3 * n, replayed.evaluations(), "after iteration " + t);
+      read = a.next();
+      made = b.next();
+    }
+    assertArrayEquals(((PopulationBatches) made).population().chains().z(),
+        ((PopulationBatches) read).population().chains().z());
+    assertEquals(3, trajectory.size(), "the third iteration is recorded too");
+    Trajectory tiny = new Trajectory(8L * n * 5 - 1);
+    new PopulationBatches(evaluator(), start, EXPERTS, RandomStreams.of(2), 3, tiny)
+        .next(1, startingAlpha());
+    assertEquals(0, tiny.size());
   }
 
   /**
