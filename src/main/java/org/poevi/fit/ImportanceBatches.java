@@ -17,19 +17,28 @@ import org.poevi.targets.TargetEvaluationException;
  * <p>Batch 1 may come already evaluated ({@link Evaluated}): {@link Population#start} draws it
  * from batch 1's streams to choose between weighted batches and a population, and it is then the
  * first iteration's batch (the same points, weights and sums as a fresh batch 1, without
- * evaluating the target there again).
+ * evaluating the target there again). Batches a {@link Trajectory} holds are read, not evaluated
+ * again; on this JVM each batch is recorded there (on Spark its points stay on the executors).
  *
  * @param minEss the smallest Kish ESS the weights may keep before they are tempered
  * @param first batch 1, evaluated, or null to evaluate every batch
  */
 record ImportanceBatches(ScoreEvaluator evaluator, MultivariateT proposal, List<Expert> basis,
     RandomStreams streams, int batchSize, double minEss, int threads, String targetName,
-    Evaluated first) implements BatchSource {
+    Evaluated first, Trajectory<ImportanceTask.Drawn> trajectory) implements BatchSource {
 
   /** Batches that evaluate the target at every iteration. */
   ImportanceBatches(ScoreEvaluator evaluator, MultivariateT proposal, List<Expert> basis,
       RandomStreams streams, int batchSize, double minEss, int threads, String targetName) {
     this(evaluator, proposal, basis, streams, batchSize, minEss, threads, targetName, null);
+  }
+
+  /** Batches that record nothing. */
+  ImportanceBatches(ScoreEvaluator evaluator, MultivariateT proposal, List<Expert> basis,
+      RandomStreams streams, int batchSize, double minEss, int threads, String targetName,
+      Evaluated first) {
+    this(evaluator, proposal, basis, streams, batchSize, minEss, threads, targetName, first,
+        Trajectory.none());
   }
 
   /**
@@ -50,30 +59,40 @@ record ImportanceBatches(ScoreEvaluator evaluator, MultivariateT proposal, List<
 
   @Override
   public Batch next(int iteration, double[] alpha) {
+    java.util.Optional<ImportanceTask.Drawn> recorded = trajectory.at(iteration);
+    if (recorded.isPresent()) {
+      return folded(recorded.get(), iteration);
+    }
     if (iteration == 1 && first != null && first.logP().length == batchSize) {
-      return reused();
+      double[] logW = new double[batchSize];
+      ImportanceTask.logWeights(proposal, first.z(), first.logP(), logW, 0, batchSize, 0);
+      ImportanceTask.Drawn drawn = new ImportanceTask.Drawn(first.z(), logW, first.scores());
+      trajectory.record(1, drawn, drawn.bytes());
+      return folded(drawn, 1);
     }
     ImportanceTask.Weighted batch = ImportanceTask.run(evaluator, proposal, basis, streams,
         iteration, batchSize, logW -> {
           checkedEss(logW, iteration, targetName);
           return temper(logW, minEss);
         }, threads);
+    if (batch.drawn() != null) {
+      trajectory.record(iteration, batch.drawn(), batch.drawn().bytes());
+    }
     return new Batch(batch.sums(), batch.sums().effectiveSampleSize(), batchSize,
         batch.tempering(), ResampleMove.Moves.NONE, OptionalDouble.empty(), this);
   }
 
   /**
-   * Batch 1 from its evaluated draws, as {@link ImportanceTask#run} folds a batch it holds: its
-   * log weights, the driver's tempering, the sums over the basis.
+   * A batch from points the driver holds (batch 1 evaluated before the iterations, or a recorded
+   * one), as {@link ImportanceTask#run} folds a batch it holds: the log weights as drawn, the
+   * driver's tempering, the sums over the basis. No evaluations.
    */
-  private Batch reused() {
-    int dim = proposal.dim();
-    double[] logW = new double[batchSize];
-    ImportanceTask.logWeights(proposal, first.z(), first.logP(), logW, 0, batchSize, 0);
-    checkedEss(logW, 1, targetName);
+  private Batch folded(ImportanceTask.Drawn drawn, int iteration) {
+    double[] logW = drawn.logWeights().clone();
+    checkedEss(logW, iteration, targetName);
     double tau = temper(logW, minEss);
-    ScoreSums sums = ScoreAccumulation.accumulate(basis, first.z(), first.scores(), logW,
-        batchSize, dim, threads);
+    ScoreSums sums = ScoreAccumulation.accumulate(basis, drawn.z(), drawn.scores(), logW,
+        batchSize, proposal.dim(), threads);
     return new Batch(sums, sums.effectiveSampleSize(), batchSize, tau, ResampleMove.Moves.NONE,
         OptionalDouble.empty(), this);
   }

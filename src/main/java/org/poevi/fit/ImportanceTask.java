@@ -52,9 +52,21 @@ public final class ImportanceTask implements BlockTask<WeightedPart> {
   }
 
   /**
-   * An importance batch's sums, its final log weights and the exponent τ they were tempered by.
+   * An importance batch's sums, its final log weights, the exponent τ they were tempered by, and
+   * its points where the driver holds them (else null: on Spark they stay on the executors).
    */
-  public record Weighted(ScoreSums sums, double[] logWeights, double tempering) {}
+  public record Weighted(ScoreSums sums, double[] logWeights, double tempering, Drawn drawn) {}
+
+  /**
+   * A batch's points as the driver holds them where the run stays on this JVM: the n×D draws,
+   * their log weights as drawn (before tempering) and the n×D scores.
+   */
+  public record Drawn(double[] z, double[] logWeights, double[] scores) {
+    /** Bytes of the three arrays. */
+    long bytes() {
+      return 8L * (z.length + logWeights.length + scores.length);
+    }
+  }
 
   /**
    * The batch's sums over {@code experts} with the weights {@code temper} leaves: it sees all n
@@ -75,16 +87,17 @@ public final class ImportanceTask implements BlockTask<WeightedPart> {
     double tau = temper.applyAsDouble(logW);
     if (drawn.holdsPoints()) {
       return new Weighted(ScoreAccumulation.accumulate(experts, drawn.z(), drawn.scores(),
-          logW, n, proposal.dim(), threads), logW, tau);
+          logW, n, proposal.dim(), threads), logW, tau, new Drawn(drawn.z(), asDrawn,
+          drawn.scores()));
     }
     if (Arrays.equals(asDrawn, logW)) {
-      return new Weighted(drawn.total(), logW, tau);
+      return new Weighted(drawn.total(), logW, tau, null);
     }
     WeightedPart reweighed = evaluator.run(n + " draws of the proposal again, target and score"
         + " sums with tempered weights", sharing -> new ImportanceTask(sharing.share(proposal,
         proposalBytes), ExpertSharing.share(sharing, experts), streams.seed(), iteration, n,
         block, sharing.share(logW.clone(), 8L * n)));
-    return new Weighted(reweighed.total(), logW, tau);
+    return new Weighted(reweighed.total(), logW, tau, null);
   }
 
   @Override

@@ -185,6 +185,9 @@ public final class PoeFitter implements Fitter {
       AlphaSettings fit = settings.alpha();
       double minSum = dim / 2.0 + fit.sumSlack();
       Optional<Population> population = Optional.empty();
+      // Later rounds of pricing fit on the same batches: they read them (Trajectory).
+      Trajectory.Both recorded = auto() && !structured(dim) ? Trajectory.Both.bounded()
+          : Trajectory.Both.none();
       ImportanceBatches.Evaluated first = null;
       boolean gaussianProposalWorks = false;
       FirstIteration firstQ = null;
@@ -199,7 +202,7 @@ public final class PoeFitter implements Fitter {
             this::stage, chains);
         Population.FirstBatch batch1 = Population.firstBatch(underP, proposal, context);
         if (batch1 != null && !batch1.enough()) {
-          firstQ = firstQ(preliminary, gaussian, batch1.drawn(), minSum);
+          firstQ = firstQ(preliminary, gaussian, batch1.drawn(), minSum, recorded);
         }
         Population.Start started = Population.start(underP, proposal, gaussian, context, batch1);
         started.warning().ifPresent(warnings::add);
@@ -208,7 +211,7 @@ public final class PoeFitter implements Fitter {
           // Weighted batches after all: the first q's iteration was their first.
           Launch launch = new Launch(gaussian, population, started.first(), false,
               preliminary.evaluations() + firstQ.pool().evaluations(),
-              preliminary.modes().size(), warnings, Trajectory.NONE);
+              preliminary.modes().size(), warnings, recorded);
           return new Start(firstQ.state(), firstQ.iterations(), firstQ.pool(), firstQ.step(),
               null, launch, auto() ? AxisChoice.affordable(firstQ.pool().withAxes(gaussian,
               axes, (ExpertPool.Settings) settings.experts()), progress) : null);
@@ -223,9 +226,7 @@ public final class PoeFitter implements Fitter {
       ExpertPool pool = pool(preliminary, gaussian, true);
       Launch launch = new Launch(gaussian, population, first, gaussianProposalWorks,
           preliminary.evaluations() + pool.evaluations() + (firstQ == null ? 0
-          : firstQ.pool().evaluations()), preliminary.modes().size(), warnings,
-          // Later rounds of pricing start from the same population: they read its moves.
-          auto() && !structured(dim) ? new Trajectory(Trajectory.MAX_BYTES) : Trajectory.NONE);
+          : firstQ.pool().evaluations()), preliminary.modes().size(), warnings, recorded);
       return start(auto() ? pool.without(AxisExperts.KIND) : pool, launch,
           firstQ == null ? null : firstQ.result(), auto() ? AxisChoice.affordable(pool, progress)
           : null);
@@ -239,11 +240,11 @@ public final class PoeFitter implements Fitter {
     /** What the α-iterations start from, whatever the pool. */
     private record Launch(GaussianFit gaussian, Optional<Population> population,
         ImportanceBatches.Evaluated first, boolean gaussianProposalWorks, long before, int modes,
-        List<String> warnings, Trajectory trajectory) {
+        List<String> warnings, Trajectory.Both recorded) {
       /** The same launch, {@code evaluations} more score evaluations before the iterations. */
       Launch plus(long evaluations) {
         return new Launch(gaussian, population, first, gaussianProposalWorks,
-            before + evaluations, modes, warnings, trajectory);
+            before + evaluations, modes, warnings, recorded);
       }
     }
 
@@ -257,7 +258,7 @@ public final class PoeFitter implements Fitter {
           + pool.experts().size() + " experts)");
       List<Expert> basis = fit.metric().basis(pool.experts(), launch.gaussian());
       BatchSource source = source(basis, pool, launch.gaussian(), launch.population(),
-          launch.first(), launch.trajectory());
+          launch.first(), launch.recorded());
       if (!(settings.experts() instanceof ExpertSource.Given) && launch.gaussianProposalWorks()) {
         alpha = GaussianStart.chosen(basis, launch.gaussian(), source, alpha,
             new AlphaStep(qp, minSum, fit.objective().growthCap()), fit, streams,
@@ -278,13 +279,13 @@ public final class PoeFitter implements Fitter {
      * iteration on weighted batch 1 ({@code batch1}, evaluated; {@link FirstIteration}).
      */
     private FirstIteration firstQ(Preliminary preliminary, GaussianFit gaussian,
-        ImportanceBatches.Evaluated batch1, double minSum) {
+        ImportanceBatches.Evaluated batch1, double minSum, Trajectory.Both recorded) {
       AlphaSettings fit = settings.alpha();
       ExpertPool pool = pool(preliminary, gaussian, false);
       double[] alpha = settings.experts().startingAlpha(pool.experts().size(), minSum);
       stage("a first q from weighted batch 1 (" + pool.experts().size() + " experts)");
       BatchSource source = source(fit.metric().basis(pool.experts(), gaussian), pool, gaussian,
-          Optional.empty(), batch1, Trajectory.NONE);
+          Optional.empty(), batch1, recorded);
       FitState state = startState(alpha, source);
       AlphaIterations iterations = iterations(pool, preliminary.evaluations()
           + pool.evaluations(), minSum);
@@ -339,11 +340,11 @@ public final class PoeFitter implements Fitter {
     /**
      * The first batch source of the chosen objective; weighted batches start with {@code first},
      * the population's evaluated first batch (null when there was none); a population's moves
-     * are read from, or recorded in, {@code trajectory}.
+     * are read from, or recorded in, {@code recorded}, as weighted batches' draws are.
      */
     private BatchSource source(List<Expert> basis, ExpertPool pool, GaussianFit gaussian,
         Optional<Population> population, ImportanceBatches.Evaluated first,
-        Trajectory trajectory) {
+        Trajectory.Both recorded) {
       AlphaSettings fit = settings.alpha();
       int threads = settings.run().threads();
       if (fit.objective() instanceof UnderQSettings underQ) {
@@ -353,11 +354,11 @@ public final class PoeFitter implements Fitter {
       UnderPSettings underP = (UnderPSettings) fit.objective();
       if (population.isPresent()) {
         return new PopulationBatches(evaluator, population.get(), basis, streams,
-            underP.moveSteps(), trajectory);
+            underP.moveSteps(), recorded.moves());
       }
       return new ImportanceBatches(evaluator, underP.proposal(gaussian), basis, streams,
           fit.batchSize(), underP.minEssFraction() * fit.batchSize(), threads, target.name(),
-          first);
+          first, recorded.draws());
     }
 
     /** The step function of the chosen objective: its step control and stopping rule. */

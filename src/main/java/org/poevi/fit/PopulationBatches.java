@@ -15,7 +15,7 @@ import org.poevi.math.RandomStreams;
  * not made again.
  */
 record PopulationBatches(ScoreEvaluator evaluator, Population population, List<Expert> basis,
-    RandomStreams streams, int moveSteps, Trajectory trajectory) implements BatchSource {
+    RandomStreams streams, int moveSteps, Trajectory<MoveTask.Moved> trajectory) implements BatchSource {
 
   @Override
   public Batch next(int iteration, double[] alpha) {
@@ -25,7 +25,8 @@ record PopulationBatches(ScoreEvaluator evaluator, Population population, List<E
         .orElseGet(() -> {
           MoveTask.Moved made = MoveTask.moveAndSum(evaluator, population.kernel(),
               population.chains(), basis, streams, iteration, moveSteps);
-          trajectory.record(iteration, made);
+          trajectory.record(iteration, new MoveTask.Moved(made.chains(), made.accepted(),
+              made.movedChains(), null), made.chains().bytes());
           return made;
         });
     int n = population.chains().size();

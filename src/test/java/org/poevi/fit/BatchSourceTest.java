@@ -109,7 +109,7 @@ class BatchSourceTest {
     Population start = new Population(new Chains(z, logP, scores, 2),
         MalaKernel.of(2, new double[] {4, 0, 0, 4}, 0.5), 123.5, 0.75);
     PopulationBatches source = new PopulationBatches(evaluator, start, EXPERTS,
-        RandomStreams.of(2), 3, Trajectory.NONE);
+        RandomStreams.of(2), 3, Trajectory.none());
     Batch first = source.next(1, startingAlpha());
     assertEquals(123.5, first.ess());
     assertEquals(0.75, first.tempering());
@@ -149,7 +149,7 @@ class BatchSourceTest {
         MalaKernel.of(2, new double[] {4, 0, 0, 4}, 0.5), 100, 0.5);
     List<Expert> other = EXPERTS.subList(1, EXPERTS.size());
     double[] otherAlpha = Arrays.copyOf(startingAlpha(), other.size());
-    Trajectory trajectory = new Trajectory(Trajectory.MAX_BYTES);
+    Trajectory<MoveTask.Moved> trajectory = new Trajectory<>(Trajectory.MAX_BYTES);
     LocalScoreEvaluator first = evaluator();
     BatchSource source = new PopulationBatches(first, start, EXPERTS, RandomStreams.of(2), 3,
         trajectory);
@@ -163,7 +163,7 @@ class BatchSourceTest {
     BatchSource read = new PopulationBatches(replayed, start, other, RandomStreams.of(2), 3,
         trajectory);
     BatchSource made = new PopulationBatches(moved, start, other, RandomStreams.of(2), 3,
-        Trajectory.NONE);
+        Trajectory.none());
     for (int t = 1; t <= 3; t++) {
       Batch a = read.next(t, otherAlpha);
       Batch b = made.next(t, otherAlpha);
@@ -178,7 +178,7 @@ class BatchSourceTest {
     assertArrayEquals(((PopulationBatches) made).population().chains().z(),
         ((PopulationBatches) read).population().chains().z());
     assertEquals(3, trajectory.size(), "the third iteration is recorded too");
-    Trajectory tiny = new Trajectory(8L * n * 5 - 1);
+    Trajectory<MoveTask.Moved> tiny = new Trajectory<>(8L * n * 5 - 1);
     new PopulationBatches(evaluator(), start, EXPERTS, RandomStreams.of(2), 3, tiny)
         .next(1, startingAlpha());
     assertEquals(0, tiny.size());
@@ -270,6 +270,49 @@ class BatchSourceTest {
     new ImportanceBatches(other, proposal, EXPERTS, streams, batch + 1, 200, 2, TARGET.name(),
         first).next(1, startingAlpha());
     assertEquals(batch + 1, other.evaluations(), "a batch 1 of 700 draws is not one of 701");
+  }
+
+  /**
+   * A second fit on the same weighted batches reads the first fit's recorded draws: over another
+   * pool, the same sums, ESS and tempering as batches drawn and evaluated afresh (batch 1 among
+   * them, evaluated before the iterations), with no evaluations for the recorded iterations.
+   */
+  @Test
+  void aSecondFitReadsTheRecordedBatches() {
+    int batch = 600;
+    MultivariateT proposal = proposal(0.6);
+    RandomStreams streams = RandomStreams.of(7);
+    double[] z = ImportanceBatches.Evaluated.draw(proposal, streams, batch, 2);
+    double[] logP = new double[batch];
+    double[] scores = new double[batch * 2];
+    evaluator().evaluate(z, batch, logP, scores);
+    ImportanceBatches.Evaluated first = new ImportanceBatches.Evaluated(z, logP, scores);
+    Trajectory<ImportanceTask.Drawn> trajectory = new Trajectory<>(Trajectory.MAX_BYTES);
+    BatchSource source = new ImportanceBatches(evaluator(), proposal, EXPERTS, streams, batch,
+        200, 2, TARGET.name(), first, trajectory);
+    for (int t = 1; t <= 2; t++) {
+      source = source.next(t, startingAlpha()).next();
+    }
+    assertEquals(2, trajectory.size());
+    List<Expert> other = EXPERTS.subList(2, EXPERTS.size());
+    double[] alpha = Arrays.copyOf(startingAlpha(), other.size());
+    LocalScoreEvaluator counted = evaluator();
+    BatchSource read = new ImportanceBatches(counted, proposal, other, streams, batch, 200, 2,
+        TARGET.name(), first, trajectory);
+    BatchSource made = new ImportanceBatches(evaluator(), proposal, other, streams, batch, 200, 2,
+        TARGET.name());
+    for (int t = 1; t <= 3; t++) {
+      Batch a = read.next(t, alpha);
+      Batch b = made.next(t, alpha);
+      assertArrayEquals(b.sums().normalizedGram(), a.sums().normalizedGram(), 0.0, "batch " + t);
+      assertArrayEquals(b.sums().normalizedCross(), a.sums().normalizedCross(), 0.0);
+      assertEquals(b.ess(), a.ess(), 0.0);
+      assertEquals(b.tempering(), a.tempering(), 0.0);
+      assertEquals(t <= 2 ? 0 : batch, counted.evaluations(), "evaluations after batch " + t);
+      read = a.next();
+      made = b.next();
+    }
+    assertTrue(read.next(1, alpha).tempering() < 1, "the narrow proposal's weights are tempered");
   }
 
   /**
