@@ -18,7 +18,8 @@ import org.poevi.targets.TargetEvaluationException;
  * from batch 1's streams to choose between weighted batches and a population, and it is then the
  * first iteration's batch (the same points, weights and sums as a fresh batch 1, without
  * evaluating the target there again). Batches a {@link Trajectory} holds are read, not evaluated
- * again; on this JVM each batch is recorded there (on Spark its points stay on the executors).
+ * again; while the trajectory records, each batch's points come back to the driver, also from
+ * Spark's executors.
  *
  * @param minEss the smallest Kish ESS the weights may keep before they are tempered
  * @param first batch 1, evaluated, or null to evaluate every batch
@@ -74,7 +75,7 @@ record ImportanceBatches(ScoreEvaluator evaluator, MultivariateT proposal, List<
         iteration, batchSize, logW -> {
           checkedEss(logW, iteration, targetName);
           return temper(logW, minEss);
-        }, threads);
+        }, threads, trajectory.recording());
     if (batch.drawn() != null) {
       trajectory.record(iteration, batch.drawn(), batch.drawn().bytes());
     }

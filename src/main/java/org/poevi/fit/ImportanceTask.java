@@ -39,9 +39,12 @@ public final class ImportanceTask implements BlockTask<WeightedPart> {
   private final int block;
   /** The driver's tempered weights to fold with, or null to fold with the weights as drawn. */
   private final Shared<double[]> tempered;
+  /** Whether every run brings its points back instead of folding them. */
+  private final boolean bring;
 
   private ImportanceTask(Shared<MultivariateT> proposal, Shared<List<Expert>> basis, long seed,
-      long iteration, int n, int block, Shared<double[]> tempered) {
+      long iteration, int n, int block, Shared<double[]> tempered, boolean bring) {
+    this.bring = bring;
     this.proposal = proposal;
     this.basis = basis;
     this.seed = seed;
@@ -75,20 +78,33 @@ public final class ImportanceTask implements BlockTask<WeightedPart> {
   public static Weighted run(ScoreEvaluator evaluator, MultivariateT proposal,
       List<Expert> experts, RandomStreams streams, long iteration, int n,
       ToDoubleFunction<double[]> temper, int threads) {
+    return run(evaluator, proposal, experts, streams, iteration, n, temper, threads, false);
+  }
+
+  /**
+   * As {@link #run(ScoreEvaluator, MultivariateT, List, RandomStreams, long, int,
+   * ToDoubleFunction, int)}; with {@code keep}, the batch's points come back to the driver
+   * wherever they were drawn ({@link Weighted#drawn}), and the driver folds them: the same sums.
+   */
+  public static Weighted run(ScoreEvaluator evaluator, MultivariateT proposal,
+      List<Expert> experts, RandomStreams streams, long iteration, int n,
+      ToDoubleFunction<double[]> temper, int threads, boolean keep) {
     int k = experts.size();
     int block = ScoreAccumulation.blockSize(proposal.dim(), k);
     // Location and packed Cholesky factor: fewer than D·(D + 4) numbers.
     long proposalBytes = 8L * proposal.dim() * (proposal.dim() + 4);
     WeightedPart drawn = evaluator.run(n + " draws of the proposal, target and score sums over "
         + k + " experts", sharing -> new ImportanceTask(sharing.share(proposal, proposalBytes),
-        ExpertSharing.share(sharing, experts), streams.seed(), iteration, n, block, null));
+        ExpertSharing.share(sharing, experts), streams.seed(), iteration, n, block, null,
+        keep));
     double[] logW = drawn.logWeights(n);
     double[] asDrawn = logW.clone();
     double tau = temper.applyAsDouble(logW);
-    if (drawn.holdsPoints()) {
-      return new Weighted(ScoreAccumulation.accumulate(experts, drawn.z(), drawn.scores(),
-          logW, n, proposal.dim(), threads), logW, tau, new Drawn(drawn.z(), asDrawn,
-          drawn.scores()));
+    if (drawn.holdsPoints() || drawn.broughtPoints()) {
+      double[][] points = drawn.holdsPoints() ? new double[][] {drawn.z(), drawn.scores()}
+          : drawn.points(n, proposal.dim());
+      return new Weighted(ScoreAccumulation.accumulate(experts, points[0], points[1], logW, n,
+          proposal.dim(), threads), logW, tau, new Drawn(points[0], asDrawn, points[1]));
     }
     if (Arrays.equals(asDrawn, logW)) {
       return new Weighted(drawn.total(), logW, tau, null);
@@ -96,7 +112,7 @@ public final class ImportanceTask implements BlockTask<WeightedPart> {
     WeightedPart reweighed = evaluator.run(n + " draws of the proposal again, target and score"
         + " sums with tempered weights", sharing -> new ImportanceTask(sharing.share(proposal,
         proposalBytes), ExpertSharing.share(sharing, experts), streams.seed(), iteration, n,
-        block, sharing.share(logW.clone(), 8L * n)));
+        block, sharing.share(logW.clone(), 8L * n), false));
     return new Weighted(reweighed.total(), logW, tau, null);
   }
 
@@ -131,6 +147,10 @@ public final class ImportanceTask implements BlockTask<WeightedPart> {
       if (run.local()) {
         // One run holds the whole batch here: the driver folds it once its weights are final.
         part.keep(z, scores);
+        return part;
+      }
+      if (bring) {
+        part.putPoints(my.from(), my.own(z, dim), my.own(scores, dim));
         return part;
       }
     } else {

@@ -73,6 +73,11 @@ final class Trajectory<T> {
     }
   }
 
+  /** Whether the record may still grow: the bound is not reached. */
+  synchronized boolean recording() {
+    return bytes < maxBytes;
+  }
+
   /** The iterations recorded. */
   synchronized int size() {
     return steps.size();

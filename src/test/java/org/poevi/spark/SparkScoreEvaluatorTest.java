@@ -174,6 +174,14 @@ class SparkScoreEvaluatorTest {
             w -> scale(w, 0.5), 2), what);
         assertSameSums(plain, ImportanceTask.run(spark, proposal, experts, streams, 3, n,
             w -> 1, 2), what + ", untempered");
+        // Points brought back to be recorded (Trajectory): the local points, the same sums.
+        ImportanceTask.Weighted kept = ImportanceTask.run(spark, proposal, experts, streams, 2,
+            n, w -> scale(w, 0.5), 2, true);
+        assertSameSums(is, kept, what + ", points brought back");
+        assertArrayEquals(is.drawn().z(), kept.drawn().z(), what);
+        assertArrayEquals(is.drawn().logWeights(), kept.drawn().logWeights(), what);
+        assertArrayEquals(is.drawn().scores(), kept.drawn().scores(), what);
+        assertArrayEquals(is.logWeights(), kept.logWeights(), what);
         MoveTask.Moved smv = MoveTask.moveAndSum(spark, kernel, chains, experts, streams, 4, 3);
         assertArrayEquals(mv.accepted(), smv.accepted(), what);
         assertEquals(mv.movedChains(), smv.movedChains(), what);
@@ -182,8 +190,8 @@ class SparkScoreEvaluatorTest {
         assertArrayEquals(mv.chains().z(), smv.chains().z(), what);
         assertArrayEquals(mv.chains().logP(), smv.chains().logP(), what);
         assertArrayEquals(mv.chains().scores(), smv.chains().scores(), what);
-        // n (under q) + 2 n (importance) + 3 steps · n (moves), as on one JVM.
-        assertEquals(6L * n, spark.evaluations(), what);
+        // n (under q) + 3 n (importance) + 3 steps · n (moves), as on one JVM.
+        assertEquals(7L * n, spark.evaluations(), what);
       }
     }
     assertTrue(SparkTestContext.get().getPersistentRDDs().isEmpty(), "nothing left cached");
