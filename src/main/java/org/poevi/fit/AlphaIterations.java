@@ -66,11 +66,16 @@ record AlphaIterations(ScoreEvaluator evaluator, AlphaStep alphaStep, StoppingRu
     double logNormalizer = batch.logNormalizer().orElseGet(() -> runningLogNormalizer(alpha, t));
     TraceRow row = new TraceRow(t, batch.info(), info, logNormalizer,
         evaluator.evaluations() + evaluationsBefore, (System.nanoTime() - start) * 1e-9);
-    Optional<StopReason> stop = rule.stop(t, r.delta(), alpha, r.objectiveChange(), nu);
+    double[] fishers = java.util.Arrays.copyOf(state.batchFishers(),
+        state.batchFishers().length + 1);
+    fishers[fishers.length - 1] = info.fisher();
+    Optional<StopReason> stop = rule.stop(t, r.delta(), alpha, r.objectiveChange(), nu,
+        state.source() instanceof PopulationBatches ? StoppingRule.noise(fishers) : 0);
     List<String> warnings = stop.filter(s -> s == StopReason.DIVERGED).isPresent()
         ? List.of(String.format(Locale.ROOT, "%s diverged: nu = 2 sum(alpha) - D = %.3g"
             + " exceeded %.0e at iteration %d", label, nu, rule.maxNu(), t)) : List.of();
-    return new Step(new FitState(t, alpha, eta, objective, batch.next()), Optional.of(row),
+    return new Step(new FitState(t, alpha, eta, objective, batch.next(), fishers),
+        Optional.of(row),
         stop, warnings);
   }
 

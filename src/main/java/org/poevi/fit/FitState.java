@@ -9,11 +9,19 @@ package org.poevi.fit;
  * @param eta the current proximal step η
  * @param objective the objective from the batches so far
  * @param source where the next batch comes from
+ * @param batchFishers each batch's Fisher divergence at the α of its own step, in order (the
+ *     stopping rule's measure of the objective's Monte Carlo noise)
  */
 public record FitState(int iteration, double[] alpha, double eta, Quadratic objective,
-    BatchSource source) {
+    BatchSource source, double[] batchFishers) {
   public FitState {
     alpha = alpha.clone();
+  }
+
+  /** A state before any batch. */
+  public FitState(int iteration, double[] alpha, double eta, Quadratic objective,
+      BatchSource source) {
+    this(iteration, alpha, eta, objective, source, new double[0]);
   }
 
   @Override

@@ -27,6 +27,34 @@ class StoppingRuleTest {
     assertFalse(rule.converged(1, ALPHA, Double.NaN), "a capped step is not convergence");
   }
 
+  /**
+   * The objective's noise raises the tolerance on its decrease, never lowers it, and leaves the
+   * tolerance on α alone.
+   */
+  @Test
+  void aDecreaseWithinTheObjectivesNoiseConverges() {
+    assertTrue(rule.converged(1, ALPHA, 4e-3, 5e-3), "within the noise");
+    assertFalse(rule.converged(1, ALPHA, 6e-3, 5e-3), "beyond the noise");
+    assertFalse(rule.converged(1, ALPHA, 2e-3, 1e-4), "the tolerance when the noise is smaller");
+    assertFalse(rule.converged(1, ALPHA, -1e-4, 5e-3), "an increase is not convergence");
+    assertFalse(rule.converged(5.1e-3, ALPHA, Double.NaN, 1), "α's own tolerance stays");
+    assertEquals(Optional.of(StopReason.CONVERGED), rule.stop(3, 1, ALPHA, 4e-3, 10, 5e-3));
+    assertEquals(Optional.empty(), rule.stop(1, 1, ALPHA, 4e-3, 10, 5e-3), "not at iteration 1");
+  }
+
+  /**
+   * The noise is the batches' standard error over their mean: {1.9, 2.0, 2.1} has sd 0.1, so
+   * 0.1/√3/2.0; fewer than three batches, or a mean that is not positive, give none.
+   */
+  @Test
+  void theNoiseIsTheBatchesRelativeStandardError() {
+    assertEquals(0.1 / Math.sqrt(3) / 2.0, StoppingRule.noise(new double[] {1.9, 2.0, 2.1}),
+        1e-15);
+    assertEquals(0, StoppingRule.noise(new double[] {1.9, 2.1}));
+    assertEquals(0, StoppingRule.noise(new double[] {-1, 0, 1}));
+    assertEquals(0, StoppingRule.noise(new double[] {2, 2, 2, 2}));
+  }
+
   @Test
   void theFirstIterationNeverConverges() {
     assertEquals(Optional.empty(), rule.stop(1, 0, ALPHA, 0, 10));
