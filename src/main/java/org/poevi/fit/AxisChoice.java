@@ -195,8 +195,28 @@ public final class AxisChoice {
             ? "a larger PSIS k-hat"
         : b.elbo() < a.elbo() - Math.max(ELBO_GUARD_NATS, ELBO_GUARD_SE * Math.hypot(
             a.elboSe(), b.elboSe()))
-        ? "a lower ELBO" : !usable(with, without) ? "fewer effective draws or a less reliable"
-        + " normaliser" : null;
+        ? "a lower ELBO" : unusable(with, without);
+  }
+
+  /**
+   * Null when {@code with}'s draws and normaliser are as usable as {@code other}'s ({@link
+   * #usable}); else which is not, with the numbers.
+   */
+  static String unusable(PoeResult with, PoeResult other) {
+    if (usable(with, other)) {
+      return null;
+    }
+    double share = drawsShare(with);
+    double otherShare = drawsShare(other);
+    return share < Math.min(MIN_DRAWS_ESS, otherShare) ? String.format(Locale.ROOT,
+        "fewer effective draws: %.3g%% of the output draws against %.3g%%", 100 * share,
+        100 * otherShare) : String.format(Locale.ROOT, "a less reliable normaliser: %s, k-hat"
+        + " %.2f", with.finish().normalizer().chosen().label(),
+        with.finish().normalizer().chosenEstimate().khat());
+  }
+
+  private static double drawsShare(PoeResult fit) {
+    return fit.finish().draws().drawsEss() / fit.finish().draws().numDraws();
   }
 
   /**
@@ -209,8 +229,8 @@ public final class AxisChoice {
    * ratio look 0.55 where it is 0.87 ({@link org.poevi.family.ValidatedSampler}).
    */
   static boolean usable(PoeResult with, PoeResult other) {
-    double share = with.finish().draws().drawsEss() / with.finish().draws().numDraws();
-    double otherShare = other.finish().draws().drawsEss() / other.finish().draws().numDraws();
+    double share = drawsShare(with);
+    double otherShare = drawsShare(other);
     boolean reliable = with.finish().normalizer().chosenEstimate().isReliable();
     return share >= Math.min(MIN_DRAWS_ESS, otherShare)
         && (reliable || !other.finish().normalizer().chosenEstimate().isReliable());
