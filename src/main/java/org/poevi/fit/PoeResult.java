@@ -27,17 +27,20 @@ import org.poevi.math.LogMeanEstimate;
  * @param firstQ the q a population fit had before its population: see {@link FirstQ}
  * @param axes under experts.axes = auto, the two fits it chose between ({@link AxisChoice})
  * @param calibration what the affine calibration did, if it ran ({@link AffineCalibration})
+ * @param population what the MALA population's burn-in did, if the fit had one
  */
 public record PoeResult(ProductOfExperts family, List<String> kinds, List<String> parameterNames,
     List<TraceRow> trace, List<double[]> alphaPath, StopReason stop, Finish finish,
     long scoreEvaluations, double seconds, int modes, List<String> warnings,
     Optional<FirstQ> firstQ, Optional<AxisChoice.Outcome> axes,
-    Optional<AffineCalibration.Outcome> calibration) implements FitResult {
+    Optional<AffineCalibration.Outcome> calibration, Optional<PopulationReport> population)
+    implements FitResult {
 
   /** This fit, chosen by {@code outcome}; the evaluations and time of both fits. */
   PoeResult chosen(AxisChoice.Outcome outcome, long evaluations, double totalSeconds) {
     return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
-        evaluations, totalSeconds, modes, warnings, firstQ, Optional.of(outcome), calibration);
+        evaluations, totalSeconds, modes, warnings, firstQ, Optional.of(outcome), calibration,
+        population);
   }
 
   /**
@@ -48,7 +51,7 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
       double extraSeconds) {
     return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
         evaluations, seconds + extraSeconds, modes, warnings, firstQ, axes,
-        Optional.of(outcome));
+        Optional.of(outcome), population);
   }
 
   /**
@@ -68,7 +71,7 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
     return new PoeResult(m.family, kinds, parameterNames, trace, alphaPath, stop,
         new Finish(m.finish.draws, m.finish.normalizer, khat, logP, m.finish.logQ),
         scoreEvaluations + evaluations, seconds, modes, List.copyOf(w), firstQ, axes,
-        calibration);
+        calibration, population);
   }
 
   /**
@@ -152,7 +155,7 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
     return new PoeResult(map.map(family), kinds, List.copyOf(names), trace, alphaPath, stop,
         new Finish(draws, normalizer, finish.psisKhat(), finish.logP(), shifted(finish.logQ(),
         -map.logAbsDet())), scoreEvaluations, seconds, modes, warnings,
-        firstQ.map(f -> f.mapped(map)), axes, calibration);
+        firstQ.map(f -> f.mapped(map)), axes, calibration, population);
   }
 
   /** log q in the new coordinates: the old one less log|det A| (the same points). */

@@ -23,15 +23,16 @@ import org.poevi.math.RandomStreams;
  * @param tempering the exponent τ of those weights
  * @param pooledCovariance p's covariance pooled over the steps after burn-in, or null
  * @param pooledMean p's mean pooled over the same steps, or null
+ * @param report what the burn-in did, or null (a population moved on by the iterations)
  */
 record Population(Chains chains, MalaKernel kernel, double ess, double tempering,
-    double[] pooledCovariance, double[] pooledMean) {
+    double[] pooledCovariance, double[] pooledMean, PopulationReport report) {
   /**
    * Without a pooled covariance ({@link PooledCovariance}, for fewer than 128·D chains): the
    * moments come from the chains' current positions.
    */
   Population(Chains chains, MalaKernel kernel, double ess, double tempering) {
-    this(chains, kernel, ess, tempering, null, null);
+    this(chains, kernel, ess, tempering, null, null, null);
   }
 
   /** The burn-in goes on, while Stein's identity fails, up to this many times move-burn-in. */
@@ -180,6 +181,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     }
     fit.progress().phase("population reached p after " + done + " burn-in steps"
         + mover.independenceReport());
+    PopulationReport report = mover.report(chains.size(), done);
     double[] pooled = null;
     double[] pooledMean = null;
     if (chains.size() < CHAINS_PER_DIMENSION * (long) chains.dim()) {
@@ -197,8 +199,7 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     // independence step's chains pile up where r is thin (the centred eight schools' neck:
     // docs/benchmarks.md).
     return new Start(Optional.of(new Population(chains, mover.kernel(), ess, tau, pooled,
-        pooledMean)),
-        Optional.empty(), null);
+        pooledMean, report)), Optional.empty(), null);
   }
 
   /**

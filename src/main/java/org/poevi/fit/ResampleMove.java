@@ -154,6 +154,12 @@ final class ResampleMove {
     }
   }
 
+  /** What the burn-in of {@code chains} chains over {@code steps} steps did. */
+  PopulationReport report(int chains, int steps) {
+    return new PopulationReport(chains, steps, independentProposed, independentAcceptance(),
+        independentProposed > 0 && independence == null);
+  }
+
   /** What the independence steps did, for the console (empty when there were none). */
   String independenceReport() {
     if (independentProposed == 0) {

@@ -85,6 +85,7 @@ final class FitSummary {
       c.put("round", axes.round());
     });
     poe.calibration().ifPresent(cal -> calibration(out.putObject("affineCalibration"), cal));
+    poe.population().ifPresent(pop -> population(out.putObject("population"), pop));
     ObjectNode pool = root.putObject("experts");
     pool.put("pool", poe.family().numExperts());
     pool.put("active", poe.family().numActive());
@@ -137,6 +138,16 @@ final class FitSummary {
         values.put(t.parameterNames().get(d), truth[d]);
       }
     });
+  }
+
+  /** The MALA population's burn-in, and its independence steps (proposals 0: none). */
+  private static void population(ObjectNode m, org.poevi.fit.PopulationReport pop) {
+    m.put("chains", pop.chains());
+    m.put("burnInSteps", pop.burnInSteps());
+    ObjectNode ind = m.putObject("independenceSteps");
+    ind.put("proposals", pop.independenceProposals());
+    JsonOutput.putNumber(ind, "acceptance", pop.independenceAcceptance());
+    ind.put("stopped", pop.independenceStopped());
   }
 
   /** fit.under-p.affine-calibration: the affine map of q fitted to half the chains. */

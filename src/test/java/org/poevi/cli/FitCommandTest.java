@@ -138,6 +138,21 @@ class FitCommandTest {
     assertTrue(s.at("/fit/firstQ/activeExperts").asInt() > 0);
     assertTrue(s.at("/fit/firstQ/dof").asDouble() > 0);
     assertTrue(r.out().contains("first q after " + first + " score evaluations"), r.out());
+    // The population's burn-in, as the console said it: 2048 chains (the batch size), at least
+    // move-burn-in (50) steps, and a third of those steps' proposals independent ones.
+    assertEquals(2048, s.at("/fit/population/chains").asInt());
+    int steps = s.at("/fit/population/burnInSteps").asInt();
+    assertTrue(steps >= 50, "burn-in steps " + steps);
+    JsonNode independence = s.at("/fit/population/independenceSteps");
+    long proposals = independence.get("proposals").asLong();
+    assertTrue(proposals > 0 && proposals % 2048 == 0 && proposals <= 2048L * steps / 3,
+        "proposals " + proposals);
+    double acceptance = independence.get("acceptance").asDouble();
+    assertTrue(acceptance > 0 && acceptance < 1, "acceptance " + acceptance);
+    assertTrue(r.out().contains("population reached p after " + steps + " burn-in steps"
+        + String.format(java.util.Locale.ROOT, " (independence steps accepted %.3f of %d",
+        acceptance, proposals)), r.out());
+    assertEquals(independence.get("stopped").asBoolean(), r.out().contains("too few: stopped"));
   }
 
   /**
