@@ -97,17 +97,9 @@ class BatchSourceTest {
   @Test
   void aPopulationCarriesItsChainsForward() {
     int n = 600;
-    UniformRandomProvider rng = RandomStreams.of(4).stream(1);
-    double[] z = new double[n * 2];
-    for (int i = 0; i < n; i++) {
-      TARGET.sample(rng, z, 2 * i);
-    }
-    double[] logP = new double[n];
-    double[] scores = new double[n * 2];
     LocalScoreEvaluator evaluator = evaluator();
-    evaluator.evaluate(z, n, logP, scores);
-    Population start = new Population(new Chains(z, logP, scores, 2),
-        MalaKernel.of(2, new double[] {4, 0, 0, 4}, 0.5), 123.5, 0.75);
+    Population start = exactPopulation(n, 4, 123.5, 0.75);
+    double[] z = start.chains().z().clone();
     PopulationBatches source = new PopulationBatches(evaluator, start, EXPERTS,
         RandomStreams.of(2), 3, Trajectory.none());
     Batch first = source.next(1, startingAlpha());
@@ -129,6 +121,23 @@ class BatchSourceTest {
   }
 
   /**
+   * A population of n exact draws of the banana (from {@code seed}'s stream) with a fixed kernel,
+   * as if resampled from weights of ESS {@code ess} tempered by {@code tempering}.
+   */
+  private static Population exactPopulation(int n, long seed, double ess, double tempering) {
+    UniformRandomProvider rng = RandomStreams.of(seed).stream(1);
+    double[] z = new double[n * 2];
+    for (int i = 0; i < n; i++) {
+      TARGET.sample(rng, z, 2 * i);
+    }
+    double[] logP = new double[n];
+    double[] scores = new double[n * 2];
+    evaluator().evaluate(z, n, logP, scores);
+    return new Population(new Chains(z, logP, scores, 2),
+        MalaKernel.of(2, new double[] {4, 0, 0, 4}, 0.5), ess, tempering);
+  }
+
+  /**
    * A second fit from the same population reads the first fit's recorded moves: over another pool
    * its sums are those of moving the chains again, bit for bit, with no evaluations for the
    * recorded iterations; past them it moves the chains as before. A bound too small for one
@@ -137,16 +146,7 @@ class BatchSourceTest {
   @Test
   void aSecondFitReadsTheRecordedMoves() {
     int n = 300;
-    UniformRandomProvider rng = RandomStreams.of(5).stream(1);
-    double[] z = new double[n * 2];
-    for (int i = 0; i < n; i++) {
-      TARGET.sample(rng, z, 2 * i);
-    }
-    double[] logP = new double[n];
-    double[] scores = new double[n * 2];
-    evaluator().evaluate(z, n, logP, scores);
-    Population start = new Population(new Chains(z, logP, scores, 2),
-        MalaKernel.of(2, new double[] {4, 0, 0, 4}, 0.5), 100, 0.5);
+    Population start = exactPopulation(n, 5, 100, 0.5);
     List<Expert> other = EXPERTS.subList(1, EXPERTS.size());
     double[] otherAlpha = Arrays.copyOf(startingAlpha(), other.size());
     Trajectory<MoveTask.Moved> trajectory = new Trajectory<>(Trajectory.MAX_BYTES);
@@ -237,6 +237,26 @@ class BatchSourceTest {
     assertEquals(256, evaluator.evaluations());
   }
 
+  /** The same sums, ESS and tempering, bit for bit. */
+  private static void assertSameBatch(Batch expected, Batch actual, String what) {
+    assertArrayEquals(expected.sums().normalizedGram(), actual.sums().normalizedGram(), 0.0,
+        what);
+    assertArrayEquals(expected.sums().normalizedCross(), actual.sums().normalizedCross(), 0.0,
+        what);
+    assertEquals(expected.ess(), actual.ess(), 0.0, what);
+    assertEquals(expected.tempering(), actual.tempering(), 0.0, what);
+  }
+
+  /** Batch 1 of {@code batch} draws from {@code streams}, evaluated as the start does. */
+  private static ImportanceBatches.Evaluated evaluatedBatchOne(MultivariateT proposal,
+      RandomStreams streams, int batch) {
+    double[] z = ImportanceBatches.Evaluated.draw(proposal, streams, batch, 2);
+    double[] logP = new double[batch];
+    double[] scores = new double[batch * 2];
+    evaluator().evaluate(z, batch, logP, scores);
+    return new ImportanceBatches.Evaluated(z, logP, scores);
+  }
+
   /**
    * Batch 1, drawn from its streams and evaluated beforehand, is the first weighted batch: the
    * same sums, weights and tempering as a batch 1 that draws and evaluates afresh, without a
@@ -247,11 +267,7 @@ class BatchSourceTest {
     int batch = 700;
     MultivariateT proposal = proposal(1.5);
     RandomStreams streams = RandomStreams.of(1);
-    double[] z = ImportanceBatches.Evaluated.draw(proposal, streams, batch, 2);
-    double[] logP = new double[batch];
-    double[] scores = new double[batch * 2];
-    evaluator().evaluate(z, batch, logP, scores);
-    ImportanceBatches.Evaluated first = new ImportanceBatches.Evaluated(z, logP, scores);
+    ImportanceBatches.Evaluated first = evaluatedBatchOne(proposal, streams, batch);
     LocalScoreEvaluator counted = evaluator();
     ImportanceBatches reusing = new ImportanceBatches(counted, proposal, EXPERTS, streams, batch,
         200, 2, TARGET.name(), first);
@@ -260,10 +276,7 @@ class BatchSourceTest {
     for (int t = 1; t <= 2; t++) {
       Batch a = reusing.next(t, startingAlpha());
       Batch b = fresh.next(t, startingAlpha());
-      assertArrayEquals(b.sums().normalizedGram(), a.sums().normalizedGram(), 0.0, "batch " + t);
-      assertArrayEquals(b.sums().normalizedCross(), a.sums().normalizedCross(), 0.0);
-      assertEquals(b.ess(), a.ess(), 0.0);
-      assertEquals(b.tempering(), a.tempering(), 0.0);
+      assertSameBatch(b, a, "batch " + t);
       assertEquals(t == 1 ? 0 : batch, counted.evaluations(), "evaluations after batch " + t);
     }
     LocalScoreEvaluator other = evaluator();
@@ -282,11 +295,7 @@ class BatchSourceTest {
     int batch = 600;
     MultivariateT proposal = proposal(0.6);
     RandomStreams streams = RandomStreams.of(7);
-    double[] z = ImportanceBatches.Evaluated.draw(proposal, streams, batch, 2);
-    double[] logP = new double[batch];
-    double[] scores = new double[batch * 2];
-    evaluator().evaluate(z, batch, logP, scores);
-    ImportanceBatches.Evaluated first = new ImportanceBatches.Evaluated(z, logP, scores);
+    ImportanceBatches.Evaluated first = evaluatedBatchOne(proposal, streams, batch);
     Trajectory<ImportanceTask.Drawn> trajectory = new Trajectory<>(Trajectory.MAX_BYTES);
     BatchSource source = new ImportanceBatches(evaluator(), proposal, EXPERTS, streams, batch,
         200, 2, TARGET.name(), first, trajectory);
@@ -304,10 +313,7 @@ class BatchSourceTest {
     for (int t = 1; t <= 3; t++) {
       Batch a = read.next(t, alpha);
       Batch b = made.next(t, alpha);
-      assertArrayEquals(b.sums().normalizedGram(), a.sums().normalizedGram(), 0.0, "batch " + t);
-      assertArrayEquals(b.sums().normalizedCross(), a.sums().normalizedCross(), 0.0);
-      assertEquals(b.ess(), a.ess(), 0.0);
-      assertEquals(b.tempering(), a.tempering(), 0.0);
+      assertSameBatch(b, a, "batch " + t);
       assertEquals(t <= 2 ? 0 : batch, counted.evaluations(), "evaluations after batch " + t);
       read = a.next();
       made = b.next();
