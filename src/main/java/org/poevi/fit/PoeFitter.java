@@ -368,7 +368,8 @@ public final class PoeFitter implements Fitter {
       return new AlphaIterations(evaluator, new AlphaStep(qp, minSum, objective.growthCap()),
           new StoppingRule(fit.iterations(), fit.tolerance(), objective.maxNu()), pool.experts(),
           objective.objective().label() + (pool.kinds().contains(AxisExperts.KIND)
-          ? " with coordinate experts" : ""), objective.essFloor(), streams, settings.run().threads(),
+          ? " with coordinate experts" : ""), objective.essFloor(), streams,
+          settings.run().threads(),
           evaluationsBefore, start);
     }
 

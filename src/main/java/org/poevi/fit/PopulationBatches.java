@@ -15,7 +15,8 @@ import org.poevi.math.RandomStreams;
  * not made again.
  */
 record PopulationBatches(ScoreEvaluator evaluator, Population population, List<Expert> basis,
-    RandomStreams streams, int moveSteps, Trajectory<MoveTask.Moved> trajectory) implements BatchSource {
+    RandomStreams streams, int moveSteps, Trajectory<MoveTask.Moved> trajectory)
+    implements BatchSource {
 
   @Override
   public Batch next(int iteration, double[] alpha) {
