@@ -111,6 +111,7 @@ public final class PoeFitter implements Fitter {
     private PoeResult run() {
       Start init = init();
       PoeResult fit = priced(init);
+      init.launch().recorded().close();  // no later fit reads the batches: free them
       return settings.alpha().objective() instanceof UnderPSettings p && p.affineCalibration()
           && !structured(target.dim()) ? AffineCalibration.after(fit, init.launch().population(),
           evaluator, settings.run().threads(), this::stage, progress) : fit;

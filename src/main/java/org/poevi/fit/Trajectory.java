@@ -31,6 +31,7 @@ final class Trajectory<T> {
   private final long maxBytes;
   private final List<T> steps = new ArrayList<>();
   private long bytes;
+  private boolean closed;
 
   Trajectory(long maxBytes) {
     this.maxBytes = maxBytes;
@@ -51,7 +52,7 @@ final class Trajectory<T> {
    * in the bound; once one does not fit, the record stops growing.
    */
   synchronized void record(int t, T step, long size) {
-    if (t == steps.size() + 1 && bytes + size <= maxBytes) {
+    if (!closed && t == steps.size() + 1 && bytes + size <= maxBytes) {
       steps.add(step);
       bytes += size;
     }
@@ -71,11 +72,23 @@ final class Trajectory<T> {
     static Both bounded() {
       return new Both(new Trajectory<>(MAX_BYTES), new Trajectory<>(MAX_BYTES));
     }
+
+    /** Closes both ({@link Trajectory#close}). */
+    void close() {
+      moves.close();
+      draws.close();
+    }
   }
 
   /** Whether the record may still grow: the bound is not reached. */
   synchronized boolean recording() {
-    return bytes < maxBytes;
+    return !closed && bytes < maxBytes;
+  }
+
+  /** Forgets every recorded iteration and records no more: no later fit will read them. */
+  synchronized void close() {
+    steps.clear();
+    closed = true;
   }
 
   /** The iterations recorded. */

@@ -178,6 +178,12 @@ class BatchSourceTest {
     assertArrayEquals(((PopulationBatches) made).population().chains().z(),
         ((PopulationBatches) read).population().chains().z());
     assertEquals(3, trajectory.size(), "the third iteration is recorded too");
+    trajectory.close();
+    assertEquals(0, trajectory.size(), "closed: forgotten");
+    assertFalse(trajectory.recording());
+    new PopulationBatches(evaluator(), start, EXPERTS, RandomStreams.of(2), 3, trajectory)
+        .next(1, startingAlpha());
+    assertEquals(0, trajectory.size(), "closed: records no more");
     Trajectory<MoveTask.Moved> tiny = new Trajectory<>(8L * n * 5 - 1);
     new PopulationBatches(evaluator(), start, EXPERTS, RandomStreams.of(2), 3, tiny)
         .next(1, startingAlpha());
