@@ -17,9 +17,13 @@ import org.poevi.math.BlockParallel;
  * @param targetEss in SIR mode the pool grows until its effective sample size reaches this (or
  *     the cap)
  * @param mode AUTO, or force EXACT or SIR
+ * @param mixtureWork flops a conditional-mixture proposal pool may take to grow towards the
+ *     target ESS (J·K per proposal; {@link UnweightedSampler}); up to
+ *     {@link UnweightedSampler#RESCUE_BUDGETS} times more to reach draws that keep
+ *     {@link SampleResult#USABLE_DRAWS_SHARE} of them effective
  */
 public record SampleOptions(int draws, long seed, int threads, long normalizerDraws,
-    double minAcceptance, long maxProposals, double targetEss, Mode mode) {
+    double minAcceptance, long maxProposals, double targetEss, Mode mode, double mixtureWork) {
 
   /** Which sampler to use. */
   public enum Mode { AUTO, EXACT, SIR }
@@ -29,6 +33,8 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
   public static final long DEFAULT_MAX_NORMALIZER_DRAWS = 20_000_000;
   public static final double DEFAULT_MIN_ACCEPTANCE = 0.01;
   public static final long DEFAULT_MIN_MAX_PROPOSALS = 10_000_000;
+  /** About 10 s of conditional-mixture work on the 2-core machine of docs/benchmarks.md. */
+  public static final double DEFAULT_MIXTURE_WORK = 2e10;
   /** Beyond this many proposals the per-proposal arrays would take gigabytes. */
   public static final long HARD_MAX_PROPOSALS = 200_000_000;
 
@@ -51,6 +57,7 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
     b.maxProposals = maxProposals;
     b.targetEss = targetEss;
     b.mode = mode;
+    b.mixtureWork = mixtureWork;
     return b;
   }
 
@@ -64,6 +71,7 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
     private long maxProposals = -1;
     private double targetEss = -1;
     private Mode mode = Mode.AUTO;
+    private double mixtureWork = DEFAULT_MIXTURE_WORK;
 
     public Builder draws(int v) {
       draws = v;
@@ -108,6 +116,12 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
       return this;
     }
 
+    /** Default: {@value SampleOptions#DEFAULT_MIXTURE_WORK} flops. */
+    public Builder mixtureWork(double v) {
+      mixtureWork = v;
+      return this;
+    }
+
     public SampleOptions build() {
       if (draws < 1) {
         throw new InvalidInputException("draws must be >= 1, got " + draws);
@@ -140,7 +154,12 @@ public record SampleOptions(int draws, long seed, int threads, long normalizerDr
       if (!(ess > 0) || Double.isInfinite(ess)) {
         throw new InvalidInputException("target ESS must be finite and > 0, got " + ess);
       }
-      return new SampleOptions(draws, seed, threads, nDraws, minAcceptance, cap, ess, mode);
+      if (!(mixtureWork > 0) || Double.isInfinite(mixtureWork)) {
+        throw new InvalidInputException("conditional-mixture work must be finite and > 0, got "
+            + mixtureWork);
+      }
+      return new SampleOptions(draws, seed, threads, nDraws, minAcceptance, cap, ess, mode,
+          mixtureWork);
     }
   }
 }

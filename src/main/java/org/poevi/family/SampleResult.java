@@ -40,6 +40,21 @@ public record SampleResult(double[] draws, int dim, int numDraws, SamplingMode m
     return numDraws * ess / (numDraws + ess);
   }
 
+  /**
+   * The share of effective draws below which SIR draws are called unreliable: the sampler warns,
+   * and a fit that offers a q whose draws keep less than it is not preferred to one whose draws
+   * keep more (org.poevi.fit.AxisChoice).
+   */
+  public static final double USABLE_DRAWS_SHARE = 0.1;
+
+  /**
+   * The pool ESS e at which {@code numDraws} SIR draws keep {@code share} of them effective
+   * ({@link #drawsEss}: n·e/(n + e) = share·n).
+   */
+  public static double poolEssFor(double share, int numDraws) {
+    return numDraws * share / (1 - share);
+  }
+
   /** Draw i as a new array. */
   public double[] draw(int i) {
     double[] out = new double[dim];

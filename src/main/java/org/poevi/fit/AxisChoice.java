@@ -237,7 +237,7 @@ public final class AxisChoice {
   }
 
   /** The share of effective output draws that is always enough. */
-  static final double MIN_DRAWS_ESS = 0.1;
+  static final double MIN_DRAWS_ESS = org.poevi.family.SampleResult.USABLE_DRAWS_SHARE;
 
   /** {mean, standard error} of log q_with − log q_without over the chains' positions. */
   static double[] chainGain(PoeResult without, PoeResult with, Chains chains, int threads) {
