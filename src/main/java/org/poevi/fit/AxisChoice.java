@@ -39,7 +39,7 @@ import org.poevi.math.SampleMoments;
  *       {@value #ELBO_GUARD_NATS} nats: q must not put mass where p has
  *       almost none. On the funnel the Fisher divergence takes far coordinate experts along the
  *       log-scale, and the ELBO falls from −1.1 to −13 (KL(p; q) ratio 0.78 against 1.14);
- *   <li>their q can be sampled and normalised as well as the other ({@link #usable}).
+ *   <li>their q can be sampled and normalised as well as the other ({@link #unusable}).
  * </ul>
  *
  * Draws of q alone cannot see mass of p that q misses: on the centred eight schools the q with
@@ -123,7 +123,7 @@ public final class AxisChoice {
    * grow as the square of the pool, so this bounds the second fit's QP to about four times the
    * first's: at D = 50 the 700 coordinate experts took sinh-arcsinh's fit from 22 s to 72 s (and
    * at D = 100 they would be 1400), and there their q could not be sampled anyway
-   * ({@link #usable}). {@code experts.axes = always} fits them whatever their number.
+   * ({@link #unusable}). {@code experts.axes = always} fits them whatever their number.
    */
   static ExpertPool affordable(ExpertPool pool, Progress progress) {
     if (pool == null) {
@@ -199,41 +199,31 @@ public final class AxisChoice {
   }
 
   /**
-   * Null when {@code with}'s draws and normaliser are as usable as {@code other}'s ({@link
-   * #usable}); else which is not, with the numbers.
+   * Null when {@code with}'s draws and normaliser are as usable as {@code other}'s; else which is
+   * not, with the numbers. Usable: its output draws keep at least min(10%, the other's share)
+   * effective, and its chosen log-normaliser is reliable (k̂ ≤ 0.7) when the other's is. A q
+   * that cannot be sampled or normalised gives users poor draws and log densities, however close
+   * it is to p: at D = 50 on sinh-arcsinh the q with every coordinate expert (230 active,
+   * ν ≈ 1900) kept 1 effective Feynman draw of 10⁵, and its z-space log C (k̂ 0.87) was 1.6 nats
+   * below the tempered Gibbs sampler's, which made its KL ratio look 0.55 where it is 0.87
+   * ({@link org.poevi.family.ValidatedSampler}).
    */
   static String unusable(PoeResult with, PoeResult other) {
-    if (usable(with, other)) {
-      return null;
-    }
     double share = drawsShare(with);
     double otherShare = drawsShare(other);
-    return share < Math.min(MIN_DRAWS_ESS, otherShare) ? String.format(Locale.ROOT,
-        "fewer effective draws: %.3g%% of the output draws against %.3g%%", 100 * share,
-        100 * otherShare) : String.format(Locale.ROOT, "a less reliable normaliser: %s, k-hat"
-        + " %.2f", with.finish().normalizer().chosen().label(),
-        with.finish().normalizer().chosenEstimate().khat());
+    if (share < Math.min(MIN_DRAWS_ESS, otherShare)) {
+      return String.format(Locale.ROOT, "fewer effective draws: %.3g%% of the output draws"
+          + " against %.3g%%", 100 * share, 100 * otherShare);
+    }
+    boolean reliable = with.finish().normalizer().chosenEstimate().isReliable();
+    return reliable || !other.finish().normalizer().chosenEstimate().isReliable() ? null
+        : String.format(Locale.ROOT, "a less reliable normaliser: %s, k-hat %.2f",
+            with.finish().normalizer().chosen().label(),
+            with.finish().normalizer().chosenEstimate().khat());
   }
 
   private static double drawsShare(PoeResult fit) {
     return fit.finish().draws().drawsEss() / fit.finish().draws().numDraws();
-  }
-
-  /**
-   * Whether {@code with}'s draws and normaliser are as usable as {@code other}'s: its output
-   * draws keep at least min(10%, the other's share) effective, and its chosen log-normaliser is
-   * reliable (k̂ ≤ 0.7) when the other's is. A q that cannot be sampled or normalised gives users
-   * poor draws and log densities, however close it is to p: at D = 50 on sinh-arcsinh the q with
-   * every coordinate expert (230 active, ν ≈ 1900) kept 1 effective Feynman draw of 10⁵, and its
-   * z-space log C (k̂ 0.87) was 1.6 nats below the tempered Gibbs sampler's, which made its KL
-   * ratio look 0.55 where it is 0.87 ({@link org.poevi.family.ValidatedSampler}).
-   */
-  static boolean usable(PoeResult with, PoeResult other) {
-    double share = drawsShare(with);
-    double otherShare = drawsShare(other);
-    boolean reliable = with.finish().normalizer().chosenEstimate().isReliable();
-    return share >= Math.min(MIN_DRAWS_ESS, otherShare)
-        && (reliable || !other.finish().normalizer().chosenEstimate().isReliable());
   }
 
   /** The share of effective output draws that is always enough. */

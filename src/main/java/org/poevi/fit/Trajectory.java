@@ -32,6 +32,8 @@ final class Trajectory<T> {
   private final List<T> steps = new ArrayList<>();
   private long bytes;
   private boolean closed;
+  /** An iteration did not fit: the record grows no more. */
+  private boolean full;
 
   Trajectory(long maxBytes) {
     this.maxBytes = maxBytes;
@@ -52,9 +54,14 @@ final class Trajectory<T> {
    * in the bound; once one does not fit, the record stops growing.
    */
   synchronized void record(int t, T step, long size) {
-    if (!closed && t == steps.size() + 1 && bytes + size <= maxBytes) {
+    if (closed || full || t != steps.size() + 1) {
+      return;
+    }
+    if (bytes + size <= maxBytes) {
       steps.add(step);
       bytes += size;
+    } else {
+      full = true;
     }
   }
 
@@ -80,9 +87,13 @@ final class Trajectory<T> {
     }
   }
 
-  /** Whether the record may still grow: the bound is not reached. */
+  /**
+   * Whether the record may still grow: it is open and no iteration has failed to fit (so a
+   * caller that only gathers what the record needs, as a Spark run bringing its points back,
+   * stops once it is full).
+   */
   synchronized boolean recording() {
-    return !closed && bytes < maxBytes;
+    return !closed && !full && bytes < maxBytes;
   }
 
   /** Forgets every recorded iteration and records no more: no later fit will read them. */

@@ -188,6 +188,7 @@ class BatchSourceTest {
     new PopulationBatches(evaluator(), start, EXPERTS, RandomStreams.of(2), 3, tiny)
         .next(1, startingAlpha());
     assertEquals(0, tiny.size());
+    assertFalse(tiny.recording(), "full: a batch that did not fit ends the record");
   }
 
   /**
