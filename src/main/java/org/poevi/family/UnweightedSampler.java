@@ -136,13 +136,14 @@ final class UnweightedSampler {
 
   /**
    * The ESS of a SIR pool, after growing it once towards the target ESS when its weights keep
-   * enough of it effective for that to pay.
+   * enough of it effective for that to pay, and a conditional mixture's on towards usable draws
+   * ({@link #usableEss}).
    */
   private double grownEss(ProposalPool pool, SampleOptions options, RandomStreams streams,
       long stage) {
     double ess = pool.ess();
-    // Growing a pool whose weights keep under 1% of it effective costs far more than it gives;
-    // the caller then compares with SIR in z space (ValidatedSampler).
+    // Growing a pool whose weights keep under 1% of it effective towards the target ESS costs
+    // far more than it gives; the caller then compares with SIR in z space (ValidatedSampler).
     boolean worthGrowing = ess >= MIN_GROWTH_ESS_FRACTION * pool.size;
     if (worthGrowing && ess < options.targetEss() && pool.size < options.maxProposals()) {
       // The ESS fraction is roughly stable in the pool size, so one step reaches the target.
@@ -155,19 +156,22 @@ final class UnweightedSampler {
       }
       pool.extend(Math.min(wanted, options.maxProposals()), streams, stage, options.threads());
       ess = pool.ess();
-      if (pool.proposal.isConditionalMixture()) {
-        ess = usableEss(pool, ess, options, streams, stage);
-      }
+    }
+    if (pool.proposal.isConditionalMixture() && ess > 0) {
+      ess = usableEss(pool, ess, options, streams, stage);
     }
     return ess;
   }
 
   /**
-   * The ESS of a conditional-mixture pool that the work budget capped short of draws that keep
-   * {@link SampleResult#USABLE_DRAWS_SHARE} of them effective, grown towards them within
-   * {@link #RESCUE_BUDGETS} budgets. Heavy-tailed weights gain ESS more slowly than the pool
+   * The ESS of a conditional-mixture pool that is short of draws that keep
+   * {@link SampleResult#USABLE_DRAWS_SHARE} of them effective (the work budget capped it, or its
+   * weights keep under {@value #MIN_GROWTH_ESS_FRACTION} of it effective, so it was not grown),
+   * grown towards them within {@link #RESCUE_BUDGETS} budgets when a constant ESS fraction
+   * says they can be reached there. Heavy-tailed weights gain ESS more slowly than the pool
    * grows, so it grows in steps: a D = 50 model with 184 active experts kept 7.6% of its draws
-   * effective at 380,000 proposals (the budget), 9.3% at 537,600 and 13% at 672,000.
+   * effective at 380,000 proposals (the budget), 9.3% at 537,600 and 13% at 672,000; one with 265
+   * experts more kept 6.3% at 100,096 (0.68% of them effective) and 13% at 172,800.
    */
   private double usableEss(ProposalPool pool, double ess, SampleOptions options,
       RandomStreams streams, long stage) {
@@ -175,6 +179,9 @@ final class UnweightedSampler {
     long cap = Math.min(options.maxProposals(), (long) (RESCUE_BUDGETS * options.mixtureWork()
         / mixtureWorkPerProposal()));
     double grown = ess;
+    if (pool.size * usable / ess > cap) {
+      return grown;  // out of reach: growing would only spend the budgets
+    }
     while (grown < usable && pool.size < cap) {
       long next = (long) Math.ceil(pool.size * Math.max(1.25, usable / grown * 1.05));
       pool.extend(Math.min(next, cap), streams, stage, options.threads());

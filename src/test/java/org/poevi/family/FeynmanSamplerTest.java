@@ -408,8 +408,9 @@ class FeynmanSamplerTest {
   /**
    * A conditional-mixture pool that the work budget caps short of draws that keep a tenth of
    * them effective grows on, within {@link UnweightedSampler#RESCUE_BUDGETS} budgets, until they
-   * do (issue #19: a D = 50 fit's better q was dropped with 7.6% of its draws effective). The
-   * README's banana fit, with a budget just large enough to try the mixtures.
+   * do (issue #19: a D = 50 fit's better q was dropped with 7.6% of its draws effective), and
+   * is not grown when they are out of reach. The README's banana fit, with a budget just large
+   * enough to try the mixtures.
    */
   @Test
   void aPoolTheBudgetCapsGrowsToUsableDraws() throws Exception {
@@ -434,6 +435,16 @@ class FeynmanSamplerTest {
         && r.proposals() <= UnweightedSampler.RESCUE_BUDGETS * budgetSize, "proposals "
         + r.proposals() + " against the budget's " + budgetSize);
     assertTrue(r.warnings().isEmpty(), r.warnings().toString());
+    // Six million draws need a pool ESS of 666,667: about a million proposals at the budget's
+    // ESS fraction, past the four budgets, so the pool is not grown past the budget in vain.
+    int many = 6_000_000;
+    SampleResult capped = FeynmanSampler.of(f).sample(SampleOptions.builder().draws(many)
+        .seed(1).normalizerDraws(pilot).mode(SampleOptions.Mode.SIR).threads(2)
+        .mixtureWork(budgetSize * perProposal).build());
+    assertTrue(capped.proposals() <= budgetSize + FeynmanSampler.BLOCK_SIZE, "proposals "
+        + capped.proposals());  // pools grow in whole blocks
+    assertTrue(capped.drawsEss() < SampleResult.USABLE_DRAWS_SHARE * many, "draws ESS "
+        + capped.drawsEss());
     for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
       InvalidInputException e = assertThrows(InvalidInputException.class,
           () -> SampleOptions.builder().mixtureWork(bad).build());
