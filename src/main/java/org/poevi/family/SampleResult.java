@@ -37,7 +37,12 @@ public record SampleResult(double[] draws, int dim, int numDraws, SamplingMode m
     if (mode == SamplingMode.TEMPERED) {
       return ess;
     }
-    return numDraws * ess / (numDraws + ess);
+    return sirDrawsEss(numDraws, ess);
+  }
+
+  /** The ESS of n SIR draws from a pool whose Kish ESS is e: n·e/(n + e) ({@link #drawsEss}). */
+  public static double sirDrawsEss(int numDraws, double poolEss) {
+    return numDraws * poolEss / (numDraws + poolEss);
   }
 
   /**

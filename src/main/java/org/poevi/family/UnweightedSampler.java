@@ -77,10 +77,12 @@ final class UnweightedSampler {
       pool = adaptedPool(pool, options, streams, stage);
       ess = grownEss(pool, options, streams, stage);
       counts = resample(pool, draws, streams.stream(RandomStreams.RESAMPLE, stage));
-      if (ess < Math.min(options.targetEss(), draws) / 10) {
-        warnings.add(String.format("SIR effective sample size is %.0f from %d proposals"
-            + " (%.2g%%): the draws repeat few distinct w and may be unreliable", ess, pool.size,
-            100 * ess / pool.size));
+      if (ess < SampleResult.poolEssFor(SampleResult.USABLE_DRAWS_SHARE, draws)) {
+        warnings.add(String.format(java.util.Locale.ROOT, "SIR effective sample size is %.0f"
+            + " from %d proposals, so %.2g%% of the %d draws are effective (under %.0f%%): they"
+            + " repeat few distinct w and may be unreliable", ess, pool.size,
+            100 * SampleResult.sirDrawsEss(draws, ess) / draws, draws,
+            100 * SampleResult.USABLE_DRAWS_SHARE));
       }
     } else {
       acceptanceRate = (double) pool.countAccepted() / pool.size;

@@ -445,6 +445,9 @@ class FeynmanSamplerTest {
         + capped.proposals());  // pools grow in whole blocks
     assertTrue(capped.drawsEss() < SampleResult.USABLE_DRAWS_SHARE * many, "draws ESS "
         + capped.drawsEss());
+    // Draws that keep under the usable tenth effective are the ones the sampler warns about.
+    assertTrue(capped.warnings().stream().anyMatch(w -> w.contains("under 10%")),
+        capped.warnings().toString());
     for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
       InvalidInputException e = assertThrows(InvalidInputException.class,
           () -> SampleOptions.builder().mixtureWork(bad).build());
