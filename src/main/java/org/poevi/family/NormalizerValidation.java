@@ -28,7 +28,16 @@ import org.poevi.math.LogMeanEstimate;
  * a z-space check that gave no estimate ({@link ZSpaceNormalizer.Result#failure()}).
  */
 public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zSpace,
-    boolean agree, Source chosen, List<String> warnings) {
+    boolean agree, Source chosen, List<String> warnings, boolean massMissed) {
+
+  /**
+   * The same estimates, marked as missing mass: the draws they came with failed {@link
+   * HiddenMassCheck}, so q holds mass that both estimators may have missed together, and the
+   * reported value may be too low however well they agree.
+   */
+  public NormalizerValidation withMassMissed() {
+    return new NormalizerValidation(dirichlet, zSpace, agree, chosen, warnings, true);
+  }
 
   /** Standard errors apart at which two estimates are said to disagree. */
   public static final double AGREEMENT_Z = 4;
@@ -110,7 +119,8 @@ public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zS
           + " estimate %s %s; using the %s estimate", describe(dirichlet), second.description,
           describe(zSpace), agree ? "agree" : "disagree", chosen.label()));
     }
-    return new NormalizerValidation(dirichlet, zSpace, agree, chosen, List.copyOf(warnings));
+    return new NormalizerValidation(dirichlet, zSpace, agree, chosen, List.copyOf(warnings),
+        false);
   }
 
   /** k̂ for ranking, with NaN (the tail could not be checked) last, as in the rules above. */

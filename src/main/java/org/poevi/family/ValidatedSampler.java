@@ -24,6 +24,10 @@ import org.poevi.math.RandomStreams;
  *       exact mode ran, otherwise whichever SIR keeps more effective draws. With many active
  *       experts of small α the Feynman weights can keep a few hundred effective draws out of
  *       millions, while the z-space weights keep a large fraction: then the draws come from z.
+ *   <li>Draws that are not exact are checked by MCMC on q ({@link HiddenMassCheck}): when q holds
+ *       mass that every sampler missed, the draws and the log-normaliser are unreliable however
+ *       well the two estimates agree, and the outcome says so ({@link
+ *       NormalizerValidation#massMissed}) with a warning.
  * </ol>
  */
 public final class ValidatedSampler {
@@ -136,6 +140,16 @@ public final class ValidatedSampler {
           feynman.proposals()));
     }
     warnings.addAll(normalizer.warnings());
+    if (chosen.mode() != SamplingMode.EXACT) {
+      HiddenMassCheck.Result mass = HiddenMassCheck.run(family, chosen.draws(),
+          chosen.numDraws(), chosen.drawsEss(), options.seed(), options.threads());
+      if (mass != null && !mass.passed()) {
+        warnings.add("q has mass its draws miss: " + mass.describe() + " (0 for draws of q),"
+            + " so the draws and the log-normaliser are unreliable (the log-normaliser is"
+            + " likely too low)");
+        normalizer = normalizer.withMassMissed();
+      }
+    }
     return new Outcome(chosen, feynman, normalizer, List.copyOf(warnings));
   }
 }

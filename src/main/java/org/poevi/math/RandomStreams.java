@@ -34,6 +34,8 @@ public final class RandomStreams {
   public static final long WEIGHT_PROPOSAL = 15;
   /** The tempered Gibbs particles of {@code TemperedGibbs}: resampling and moves. */
   public static final long GIBBS = 16;
+  /** The MALA chains on q that check its draws (org.poevi.family.HiddenMassCheck). */
+  public static final long HIDDEN_MASS = 17;
 
   private final long seed;
 
