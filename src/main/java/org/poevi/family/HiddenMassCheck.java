@@ -64,28 +64,72 @@ final class HiddenMassCheck {
       long seed, int threads) {
     int dim = family.dim();
     int n = Math.min(CHAINS, numDraws);
-    double[] z = new double[n * dim];
-    for (int c = 0; c < n; c++) {
-      System.arraycopy(draws, (int) ((long) c * numDraws / n) * dim, z, c * dim, dim);
-    }
     double[] mean = SampleMoments.mean(draws, numDraws, dim);
     double[] factor = Cholesky.pack(SampleMoments.covariance(draws, numDraws, mean, dim), dim);
     if (!Cholesky.factor(factor, 0, dim)) {
       return null;
     }
-    double[] logQ = family.logDensities(z, 0, threads);
-    double[] scores = family.scores(z, threads);
-    double[] atDraws = family.logDensities(draws, 0, threads);
+    Chains chains = new Chains(family, factor, draws, numDraws, n, threads);
     double[] average = new double[n];
-    double[] proposal = new double[n * dim];
-    double[] forward = new double[n];
-    double[] logU = new double[n];
-    double[] scratch = new double[2 * dim];
     double h = 1.65 * 1.65 * Math.pow(dim, -1.0 / 3);
     double rate = Double.NaN;
     RandomStreams streams = RandomStreams.of(seed);
     for (int s = 0; s < STEPS; s++) {
-      UniformRandomProvider rng = streams.stream(RandomStreams.HIDDEN_MASS, s);
+      rate = chains.step(streams.stream(RandomStreams.HIDDEN_MASS, s), h);
+      if (s < STEPS / 2) {
+        h *= Math.exp(Math.max(-1, Math.min(1, 2 * (rate - TARGET_ACCEPTANCE))));
+      } else {
+        for (int c = 0; c < n; c++) {
+          average[c] += chains.logQ[c] / (STEPS - STEPS / 2);
+        }
+      }
+    }
+    // Each chain's time average is one independent value; the draws' mean has the standard
+    // error of their ESS. The chains start from some of the draws, which correlates the two
+    // means positively: adding their variances errs on the large (safe) side.
+    double[] moved = SampleMoments.meanAndStandardError(average);
+    double[] at = SampleMoments.meanAndStandardError(family.logDensities(draws, 0, threads));
+    double drawsSe = at[1] * Math.sqrt(numDraws / Math.max(1, Math.min(drawsEss, numDraws)));
+    return new Result(moved[0] - at[0], Math.hypot(moved[1], drawsSe), n, STEPS, rate);
+  }
+
+  /** n MALA chains on q̃ preconditioned by S = LLᵀ, with their log q̃ and scores. */
+  private static final class Chains {
+    private final ProductOfExperts family;
+    private final double[] factor;
+    private final int n;
+    private final int dim;
+    private final int threads;
+    private final double[] z;
+    private final double[] logQ;
+    private final double[] scores;
+    private final double[] proposal;
+    private final double[] forward;
+    private final double[] logU;
+    private final double[] scratch;
+
+    /** Chains at n of the draws, evenly spaced (the draws are in random order). */
+    Chains(ProductOfExperts family, double[] factor, double[] draws, int numDraws, int n,
+        int threads) {
+      this.family = family;
+      this.factor = factor;
+      this.n = n;
+      this.dim = family.dim();
+      this.threads = threads;
+      z = new double[n * dim];
+      for (int c = 0; c < n; c++) {
+        System.arraycopy(draws, (int) ((long) c * numDraws / n) * dim, z, c * dim, dim);
+      }
+      logQ = family.logDensities(z, 0, threads);
+      scores = family.scores(z, threads);
+      proposal = new double[n * dim];
+      forward = new double[n];
+      logU = new double[n];
+      scratch = new double[2 * dim];
+    }
+
+    /** One step of every chain with step h (random numbers from rng); the acceptance rate. */
+    double step(UniformRandomProvider rng, double h) {
       ZigguratSampler.NormalizedGaussian normal = ZigguratSampler.NormalizedGaussian.of(rng);
       for (int c = 0; c < n; c++) {
         double squares = 0;
@@ -108,38 +152,23 @@ final class HiddenMassCheck {
       for (int c = 0; c < n; c++) {
         // Reverse move: z − z* − (h/2)·S·∇log q̃(z*) = √h·L·ξ'.
         drift(factor, proposalScores, c, h, scratch, dim);
+        double squares = 0;
         for (int d = 0; d < dim; d++) {
           scratch[d] = z[c * dim + d] - proposal[c * dim + d] - scratch[dim + d];
         }
         Cholesky.solveLower(factor, 0, dim, scratch, 0);
-        double squares = 0;
         for (int d = 0; d < dim; d++) {
           squares += scratch[d] * scratch[d];
         }
-        double logRatio = proposalLogQ[c] - logQ[c] - 0.5 * squares / h - forward[c];
-        if (logU[c] < logRatio) {
+        if (logU[c] < proposalLogQ[c] - logQ[c] - 0.5 * squares / h - forward[c]) {
           accepted++;
           System.arraycopy(proposal, c * dim, z, c * dim, dim);
           System.arraycopy(proposalScores, c * dim, scores, c * dim, dim);
           logQ[c] = proposalLogQ[c];
         }
       }
-      rate = (double) accepted / n;
-      if (s < STEPS / 2) {
-        h *= Math.exp(Math.max(-1, Math.min(1, 2 * (rate - TARGET_ACCEPTANCE))));
-      } else {
-        for (int c = 0; c < n; c++) {
-          average[c] += logQ[c] / (STEPS - STEPS / 2);
-        }
-      }
+      return (double) accepted / n;
     }
-    // Each chain's time average is one independent value; the draws' mean has the standard
-    // error of their ESS. The chains start from some of the draws, which correlates the two
-    // means positively: adding their variances errs on the large (safe) side.
-    double[] chains = SampleMoments.meanAndStandardError(average);
-    double[] at = SampleMoments.meanAndStandardError(atDraws);
-    double drawsSe = at[1] * Math.sqrt(numDraws / Math.max(1, Math.min(drawsEss, numDraws)));
-    return new Result(chains[0] - at[0], Math.hypot(chains[1], drawsSe), n, STEPS, rate);
   }
 
   /** out[D, 2D) = (h/2)·S·scores[row] with S = LLᵀ (L packed). */
