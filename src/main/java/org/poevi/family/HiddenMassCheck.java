@@ -30,6 +30,11 @@ import org.poevi.math.SampleMoments;
  * the result does not depend on the threads.
  */
 final class HiddenMassCheck {
+  /**
+   * Largest dimension checked: a step costs every chain D² for the preconditioner and K·D² for
+   * q's score (a structured D = 1000 model would take minutes), as for {@link TemperedGibbs}.
+   */
+  static final int MAX_DIM = 100;
   /** Chains started from the draws (fewer when there are fewer draws). */
   static final int CHAINS = 96;
   /** MALA steps of every chain; the last half are averaged. */
@@ -57,12 +62,16 @@ final class HiddenMassCheck {
   }
 
   /**
-   * The check of {@code draws} (n×D row-major, numDraws rows) under {@code family}; null when the
-   * draws' covariance is not numerically positive definite (no preconditioner).
+   * The check of {@code draws} (n×D row-major, numDraws rows) under {@code family}; null above
+   * {@value #MAX_DIM} dimensions and when the draws' covariance is not numerically positive
+   * definite (no preconditioner).
    */
   static Result run(ProductOfExperts family, double[] draws, int numDraws, double drawsEss,
       long seed, int threads) {
     int dim = family.dim();
+    if (dim > MAX_DIM) {
+      return null;
+    }
     int n = Math.min(CHAINS, numDraws);
     double[] mean = SampleMoments.mean(draws, numDraws, dim);
     double[] factor = Cholesky.pack(SampleMoments.covariance(draws, numDraws, mean, dim), dim);

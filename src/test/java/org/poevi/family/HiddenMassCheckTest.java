@@ -71,6 +71,15 @@ class HiddenMassCheckTest {
     assertFalse(oneMode.passed(), oneMode.describe());
   }
 
+  /** Above {@value HiddenMassCheck#MAX_DIM} dimensions the check is not run (null). */
+  @Test
+  void highDimensionsAreNotChecked() {
+    int dim = HiddenMassCheck.MAX_DIM + 1;
+    ProductOfExperts f = TestModels.random(dim, 2, 1, 5);
+    double[] z = new double[4 * dim];
+    assertEquals(null, HiddenMassCheck.run(f, z, 4, 4, 1, 1));
+  }
+
   /** A validation marked as missing mass keeps its estimates and says so. */
   @Test
   void aValidationMarkedMissingMassKeepsItsEstimates() {
