@@ -34,6 +34,8 @@ class HiddenMassCheckTest {
       HiddenMassCheck.Result check = HiddenMassCheck.run(f, r.draws(), DRAWS, r.drawsEss(), 1,
           2);
       assertTrue(check.passed(), check.describe());
+      // Not a statistical tolerance: h adapts towards 0.574, and a rate far from it would mean
+      // the adaptation failed (chains that never move pass the drift test trivially).
       assertTrue(check.acceptance() > 0.3 && check.acceptance() < 0.9, check.describe());
     }
   }
