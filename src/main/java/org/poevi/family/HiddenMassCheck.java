@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.poevi.math.Cholesky;
+import org.poevi.math.Langevin;
 import org.poevi.math.RandomStreams;
 import org.poevi.math.SampleMoments;
 
@@ -151,8 +152,8 @@ final class HiddenMassCheck {
         }
         forward[c] = -0.5 * squares;
         logU[c] = Math.log(RandomStreams.openClosedUniform(rng));
-        lowerTimes(factor, scratch, 0, dim);
-        drift(factor, scores, c, h, scratch, dim);
+        Langevin.lowerTimes(factor, scratch, 0, scratch, 0, dim);
+        Langevin.drift(factor, scores, c, h, Double.POSITIVE_INFINITY, scratch, dim, dim);
         for (int d = 0; d < dim; d++) {
           proposal[c * dim + d] = z[c * dim + d] + scratch[dim + d] + Math.sqrt(h) * scratch[d];
         }
@@ -161,16 +162,9 @@ final class HiddenMassCheck {
       double[] proposalScores = family.scores(proposal, threads);
       int accepted = 0;
       for (int c = 0; c < n; c++) {
-        // Reverse move: z − z* − (h/2)·S·∇log q̃(z*) = √h·L·ξ'.
-        drift(factor, proposalScores, c, h, scratch, dim);
-        double squares = 0;
-        for (int d = 0; d < dim; d++) {
-          scratch[d] = z[c * dim + d] - proposal[c * dim + d] - scratch[dim + d];
-        }
-        Cholesky.solveLower(factor, 0, dim, scratch, 0);
-        for (int d = 0; d < dim; d++) {
-          squares += scratch[d] * scratch[d];
-        }
+        // Reverse move: z − z* − (h/2)·S·∇log q̃(z*) = √h·L·ξ' (the drift is not truncated).
+        double squares = Langevin.reverseSquares(factor, z, proposal, proposalScores, c, h,
+            Double.POSITIVE_INFINITY, scratch, dim);
         if (logU[c] < proposalLogQ[c] - logQ[c] - 0.5 * squares / h - forward[c]) {
           accepted++;
           System.arraycopy(proposal, c * dim, z, c * dim, dim);
@@ -179,36 +173,6 @@ final class HiddenMassCheck {
         }
       }
       return (double) accepted / n;
-    }
-  }
-
-  /** out[D, 2D) = (h/2)·S·scores[row] with S = LLᵀ (L packed). */
-  private static void drift(double[] l, double[] scores, int row, double h, double[] out,
-      int dim) {
-    for (int k = 0; k < dim; k++) {
-      double s = 0;
-      for (int i = k; i < dim; i++) {
-        s += l[Cholesky.packedIndex(i, k)] * scores[row * dim + i];
-      }
-      out[dim + k] = 0.5 * h * s;
-    }
-    for (int i = dim - 1; i >= 0; i--) {
-      double s = 0;
-      for (int k = 0; k <= i; k++) {
-        s += l[Cholesky.packedIndex(i, k)] * out[dim + k];
-      }
-      out[dim + i] = s;
-    }
-  }
-
-  /** x[off, off + D) = L·x in place (rows bottom-up). */
-  private static void lowerTimes(double[] l, double[] x, int off, int dim) {
-    for (int i = dim - 1; i >= 0; i--) {
-      double s = 0;
-      for (int k = 0; k <= i; k++) {
-        s += l[Cholesky.packedIndex(i, k)] * x[off + k];
-      }
-      x[off + i] = s;
     }
   }
 }

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.poevi.math.Cholesky;
+import org.poevi.math.Langevin;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.RandomStreams;
 
@@ -142,8 +143,8 @@ public final class MalaKernel implements Serializable {
         scratch[d] = xi;
         squares += xi * xi;
       }
-      lowerTimes(scratch, 0, scratch, 0);
-      drift(scores, i, h, scratch, dim);
+      Langevin.lowerTimes(factor, scratch, 0, scratch, 0, dim);
+      Langevin.drift(factor, scores, i, h, cap(h), scratch, dim, dim);
       boolean finite = true;
       for (int d = 0; d < dim; d++) {
         double v = z[i * dim + d] + scratch[dim + d] + rootH * scratch[d];
@@ -182,15 +183,8 @@ public final class MalaKernel implements Serializable {
         continue;
       }
       // Reverse move: z − z* − c(z*)·(h/2)·S·∇log p̃(z*) = √h·L·ξ'.
-      drift(buffers.proposalScores, i, h, scratch, dim);
-      for (int d = 0; d < dim; d++) {
-        scratch[d] = z[i * dim + d] - buffers.proposal[i * dim + d] - scratch[dim + d];
-      }
-      Cholesky.solveLower(factor, 0, dim, scratch, 0);
-      double squares = 0;
-      for (int d = 0; d < dim; d++) {
-        squares += scratch[d] * scratch[d];
-      }
+      double squares = Langevin.reverseSquares(factor, z, buffers.proposal,
+          buffers.proposalScores, i, h, cap(h), scratch, dim);
       double logRatio = buffers.proposalLogP[i] - logP[i] - 0.5 * squares / h
           - buffers.forward[i];
       if (buffers.logU[i] < logRatio) {
@@ -240,37 +234,9 @@ public final class MalaKernel implements Serializable {
     return buffers.proposalScores;
   }
 
-  /** out[outOff, outOff + D) = c·(h/2)·S·scores[row], the truncated drift. */
-  private void drift(double[] scores, int row, double h, double[] out, int outOff) {
-    // u = (h/2)·Lᵀ·g, the drift in whitened coordinates; S·g = L·(Lᵀ·g).
-    double norm = 0;
-    for (int k = 0; k < dim; k++) {
-      double s = 0;
-      for (int i = k; i < dim; i++) {
-        s += factor[i * (i + 1) / 2 + k] * scores[row * dim + i];
-      }
-      s *= 0.5 * h;
-      out[outOff + k] = s;
-      norm += s * s;
-    }
-    double cap = Math.sqrt(h * dim);
-    double c = norm > cap * cap ? cap / Math.sqrt(norm) : 1;
-    for (int k = 0; k < dim; k++) {
-      out[outOff + k] *= c;
-    }
-    lowerTimes(out, outOff, out, outOff);
-  }
-
-  /** out = L·x over packed L (in place allowed: rows are done bottom-up). */
-  private void lowerTimes(double[] x, int xOff, double[] out, int outOff) {
-    for (int i = dim - 1; i >= 0; i--) {
-      int row = i * (i + 1) / 2;
-      double s = 0;
-      for (int k = 0; k <= i; k++) {
-        s += factor[row + k] * x[xOff + k];
-      }
-      out[outOff + i] = s;
-    }
+  /** The drift's largest whitened length, √(h·D): the truncation of truncated MALA. */
+  private double cap(double h) {
+    return Math.sqrt(h * dim);
   }
 
   // ---------------------------------------------------------------- blocks of chains (D > 100)
@@ -355,7 +321,7 @@ public final class MalaKernel implements Serializable {
     dev.ludovic.netlib.blas.BLAS blas = dev.ludovic.netlib.blas.BLAS.getInstance();
     double[] l = fullFactor();
     blas.dtrmm("L", "L", "T", "N", dim, nb, 0.5 * step, l, 0, dim, out, outOff, dim);
-    double cap = Math.sqrt(step * dim);
+    double cap = cap(step);
     for (int j = 0; j < nb; j++) {
       int col = outOff + j * dim;
       double norm = 0;

@@ -90,7 +90,8 @@ final class Trajectory<T> {
   /**
    * Whether the record may still grow: it is open and no iteration has failed to fit (so a
    * caller that only gathers what the record needs, as a Spark run bringing its points back,
-   * stops once it is full).
+   * stops once it is full). A record with no room left, as {@link #none}'s, never grows: that
+   * is what {@code bytes < maxBytes} says before any iteration has failed to fit.
    */
   synchronized boolean recording() {
     return !closed && !full && bytes < maxBytes;

@@ -78,6 +78,9 @@ public final class JsonOutput {
     validation.set("zImportance", estimate(check.zSpace()));
     validation.put("agree", check.agree());
     validation.put("agreementZ", NormalizerValidation.AGREEMENT_Z);
+    // MCMC on q from the draws drifted (org.poevi.family.HiddenMassCheck): q holds mass both
+    // estimators may have missed together, however well they agree.
+    validation.put("massMissed", check.massMissed());
 
     putSummaries(root.putObject("parameters"), result.draws(), result.dim(), names,
         result.drawsEss());

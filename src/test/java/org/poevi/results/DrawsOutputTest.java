@@ -2,6 +2,7 @@ package org.poevi.results;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -135,6 +136,11 @@ class DrawsOutputTest {
     ExactTarget banana = (ExactTarget) fit.target();
     assertKlNotNegative(csv.column(2), csv.column(3), banana.logNormalizer(), fit.drawsEss(),
         model.logNormalizer().standardError());
+    // The hidden-mass check's verdict is written; this healthy q passes it (or is sampled
+    // exactly, and is not checked).
+    JsonNode massMissed = summary.at("/logNormalizerCheck/massMissed");
+    assertTrue(massMissed.isBoolean(), "logNormalizerCheck.massMissed: " + massMissed);
+    assertFalse(massMissed.asBoolean());
 
     // MCSE = sd/sqrt(ESS), with the ESS of resampled draws n·e/(n + e) (e: the pool's ESS that
     // the sampling block reports) or n for exact draws.
