@@ -24,7 +24,8 @@ import org.poevi.math.SampleMoments;
  * which made their KL ratios look 0.625 and 0.582 where they are at least 0.948 and 1.843; from
  * their output draws, MALA chains on q drift outward at once (the mean log q̃ of 300 chains fell
  * by 6 nats in 600 steps), while on healthy fits it stays within 0.2 nats
- * (docs/benchmarks.md).
+ * (docs/benchmarks.md). Where the chains went is returned with the verdict: a fit under p adds
+ * p's scores there to its objective and fits α again ({@code org.poevi.fit.MassRepair}).
  *
  * <p>The proposal is preconditioned by the draws' covariance; the step h adapts to an acceptance
  * rate of 0.574 from the whole population's rate over the first half of the steps and is then
@@ -45,14 +46,19 @@ final class HiddenMassCheck {
   /** The draws fail when the chains' mean log q̃ is this many standard errors from theirs. */
   static final double MAX_Z = 4;
   private static final double TARGET_ACCEPTANCE = 0.574;
+  /** The chains' positions are kept at this many steps of the last half. */
+  static final int SNAPSHOTS = 8;
 
   private HiddenMassCheck() {}
 
   /**
    * What the check saw: the chains' mean log q̃ over the last half of {@code steps} steps minus
-   * the draws' mean, its standard error, and the last step's acceptance rate.
+   * the draws' mean, its standard error, the last step's acceptance rate, and where the chains
+   * went: their positions at {@value #SNAPSHOTS} evenly spaced steps of the last half
+   * (chains·{@value #SNAPSHOTS} rows of D, the mass that the draws miss when they fail).
    */
-  record Result(double drift, double standardError, int chains, int steps, double acceptance) {
+  record Result(double drift, double standardError, int chains, int steps, double acceptance,
+      double[] points) {
     boolean passed() {
       return !(Math.abs(drift) > MAX_Z * standardError);
     }
@@ -86,6 +92,8 @@ final class HiddenMassCheck {
     double h = 1.65 * 1.65 * Math.pow(dim, -1.0 / 3);
     double rate = Double.NaN;
     RandomStreams streams = RandomStreams.of(seed);
+    double[] points = new double[SNAPSHOTS * n * dim];
+    int every = (STEPS - STEPS / 2) / SNAPSHOTS;
     for (int s = 0; s < STEPS; s++) {
       rate = chains.step(streams.stream(RandomStreams.HIDDEN_MASS, s), h);
       if (s < STEPS / 2) {
@@ -93,6 +101,10 @@ final class HiddenMassCheck {
       } else {
         for (int c = 0; c < n; c++) {
           average[c] += chains.logQ[c] / (STEPS - STEPS / 2);
+        }
+        int after = s - STEPS / 2 + 1;
+        if (after % every == 0 && after / every <= SNAPSHOTS) {
+          System.arraycopy(chains.z, 0, points, (after / every - 1) * n * dim, n * dim);
         }
       }
     }
@@ -102,7 +114,8 @@ final class HiddenMassCheck {
     double[] moved = SampleMoments.meanAndStandardError(average);
     double[] at = SampleMoments.meanAndStandardError(family.logDensities(draws, 0, threads));
     double drawsSe = at[1] * Math.sqrt(numDraws / Math.max(1, Math.min(drawsEss, numDraws)));
-    return new Result(moved[0] - at[0], Math.hypot(moved[1], drawsSe), n, STEPS, rate);
+    return new Result(moved[0] - at[0], Math.hypot(moved[1], drawsSe), n, STEPS, rate,
+        points);
   }
 
   /** n MALA chains on q̃ preconditioned by S = LLᵀ, with their log q̃ and scores. */

@@ -28,15 +28,33 @@ import org.poevi.math.LogMeanEstimate;
  * a z-space check that gave no estimate ({@link ZSpaceNormalizer.Result#failure()}).
  */
 public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zSpace,
-    boolean agree, Source chosen, List<String> warnings, boolean massMissed) {
+    boolean agree, Source chosen, List<String> warnings, double[] massPoints) {
+
+  /** Estimates whose draws were not found missing mass. */
+  public NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zSpace, boolean agree,
+      Source chosen, List<String> warnings) {
+    this(dirichlet, zSpace, agree, chosen, warnings, null);
+  }
 
   /**
    * The same estimates, marked as missing mass: the draws they came with failed {@link
    * HiddenMassCheck}, so q holds mass that both estimators may have missed together, and the
-   * reported value may be too low however well they agree.
+   * reported value may be too low however well they agree. {@code points} (n×D row-major): where
+   * the check's chains on q went, the mass the draws miss.
    */
-  public NormalizerValidation withMassMissed() {
-    return new NormalizerValidation(dirichlet, zSpace, agree, chosen, warnings, true);
+  public NormalizerValidation withMassMissed(double[] points) {
+    return new NormalizerValidation(dirichlet, zSpace, agree, chosen, warnings, points.clone());
+  }
+
+  /** Whether the draws failed {@link HiddenMassCheck} ({@link #massPoints} then says where). */
+  public boolean massMissed() {
+    return massPoints != null;
+  }
+
+  /** Where the check's chains on q went (n×D row-major), or null when the draws passed. */
+  @Override
+  public double[] massPoints() {
+    return massPoints == null ? null : massPoints.clone();
   }
 
   /** Standard errors apart at which two estimates are said to disagree. */
@@ -119,8 +137,7 @@ public record NormalizerValidation(LogMeanEstimate dirichlet, LogMeanEstimate zS
           + " estimate %s %s; using the %s estimate", describe(dirichlet), second.description,
           describe(zSpace), agree ? "agree" : "disagree", chosen.label()));
     }
-    return new NormalizerValidation(dirichlet, zSpace, agree, chosen, List.copyOf(warnings),
-        false);
+    return new NormalizerValidation(dirichlet, zSpace, agree, chosen, List.copyOf(warnings));
   }
 
   /** k̂ for ranking, with NaN (the tail could not be checked) last, as in the rules above. */

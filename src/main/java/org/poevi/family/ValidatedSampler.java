@@ -147,7 +147,7 @@ public final class ValidatedSampler {
         warnings.add("q has mass its draws miss: " + mass.describe() + " (0 for draws of q),"
             + " so the draws and the log-normaliser are unreliable (the log-normaliser is"
             + " likely too low)");
-        normalizer = normalizer.withMassMissed();
+        normalizer = normalizer.withMassMissed(mass.points());
       }
     }
     return new Outcome(chosen, feynman, normalizer, List.copyOf(warnings));

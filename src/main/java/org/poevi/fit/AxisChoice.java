@@ -69,6 +69,9 @@ public final class AxisChoice {
    */
   static final double ELBO_GUARD_NATS = 0.5;
 
+  /** The reason of a fit dropped by the ELBO guard. */
+  static final String LOWER_ELBO = "a lower ELBO";
+
   private AxisChoice() {}
 
   /**
@@ -182,6 +185,27 @@ public final class AxisChoice {
   }
 
   /**
+   * {@link #choose}, and when the ELBO guard drops {@code with}, {@code with} again with p's
+   * scores at its own draws in its objective ({@link MassRepair.Pending#withOwnDraws}; {@code
+   * pending}: {@code with}'s fit), chosen or not as any other. On sinh-arcsinh D = 50 at fit seed
+   * 4 the priced experts' q was 0.99 nats closer to p over the population's chains but its ELBO
+   * 3.3 nats lower: its draws reach where p is small, which the Fisher divergence under p does
+   * not see (docs/benchmarks.md).
+   */
+  static PoeResult chooseOrRepair(PoeResult without, PoeResult with, MassRepair.Pending pending,
+      java.util.Optional<Population> population, int threads, Pricing.Refined refined,
+      int round, Progress progress) {
+    PoeResult chosen = choose(without, with, population, threads, refined, round);
+    if (!LOWER_ELBO.equals(chosen.axes().orElseThrow().reason())) {
+      return chosen;
+    }
+    progress.phase(chosen.axes().orElseThrow().describe());
+    PoeResult repaired = pending.withOwnDraws(with);
+    return repaired == null ? chosen : choose(without, repaired, population, threads, refined,
+        round);
+  }
+
+  /**
    * Null when {@code with} is to be kept: its {gain, standard error} over {@code without}
    * (log q_with − log q_without under p) above 0, and the guards of the class comment on their
    * estimates {@code b} and {@code a} (the PSIS k̂ guard only when {@code khatGuard}); else the
@@ -195,7 +219,7 @@ public final class AxisChoice {
             ? "a larger PSIS k-hat"
         : b.elbo() < a.elbo() - Math.max(ELBO_GUARD_NATS, ELBO_GUARD_SE * Math.hypot(
             a.elboSe(), b.elboSe()))
-        ? "a lower ELBO" : unusable(with, without);
+        ? LOWER_ELBO : unusable(with, without);
   }
 
   /**

@@ -32,15 +32,16 @@ import org.poevi.targets.Target;
  *       from r = t_ν(m, c²S) weighted by p̃/r, or from the moved population, and the objective
  *       averages them all; under q (the paper's Algorithm 1) they come from q_α with its Feynman
  *       weights, with step control.
- *   <li><b>finish</b> ({@link FitFinish}): draws of q, its normaliser, lp__, lq__ and PSIS k̂.
+ *   <li><b>finish</b> ({@link FitFinish}): draws of q, its normaliser, lp__, lq__ and PSIS k̂;
+ *       when the draws miss mass of q, α is fitted again with p's scores there ({@link
+ *       MassRepair}).
  * </ol>
  * Under experts.axes = auto the steps and the finish may run again, in rounds, with coordinate
  * and priced experts ({@link Pricing}); {@link AxisChoice} keeps the q closer to p. A fit with a
  * MALA population then ends with the affine map of q fitted to half its chains, if the other
  * half and both q's draws judge it closer to p ({@link AffineCalibration},
- * fit.under-p.affine-calibration). Every random
- * choice comes from streams keyed by the seed and a purpose, iteration and block index, so the
- * fit is the same for any number of threads, partitions or executors.
+ * fit.under-p.affine-calibration). Every random choice comes from streams keyed by the seed and
+ * a purpose, iteration and block index: the same fit for any threads, partitions or executors.
  */
 public final class PoeFitter implements Fitter {
   private final PoeSettings settings;
@@ -87,6 +88,7 @@ public final class PoeFitter implements Fitter {
     private final long start;
     private final ModeFinder.Search search;
     private final double[] axes; // the user's coordinates in the fit's (the frame's A) or null
+    private MassRepair.Pending last; // the last run's fit, to repair
 
     Run(Target target, ScoreEvaluator evaluator, Progress progress, ModeFinder.Search search,
         long start, double[] axes) {
@@ -140,8 +142,9 @@ public final class PoeFitter implements Fitter {
         stage("fitting alpha again, with " + AxisChoice.added(refined.chosen(),
             withAxes != null) + " (experts.axes = auto)");
         launch = launch.plus(refined.evaluations());
-        fit = AxisChoice.choose(fit, run(start(refined.pool(), launch, init.firstQ(), null)),
-            launch.population(), settings.run().threads(), refined, round);
+        PoeResult next = run(start(refined.pool(), launch, init.firstQ(), null));
+        fit = AxisChoice.chooseOrRepair(fit, next, last, launch.population(),
+            settings.run().threads(), refined, round, progress);
         progress.phase(fit.axes().orElseThrow().describe());
         pool = refined.pool();
         withAxes = null;
@@ -171,8 +174,15 @@ public final class PoeFitter implements Fitter {
         stop = step.stop();
         step = null;
       } while (stop.isEmpty());
-      return finish(init, state, List.copyOf(trace), List.copyOf(alphaPath), stop.get(),
-          warnings);
+      List<String> before = List.copyOf(warnings);
+      StopReason why = stop.get();
+      java.util.function.Function<FitState, PoeResult> finisher = s -> finish(init, s,
+          List.copyOf(trace), List.copyOf(alphaPath), why, new ArrayList<>(before));
+      last = new MassRepair.Pending(state, new MassRepair.Fit(settings.alpha().metric().basis(
+          init.pool().experts(), init.launch().gaussian()), evaluator,
+          init.iterations().alphaStep(), settings.alpha().tolerance(), settings.run().threads(),
+          this::stage), finisher, alphaPath);
+      return last.finished();
     }
 
     private Start init() {
@@ -221,7 +231,7 @@ public final class PoeFitter implements Fitter {
         // Weighted batches chosen on batch 1's weights (not after a failed population).
         gaussianProposalWorks = first != null;
         if (population.isPresent()) {
-          gaussian = populationGaussian(population.get(), gaussian, dim);
+          gaussian = population.get().poolGaussian(gaussian, structured(dim));
         }
       }
       ExpertPool pool = pool(preliminary, gaussian, true);
@@ -298,20 +308,6 @@ public final class PoeFitter implements Fitter {
       return new FirstIteration(pool, iterations, state, step);
     }
 
-    /**
-     * The Gaussian the pool is built around once a population has reached p: the chains'
-     * moments, whose covariance a population of fewer than 128·D chains pools over its steps
-     * after burn-in ({@link PooledCovariance}; the structured pool's metric is its precision).
-     * A structured pool without a pooled covariance keeps the preliminary one.
-     */
-    private GaussianFit populationGaussian(Population population, GaussianFit preliminary,
-        int dim) {
-      GaussianFit moments = population.moments();
-      return structured(dim) && population.pooledCovariance() == null
-          ? new GaussianFit(moments.mean(), preliminary.covariance(), moments.ess(),
-              moments.information()) : moments;
-    }
-
     /** True when the pool will be structured ({@code experts.structure}). */
     private boolean structured(int dim) {
       return settings.experts() instanceof ExpertPool.Settings p && p.structure().structured(dim);
@@ -370,8 +366,7 @@ public final class PoeFitter implements Fitter {
           new StoppingRule(fit.iterations(), fit.tolerance(), objective.maxNu()), pool.experts(),
           objective.objective().label() + (pool.kinds().contains(AxisExperts.KIND)
           ? " with coordinate experts" : ""), objective.essFloor(), streams,
-          settings.run().threads(),
-          evaluationsBefore, start);
+          settings.run().threads(), evaluationsBefore, start);
     }
 
     private PoeResult finish(Start init, FitState state, List<TraceRow> trace,

@@ -151,7 +151,8 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
         map.map(d.normalizer()), d.degenerateDraws(), d.proposal(), d.warnings());
     NormalizerValidation n = finish.normalizer();
     NormalizerValidation normalizer = new NormalizerValidation(map.map(n.dirichlet()),
-        map.map(n.zSpace()), n.agree(), n.chosen(), n.warnings(), n.massMissed());
+        map.map(n.zSpace()), n.agree(), n.chosen(), n.warnings(), n.massMissed()
+        ? map.apply(n.massPoints(), n.massPoints().length / d.dim()) : null);
     return new PoeResult(map.map(family), kinds, List.copyOf(names), trace, alphaPath, stop,
         new Finish(draws, normalizer, finish.psisKhat(), finish.logP(), shifted(finish.logQ(),
         -map.logAbsDet())), scoreEvaluations, seconds, modes, warnings,

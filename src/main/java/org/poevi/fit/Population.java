@@ -245,4 +245,16 @@ record Population(Chains chains, MalaKernel kernel, double ess, double tempering
     return new GaussianFit(PooledCovariance.steinMean(meanSums, 1, covariance, dim), covariance,
         n, information);
   }
+
+  /**
+   * The Gaussian the pool is built around once the population has reached p: the chains'
+   * moments, whose covariance a population of fewer than 128·D chains pools over its steps after
+   * burn-in ({@link PooledCovariance}; the structured pool's metric is its precision). A
+   * structured pool without a pooled covariance keeps the preliminary one.
+   */
+  GaussianFit poolGaussian(GaussianFit preliminary, boolean structured) {
+    GaussianFit moments = moments();
+    return structured && pooledCovariance() == null ? new GaussianFit(moments.mean(),
+        preliminary.covariance(), moments.ess(), moments.information()) : moments;
+  }
 }

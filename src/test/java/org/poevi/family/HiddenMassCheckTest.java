@@ -1,5 +1,6 @@
 package org.poevi.family;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,9 +89,12 @@ class HiddenMassCheckTest {
     org.poevi.math.LogMeanEstimate e = new org.poevi.math.LogMeanEstimate(-1.5, 0.01, 1000,
         0.2, 1000);
     NormalizerValidation v = new NormalizerValidation(e, e, true,
-        NormalizerValidation.Source.DIRICHLET, java.util.List.of(), false);
-    NormalizerValidation marked = v.withMassMissed();
+        NormalizerValidation.Source.DIRICHLET, java.util.List.of());
+    assertFalse(v.massMissed());
+    double[] points = {1, 2, 3, 4};
+    NormalizerValidation marked = v.withMassMissed(points);
     assertTrue(marked.massMissed());
+    assertArrayEquals(points, marked.massPoints());
     assertEquals(v.chosenEstimate(), marked.chosenEstimate());
   }
 }

@@ -1,0 +1,129 @@
+package org.poevi.fit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.poevi.evaluator.BlockTask;
+import org.poevi.evaluator.ScoreEvaluator;
+import org.poevi.evaluator.Sharing;
+import org.poevi.family.Expert;
+import org.poevi.qp.ActiveSetQpSolver;
+
+/**
+ * One round of {@link MassRepair}: p's scores at the given points join the objective as one more
+ * normalised batch, points where p or its score is not finite are left out, and α is the
+ * minimiser of the new objective.
+ */
+class MassRepairTest {
+  private static final int DIM = 2;
+
+  /** A standard normal p: log p̃ = −|z|²/2, ∇ = −z; NaN at points whose first coordinate > 50. */
+  private static final class NormalEvaluator implements ScoreEvaluator {
+    long count;
+
+    @Override
+    public <P> P run(String description, Function<Sharing, BlockTask<P>> build) {
+      throw new UnsupportedOperationException("evaluate only");
+    }
+
+    @Override
+    public void evaluate(double[] points, int n, double[] logDensity, double[] scores) {
+      count += n;
+      for (int i = 0; i < n; i++) {
+        double x = points[i * DIM];
+        double y = points[i * DIM + 1];
+        logDensity[i] = x > 50 ? Double.NEGATIVE_INFINITY : -0.5 * (x * x + y * y);
+        scores[i * DIM] = x > 50 ? Double.NaN : -x;
+        scores[i * DIM + 1] = -y;
+      }
+    }
+
+    @Override
+    public int dim() {
+      return DIM;
+    }
+
+    @Override
+    public long evaluations() {
+      return count;
+    }
+  }
+
+  /** Three experts: a narrow and a broad t at the origin, and one off to the side. */
+  private static List<Expert> basis() {
+    return List.of(Expert.of(new double[] {0, 0}, new double[] {1, 0, 0, 1}),
+        Expert.of(new double[] {0, 0}, new double[] {0.1, 0, 0, 0.1}),
+        Expert.of(new double[] {2, 0}, new double[] {0.5, 0, 0, 2}));
+  }
+
+  private static double[] points(long seed, int n, double scale) {
+    java.util.Random r = new java.util.Random(seed);
+    double[] z = new double[n * DIM];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = scale * r.nextGaussian();
+    }
+    return z;
+  }
+
+  /** The fit's objective: one batch of p's points. */
+  private static FitState state(List<Expert> basis) {
+    double[] z = points(1, 200, 1);
+    double[] s = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      s[i] = -z[i];
+    }
+    ScoreSums sums = ScoreAccumulation.accumulate(basis, z, s, new double[200], 200, DIM, 1);
+    return new FitState(3, new double[] {1, 1, 1}, 100, Quadratic.averaged(3).add(sums), null);
+  }
+
+  @Test
+  void theRepairBatchJoinsTheObjectiveAndAlphaMinimisesIt() {
+    List<Expert> basis = basis();
+    FitState state = state(basis);
+    // Where q's chains went: far out, plus two points outside p's support (left out).
+    double[] far = points(2, 50, 4);
+    double[] points = Arrays.copyOf(far, far.length + 2 * DIM);
+    points[far.length] = 60;
+    points[far.length + DIM] = 70;
+    AlphaStep step = new AlphaStep(ActiveSetQpSolver.create(), DIM / 2.0 + 0.5,
+        Double.POSITIVE_INFINITY);
+    NormalEvaluator evaluator = new NormalEvaluator();
+    FitState repaired = MassRepair.round(state, points, basis, evaluator, step, 1e-10, 1);
+    assertEquals(52, evaluator.evaluations());
+
+    double[] s = new double[far.length];
+    for (int i = 0; i < far.length; i++) {
+      s[i] = -far[i];
+    }
+    Quadratic expected = state.objective().add(ScoreAccumulation.accumulate(basis, far, s,
+        new double[50], 50, DIM, 1));
+    // The same sums in the same order: the same bits.
+    assertArrayEquals(expected.g(), repaired.objective().g(), 0);
+    assertArrayEquals(expected.h(), repaired.objective().h(), 0);
+
+    // The minimiser of the new objective, by one step with a vanishing proximal term (η = 1e12:
+    // λ = trace(G)/(K·η) moves α by about 1e-12 of its size), from another start. The proximal
+    // iterations stop at |Δα| ≤ 1e-10·|α|, and converge linearly at rate λ/(λ + μ) per step
+    // with μ the least eigenvalue of G on the free set, so they end within about 1e-8 of it.
+    double[] minimiser = step.take(expected, new double[] {3, 0.5, 0.5}, 1e12).alpha();
+    assertArrayEquals(minimiser, repaired.alpha(), 1e-6 * Arrays.stream(minimiser).max()
+        .orElseThrow());
+    assertTrue(expected.value(repaired.alpha()) <= expected.value(state.alpha()));
+    assertEquals(state.iteration(), repaired.iteration());
+  }
+
+  @Test
+  void withoutAnyFinitePointTheStateIsUnchanged() {
+    List<Expert> basis = basis();
+    FitState state = state(basis);
+    AlphaStep step = new AlphaStep(ActiveSetQpSolver.create(), 1.5, Double.POSITIVE_INFINITY);
+    assertSame(state, MassRepair.round(state, new double[] {60, 0, 80, 1}, basis,
+        new NormalEvaluator(), step, 1e-10, 1));
+  }
+}
