@@ -19,6 +19,11 @@ import org.poevi.family.Expert;
  * proximal steps of the fit then run on it to convergence, and the fit finishes again. At most
  * {@value #ROUNDS} rounds, each adding the new q's chains; the last round's q is kept, flagged as
  * before when its draws still miss mass ({@link AxisChoice} then prefers a q that passes).
+ *
+ * <p>The same round with {@value #POINTS} of q's own draws ({@link Pending#withOwnDraws}) serves a
+ * q that {@link AxisChoice}'s ELBO guard drops: its draws reach where p is small, which the
+ * batches under p do not see either. Under q neither runs: that objective keeps its latest batch
+ * alone.
  */
 final class MassRepair {
   /** Rounds of repair at most. */
@@ -75,9 +80,12 @@ final class MassRepair {
      * to its objective ({@code fit}: this fit, as {@link #finished} left it): a batch of the
      * Fisher divergence under q, the paper's objective, beside the batches under p. For a q whose
      * draws reach where p is small (a lower ELBO than the q it should replace). Null when
-     * nothing could be added.
+     * nothing could be added, and under q (whose objective keeps its latest batch alone).
      */
     PoeResult withOwnDraws(PoeResult fit) {
+      if (!(state.objective() instanceof Quadratic.Averaged)) {
+        return null;
+      }
       org.poevi.family.SampleResult draws = fit.finish().draws();
       int dim = draws.dim();
       int n = Math.min(POINTS, draws.numDraws());

@@ -126,4 +126,58 @@ class MassRepairTest {
     assertSame(state, MassRepair.round(state, new double[] {60, 0, 80, 1}, basis,
         new NormalEvaluator(), step, 1e-10, 1));
   }
+
+  /**
+   * A finished fit whose draws miss mass with the given points (null: they pass), as the loop
+   * reads it; the rest of the result is filler.
+   */
+  private static PoeResult finished(List<Expert> basis, FitState state, double[] massPoints) {
+    org.poevi.math.LogMeanEstimate e = new org.poevi.math.LogMeanEstimate(0, 0.01, 100, 0.1,
+        100);
+    org.poevi.family.NormalizerValidation n = new org.poevi.family.NormalizerValidation(e, e,
+        true, org.poevi.family.NormalizerValidation.Source.DIRICHLET, List.of());
+    double[] draws = points(3, 4, 1);
+    org.poevi.family.SampleResult d = new org.poevi.family.SampleResult(draws, DIM, 4,
+        org.poevi.family.SamplingMode.SIR, 100, 1, 50, e, 0, "dirichlet", List.of());
+    return new PoeResult(org.poevi.family.ProductOfExperts.of(basis, state.alpha()),
+        List.of("a", "b", "c"), List.of("x", "y"), List.of(), List.of(), StopReason.CONVERGED,
+        new PoeResult.Finish(d, massPoints == null ? n : n.withMassMissed(massPoints), 0.1,
+        new double[4], new double[4]), 0, 0, 1, List.of(), java.util.Optional.empty(),
+        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+  }
+
+  /**
+   * The loop: a fit whose draws miss mass is fitted again with p's scores at the points, one
+   * more batch each round, and finished from the new state, until its draws pass; each repaired
+   * α joins the α path. Draws that keep missing mass stop it after {@value MassRepair#ROUNDS}
+   * rounds, the last q flagged.
+   */
+  @Test
+  void repairsUntilTheDrawsPassOrTheRoundsRunOut() {
+    List<Expert> basis = basis();
+    FitState state = state(basis);
+    AlphaStep step = new AlphaStep(ActiveSetQpSolver.create(), 1.5, Double.POSITIVE_INFINITY);
+    MassRepair.Fit context = new MassRepair.Fit(basis, new NormalEvaluator(), step, 1e-8, 1,
+        stage -> { });
+    for (int failures : new int[] {0, 2, 10}) {
+      List<FitState> seen = new java.util.ArrayList<>();
+      List<double[]> path = new java.util.ArrayList<>();
+      MassRepair.Pending pending = new MassRepair.Pending(state, context, s -> {
+        seen.add(s);
+        return finished(basis, s, seen.size() <= failures ? points(10 + seen.size(), 30, 4)
+            : null);
+      }, path);
+      PoeResult result = pending.finished();
+      int rounds = Math.min(failures, MassRepair.ROUNDS);
+      assertEquals(rounds + 1, seen.size(), "finishes with " + failures + " failures");
+      assertEquals(rounds, path.size());
+      assertSame(state, seen.get(0));
+      for (int r = 1; r <= rounds; r++) {
+        // One more normalised batch per round: the objective's batch count grows by one.
+        assertEquals(1 + r, ((Quadratic.Averaged) seen.get(r).objective()).count());
+        assertArrayEquals(path.get(r - 1), seen.get(r).alpha(), 0);
+      }
+      assertEquals(failures > MassRepair.ROUNDS, result.finish().normalizer().massMissed());
+    }
+  }
 }
