@@ -123,13 +123,13 @@ final class MassRepair {
     double[] logP = new double[n];
     double[] scores = new double[n * dim];
     evaluator.evaluate(points, n, logP, scores);
-    // Points where p has no density (outside its support) or its score is not finite say
-    // nothing about the score difference there: they are left out.
+    // Points where p has no density (outside its support; the evaluator zeroes the gradient
+    // there and refuses non-finite ones elsewhere) say nothing about the scores: left out.
     int kept = 0;
     double[] z = new double[n * dim];
     double[] s = new double[n * dim];
     for (int i = 0; i < n; i++) {
-      if (Double.isFinite(logP[i]) && allFinite(scores, i * dim, dim)) {
+      if (logP[i] > Double.NEGATIVE_INFINITY) {
         System.arraycopy(points, i * dim, z, kept * dim, dim);
         System.arraycopy(scores, i * dim, s, kept * dim, dim);
         kept++;
@@ -150,7 +150,7 @@ final class MassRepair {
       if (r.failed() || !AlphaIterations.allFinite(r.alpha())) {
         break;
       }
-      double size = Math.sqrt(dot(alpha));
+      double size = AlphaStep.distance(alpha, new double[alpha.length]);
       alpha = r.alpha();
       if (r.delta() <= tolerance * size) {
         break;
@@ -158,22 +158,5 @@ final class MassRepair {
     }
     return new FitState(state.iteration(), alpha, state.eta(), objective, state.source(),
         state.batchFishers());
-  }
-
-  private static boolean allFinite(double[] a, int from, int n) {
-    for (int i = from; i < from + n; i++) {
-      if (!Double.isFinite(a[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static double dot(double[] a) {
-    double s = 0;
-    for (double v : a) {
-      s += v * v;
-    }
-    return s;
   }
 }

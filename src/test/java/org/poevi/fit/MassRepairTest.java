@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.poevi.evaluator.BlockTask;
-import org.poevi.evaluator.ScoreEvaluator;
-import org.poevi.evaluator.Sharing;
+import org.poevi.evaluator.LocalScoreEvaluator;
 import org.poevi.family.Expert;
 import org.poevi.qp.ActiveSetQpSolver;
+import org.poevi.targets.Target;
+import org.poevi.targets.Targets;
 
 /**
  * One round of {@link MassRepair}: p's scores at the given points join the objective as one more
@@ -23,36 +22,20 @@ import org.poevi.qp.ActiveSetQpSolver;
 class MassRepairTest {
   private static final int DIM = 2;
 
-  /** A standard normal p: log p̃ = −|z|²/2, ∇ = −z; NaN at points whose first coordinate > 50. */
-  private static final class NormalEvaluator implements ScoreEvaluator {
-    long count;
-
-    @Override
-    public <P> P run(String description, Function<Sharing, BlockTask<P>> build) {
-      throw new UnsupportedOperationException("evaluate only");
-    }
-
-    @Override
-    public void evaluate(double[] points, int n, double[] logDensity, double[] scores) {
-      count += n;
-      for (int i = 0; i < n; i++) {
-        double x = points[i * DIM];
-        double y = points[i * DIM + 1];
-        logDensity[i] = x > 50 ? Double.NEGATIVE_INFINITY : -0.5 * (x * x + y * y);
-        scores[i * DIM] = x > 50 ? Double.NaN : -x;
-        scores[i * DIM + 1] = -y;
+  /**
+   * A standard normal p restricted to x ≤ 50 (log p̃ = −∞ beyond, where the evaluator's contract
+   * zeroes the gradient), evaluated by the real local evaluator.
+   */
+  private static LocalScoreEvaluator evaluator() {
+    Target p = Targets.of("normal", List.of("x", "y"), (z, gradient) -> {
+      if (z[0] > 50) {
+        return Double.NEGATIVE_INFINITY;
       }
-    }
-
-    @Override
-    public int dim() {
-      return DIM;
-    }
-
-    @Override
-    public long evaluations() {
-      return count;
-    }
+      gradient[0] = -z[0];
+      gradient[1] = -z[1];
+      return -0.5 * (z[0] * z[0] + z[1] * z[1]);
+    });
+    return new LocalScoreEvaluator(p, 1);
   }
 
   /** Three experts: a narrow and a broad t at the origin, and one off to the side. */
@@ -93,7 +76,7 @@ class MassRepairTest {
     points[far.length + DIM] = 70;
     AlphaStep step = new AlphaStep(ActiveSetQpSolver.create(), DIM / 2.0 + 0.5,
         Double.POSITIVE_INFINITY);
-    NormalEvaluator evaluator = new NormalEvaluator();
+    LocalScoreEvaluator evaluator = evaluator();
     FitState repaired = MassRepair.round(state, points, basis, evaluator, step, 1e-10, 1);
     assertEquals(52, evaluator.evaluations());
 
@@ -124,7 +107,7 @@ class MassRepairTest {
     FitState state = state(basis);
     AlphaStep step = new AlphaStep(ActiveSetQpSolver.create(), 1.5, Double.POSITIVE_INFINITY);
     assertSame(state, MassRepair.round(state, new double[] {60, 0, 80, 1}, basis,
-        new NormalEvaluator(), step, 1e-10, 1));
+        evaluator(), step, 1e-10, 1));
   }
 
   /**
@@ -157,7 +140,7 @@ class MassRepairTest {
     List<Expert> basis = basis();
     FitState state = state(basis);
     AlphaStep step = new AlphaStep(ActiveSetQpSolver.create(), 1.5, Double.POSITIVE_INFINITY);
-    MassRepair.Fit context = new MassRepair.Fit(basis, new NormalEvaluator(), step, 1e-8, 1,
+    MassRepair.Fit context = new MassRepair.Fit(basis, evaluator(), step, 1e-8, 1,
         stage -> { });
     for (int failures : new int[] {0, 2, 10}) {
       List<FitState> seen = new java.util.ArrayList<>();
