@@ -1,12 +1,18 @@
 package org.poevi.targets.glm;
 
 /**
- * The column sums Σy, Σy², Σx_d and Σx_d² of a data set (each row counted its weight times: a
- * weight of 2 is a duplicated row), computed by the same reduction as the
- * likelihoods ({@link RowData#sums}, bit-identical for any partitioning), so that default priors
- * scaled by the data (rstanarm's autoscaling) are the same on every backend. It is a
- * {@link RowLikelihood} only to reuse that reduction: it ignores the points, and is evaluated
- * with n = 2 "points", whose n·(D + 1) = 2D + 2 outputs hold the sums.
+ * The column sums Σ(y − c_y), Σ(y − c_y)², Σ(x_d − c_d) and Σ(x_d − c_d)² of a data set about
+ * shifts c (each row counted its weight times: a weight of 2 is a duplicated row), computed by the
+ * same reduction as the likelihoods ({@link RowData#sums}, bit-identical for any partitioning), so
+ * that default priors scaled by the data (rstanarm's autoscaling) and standardisation are the same
+ * on every backend. It is a {@link RowLikelihood} only to reuse that reduction: it is evaluated
+ * with n = 2 "points", whose n·(D + 1) = 2D + 2 outputs hold the sums, and whose first D + 1
+ * coordinates carry the shifts (c_1..c_D, then c_y).
+ *
+ * <p>{@link #of} makes two passes: the means (shifts 0), then the sums about the means, so that
+ * the means lose the first pass's rounding and the variance is the corrected two-pass formula (Σ(v − m)² − (Σ(v − m))²/N)/(N − 1) of Chan,
+ * Golub and LeVeque. One pass (Σv² − N·m²) cancels catastrophically for an uncentred column: a
+ * timestamp near 1.7·10⁹ with sd 1 has Σv² and N·m² equal to 18 digits.
  */
 public final class ColumnMoments implements RowLikelihood {
   private static final long serialVersionUID = 1L;
@@ -29,19 +35,24 @@ public final class ColumnMoments implements RowLikelihood {
     int rows = block.rows();
     double[] w = block.weight();
     double[] y = block.y();
-    out[0] += sum(y, 0, rows, w, false);
-    out[1] += sum(y, 0, rows, w, true);
+    double shiftY = points[dim];
+    out[0] += sum(y, 0, rows, shiftY, w, false);
+    out[1] += sum(y, 0, rows, shiftY, w, true);
     for (int d = 0; d < dim; d++) {
-      out[2 + d] += sum(block.x(), d * rows, rows, w, false);
-      out[2 + dim + d] += sum(block.x(), d * rows, rows, w, true);
+      out[2 + d] += sum(block.x(), d * rows, rows, points[d], w, false);
+      out[2 + dim + d] += sum(block.x(), d * rows, rows, points[d], w, true);
     }
   }
 
-  /** Σ w_i v_i (or Σ w_i v_i²) over v[from, from + rows); w null: every weight 1. */
-  private static double sum(double[] v, int from, int rows, double[] w, boolean squares) {
+  /**
+   * Σ w_i (v_i − c) (or Σ w_i (v_i − c)²) over v[from, from + rows); w null: every weight 1. A
+   * shift of 0 gives the plain sums' bits (v − 0 is v).
+   */
+  private static double sum(double[] v, int from, int rows, double c, double[] w,
+      boolean squares) {
     double s = 0;
     for (int i = 0; i < rows; i++) {
-      double value = v[from + i];
+      double value = v[from + i] - c;
       double term = squares ? value * value : value;
       s += w == null ? term : w[i] * term;
     }
@@ -54,25 +65,42 @@ public final class ColumnMoments implements RowLikelihood {
    */
   public record Summary(double rows, double meanY, double sdY, double[] meanX, double[] sdX) {}
 
-  /** One pass over the rows. */
+  /** Two passes over the rows: the means, then the sums about them (the class comment). */
   public static Summary of(RowData data) {
     int dim = data.columns();
-    double[] sums = data.sums(new ColumnMoments(dim), new double[POINTS * dim], POINTS);
+    ColumnMoments moments = new ColumnMoments(dim);
+    double[] shifts = new double[POINTS * dim];
+    double[] sums = data.sums(moments, shifts, POINTS);
     double n = data.weightSum();
     double[] meanX = new double[dim];
-    double[] sdX = new double[dim];
     for (int d = 0; d < dim; d++) {
       meanX[d] = sums[2 + d] / n;
-      sdX[d] = sd(sums[2 + d], sums[2 + dim + d], n);
+      shifts[d] = meanX[d];
     }
-    return new Summary(n, sums[0] / n, sd(sums[0], sums[1], n), meanX, sdX);
+    double meanY = sums[0] / n;
+    shifts[dim] = meanY;
+    double[] about = data.sums(moments, shifts, POINTS);
+    double[] sdX = new double[dim];
+    for (int d = 0; d < dim; d++) {
+      sdX[d] = sd(about[2 + d], about[2 + dim + d], n);
+      meanX[d] = corrected(meanX[d], about[2 + d], n);
+    }
+    return new Summary(n, corrected(meanY, about[0], n), sd(about[0], about[1], n), meanX, sdX);
   }
 
+  /**
+   * The mean m + Σ(v − m)/n: the first pass's rounding (up to N ulps of the sum) taken out. A
+   * column of one value keeps it exactly (Σ(v − m) is 0).
+   */
+  private static double corrected(double m, double sum, double n) {
+    return n > 0 ? m + sum / n : m;
+  }
+
+  /** The sd from sums about a shift near the mean: Σ(v − m) and Σ(v − m)², weight sum n. */
   private static double sd(double sum, double squares, double n) {
     if (!(n > 1)) {
       return 0;
     }
-    double mean = sum / n;
-    return Math.sqrt(Math.max(0, (squares - n * mean * mean) / (n - 1)));
+    return Math.sqrt(Math.max(0, (squares - sum * sum / n) / (n - 1)));
   }
 }
