@@ -27,11 +27,41 @@ final class FitSummary {
     root.put("dimension", fit.target().dim());
     fit.result().match(poe -> poe(root, poe, fit), gaussian -> gaussian(root, gaussian, fit));
     try {
-      root.set("config", JsonOutput.MAPPER.readTree(fit.config().renderJson()));
+      root.set("config", redacted(JsonOutput.MAPPER.readTree(fit.config().renderJson()), ""));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("resolved configuration is not JSON", e);
     }
     return root;
+  }
+
+  /**
+   * Keys whose values summary.json does not echo: Spark's default {@code spark.redaction.regex}.
+   * Data source options (target.data.options) and a user target's options can hold credentials.
+   */
+  static final java.util.regex.Pattern SECRET =
+      java.util.regex.Pattern.compile("(?i)secret|password|token|access[.]?key");
+  /** What a redacted value reads, as in Spark's UI. */
+  static final String REDACTED = "*********(redacted)";
+
+  /**
+   * {@code node} with every value whose dotted path (below {@code path}) matches {@link #SECRET}
+   * replaced by {@link #REDACTED}, in place; the node.
+   */
+  static com.fasterxml.jackson.databind.JsonNode redacted(
+      com.fasterxml.jackson.databind.JsonNode node, String path) {
+    if (node instanceof ObjectNode o) {
+      java.util.List<String> names = new java.util.ArrayList<>();
+      o.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        String full = path.isEmpty() ? name : path + "." + name;
+        if (SECRET.matcher(full).find()) {
+          o.put(name, REDACTED);
+        } else {
+          redacted(o.get(name), full);
+        }
+      }
+    }
+    return node;
   }
 
   private static ObjectNode gaussian(ObjectNode root, GaussianResult gaussian, FitOutcome fit) {
