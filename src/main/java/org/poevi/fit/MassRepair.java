@@ -46,6 +46,7 @@ final class MassRepair {
     private final Fit context;
     private final java.util.function.Function<FitState, PoeResult> finisher;
     private final List<double[]> alphaPath;
+    private final List<PoeResult.Repair> repairs = new java.util.ArrayList<>();
 
     Pending(FitState state, Fit context,
         java.util.function.Function<FitState, PoeResult> finisher, List<double[]> alphaPath) {
@@ -64,15 +65,16 @@ final class MassRepair {
       for (int r = 1; r <= ROUNDS && result.finish().normalizer().massMissed()
           && state.objective() instanceof Quadratic.Averaged; r++) {
         double[] points = result.finish().normalizer().massPoints();
+        int n = points.length / context.basis().get(0).dim();
         context.stage().accept(String.format(java.util.Locale.ROOT, "q has mass its draws"
             + " miss: fitting alpha again with p's scores at %d points where MCMC on q went"
-            + " (round %d)", points.length / context.basis().get(0).dim(), r));
-        if (!advance(points)) {
+            + " (round %d)", n, r));
+        if (!advance(points, "missed mass")) {
           break;
         }
         result = finisher.apply(state);
       }
-      return result;
+      return result.withRepairs(repairs);
     }
 
     /**
@@ -96,11 +98,11 @@ final class MassRepair {
       }
       context.stage().accept("its draws reach where p is small: fitting alpha again with p's"
           + " scores at " + n + " of them");
-      return advance(points) ? finished() : null;
+      return advance(points, "own draws") ? finished() : null;
     }
 
-    /** One round on {@code points}; false when nothing could be added. */
-    private boolean advance(double[] points) {
+    /** One round on {@code points}, recorded as {@code reason}; false when nothing was added. */
+    private boolean advance(double[] points, String reason) {
       FitState next = round(state, points, context.basis(), context.evaluator(),
           context.alphaStep(), context.tolerance(), context.threads());
       if (next == state) {
@@ -108,6 +110,7 @@ final class MassRepair {
       }
       state = next;
       alphaPath.add(next.alpha());
+      repairs.add(new PoeResult.Repair(reason, points.length / context.basis().get(0).dim()));
       return true;
     }
   }

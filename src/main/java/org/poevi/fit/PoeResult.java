@@ -28,19 +28,41 @@ import org.poevi.math.LogMeanEstimate;
  * @param axes under experts.axes = auto, the two fits it chose between ({@link AxisChoice})
  * @param calibration what the affine calibration did, if it ran ({@link AffineCalibration})
  * @param population what the MALA population's burn-in did, if the fit had one
+ * @param repairs the rounds that fitted α again because q's draws missed mass or reached where
+ *     p is small ({@link MassRepair}), in order; empty when none ran
  */
 public record PoeResult(ProductOfExperts family, List<String> kinds, List<String> parameterNames,
     List<TraceRow> trace, List<double[]> alphaPath, StopReason stop, Finish finish,
     long scoreEvaluations, double seconds, int modes, List<String> warnings,
     Optional<FirstQ> firstQ, Optional<AxisChoice.Outcome> axes,
-    Optional<AffineCalibration.Outcome> calibration, Optional<PopulationReport> population)
-    implements FitResult {
+    Optional<AffineCalibration.Outcome> calibration, Optional<PopulationReport> population,
+    List<Repair> repairs) implements FitResult {
+
+  public PoeResult {
+    repairs = List.copyOf(repairs);
+  }
+
+  /**
+   * One round of {@link MassRepair}: α fitted again with p's scores at {@code points} more
+   * points.
+   *
+   * @param reason "missed mass" (the points are where MCMC on q went beyond q's draws) or
+   *     "own draws" (q's own draws, for a q dropped for a lower ELBO)
+   */
+  public record Repair(String reason, int points) {}
+
+  /** This fit with {@code repairs} as the rounds that made it. */
+  PoeResult withRepairs(List<Repair> repairs) {
+    return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
+        scoreEvaluations, seconds, modes, warnings, firstQ, axes, calibration, population,
+        repairs);
+  }
 
   /** This fit, chosen by {@code outcome}; the evaluations and time of both fits. */
   PoeResult chosen(AxisChoice.Outcome outcome, long evaluations, double totalSeconds) {
     return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
         evaluations, totalSeconds, modes, warnings, firstQ, Optional.of(outcome), calibration,
-        population);
+        population, repairs);
   }
 
   /**
@@ -51,7 +73,7 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
       double extraSeconds) {
     return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
         evaluations, seconds + extraSeconds, modes, warnings, firstQ, axes,
-        Optional.of(outcome), population);
+        Optional.of(outcome), population, repairs);
   }
 
   /**
@@ -71,7 +93,7 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
     return new PoeResult(m.family, kinds, parameterNames, trace, alphaPath, stop,
         new Finish(m.finish.draws, m.finish.normalizer, khat, logP, m.finish.logQ),
         scoreEvaluations + evaluations, seconds, modes, List.copyOf(w), firstQ, axes,
-        calibration, population);
+        calibration, population, repairs);
   }
 
   /**
@@ -156,7 +178,7 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
     return new PoeResult(map.map(family), kinds, List.copyOf(names), trace, alphaPath, stop,
         new Finish(draws, normalizer, finish.psisKhat(), finish.logP(), shifted(finish.logQ(),
         -map.logAbsDet())), scoreEvaluations, seconds, modes, warnings,
-        firstQ.map(f -> f.mapped(map)), axes, calibration, population);
+        firstQ.map(f -> f.mapped(map)), axes, calibration, population, repairs);
   }
 
   /** log q in the new coordinates: the old one less log|det A| (the same points). */

@@ -116,6 +116,10 @@ final class FitSummary {
     });
     poe.calibration().ifPresent(cal -> calibration(out.putObject("affineCalibration"), cal));
     poe.population().ifPresent(pop -> population(out.putObject("population"), pop));
+    // Rounds that fitted alpha again (MassRepair): empty for a fit that needed none.
+    ArrayNode repairs = out.putArray("repairs");
+    poe.repairs().forEach(r -> repairs.addObject().put("reason", r.reason())
+        .put("points", r.points()));
     ObjectNode pool = root.putObject("experts");
     pool.put("pool", poe.family().numExperts());
     pool.put("active", poe.family().numActive());

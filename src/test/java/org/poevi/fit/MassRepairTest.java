@@ -126,7 +126,8 @@ class MassRepairTest {
         List.of("a", "b", "c"), List.of("x", "y"), List.of(), List.of(), StopReason.CONVERGED,
         new PoeResult.Finish(d, massPoints == null ? n : n.withMassMissed(massPoints), 0.1,
         new double[4], new double[4]), 0, 0, 1, List.of(), java.util.Optional.empty(),
-        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+        List.of());
   }
 
   /**
@@ -161,6 +162,9 @@ class MassRepairTest {
         assertArrayEquals(path.get(r - 1), seen.get(r).alpha(), 0);
       }
       assertEquals(failures > MassRepair.ROUNDS, result.finish().normalizer().massMissed());
+      // summary.json's fit.repairs: one per round, each with the check's 30 points.
+      assertEquals(java.util.Collections.nCopies(rounds, new PoeResult.Repair("missed mass",
+          30)), result.repairs());
     }
   }
 }

@@ -141,6 +141,9 @@ class DrawsOutputTest {
     JsonNode massMissed = summary.at("/logNormalizerCheck/massMissed");
     assertTrue(massMissed.isBoolean(), "logNormalizerCheck.massMissed: " + massMissed);
     assertFalse(massMissed.asBoolean());
+    // So no round fitted alpha again: fit.repairs is written, and empty.
+    JsonNode repairs = summary.at("/fit/repairs");
+    assertTrue(repairs.isArray() && repairs.isEmpty(), "fit.repairs: " + repairs);
 
     // MCSE = sd/sqrt(ESS), with the ESS of resampled draws n·e/(n + e) (e: the pool's ESS that
     // the sampling block reports) or n for exact draws.
