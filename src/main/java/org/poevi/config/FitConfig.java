@@ -263,7 +263,8 @@ public final class FitConfig {
     String path = resolved.getString("experts.from");
     if (!path.isEmpty()) {
       try {
-        return new ExpertSource.Given(org.poevi.family.ModelJson.read(Path.of(path)).family());
+        return new ExpertSource.Given(org.poevi.family.ModelJson.read(Path.of(path))
+            .unframedFamily("experts.from"));
       } catch (InvalidInputException e) {
         throw new InvalidInputException("experts.from: " + e.getMessage(), e);
       }

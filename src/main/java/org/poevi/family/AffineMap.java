@@ -67,6 +67,65 @@ public record AffineMap(double[] a, double[] b) implements java.io.Serializable 
     return out;
   }
 
+  /**
+   * z̃ = A⁻¹(z − b) for n points, n×D row-major, into a new array: one triangular solve (the
+   * inverse of {@link #apply}).
+   */
+  public double[] pullIn(double[] points, int n) {
+    int dim = dim();
+    double[] out = java.util.Arrays.copyOf(points, n * dim);
+    for (int p = 0; p < n; p++) {
+      for (int i = 0; i < dim; i++) {
+        out[p * dim + i] -= b[i];
+      }
+    }
+    if (n > 0) {
+      BLAS.getInstance().dtrsm("L", "L", "T", "N", dim, n, 1.0, a, 0, dim, out, 0, dim);
+    }
+    return out;
+  }
+
+  /** ∇_z = A⁻ᵀ·∇_z̃ for n gradients, n×D row-major, in place (the inverse of {@link #pullBack}). */
+  public void pushForward(double[] gradients, int n) {
+    int dim = dim();
+    if (n > 0) {
+      BLAS.getInstance().dtrsm("L", "L", "N", "N", dim, n, 1.0, a, 0, dim, gradients, 0, dim);
+    }
+  }
+
+  /**
+   * This map followed by {@code outer}: z = A_o(A z̃ + b) + b_o, so A_o·A (upper triangular) and
+   * A_o·b + b_o.
+   */
+  public AffineMap then(AffineMap outer) {
+    int dim = dim();
+    double[] product = new double[dim * dim];
+    for (int i = 0; i < dim; i++) {
+      for (int j = i; j < dim; j++) {
+        double s = 0;
+        for (int k = i; k <= j; k++) {
+          s += outer.a[i * dim + k] * a[k * dim + j];
+        }
+        product[i * dim + j] = s;
+      }
+    }
+    return new AffineMap(product, outer.apply(b, 1));
+  }
+
+  /** Draws of a density in z̃ as draws of its image in z: the points mapped, log C shifted. */
+  public SampleResult map(SampleResult d) {
+    return new SampleResult(apply(d.draws(), d.numDraws()), d.dim(), d.numDraws(), d.mode(),
+        d.proposals(), d.acceptanceRate(), d.ess(), map(d.normalizer()), d.degenerateDraws(),
+        d.proposal(), d.warnings());
+  }
+
+  /** A normaliser check of a density in z̃ as one of its image in z. */
+  public NormalizerValidation map(NormalizerValidation n) {
+    return new NormalizerValidation(map(n.dirichlet()), map(n.zSpace()), n.agree(), n.chosen(),
+        n.warnings(), n.massMissed() ? apply(n.massPoints(), n.massPoints().length / dim())
+        : null);
+  }
+
   /** ∇_z̃ = Aᵀ·∇_z for n gradients, n×D row-major, in place: one {@code dtrmm}. */
   public void pullBack(double[] gradients, int n) {
     int dim = dim();

@@ -129,6 +129,11 @@ public final class AffineCalibration {
         Arrays.copyOfRange(chains.logP(), nFit, n),
         Arrays.copyOfRange(chains.scores(), nFit * dim, n * dim), dim);
     PoeResult with = fit.moved(map, evaluator);
+    if (with.frame() != null) {
+      // The moved experts could not be carried over exactly (see PoeResult.mapped): the fit's
+      // later steps need its family in the fit's own coordinates.
+      return null;
+    }
     AxisChoice.Estimates a = AxisChoice.estimates(fit.finish().logP(), fit.finish().logQ(),
         fit.finish().psisKhat());
     AxisChoice.Estimates b = AxisChoice.estimates(with.finish().logP(), with.finish().logQ(),

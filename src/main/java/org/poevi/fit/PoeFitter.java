@@ -383,7 +383,7 @@ public final class PoeFitter implements Fitter {
       return new PoeResult(family, init.pool().kinds(), target.parameterNames(), trace, alphaPath,
           stop, finish, evaluations, (System.nanoTime() - start) * 1e-9, init.launch().modes(),
           List.copyOf(warnings), Optional.ofNullable(init.firstQ()), Optional.empty(),
-          Optional.empty(), init.launch().population().map(Population::report), List.of());
+          Optional.empty(), init.launch().population().map(Population::report), List.of(), null);
     }
 
     /** A phase of the fit: reported to the user and named on the evaluator's jobs. */

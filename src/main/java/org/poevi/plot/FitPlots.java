@@ -250,6 +250,12 @@ public final class FitPlots {
    */
   public static BufferedImage contours(ProductOfExperts family, LogDensities target, double[] draws,
       List<String> names) {
+    return contours(family::logDensityUnnormalized, target, draws, names);
+  }
+
+  /** As above, with log q (up to a constant) given as a function of a point. */
+  public static BufferedImage contours(java.util.function.ToDoubleFunction<double[]> logQ,
+      LogDensities target, double[] draws, List<String> names) {
     int grid = 160;
     double[] x = SampleMoments.column(draws, 2, 0);
     double[] y = SampleMoments.column(draws, 2, 1);
@@ -263,12 +269,12 @@ public final class FitPlots {
         points[at + 1] = yr[1] - (i + 0.5) * (yr[1] - yr[0]) / grid;
       }
     }
-    double[] logQ = new double[grid * grid];
+    double[] q = new double[grid * grid];
     double[] z = new double[2];
-    for (int p = 0; p < logQ.length; p++) {
+    for (int p = 0; p < q.length; p++) {
       z[0] = points[2 * p];
       z[1] = points[2 * p + 1];
-      logQ[p] = family.logDensityUnnormalized(z);
+      q[p] = logQ.applyAsDouble(z);
     }
     double[] logP = new double[grid * grid];
     target.evaluate(points, grid * grid, logP);
@@ -280,7 +286,7 @@ public final class FitPlots {
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, image.getWidth(), image.getHeight());
-    panel(g, logQ, grid, margin, margin, size, "log q", x, y, xr, yr, names);
+    panel(g, q, grid, margin, margin, size, "log q", x, y, xr, yr, names);
     panel(g, logP, grid, 2 * margin + size, margin, size, "log p", x, y, xr, yr, names);
     g.setColor(Color.DARK_GRAY);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));

@@ -139,14 +139,16 @@ public final class Evaluate {
     // Anchor the z-space normaliser on the target's bulk too (a t₅ with 1.5 times the reference
     // draws' scale), as the fit does: a q with a spike away from its bulk fools a proposal
     // fitted to q.
-    double[] pMean = SampleMoments.mean(pDraws, pCount, dim);
-    MultivariateT anchor = MultivariateT.of(pMean, SampleMoments.covariance(pDraws, pCount,
+    // (In the experts' coordinates, where the sampler works.)
+    double[] pExperts = poe.toExperts(pDraws);
+    double[] pMean = SampleMoments.mean(pExperts, pCount, dim);
+    MultivariateT anchor = MultivariateT.of(pMean, SampleMoments.covariance(pExperts, pCount,
         pMean, dim), 5).withScatterScaled(2.25);
-    ValidatedSampler.Outcome q = ValidatedSampler.sample(poe.family(), SampleOptions.builder()
+    ValidatedSampler.Outcome q = poe.sample(SampleOptions.builder()
         .draws(draws).seed(checkSeed).threads(threads).build(), anchor);
     double logC = poe.logNormalizer().estimate();
     double[] qDraws = q.draws().draws();
-    return new Scored(qDraws, Evaluation.of(poe.family(), logC, qDraws, target, pDraws, logZ,
+    return new Scored(qDraws, Evaluation.of(poe, logC, qDraws, target, pDraws, logZ,
         evaluator), new NormalizerCheck(logC, q.normalizer().chosenEstimate(),
         q.normalizer().zSpace(), q.normalizer().chosen().label(), q.warnings()));
   }

@@ -1,6 +1,7 @@
 package org.poevi.results;
 
 import java.util.Arrays;
+import org.poevi.family.PoeModel;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.evaluator.ScoreEvaluator;
 import org.poevi.math.BlockParallel;
@@ -72,6 +73,21 @@ public final class Evaluation {
       family.score(z, score);
       return family.logDensityUnnormalized(z) - logNormalizer;
     }, family.dim(), qDraws, target, pDraws, logZ, evaluator);
+  }
+
+  /**
+   * As {@link #of(ProductOfExperts, double, double[], Target, double[], double, ScoreEvaluator)}
+   * for a model whose experts may be in a frame ({@link PoeModel#frame}): log q and its score at
+   * the reference draws through the frame, in blocks.
+   */
+  public static Metrics of(PoeModel model, double logNormalizer, double[] qDraws,
+      Target target, double[] pDraws, double logZ, ScoreEvaluator evaluator) {
+    if (model.frame() == null) {
+      return of(model.family(), logNormalizer, qDraws, target, pDraws, logZ, evaluator);
+    }
+    int threads = BlockParallel.defaultThreads();
+    return of(model.logDensities(pDraws, logNormalizer, threads), model.scores(pDraws, threads),
+        model.dim(), qDraws, pDraws, logZ, target, evaluator);
   }
 
   /** A normalised log q with its score, for one thread. */

@@ -284,7 +284,10 @@ public class FitOutcome {
           + " has D = " + target.dim());
     }
     PlotDensities densities = new PlotDensities(target);
-    BufferedImage image = FitPlots.contours(poe.family(), densities::logDensities, draws,
+    org.poevi.family.PoeModel model = poe.model();
+    java.util.function.ToDoubleFunction<double[]> logQ = model.frame() == null
+        ? model.family()::logDensityUnnormalized : z -> model.logDensities(z, 0, 1)[0];
+    BufferedImage image = FitPlots.contours(logQ, densities::logDensities, draws,
         target.parameterNames());
     densities.warning().ifPresent(this::warn);
     return image;

@@ -101,7 +101,7 @@ public final class SampleOutcome {
    */
   private static SampleOutcome ofPoe(PoeModel poe, SampleOptions options, Path file,
       long start) {
-    ValidatedSampler.Outcome outcome = ValidatedSampler.sample(poe.family(), options);
+    ValidatedSampler.Outcome outcome = poe.sample(options, null);
     SampleResult result = outcome.draws();
     NormalizerValidation check = outcome.normalizer();
     double seconds = (System.nanoTime() - start) * 1e-9;
@@ -121,7 +121,7 @@ public final class SampleOutcome {
     root.put("wallTimeSeconds", seconds);
     double logC = poe.logNormalizer() != null ? poe.logNormalizer().estimate()
         : check.chosenEstimate().estimate();
-    double[] logQ = poe.family().logDensities(result.draws(), logC, options.threads());
+    double[] logQ = poe.logDensities(result.draws(), logC, options.threads());
     return new SampleOutcome(poe.parameters(), result.draws(), logQ, root,
         report(result, check, outcome.warnings(), seconds), false);
   }

@@ -110,7 +110,7 @@ public final class ProductOfTTarget implements ExactTarget {
    *     reach its standard error within the draw cap, or when exact sampling is impractical
    */
   public static ProductOfTTarget of(PoeModel model) {
-    ProductOfExperts family = model.family();
+    ProductOfExperts family = model.unframedFamily("a product-of-t target");
     for (int k : family.activeExperts()) {
       if (!family.expert(k).isFullRank()) {
         throw new InvalidInputException("expert " + k + " has a singular lambda (rank "

@@ -110,6 +110,26 @@ class AffineMapTest {
     }
   }
 
+  /** pullIn undoes apply, pushForward undoes pullBack, and then composes two maps. */
+  @Test
+  void theInverseOperationsUndoTheMapAndThenComposes() {
+    AffineMap map = standardisation();
+    SplittableRandom rng = new SplittableRandom(4);
+    double[] points = new double[3 * 4];
+    for (int i = 0; i < points.length; i++) {
+      points[i] = rng.nextGaussian();
+    }
+    // Rounding of D-term triangular products and solves with entries up to |m/s| = 67: 1e-12.
+    assertArrayEquals(points, map.pullIn(map.apply(points, 3), 3), 1e-12);
+    double[] gradients = points.clone();
+    map.pullBack(gradients, 3);
+    map.pushForward(gradients, 3);
+    assertArrayEquals(points, gradients, 1e-12);
+    AffineMap twice = map.then(map);
+    assertArrayEquals(map.apply(map.apply(points, 3), 3), twice.apply(points, 3), 1e-9);
+    assertEquals(2 * map.logAbsDet(), twice.logAbsDet(), 1e-12);
+  }
+
   @Test
   void theLogDeterminantIsTheDiagonalsLogs() {
     assertEquals(-Math.log(30) - Math.log(0.5), standardisation().logAbsDet(), 1e-15);
