@@ -48,7 +48,6 @@ public final class ModelJson {
 
   private static final Set<String> TOP_LEVEL = Set.of("format", "version", "family", "dimension",
       "parameters", "frame", "metric", "experts", "logNormalizer");
-  private static final Set<String> FRAME_FIELDS = Set.of("a", "b");
   private static final Set<String> EXPERT_FIELDS = Set.of("location", "lambda", "scale",
       "lowRank", "alpha");
   private static final Set<String> NORMALIZER_FIELDS = Set.of("estimate", "standardError",
@@ -177,37 +176,7 @@ public final class ModelJson {
       }
     }
     ProductOfExperts family = readExperts(root, dim);
-    return new PoeModel(names, family, readLogNormalizer(root), readFrame(root, dim));
-  }
-
-  /**
-   * The optional frame z = A z̃ + b in which the experts are given: A upper triangular with a
-   * non-zero diagonal (rows), b a vector; null without one.
-   */
-  private static AffineMap readFrame(JsonNode root, int dim) {
-    JsonNode node = root.get("frame");
-    if (node == null) {
-      return null;
-    }
-    if (!node.isObject()) {
-      throw new InvalidInputException("frame must be an object with fields a and b");
-    }
-    checkFields(node, FRAME_FIELDS, "frame.");
-    double[] a = readMatrix(required(node, "a", "frame"), dim, "frame.a");
-    double[] b = readVector(required(node, "b", "frame"), dim, "frame.b");
-    for (int i = 0; i < dim; i++) {
-      for (int j = 0; j < i; j++) {
-        if (a[i * dim + j] != 0) {
-          throw new InvalidInputException("frame.a[" + i + "][" + j + "] = " + a[i * dim + j]
-              + ": frame.a must be upper triangular");
-        }
-      }
-      if (!(a[i * dim + i] != 0)) {
-        throw new InvalidInputException("frame.a[" + i + "][" + i + "] is 0: the frame must be"
-            + " invertible");
-      }
-    }
-    return new AffineMap(a, b);
+    return new PoeModel(names, family, readLogNormalizer(root), FrameJson.read(root, dim));
   }
 
   /** The experts and their alphas, each expert checked and named by its index. */
@@ -286,19 +255,7 @@ public final class ModelJson {
     ArrayNode names = root.putArray("parameters");
     model.parameters().forEach(names::add);
     if (model.frame() != null) {
-      ObjectNode frame = root.putObject("frame");
-      ArrayNode a = frame.putArray("a");
-      int dim = model.dim();
-      for (int i = 0; i < dim; i++) {
-        ArrayNode row = a.addArray();
-        for (int j = 0; j < dim; j++) {
-          row.add(model.frame().a()[i * dim + j]);
-        }
-      }
-      ArrayNode b = frame.putArray("b");
-      for (double v : model.frame().b()) {
-        b.add(v);
-      }
+      FrameJson.write(root, model.frame());
     }
     ProductOfExperts family = model.family();
     SharedMetric metric = StructuredJson.metricOf(family);
@@ -335,7 +292,7 @@ public final class ModelJson {
     return root;
   }
 
-  private static void checkFields(JsonNode node, Set<String> allowed, String prefix) {
+  static void checkFields(JsonNode node, Set<String> allowed, String prefix) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!allowed.contains(name)) {
@@ -345,7 +302,7 @@ public final class ModelJson {
     }
   }
 
-  private static JsonNode required(JsonNode node, String field, String at) {
+  static JsonNode required(JsonNode node, String field, String at) {
     JsonNode v = node.get(field);
     if (v == null) {
       throw new InvalidInputException((at.isEmpty() ? "" : at + ".") + field + " is missing");
