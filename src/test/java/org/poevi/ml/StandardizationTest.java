@@ -92,31 +92,10 @@ class StandardizationTest {
    */
   @Test
   void anUncentredPredictorIsFittedAsWellAsItsCentredCopy() {
-    Random rng = new Random(43);
-    int n = 400;
-    double[][] uncentred = new double[n][2];
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      double x = 2000 + 90 * rng.nextGaussian();
-      uncentred[i][1] = x;
-      uncentred[i][0] = 1 + 0.05 * (x - 2000) + 2 * rng.nextGaussian();
-      sum += x;
-    }
-    double xbar = sum / n;
-    double[][] centred = new double[n][];
-    for (int i = 0; i < n; i++) {
-      centred[i] = new double[] {uncentred[i][0], uncentred[i][1] - xbar};
-    }
-    BayesianLinearRegression estimator = new BayesianLinearRegression().setSeed(14).setConfig(MlTestData.LIGHT)
-        .setInterceptPrior("flat").setCoefficientPrior("normal(0, 10)")
-        .setSigmaPrior("exponential(0.5)");
-    BayesianLinearRegressionModel u = estimator.fit(MlTestData.frame(uncentred, 2));
-    BayesianLinearRegressionModel c = estimator.fit(MlTestData.frame(centred, 2));
-    double[] du = draws(u, 3);
-    double[] dc = draws(c, 4);
-    for (int i = 0; i < DRAWS; i++) {
-      dc[i * 3] -= dc[i * 3 + 1] * xbar;
-    }
+    Fits f = uncentredAndCentred(43, 2000, 90, 0.05, 14, 3);
+    double[] du = f.uncentred();
+    double[] dc = f.centred();
+    BayesianLinearRegressionModel u = f.model();
     double[] alpha = column(du, 3, 0);
     double[] beta = column(du, 3, 1);
     double ma = mean(alpha);
@@ -144,31 +123,10 @@ class StandardizationTest {
   @Test
   void aTimestampPredictorIsFittedAsWellAsItsCentredCopy(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
-    Random rng = new Random(47);
-    int n = 400;
-    double[][] uncentred = new double[n][2];
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      double x = 1.7e9 + 1e5 * rng.nextGaussian();
-      uncentred[i][1] = x;
-      uncentred[i][0] = 1 + 2e-5 * (x - 1.7e9) + 2 * rng.nextGaussian();
-      sum += x;
-    }
-    double xbar = sum / n;
-    double[][] centred = new double[n][];
-    for (int i = 0; i < n; i++) {
-      centred[i] = new double[] {uncentred[i][0], uncentred[i][1] - xbar};
-    }
-    BayesianLinearRegression estimator = new BayesianLinearRegression().setSeed(15)
-        .setConfig(MlTestData.LIGHT).setInterceptPrior("flat")
-        .setCoefficientPrior("normal(0, 10)").setSigmaPrior("exponential(0.5)");
-    BayesianLinearRegressionModel u = estimator.fit(MlTestData.frame(uncentred, 2));
-    BayesianLinearRegressionModel c = estimator.fit(MlTestData.frame(centred, 2));
-    double[] du = draws(u, 5);
-    double[] dc = draws(c, 6);
-    for (int i = 0; i < DRAWS; i++) {
-      dc[i * 3] -= dc[i * 3 + 1] * xbar;
-    }
+    Fits f = uncentredAndCentred(47, 1.7e9, 1e5, 2e-5, 15, 5);
+    double[] du = f.uncentred();
+    double[] dc = f.centred();
+    BayesianLinearRegressionModel u = f.model();
     for (int d = 0; d < 3; d++) {
       assertSameColumn(du, dc, 3, d, u.fittedModel().parameters().get(d));
     }
@@ -177,5 +135,46 @@ class StandardizationTest {
         dir.resolve("model").toUri().toString());
     org.junit.jupiter.api.Assertions.assertArrayEquals(du, draws(back, 5), 0,
         "the saved model.json is the same posterior");
+  }
+
+  /**
+   * Draws of the uncentred fit and of its centred copy's, mapped to the uncentred coordinates
+   * (α = α_c − β·x̄), and the uncentred model.
+   */
+  private record Fits(double[] uncentred, double[] centred, BayesianLinearRegressionModel model) {}
+
+  /**
+   * 400 rows y = 1 + slope·(x − centre) + 2ε with x = centre + spread·z (Random(dataSeed)),
+   * fitted with a flat intercept prior (seed fitSeed) uncentred and centred at x̄; draws with
+   * seeds drawSeed and drawSeed + 1.
+   */
+  private static Fits uncentredAndCentred(long dataSeed, double centre, double spread,
+      double slope, long fitSeed, long drawSeed) {
+    Random rng = new Random(dataSeed);
+    int n = 400;
+    double[][] uncentred = new double[n][2];
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      double x = centre + spread * rng.nextGaussian();
+      uncentred[i][1] = x;
+      uncentred[i][0] = 1 + slope * (x - centre) + 2 * rng.nextGaussian();
+      sum += x;
+    }
+    double xbar = sum / n;
+    double[][] centred = new double[n][];
+    for (int i = 0; i < n; i++) {
+      centred[i] = new double[] {uncentred[i][0], uncentred[i][1] - xbar};
+    }
+    BayesianLinearRegression estimator = new BayesianLinearRegression().setSeed(fitSeed)
+        .setConfig(MlTestData.LIGHT).setInterceptPrior("flat")
+        .setCoefficientPrior("normal(0, 10)").setSigmaPrior("exponential(0.5)");
+    BayesianLinearRegressionModel u = estimator.fit(MlTestData.frame(uncentred, 2));
+    BayesianLinearRegressionModel c = estimator.fit(MlTestData.frame(centred, 2));
+    double[] du = draws(u, drawSeed);
+    double[] dc = draws(c, drawSeed + 1);
+    for (int i = 0; i < DRAWS; i++) {
+      dc[i * 3] -= dc[i * 3 + 1] * xbar;
+    }
+    return new Fits(du, dc, u);
   }
 }
