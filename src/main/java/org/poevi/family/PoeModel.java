@@ -77,9 +77,12 @@ public record PoeModel(List<String> parameters, ProductOfExperts family,
     return new PoeModel(parameters, family, value, frame);
   }
 
-  /** Points in the parameters' coordinates, n×D row-major, in the experts' (a copy). */
+  /**
+   * Points in the parameters' coordinates, n×D row-major, in the experts': a new array with a
+   * frame, {@code z} itself without one (read it, do not write it).
+   */
   public double[] toExperts(double[] z) {
-    return frame == null ? z.clone() : frame.pullIn(z, z.length / dim());
+    return frame == null ? z : frame.pullIn(z, z.length / dim());
   }
 
   /**
@@ -88,7 +91,7 @@ public record PoeModel(List<String> parameters, ProductOfExperts family,
    * own log C̃ plus log|det A|, so the Jacobian is in it).
    */
   public double[] logDensities(double[] z, double logNormalizer, int threads) {
-    return family.logDensities(frame == null ? z : toExperts(z), logNormalizer, threads);
+    return family.logDensities(toExperts(z), logNormalizer, threads);
   }
 
   /** ∇log q at n points of the parameters' coordinates, n×D row-major. */
