@@ -59,9 +59,20 @@ final class FisherTrace {
     for (int t = 0; t < r.trace().size(); t++) {
       ProductOfExperts q = ProductOfExperts.of(experts, r.alphaPath().get(t));
       points.add(new double[] {r.trace().get(t).scoreEvaluations(),
-          fisher(p, scores, dim, q::score)});
+          fisher(p, scores, dim, framed(q::score, r.frame()))});
     }
     return points;
+  }
+
+  /**
+   * A score of experts in a frame z = A z̃ + b (model.json's "frame") as one in z:
+   * ∇_z = A⁻ᵀ ∇_z̃ at z̃ = A⁻¹(z − b); {@code score} itself without a frame.
+   */
+  private static Score framed(Score score, org.poevi.family.AffineMap frame) {
+    return frame == null ? score : (z, out) -> {
+      score.at(frame.pullIn(z, 1), out);
+      frame.pushForward(out, 1);
+    };
   }
 
   /** Fisher(p; q) at every Gaussian of the baseline's path, with the evaluations so far. */
