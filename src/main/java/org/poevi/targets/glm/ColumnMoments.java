@@ -10,9 +10,10 @@ package org.poevi.targets.glm;
  * coordinates carry the shifts (c_1..c_D, then c_y).
  *
  * <p>{@link #of} makes two passes: the means (shifts 0), then the sums about the means, so that
- * the means lose the first pass's rounding and the variance is the corrected two-pass formula (Σ(v − m)² − (Σ(v − m))²/N)/(N − 1) of Chan,
- * Golub and LeVeque. One pass (Σv² − N·m²) cancels catastrophically for an uncentred column: a
- * timestamp near 1.7·10⁹ with sd 1 has Σv² and N·m² equal to 18 digits.
+ * the means lose the first pass's rounding and the variance is the corrected two-pass formula
+ * (Σ(v − m)² − (Σ(v − m))²/N)/(N − 1) of Chan, Golub and LeVeque. One pass (Σv² − N·m²) cancels
+ * catastrophically for an uncentred column: for a timestamp near 1.7·10⁹ with sd 1, Σv² and N·m²
+ * agree in all of a double's digits.
  */
 public final class ColumnMoments implements RowLikelihood {
   private static final long serialVersionUID = 1L;
