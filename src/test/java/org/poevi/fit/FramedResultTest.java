@@ -72,7 +72,7 @@ class FramedResultTest {
     ProductOfExperts family = fitted();
     AffineMap map = timestamp();
     // The fixture: formed densely in z, the rank-one expert's null space is lost.
-    assertNull(PoeResult.carried(map, family, result(family, 3).finish().draws()));
+    assertNull(PoeResult.carried(map, family, result(family, 3).finish().draws().draws()));
     PoeResult mapped = result(family, 3).mapped(map, List.of("intercept", "t", "u"));
     assertSame(map, mapped.frame());
     assertSame(family, mapped.family());
