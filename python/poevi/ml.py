@@ -143,6 +143,9 @@ class _RegressionParams(_PredictiveParams, _ConfigParam):
     standardization = _param("standardization", "whether to fit on centred and scaled features"
                              " (the posterior is reported exactly on the original scale)",
                              TypeConverters.toBoolean)
+    exactSums = _param("exactSums", "whether the sums over rows are exact, rounded once: then a"
+                       " row of weight 2 and the row twice give the same bits (slower; default"
+                       " false)", TypeConverters.toBoolean)
     coefficientPrior = _param("coefficientPrior", "prior of each coefficient on the original"
                               " scale: normal(m, s), student_t(df, m, s), cauchy(m, s), flat, or"
                               " auto (data-scaled)")
@@ -152,7 +155,7 @@ class _RegressionParams(_PredictiveParams, _ConfigParam):
     def __init__(self, *args):
         super().__init__(*args)
         self._setDefault(labelCol="label", fitIntercept=True, standardization=True,
-                         coefficientPrior="auto", interceptPrior="auto")
+                         exactSums=False, coefficientPrior="auto", interceptPrior="auto")
 
     def getLabelCol(self):
         return self.getOrDefault(self.labelCol)
@@ -165,6 +168,9 @@ class _RegressionParams(_PredictiveParams, _ConfigParam):
 
     def getStandardization(self):
         return self.getOrDefault(self.standardization)
+
+    def getExactSums(self):
+        return self.getOrDefault(self.exactSums)
 
     def getCoefficientPrior(self):
         return self.getOrDefault(self.coefficientPrior)
@@ -183,6 +189,9 @@ class _RegressionParams(_PredictiveParams, _ConfigParam):
 
     def setStandardization(self, value):
         return self._set(standardization=value)
+
+    def setExactSums(self, value):
+        return self._set(exactSums=value)
 
     def setCoefficientPrior(self, value):
         return self._set(coefficientPrior=value)
@@ -431,7 +440,7 @@ class BayesianLinearRegression(_Estimator, _RegressionParams, _SigmaPriorParam):
 
     @keyword_only
     def __init__(self, *, featuresCol="features", labelCol="label", weightCol=None,
-                 offsetCol=None, fitIntercept=True, standardization=True,
+                 offsetCol=None, fitIntercept=True, standardization=True, exactSums=False,
                  coefficientPrior="auto", interceptPrior="auto", sigmaPrior="auto", seed=1,
                  config="", predictionCol="prediction", predictionSdCol="prediction_sd",
                  lowerCol="prediction_lower", upperCol="prediction_upper", intervalLevel=0.9,
@@ -442,7 +451,7 @@ class BayesianLinearRegression(_Estimator, _RegressionParams, _SigmaPriorParam):
 
     @keyword_only
     def setParams(self, *, featuresCol="features", labelCol="label", weightCol=None,
-                  offsetCol=None, fitIntercept=True, standardization=True,
+                  offsetCol=None, fitIntercept=True, standardization=True, exactSums=False,
                   coefficientPrior="auto", interceptPrior="auto", sigmaPrior="auto", seed=1,
                   config="", predictionCol="prediction", predictionSdCol="prediction_sd",
                   lowerCol="prediction_lower", upperCol="prediction_upper", intervalLevel=0.9,
@@ -459,7 +468,7 @@ class BayesianLogisticRegression(_Estimator, _RegressionParams, _ProbabilityColP
 
     @keyword_only
     def __init__(self, *, featuresCol="features", labelCol="label", weightCol=None,
-                 offsetCol=None, fitIntercept=True, standardization=True,
+                 offsetCol=None, fitIntercept=True, standardization=True, exactSums=False,
                  coefficientPrior="auto", interceptPrior="auto", seed=1, config="",
                  predictionCol="prediction", predictionSdCol="prediction_sd",
                  lowerCol="prediction_lower", upperCol="prediction_upper", intervalLevel=0.9,
@@ -470,7 +479,7 @@ class BayesianLogisticRegression(_Estimator, _RegressionParams, _ProbabilityColP
 
     @keyword_only
     def setParams(self, *, featuresCol="features", labelCol="label", weightCol=None,
-                  offsetCol=None, fitIntercept=True, standardization=True,
+                  offsetCol=None, fitIntercept=True, standardization=True, exactSums=False,
                   coefficientPrior="auto", interceptPrior="auto", seed=1, config="",
                   predictionCol="prediction", predictionSdCol="prediction_sd",
                   lowerCol="prediction_lower", upperCol="prediction_upper", intervalLevel=0.9,
@@ -487,7 +496,7 @@ class BayesianPoissonRegression(_Estimator, _RegressionParams):
 
     @keyword_only
     def __init__(self, *, featuresCol="features", labelCol="label", weightCol=None,
-                 offsetCol=None, fitIntercept=True, standardization=True,
+                 offsetCol=None, fitIntercept=True, standardization=True, exactSums=False,
                  coefficientPrior="auto", interceptPrior="auto", seed=1, config="",
                  predictionCol="prediction", predictionSdCol="prediction_sd",
                  lowerCol="prediction_lower", upperCol="prediction_upper", intervalLevel=0.9,
@@ -498,7 +507,7 @@ class BayesianPoissonRegression(_Estimator, _RegressionParams):
 
     @keyword_only
     def setParams(self, *, featuresCol="features", labelCol="label", weightCol=None,
-                  offsetCol=None, fitIntercept=True, standardization=True,
+                  offsetCol=None, fitIntercept=True, standardization=True, exactSums=False,
                   coefficientPrior="auto", interceptPrior="auto", seed=1, config="",
                   predictionCol="prediction", predictionSdCol="prediction_sd",
                   lowerCol="prediction_lower", upperCol="prediction_upper", intervalLevel=0.9,

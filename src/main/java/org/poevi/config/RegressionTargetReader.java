@@ -22,6 +22,7 @@ import org.poevi.InvalidInputException;
 import org.poevi.config.TargetReader.DataBackend;
 import org.poevi.config.TargetReader.Unloaded;
 import org.poevi.targets.glm.DataFile;
+import org.poevi.targets.glm.ExactRowData;
 import org.poevi.targets.glm.RegressionPriors;
 import org.poevi.targets.glm.RegressionTarget;
 import org.poevi.targets.glm.RowData;
@@ -71,8 +72,12 @@ final class RegressionTargetReader {
       rows = backend.rows(data);
       truth = data.trueCoefficients();
     }
+    boolean loaded = !(rows instanceof Unloaded);
+    if (loaded && flag(r, "exact-sums", false)) {
+      rows = ExactRowData.over(rows);
+    }
     return new RegressionTarget(family, rows, intercept, priors.resolve(family, rows, intercept,
-        KEYS, !(rows instanceof Unloaded)), truth);
+        KEYS, loaded), truth);
   }
 
   /** The block's values by key, each key checked against the type's keys and the data keys. */
@@ -111,20 +116,22 @@ final class RegressionTargetReader {
 
   /** {@code target.intercept}: a boolean or the string true or false; true when absent. */
   private static boolean intercept(BlockReader r) {
-    boolean intercept = true;
-    if (r.has("intercept")) {
-      ConfigValue v = r.values.get("intercept");
-      if (v.valueType() == ConfigValueType.BOOLEAN) {
-        intercept = (Boolean) v.unwrapped();
-      } else if (v.valueType() == ConfigValueType.STRING
-          && ("true".equals(v.unwrapped()) || "false".equals(v.unwrapped()))) {
-        intercept = Boolean.parseBoolean((String) v.unwrapped());
-      } else {
-        throw new InvalidInputException(PREFIX + "intercept must be true or false, got "
-            + describe(v));
-      }
+    return flag(r, "intercept", true);
+  }
+
+  /** A boolean key of the block (true, false, or those words as strings), else its default. */
+  private static boolean flag(BlockReader r, String key, boolean fallback) {
+    if (!r.has(key)) {
+      return fallback;
     }
-    return intercept;
+    ConfigValue v = r.values.get(key);
+    if (v.valueType() == ConfigValueType.BOOLEAN) {
+      return (Boolean) v.unwrapped();
+    } else if (v.valueType() == ConfigValueType.STRING
+        && ("true".equals(v.unwrapped()) || "false".equals(v.unwrapped()))) {
+      return Boolean.parseBoolean((String) v.unwrapped());
+    }
+    throw new InvalidInputException(PREFIX + key + " must be true or false, got " + describe(v));
   }
 
   /**

@@ -121,6 +121,7 @@ public final class TargetReader {
    */
   static final Map<String, Object> REGRESSION_DEFAULTS = Map.of(
       "intercept", true,
+      "exact-sums", false,
       "prior.intercept", AUTO,
       "prior.coefficients", AUTO);
 

@@ -31,6 +31,7 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
   private final Param<String> weightCol;
   private final BooleanParam fitIntercept;
   private final BooleanParam standardization;
+  private final BooleanParam exactSums;
   private final Param<String> coefficientPrior;
   private final Param<String> interceptPrior;
   private final Param<String> config;
@@ -43,12 +44,14 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
     weightCol = RegressionParams.weightCol(this);
     fitIntercept = RegressionParams.fitIntercept(this);
     standardization = RegressionParams.standardization(this);
+    exactSums = RegressionParams.exactSums(this);
     coefficientPrior = RegressionParams.coefficientPrior(this);
     interceptPrior = RegressionParams.interceptPrior(this);
     config = RegressionParams.config(this);
     setDefault(labelCol, "label");
     setDefault(fitIntercept, true);
     setDefault(standardization, true);
+    setDefault(exactSums, false);
     setDefault(coefficientPrior, RegressionPriors.AUTO);
     setDefault(interceptPrior, RegressionPriors.AUTO);
     setDefault(config, "");
@@ -85,7 +88,7 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
     transformSchema(dataset.schema(), true);
     RegressionFit.Fitted fitted = RegressionFit.run(new RegressionFit.Request(family(),
         getFeaturesCol(), getLabelCol(), isDefined(weightCol) ? getWeightCol() : null,
-        getOffsetColOrNull(), getFitIntercept(), getStandardization(),
+        getOffsetColOrNull(), getFitIntercept(), getStandardization(), getExactSums(),
         new RegressionPriors(getInterceptPrior(), getCoefficientPrior(), sigmaPriorText()),
         getSeed(), getConfig()), dataset);
     M model = model(uid, fitted.fittedModel(), fitted.summaryJson());
@@ -127,6 +130,15 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
     return standardization;
   }
 
+  /**
+   * Whether the sums over the rows are exact, rounded once ({@code ExactRowData}): a row of
+   * weight 2 then gives the same bits as the row twice, in any order, for the whole fit. Slower:
+   * the rows' products run without BLAS (docs/benchmarks.md).
+   */
+  public BooleanParam exactSums() {
+    return exactSums;
+  }
+
   public Param<String> coefficientPrior() {
     return coefficientPrior;
   }
@@ -153,6 +165,10 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
 
   public boolean getStandardization() {
     return (Boolean) getOrDefault(standardization);
+  }
+
+  public boolean getExactSums() {
+    return (Boolean) getOrDefault(exactSums);
   }
 
   public String getCoefficientPrior() {
@@ -184,6 +200,11 @@ public abstract class BayesianRegression<M extends BayesianRegressionModel<M>,
 
   public E setStandardization(boolean v) {
     set(standardization, v);
+    return self();
+  }
+
+  public E setExactSums(boolean v) {
+    set(exactSums, v);
     return self();
   }
 

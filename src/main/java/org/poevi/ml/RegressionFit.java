@@ -25,6 +25,7 @@ import org.poevi.targets.glm.ColumnMoments;
 import org.poevi.targets.glm.Prior;
 import org.poevi.targets.glm.RegressionPriors;
 import org.poevi.targets.glm.RegressionTarget;
+import org.poevi.targets.glm.ExactRowData;
 import org.poevi.targets.glm.RowData;
 
 /**
@@ -40,7 +41,7 @@ final class RegressionFit {
   /** What an estimator asks for (its Params' values). */
   record Request(RegressionTarget.Family family, String featuresCol, String labelCol,
       String weightCol, String offsetCol, boolean intercept, boolean standardization,
-      RegressionPriors priors, long seed, String config) {}
+      boolean exactSums, RegressionPriors priors, long seed, String config) {}
 
   /** The keys prior errors name: the estimators' Params. */
   private static final RegressionPriors.Keys KEYS = new RegressionPriors.Keys("interceptPrior",
@@ -76,7 +77,8 @@ final class RegressionFit {
     int threads = BlockParallel.defaultThreads();
     try (SparkRowData cached = FrameRows.cache(sc, frame, spec, partitions)) {
       // A small frame is evaluated on the driver (the same bits; SparkRowData#forFit).
-      RowData rows = cached.forFit(driverValues(config, partitions), threads);
+      RowData forFit = cached.forFit(driverValues(config, partitions), threads);
+      RowData rows = request.exactSums() ? ExactRowData.over(forFit) : forFit;
       Prior[] priors = request.priors().resolve(request.family(), rows, request.intercept(),
           KEYS, true);
       List<String> names = parameterNames(frame, request, rows.columns());

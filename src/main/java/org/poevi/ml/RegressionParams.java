@@ -85,6 +85,12 @@ final class RegressionParams {
         + " features (the posterior is reported exactly on the original scale)");
   }
 
+  static BooleanParam exactSums(Identifiable owner) {
+    return new BooleanParam(owner, "exactSums", "whether the sums over rows are exact, rounded"
+        + " once: then a row of weight 2 and the row twice give the same bits (slower; default"
+        + " false)");
+  }
+
   static Param<String> coefficientPrior(Identifiable owner) {
     return new Param<>(owner, "coefficientPrior", "prior of each coefficient on the original"
         + " scale: normal(m, s), student_t(df, m, s), cauchy(m, s), flat, or auto (data-scaled)");

@@ -11,15 +11,20 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.poevi.targets.glm.ExactRowData;
+import org.poevi.targets.glm.InMemoryRowData;
 import org.poevi.targets.glm.LogisticLikelihood;
 import org.poevi.targets.glm.RowBlock;
+import org.poevi.targets.glm.RowData;
 import org.poevi.targets.glm.RowLikelihood;
 import org.poevi.targets.glm.SyntheticLogisticData;
 
 /**
  * One block of a data-parallel pass (SPEC §6) of the logistic likelihood, on one thread: 8192
  * rows, D = 20, at 512 points, with the gradient (the fit's batches) or without it (log p̃ at
- * the output draws). ns per row and point: divide the ms by 8192 · 512 / 10⁶ = 4.19.
+ * the output draws). ns per row and point: divide the ms by 8192 · 512 / 10⁶ = 4.19. Each pass
+ * is a {@link RowData#sums} over the one block, in floating point (BLAS) or exact
+ * ({@link ExactRowData}: scalar products and an exact accumulator per output).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,11 +35,13 @@ public class GlmPassBenchmark {
   @Param({"true", "false"})
   boolean gradient;
 
+  @Param({"false", "true"})
+  boolean exact;
+
   private RowBlock block;
   private RowLikelihood likelihood;
-  private RowLikelihood.Workspace workspace;
+  private RowData rows;
   private double[] points;
-  private double[] out;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -44,19 +51,17 @@ public class GlmPassBenchmark {
     int dim = block.columns();
     LogisticLikelihood full = new LogisticLikelihood(dim);
     likelihood = gradient ? full : full.values();
-    workspace = likelihood.workspace();
+    RowData plain = new InMemoryRowData(java.util.List.of(block), 1);
+    rows = exact ? ExactRowData.over(plain) : plain;
     Random rng = new Random(1);
     points = new double[POINTS * dim];
     for (int i = 0; i < points.length; i++) {
       points[i] = 0.3 * rng.nextGaussian();
     }
-    out = new double[likelihood.outputLength(POINTS, dim)];
   }
 
   @Benchmark
   public double[] pass() {
-    java.util.Arrays.fill(out, 0);
-    likelihood.add(block, points, POINTS, out, workspace);
-    return out;
+    return rows.sums(likelihood, points, POINTS, block.columns());
   }
 }

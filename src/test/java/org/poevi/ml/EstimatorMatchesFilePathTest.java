@@ -41,4 +41,32 @@ class EstimatorMatchesFilePathTest {
       }
     }
   }
+
+  /**
+   * With exact sums the rows' order and blocks do not matter either: the file path with
+   * {@code exact-sums = true} and the Estimator with {@code exactSums} on the rows shuffled, in
+   * 1 and 3 partitions, give one model.json.
+   */
+  @Test
+  void withExactSumsTheRowOrderDoesNotMatter() {
+    double[][] rows = MlTestData.rows("poisson", 400, 0.2, new double[] {0.4, -0.3}, 13);
+    Path csv = MlTestData.csv(rows, dir);
+    String reference;
+    try (Poevi poevi = Poevi.on(MlTestData.session()).quiet()) {
+      PoeviFit fit = poevi.fit("target { type = poisson-regression, exact-sums = true, data {"
+          + " path = \"" + csv + "\", response = y, predictors = [x1, x2] } }\nfit.seed = 5\n"
+          + MlTestData.QUICK);
+      reference = JsonOutput.text(fit.fittedModel().toJson());
+    }
+    java.util.List<double[]> shuffled = new java.util.ArrayList<>(java.util.List.of(rows));
+    java.util.Collections.shuffle(shuffled, new java.util.Random(3));
+    for (int partitions : new int[] {1, 3}) {
+      Dataset<Row> frame = MlTestData.frame(shuffled.toArray(new double[0][]), partitions);
+      BayesianPoissonRegressionModel model = new BayesianPoissonRegression()
+          .setStandardization(false).setExactSums(true).setSeed(5).setConfig(MlTestData.QUICK)
+          .fit(frame);
+      assertEquals(reference, JsonOutput.text(model.fittedModel().toJson()),
+          partitions + " partitions");
+    }
+  }
 }

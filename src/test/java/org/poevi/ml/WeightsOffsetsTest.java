@@ -19,9 +19,11 @@ import org.poevi.spark.FrameRows;
 import org.poevi.spark.SparkRowData;
 import org.poevi.spark.SparkTestContext;
 import org.poevi.targets.glm.DataFile;
+import org.poevi.targets.glm.ExactRowData;
 import org.poevi.targets.glm.Prior;
 import org.poevi.targets.glm.RegressionPriors;
 import org.poevi.targets.glm.RegressionTarget;
+import org.poevi.targets.glm.RowData;
 
 /**
  * weightCol: a weight of 2 is a duplicated row, in the posterior's log density (and the
@@ -56,14 +58,21 @@ class WeightsOffsetsTest {
 
   private static RegressionTarget target(Dataset<Row> frame, RegressionTarget.Family family,
       boolean weighted, boolean offset, RegressionPriors priors, List<SparkRowData> keep) {
+    return target(frame, family, weighted, offset, priors, keep, false);
+  }
+
+  private static RegressionTarget target(Dataset<Row> frame, RegressionTarget.Family family,
+      boolean weighted, boolean offset, RegressionPriors priors, List<SparkRowData> keep,
+      boolean exact) {
     JavaSparkContext sc = SparkTestContext.get();
     FrameRows.Spec spec = new FrameRows.Spec("the DataFrame", null,
         new FrameRows.Column("label", "labelCol"), List.of(),
         new FrameRows.Column("features", "featuresCol"),
         weighted ? new FrameRows.Column("w", "weightCol") : null,
         offset ? new FrameRows.Column("o", "offsetCol") : null, true, family.response());
-    SparkRowData rows = FrameRows.cache(sc, frame, spec, 2);
-    keep.add(rows);
+    SparkRowData cached = FrameRows.cache(sc, frame, spec, 2);
+    keep.add(cached);
+    RowData rows = exact ? ExactRowData.over(cached) : cached;
     Prior[] resolved = priors.resolve(family, rows, true, new RegressionPriors.Keys("i", "c",
         "s", "y"), true);
     return new RegressionTarget(family, rows, true, resolved, null);
@@ -147,5 +156,87 @@ class WeightsOffsetsTest {
         "normal(0, 1)").setOffsetCol("o").setInterceptPrior(withOffset.intercept()).fit(frame),
         new BayesianPoissonRegression().setSeed(8).setConfig(MlTestData.QUICK).setCoefficientPrior("normal(0, 1)")
         .setInterceptPrior(shifted.intercept()).fit(frame), Math.log(exposure));
+  }
+
+  /** Rows weighted 0..3 and the same rows as copies (0: left out), shuffled. */
+  private static Dataset<Row>[] weightedAndCopies(double[][] rows, long seed) {
+    Random rng = new Random(seed);
+    double[] weights = new double[rows.length];
+    List<double[]> copies = new ArrayList<>();
+    for (int i = 0; i < rows.length; i++) {
+      weights[i] = rng.nextInt(4);
+      for (int k = 0; k < weights[i]; k++) {
+        copies.add(rows[i]);
+      }
+    }
+    java.util.Collections.shuffle(copies, rng);
+    @SuppressWarnings("unchecked")
+    Dataset<Row>[] frames = new Dataset[] {frame(rows, weights, 0),
+        frame(copies.toArray(new double[0][]), null, 0)};
+    return frames;
+  }
+
+  /**
+   * With exact sums, integer weights are copies of the rows to the bit: the log density, its
+   * gradient and the data-scaled priors of all three families, at any point. No tolerance: the
+   * sums are the exact sums of the same multiset of terms, rounded once.
+   */
+  @Test
+  void withExactSumsIntegerWeightsAreCopiesToTheBit() {
+    for (RegressionTarget.Family family : RegressionTarget.Family.values()) {
+      String name = family == RegressionTarget.Family.LINEAR ? "linear"
+          : family.type().replace("-regression", "");
+      double[][] rows = MlTestData.rows(name, 200, 0.3, new double[] {0.8, -0.5, 0.2}, 41);
+      Dataset<Row>[] frames = weightedAndCopies(rows, 43);
+      List<SparkRowData> keep = new ArrayList<>();
+      RegressionPriors auto = new RegressionPriors("auto", "auto",
+          family.hasScale() ? "auto" : null);
+      try {
+        RegressionTarget weighted = target(frames[0], family, true, false, auto, keep, true);
+        RegressionTarget copies = target(frames[1], family, false, false, auto, keep, true);
+        assertEquals(copies.priors().toString(), weighted.priors().toString(), name);
+        Random rng = new Random(7);
+        int n = 50;
+        double[] points = new double[n * weighted.dim()];
+        for (int k = 0; k < points.length; k++) {
+          points[k] = 0.5 * rng.nextGaussian();
+        }
+        double[][] a = {new double[n], new double[points.length], new double[n]};
+        double[][] b = {new double[n], new double[points.length], new double[n]};
+        weighted.logDensities(points, n, a[0], a[1]);
+        copies.logDensities(points, n, b[0], b[1]);
+        weighted.logDensityValues(points, n, a[2]);
+        copies.logDensityValues(points, n, b[2]);
+        double[] ha = new double[n * weighted.dim() * weighted.dim()];
+        double[] hb = ha.clone();
+        weighted.hessians(points, n, ha);
+        copies.hessians(points, n, hb);
+        for (int k = 0; k < 3; k++) {
+          org.junit.jupiter.api.Assertions.assertArrayEquals(b[k], a[k], 0, name + " " + k);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(hb, ha, 0, name + " Hessian");
+      } finally {
+        keep.forEach(SparkRowData::close);
+      }
+    }
+  }
+
+  /**
+   * The issue's test: a weighted fit and the fit on the copies give the same model.json, bit for
+   * bit, when the sums are exact (standardisation, the default priors scaled by the data, the
+   * Laplace start and the whole fit included).
+   */
+  @Test
+  void withExactSumsAWeightedFitIsTheFitOnCopiesToTheBit(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws java.io.IOException {
+    double[][] rows = MlTestData.rows("logistic", 300, 0.2, new double[] {1, -0.7}, 31);
+    Dataset<Row>[] frames = weightedAndCopies(rows, 47);
+    BayesianLogisticRegression estimator = new BayesianLogisticRegression().setSeed(8)
+        .setConfig(MlTestData.QUICK).setExactSums(true);
+    estimator.copy(new org.apache.spark.ml.param.ParamMap()).setWeightCol("w").fit(frames[0])
+        .write().save(dir.resolve("weighted").toString());
+    estimator.fit(frames[1]).write().save(dir.resolve("copies").toString());
+    assertEquals(java.nio.file.Files.readString(dir.resolve("copies/model.json")),
+        java.nio.file.Files.readString(dir.resolve("weighted/model.json")));
   }
 }

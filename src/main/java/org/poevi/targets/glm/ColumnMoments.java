@@ -1,5 +1,7 @@
 package org.poevi.targets.glm;
 
+import org.poevi.math.ExactSum;
+
 /**
  * The column sums Σ(y − c_y), Σ(y − c_y)², Σ(x_d − c_d) and Σ(x_d − c_d)² of a data set about
  * shifts c (each row counted its weight times: a weight of 2 is a duplicated row), computed by the
@@ -15,7 +17,7 @@ package org.poevi.targets.glm;
  * catastrophically for an uncentred column: for a timestamp near 1.7·10⁹ with sd 1, Σv² and N·m²
  * agree in all of a double's digits.
  */
-public final class ColumnMoments implements RowLikelihood {
+public final class ColumnMoments implements ExactKernel {
   private static final long serialVersionUID = 1L;
   /** The batch size that gives room for the 2D + 2 sums. */
   static final int POINTS = 2;
@@ -43,6 +45,30 @@ public final class ColumnMoments implements RowLikelihood {
       out[2 + d] += sum(block.x(), d * rows, rows, points[d], w, false);
       out[2 + dim + d] += sum(block.x(), d * rows, rows, points[d], w, true);
     }
+  }
+
+  /** The same sums, each w_i·(v_i − c) and w_i·(v_i − c)² added exactly ({@link ExactRowData}). */
+  @Override
+  public void addExact(RowBlock block, double[] points, int n, double[] out,
+      Workspace workspace) {
+    int rows = block.rows();
+    double[] w = block.weight();
+    int chunks = ExactSum.CHUNKS;
+    for (int i = 0; i < rows; i++) {
+      double weight = w == null ? 1 : w[i];
+      double y = block.y()[i] - points[dim];
+      ExactSum.addProduct(out, 0, weight, y);
+      ExactSum.addProduct(out, chunks, weight, y * y);
+      for (int d = 0; d < dim; d++) {
+        double v = block.x()[d * rows + i] - points[d];
+        ExactSum.addProduct(out, (2 + d) * chunks, weight, v);
+        ExactSum.addProduct(out, (2 + dim + d) * chunks, weight, v * v);
+      }
+      if ((i + 1) % ExactSum.ROWS_BEFORE_NORMALISE == 0) {
+        ExactSum.normaliseAll(out, 0, 2 * dim + 2);
+      }
+    }
+    ExactSum.normaliseAll(out, 0, 2 * dim + 2);
   }
 
   /**

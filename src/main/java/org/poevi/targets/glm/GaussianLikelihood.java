@@ -15,6 +15,11 @@ public final class GaussianLikelihood extends GlmLikelihood {
   }
 
   @Override
+  ScalarGlmTerms scalarTerms() {
+    return new GaussianTerms();
+  }
+
+  @Override
   GlmTerms newTerms() {
     return new GaussianTerms();
   }

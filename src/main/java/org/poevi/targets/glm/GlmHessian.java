@@ -1,6 +1,7 @@
 package org.poevi.targets.glm;
 
 import dev.ludovic.netlib.blas.BLAS;
+import org.poevi.math.ExactSum;
 
 /**
  * The Hessian of a generalised linear model's likelihood Σ_i w_i·ℓ(y_i, η_i), η = X z + o, at n
@@ -17,7 +18,7 @@ import dev.ludovic.netlib.blas.BLAS;
  * {@link LogisticTerms#exp}, so the bits do not depend on the JIT. Each point's D×D sum is
  * written row-major at {@code out[b·D²]}.
  */
-final class GlmHessian implements RowLikelihood {
+final class GlmHessian implements ExactKernel {
   private static final long serialVersionUID = 1L;
   private final RegressionTarget.Family family;
   private final int dim;
@@ -194,6 +195,46 @@ final class GlmHessian implements RowLikelihood {
         }
       }
     }
+  }
+
+  /**
+   * The exact sums ({@link ExactRowData}): for each row and point, η as
+   * {@link GlmLikelihood#addExact} computes it, c = ℓ''(η), and w_i·(c·(x_ia·x_ib)) added
+   * exactly into both (a, b) and (b, a).
+   */
+  @Override
+  public void addExact(RowBlock block, double[] points, int n, double[] out,
+      Workspace workspace) {
+    int rows = block.rows();
+    double[] x = block.x();
+    double[] weight = block.weight();
+    double[] offset = block.offset();
+    boolean linear = family == RegressionTarget.Family.LINEAR;
+    int chunks = ExactSum.CHUNKS;
+    for (int i = 0; i < rows; i++) {
+      double w = weight == null ? 1 : weight[i];
+      for (int b = 0; b < n; b++) {
+        double eta = 0;
+        for (int d = 0; !linear && d < dim; d++) {
+          eta = Math.fma(x[i + d * rows], points[b * dim + d], eta);
+        }
+        double c = curvature(linear || offset == null ? eta : eta + offset[i]);
+        int off = b * dim * dim;
+        for (int a = 0; a < dim; a++) {
+          for (int e = a; e < dim; e++) {
+            double v = c * (x[i + a * rows] * x[i + e * rows]);
+            ExactSum.addProduct(out, (off + a * dim + e) * chunks, w, v);
+            if (e != a) {
+              ExactSum.addProduct(out, (off + e * dim + a) * chunks, w, v);
+            }
+          }
+        }
+      }
+      if ((i + 1) % ExactSum.ROWS_BEFORE_NORMALISE == 0) {
+        ExactSum.normaliseAll(out, 0, n * dim * dim);
+      }
+    }
+    ExactSum.normaliseAll(out, 0, n * dim * dim);
   }
 
   /** ℓ''(η) of this family (unweighted). */

@@ -1,6 +1,7 @@
 package org.poevi.targets.glm;
 
 import dev.ludovic.netlib.blas.BLAS;
+import org.poevi.math.ExactSum;
 
 /**
  * A generalised linear model's likelihood Σ_i w_i·ℓ(y_i, η_i) with η = X z + o (row weights w,
@@ -9,7 +10,7 @@ import dev.ludovic.netlib.blas.BLAS;
  * ({@link GlmTerms}), and the gradient Xᵀ r (a second dgemm, added into the output): 4·rows·D·n
  * flops in dgemm, and rows·n elementwise terms.
  */
-public abstract class GlmLikelihood implements RowLikelihood {
+public abstract class GlmLikelihood implements ExactKernel {
   private static final long serialVersionUID = 1L;
   static final int CHUNK = 512;
   static final int TILE = 512;
@@ -24,6 +25,9 @@ public abstract class GlmLikelihood implements RowLikelihood {
 
   /** The elementwise terms of this model (the blocked products are the same for every GLM). */
   abstract GlmTerms newTerms();
+
+  /** The same terms one element at a time (for {@link #addExact}). */
+  abstract ScalarGlmTerms scalarTerms();
 
   /**
    * Why this JVM evaluates the elementwise terms on the scalar path when the model has a
@@ -58,7 +62,7 @@ public abstract class GlmLikelihood implements RowLikelihood {
     return new Values(this);
   }
 
-  private static final class Values implements RowLikelihood {
+  private static final class Values implements ExactKernel {
     private static final long serialVersionUID = 1L;
     private final GlmLikelihood likelihood;
 
@@ -80,14 +84,69 @@ public abstract class GlmLikelihood implements RowLikelihood {
     public void add(RowBlock block, double[] points, int n, double[] out, Workspace workspace) {
       likelihood.add(block, points, n, out, workspace, false);
     }
+
+    @Override
+    public void addExact(RowBlock block, double[] points, int n, double[] out,
+        Workspace workspace) {
+      likelihood.addExact(block, points, n, out, false);
+    }
   }
 
-  private void add(RowBlock block, double[] points, int n, double[] out, Workspace workspace,
+  @Override
+  public void addExact(RowBlock block, double[] points, int n, double[] out,
+      Workspace workspace) {
+    addExact(block, points, n, out, true);
+  }
+
+  /**
+   * The exact sums ({@link ExactRowData}): for each row and point, η = the fused multiply-adds
+   * x_i1·z_1, …, x_iD·z_D in column order, plus the offset; ℓ and r = ∂ℓ/∂η unweighted from the
+   * scalar terms; then w_i·ℓ and w_i·(r·x_id) added exactly. Nothing depends on the row's place.
+   */
+  private void addExact(RowBlock block, double[] points, int n, double[] out,
       boolean gradient) {
+    checkColumns(block);
+    ScalarGlmTerms t = scalarTerms();
+    int rows = block.rows();
+    double[] x = block.x();
+    double[] weight = block.weight();
+    double[] offset = block.offset();
+    double[] eta = new double[1];
+    double[] residual = new double[1];
+    double[] scratch = new double[2];
+    int outputs = gradient ? n * (dim + 1) : n;
+    for (int i = 0; i < rows; i++) {
+      double w = weight == null ? 1 : weight[i];
+      for (int b = 0; b < n; b++) {
+        double e = 0;
+        for (int d = 0; d < dim; d++) {
+          e = Math.fma(x[i + d * rows], points[b * dim + d], e);
+        }
+        eta[0] = offset == null ? e : e + offset[i];
+        ExactSum.addProduct(out, b * ExactSum.CHUNKS, w,
+            t.term(eta, 0, block.y(), i, residual, scratch));
+        for (int d = 0; gradient && d < dim; d++) {
+          ExactSum.addProduct(out, (n + b * dim + d) * ExactSum.CHUNKS, w,
+              residual[0] * x[i + d * rows]);
+        }
+      }
+      if ((i + 1) % ExactSum.ROWS_BEFORE_NORMALISE == 0) {
+        ExactSum.normaliseAll(out, 0, outputs);
+      }
+    }
+    ExactSum.normaliseAll(out, 0, outputs);
+  }
+
+  private void checkColumns(RowBlock block) {
     if (block.columns() != dim) {
       throw new IllegalArgumentException("block of " + block.columns() + " columns for a"
           + " likelihood of dimension " + dim);
     }
+  }
+
+  private void add(RowBlock block, double[] points, int n, double[] out, Workspace workspace,
+      boolean gradient) {
+    checkColumns(block);
     GlmTerms t = terms;
     if (t == null) {
       t = newTerms();

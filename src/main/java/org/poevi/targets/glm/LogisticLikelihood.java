@@ -19,6 +19,11 @@ public final class LogisticLikelihood extends GlmLikelihood {
   }
 
   @Override
+  ScalarGlmTerms scalarTerms() {
+    return new ScalarLogisticTerms();
+  }
+
+  @Override
   GlmTerms newTerms() {
     return LogisticTerms.best();
   }

@@ -19,6 +19,11 @@ public final class PoissonLikelihood extends GlmLikelihood {
   }
 
   @Override
+  ScalarGlmTerms scalarTerms() {
+    return new ScalarPoissonTerms();
+  }
+
+  @Override
   GlmTerms newTerms() {
     return PoissonTerms.best();
   }

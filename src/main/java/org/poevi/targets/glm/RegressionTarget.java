@@ -3,6 +3,7 @@ package org.poevi.targets.glm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.poevi.math.ExactSum;
 import org.poevi.targets.BatchTarget;
 import org.poevi.targets.TargetEvaluationException;
 
@@ -216,19 +217,24 @@ public final class RegressionTarget implements BatchTarget {
 
   /**
    * Points per pass over the data (a multiple of the kernel's tile, so the bits do not depend on
-   * the split): bounds each block's result to MAX_PASS·(D + 1) numbers.
+   * the split): bounds each block's result to MAX_PASS·(D + 1) numbers. With exact sums (whose
+   * bits never depend on the split), as many as keep each block's accumulators to about 2²⁰.
    */
   static final int MAX_PASS = 8 * GlmLikelihood.TILE;
 
+  private int pass() {
+    return data.exact() ? Math.max(1, (1 << 20) / ((columns + 1) * ExactSum.CHUNKS)) : MAX_PASS;
+  }
+
   @Override
   public void logDensities(double[] points, int n, double[] logDensity, double[] scores) {
-    for (int from = 0; from < n; from += MAX_PASS) {
-      int m = Math.min(MAX_PASS, n - from);
-      double[] part = from == 0 && m == n ? points
-          : Arrays.copyOfRange(points, from * dim, (from + m) * dim);
+    int pass = pass();
+    for (int from = 0; from < n; from += pass) {
+      int m = Math.min(pass, n - from);
+      double[] part = part(points, n, from, m);
       double[] sums = data.sums(likelihood, coefficients(part, m), m);
       if (family.hasScale()) {
-        sums = scaleByNoise(part, m, sums);
+        sums = NoiseScale.apply(part, m, sums, columns, data.weightSum());
       }
       addPrior(part, m, sums, from, logDensity, scores);
     }
@@ -241,10 +247,10 @@ public final class RegressionTarget implements BatchTarget {
   @Override
   public void logDensityValues(double[] points, int n, double[] logDensity) {
     double weights = data.weightSum();
-    for (int from = 0; from < n; from += MAX_PASS) {
-      int m = Math.min(MAX_PASS, n - from);
-      double[] part = from == 0 && m == n ? points
-          : Arrays.copyOfRange(points, from * dim, (from + m) * dim);
+    int pass = pass();
+    for (int from = 0; from < n; from += pass) {
+      int m = Math.min(pass, n - from);
+      double[] part = part(points, n, from, m);
       double[] sums = data.sums(likelihood.values(), coefficients(part, m), m, columns);
       for (int b = 0; b < m; b++) {
         double lp = sums[b];
@@ -268,7 +274,7 @@ public final class RegressionTarget implements BatchTarget {
    * (n·D² of them).
    */
   private int hessianPass() {
-    return Math.max(1, (1 << 20) / (columns * columns));
+    return Math.max(1, (1 << 20) / (columns * columns * (data.exact() ? ExactSum.CHUNKS : 1)));
   }
 
   /**
@@ -287,7 +293,7 @@ public final class RegressionTarget implements BatchTarget {
       double[] part = Arrays.copyOfRange(points, from * dim, (from + m) * dim);
       if (family.hasScale()) {
         double[] sums = data.sums(likelihood, coefficients(part, m), m);
-        linearHessians(part, m, sums, gram, out, from);
+        NoiseScale.hessians(part, m, sums, gram, out, from, columns);
       } else {
         double[] h = data.sums(kernel, part, m, columns);
         System.arraycopy(h, 0, out, from * dim * dim, m * dim * dim);
@@ -299,24 +305,6 @@ public final class RegressionTarget implements BatchTarget {
       }
     }
     return true;
-  }
-
-  /** The linear model's likelihood Hessians at m points (see {@link #hessians}). */
-  private void linearHessians(double[] points, int m, double[] sums, double[] gram,
-      double[] out, int from) {
-    for (int b = 0; b < m; b++) {
-      double precision = Math.exp(-2 * points[b * dim + columns]);
-      int off = (from + b) * dim * dim;
-      for (int i = 0; i < columns; i++) {
-        for (int j = 0; j < columns; j++) {
-          out[off + i * dim + j] = precision * gram[i * columns + j];
-        }
-        double cross = -2 * precision * sums[m + b * columns + i];
-        out[off + i * dim + columns] = cross;
-        out[off + columns * dim + i] = cross;
-      }
-      out[off + columns * dim + columns] = 4 * precision * sums[b];
-    }
   }
 
   /**
@@ -340,26 +328,9 @@ public final class RegressionTarget implements BatchTarget {
     return beta;
   }
 
-  /**
-   * Turns the unit-scale Gaussian sums (S_b = −Σr²/2 and Xᵀr, m×columns) into the likelihood's
-   * value and gradient at (β, u), laid out for m×dim points: log lik = e^{−2u}·S − N·u,
-   * gradient e^{−2u}·Xᵀr and −2e^{−2u}·S − N, with N the rows' weight sum (their number when
-   * unweighted).
-   */
-  private double[] scaleByNoise(double[] points, int m, double[] sums) {
-    double n = data.weightSum();
-    double[] out = new double[m * (dim + 1)];
-    for (int b = 0; b < m; b++) {
-      double u = points[b * dim + columns];
-      double precision = Math.exp(-2 * u);
-      double s = sums[b];
-      out[b] = precision * s - n * u;
-      for (int d = 0; d < columns; d++) {
-        out[m + b * dim + d] = precision * sums[m + b * columns + d];
-      }
-      out[m + b * dim + columns] = -2 * precision * s - n;
-    }
-    return out;
+  /** Points from..from+m of a batch of n (the batch itself when that is all of it). */
+  private double[] part(double[] points, int n, int from, int m) {
+    return from == 0 && m == n ? points : Arrays.copyOfRange(points, from * dim, (from + m) * dim);
   }
 
   /** log p̃ and its score at points from..from+m: the likelihood sums plus the prior. */

@@ -43,6 +43,15 @@ public interface RowData {
    */
   double[] sums(RowLikelihood likelihood, double[] points, int n, int dim);
 
+  /**
+   * Whether the sums are exact, rounded once ({@link ExactRowData}): then they depend only on the
+   * multiset of rows, and each output takes {@link org.poevi.math.ExactSum#CHUNKS} numbers per
+   * block on the way.
+   */
+  default boolean exact() {
+    return false;
+  }
+
   /** What the fit is doing, for naming distributed jobs (e.g. "iteration 3"); no-op here. */
   default void stage(String description) {}
 }
