@@ -68,6 +68,77 @@ public final class ExactSum {
   }
 
   /**
+   * acc += Σ v[0..len) exactly, v overwritten: by levels of Rump, Ogita and Oishi's error-free
+   * extraction, one vectorisable pass per level instead of one {@link #add} per value. With
+   * S = Σ|v_i| (rounded), a level takes σ = 2^k, 2S &lt; σ ≤ 4S, and splits every v_i into
+   * q_i = (σ + v_i) − σ, a multiple of 2^−53·σ, and the remainder v_i − q_i, both exact. Σ|q_i|
+   * stays below σ, so the q's sum exactly in any order (four partial sums here), and that sum
+   * goes into the accumulator. The remainders, each at most 2^−53·σ, make the next level: about
+   * 50 − log₂(len) bits of the values per level, until they are all zero. Values whose S falls
+   * outside [2^−900, 2^900] (tiny, huge, or not finite) are added one by one.
+   */
+  public static void addAll(double[] acc, int off, double[] v, int len) {
+    int quad = len & ~3;
+    double a0 = 0;
+    double a1 = 0;
+    double a2 = 0;
+    double a3 = 0;
+    for (int i = 0; i < quad; i += 4) {
+      a0 += Math.abs(v[i]);
+      a1 += Math.abs(v[i + 1]);
+      a2 += Math.abs(v[i + 2]);
+      a3 += Math.abs(v[i + 3]);
+    }
+    for (int i = quad; i < len; i++) {
+      a0 += Math.abs(v[i]);
+    }
+    double total = (a0 + a1) + (a2 + a3);
+    while (total != 0) {
+      if (!(total >= 0x1p-900 && total <= 0x1p900)) {
+        for (int i = 0; i < len; i++) {
+          add(acc, off, v[i]);
+        }
+        return;
+      }
+      double sigma = Math.scalb(1.0, Math.getExponent(total) + 2);
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      a0 = 0;
+      a1 = 0;
+      a2 = 0;
+      a3 = 0;
+      for (int i = 0; i < quad; i += 4) {
+        double q0 = (sigma + v[i]) - sigma;
+        double q1 = (sigma + v[i + 1]) - sigma;
+        double q2 = (sigma + v[i + 2]) - sigma;
+        double q3 = (sigma + v[i + 3]) - sigma;
+        v[i] -= q0;
+        v[i + 1] -= q1;
+        v[i + 2] -= q2;
+        v[i + 3] -= q3;
+        s0 += q0;
+        s1 += q1;
+        s2 += q2;
+        s3 += q3;
+        a0 += Math.abs(v[i]);
+        a1 += Math.abs(v[i + 1]);
+        a2 += Math.abs(v[i + 2]);
+        a3 += Math.abs(v[i + 3]);
+      }
+      for (int i = quad; i < len; i++) {
+        double q = (sigma + v[i]) - sigma;
+        v[i] -= q;
+        s0 += q;
+        a0 += Math.abs(v[i]);
+      }
+      add(acc, off, (s0 + s1) + (s2 + s3));
+      total = (a0 + a1) + (a2 + a3);
+    }
+  }
+
+  /**
    * acc += w·v exactly: the rounded product and its error (a fused multiply-add, exact unless
    * w·v is within 2^53 of the smallest normal double, where the error is rounded too).
    */

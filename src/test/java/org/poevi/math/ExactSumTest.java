@@ -32,6 +32,17 @@ class ExactSumTest {
     return ExactSum.round(acc, 0);
   }
 
+  /** The same sum by {@link ExactSum#addAll}, in two batches. */
+  private static double summedAll(List<Double> values) {
+    double[] acc = new double[ExactSum.CHUNKS];
+    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+    int cut = v.length / 3;
+    ExactSum.addAll(acc, 0, v, cut);
+    double[] rest = java.util.Arrays.copyOfRange(v, cut, v.length);
+    ExactSum.addAll(acc, 0, rest, rest.length);
+    return ExactSum.round(acc, 0);
+  }
+
   /** A double of random sign, exponent in [lo, hi] and mantissa. */
   private static double random(Random rng, int lo, int hi) {
     double m = 1 + rng.nextDouble();
@@ -53,6 +64,8 @@ class ExactSumTest {
         }
         double expected = exact(values);
         assertEquals(expected, summed(values), 0, () -> "range " + range[0] + ".." + range[1]);
+        assertEquals(expected, summedAll(values), 0, () -> "addAll, range " + range[0] + ".."
+            + range[1]);
       }
     }
   }
@@ -76,6 +89,19 @@ class ExactSumTest {
         Double.MAX_VALUE)), 0);
     assertEquals(Double.NEGATIVE_INFINITY, summed(List.of(-Double.MAX_VALUE,
         -Double.MAX_VALUE)), 0);
+  }
+
+  @Test
+  void batchesOfEveryKindAreSummedExactly() {
+    List<List<Double>> cases = List.of(List.of(1.0, 0x1p-53, 0x1p-1000),
+        List.of(1e300, 0x1p-1074, -1e300), List.of(Double.MAX_VALUE, Double.MAX_VALUE,
+            -Double.MAX_VALUE), List.of(0x1p-950, 3.0, -0x1p-1000, 0x1p-1074),
+        List.of(1e-310, 2e-310, -5e-311), List.of(0.1, 0.2, 0.3, -0.6));
+    for (List<Double> values : cases) {
+      assertEquals(exact(values), summedAll(values), 0, values::toString);
+    }
+    assertEquals(Double.POSITIVE_INFINITY, summedAll(List.of(1.0, Double.POSITIVE_INFINITY)), 0);
+    assertTrue(Double.isNaN(summedAll(List.of(2.0, Double.NaN, 3.0))));
   }
 
   @Test

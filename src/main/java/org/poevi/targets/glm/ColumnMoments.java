@@ -47,28 +47,36 @@ public final class ColumnMoments implements ExactKernel {
     }
   }
 
-  /** The same sums, each w_i·(v_i − c) and w_i·(v_i − c)² added exactly ({@link ExactRowData}). */
+  /**
+   * The same sums, each w_i·(v_i − c) and w_i·(v_i − c)² taken exactly
+   * ({@link GlmLikelihood#weighted}) and added by {@link ExactSum#addAll} ({@link ExactRowData}).
+   */
   @Override
   public void addExact(RowBlock block, double[] points, int n, double[] out,
       Workspace workspace) {
     int rows = block.rows();
-    double[] w = block.weight();
-    int chunks = ExactSum.CHUNKS;
-    for (int i = 0; i < rows; i++) {
-      double weight = w == null ? 1 : w[i];
-      double y = block.y()[i] - points[dim];
-      ExactSum.addProduct(out, 0, weight, y);
-      ExactSum.addProduct(out, chunks, weight, y * y);
-      for (int d = 0; d < dim; d++) {
-        double v = block.x()[d * rows + i] - points[d];
-        ExactSum.addProduct(out, (2 + d) * chunks, weight, v);
-        ExactSum.addProduct(out, (2 + dim + d) * chunks, weight, v * v);
-      }
-      if ((i + 1) % ExactSum.ROWS_BEFORE_NORMALISE == 0) {
-        ExactSum.normaliseAll(out, 0, 2 * dim + 2);
+    int chunk = GlmLikelihood.CHUNK;
+    double[] terms = new double[2 * chunk];
+    for (int r0 = 0; r0 < rows; r0 += chunk) {
+      int m = Math.min(chunk, rows - r0);
+      for (int column = 0; column <= dim; column++) {
+        // column dim is y (outputs 0 and 1), the others x_d (outputs 2 + d and 2 + D + d).
+        double[] v = column == dim ? block.y() : block.x();
+        int from = column == dim ? 0 : column * rows;
+        double shift = points[column];
+        for (int squares = 0; squares < 2; squares++) {
+          for (int i = 0; i < m; i++) {
+            double value = v[from + r0 + i] - shift;
+            GlmLikelihood.weighted(terms, i, m, block.weight(), r0 + i,
+                squares == 1 ? value * value : value);
+          }
+          int output = column == dim ? squares : 2 + column + squares * dim;
+          int count = GlmLikelihood.termCount(block.weight(), m);
+          ExactSum.addAll(out, output * ExactSum.CHUNKS, terms, count);
+          ExactSum.normalise(out, output * ExactSum.CHUNKS);
+        }
       }
     }
-    ExactSum.normaliseAll(out, 0, 2 * dim + 2);
   }
 
   /**

@@ -198,43 +198,48 @@ final class GlmHessian implements ExactKernel {
   }
 
   /**
-   * The exact sums ({@link ExactRowData}): for each row and point, η as
-   * {@link GlmLikelihood#addExact} computes it, c = ℓ''(η), and w_i·(c·(x_ia·x_ib)) added
-   * exactly into both (a, b) and (b, a).
+   * The exact sums ({@link ExactRowData}): for each point and chunk of rows, η as
+   * {@link GlmLikelihood#linearPredictors} computes it, c = ℓ''(η), and w_i·(c·(x_ia·x_ib))
+   * taken exactly ({@link GlmLikelihood#weighted}) and added into both (a, b) and (b, a).
    */
   @Override
   public void addExact(RowBlock block, double[] points, int n, double[] out,
       Workspace workspace) {
     int rows = block.rows();
     double[] x = block.x();
-    double[] weight = block.weight();
-    double[] offset = block.offset();
     boolean linear = family == RegressionTarget.Family.LINEAR;
+    int chunk = GlmLikelihood.CHUNK;
+    double[] eta = new double[chunk];
+    double[] terms = new double[2 * chunk];
     int chunks = ExactSum.CHUNKS;
-    for (int i = 0; i < rows; i++) {
-      double w = weight == null ? 1 : weight[i];
-      for (int b = 0; b < n; b++) {
-        double eta = 0;
-        for (int d = 0; !linear && d < dim; d++) {
-          eta = Math.fma(x[i + d * rows], points[b * dim + d], eta);
+    for (int b = 0; b < n; b++) {
+      int off = b * dim * dim;
+      for (int r0 = 0; r0 < rows; r0 += chunk) {
+        int m = Math.min(chunk, rows - r0);
+        if (linear) {
+          java.util.Arrays.fill(eta, 0, m, -1);
+        } else {
+          GlmLikelihood.linearPredictors(block, points, b * dim, r0, m, eta);
+          for (int i = 0; i < m; i++) {
+            eta[i] = curvature(eta[i]);
+          }
         }
-        double c = curvature(linear || offset == null ? eta : eta + offset[i]);
-        int off = b * dim * dim;
         for (int a = 0; a < dim; a++) {
           for (int e = a; e < dim; e++) {
-            double v = c * (x[i + a * rows] * x[i + e * rows]);
-            ExactSum.addProduct(out, (off + a * dim + e) * chunks, w, v);
-            if (e != a) {
-              ExactSum.addProduct(out, (off + e * dim + a) * chunks, w, v);
+            // Both triangles, from the same terms (addAll consumes them).
+            for (int copy = 0; copy < (e == a ? 1 : 2); copy++) {
+              for (int i = 0; i < m; i++) {
+                GlmLikelihood.weighted(terms, i, m, block.weight(), r0 + i,
+                    eta[i] * (x[r0 + i + a * rows] * x[r0 + i + e * rows]));
+              }
+              int at = (off + (copy == 0 ? a * dim + e : e * dim + a)) * chunks;
+              ExactSum.addAll(out, at, terms, GlmLikelihood.termCount(block.weight(), m));
+              ExactSum.normalise(out, at);
             }
           }
         }
       }
-      if ((i + 1) % ExactSum.ROWS_BEFORE_NORMALISE == 0) {
-        ExactSum.normaliseAll(out, 0, n * dim * dim);
-      }
     }
-    ExactSum.normaliseAll(out, 0, n * dim * dim);
   }
 
   /** ℓ''(η) of this family (unweighted). */

@@ -99,9 +99,11 @@ public abstract class GlmLikelihood implements ExactKernel {
   }
 
   /**
-   * The exact sums ({@link ExactRowData}): for each row and point, η = the fused multiply-adds
+   * The exact sums ({@link ExactRowData}): for each point and row, η = the fused multiply-adds
    * x_i1·z_1, …, x_iD·z_D in column order, plus the offset; ℓ and r = ∂ℓ/∂η unweighted from the
-   * scalar terms; then w_i·ℓ and w_i·(r·x_id) added exactly. Nothing depends on the row's place.
+   * scalar terms; then w_i·ℓ and w_i·(r·x_id) taken exactly (product and rounding error) and
+   * added by {@link ExactSum#addAll}, a chunk of rows at a time. Nothing depends on the row's
+   * place.
    */
   private void addExact(RowBlock block, double[] points, int n, double[] out,
       boolean gradient) {
@@ -110,31 +112,73 @@ public abstract class GlmLikelihood implements ExactKernel {
     int rows = block.rows();
     double[] x = block.x();
     double[] weight = block.weight();
-    double[] offset = block.offset();
-    double[] eta = new double[1];
-    double[] residual = new double[1];
+    double[] eta = new double[CHUNK];
+    double[] residual = new double[CHUNK];
+    double[] terms = new double[2 * CHUNK];
     double[] scratch = new double[2];
-    int outputs = gradient ? n * (dim + 1) : n;
-    for (int i = 0; i < rows; i++) {
-      double w = weight == null ? 1 : weight[i];
-      for (int b = 0; b < n; b++) {
-        double e = 0;
-        for (int d = 0; d < dim; d++) {
-          e = Math.fma(x[i + d * rows], points[b * dim + d], e);
+    int chunks = ExactSum.CHUNKS;
+    for (int b = 0; b < n; b++) {
+      for (int r0 = 0; r0 < rows; r0 += CHUNK) {
+        int m = Math.min(CHUNK, rows - r0);
+        linearPredictors(block, points, b * dim, r0, m, eta);
+        for (int i = 0; i < m; i++) {
+          weighted(terms, i, m, weight, r0 + i,
+              t.term(eta, i, block.y(), r0 + i, residual, scratch));
         }
-        eta[0] = offset == null ? e : e + offset[i];
-        ExactSum.addProduct(out, b * ExactSum.CHUNKS, w,
-            t.term(eta, 0, block.y(), i, residual, scratch));
+        ExactSum.addAll(out, b * chunks, terms, termCount(weight, m));
+        ExactSum.normalise(out, b * chunks);
         for (int d = 0; gradient && d < dim; d++) {
-          ExactSum.addProduct(out, (n + b * dim + d) * ExactSum.CHUNKS, w,
-              residual[0] * x[i + d * rows]);
+          for (int i = 0; i < m; i++) {
+            weighted(terms, i, m, weight, r0 + i, residual[i] * x[r0 + i + d * rows]);
+          }
+          int at = (n + b * dim + d) * chunks;
+          ExactSum.addAll(out, at, terms, termCount(weight, m));
+          ExactSum.normalise(out, at);
         }
-      }
-      if ((i + 1) % ExactSum.ROWS_BEFORE_NORMALISE == 0) {
-        ExactSum.normaliseAll(out, 0, outputs);
       }
     }
-    ExactSum.normaliseAll(out, 0, outputs);
+  }
+
+  /**
+   * η_i (i &lt; m) of rows r0.. at the point from {@code points[at]}: fused multiply-adds over
+   * the columns in order, from 0, then the offset; the same bits wherever the row is.
+   */
+  static void linearPredictors(RowBlock block, double[] points, int at, int r0, int m,
+      double[] eta) {
+    int rows = block.rows();
+    double[] x = block.x();
+    java.util.Arrays.fill(eta, 0, m, 0);
+    for (int d = 0; d < block.columns(); d++) {
+      double z = points[at + d];
+      for (int i = 0; i < m; i++) {
+        eta[i] = Math.fma(x[r0 + i + d * rows], z, eta[i]);
+      }
+    }
+    double[] offset = block.offset();
+    for (int i = 0; offset != null && i < m; i++) {
+      eta[i] += offset[r0 + i];
+    }
+  }
+
+  /**
+   * terms[i] = w·v rounded and terms[m + i] its rounding error (a fused multiply-add), w the
+   * row's weight: together w·v exactly. Without weights, terms[i] = v alone (see
+   * {@link #termCount}).
+   */
+  static void weighted(double[] terms, int i, int m, double[] weight, int row, double v) {
+    if (weight == null) {
+      terms[i] = v;
+      return;
+    }
+    double w = weight[row];
+    double p = w * v;
+    terms[i] = p;
+    terms[m + i] = Double.isFinite(p) ? Math.fma(w, v, -p) : 0;
+  }
+
+  /** The terms {@link #weighted} writes for m rows: 2m with weights (products, errors), else m. */
+  static int termCount(double[] weight, int m) {
+    return weight == null ? m : 2 * m;
   }
 
   private void checkColumns(RowBlock block) {
