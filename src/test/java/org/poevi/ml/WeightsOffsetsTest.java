@@ -32,12 +32,19 @@ import org.poevi.targets.glm.RowData;
  * the fit without offset with the intercept's prior shifted by log E, in the log density at
  * (α, β) and (α + log E, β) to rounding, and in the posterior.
  *
- * <p>Not the same bits: a weighted row adds w·ℓ_i where its duplicate adds ℓ_i twice, at another
- * place in the sum, so the log densities differ by rounding (about 1e-16 relative). The fits
- * use the same random streams, so their posterior means differ by that rounding carried through
- * the fit: measured 1e-13 to 1e-11 posterior sd. The bound, 1e-6 sd, is far below the Monte
- * Carlo error (summary.json's mcse is 0.015 sd here), so any real difference in how weights or
- * offsets enter would fail it.
+ * <p>By default not the same bits: a weighted row adds w·ℓ_i where its duplicate adds ℓ_i twice,
+ * at another place in the sum, so the log densities differ by rounding (about 1e-16 relative).
+ * The fits use the same random streams, so their posterior means differ by that rounding carried
+ * through the fit: measured 1e-13 to 1e-11 posterior sd. The bound, 1e-6 sd, is far below the
+ * Monte Carlo error (summary.json's mcse is 0.015 sd here), so any real difference in how
+ * weights or offsets enter would fail it. With exact sums ({@code exactSums}: every sum over the
+ * rows exact, rounded once) integer weights are copies to the bit, and the tests below ask for
+ * the same bits.
+ *
+ * <p>Offsets cannot be the same bits in double arithmetic, exact sums or not: the offset fit
+ * evaluates e^{η + log E} where the shifted one evaluates e^{η'} at η' = η + log E rounded, and
+ * the two fits' points differ by the rounded shift log E from their first draw on. The bound
+ * above holds them to rounding.
  */
 class WeightsOffsetsTest {
   private static final int DUPLICATED = 60;
