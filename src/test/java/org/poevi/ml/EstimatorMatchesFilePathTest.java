@@ -62,11 +62,14 @@ class EstimatorMatchesFilePathTest {
     java.util.Collections.shuffle(shuffled, new java.util.Random(3));
     for (int partitions : new int[] {1, 3}) {
       Dataset<Row> frame = MlTestData.frame(shuffled.toArray(new double[0][]), partitions);
-      BayesianPoissonRegressionModel model = new BayesianPoissonRegression()
-          .setStandardization(false).setExactSums(true).setSeed(5).setConfig(MlTestData.QUICK)
-          .fit(frame);
-      assertEquals(reference, JsonOutput.text(model.fittedModel().toJson()),
-          partitions + " partitions");
+      // On the driver (a small frame) and on the executors (spark.partitions = 2).
+      for (String config : new String[] {"", "spark.partitions = 2"}) {
+        BayesianPoissonRegressionModel model = new BayesianPoissonRegression()
+            .setStandardization(false).setExactSums(true).setSeed(5)
+            .setConfig(MlTestData.QUICK + "\n" + config).fit(frame);
+        assertEquals(reference, JsonOutput.text(model.fittedModel().toJson()),
+            partitions + " partitions, config \"" + config + "\"");
+      }
     }
   }
 }
