@@ -36,3 +36,23 @@ def test_estimator_equals_java_estimator(spark, logistic_df, tmp_path):
     java.write().save(uri(tmp_path / "java"))
     assert (tmp_path / "python" / "model.json").read_bytes() == \
         (tmp_path / "java" / "model.json").read_bytes()
+
+
+def test_exact_sums_make_weights_copies(spark, tmp_path):
+    """exactSums from Python: rows weighted 0, 1 or 2 and the same rows as copies, in another
+    order, give one model.json, byte for byte (with exactSums=False they differ in the last
+    digits)."""
+    rows = [(float(i % 2), float((i * 7) % 11 - 5), float((i * 3) % 5 - 2), float(i % 3))
+            for i in range(120)]
+    weighted = spark.createDataFrame(rows, ["label", "a", "b", "w"])
+    copies = spark.createDataFrame(
+        [r for r in reversed(rows) for _ in range(int(r[3]))], ["label", "a", "b", "w"])
+    assembler = VectorAssembler(inputCols=["a", "b"], outputCol="features")
+    quick = "fit { iterations = 4, batch-size = 512 }\n" + LIGHT
+    for name, df, weight in (("weighted", weighted, "w"), ("copies", copies, None)):
+        estimator = ml.BayesianLogisticRegression(exactSums=True, seed=3, config=quick)
+        if weight:
+            estimator.setWeightCol(weight)
+        estimator.fit(assembler.transform(df)).write().save(uri(tmp_path / name))
+    assert (tmp_path / "weighted" / "model.json").read_bytes() == \
+        (tmp_path / "copies" / "model.json").read_bytes()
