@@ -1,5 +1,6 @@
 package org.poevi.targets.glm;
 
+import org.poevi.InvalidInputException;
 import org.poevi.math.ExactSum;
 
 /**
@@ -22,8 +23,24 @@ public final class ExactRowData implements RowData {
     this.rows = rows;
   }
 
-  /** {@code rows} with exact sums. */
+  /**
+   * Columns at most: a Hessian's exact sums take D²·{@value ExactSum#CHUNKS} numbers per point
+   * and block (35 MB at D = 256).
+   */
+  public static final int MAX_COLUMNS = 256;
+
+  /**
+   * {@code rows} with exact sums.
+   *
+   * @throws InvalidInputException when the rows have more than {@link #MAX_COLUMNS} columns
+   */
   public static RowData over(RowData rows) {
+    if (rows.columns() > MAX_COLUMNS) {
+      throw new InvalidInputException("exact sums (target.exact-sums, exactSums) are for at most "
+          + MAX_COLUMNS + " columns, and the design has " + rows.columns() + ": each block's"
+          + " exact Hessian would take " + rows.columns() + "² × " + ExactSum.CHUNKS
+          + " numbers");
+    }
     return rows instanceof ExactRowData ? rows : new ExactRowData(rows);
   }
 

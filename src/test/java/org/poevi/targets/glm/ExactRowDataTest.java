@@ -159,4 +159,15 @@ class ExactRowDataTest {
     assertTrue(e.getMessage().startsWith("exact sums are for the built-in regressions"),
         e.getMessage());
   }
+
+  @Test
+  void tooManyColumnsAreAOneLineError() {
+    int columns = ExactRowData.MAX_COLUMNS + 1;
+    RowBlock block = new RowBlock(0, 0, 1, columns, new double[columns], new double[1]);
+    org.poevi.InvalidInputException e = assertThrows(org.poevi.InvalidInputException.class,
+        () -> ExactRowData.over(new InMemoryRowData(List.of(block), 1)));
+    assertTrue(e.getMessage().contains("at most 256 columns, and the design has 257"),
+        e.getMessage());
+    assertTrue(!e.getMessage().contains("\n"));
+  }
 }
