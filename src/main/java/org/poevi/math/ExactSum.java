@@ -173,12 +173,16 @@ public final class ExactSum {
 
   /** The double nearest to the exact sum held at acc[off..off + CHUNKS) (ties to even). */
   public static double round(double[] acc, int off) {
+    return round(acc, off, new long[SPECIAL]);
+  }
+
+  /** {@link #round(double[], int)} with scratch {@code digit} of {@link #SPECIAL} numbers. */
+  public static double round(double[] acc, int off, long[] digit) {
     double special = acc[off + SPECIAL];
     if (special != 0) {
       return special;
     }
     int n = SPECIAL;
-    long[] digit = new long[n];
     long carry = 0;
     for (int j = 0; j < n; j++) {
       long v = (long) acc[off + j] + carry;

@@ -44,11 +44,6 @@ public final class ExactRowData implements RowData {
     return rows instanceof ExactRowData ? rows : new ExactRowData(rows);
   }
 
-  /** The rows whose sums these are (the same blocks, summed in floating point). */
-  public RowData plain() {
-    return rows;
-  }
-
   @Override
   public long rows() {
     return rows.rows();
@@ -81,8 +76,9 @@ public final class ExactRowData implements RowData {
     }
     double[] acc = rows.sums(new Encoded(kernel), points, n, dim);
     double[] out = new double[likelihood.outputLength(n, dim)];
+    long[] digits = new long[ExactSum.SPECIAL];
     for (int k = 0; k < out.length; k++) {
-      out[k] = ExactSum.round(acc, k * ExactSum.CHUNKS);
+      out[k] = ExactSum.round(acc, k * ExactSum.CHUNKS, digits);
     }
     return out;
   }

@@ -211,35 +211,44 @@ final class GlmHessian implements ExactKernel {
     int chunk = GlmLikelihood.CHUNK;
     double[] eta = new double[chunk];
     double[] terms = new double[2 * chunk];
+    double[] mirror = new double[2 * chunk];
+    int count;
     int chunks = ExactSum.CHUNKS;
     for (int b = 0; b < n; b++) {
       int off = b * dim * dim;
       for (int r0 = 0; r0 < rows; r0 += chunk) {
         int m = Math.min(chunk, rows - r0);
         if (linear) {
-          java.util.Arrays.fill(eta, 0, m, -1);
+          java.util.Arrays.fill(eta, 0, m, curvature(0));
         } else {
           GlmLikelihood.linearPredictors(block, points, b * dim, r0, m, eta);
           for (int i = 0; i < m; i++) {
             eta[i] = curvature(eta[i]);
           }
         }
+        count = GlmLikelihood.termCount(block.weight(), m);
         for (int a = 0; a < dim; a++) {
           for (int e = a; e < dim; e++) {
-            // Both triangles, from the same terms (addAll consumes them).
-            for (int copy = 0; copy < (e == a ? 1 : 2); copy++) {
-              for (int i = 0; i < m; i++) {
-                GlmLikelihood.weighted(terms, i, m, block.weight(), r0 + i,
-                    eta[i] * (x[r0 + i + a * rows] * x[r0 + i + e * rows]));
-              }
-              int at = (off + (copy == 0 ? a * dim + e : e * dim + a)) * chunks;
-              ExactSum.addAll(out, at, terms, GlmLikelihood.termCount(block.weight(), m));
-              ExactSum.normalise(out, at);
+            for (int i = 0; i < m; i++) {
+              GlmLikelihood.weighted(terms, i, m, block.weight(), r0 + i,
+                  eta[i] * (x[r0 + i + a * rows] * x[r0 + i + e * rows]));
             }
+            if (e != a) {
+              // addAll consumes its terms: a copy for the other triangle.
+              System.arraycopy(terms, 0, mirror, 0, count);
+              add(out, (off + e * dim + a) * chunks, mirror, count);
+            }
+            add(out, (off + a * dim + e) * chunks, terms, count);
           }
         }
       }
     }
+  }
+
+  /** Adds {@code count} terms exactly into the accumulator at out[at] and normalises it. */
+  private static void add(double[] out, int at, double[] terms, int count) {
+    ExactSum.addAll(out, at, terms, count);
+    ExactSum.normalise(out, at);
   }
 
   /** ℓ''(η) of this family (unweighted). */

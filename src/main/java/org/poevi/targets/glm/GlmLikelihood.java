@@ -17,6 +17,7 @@ public abstract class GlmLikelihood implements ExactKernel {
 
   private final int dim;
   private transient GlmTerms terms;
+  private transient ScalarGlmTerms scalars;
 
   /** @param dim D, the columns of the design matrix */
   protected GlmLikelihood(int dim) {
@@ -42,6 +43,8 @@ public abstract class GlmLikelihood implements ExactKernel {
     final double[] eta = new double[CHUNK * TILE];
     final double[] residual = new double[CHUNK * TILE];
     final double[] partial = new double[8];
+    /** The exact path's terms of a chunk of rows (products, then their errors). */
+    final double[] terms = new double[2 * CHUNK];
   }
 
   @Override
@@ -88,14 +91,14 @@ public abstract class GlmLikelihood implements ExactKernel {
     @Override
     public void addExact(RowBlock block, double[] points, int n, double[] out,
         Workspace workspace) {
-      likelihood.addExact(block, points, n, out, false);
+      likelihood.addExact(block, points, n, out, (Scratch) workspace, false);
     }
   }
 
   @Override
   public void addExact(RowBlock block, double[] points, int n, double[] out,
       Workspace workspace) {
-    addExact(block, points, n, out, true);
+    addExact(block, points, n, out, (Scratch) workspace, true);
   }
 
   /**
@@ -105,17 +108,23 @@ public abstract class GlmLikelihood implements ExactKernel {
    * added by {@link ExactSum#addAll}, a chunk of rows at a time. Nothing depends on the row's
    * place.
    */
-  private void addExact(RowBlock block, double[] points, int n, double[] out,
+  private void addExact(RowBlock block, double[] points, int n, double[] out, Scratch s,
       boolean gradient) {
     checkColumns(block);
-    ScalarGlmTerms t = scalarTerms();
+    ScalarGlmTerms t = scalars;
+    if (t == null) {
+      t = scalarTerms();
+      scalars = t;
+    }
     int rows = block.rows();
     double[] x = block.x();
     double[] weight = block.weight();
-    double[] eta = new double[CHUNK];
-    double[] residual = new double[CHUNK];
-    double[] terms = new double[2 * CHUNK];
-    double[] scratch = new double[2];
+    // The workspace's arrays: a chunk's η and residuals (the first CHUNK of each), its terms,
+    // and the scalar terms' scratch (the partial sums' array).
+    double[] eta = s.eta;
+    double[] residual = s.residual;
+    double[] terms = s.terms;
+    double[] scratch = s.partial;
     int chunks = ExactSum.CHUNKS;
     for (int b = 0; b < n; b++) {
       for (int r0 = 0; r0 < rows; r0 += CHUNK) {
