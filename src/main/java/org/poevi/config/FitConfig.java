@@ -248,7 +248,8 @@ public final class FitConfig {
             resolved.getInt("fit.under-p.move-steps"),
             resolved.getInt("fit.under-p.move-burn-in"),
             resolved.getBoolean("fit.under-p.affine-calibration"),
-            resolved.getInt("fit.under-p.independence-every"))
+            resolved.getInt("fit.under-p.independence-every"),
+            resolved.getBoolean("fit.under-p.kl-projection"))
         : new UnderQSettings(resolved.getDouble("fit.under-q.growth-cap"),
             resolved.getDouble("fit.under-q.ess-floor"),
             resolved.getDouble("fit.under-q.q-temper"));

@@ -321,6 +321,11 @@ public final class Expert implements java.io.Serializable {
     return 1 + quadraticForm(z);
   }
 
+  /** log A(z) = log(1 + (z − μ)ᵀ Λ (z − μ)), as q's log density sums it. */
+  public double logA(double[] z) {
+    return Math.log1p(quadraticForm(z));
+  }
+
   /** (z − μ)ᵀ Λ (z − μ), computed on differences so that it stays accurate far from the origin. */
   double quadraticForm(double[] z) {
     if (metric == null) {

@@ -41,15 +41,16 @@ record FitFinish(ScoreEvaluator evaluator, RunSettings run, Progress progress) {
         progress::advance);
     SampleResult sample = outcome.draws();
     NormalizerValidation normalizer = outcome.normalizer();
-    warnings.addAll(outcome.warnings());
+    List<String> added = new java.util.ArrayList<>(outcome.warnings());
     int n = sample.numDraws();
     double[] logP = new double[n];
     evaluator.logDensities(sample.draws(), n, logP);
     double[] logQ = family.logDensities(sample.draws(), normalizer.chosenEstimate().estimate(),
         run.threads());
     double khat = ParetoTail.khatOfDifference(logP, logQ);
-    khatWarning(khat).ifPresent(warnings::add);
-    return new PoeResult.Finish(sample, normalizer, khat, logP, logQ);
+    khatWarning(khat).ifPresent(added::add);
+    warnings.addAll(added);
+    return new PoeResult.Finish(sample, normalizer, khat, logP, logQ, added);
   }
 
   /** The warning a PSIS k̂ of log p̃ − log q above 0.7 gives, if any. */

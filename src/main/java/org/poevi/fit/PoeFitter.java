@@ -114,9 +114,17 @@ public final class PoeFitter implements Fitter {
       Start init = init();
       PoeResult fit = priced(init);
       init.launch().recorded().close();  // no later fit reads the batches: free them
-      return settings.alpha().objective() instanceof UnderPSettings p && p.affineCalibration()
-          && !structured(target.dim()) ? AffineCalibration.after(fit, init.launch().population(),
-          evaluator, settings.run().threads(), this::stage, progress) : fit;
+      if (!(settings.alpha().objective() instanceof UnderPSettings p)
+          || structured(target.dim())) {
+        return fit;
+      }
+      if (p.affineCalibration()) {
+        fit = AffineCalibration.after(fit, init.launch().population(), evaluator,
+            settings.run().threads(), this::stage, progress);
+      }
+      return p.klProjection() ? KlProjection.after(fit, new FitFinish(evaluator, settings.run(),
+          progress), FitFinish.proposal(p, init.launch().gaussian()), target.dim() / 2.0
+          + settings.alpha().sumSlack(), settings.run().threads(), this::stage, progress) : fit;
     }
 
     /** The fit, with rounds of pricing under experts.axes = auto. */
@@ -383,7 +391,8 @@ public final class PoeFitter implements Fitter {
       return new PoeResult(family, init.pool().kinds(), target.parameterNames(), trace, alphaPath,
           stop, finish, evaluations, (System.nanoTime() - start) * 1e-9, init.launch().modes(),
           List.copyOf(warnings), Optional.ofNullable(init.firstQ()), Optional.empty(),
-          Optional.empty(), init.launch().population().map(Population::report), List.of(), null);
+          Optional.empty(), Optional.empty(), init.launch().population().map(Population::report),
+          List.of(), null);
     }
 
     /** A phase of the fit: reported to the user and named on the evaluator's jobs. */

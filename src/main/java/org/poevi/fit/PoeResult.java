@@ -27,6 +27,7 @@ import org.poevi.math.LogMeanEstimate;
  * @param firstQ the q a population fit had before its population: see {@link FirstQ}
  * @param axes under experts.axes = auto, the two fits it chose between ({@link AxisChoice})
  * @param calibration what the affine calibration did, if it ran ({@link AffineCalibration})
+ * @param projection what the KL projection of α did, if it ran ({@link KlProjection})
  * @param population what the MALA population's burn-in did, if the fit had one
  * @param repairs the rounds that fitted α again because q's draws missed mass or reached where
  *     p is small ({@link MassRepair}), in order; empty when none ran
@@ -38,8 +39,9 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
     List<TraceRow> trace, List<double[]> alphaPath, StopReason stop, Finish finish,
     long scoreEvaluations, double seconds, int modes, List<String> warnings,
     Optional<FirstQ> firstQ, Optional<AxisChoice.Outcome> axes,
-    Optional<AffineCalibration.Outcome> calibration, Optional<PopulationReport> population,
-    List<Repair> repairs, AffineMap frame) implements FitResult {
+    Optional<AffineCalibration.Outcome> calibration, Optional<KlProjection.Outcome> projection,
+    Optional<PopulationReport> population, List<Repair> repairs, AffineMap frame)
+    implements FitResult {
 
   public PoeResult {
     repairs = List.copyOf(repairs);
@@ -57,15 +59,15 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
   /** This fit with {@code repairs} as the rounds that made it. */
   PoeResult withRepairs(List<Repair> repairs) {
     return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
-        scoreEvaluations, seconds, modes, warnings, firstQ, axes, calibration, population,
-        repairs, frame);
+        scoreEvaluations, seconds, modes, warnings, firstQ, axes, calibration, projection,
+        population, repairs, frame);
   }
 
   /** This fit, chosen by {@code outcome}; the evaluations and time of both fits. */
   PoeResult chosen(AxisChoice.Outcome outcome, long evaluations, double totalSeconds) {
     return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
         evaluations, totalSeconds, modes, warnings, firstQ, Optional.of(outcome), calibration,
-        population, repairs, frame);
+        projection, population, repairs, frame);
   }
 
   /**
@@ -76,7 +78,30 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
       double extraSeconds) {
     return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
         evaluations, seconds + extraSeconds, modes, warnings, firstQ, axes,
-        Optional.of(outcome), population, repairs, frame);
+        Optional.of(outcome), projection, population, repairs, frame);
+  }
+
+  /**
+   * This fit with {@code family} finished as {@code finish}: {@code warnings} are the fit's,
+   * {@code evaluations} its evaluations in all.
+   */
+  PoeResult refinished(ProductOfExperts family, Finish finish, List<String> warnings,
+      long evaluations) {
+    return new PoeResult(family, kinds, parameterNames, trace, alphaPath, stop, finish,
+        evaluations, seconds, modes, List.copyOf(warnings), firstQ, axes, calibration, projection,
+        population, repairs, frame);
+  }
+
+  /**
+   * {@code with}'s family and finish, or this fit's, as the KL projection's {@code outcome}
+   * chose, with {@code evaluations} in all and {@code extraSeconds} more wall time.
+   */
+  PoeResult projected(KlProjection.Outcome outcome, PoeResult with, long evaluations,
+      double extraSeconds) {
+    PoeResult from = outcome.kept() ? with : this;
+    return new PoeResult(from.family, kinds, parameterNames, trace, alphaPath, stop,
+        from.finish, evaluations, seconds + extraSeconds, modes, from.warnings, firstQ, axes,
+        calibration, Optional.of(outcome), population, repairs, frame);
   }
 
   /**
@@ -94,9 +119,10 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
     FitFinish.khatWarning(finish.psisKhat()).ifPresent(w::remove);
     FitFinish.khatWarning(khat).ifPresent(w::add);
     return new PoeResult(m.family, kinds, parameterNames, trace, alphaPath, stop,
-        new Finish(m.finish.draws, m.finish.normalizer, khat, logP, m.finish.logQ),
+        new Finish(m.finish.draws, m.finish.normalizer, khat, logP, m.finish.logQ,
+            m.finish.warnings),
         scoreEvaluations + evaluations, seconds, modes, List.copyOf(w), firstQ, axes,
-        calibration, population, repairs, m.frame);
+        calibration, projection, population, repairs, m.frame);
   }
 
   /**
@@ -122,10 +148,18 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
    *     {@code lp__}; copied)
    * @param logQ log q = −Σ_k α_k log A_k − log Ĉ_α with the chosen (model.json's) log-normaliser,
    *     at each draw (draws.csv's {@code lq__}; copied)
+   * @param warnings the warnings the finish added to the fit's (sampler, normaliser, k̂)
    */
   public record Finish(SampleResult draws, NormalizerValidation normalizer, double psisKhat,
-      double[] logP, double[] logQ) {
+      double[] logP, double[] logQ, List<String> warnings) {
+    /** A finish that added no warnings. */
+    public Finish(SampleResult draws, NormalizerValidation normalizer, double psisKhat,
+        double[] logP, double[] logQ) {
+      this(draws, normalizer, psisKhat, logP, logQ, List.of());
+    }
+
     public Finish {
+      warnings = List.copyOf(warnings);
       if (logP.length != draws.numDraws() || logQ.length != draws.numDraws()) {
         throw new IllegalArgumentException("log p and log q need one value per draw ("
             + draws.numDraws() + "), got " + logP.length + " and " + logQ.length);
@@ -180,12 +214,13 @@ public record PoeResult(ProductOfExperts family, List<String> kinds, List<String
     AffineMap outer = carried != null ? null : frame == null ? map : frame.then(map);
     return new PoeResult(carried != null ? carried : family, kinds, List.copyOf(names), trace,
         alphaPath, stop, new Finish(map.map(finish.draws()), map.map(finish.normalizer()),
-        finish.psisKhat(), finish.logP(), shifted(finish.logQ(), -map.logAbsDet())),
+        finish.psisKhat(), finish.logP(), shifted(finish.logQ(), -map.logAbsDet()),
+        finish.warnings()),
         scoreEvaluations, seconds, modes, warnings,
         // The first q by the same test, at the same points (any points of z̃ serve).
         carried != null ? firstQ.flatMap(f -> Optional.ofNullable(carried(map, f.family(),
         points)).map(c -> new FirstQ(c, f.row()))) : Optional.empty(), axes, calibration,
-        population, repairs, outer);
+        projection, population, repairs, outer);
   }
 
   /** Draws at which {@link #carried} compares the two families' log densities, at most. */

@@ -152,6 +152,11 @@ public record PoeSettings(RunSettings run, InitSettings init, ExpertSource exper
       return objective(underP().withAffineCalibration(v));
     }
 
+    /** Under p, whether the KL projection of α runs ({@link KlProjection}). */
+    public Builder klProjection(boolean v) {
+      return objective(underP().withKlProjection(v));
+    }
+
     /** Under p, every how many burn-in steps one is an independence step (0: none). */
     public Builder independenceEvery(int v) {
       return objective(underP().withIndependenceEvery(v));

@@ -20,10 +20,12 @@ import org.poevi.InvalidInputException;
  * @param independenceEvery {@code fit.under-p.independence-every}: every this many burn-in
  *     steps one is an independence step from t_ν(m, c²S) around the population's moments
  *     ({@link ResampleMove#independence}); 0 for none
+ * @param klProjection {@code fit.under-p.kl-projection}: whether the fit ends with α moved
+ *     towards the minimiser of KL(p; q) estimated from q's draws ({@link KlProjection})
  */
 public record UnderPSettings(double proposalDof, double proposalScale, double minEssFraction,
     PopulationMode population, int moveSteps, int moveBurnIn, boolean affineCalibration,
-    int independenceEvery) implements ObjectiveSettings {
+    int independenceEvery, boolean klProjection) implements ObjectiveSettings {
   public UnderPSettings {
     SettingsChecks.positiveFinite(proposalDof, "fit.under-p.proposal-dof");
     SettingsChecks.positiveFinite(proposalScale, "fit.under-p.proposal-scale");
@@ -41,31 +43,37 @@ public record UnderPSettings(double proposalDof, double proposalScale, double mi
 
   /** The defaults of conf/reference.conf. */
   public static UnderPSettings defaults() {
-    return new UnderPSettings(5, 1.5, 0.05, PopulationMode.AUTO, 5, 50, true, 3);
+    return new UnderPSettings(5, 1.5, 0.05, PopulationMode.AUTO, 5, 50, true, 3, true);
   }
 
   /** The same settings with {@code population}. */
   UnderPSettings withPopulation(PopulationMode v) {
     return new UnderPSettings(proposalDof, proposalScale, minEssFraction, v, moveSteps,
-        moveBurnIn, affineCalibration, independenceEvery);
+        moveBurnIn, affineCalibration, independenceEvery, klProjection);
   }
 
   /** The same settings with {@code move-burn-in}. */
   UnderPSettings withMoveBurnIn(int v) {
     return new UnderPSettings(proposalDof, proposalScale, minEssFraction, population, moveSteps,
-        v, affineCalibration, independenceEvery);
+        v, affineCalibration, independenceEvery, klProjection);
   }
 
   /** The same settings with {@code affine-calibration}. */
   UnderPSettings withAffineCalibration(boolean v) {
     return new UnderPSettings(proposalDof, proposalScale, minEssFraction, population, moveSteps,
-        moveBurnIn, v, independenceEvery);
+        moveBurnIn, v, independenceEvery, klProjection);
   }
 
   /** The same settings with {@code independence-every}. */
   UnderPSettings withIndependenceEvery(int v) {
     return new UnderPSettings(proposalDof, proposalScale, minEssFraction, population, moveSteps,
-        moveBurnIn, affineCalibration, v);
+        moveBurnIn, affineCalibration, v, klProjection);
+  }
+
+  /** The same settings with {@code kl-projection}. */
+  UnderPSettings withKlProjection(boolean v) {
+    return new UnderPSettings(proposalDof, proposalScale, minEssFraction, population, moveSteps,
+        moveBurnIn, affineCalibration, independenceEvery, v);
   }
 
   @Override

@@ -204,7 +204,7 @@ class BatchSourceTest {
     MultivariateT proposal = proposal(1.5);
     for (PopulationMode mode : List.of(PopulationMode.AUTO, PopulationMode.ALWAYS)) {
       LocalScoreEvaluator evaluator = evaluator();
-      UnderPSettings settings = new UnderPSettings(5, 1.5, 0.05, mode, 2, 4, true, 2);
+      UnderPSettings settings = new UnderPSettings(5, 1.5, 0.05, mode, 2, 4, true, 2, true);
       Population.Context context = new Population.Context(evaluator, RandomStreams.of(1),
           TARGET.parameterNames(), TARGET.name(), 100, 2, Progress.SILENT, stage -> { });
       Population.Start start = Population.start(settings, proposal, gaussian, context,
@@ -236,7 +236,8 @@ class BatchSourceTest {
     GaussianFit gaussian = new GaussianFit(new double[2], new double[] {1, 0, 0, 1}, Double.NaN,
         new double[] {1, 0, 0, 1});
     // The proposal's own scale: proposal-scale 1, dof 5.
-    UnderPSettings settings = new UnderPSettings(5, 1, 0.05, PopulationMode.ALWAYS, 2, 0, true, 2);
+    UnderPSettings settings = new UnderPSettings(5, 1, 0.05, PopulationMode.ALWAYS, 2, 0, true,
+        2, true);
     Population.Start start = Population.start(settings, proposal, gaussian,
         new Population.Context(evaluator, RandomStreams.of(1), t.parameterNames(), t.name(), 100,
             2, Progress.SILENT, stage -> { }), null);

@@ -64,7 +64,7 @@ class FramedResultTest {
     return new PoeResult(family, List.of("bulk", "axis"), List.of("a", "b", "c"), List.of(),
         List.of(), StopReason.CONVERGED, new PoeResult.Finish(d, n, 0.1, new double[4],
         new double[4]), 0, 0, 1, List.of(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), List.of(), null);
+        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), null);
   }
 
   @Test

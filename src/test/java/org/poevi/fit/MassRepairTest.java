@@ -127,7 +127,7 @@ class MassRepairTest {
         new PoeResult.Finish(d, massPoints == null ? n : n.withMassMissed(massPoints), 0.1,
         new double[4], new double[4]), 0, 0, 1, List.of(), java.util.Optional.empty(),
         java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
-        List.of(), null);
+        java.util.Optional.empty(), List.of(), null);
   }
 
   /**
