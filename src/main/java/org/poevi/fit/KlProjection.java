@@ -120,7 +120,7 @@ final class KlProjection {
         fit.finish().psisKhat());
     AxisChoice.Estimates b = AxisChoice.estimates(finish.logP(), finish.logQ(),
         finish.psisKhat());
-    double[] drawsGain = AxisChoice.drawsGain(fit, with, threads);
+    double[] drawsGain = bridgedGain(fit, with, threads);
     String reason = AxisChoice.verdict(new double[] {p.gain(), p.gainSe()}, a, b, with, fit,
         true);
     if (reason == null && !(drawsGain[0] > MIN_GAIN_SE * drawsGain[1])) {
@@ -131,6 +131,57 @@ final class KlProjection {
         p.gainSe(), drawsGain[0], drawsGain[1], a, b);
     progress.phase(o.describe());
     return fit.projected(o, with, evaluations, (System.nanoTime() - start) * 1e-9);
+  }
+
+  /**
+   * {mean, standard error} of log q_with − log q_without under p over both fits' draws pooled, as
+   * {@link AxisChoice#drawsGain}, but with the ratio of the two normalisers from the draws
+   * themselves (a geometric bridge: C_b/C_a = E_a[√(q̃_b/q̃_a)] / E_b[√(q̃_a/q̃_b)]) instead of
+   * each q's own estimate. The projection changes KL(p; q) by thousandths of a nat, while each
+   * validated log-normaliser is good to a few thousandths: on the banana the two estimates made
+   * a q 0.009 nats closer to p (measured on exact draws) look 0.005 ± 0.001 farther.
+   */
+  static double[] bridgedGain(PoeResult without, PoeResult with, int threads) {
+    PoeResult.Finish a = without.finish();
+    PoeResult.Finish b = with.finish();
+    double[] za = a.draws().draws();
+    double[] zb = b.draws().draws();
+    double[] aAtA = without.family().logDensities(za, 0, threads);
+    double[] aAtB = without.family().logDensities(zb, 0, threads);
+    double[] bAtA = with.family().logDensities(za, 0, threads);
+    double[] bAtB = with.family().logDensities(zb, 0, threads);
+    double[] up = new double[aAtA.length];
+    for (int i = 0; i < up.length; i++) {
+      up[i] = 0.5 * (bAtA[i] - aAtA[i]);
+    }
+    double[] down = new double[aAtB.length];
+    for (int i = 0; i < down.length; i++) {
+      down[i] = 0.5 * (aAtB[i] - bAtB[i]);
+    }
+    double logRatio = logMeanExp(up) - logMeanExp(down);
+    for (int i = 0; i < bAtA.length; i++) {
+      bAtA[i] -= logRatio;
+    }
+    for (int i = 0; i < bAtB.length; i++) {
+      bAtB[i] -= logRatio;
+    }
+    return AxisChoice.pairedGain(concat(a.logP(), b.logP()), concat(aAtA, aAtB),
+        concat(bAtA, bAtB), za.length / without.family().dim());
+  }
+
+  private static double logMeanExp(double[] v) {
+    double max = Arrays.stream(v).max().orElse(Double.NEGATIVE_INFINITY);
+    double sum = 0;
+    for (double x : v) {
+      sum += Math.exp(x - max);
+    }
+    return max + Math.log(sum / v.length);
+  }
+
+  private static double[] concat(double[] x, double[] y) {
+    double[] out = Arrays.copyOf(x, x.length + y.length);
+    System.arraycopy(y, 0, out, x.length, y.length);
+    return out;
   }
 
   /**
@@ -167,9 +218,13 @@ final class KlProjection {
     double[] gainA = a.gain(fromB, alpha0);
     double gain = 0.5 * (gainA[0] + gainB[0]);
     double se = 0.5 * Math.hypot(gainA[1], gainB[1]);
-    if (!(gain > MIN_GAIN_SE * se)) {
+    // The reported q carries its log-normaliser's error too: a gain within that noise cannot
+    // be told from it (on the 2-D mixture a held-out gain of 0.0036 ± 0.0001 nats beside a
+    // log-normaliser good to ± 0.0055 left KL(p; q) as reported 0.004 nats worse).
+    double noise = Math.hypot(se, finish.normalizer().chosenEstimate().standardError());
+    if (!(gain > MIN_GAIN_SE * noise)) {
       return new Proposal(null, gain, se, "not closer to p over held-out draws by "
-          + (int) MIN_GAIN_SE + " standard errors");
+          + (int) MIN_GAIN_SE + " standard errors of the gain and the log-normaliser");
     }
     double[] alpha = q.alpha().clone();
     double sum = 0;
