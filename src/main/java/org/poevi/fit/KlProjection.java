@@ -38,7 +38,7 @@ import org.poevi.math.ParetoTail;
  * α was fitted on), also say it is closer to p by {@value #MIN_GAIN_SE} standard errors, and when
  * {@link AxisChoice#verdict}'s guards hold.
  */
-final class KlProjection {
+public final class KlProjection {
   /** The held-out gain must exceed this many of its standard errors (one-sided, about 2%). */
   static final double MIN_GAIN_SE = 2;
   /** The draws must keep this fraction effective as draws of the projected q. */

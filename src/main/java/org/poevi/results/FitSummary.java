@@ -115,6 +115,7 @@ final class FitSummary {
       c.put("round", axes.round());
     });
     poe.calibration().ifPresent(cal -> calibration(out.putObject("affineCalibration"), cal));
+    poe.projection().ifPresent(p -> projection(out.putObject("klProjection"), p));
     poe.population().ifPresent(pop -> population(out.putObject("population"), pop));
     // Rounds that fitted alpha again (MassRepair): empty for a fit that needed none.
     ArrayNode repairs = out.putArray("repairs");
@@ -198,6 +199,20 @@ final class FitSummary {
     c.put("heldOutChains", cal.heldOut());
     estimates(c.putObject("with"), cal.with());
     estimates(c.putObject("without"), cal.without());
+  }
+
+  /** fit.under-p.kl-projection: α moved towards KL(p; q)'s minimiser over q's draws. */
+  private static void projection(ObjectNode c, org.poevi.fit.KlProjection.Outcome p) {
+    c.put("kept", p.kept());
+    c.put("reason", p.reason());
+    JsonOutput.putNumber(c, "heldOutGain", p.gain());
+    JsonOutput.putNumber(c, "heldOutGainStandardError", p.gainSe());
+    if (p.with() != null) {
+      JsonOutput.putNumber(c, "drawsGain", p.drawsGain());
+      JsonOutput.putNumber(c, "drawsGainStandardError", p.drawsGainSe());
+      estimates(c.putObject("with"), p.with());
+      estimates(c.putObject("without"), p.without());
+    }
   }
 
   private static void estimates(ObjectNode out, org.poevi.fit.AxisChoice.Estimates e) {
