@@ -96,14 +96,16 @@ public final class KlProjection {
    * from {@code proposal}, log p̃ at the draws) when that is judged closer to p; the outcome is
    * said on {@code progress} and carried in the result.
    */
-  static PoeResult after(PoeResult fit, FitFinish finisher, MultivariateT proposal, double minSum,
-      int threads, Consumer<String> stage, Progress progress) {
+  static PoeResult after(PoeResult fit, Chains chains, FitFinish finisher,
+      MultivariateT proposal, double minSum, int threads, Consumer<String> stage,
+      Progress progress) {
     if (fit.frame() != null) {
       return fit;
     }
     long start = System.nanoTime();
-    stage.accept("KL projection of alpha over q's draws");
-    Proposal p = propose(fit.family(), fit.finish(), minSum, threads);
+    stage.accept("KL projection of alpha over q's draws" + (chains == null ? ""
+        : " and the population's chains"));
+    Proposal p = propose(fit.family(), fit.finish(), chains, minSum, threads);
     if (p.alpha() == null) {
       Outcome o = new Outcome(false, p.reason(), p.gain(), p.gainSe(), Double.NaN, Double.NaN,
           null, null);
@@ -122,7 +124,7 @@ public final class KlProjection {
         finish.psisKhat());
     double[] drawsGain = bridgedGain(fit, with, threads);
     String reason = AxisChoice.verdict(new double[] {p.gain(), p.gainSe()}, a, b, with, fit,
-        true);
+        chains == null);
     if (reason == null && !(drawsGain[0] > MIN_GAIN_SE * drawsGain[1])) {
       reason = "not closer to p over both q's draws by " + (int) MIN_GAIN_SE
           + " standard errors";
@@ -185,12 +187,13 @@ public final class KlProjection {
   }
 
   /**
-   * The projection of {@code q} from its output draws ({@code finish}), or why there is none;
-   * Σα stays at least {@code minSum}.
+   * The projection of {@code q} from its output draws ({@code finish}), with E_p from
+   * {@code chains} (the MALA population's, draws of p) when not null, else by importance weights
+   * p̃/q over the draws; or why there is none. Σα stays at least {@code minSum}.
    */
-  static Proposal propose(ProductOfExperts q, PoeResult.Finish finish, double minSum,
-      int threads) {
-    if (!(finish.psisKhat() <= ParetoTail.RELIABLE_KHAT)) {
+  static Proposal propose(ProductOfExperts q, PoeResult.Finish finish, Chains chains,
+      double minSum, int threads) {
+    if (chains == null && !(finish.psisKhat() <= ParetoTail.RELIABLE_KHAT)) {
       return Proposal.none("PSIS k-hat above 0.7: importance weights p/q unreliable");
     }
     int[] active = q.activeExperts();
@@ -203,11 +206,13 @@ public final class KlProjection {
       first[i] = firstHalf(z, i * dim, dim);
       nFirst += first[i] ? 1 : 0;
     }
-    if (Math.min(nFirst, n - nFirst) < MIN_HALF) {
+    int nc = chains == null ? 0 : chains.size();
+    if (Math.min(nFirst, n - nFirst) < MIN_HALF || chains != null && nc / 2 < MIN_HALF) {
       return Proposal.none("too few draws");
     }
-    Half a = new Half(z, finish.logP(), finish.logQ(), first, true, q, active, threads);
-    Half b = new Half(z, finish.logP(), finish.logQ(), first, false, q, active, threads);
+    LogA logA = new LogA(q, active, threads);
+    Half a = new Half(logA, z, finish.logP(), finish.logQ(), first, true, chains, 0, nc / 2);
+    Half b = new Half(logA, z, finish.logP(), finish.logQ(), first, false, chains, nc / 2, nc);
     double[] alpha0 = new double[active.length];
     for (int j = 0; j < active.length; j++) {
       alpha0[j] = q.alpha(active[j]);
@@ -248,33 +253,13 @@ public final class KlProjection {
     return (h & 1L) == 0;
   }
 
-  /**
-   * One half of the draws: log A_k of the active experts at each (row-major, draws × experts)
-   * and the self-normalised weights p̃/q_0.
-   */
-  static final class Half {
-    final int n;
-    final int m;
-    final double[] logA;
-    final double[] weights;
-    final double[] expectationP;
-
-    Half(double[] z, double[] logP, double[] logQ, boolean[] first, boolean which,
-        ProductOfExperts q, int[] active, int threads) {
+  /** log A_k of the active experts at points, row-major (points × experts). */
+  record LogA(ProductOfExperts q, int[] active, int threads) {
+    double[] at(double[] z, int[] rows) {
       int dim = q.dim();
-      int count = 0;
-      for (boolean f : first) {
-        count += f == which ? 1 : 0;
-      }
-      n = count;
-      m = active.length;
-      int[] rows = new int[n];
-      for (int i = 0, r = 0; i < first.length; i++) {
-        if (first[i] == which) {
-          rows[r++] = i;
-        }
-      }
-      logA = new double[n * m];
+      int m = active.length;
+      int n = rows.length;
+      double[] out = new double[n * m];
       Expert[] experts = new Expert[m];
       for (int j = 0; j < m; j++) {
         experts[j] = q.expert(active[j]);
@@ -284,19 +269,60 @@ public final class KlProjection {
         for (int r = bl * block; r < Math.min(n, (bl + 1) * block); r++) {
           System.arraycopy(z, rows[r] * dim, p, 0, dim);
           for (int j = 0; j < m; j++) {
-            logA[r * m + j] = experts[j].logA(p);
+            out[r * m + j] = experts[j].logA(p);
           }
         }
       });
-      double[] lw = new double[n];
-      for (int r = 0; r < n; r++) {
-        lw[r] = logP[rows[r]] - logQ[rows[r]];
+      return out;
+    }
+  }
+
+  /**
+   * One half: log A_k of the active experts at its draws of q (row-major, draws × experts), and
+   * E_p[log A_k] with its per-point terms: over its chains when there are chains, else over the
+   * same draws weighted by p̃/q (self-normalised).
+   */
+  static final class Half {
+    final int n;
+    final int m;
+    final double[] logA;
+    /** The weights of the points E_p averages over; the points' log A (logA itself without chains). */
+    final double[] weights;
+    final double[] pointsLogA;
+    final double[] expectationP;
+
+    Half(LogA at, double[] z, double[] logP, double[] logQ, boolean[] first, boolean which,
+        Chains chains, int chainFrom, int chainTo) {
+      int count = 0;
+      for (boolean f : first) {
+        count += f == which ? 1 : 0;
       }
-      weights = softmax(lw);
+      n = count;
+      m = at.active().length;
+      int[] rows = new int[n];
+      for (int i = 0, r = 0; i < first.length; i++) {
+        if (first[i] == which) {
+          rows[r++] = i;
+        }
+      }
+      logA = at.at(z, rows);
+      if (chains == null) {
+        double[] lw = new double[n];
+        for (int r = 0; r < n; r++) {
+          lw[r] = logP[rows[r]] - logQ[rows[r]];
+        }
+        weights = softmax(lw);
+        pointsLogA = logA;
+      } else {
+        int[] chainRows = java.util.stream.IntStream.range(chainFrom, chainTo).toArray();
+        pointsLogA = at.at(chains.z(), chainRows);
+        weights = new double[chainRows.length];
+        Arrays.fill(weights, 1.0 / chainRows.length);
+      }
       expectationP = new double[m];
-      for (int r = 0; r < n; r++) {
+      for (int r = 0; r < weights.length; r++) {
         for (int j = 0; j < m; j++) {
-          expectationP[j] += weights[r] * logA[r * m + j];
+          expectationP[j] += weights[r] * pointsLogA[r * m + j];
         }
       }
     }
@@ -337,8 +363,8 @@ public final class KlProjection {
 
     /**
      * The estimated change of KL(p; q) from α_0 to {@code alpha}: Σ_k d_k E_p[log A_k] + log
-     * mean exp(s), s_i = −Σ_k d_k log A_k(z_i), d = α − α_0. Leaves s in {@code s} and, when
-     * {@code gradient} is not null, the gradient in α there.
+     * mean exp(s) over the draws of q, s_i = −Σ_k d_k log A_k(z_i), d = α − α_0. Leaves s in
+     * {@code s} and, when {@code gradient} is not null, the gradient in α there.
      */
     double change(double[] alpha, double[] alpha0, double[] s, double[] gradient) {
       double ep = 0;
@@ -371,27 +397,50 @@ public final class KlProjection {
     }
 
     /**
-     * The gain −(change of KL(p; q)) of {@code alpha} over these draws and its standard error
-     * (delta method over both importance averages).
+     * The gain −(change of KL(p; q)) of {@code alpha} over this half and its standard error
+     * (delta method: the E_p average's points and the draws of q are independent samples).
      */
     double[] gain(double[] alpha, double[] alpha0) {
       double[] s = new double[n];
       double value = change(alpha, alpha0, s, null);
-      double h = 0;
-      for (int r = 0; r < n; r++) {
-        h -= weights[r] * s[r];
+      int np = weights.length;
+      double[] h = new double[np];
+      double mean = 0;
+      for (int r = 0; r < np; r++) {
+        for (int j = 0; j < m; j++) {
+          h[r] += (alpha[j] - alpha0[j]) * pointsLogA[r * m + j];
+        }
+        mean += weights[r] * h[r];
+      }
+      double ssP = 0;
+      for (int r = 0; r < np; r++) {
+        double psi = weights[r] * (h[r] - mean);
+        ssP += psi * psi;
       }
       double max = Arrays.stream(s).max().orElse(0);
-      double mean = 0;
+      double e = 0;
       for (int r = 0; r < n; r++) {
-        mean += Math.exp(s[r] - max) / n;
+        e += Math.exp(s[r] - max) / n;
       }
+      double ssQ = 0;
+      for (int r = 0; r < n; r++) {
+        double psi = Math.exp(s[r] - max) / e - 1;
+        ssQ += psi * psi;
+      }
+      // With importance weights the two sums are over the same draws (paired, as before).
+      double se = pointsLogA == logA ? Math.sqrt(pairedSs(s, h, mean, max, e)) / n
+          : Math.sqrt(ssP + ssQ / ((double) n * n));
+      return new double[] {-value, se};
+    }
+
+    /** Σ_i ψ_i² of the paired estimate: ψ_i = n w_i (h_i − H) + (e^{s_i}/ē − 1). */
+    private double pairedSs(double[] s, double[] h, double mean, double max, double e) {
       double ss = 0;
       for (int r = 0; r < n; r++) {
-        double psi = n * weights[r] * (-s[r] - h) + (Math.exp(s[r] - max) / mean - 1);
+        double psi = n * weights[r] * (h[r] - mean) + (Math.exp(s[r] - max) / e - 1);
         ss += psi * psi;
       }
-      return new double[] {-value, Math.sqrt(ss) / n};
+      return ss;
     }
 
     /** The effective number of these draws as draws of the q whose s they hold. */

@@ -122,7 +122,8 @@ public final class PoeFitter implements Fitter {
         fit = AffineCalibration.after(fit, init.launch().population(), evaluator,
             settings.run().threads(), this::stage, progress);
       }
-      return p.klProjection() ? KlProjection.after(fit, new FitFinish(evaluator, settings.run(),
+      return p.klProjection() ? KlProjection.after(fit, init.launch().population().map(
+          Population::chains).orElse(null), new FitFinish(evaluator, settings.run(),
           progress), FitFinish.proposal(p, init.launch().gaussian()), target.dim() / 2.0
           + settings.alpha().sumSlack(), settings.run().threads(), this::stage, progress) : fit;
     }

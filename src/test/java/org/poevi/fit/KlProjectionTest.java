@@ -77,7 +77,7 @@ class KlProjectionTest {
   void movesTowardsTheTargetAndItsGainIsTheTrueOne() {
     double[] alpha0 = {1.4, 1.7, 0.3};
     KlProjection.Proposal p = KlProjection.propose(family(alpha0), finish(family(alpha0), 8000,
-        5), 1.0 + 0.1, 1);
+        5), null, 1.0 + 0.1, 1);
     assertNull(p.reason());
     assertNotNull(p.alpha());
     // Closer to the target's α in every coordinate that was off by more than 0.3.
@@ -98,7 +98,7 @@ class KlProjectionTest {
     // q = p: the estimated optimum is within noise of α_0, and the held-out draws do not judge
     // it closer by 2 standard errors (a false move passes about 2% of the time; fixed seed).
     KlProjection.Proposal p = KlProjection.propose(family(TARGET), finish(family(TARGET), 8000,
-        6), 1.1, 1);
+        6), null, 1.1, 1);
     assertNull(p.alpha(), "gain " + p.gain() + " ± " + p.gainSe());
     assertTrue(Math.abs(p.gain()) < 4 * p.gainSe(), p.gain() + " ± " + p.gainSe());
   }
@@ -123,7 +123,7 @@ class KlProjectionTest {
     PoeResult.Finish f = finish(family(alpha0), 2000, 7);
     PoeResult.Finish heavy = new PoeResult.Finish(f.draws(), f.normalizer(), 0.9, f.logP(),
         f.logQ());
-    KlProjection.Proposal p = KlProjection.propose(family(alpha0), heavy, 1.1, 1);
+    KlProjection.Proposal p = KlProjection.propose(family(alpha0), heavy, null, 1.1, 1);
     assertNull(p.alpha());
     assertTrue(p.reason().contains("k-hat"), p.reason());
   }
