@@ -140,7 +140,8 @@ class AffineCalibrationTest {
         Path.of("conf/examples/bimodal-2d.json")));
     PoeSettings.Builder base = PoeSettings.builder().threads(2).gaussianRounds(2)
         .gaussianDraws(2000).modeStarts(8).outputDraws(2000).batchSize(512).iterations(6)
-        .objective(UnderPSettings.defaults()).population(PopulationMode.ALWAYS);
+        .objective(UnderPSettings.defaults()).population(PopulationMode.ALWAYS)
+        .klProjection(false);
     PoeResult on = new PoeFitter(base.build(), OjAlgoQpSolver.create()).fit(target,
         new LocalScoreEvaluator(target, 2), Progress.SILENT);
     PoeResult off = new PoeFitter(base.affineCalibration(false).build(),

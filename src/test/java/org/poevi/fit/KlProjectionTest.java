@@ -94,6 +94,27 @@ class KlProjectionTest {
   }
 
   @Test
+  void withChainsOfPItNeedsNoImportanceWeights() {
+    // Exact draws of p stand in for the population's chains; the fit's weights are made useless
+    // (k̂ 0.9, which alone stops the importance version) and are not read.
+    double[] alpha0 = {1.4, 1.7, 0.3};
+    PoeResult.Finish f = finish(family(alpha0), 8000, 8);
+    PoeResult.Finish heavy = new PoeResult.Finish(f.draws(), f.normalizer(), 0.9,
+        new double[f.logP().length], f.logQ());
+    int n = 6000;
+    double[] z = ValidatedSampler.sample(family(TARGET), SampleOptions.builder().draws(n)
+        .seed(93).threads(1).build()).draws().draws();
+    Chains chains = new Chains(z, new double[n], new double[2 * n], 2);
+    KlProjection.Proposal p = KlProjection.propose(family(alpha0), heavy, chains, 1.1, 1);
+    assertNull(p.reason());
+    double[] truth = trueChange(alpha0, p.alpha());
+    assertTrue(-truth[0] > 0, "KL(p; q) fell by " + -truth[0]);
+    // As above: the held-out estimate within 4 combined standard errors of the truth.
+    assertEquals(-truth[0], p.gain(), 4 * Math.hypot(p.gainSe(), truth[1]),
+        "gain " + p.gain() + " ± " + p.gainSe() + ", true " + -truth[0] + " ± " + truth[1]);
+  }
+
+  @Test
   void aQEqualToPStays() {
     // q = p: the estimated optimum is within noise of α_0, and the held-out draws do not judge
     // it closer by 2 standard errors (a false move passes about 2% of the time; fixed seed).
@@ -101,6 +122,37 @@ class KlProjectionTest {
         6), null, 1.1, 1);
     assertNull(p.alpha(), "gain " + p.gain() + " ± " + p.gainSe());
     assertTrue(Math.abs(p.gain()) < 4 * p.gainSe(), p.gain() + " ± " + p.gainSe());
+  }
+
+  /**
+   * In a fit (with a MALA population, so E_p comes from its chains) the projection runs last:
+   * off, no outcome; on, the outcome, and either the projected
+   * α with exactly one more finish's evaluations (output draws), or, when dropped, the same
+   * model as with it off, bit for bit.
+   */
+  @Test
+  void aFitEndsWithTheProjection() throws Exception {
+    org.poevi.targets.ProductOfTTarget target = org.poevi.targets.ProductOfTTarget.of(
+        org.poevi.family.ModelJson.read(java.nio.file.Path.of("conf/examples/bimodal-2d.json")));
+    PoeSettings.Builder base = PoeSettings.builder().threads(2).gaussianRounds(2)
+        .gaussianDraws(2000).modeStarts(8).outputDraws(2000).batchSize(512).iterations(6)
+        .objective(UnderPSettings.defaults()).population(PopulationMode.ALWAYS);
+    PoeResult on = new PoeFitter(base.build(), org.poevi.qp.OjAlgoQpSolver.create()).fit(target,
+        new org.poevi.evaluator.LocalScoreEvaluator(target, 2), Progress.SILENT);
+    PoeResult off = new PoeFitter(base.klProjection(false).build(),
+        org.poevi.qp.OjAlgoQpSolver.create()).fit(target,
+        new org.poevi.evaluator.LocalScoreEvaluator(target, 2), Progress.SILENT);
+    assertTrue(off.projection().isEmpty());
+    KlProjection.Outcome outcome = on.projection().orElseThrow();
+    if (outcome.kept()) {
+      assertEquals(off.scoreEvaluations() + 2000, on.scoreEvaluations(), outcome.describe());
+      assertTrue(outcome.gain() > KlProjection.MIN_GAIN_SE * outcome.gainSe());
+    } else {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(off.family().alpha(),
+          on.family().alpha(), 0.0, outcome.describe());
+      assertEquals(off.model().logNormalizer().estimate(),
+          on.model().logNormalizer().estimate(), 0.0);
+    }
   }
 
   @Test
