@@ -114,18 +114,13 @@ public final class PoeFitter implements Fitter {
       Start init = init();
       PoeResult fit = priced(init);
       init.launch().recorded().close();  // no later fit reads the batches: free them
-      if (!(settings.alpha().objective() instanceof UnderPSettings p)
-          || structured(target.dim())) {
+      if (!(settings.alpha().objective() instanceof UnderPSettings p) || structured(target.dim())) {
         return fit;
       }
-      if (p.affineCalibration()) {
-        fit = AffineCalibration.after(fit, init.launch().population(), evaluator,
-            settings.run().threads(), this::stage, progress);
-      }
-      return p.klProjection() ? KlProjection.after(fit, init.launch().population().map(
-          Population::chains).orElse(null), new FitFinish(evaluator, settings.run(),
-          progress), FitFinish.proposal(p, init.launch().gaussian()), target.dim() / 2.0
-          + settings.alpha().sumSlack(), settings.run().threads(), this::stage, progress) : fit;
+      fit = p.affineCalibration() ? AffineCalibration.after(fit, init.launch().population(),
+          evaluator, settings.run().threads(), this::stage, progress) : fit;
+      return p.klProjection() ? KlProjection.after(fit, init.launch().population(), settings,
+          evaluator, init.launch().gaussian(), this::stage, progress) : fit;
     }
 
     /** The fit, with rounds of pricing under experts.axes = auto. */
