@@ -134,10 +134,8 @@ public final class AffineCalibration {
       // later steps need its family in the fit's own coordinates.
       return null;
     }
-    AxisChoice.Estimates a = AxisChoice.estimates(fit.finish().logP(), fit.finish().logQ(),
-        fit.finish().psisKhat());
-    AxisChoice.Estimates b = AxisChoice.estimates(with.finish().logP(), with.finish().logQ(),
-        with.finish().psisKhat());
+    AxisChoice.Estimates a = AxisChoice.estimates(fit.finish());
+    AxisChoice.Estimates b = AxisChoice.estimates(with.finish());
     double[] gain = AxisChoice.chainGain(fit, with, held, threads);
     double[] drawsGain = AxisChoice.drawsGain(fit, with, threads);
     String reason = AxisChoice.verdict(gain, a, b, with, fit, false);

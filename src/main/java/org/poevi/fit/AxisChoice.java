@@ -171,9 +171,8 @@ public final class AxisChoice {
       java.util.Optional<Population> population, int threads, Pricing.Refined refined,
       int round) {
     Chains fromP = population.map(Population::chains).orElse(null);
-    Estimates a = estimates(without.finish().logP(), without.finish().logQ(),
-        without.finish().psisKhat());
-    Estimates b = estimates(with.finish().logP(), with.finish().logQ(), with.finish().psisKhat());
+    Estimates a = estimates(without.finish());
+    Estimates b = estimates(with.finish());
     double[] gain = fromP == null ? drawsGain(without, with, threads)
         : chainGain(without, with, fromP, threads);
     String reason = verdict(gain, a, b, with, without, true);
@@ -320,7 +319,7 @@ public final class AxisChoice {
         : new double[] {Double.NEGATIVE_INFINITY, 0};
   }
 
-  private static double[] concat(double[] x, double[] y) {
+  static double[] concat(double[] x, double[] y) {
     double[] out = java.util.Arrays.copyOf(x, x.length + y.length);
     System.arraycopy(y, 0, out, x.length, y.length);
     return out;
@@ -329,6 +328,11 @@ public final class AxisChoice {
   private static double[] logQ(PoeResult r, double[] z, int threads) {
     return r.family().logDensities(z, r.finish().normalizer().chosenEstimate().estimate(),
         threads);
+  }
+
+  /** The estimates from a fit's finish: its draws' log p̃ and log q, and their PSIS k̂. */
+  static Estimates estimates(PoeResult.Finish f) {
+    return estimates(f.logP(), f.logQ(), f.psisKhat());
   }
 
   /** The estimates from log p̃ and log q at draws of q, and their PSIS k̂. */

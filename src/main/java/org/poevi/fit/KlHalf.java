@@ -5,6 +5,7 @@ import org.poevi.family.Expert;
 import org.poevi.family.ProductOfExperts;
 import org.poevi.math.BlockParallel;
 import org.poevi.math.Lbfgs;
+import org.poevi.math.LogSpace;
 
 /**
  * One half of {@link KlProjection}'s estimate of KL(p; q_α) − KL(p; q_0): log A_k of the active
@@ -83,7 +84,8 @@ final class KlHalf {
       for (int j = 0; j < m; j++) {
         step[j] = alpha0[j] + t * (best[j] - alpha0[j]);
       }
-      if (change(step, alpha0, s, null) <= 0 && ess(s) >= KlProjection.MIN_ESS * n) {
+      if (change(step, alpha0, s, null) <= 0
+          && LogSpace.effectiveSampleSize(s, 0, n) >= KlProjection.MIN_ESS * n) {
         return step;
       }
     }
@@ -170,16 +172,6 @@ final class KlHalf {
       ss += psi * psi;
     }
     return ss;
-  }
-
-  /** The effective number of these draws as draws of the q whose s they hold. */
-  static double ess(double[] s) {
-    double[] w = softmax(s);
-    double ss = 0;
-    for (double v : w) {
-      ss += v * v;
-    }
-    return 1 / ss;
   }
 
   /** log A_k of the active experts at points, row-major (points × experts). */

@@ -1,11 +1,11 @@
 package org.poevi.fit;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.poevi.family.ProductOfExperts;
+import org.poevi.math.LogSpace;
 import org.poevi.math.MultivariateT;
 import org.poevi.math.ParetoTail;
 
@@ -121,10 +121,8 @@ public final class KlProjection {
     PoeResult.Finish finish = finisher.of(family, proposal, warnings);
     long evaluations = fit.scoreEvaluations() + finish.draws().numDraws();
     PoeResult with = fit.refinished(family, finish, warnings, evaluations);
-    AxisChoice.Estimates a = AxisChoice.estimates(fit.finish().logP(), fit.finish().logQ(),
-        fit.finish().psisKhat());
-    AxisChoice.Estimates b = AxisChoice.estimates(finish.logP(), finish.logQ(),
-        finish.psisKhat());
+    AxisChoice.Estimates a = AxisChoice.estimates(fit.finish());
+    AxisChoice.Estimates b = AxisChoice.estimates(finish);
     double[] drawsGain = bridgedGain(fit, with, threads);
     String reason = AxisChoice.verdict(new double[] {p.gain(), p.gainSe()}, a, b, with, fit,
         chains == null);
@@ -163,30 +161,17 @@ public final class KlProjection {
     for (int i = 0; i < down.length; i++) {
       down[i] = 0.5 * (aAtB[i] - bAtB[i]);
     }
-    double logRatio = logMeanExp(up) - logMeanExp(down);
+    double logRatio = LogSpace.logMeanExp(up, 0, up.length)
+        - LogSpace.logMeanExp(down, 0, down.length);
     for (int i = 0; i < bAtA.length; i++) {
       bAtA[i] -= logRatio;
     }
     for (int i = 0; i < bAtB.length; i++) {
       bAtB[i] -= logRatio;
     }
-    return AxisChoice.pairedGain(concat(a.logP(), b.logP()), concat(aAtA, aAtB),
-        concat(bAtA, bAtB), za.length / without.family().dim());
-  }
-
-  private static double logMeanExp(double[] v) {
-    double max = Arrays.stream(v).max().orElse(Double.NEGATIVE_INFINITY);
-    double sum = 0;
-    for (double x : v) {
-      sum += Math.exp(x - max);
-    }
-    return max + Math.log(sum / v.length);
-  }
-
-  private static double[] concat(double[] x, double[] y) {
-    double[] out = Arrays.copyOf(x, x.length + y.length);
-    System.arraycopy(y, 0, out, x.length, y.length);
-    return out;
+    return AxisChoice.pairedGain(AxisChoice.concat(a.logP(), b.logP()),
+        AxisChoice.concat(aAtA, aAtB), AxisChoice.concat(bAtA, bAtB),
+        za.length / without.family().dim());
   }
 
   /**
